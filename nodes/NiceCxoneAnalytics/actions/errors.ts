@@ -1,0 +1,52 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { QueryValidationError } from '../core/validationError';
+import { CxoneApiError, QueryCancelledError } from '../transport/errors';
+import { ApiFailure } from '../transport/types';
+
+/** What a failed API call means for the person building the workflow, and what to do. */
+function explainFailure(failure: ApiFailure): string {
+	const body = (failure.body ?? {}) as { error?: string; message?: string; details?: Array<{ field?: string; problem?: string }> };
+	const serverText = body.message ?? body.error ?? failure.message;
+	switch (failure.status) {
+		case 400: {
+			const details = (body.details ?? []).map((d) => `${d.field}: ${d.problem}`).join('; ');
+			return `The CXone API rejected the query: ${serverText}${details ? ` (${details})` : ''}`;
+		}
+		case 401:
+			return 'The CXone API rejected the access token even after renewing it (HTTP 401). Check Client ID, Client Secret, Token URL and Base URL in the credential.';
+		case 403:
+			return `The CXone client lacks a scope (HTTP 403 ${serverText}). Grant analytics:query and analytics:view, and list both under Scope in the credential.`;
+		case 404:
+			return `The CXone API does not know this query (HTTP 404 ${serverText}). Check Base URL in the credential.`;
+		case undefined:
+			return `No response from the CXone API (${failure.networkCode ?? failure.message}), even after retries. Check Base URL and the network, then run again.`;
+		default:
+			return `The CXone API kept failing (HTTP ${failure.status} ${serverText}), even after retries. Run the workflow again later.`;
+	}
+}
+
+/** Turns any failure of an item into the n8n error the user sees. */
+export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (error instanceof QueryValidationError) {
+		return new NodeOperationError(node, error.message, { itemIndex, description: `Field: ${error.field}` });
+	}
+	if (error instanceof ApiFailure) {
+		return new NodeApiError(node, (error.body ?? {}) as JsonObject, {
+			message: explainFailure(error),
+			httpCode: error.status === undefined ? undefined : String(error.status),
+			itemIndex,
+		});
+	}
+	if (error instanceof CxoneApiError) {
+		return new NodeApiError(node, { message: error.message } as JsonObject, {
+			message: error.message,
+			httpCode: error.status === undefined ? undefined : String(error.status),
+			itemIndex,
+		});
+	}
+	if (error instanceof QueryCancelledError) return new NodeOperationError(node, error.message, { itemIndex });
+	return new NodeOperationError(node, error as Error, { itemIndex });
+}

@@ -1,0 +1,420 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, jsonParse, updateDisplayOptions } from 'n8n-workflow';
+
+import { BUCKET_SIZES, DIMENSIONS, LIMITS, METRICS } from '../../core/catalogue';
+import type { QueryBody, SimpleCondition } from '../../core/query';
+import { buildQueryBody, filterFromConditions } from '../../core/query';
+import type { ResultRow } from '../../core/rows';
+import { flattenRow } from '../../core/rows';
+import type { TimeRangePreset } from '../../core/timeRange';
+import { TIME_RANGE_PRESETS, resolveTimeRange } from '../../core/timeRange';
+import { QueryValidationError } from '../../core/validationError';
+import { CREDENTIAL_TYPE, createN8nSend, n8nClock } from '../../transport/n8n';
+import type { RunnerOptions } from '../../transport/queryRunner';
+import { runAggregationQuery } from '../../transport/queryRunner';
+import { DEFAULT_RETRY_POLICY } from '../../transport/retry';
+import { QuerySlots } from '../../transport/slots';
+import { newTransportStats } from '../../transport/types';
+import { toNodeError } from '../errors';
+
+const AGGREGATION_LABELS: Record<string, string> = {
+	sum: 'Sum',
+	avg: 'Average',
+	min: 'Minimum',
+	max: 'Maximum',
+	pct: 'Percent',
+};
+
+/** Every valid metric × aggregation pair of the catalogue, and only those. */
+const METRIC_OPTIONS = METRICS.flatMap((metric) =>
+	metric.aggregations.map((aggregation) => ({
+		name: `${metric.displayName} (${AGGREGATION_LABELS[aggregation]})`,
+		value: `${metric.name}:${aggregation}`,
+		description: `${metric.description}. Output field: ${metric.name}_${aggregation}.`,
+	})),
+).sort((a, b) => a.name.localeCompare(b.name));
+
+const DIMENSION_OPTIONS = DIMENSIONS.map((d) => ({
+	name: d.displayName,
+	value: d.name,
+	description: `${d.name}, output field ${d.fieldName}`,
+})).sort((a, b) => a.name.localeCompare(b.name));
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Metrics',
+		name: 'metrics',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Metric',
+		default: { metric: [{ metric: 'count:sum' }] },
+		description: `What to measure, 1 to ${LIMITS.maxMetrics} metrics. Each becomes a field named metric_aggregation, e.g. handle_time_avg.`,
+		options: [
+			{
+				displayName: 'Metric',
+				name: 'metric',
+				values: [
+					{
+						displayName: 'Metric',
+						name: 'metric',
+						type: 'options',
+						options: METRIC_OPTIONS,
+						default: 'count:sum',
+						description: 'Metric and aggregation. In an expression write metric:aggregation, e.g. handle_time:avg.',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Dimensions',
+		name: 'dimensions',
+		type: 'multiOptions',
+		options: DIMENSION_OPTIONS,
+		default: [],
+		description: `Group rows by these, 0 to ${LIMITS.maxDimensions}. Each becomes a field such as groupId or channel.`,
+	},
+	{
+		displayName: 'Bucket Size',
+		name: 'bucketSize',
+		type: 'options',
+		options: BUCKET_SIZES.map((b) => ({ name: b.displayName, value: b.value })),
+		default: 'HOUR',
+		description: 'Length of each time bucket, aligned to the time zone (days start at local midnight)',
+	},
+	{
+		displayName: 'Time Range',
+		name: 'timeRange',
+		type: 'options',
+		options: TIME_RANGE_PRESETS.map((p) => ({ name: p.displayName, value: p.value })),
+		default: 'yesterday',
+		description: 'Calendar range in the time zone (Options › Time Zone); long ranges are split automatically',
+	},
+	{
+		displayName: 'Number of Days',
+		name: 'days',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 7,
+		description: 'Whole days before today',
+		displayOptions: { show: { timeRange: ['lastNDays'] } },
+	},
+	{
+		displayName: 'Start',
+		name: 'start',
+		type: 'dateTime',
+		default: '',
+		required: true,
+		description: 'Inclusive. ISO-8601; a value without an offset is read in the time zone.',
+		displayOptions: { show: { timeRange: ['custom'] } },
+	},
+	{
+		displayName: 'End',
+		name: 'end',
+		type: 'dateTime',
+		default: '',
+		required: true,
+		description: 'Exclusive. ISO-8601; a value without an offset is read in the time zone.',
+		displayOptions: { show: { timeRange: ['custom'] } },
+	},
+	{
+		displayName: 'Filter',
+		name: 'filterMode',
+		type: 'options',
+		options: [
+			{ name: 'None', value: 'none' },
+			{ name: 'Conditions', value: 'conditions', description: 'Simple field / operator / value rows' },
+			{ name: 'JSON', value: 'json', description: 'A contract filter with and/or compounds' },
+		],
+		default: 'none',
+	},
+	{
+		displayName: 'Combine Conditions',
+		name: 'filterCombinator',
+		type: 'options',
+		options: [
+			{ name: 'All (AND)', value: 'and' },
+			{ name: 'Any (OR)', value: 'or' },
+		],
+		default: 'and',
+		displayOptions: { show: { filterMode: ['conditions'] } },
+	},
+	{
+		displayName: 'Conditions',
+		name: 'filterConditions',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Condition',
+		default: {},
+		displayOptions: { show: { filterMode: ['conditions'] } },
+		options: [
+			{
+				displayName: 'Condition',
+				name: 'condition',
+				values: [
+					{
+						displayName: 'Field',
+						name: 'field',
+						type: 'options',
+						options: DIMENSION_OPTIONS,
+						default: 'group.id',
+					},
+					{
+						displayName: 'Operator',
+						name: 'operator',
+						type: 'options',
+						options: [
+							{ name: 'Equals', value: 'equals' },
+							{ name: 'Not Equals', value: 'notEquals' },
+							{ name: 'Is One Of', value: 'in' },
+						],
+						default: 'equals',
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						description: 'For Is One Of, a comma-separated list (up to 100 values)',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Filter (JSON)',
+		name: 'filterJson',
+		type: 'json',
+		default: '{\n  "type": "and",\n  "filters": [\n    { "type": "equals", "field": "channel", "value": "voice" }\n  ]\n}',
+		description: 'Predicates equals, notEquals and in, combined with and / or (up to 3 levels)',
+		displayOptions: { show: { filterMode: ['json'] } },
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Max Poll Interval (Seconds)',
+				name: 'maxPollIntervalSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0.05, numberPrecision: 2 },
+				default: 5,
+				description: 'The wait between polls grows by half each time, up to this',
+			},
+			{
+				displayName: 'Output',
+				name: 'output',
+				type: 'options',
+				options: [
+					{ name: 'Flattened Items', value: 'flat', description: 'Fields bucketStart, one per dimension (groupId …) and one per metric (handle_time_avg …)' },
+					{ name: 'Raw Rows', value: 'raw', description: 'Rows exactly as the API returns them' },
+				],
+				default: 'flat',
+			},
+			{
+				displayName: 'Page Concurrency',
+				name: 'pageConcurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 10 },
+				default: 4,
+				description: 'Pages of a completed query fetched at once',
+			},
+			{
+				displayName: 'Page Size',
+				name: 'pageSize',
+				type: 'number',
+				typeOptions: { minValue: LIMITS.minPageSize, maxValue: LIMITS.maxPageSize },
+				default: 1000,
+				description: `Rows per page, ${LIMITS.minPageSize} to ${LIMITS.maxPageSize}`,
+			},
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollIntervalSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0.05, numberPrecision: 2 },
+				default: 0.5,
+				description: 'First wait before asking whether the query completed',
+			},
+			{
+				displayName: 'Time Zone',
+				name: 'timeZone',
+				type: 'string',
+				default: '',
+				placeholder: 'Europe/Berlin',
+				description: "IANA time zone of the buckets and of the time range. Empty: the workflow's time zone.",
+			},
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeoutSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 600,
+				description: 'Give up (and cancel the query on the server) after this long',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['analytics'], operation: ['runAggregationQuery'] } },
+	properties,
+);
+
+const INVALID_JSON = Symbol('invalid JSON');
+
+interface ItemQuery {
+	body: QueryBody;
+	limit?: number;
+	raw: boolean;
+	runner: Omit<RunnerOptions, 'retry'>;
+}
+
+/** Reads and checks one item's parameters; throws QueryValidationError before anything is sent. */
+function readItemQuery(ctx: IExecuteFunctions, itemIndex: number): ItemQuery {
+	const param = <T>(name: string, fallback?: T): T => ctx.getNodeParameter(name, itemIndex, fallback) as T;
+	const options = param<IDataObject>('options', {});
+	const timeZone = String(options.timeZone || ctx.getTimezone() || 'UTC').trim();
+
+	const window = resolveTimeRange(
+		{
+			preset: param<TimeRangePreset>('timeRange'),
+			start: param('start', ''),
+			end: param('end', ''),
+			days: param<number>('days', 7),
+		},
+		Date.now(),
+		timeZone,
+	);
+
+	const filterMode = param<string>('filterMode', 'none');
+	let filter: unknown;
+	if (filterMode === 'conditions') {
+		const conditions = param<{ condition?: SimpleCondition[] }>('filterConditions', {}).condition ?? [];
+		filter = filterFromConditions(conditions, param<string>('filterCombinator', 'and'));
+	} else if (filterMode === 'json') {
+		filter = parseFilterJson(param<unknown>('filterJson', ''));
+	}
+
+	const metrics = (param<{ metric?: Array<{ metric: unknown }> }>('metrics', {}).metric ?? []).map((m) => m.metric);
+	const body = buildQueryBody({
+		metrics,
+		dimensions: param<unknown[]>('dimensions', []),
+		filter,
+		bucketSize: param('bucketSize'),
+		window,
+		timeZone,
+	});
+
+	const returnAll = param<boolean>('returnAll', true);
+	const limit = returnAll ? undefined : wholeNumber(param('limit', 50), 'Limit', 1, Number.MAX_SAFE_INTEGER);
+	const pollFirstSeconds = positiveNumber(options.pollIntervalSeconds ?? 0.5, 'Options › Poll Interval (Seconds)');
+	const pollMaxSeconds = positiveNumber(options.maxPollIntervalSeconds ?? 5, 'Options › Max Poll Interval (Seconds)');
+	if (pollMaxSeconds < pollFirstSeconds) {
+		throw new QueryValidationError(
+			'Options › Max Poll Interval (Seconds)',
+			`Max Poll Interval (${pollMaxSeconds} s) is shorter than Poll Interval (${pollFirstSeconds} s). Raise it or lower Poll Interval.`,
+		);
+	}
+	return {
+		body,
+		limit,
+		raw: options.output === 'raw',
+		runner: {
+			pageSize: wholeNumber(options.pageSize ?? LIMITS.maxPageSize, 'Options › Page Size', LIMITS.minPageSize, LIMITS.maxPageSize),
+			pageConcurrency: wholeNumber(options.pageConcurrency ?? 4, 'Options › Page Concurrency', 1, 10),
+			pollFirstMs: pollFirstSeconds * 1000,
+			pollMaxMs: pollMaxSeconds * 1000,
+			pollGrowth: 1.5,
+			timeoutMs: positiveNumber(options.timeoutSeconds ?? 600, 'Options › Timeout (Seconds)') * 1000,
+		},
+	};
+}
+
+function parseFilterJson(value: unknown): unknown {
+	if (typeof value !== 'string') return value;
+	const parsed = jsonParse<unknown>(value, { fallbackValue: INVALID_JSON });
+	if (parsed === INVALID_JSON) {
+		throw new QueryValidationError('Filter (JSON)', 'Filter (JSON) is not valid JSON. Fix the syntax, or switch Filter to Conditions.');
+	}
+	return parsed;
+}
+
+function wholeNumber(value: unknown, field: string, min: number, max: number): number {
+	const n = Number(value);
+	if (!Number.isInteger(n) || n < min || n > max) {
+		throw new QueryValidationError(field, `${field} is ${String(value)}; it must be a whole number from ${min} to ${max}.`);
+	}
+	return n;
+}
+
+function positiveNumber(value: unknown, field: string): number {
+	const n = Number(value);
+	if (!Number.isFinite(n) || n <= 0) {
+		throw new QueryValidationError(field, `${field} is ${String(value)}; it must be a number above 0.`);
+	}
+	return n;
+}
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	const baseUrl = String(credentials.baseUrl ?? '');
+	if (!/^https?:\/\//.test(baseUrl)) {
+		throw new NodeOperationError(this.getNode(), `The credential's Base URL '${baseUrl}' is not an http(s) URL. Fix it in the NICE CXone OAuth2 API credential.`);
+	}
+	const send = createN8nSend(this, baseUrl);
+	const cleanupSend = createN8nSend(this, baseUrl, true);
+	// Shared by every item of this execution, so together they never exceed the tenant's limit.
+	const slots = new QuerySlots(LIMITS.maxActiveQueriesPerTenant);
+	const signal = this.getExecutionCancelSignal?.();
+	const output: INodeExecutionData[] = [];
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const query = readItemQuery(this, itemIndex);
+			const mapRow = query.raw ? (row: ResultRow) => row as unknown as IDataObject : flattenRow;
+			const rows = await runAggregationQuery(
+				{
+					send,
+					cleanupSend,
+					clock: n8nClock,
+					slots,
+					signal,
+					stats: newTransportStats(),
+					options: { ...query.runner, retry: DEFAULT_RETRY_POLICY },
+				},
+				query.body,
+				mapRow,
+				query.limit,
+			);
+			for (const json of rows) output.push({ json: json as IDataObject, pairedItem: { item: itemIndex } });
+		} catch (error) {
+			const nodeError = toNodeError(this.getNode(), error, itemIndex);
+			if (!this.continueOnFail()) throw nodeError;
+			output.push({
+				json: { error: nodeError.message, ...(nodeError.description ? { errorDetails: nodeError.description } : {}) },
+				pairedItem: { item: itemIndex },
+			});
+		}
+	}
+	return [output];
+}

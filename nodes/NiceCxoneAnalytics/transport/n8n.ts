@@ -1,0 +1,103 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import type { ApiRequest, Clock, Send } from './types';
+import { ApiFailure } from './types';
+
+export const CREDENTIAL_TYPE = 'niceCxoneOAuth2Api';
+
+/** Per-request socket timeout: a request that hangs this long counts as a dropped connection. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
+type Headers = Record<string, string | undefined>;
+
+/**
+ * Sends API requests through n8n's `httpRequestWithAuthentication`, which fetches the token with
+ * the credential's `preAuthentication`, caches it in the credential, and on a 401 renews it once
+ * and repeats the call once (contract §1). With `detached`, the request is not tied to the
+ * execution's cancel signal: cleanup DELETEs must still go out after a cancel.
+ */
+export function createN8nSend(ctx: IExecuteFunctions, baseUrl: string, detached = false): Send {
+	const self = detached
+		? ({ getCredentials: ctx.getCredentials.bind(ctx), getNode: ctx.getNode.bind(ctx), helpers: ctx.helpers } as IExecuteFunctions)
+		: ctx;
+	return async (request: ApiRequest) => {
+		try {
+			const response = await ctx.helpers.httpRequestWithAuthentication.call(self, CREDENTIAL_TYPE, {
+				method: request.method,
+				baseURL: baseUrl.replace(/\/+$/, ''),
+				url: request.path,
+				qs: request.qs,
+				body: request.body as never,
+				headers: request.body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+				json: true,
+				returnFullResponse: true,
+				timeout: REQUEST_TIMEOUT_MS,
+			});
+			return { status: response.statusCode, headers: lowerCaseHeaders(response.headers), body: response.body };
+		} catch (error) {
+			throw toApiFailure(error);
+		}
+	};
+}
+
+/** Reads status, headers, body and network code out of what n8n's request helpers throw. */
+export function toApiFailure(error: unknown): ApiFailure {
+	const outer = error as {
+		message?: string;
+		httpCode?: string | null;
+		code?: string;
+		cause?: unknown;
+		context?: { data?: unknown };
+		response?: unknown;
+	};
+	const cause = (outer.cause ?? outer) as { code?: string; response?: { status?: number; headers?: unknown; data?: unknown } };
+	const response = cause.response ?? (outer.response as typeof cause.response);
+	const status =
+		response?.status ?? (outer.httpCode && /^\d{3}$/.test(outer.httpCode) ? Number(outer.httpCode) : undefined);
+	const body = response?.data ?? outer.context?.data;
+	return new ApiFailure(
+		describeFailure(status, body, outer.message),
+		status,
+		lowerCaseHeaders(response?.headers),
+		body,
+		status === undefined ? (cause.code ?? outer.code) : undefined,
+	);
+}
+
+function describeFailure(status: number | undefined, body: unknown, fallback: string | undefined): string {
+	const b = body as { error?: unknown; message?: unknown; error_description?: unknown } | undefined;
+	const text = [b?.error, b?.message ?? b?.error_description].filter((x) => typeof x === 'string').join(': ');
+	if (status === undefined) return fallback ?? 'No response from the CXone API';
+	return text ? `HTTP ${status} ${text}` : `HTTP ${status}${fallback ? ` (${fallback})` : ''}`;
+}
+
+function lowerCaseHeaders(headers: unknown): Headers {
+	const result: Headers = {};
+	if (headers && typeof headers === 'object') {
+		for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
+			result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value === undefined ? undefined : String(value);
+		}
+	}
+	return result;
+}
+
+/** Wall time and n8n's `sleep`, raced against the cancel signal for n8n versions whose sleep ignores it. */
+export const n8nClock: Clock = {
+	now: () => Date.now(),
+	random: () => Math.random(),
+	sleep: async (ms, signal) => {
+		if (!signal) return await sleep(ms);
+		if (signal.aborted) throw new Error('aborted');
+		let onAbort: () => void = () => undefined;
+		const aborted = new Promise<never>((_, reject) => {
+			onAbort = () => reject(new Error('aborted'));
+			signal.addEventListener('abort', onAbort, { once: true });
+		});
+		try {
+			await Promise.race([sleep(ms, signal), aborted]);
+		} finally {
+			signal.removeEventListener('abort', onAbort);
+		}
+	},
+};

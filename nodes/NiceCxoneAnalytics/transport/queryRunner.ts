@@ -1,0 +1,301 @@
+import type { TimeWindow } from '../core/buckets';
+import { halveAtBucketBoundary, splitAtBucketBoundaries, toIsoUtc } from '../core/buckets';
+import { maxRangeHoursFor } from '../core/catalogue';
+import type { QueryBody } from '../core/query';
+import type { ResultRow } from '../core/rows';
+import { CxoneApiError, QueryCancelledError } from './errors';
+import type { RetryPolicy } from './retry';
+import { sendWithRetries } from './retry';
+import type { QuerySlots } from './slots';
+import type { ApiResponse, Clock, Send, TransportStats } from './types';
+import { ApiFailure, settle } from './types';
+
+const QUERY_PATH = '/api/v2/analytics/query';
+
+export interface RunnerOptions {
+	pageSize: number;
+	pageConcurrency: number;
+	pollFirstMs: number;
+	pollMaxMs: number;
+	/** Growth of the poll interval after each poll. */
+	pollGrowth: number;
+	timeoutMs: number;
+	retry: RetryPolicy;
+}
+
+export interface RunnerContext {
+	send: Send;
+	/** Sends the DELETEs that clean up after a failure, even once the execution is cancelled. */
+	cleanupSend: Send;
+	clock: Clock;
+	slots: QuerySlots;
+	stats: TransportStats;
+	signal?: AbortSignal;
+	options: RunnerOptions;
+}
+
+interface CompletedPage {
+	status: 'COMPLETED';
+	totalCount?: number;
+	results: ResultRow[];
+}
+
+/** Thrown inside the runner when the server answers 410 or FAILED: the query may be submitted again. */
+class QueryGoneError extends Error {
+	constructor(
+		readonly reason: string,
+		readonly failed: boolean,
+	) {
+		super(reason);
+	}
+}
+
+/**
+ * Runs one aggregation query to the end: splits a long range at bucket boundaries, submits each
+ * part (never more than the tenant's slots at once), polls with a growing interval until a
+ * deadline, pages concurrently once `totalCount` is known, resubmits once after a 410 or FAILED,
+ * halves a part the server finds too large, and cancels every query it started when it fails,
+ * times out or is cancelled. Rows come back in the server's order, mapped by `mapRow` page by page.
+ */
+export async function runAggregationQuery<T>(
+	ctx: RunnerContext,
+	body: QueryBody,
+	mapRow: (row: ResultRow) => T,
+	limit?: number,
+): Promise<T[]> {
+	const { bucketSize, timeZone } = body.timeSeries;
+	const whole = { startMs: Date.parse(body.timeSeries.start), endMs: Date.parse(body.timeSeries.end) };
+	const windows = splitAtBucketBoundaries(whole, bucketSize, timeZone, maxRangeHoursFor(bucketSize));
+	// One stop signal for the whole run: the execution's cancel, or the first failing window.
+	const stop = new AbortController();
+	const onCancel = () => stop.abort();
+	if (ctx.signal?.aborted) stop.abort();
+	ctx.signal?.addEventListener('abort', onCancel, { once: true });
+	const run = new QueryRun({ ...ctx, signal: stop.signal }, body, mapRow, ctx.clock.now() + ctx.options.timeoutMs);
+	let tasks: Array<Promise<T[]>> = [];
+	const readAll = async (): Promise<T[]> => {
+		if (limit === undefined) {
+			tasks = windows.map(async (window) => await run.window(window));
+			return (await Promise.all(tasks)).flat();
+		}
+		const rows: T[] = [];
+		for (const window of windows) {
+			if (rows.length >= limit) break;
+			rows.push(...(await run.window(window, limit - rows.length)));
+		}
+		return rows;
+	};
+	const outcome = await settle(readAll());
+	ctx.signal?.removeEventListener('abort', onCancel);
+	if (outcome.ok) return outcome.value;
+	stop.abort();
+	await Promise.allSettled(tasks);
+	await run.cancelStarted();
+	throw ctx.signal?.aborted ? new QueryCancelledError() : outcome.error;
+}
+
+class QueryRun<T> {
+	/** Queries submitted and not yet finished with, to cancel if the run fails. */
+	private readonly open = new Set<string>();
+
+	constructor(
+		private readonly ctx: RunnerContext,
+		private readonly body: QueryBody,
+		private readonly mapRow: (row: ResultRow) => T,
+		private readonly deadlineMs: number,
+	) {}
+
+	/** The rows of one window; a window the server finds too large is halved and run again. */
+	async window(window: TimeWindow, limit?: number): Promise<T[]> {
+		const outcome = await settle(this.once(window, limit));
+		if (outcome.ok) return outcome.value;
+		const error = outcome.error;
+		if (!(error instanceof ApiFailure) || error.errorCode !== 'result_too_large') throw error;
+		const { bucketSize, timeZone } = this.body.timeSeries;
+		const halves = halveAtBucketBoundary(window, bucketSize, timeZone);
+		if (!halves) {
+			throw new CxoneApiError(
+				`The CXone API finds even one ${bucketSize} bucket too large (estimated ${String((error.body as { estimatedRows?: number }).estimatedRows)} rows). Remove a dimension, add a filter or choose a smaller Bucket Size.`,
+				400,
+			);
+		}
+		const first = await this.window(halves[0], limit);
+		if (limit !== undefined && first.length >= limit) return first;
+		const second = await this.window(halves[1], limit === undefined ? undefined : limit - first.length);
+		return first.concat(second);
+	}
+
+	private async once(window: TimeWindow, limit?: number): Promise<T[]> {
+		const body: QueryBody = {
+			...this.body,
+			timeSeries: { ...this.body.timeSeries, start: toIsoUtc(window.startMs), end: toIsoUtc(window.endMs) },
+		};
+		// A 410 or FAILED allows one more submission of the same query (contract §3).
+		const first = await settle(this.submitAndRead(body, limit));
+		if (first.ok) return first.value;
+		if (!(first.error instanceof QueryGoneError)) throw first.error;
+		const second = await settle(this.submitAndRead(body, limit));
+		if (second.ok) return second.value;
+		const error = second.error;
+		if (!(error instanceof QueryGoneError)) throw error;
+		throw new CxoneApiError(
+			error.failed
+				? `The query failed on the CXone server twice: ${error.reason}`
+				: `The query's results were gone twice (${error.reason}); they expire 60 minutes after completion.`,
+		);
+	}
+
+	private async submitAndRead(body: QueryBody, limit?: number): Promise<T[]> {
+		const { slots, signal } = this.ctx;
+		await slots.acquire(signal);
+		let id: string;
+		let firstPage: CompletedPage;
+		try {
+			id = await this.submit(body);
+			firstPage = await this.pollUntilComplete(id);
+		} finally {
+			slots.release();
+		}
+		const rows = await this.readPages(id, firstPage, limit);
+		this.open.delete(id);
+		return rows;
+	}
+
+	private async submit(body: QueryBody): Promise<string> {
+		this.ctx.stats.submits++;
+		const response = await this.request({ method: 'POST', path: QUERY_PATH, body });
+		const id = (response.body as { id?: unknown })?.id;
+		if (typeof id !== 'string' || id === '') {
+			throw new CxoneApiError(`The CXone API accepted the query but returned no query id (HTTP ${response.status}).`);
+		}
+		this.open.add(id);
+		return id;
+	}
+
+	/** Polls until COMPLETED, waiting longer each time; the completing poll brings the first page. */
+	private async pollUntilComplete(id: string): Promise<CompletedPage> {
+		const { clock, options, signal } = this.ctx;
+		let intervalMs = options.pollFirstMs;
+		for (;;) {
+			if (clock.now() + intervalMs > this.deadlineMs) {
+				throw new CxoneApiError(
+					`The query did not complete within ${options.timeoutMs / 1000} s (Options › Timeout). Raise the timeout or narrow the query; it was cancelled on the server.`,
+				);
+			}
+			if (!(await settle(clock.sleep(intervalMs, signal))).ok) throw new QueryCancelledError();
+			intervalMs = Math.min(options.pollMaxMs, intervalMs * options.pollGrowth);
+			this.ctx.stats.polls++;
+			const page = await this.getPage(id, 0, options.pageSize);
+			if (page) return page;
+		}
+	}
+
+	/** One GET of the query; undefined while it is PENDING or RUNNING. */
+	private async getPage(id: string, offset: number, limit: number): Promise<CompletedPage | undefined> {
+		const outcome = await settle(
+			this.request({ method: 'GET', path: `${QUERY_PATH}/${encodeURIComponent(id)}`, qs: { limit, offset } }),
+		);
+		if (!outcome.ok) {
+			const error = outcome.error;
+			if (error instanceof ApiFailure && error.status === 410) {
+				this.open.delete(id);
+				throw new QueryGoneError(error.errorCode ?? 'gone', false);
+			}
+			throw error;
+		}
+		const page = outcome.value.body as { status?: string; error?: string; totalCount?: number; results?: ResultRow[] };
+		switch (page?.status) {
+			case 'PENDING':
+			case 'RUNNING':
+				return undefined;
+			case 'FAILED':
+				this.open.delete(id);
+				throw new QueryGoneError(page.error ?? 'no reason given', true);
+			case 'COMPLETED':
+				if (!Array.isArray(page.results)) {
+					throw new CxoneApiError(`Query ${id} is COMPLETED but its page at offset ${offset} has no results.`);
+				}
+				return page as CompletedPage;
+			default:
+				throw new CxoneApiError(`Query ${id} has an unknown status '${String(page?.status)}'.`);
+		}
+	}
+
+	/** All pages of a completed query (up to `limit` rows), concurrently when totalCount is known. */
+	private async readPages(id: string, first: CompletedPage, limit?: number): Promise<T[]> {
+		const { pageSize, pageConcurrency } = this.ctx.options;
+		const cap = limit ?? Number.POSITIVE_INFINITY;
+		if (typeof first.totalCount !== 'number') return await this.readPagesSequentially(id, first, cap);
+
+		const total = first.totalCount;
+		const wanted = Math.min(total, cap);
+		const pageCount = Math.ceil(wanted / pageSize);
+		const pages: T[][] = new Array(pageCount);
+		pages[0] = this.checkedPage(id, first, 0, Math.min(pageSize, wanted), total);
+		let next = 1;
+		const worker = async () => {
+			while (next < pageCount) {
+				const index = next++;
+				const offset = index * pageSize;
+				const size = Math.min(pageSize, wanted - offset);
+				this.ctx.stats.pages++;
+				const page = await this.getPage(id, offset, size);
+				if (!page) throw new CxoneApiError(`Query ${id} went back to running while its pages were read.`);
+				pages[index] = this.checkedPage(id, page, offset, size, total);
+			}
+		};
+		await Promise.all(Array.from({ length: Math.min(pageConcurrency, pageCount - 1) }, worker));
+		return pages.flat();
+	}
+
+	/** Checks that a page holds exactly the rows its offset promises, and maps them. */
+	private checkedPage(id: string, page: CompletedPage, offset: number, size: number, total: number): T[] {
+		if (page.totalCount !== undefined && page.totalCount !== total) {
+			throw new CxoneApiError(`Query ${id} changed its totalCount from ${total} to ${page.totalCount} between pages.`);
+		}
+		const rows = page.results.length > size ? page.results.slice(0, size) : page.results;
+		if (rows.length !== size) {
+			throw new CxoneApiError(
+				`Query ${id} returned ${rows.length} rows at offset ${offset}; ${size} were due (totalCount ${total}). No rows were output, so none are lost or doubled; run the workflow again.`,
+			);
+		}
+		return rows.map(this.mapRow);
+	}
+
+	/** Pages one after another until a short page, for a server that omits totalCount. */
+	private async readPagesSequentially(id: string, first: CompletedPage, cap: number): Promise<T[]> {
+		const { pageSize } = this.ctx.options;
+		const rows = first.results.slice(0, cap).map(this.mapRow);
+		let last = first.results.length;
+		while (last === pageSize && rows.length < cap) {
+			this.ctx.stats.pages++;
+			const page = await this.getPage(id, rows.length, pageSize);
+			if (!page) throw new CxoneApiError(`Query ${id} went back to running while its pages were read.`);
+			last = page.results.length;
+			rows.push(...page.results.slice(0, cap - rows.length).map(this.mapRow));
+		}
+		return rows;
+	}
+
+	private async request(request: Parameters<Send>[0]): Promise<ApiResponse> {
+		const { send, clock, options, stats, signal } = this.ctx;
+		return await sendWithRetries(
+			{ send, clock, policy: options.retry, stats, signal, deadlineMs: this.deadlineMs },
+			request,
+		);
+	}
+
+	/** DELETEs every query this run started and did not finish with; best effort, never throws. */
+	async cancelStarted(): Promise<void> {
+		const ids = [...this.open];
+		this.open.clear();
+		await Promise.all(
+			ids.map(async (id) => {
+				this.ctx.stats.cancels++;
+				await this.ctx
+					.cleanupSend({ method: 'DELETE', path: `${QUERY_PATH}/${encodeURIComponent(id)}` })
+					.catch(() => undefined);
+			}),
+		);
+	}
+}

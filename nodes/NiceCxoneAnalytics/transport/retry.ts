@@ -1,0 +1,94 @@
+import { CxoneApiError, QueryCancelledError } from './errors';
+import type { ApiRequest, ApiResponse, Clock, Send, TransportStats } from './types';
+import { ApiFailure, settle } from './types';
+
+export interface RetryPolicy {
+	/** Attempts per request, the first included. */
+	maxAttempts: number;
+	/** Backoff before retry n (from 0) is random in [0, min(maxDelayMs, baseDelayMs × 2^n)). */
+	baseDelayMs: number;
+	maxDelayMs: number;
+	/** A Retry-After longer than this is an error, not a wait. */
+	maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+	maxAttempts: 6,
+	baseDelayMs: 500,
+	maxDelayMs: 30_000,
+	maxRetryAfterMs: 120_000,
+};
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+const RETRYABLE_NETWORK_CODES = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
+
+/**
+ * The wait a `Retry-After` header asks for, in ms: delta-seconds or an HTTP-date (RFC 9110 §10.2.3).
+ * Undefined when absent or unreadable; never negative.
+ */
+export function retryAfterMs(header: string | undefined, nowMs: number): number | undefined {
+	if (header === undefined || header.trim() === '') return undefined;
+	const text = header.trim();
+	if (/^\d+$/.test(text)) return Number(text) * 1000;
+	const dateMs = Date.parse(text);
+	if (Number.isNaN(dateMs)) return undefined;
+	return Math.max(0, dateMs - nowMs);
+}
+
+export function isRetryable(failure: ApiFailure): boolean {
+	if (failure.status !== undefined) return RETRYABLE_STATUS.has(failure.status);
+	return failure.networkCode !== undefined && RETRYABLE_NETWORK_CODES.has(failure.networkCode);
+}
+
+/** Exponential backoff with full jitter, in ms, before retry `retry` (0-based). */
+export function backoffMs(retry: number, policy: RetryPolicy, random: number): number {
+	return Math.floor(random * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry));
+}
+
+export interface RetryContext {
+	send: Send;
+	clock: Clock;
+	policy: RetryPolicy;
+	stats: TransportStats;
+	signal?: AbortSignal;
+	/** Epoch ms after which no wait may end. */
+	deadlineMs: number;
+}
+
+/**
+ * Sends a request, retrying 429, 5xx and dropped connections: it waits what Retry-After asks, or
+ * else backs off exponentially with jitter. Other failures, and the last one, are thrown.
+ */
+export async function sendWithRetries(ctx: RetryContext, request: ApiRequest): Promise<ApiResponse> {
+	for (let attempt = 1; ; attempt++) {
+		if (ctx.signal?.aborted) throw new QueryCancelledError();
+		ctx.stats.requests++;
+		const outcome = await settle(ctx.send(request));
+		if (outcome.ok) return outcome.value;
+		const error = outcome.error;
+		if (ctx.signal?.aborted) throw new QueryCancelledError();
+		if (!(error instanceof ApiFailure)) throw error;
+		ctx.stats.failedResponses++;
+		if (error.status === 429) ctx.stats.throttled++;
+		if (!isRetryable(error) || attempt >= ctx.policy.maxAttempts) throw error;
+		const askedMs = retryAfterMs(error.headers['retry-after'], ctx.clock.now());
+		if (askedMs !== undefined && askedMs > ctx.policy.maxRetryAfterMs) {
+			throw new CxoneApiError(
+				`The CXone API asked to wait ${Math.ceil(askedMs / 1000)} s before retrying (HTTP ${error.status}); the node waits at most ${ctx.policy.maxRetryAfterMs / 1000} s. Run the workflow again later.`,
+				error.status,
+			);
+		}
+		const waitMs = askedMs ?? backoffMs(attempt - 1, ctx.policy, ctx.clock.random());
+		if (ctx.clock.now() + waitMs > ctx.deadlineMs) throw error;
+		ctx.stats.retries++;
+		if (!(await settle(ctx.clock.sleep(waitMs, ctx.signal))).ok) throw new QueryCancelledError();
+	}
+}

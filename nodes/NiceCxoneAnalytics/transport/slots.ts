@@ -1,0 +1,41 @@
+import { QueryCancelledError } from './errors';
+
+/**
+ * Counts the queries of one tenant that may be PENDING or RUNNING at once (contract §2: at most
+ * 5). One instance serves a whole execution, so items and split ranges share the limit.
+ */
+export class QuerySlots {
+	private free: number;
+	private readonly waiting: Array<() => void> = [];
+
+	constructor(size: number) {
+		this.free = size;
+	}
+
+	async acquire(signal?: AbortSignal): Promise<void> {
+		if (signal?.aborted) throw new QueryCancelledError();
+		if (this.free > 0) {
+			this.free--;
+			return;
+		}
+		await new Promise<void>((resolve, reject) => {
+			const grant = () => {
+				signal?.removeEventListener('abort', onAbort);
+				resolve();
+			};
+			const onAbort = () => {
+				const index = this.waiting.indexOf(grant);
+				if (index >= 0) this.waiting.splice(index, 1);
+				reject(new QueryCancelledError());
+			};
+			this.waiting.push(grant);
+			signal?.addEventListener('abort', onAbort, { once: true });
+		});
+	}
+
+	release(): void {
+		const next = this.waiting.shift();
+		if (next) next();
+		else this.free++;
+	}
+}
