@@ -1,0 +1,158 @@
+/**
+ * A stand-in for n8n's IExecuteFunctions that does real HTTP (axios, as n8n does) and reproduces
+ * n8n-core's `httpRequestWithAuthentication` for a credential with `preAuthentication`: the token
+ * is fetched when the stored one is empty, kept in the credential, and on a 401 renewed once and
+ * the call repeated once; failures surface as NodeApiError wrapping the axios error.
+ */
+import axios from 'axios';
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INode, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { NiceCxoneOAuth2Api } from '../../credentials/NiceCxoneOAuth2Api.credentials';
+
+export interface CredentialValues {
+	tokenUrl: string;
+	baseUrl: string;
+	clientId: string;
+	clientSecret: string;
+	scope?: string;
+}
+
+export interface ContextOptions {
+	params: Record<string, unknown>;
+	/** Per-item overrides of `params`. */
+	itemParams?: Array<Record<string, unknown>>;
+	items?: INodeExecutionData[];
+	credentials: CredentialValues;
+	continueOnFail?: boolean;
+	signal?: AbortSignal;
+	timezone?: string;
+	node?: Partial<INode>;
+}
+
+export interface RequestLog {
+	tokenRequests: number;
+	apiRequests: Array<{ method: string; url: string }>;
+	/** The credential as n8n would have stored it (the token is kept here). */
+	stored: IDataObject;
+}
+
+const credentialType = new NiceCxoneOAuth2Api();
+
+async function httpRequest(options: IHttpRequestOptions): Promise<unknown> {
+	const url = options.baseURL ? `${options.baseURL}${options.url}` : options.url;
+	const ignore = options.ignoreHttpStatusErrors === true;
+	const response = await axios.request({
+		method: options.method ?? 'GET',
+		url,
+		params: options.qs,
+		data: options.body,
+		headers: options.headers as Record<string, string>,
+		auth: options.auth,
+		timeout: options.timeout,
+		signal: options.abortSignal as AbortSignal | undefined,
+		validateStatus: ignore ? () => true : (status) => status >= 200 && status < 300,
+	});
+	return options.returnFullResponse
+		? { body: response.data, headers: response.headers, statusCode: response.status }
+		: response.data;
+}
+
+export function createContext(options: ContextOptions): { ctx: IExecuteFunctions; log: RequestLog } {
+	const node: INode = {
+		id: 'node-1',
+		name: 'NICE CXone Analytics',
+		type: 'n8n-nodes-nice-cxone.niceCxoneAnalytics',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		...options.node,
+	};
+	const log: RequestLog = {
+		tokenRequests: 0,
+		apiRequests: [],
+		stored: { scope: 'analytics:query analytics:view', ...options.credentials, accessToken: '' },
+	};
+	const helpers = {
+		httpRequest: async (request: IHttpRequestOptions) => {
+			if (request.url === log.stored.tokenUrl) log.tokenRequests++;
+			return await httpRequest(request);
+		},
+	};
+	const preAuthenticate = async (credentials: IDataObject) => {
+		const output = await credentialType.preAuthentication.call({ helpers } as never, credentials as never);
+		Object.assign(credentials, output);
+		log.stored.accessToken = output.accessToken;
+	};
+	const authenticated = (credentials: IDataObject, request: IHttpRequestOptions): IHttpRequestOptions => ({
+		...request,
+		headers: { ...request.headers, Authorization: `Bearer ${String(credentials.accessToken)}` },
+	});
+
+	async function httpRequestWithAuthentication(
+		this: IExecuteFunctions,
+		_type: string,
+		request: IHttpRequestOptions,
+	): Promise<unknown> {
+		if ('getExecutionCancelSignal' in this) request.abortSignal = this.getExecutionCancelSignal();
+		const credentials = await this.getCredentials(_type);
+		const send = async () => {
+			log.apiRequests.push({ method: request.method ?? 'GET', url: `${request.url}` });
+			return await httpRequest(authenticated(credentials, request));
+		};
+		try {
+			if (credentials.accessToken === '') await preAuthenticate(credentials);
+			return await send();
+		} catch (error) {
+			if ((error as { response?: { status?: number } }).response?.status === 401) {
+				try {
+					await preAuthenticate(credentials);
+					return await send();
+				} catch (retryError) {
+					throw new NodeApiError(node, retryError as never);
+				}
+			}
+			throw new NodeApiError(node, error as never);
+		}
+	}
+
+	const items = options.items ?? [{ json: {} }];
+	const ctx = {
+		getNode: () => node,
+		getInputData: () => items,
+		getTimezone: () => options.timezone ?? 'UTC',
+		continueOnFail: () => options.continueOnFail ?? false,
+		getExecutionCancelSignal: () => options.signal,
+		getCredentials: async () => ({ ...log.stored }),
+		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
+			const own = options.itemParams?.[itemIndex];
+			const value = own && name in own ? own[name] : options.params[name];
+			if (value === undefined) {
+				if (fallback !== undefined) return fallback;
+				throw new Error(`Could not get parameter "${name}"`);
+			}
+			return value;
+		},
+		helpers: { ...helpers, httpRequestWithAuthentication },
+		logger: { debug() {}, info() {}, warn() {}, error() {} },
+	} as unknown as IExecuteFunctions;
+	return { ctx, log };
+}
+
+/** Valid parameters of a Run Aggregation Query node, to override per test. */
+export function queryParams(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+	return {
+		resource: 'analytics',
+		operation: 'runAggregationQuery',
+		metrics: { metric: [{ metric: 'handle_time:avg' }, { metric: 'count:sum' }] },
+		dimensions: ['group.id', 'channel'],
+		bucketSize: 'DAY',
+		timeRange: 'custom',
+		start: '2024-01-01T00:00:00Z',
+		end: '2024-01-08T00:00:00Z',
+		filterMode: 'none',
+		returnAll: true,
+		options: {},
+		...overrides,
+	};
+}
