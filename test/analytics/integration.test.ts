@@ -1,0 +1,169 @@
+/**
+ * The node over real HTTP against the simulator: every row of each query must arrive exactly once
+ * with the values of the simulator's own ground truth (computed in one pass, unsplit and unpaged).
+ */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import type { ResultRow } from '../../nodes/NiceCxoneAnalytics/core/rows';
+import { flattenRow } from '../../nodes/NiceCxoneAnalytics/core/rows';
+import { NiceCxoneAnalytics } from '../../nodes/NiceCxoneAnalytics/NiceCxoneAnalytics.node';
+import { createContext, queryParams } from '../support/n8nContext';
+import { request } from '../support/http';
+import { startSimulatorProcess } from '../support/simulator';
+
+type Simulator = Awaited<ReturnType<typeof startSimulatorProcess>>;
+
+const metrics = (...values: string[]) => ({ metric: values.map((metric) => ({ metric })) });
+const FAST = { pollIntervalSeconds: 0.05, maxPollIntervalSeconds: 0.2 };
+
+/** Each case: node parameters, and the body the simulator computes the truth for. */
+const QUERIES: Array<[string, Record<string, unknown>, IDataObject]> = [
+	[
+		'two weeks by group and channel, DAY buckets',
+		{
+			metrics: metrics('handle_time:avg', 'count:sum', 'abandoned:pct', 'sentiment:min'),
+			dimensions: ['group.id', 'channel'],
+			bucketSize: 'DAY',
+			start: '2024-01-01T00:00:00Z',
+			end: '2024-01-15T00:00:00Z',
+		},
+		{
+			metrics: [
+				{ name: 'handle_time', aggregation: 'avg' },
+				{ name: 'count', aggregation: 'sum' },
+				{ name: 'abandoned', aggregation: 'pct' },
+				{ name: 'sentiment', aggregation: 'min' },
+			],
+			dimensions: [{ name: 'group.id' }, { name: 'channel' }],
+			timeSeries: { bucketSize: 'DAY', start: '2024-01-01T00:00:00Z', end: '2024-01-15T00:00:00Z', timeZone: 'UTC' },
+		},
+	],
+	[
+		'HOUR buckets in Berlin over the night clocks go back, filtered to two groups',
+		{
+			metrics: metrics('count:sum', 'queue_time:max'),
+			dimensions: ['channel'],
+			bucketSize: 'HOUR',
+			start: '2024-10-26T00:00:00',
+			end: '2024-10-28T00:00:00',
+			filterMode: 'conditions',
+			filterCombinator: 'and',
+			filterConditions: { condition: [{ field: 'group.id', operator: 'in', value: 'grp_001, grp_003' }] },
+			options: { ...FAST, timeZone: 'Europe/Berlin' },
+		},
+		{
+			metrics: [
+				{ name: 'count', aggregation: 'sum' },
+				{ name: 'queue_time', aggregation: 'max' },
+			],
+			dimensions: [{ name: 'channel' }],
+			filter: { type: 'in', field: 'group.id', values: ['grp_001', 'grp_003'] },
+			timeSeries: { bucketSize: 'HOUR', start: '2024-10-25T22:00:00Z', end: '2024-10-27T23:00:00Z', timeZone: 'Europe/Berlin' },
+		},
+	],
+	[
+		'200 days of 15-minute buckets: split into 7 windows at bucket boundaries, run at most 5 at once',
+		{
+			metrics: metrics('count:sum', 'service_level:pct'),
+			dimensions: [],
+			bucketSize: 'FIFTEEN_MINUTES',
+			start: '2024-01-01T00:07:00Z',
+			end: '2024-07-19T00:00:00Z',
+		},
+		{
+			metrics: [
+				{ name: 'count', aggregation: 'sum' },
+				{ name: 'service_level', aggregation: 'pct' },
+			],
+			dimensions: [],
+			timeSeries: { bucketSize: 'FIFTEEN_MINUTES', start: '2024-01-01T00:07:00Z', end: '2024-07-19T00:00:00Z', timeZone: 'UTC' },
+		},
+	],
+	[
+		'over 100,000 rows: two months of HOUR buckets by agent and channel',
+		{
+			metrics: metrics('count:sum', 'handle_time:avg'),
+			dimensions: ['agent.id', 'channel'],
+			bucketSize: 'HOUR',
+			start: '2024-01-01T00:00:00Z',
+			end: '2024-03-08T00:00:00Z',
+		},
+		{
+			metrics: [
+				{ name: 'count', aggregation: 'sum' },
+				{ name: 'handle_time', aggregation: 'avg' },
+			],
+			dimensions: [{ name: 'agent.id' }, { name: 'channel' }],
+			timeSeries: { bucketSize: 'HOUR', start: '2024-01-01T00:00:00Z', end: '2024-03-08T00:00:00Z', timeZone: 'UTC' },
+		},
+	],
+];
+
+async function truth(sim: Simulator, body: IDataObject): Promise<IDataObject[]> {
+	const response = await request({ method: 'POST', url: `${sim.baseUrl}/_sim/truth`, body });
+	expect(response.status).toBe(200);
+	return (response.body.rows as ResultRow[]).map(flattenRow);
+}
+
+async function simStats(sim: Simulator) {
+	return (await request({ url: `${sim.baseUrl}/_sim/stats` })).body;
+}
+
+async function runNode(sim: Simulator, params: Record<string, unknown>, signal?: AbortSignal) {
+	const { ctx, log } = createContext({
+		params: queryParams({ options: FAST, ...params }),
+		credentials: { tokenUrl: sim.tokenUrl, baseUrl: sim.baseUrl, clientId: sim.clientId, clientSecret: sim.clientSecret },
+		signal,
+	});
+	const result = await new NiceCxoneAnalytics().execute.call(ctx).then(
+		(output) => ({ items: output[0] as INodeExecutionData[], error: undefined }),
+		(error: Error) => ({ items: [] as INodeExecutionData[], error }),
+	);
+	return { ...result, log };
+}
+
+describe.each(['clean', 'flaky'] as const)('against the simulator (%s profile)', (profile) => {
+	let sim: Simulator;
+	beforeAll(async () => {
+		sim = await startSimulatorProcess({ seed: 7, profile });
+	});
+	afterAll(async () => await sim.stop());
+
+	it.each(QUERIES)('%s: every row exactly once, with the true values', async (name, params, body) => {
+		const expected = await truth(sim, body);
+		if (name.startsWith('over 100,000')) expect(expected.length).toBeGreaterThan(100_000);
+		const { items, error } = await runNode(sim, params);
+		expect(error).toBeUndefined();
+		expect(items.length).toBe(expected.length);
+		expect(items.map((item) => item.json)).toEqual(expected);
+		expect(items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
+		const stats = await simStats(sim);
+		expect(stats.maxActiveObserved).toBeLessThanOrEqual(5);
+		expect(stats.activeQueries).toBe(0);
+		if (profile === 'flaky') expect(stats.faults.injected).toBeGreaterThan(0);
+	});
+});
+
+describe('cancellation against the simulator', () => {
+	let sim: Simulator;
+	beforeAll(async () => {
+		sim = await startSimulatorProcess({ seed: 3, profile: 'clean', extraArgs: ['--speed', '20'] });
+	});
+	afterAll(async () => await sim.stop());
+
+	it('a cancelled execution leaves no query pending or running on the server', async () => {
+		const controller = new AbortController();
+		const running = runNode(sim, QUERIES[3][1], controller.signal);
+		// Cancel once the simulator has accepted the query.
+		for (let i = 0; i < 200 && (await simStats(sim)).requests.submit === 0; i++) {
+			await request({ url: `${sim.baseUrl}/_sim/stats` });
+		}
+		controller.abort();
+		const { error } = await running;
+		expect(error?.message).toBe('The execution was cancelled; the queries it started were cancelled on the server.');
+		const stats = await simStats(sim);
+		expect(stats.requests.delete).toBe(1);
+		expect(stats.activeQueries).toBe(0);
+		expect(stats.queries.map((q: { deleted: boolean }) => q.deleted)).toEqual([true]);
+	});
+});
