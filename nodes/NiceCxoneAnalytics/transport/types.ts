@@ -10,7 +10,7 @@ export interface ApiResponse {
 	status: number;
 	/** Header names in lower case. */
 	headers: Record<string, string | undefined>;
-	body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+	body: unknown;
 }
 
 /** Sends one request; resolves on 2xx, rejects with an ApiFailure otherwise. */
