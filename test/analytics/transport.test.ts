@@ -71,7 +71,7 @@ function tokens(...values: string[]) {
 async function run(options: { clock?: Clock; signal?: AbortSignal; timeoutMs?: number; limit?: number; query?: QueryBody } = {}) {
 	const { ctx, log } = createContext({ params: {}, credentials, signal: options.signal });
 	const stats = newTransportStats();
-	const rows = runAggregationQuery(
+	const parts = runAggregationQuery(
 		{
 			send: createN8nSend(ctx, API),
 			cleanupSend: createN8nSend(ctx, API, true),
@@ -93,7 +93,8 @@ async function run(options: { clock?: Clock; signal?: AbortSignal; timeoutMs?: n
 		flattenRow,
 		options.limit,
 	);
-	return { rows, log, stats };
+	const rows = parts.then((all) => all.flatMap((part) => part.rows));
+	return { rows, parts, log, stats };
 }
 
 const outcome = async <T>(promise: Promise<T>) =>
@@ -349,7 +350,12 @@ describe('transport against a mocked CXone API', () => {
 			.get(`${QUERY}/qry_b`)
 			.query(true)
 			.reply(200, completed('qry_b', [row(2, 'chat')]));
-		const rows = await (await run()).rows;
+		const { rows: rowsPromise, parts } = await run();
+		const rows = await rowsPromise;
+		expect((await parts).map((p) => [p.queryId, p.totalCount, p.rows.length])).toEqual([
+			['qry_a', 2, 2],
+			['qry_b', 1, 1],
+		]);
 		expect(rows.map((r) => `${r.bucketStart} ${r.channel}`)).toEqual([
 			'2024-01-01T00:00:00Z chat',
 			'2024-01-01T00:00:00Z voice',

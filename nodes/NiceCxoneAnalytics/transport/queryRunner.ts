@@ -50,19 +50,29 @@ class QueryGoneError extends Error {
 	}
 }
 
+/** The rows of one submitted query: one window of the range, in order. */
+export interface ResultPart<T> {
+	queryId: string;
+	window: TimeWindow;
+	/** The server's totalCount for this query, when it sent one. */
+	totalCount?: number;
+	rows: T[];
+}
+
 /**
  * Runs one aggregation query to the end: splits a long range at bucket boundaries, submits each
  * part (never more than the tenant's slots at once), polls with a growing interval until a
  * deadline, pages concurrently once `totalCount` is known, resubmits once after a 410 or FAILED,
  * halves a part the server finds too large, and cancels every query it started when it fails,
- * times out or is cancelled. Rows come back in the server's order, mapped by `mapRow` page by page.
+ * times out or is cancelled. Rows come back in the server's order, mapped by `mapRow` page by page,
+ * as one part per submitted query.
  */
 export async function runAggregationQuery<T>(
 	ctx: RunnerContext,
 	body: QueryBody,
 	mapRow: (row: ResultRow) => T,
 	limit?: number,
-): Promise<T[]> {
+): Promise<Array<ResultPart<T>>> {
 	const { bucketSize, timeZone } = body.timeSeries;
 	const whole = { startMs: Date.parse(body.timeSeries.start), endMs: Date.parse(body.timeSeries.end) };
 	const windows = splitAtBucketBoundaries(whole, bucketSize, timeZone, maxRangeHoursFor(bucketSize));
@@ -72,18 +82,22 @@ export async function runAggregationQuery<T>(
 	if (ctx.signal?.aborted) stop.abort();
 	ctx.signal?.addEventListener('abort', onCancel, { once: true });
 	const run = new QueryRun({ ...ctx, signal: stop.signal }, body, mapRow, ctx.clock.now() + ctx.options.timeoutMs);
-	let tasks: Array<Promise<T[]>> = [];
-	const readAll = async (): Promise<T[]> => {
+	let tasks: Array<Promise<Array<ResultPart<T>>>> = [];
+	const readAll = async (): Promise<Array<ResultPart<T>>> => {
 		if (limit === undefined) {
 			tasks = windows.map(async (window) => await run.window(window));
 			return (await Promise.all(tasks)).flat();
 		}
-		const rows: T[] = [];
+		const parts: Array<ResultPart<T>> = [];
+		let rows = 0;
 		for (const window of windows) {
-			if (rows.length >= limit) break;
-			rows.push(...(await run.window(window, limit - rows.length)));
+			if (rows >= limit) break;
+			for (const part of await run.window(window, limit - rows)) {
+				parts.push(part);
+				rows += part.rows.length;
+			}
 		}
-		return rows;
+		return parts;
 	};
 	const outcome = await settle(readAll());
 	ctx.signal?.removeEventListener('abort', onCancel);
@@ -106,9 +120,9 @@ class QueryRun<T> {
 	) {}
 
 	/** The rows of one window; a window the server finds too large is halved and run again. */
-	async window(window: TimeWindow, limit?: number): Promise<T[]> {
+	async window(window: TimeWindow, limit?: number): Promise<Array<ResultPart<T>>> {
 		const outcome = await settle(this.once(window, limit));
-		if (outcome.ok) return outcome.value;
+		if (outcome.ok) return [outcome.value];
 		const error = outcome.error;
 		if (!(error instanceof ApiFailure) || error.errorCode !== 'result_too_large') throw error;
 		const { bucketSize, timeZone } = this.body.timeSeries;
@@ -120,21 +134,21 @@ class QueryRun<T> {
 			);
 		}
 		const first = await this.window(halves[0], limit);
-		if (limit !== undefined && first.length >= limit) return first;
-		const second = await this.window(halves[1], limit === undefined ? undefined : limit - first.length);
-		return first.concat(second);
+		const firstRows = first.reduce((sum, part) => sum + part.rows.length, 0);
+		if (limit !== undefined && firstRows >= limit) return first;
+		return first.concat(await this.window(halves[1], limit === undefined ? undefined : limit - firstRows));
 	}
 
-	private async once(window: TimeWindow, limit?: number): Promise<T[]> {
+	private async once(window: TimeWindow, limit?: number): Promise<ResultPart<T>> {
 		const body: QueryBody = {
 			...this.body,
 			timeSeries: { ...this.body.timeSeries, start: toIsoUtc(window.startMs), end: toIsoUtc(window.endMs) },
 		};
 		// A 410 or FAILED allows one more submission of the same query (contract §3).
-		const first = await settle(this.submitAndRead(body, limit));
+		const first = await settle(this.submitAndRead(window, body, limit));
 		if (first.ok) return first.value;
 		if (!(first.error instanceof QueryGoneError)) throw first.error;
-		const second = await settle(this.submitAndRead(body, limit));
+		const second = await settle(this.submitAndRead(window, body, limit));
 		if (second.ok) return second.value;
 		const error = second.error;
 		if (!(error instanceof QueryGoneError)) throw error;
@@ -145,20 +159,27 @@ class QueryRun<T> {
 		);
 	}
 
-	private async submitAndRead(body: QueryBody, limit?: number): Promise<T[]> {
-		const { slots, signal } = this.ctx;
+	private async submitAndRead(window: TimeWindow, body: QueryBody, limit?: number): Promise<ResultPart<T>> {
+		const { slots, signal, clock, stats } = this.ctx;
 		await slots.acquire(signal);
 		let id: string;
 		let firstPage: CompletedPage;
+		const submittedAt = clock.now();
+		let completedAt = submittedAt;
 		try {
 			id = await this.submit(body);
+			stats.submitMs += clock.now() - submittedAt;
+			const acceptedAt = clock.now();
 			firstPage = await this.pollUntilComplete(id);
+			completedAt = clock.now();
+			stats.waitMs += completedAt - acceptedAt;
 		} finally {
 			slots.release();
 		}
 		const rows = await this.readPages(id, firstPage, limit);
+		stats.pagingMs += clock.now() - completedAt;
 		this.open.delete(id);
-		return rows;
+		return { queryId: id, window, totalCount: firstPage.totalCount, rows };
 	}
 
 	private async submit(body: QueryBody): Promise<string> {

@@ -55,6 +55,10 @@ export interface TransportStats {
 	polls: number;
 	pages: number;
 	cancels: number;
+	/** Time spent submitting, waiting for completion and paging, summed over the queries of a run. */
+	submitMs: number;
+	waitMs: number;
+	pagingMs: number;
 }
 
 export const newTransportStats = (): TransportStats => ({
@@ -66,6 +70,9 @@ export const newTransportStats = (): TransportStats => ({
 	polls: 0,
 	pages: 0,
 	cancels: 0,
+	submitMs: 0,
+	waitMs: 0,
+	pagingMs: 0,
 });
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };

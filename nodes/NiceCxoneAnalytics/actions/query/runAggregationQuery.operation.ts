@@ -392,7 +392,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		try {
 			const query = readItemQuery(this, itemIndex);
 			const mapRow = query.raw ? (row: ResultRow) => row as unknown as IDataObject : flattenRow;
-			const rows = await runAggregationQuery(
+			const parts = await runAggregationQuery(
 				{
 					send,
 					cleanupSend,
@@ -406,7 +406,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				mapRow,
 				query.limit,
 			);
-			for (const json of rows) output.push({ json: json as IDataObject, pairedItem: { item: itemIndex } });
+			for (const part of parts) {
+				for (const json of part.rows) output.push({ json: json as IDataObject, pairedItem: { item: itemIndex } });
+			}
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex);
 			if (!this.continueOnFail()) throw nodeError;
