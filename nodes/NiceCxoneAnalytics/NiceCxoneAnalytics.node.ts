@@ -3,6 +3,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as runAggregationQuery from './actions/query/runAggregationQuery.operation';
 import { router } from './actions/router';
+import { outputsWithAudit } from '../shared/audit';
+import { testWebhookSigningSecret } from '../shared/methods';
 
 export class NiceCxoneAnalytics implements INodeType {
 	description: INodeTypeDescription = {
@@ -16,8 +18,11 @@ export class NiceCxoneAnalytics implements INodeType {
 		defaults: { name: 'NICE CXone Analytics' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'niceCxoneOAuth2Api', required: true }],
+		outputs: outputsWithAudit(['Results']),
+		credentials: [
+			{ name: 'niceCxoneOAuth2Api', required: true },
+			{ name: 'niceCxoneWebhookSigningApi', required: false, testedBy: 'testWebhookSigningSecret' },
+		],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -46,6 +51,8 @@ export class NiceCxoneAnalytics implements INodeType {
 			...runAggregationQuery.description,
 		],
 	};
+
+	methods = { credentialTest: { testWebhookSigningSecret } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -8,7 +8,7 @@ import { createN8nSend } from '../../nodes/NiceCxoneAnalytics/transport/n8n';
 import { runAggregationQuery } from '../../nodes/NiceCxoneAnalytics/transport/queryRunner';
 import { DEFAULT_RETRY_POLICY, retryAfterMs } from '../../nodes/NiceCxoneAnalytics/transport/retry';
 import { QuerySlots } from '../../nodes/NiceCxoneAnalytics/transport/slots';
-import type { Clock } from '../../nodes/NiceCxoneAnalytics/transport/types';
+import type { Clock } from '../../nodes/shared/transport/clock';
 import { newTransportStats } from '../../nodes/NiceCxoneAnalytics/transport/types';
 import { createContext, queryParams } from '../support/n8nContext';
 

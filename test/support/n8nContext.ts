@@ -28,6 +28,10 @@ export interface ContextOptions {
 	signal?: AbortSignal;
 	timezone?: string;
 	node?: Partial<INode>;
+	/** The node's workflow static data; pass the same object to chain audit records across runs. */
+	staticData?: IDataObject;
+	/** A webhook signing credential, when the test configures one. */
+	webhookSecret?: string;
 }
 
 export interface RequestLog {
@@ -35,6 +39,8 @@ export interface RequestLog {
 	apiRequests: Array<{ method: string; url: string }>;
 	/** The credential as n8n would have stored it (the token is kept here). */
 	stored: IDataObject;
+	/** What the node wrote to n8n's log at info level. */
+	logged: Array<{ message: string; meta?: IDataObject }>;
 }
 
 const credentialType = new NiceCxoneOAuth2Api();
@@ -72,7 +78,9 @@ export function createContext(options: ContextOptions): { ctx: IExecuteFunctions
 		tokenRequests: 0,
 		apiRequests: [],
 		stored: { scope: 'analytics:query analytics:view', ...options.credentials, accessToken: '' },
+		logged: [],
 	};
+	const staticData = options.staticData ?? {};
 	const helpers = {
 		httpRequest: async (request: IHttpRequestOptions) => {
 			if (request.url === log.stored.tokenUrl) log.tokenRequests++;
@@ -123,7 +131,17 @@ export function createContext(options: ContextOptions): { ctx: IExecuteFunctions
 		getTimezone: () => options.timezone ?? 'UTC',
 		continueOnFail: () => options.continueOnFail ?? false,
 		getExecutionCancelSignal: () => options.signal,
-		getCredentials: async () => ({ ...log.stored }),
+		getCredentials: async (type: string) => {
+			if (type === 'niceCxoneWebhookSigningApi') {
+				if (options.webhookSecret === undefined) throw new Error('Node does not have credentials of type niceCxoneWebhookSigningApi');
+				return { secret: options.webhookSecret };
+			}
+			return { ...log.stored };
+		},
+		getWorkflow: () => ({ id: 'wf-1', name: 'Test workflow', active: false }),
+		getExecutionId: () => 'exec-1',
+		getMode: () => 'manual',
+		getWorkflowStaticData: () => staticData,
 		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
 			const own = options.itemParams?.[itemIndex];
 			const value = own && name in own ? own[name] : options.params[name];
@@ -134,7 +152,14 @@ export function createContext(options: ContextOptions): { ctx: IExecuteFunctions
 			return value;
 		},
 		helpers: { ...helpers, httpRequestWithAuthentication },
-		logger: { debug() {}, info() {}, warn() {}, error() {} },
+		logger: {
+			debug() {},
+			info(message: string, meta?: IDataObject) {
+				log.logged.push({ message, meta });
+			},
+			warn() {},
+			error() {},
+		},
 	} as unknown as IExecuteFunctions;
 	return { ctx, log };
 }

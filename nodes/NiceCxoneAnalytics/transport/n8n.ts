@@ -1,7 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
-import type { ApiRequest, Clock, Send } from './types';
+import type { ApiRequest, Send } from './types';
 import { ApiFailure } from './types';
 
 export const CREDENTIAL_TYPE = 'niceCxoneOAuth2Api';
@@ -81,23 +80,3 @@ function lowerCaseHeaders(headers: unknown): Headers {
 	}
 	return result;
 }
-
-/** Wall time and n8n's `sleep`, raced against the cancel signal for n8n versions whose sleep ignores it. */
-export const n8nClock: Clock = {
-	now: () => Date.now(),
-	random: () => Math.random(),
-	sleep: async (ms, signal) => {
-		if (!signal) return await sleep(ms);
-		if (signal.aborted) throw new Error('aborted');
-		let onAbort: () => void = () => undefined;
-		const aborted = new Promise<never>((_, reject) => {
-			onAbort = () => reject(new Error('aborted'));
-			signal.addEventListener('abort', onAbort, { once: true });
-		});
-		try {
-			await Promise.race([sleep(ms, signal), aborted]);
-		} finally {
-			signal.removeEventListener('abort', onAbort);
-		}
-	},
-};

@@ -7,8 +7,10 @@ import { CxoneApiError, QueryCancelledError } from './errors';
 import type { RetryPolicy } from './retry';
 import { sendWithRetries } from './retry';
 import type { QuerySlots } from './slots';
-import type { ApiResponse, Clock, Send, TransportStats } from './types';
-import { ApiFailure, settle } from './types';
+import type { Clock } from '../../shared/transport/clock';
+import { settle } from '../../shared/transport/clock';
+import type { ApiResponse, Send, TransportStats } from './types';
+import { ApiFailure } from './types';
 
 const QUERY_PATH = '/api/v2/analytics/query';
 

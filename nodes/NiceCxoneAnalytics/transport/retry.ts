@@ -1,6 +1,8 @@
 import { CxoneApiError, QueryCancelledError } from './errors';
-import type { ApiRequest, ApiResponse, Clock, Send, TransportStats } from './types';
-import { ApiFailure, settle } from './types';
+import type { Clock } from '../../shared/transport/clock';
+import { settle } from '../../shared/transport/clock';
+import type { ApiRequest, ApiResponse, Send, TransportStats } from './types';
+import { ApiFailure } from './types';
 
 export interface RetryPolicy {
 	/** Attempts per request, the first included. */

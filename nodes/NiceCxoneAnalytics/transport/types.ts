@@ -36,15 +36,6 @@ export class ApiFailure extends Error {
 	}
 }
 
-/** Time and randomness, injected so that tests and n8n each bring their own. */
-export interface Clock {
-	now(): number;
-	/** Waits `ms`, rejecting at once when `signal` aborts. */
-	sleep(ms: number, signal?: AbortSignal): Promise<void>;
-	/** A number in [0, 1), for backoff jitter. */
-	random(): number;
-}
-
 /** Counters of what the transport did, for the audit record and benchmarks. */
 export interface TransportStats {
 	requests: number;
@@ -74,13 +65,3 @@ export const newTransportStats = (): TransportStats => ({
 	waitMs: 0,
 	pagingMs: 0,
 });
-
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-/** Waits for a promise and reports how it ended, so callers branch on failure without a catch block. */
-export async function settle<T>(promise: Promise<T>): Promise<Outcome<T>> {
-	return await promise.then(
-		(value): Outcome<T> => ({ ok: true, value }),
-		(error: unknown): Outcome<T> => ({ ok: false, error }),
-	);
-}

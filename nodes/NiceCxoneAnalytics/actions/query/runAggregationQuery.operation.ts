@@ -4,17 +4,24 @@ import { NodeOperationError, jsonParse, updateDisplayOptions } from 'n8n-workflo
 import { BUCKET_SIZES, DIMENSIONS, LIMITS, METRICS } from '../../core/catalogue';
 import type { QueryBody, SimpleCondition } from '../../core/query';
 import { buildQueryBody, filterFromConditions } from '../../core/query';
+import { bucketStartsBetween } from '../../core/buckets';
+import type { AccuracyReport, RowKey } from '../../core/resultCheck';
+import { checkResult } from '../../core/resultCheck';
 import type { ResultRow } from '../../core/rows';
-import { flattenRow } from '../../core/rows';
+import { dimensionFieldName, flattenRow } from '../../core/rows';
 import type { TimeRangePreset } from '../../core/timeRange';
 import { TIME_RANGE_PRESETS, resolveTimeRange } from '../../core/timeRange';
 import { QueryValidationError } from '../../core/validationError';
-import { CREDENTIAL_TYPE, createN8nSend, n8nClock } from '../../transport/n8n';
+import { n8nClock } from '../../../shared/transport/clock';
+import { CREDENTIAL_TYPE, createN8nSend } from '../../transport/n8n';
 import type { RunnerOptions } from '../../transport/queryRunner';
 import { runAggregationQuery } from '../../transport/queryRunner';
 import { DEFAULT_RETRY_POLICY } from '../../transport/retry';
 import { QuerySlots } from '../../transport/slots';
+import type { TransportStats } from '../../transport/types';
 import { newTransportStats } from '../../transport/types';
+import type { AuditSettings } from '../../../shared/audit';
+import { AUDIT_AND_WEBHOOK_OPTIONS, auditOrigin, readAuditSettings, sealAudit, sendWebhookFor } from '../../../shared/audit';
 import { toNodeError } from '../errors';
 
 const AGGREGATION_LABELS: Record<string, string> = {
@@ -212,6 +219,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			...AUDIT_AND_WEBHOOK_OPTIONS,
 			{
 				displayName: 'Max Poll Interval (Seconds)',
 				name: 'maxPollIntervalSeconds',
@@ -374,6 +382,18 @@ function positiveNumber(value: unknown, field: string): number {
 	return n;
 }
 
+/** Bucket and series of an output row, flattened or raw, for the accuracy check. */
+function rowKeyOf(body: QueryBody, raw: boolean): (row: IDataObject) => RowKey {
+	if (raw) {
+		return (row) => ({
+			bucketStartMs: Date.parse(String(row.timeSeries)),
+			series: Object.values((row.dimensions ?? {}) as IDataObject).join('|'),
+		});
+	}
+	const fields = body.dimensions.map((d) => dimensionFieldName(d.name));
+	return (row) => ({ bucketStartMs: Date.parse(String(row.bucketStart)), series: fields.map((f) => row[f]).join('|') });
+}
+
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
@@ -387,30 +407,48 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const slots = new QuerySlots(LIMITS.maxActiveQueriesPerTenant);
 	const signal = this.getExecutionCancelSignal?.();
 	const output: INodeExecutionData[] = [];
+	const auditOutput: INodeExecutionData[] = [];
+	const auditToOutput = readAuditSettings(this.getNodeParameter('options', 0, {}) as IDataObject);
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const startedMs = Date.now();
+		const stats = newTransportStats();
+		let query: ItemQuery | undefined;
+		let settings: AuditSettings | undefined;
+		let recorded = false;
 		try {
-			const query = readItemQuery(this, itemIndex);
+			const read = readAuditSettings(this.getNodeParameter('options', itemIndex, {}) as IDataObject);
+			if ('invalid' in read) throw new QueryValidationError('Options', read.invalid);
+			settings = read;
+			query = readItemQuery(this, itemIndex);
+			const runQuery = query;
 			const mapRow = query.raw ? (row: ResultRow) => row as unknown as IDataObject : flattenRow;
 			const parts = await runAggregationQuery(
-				{
-					send,
-					cleanupSend,
-					clock: n8nClock,
-					slots,
-					signal,
-					stats: newTransportStats(),
-					options: { ...query.runner, retry: DEFAULT_RETRY_POLICY },
-				},
+				{ send, cleanupSend, clock: n8nClock, slots, signal, stats, options: { ...query.runner, retry: DEFAULT_RETRY_POLICY } },
 				query.body,
 				mapRow,
 				query.limit,
 			);
-			for (const part of parts) {
-				for (const json of part.rows) output.push({ json: json as IDataObject, pairedItem: { item: itemIndex } });
+			const audited = settings.toOutput || settings.toLog || settings.webhook;
+			let rows: IDataObject[];
+			let accuracy: AccuracyReport | undefined;
+			if (audited) {
+				const { timeSeries } = runQuery.body;
+				const grid = bucketStartsBetween(Date.parse(timeSeries.start), Date.parse(timeSeries.end), timeSeries.bucketSize, timeSeries.timeZone);
+				({ rows, report: accuracy } = checkResult(parts, rowKeyOf(runQuery.body, runQuery.raw), grid));
+			} else {
+				rows = parts.flatMap((part) => part.rows);
+			}
+			for (const json of rows) output.push({ json, pairedItem: { item: itemIndex } });
+			if (audited) {
+				recorded = true;
+				await recordQuery(this, settings, { itemIndex, query, stats, startedMs, accuracy, queries: parts.length }, auditOutput);
 			}
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex);
+			if (settings && !recorded && (settings.toOutput || settings.toLog || settings.webhook)) {
+				await recordQuery(this, settings, { itemIndex, query, stats, startedMs, error: nodeError.message }, auditOutput);
+			}
 			if (!this.continueOnFail()) throw nodeError;
 			output.push({
 				json: { error: nodeError.message, ...(nodeError.description ? { errorDetails: nodeError.description } : {}) },
@@ -418,5 +456,74 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			});
 		}
 	}
-	return [output];
+	return 'invalid' in auditToOutput || !auditToOutput.toOutput ? [output] : [output, auditOutput];
+}
+
+interface QueryRecordInput {
+	itemIndex: number;
+	query?: ItemQuery;
+	stats: TransportStats;
+	startedMs: number;
+	accuracy?: AccuracyReport;
+	/** Queries submitted and read; each brought its first page with the poll that saw it complete. */
+	queries?: number;
+	error?: string;
+}
+
+/** Builds, signs off (webhook) and seals the audit record of one query, and queues it for the Audit output. */
+async function recordQuery(
+	ctx: IExecuteFunctions,
+	settings: AuditSettings,
+	input: QueryRecordInput,
+	auditOutput: INodeExecutionData[],
+): Promise<void> {
+	const { stats, accuracy } = input;
+	const origin = auditOrigin(ctx);
+	const latencyMs = {
+		submit: stats.submitMs,
+		waitingForCompletion: stats.waitMs,
+		paging: stats.pagingMs,
+		total: Date.now() - input.startedMs,
+	};
+	const rows = accuracy?.rowsOutput ?? 0;
+	const webhook = await sendWebhookFor(ctx, settings, input.error ? 'failed' : 'completed', {
+		auditId: origin.id,
+		workflowId: origin.workflowId,
+		executionId: origin.executionId,
+		nodeName: origin.nodeName,
+		status: input.error ? 'error' : 'success',
+		error: input.error ?? null,
+		rows,
+		latencyMs: latencyMs.total,
+		anomalies: 0,
+	});
+	const record = sealAudit(ctx, settings, {
+		...origin,
+		kind: 'query',
+		itemIndex: input.itemIndex,
+		query: input.query?.body ?? null,
+		status: input.error ? 'error' : 'success',
+		error: input.error ?? null,
+		latencyMs,
+		requests: {
+			total: stats.requests,
+			retries: stats.retries,
+			throttled: stats.throttled,
+			failedResponses: stats.failedResponses,
+			submits: stats.submits,
+			polls: stats.polls,
+			pages: stats.pages + (input.queries ?? 0),
+			cancels: stats.cancels,
+		},
+		result: { rows, queries: input.queries ?? 0, totalCount: accuracy?.totalCount ?? null },
+		accuracy: accuracy ?? null,
+		webhook: webhook ?? null,
+	});
+	auditOutput.push({ json: record as unknown as IDataObject, pairedItem: { item: input.itemIndex } });
+	if (webhook && !webhook.delivered && settings.webhook?.failWorkflow) {
+		throw new NodeOperationError(ctx.getNode(), `The webhook to ${settings.webhook.url} was not delivered after ${webhook.attempts} attempts (${webhook.error}).`, {
+			itemIndex: input.itemIndex,
+			description: 'Turn off Options › Fail Workflow on Webhook Error to let the workflow go on when the receiver is down.',
+		});
+	}
 }

@@ -1,0 +1,55 @@
+// Throughput of the Trends node's detection methods: points per second at 10k, 100k, 1M (and 10M for
+// the default method). A benchmark printing figures, not a test. Needs the compiled core:
+//   npx tsc -p tsconfig.json && node bench/trends-bench.mjs [--quick]
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+
+const require = createRequire(import.meta.url);
+const { detect, analyzeSeries, DEFAULT_SETTINGS } = require('../dist/nodes/NiceCxoneTrends/core/analyzeSeries.js');
+
+/** A seeded seasonal count series (daily and weekly cycle, Poisson-like noise) on a regular grid. */
+function seasonalSeries(n, bucketMs, seed = 42) {
+	let state = seed >>> 0;
+	const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296);
+	const times = new Float64Array(n);
+	const values = new Float64Array(n);
+	const start = Date.UTC(2024, 0, 1);
+	for (let i = 0; i < n; i++) {
+		const t = start + i * bucketMs;
+		const hour = (t / 3_600_000) % 24;
+		const weekday = Math.floor(t / 86_400_000 + 3) % 7; // 0 = Monday
+		const level = 40 + 80 * Math.max(0, Math.sin(((hour - 7) / 12) * Math.PI)) * (weekday >= 5 ? 0.4 : 1);
+		times[i] = t;
+		values[i] = Math.round(level + Math.sqrt(level) * (random() + random() + random() - 1.5) * 2);
+	}
+	return { times, values };
+}
+
+function rate(fn, n) {
+	const t0 = performance.now();
+	fn();
+	const seconds = (performance.now() - t0) / 1000;
+	return Math.round(n / seconds);
+}
+
+const quick = process.argv.includes('--quick');
+const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+const bucketMs = 5 * 60_000; // the finest common bucket: the largest seasonal reference (13 slots × days)
+const methods = ['seasonalRobust', 'rollingRobust', 'legacyZScore'];
+console.log(`bucket ${bucketMs / 60_000} min; points/s of detection (fastest of 3 runs after a warm-up)`);
+for (const method of methods) {
+	const settings = { ...DEFAULT_SETTINGS, method };
+	const row = [];
+	const runSizes = method === 'seasonalRobust' && !quick ? [...sizes, 10_000_000] : sizes;
+	for (const n of runSizes) {
+		const { times, values } = seasonalSeries(n, bucketMs);
+		detect(times.subarray(0, 5000), values.subarray(0, 5000), bucketMs, settings); // warm-up
+		let best = 0;
+		for (let r = 0; r < (n >= 10_000_000 ? 1 : 3); r++) best = Math.max(best, rate(() => detect(times, values, bucketMs, settings), n));
+		row.push(`${n.toLocaleString('en-US')}: ${best.toLocaleString('en-US')}`);
+	}
+	console.log(`${method.padEnd(15)} ${row.join('   ')}`);
+}
+const { times, values } = seasonalSeries(1_000_000, bucketMs);
+const full = rate(() => analyzeSeries(times, values, bucketMs, DEFAULT_SETTINGS), 1_000_000);
+console.log(`default method with trend (Theil–Sen, moving average), 1,000,000 points: ${full.toLocaleString('en-US')} points/s`);

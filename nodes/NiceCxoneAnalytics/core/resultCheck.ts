@@ -1,0 +1,106 @@
+import { SequenceHash } from '../../shared/core/canonical';
+
+/** Where a row sits: its bucket start (epoch ms) and its series (the dimension values). */
+export interface RowKey {
+	bucketStartMs: number;
+	series: string;
+}
+
+/** Accuracy of a result, measured on the rows themselves (issue: audit records). */
+export interface AccuracyReport {
+	/** Rows the server sent, before any was dropped. */
+	rowsReceived: number;
+	/** Sum of the totalCount of every submitted query; null when a server omitted it. */
+	totalCount: number | null;
+	rowsOutput: number;
+	/** The same bucket and series twice within one query's result. */
+	duplicatesDropped: number;
+	/** The same bucket and series in two consecutive parts of a split range. */
+	splitBoundaryOverlapsResolved: number;
+	/** Rows whose bucket is not one of the requested range's buckets. */
+	rowsOutsideRange: number;
+	series: number;
+	bucketsInRange: number;
+	/** Buckets of the range with no row, summed over series: no contacts there (or a lost row). */
+	missingBuckets: number;
+	seriesWithGaps: number;
+	/** Missing buckets of the series with the most gaps, at most 20 series. */
+	missingBucketsBySeries: Record<string, number>;
+	/** SHA-256 of the canonical JSON array of the output rows. */
+	resultSha256: string;
+}
+
+const MAX_SERIES_LISTED = 20;
+
+/**
+ * Checks the parts of a result in order against the bucket grid of the requested range: drops rows
+ * outside it and repeats of a (bucket, series) pair, counts gaps per series, and hashes what is kept.
+ * Rows come sorted by bucket, so repeats are looked for among the last two buckets only.
+ */
+export function checkResult<T>(
+	parts: ReadonlyArray<{ rows: T[]; totalCount?: number }>,
+	keyOf: (row: T) => RowKey,
+	bucketStartsMs: readonly number[],
+): { rows: T[]; report: AccuracyReport } {
+	const grid = new Set(bucketStartsMs);
+	const kept: T[] = [];
+	const hash = new SequenceHash();
+	const bucketsPerSeries = new Map<string, number>();
+	// bucket start → series → index of the part that brought it
+	const recent = new Map<number, Map<string, number>>();
+	let duplicates = 0;
+	let overlaps = 0;
+	let outside = 0;
+	let received = 0;
+	let totalCount: number | null = 0;
+
+	parts.forEach((part, partIndex) => {
+		totalCount = part.totalCount === undefined || totalCount === null ? null : totalCount + part.totalCount;
+		for (const row of part.rows) {
+			received++;
+			const { bucketStartMs, series } = keyOf(row);
+			if (!grid.has(bucketStartMs)) {
+				outside++;
+				continue;
+			}
+			let seen = recent.get(bucketStartMs);
+			if (!seen) {
+				seen = new Map();
+				recent.set(bucketStartMs, seen);
+				if (recent.size > 2) recent.delete(recent.keys().next().value as number);
+			}
+			const firstPart = seen.get(series);
+			if (firstPart !== undefined) {
+				if (firstPart === partIndex) duplicates++;
+				else overlaps++;
+				continue;
+			}
+			seen.set(series, partIndex);
+			bucketsPerSeries.set(series, (bucketsPerSeries.get(series) ?? 0) + 1);
+			kept.push(row);
+			hash.add(row);
+		}
+	});
+
+	const gaps = [...bucketsPerSeries]
+		.map(([series, present]) => [series, grid.size - present] as const)
+		.filter(([, missing]) => missing > 0)
+		.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+	return {
+		rows: kept,
+		report: {
+			rowsReceived: received,
+			totalCount,
+			rowsOutput: kept.length,
+			duplicatesDropped: duplicates,
+			splitBoundaryOverlapsResolved: overlaps,
+			rowsOutsideRange: outside,
+			series: bucketsPerSeries.size,
+			bucketsInRange: grid.size,
+			missingBuckets: gaps.reduce((sum, [, missing]) => sum + missing, 0),
+			seriesWithGaps: gaps.length,
+			missingBucketsBySeries: Object.fromEntries(gaps.slice(0, MAX_SERIES_LISTED)),
+			resultSha256: hash.digest(),
+		},
+	};
+}

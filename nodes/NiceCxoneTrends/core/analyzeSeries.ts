@@ -1,0 +1,135 @@
+import { DEFAULT_WEEKEND_DAYS, HOUR_MS, localCalendar } from './calendar';
+import type { Detection, EpisodeRules } from './detection';
+import { detectLegacyZScore } from './detectors/legacyZScore';
+import { detectRollingRobust } from './detectors/rollingRobust';
+import { detectSeasonalRobust } from './detectors/seasonalRobust';
+import { summariseTrend, type TrendSummary } from './trend';
+
+export type DetectionMethod = 'seasonalRobust' | 'rollingRobust' | 'legacyZScore';
+export type Sensitivity = 'low' | 'medium' | 'high';
+
+/** Score threshold (robust standard deviations) of each sensitivity. */
+export const SENSITIVITY_THRESHOLDS: Readonly<Record<Sensitivity, number>> = {
+	low: 7,
+	medium: 5,
+	high: 3.5,
+};
+
+/** Everything that decides how one series is analysed. */
+export interface AnalysisSettings {
+	method: DetectionMethod;
+	/** Score threshold in robust standard deviations (see {@link SENSITIVITY_THRESHOLDS}). */
+	threshold: number;
+	/** IANA time zone of the time-of-day and day-of-week slots (and of the sentences). */
+	timeZone: string;
+	/** ISO weekdays (1 = Monday … 7 = Sunday) compared with each other as the weekend. */
+	weekendDays: readonly number[];
+	/** Seasonal method: earlier days of the same kind in the reference. */
+	historyDays: number;
+	/** Seasonal method: days of history before a slot is judged. */
+	minHistoryDays: number;
+	/** Seasonal method: earlier weeks in the same-weekday reference. */
+	historyWeeks: number;
+	/** Seasonal method: weeks of same-weekday history before that reference is used. */
+	minHistoryWeeks: number;
+	/** Rolling method: earlier buckets in the reference window. */
+	rollingWindowBuckets: number;
+	/** Trend: |percent change| below which the direction is FLAT. */
+	trendDeadBandPercent: number;
+	/** Trend: buckets in the trailing moving average. */
+	movingAverageBuckets: number;
+	/** Whether a confirmed level shift raises a second alert in its episode. */
+	alertOnLevelShift: boolean;
+}
+
+export const DEFAULT_SETTINGS: Readonly<AnalysisSettings> = {
+	method: 'seasonalRobust',
+	threshold: SENSITIVITY_THRESHOLDS.medium,
+	timeZone: 'UTC',
+	weekendDays: DEFAULT_WEEKEND_DAYS,
+	historyDays: 7,
+	minHistoryDays: 3,
+	historyWeeks: 4,
+	minHistoryWeeks: 3,
+	rollingWindowBuckets: 48,
+	trendDeadBandPercent: 5,
+	movingAverageBuckets: 4,
+	alertOnLevelShift: false,
+};
+
+/** Fraction of the typical recent spread below which a scale may not fall (see `ScaleFloor`). */
+const TYPICAL_SPREAD_FRACTION = 0.5;
+
+export type SeriesStatus = 'ok' | 'insufficient_history' | 'no_data';
+
+/** Result of analysing one regular series. */
+export interface SeriesAnalysis {
+	status: SeriesStatus;
+	/** Buckets with enough earlier data to be judged. */
+	judgedBuckets: number;
+	detection: Detection;
+	trend: TrendSummary;
+}
+
+/**
+ * Episode rules for buckets of `bucketMs`: an episode closes after an hour (at least two buckets) of calm,
+ * and a deviation that keeps its sign for an hour (at least three buckets) is a level shift.
+ */
+export function episodeRulesFor(bucketMs: number, settings: AnalysisSettings): EpisodeRules {
+	return {
+		threshold: settings.threshold,
+		stayRatio: 0.5,
+		calmBuckets: Math.max(2, Math.round(HOUR_MS / bucketMs)),
+		levelShiftBuckets: Math.max(3, Math.round(HOUR_MS / bucketMs)),
+		alertOnLevelShift: settings.alertOnLevelShift,
+	};
+}
+
+/** Runs the chosen detector on a regular series (values `NaN` = no value). */
+export function detect(timesMs: Float64Array, values: Float64Array, bucketMs: number, settings: AnalysisSettings): Detection {
+	const episodes = episodeRulesFor(bucketMs, settings);
+	switch (settings.method) {
+		case 'rollingRobust':
+			return detectRollingRobust(values, bucketMs, {
+				windowBuckets: settings.rollingWindowBuckets,
+				minHistoryBuckets: Math.min(settings.rollingWindowBuckets, 8),
+				typicalSpreadFraction: TYPICAL_SPREAD_FRACTION,
+				episodes,
+			});
+		case 'legacyZScore':
+			return detectLegacyZScore(values);
+		default:
+			return detectSeasonalRobust(values, bucketMs, localCalendar(timesMs, settings.timeZone), {
+				historyDays: settings.historyDays,
+				minHistoryDays: settings.minHistoryDays,
+				historyWeeks: settings.historyWeeks,
+				minHistoryWeeks: settings.minHistoryWeeks,
+				weekendDays: settings.weekendDays,
+				typicalSpreadFraction: TYPICAL_SPREAD_FRACTION,
+				episodes,
+			});
+	}
+}
+
+/**
+ * Analyses one regular series (bucket start times in UTC ms, spacing `bucketMs`, values `NaN` = no value):
+ * anomaly detection with the chosen method, the trend, and a status — `no_data` without any value,
+ * `insufficient_history` when no bucket had enough earlier data to be judged, else `ok`.
+ */
+export function analyzeSeries(
+	timesMs: Float64Array,
+	values: Float64Array,
+	bucketMs: number,
+	settings: AnalysisSettings,
+): SeriesAnalysis {
+	const detection = detect(timesMs, values, bucketMs, settings);
+	let judgedBuckets = 0;
+	let withValue = 0;
+	for (let i = 0; i < values.length; i++) {
+		judgedBuckets += detection.judged[i];
+		if (Number.isFinite(values[i])) withValue++;
+	}
+	const trend = summariseTrend(timesMs, values, settings.trendDeadBandPercent, settings.movingAverageBuckets);
+	const status: SeriesStatus = withValue === 0 ? 'no_data' : judgedBuckets === 0 ? 'insufficient_history' : 'ok';
+	return { status, judgedBuckets, detection, trend };
+}

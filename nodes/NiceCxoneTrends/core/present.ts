@@ -1,0 +1,188 @@
+import type { RowsAnalysis, SeriesResult } from './analyzeRows';
+import { anomalyTypeName } from './detection';
+import {
+	bucketTimePhrase,
+	describeAnomaly,
+	durationPhrase,
+	formatNumber,
+	roundOrNull,
+	seriesLabel,
+	seriesSubject,
+} from './describe';
+import type { Row } from './series';
+
+/** An output record: its JSON and the input rows it comes from (for pairing). */
+export interface OutputRecord {
+	json: Record<string, unknown>;
+	rowIndices: number[];
+}
+
+/** Decimal places of values in the output (metric units) and of scores (robust standard deviations). */
+const VALUE_DECIMALS = 4;
+const SCORE_DECIMALS = 2;
+
+/** Status of one bucket: judged with a value, judged without one, or before enough history. */
+export type BucketStatus = 'ok' | 'no_value' | 'insufficient_history';
+
+/** The per-bucket analysis fields of a series, as they appear on annotated items and anomaly items. */
+export function bucketFields(series: SeriesResult, bucket: number): Record<string, unknown> {
+	const { detection, trend } = series.analysis;
+	const value = series.grid.values[bucket];
+	const expected = detection.expected[bucket];
+	const judged = detection.judged[bucket] === 1;
+	const status: BucketStatus = !judged ? 'insufficient_history' : Number.isFinite(value) ? 'ok' : 'no_value';
+	return {
+		metric: series.metric,
+		value: roundOrNull(value, VALUE_DECIMALS),
+		expected: roundOrNull(expected, VALUE_DECIMALS),
+		expectedSpread: roundOrNull(detection.scale[bucket], VALUE_DECIMALS),
+		deviation: roundOrNull(value - expected, VALUE_DECIMALS),
+		score: roundOrNull(detection.score[bucket], SCORE_DECIMALS),
+		isAnomaly: detection.alert[bucket] === 1,
+		inAnomalyEpisode: detection.episode[bucket] > 0,
+		anomalyType: anomalyTypeName(detection.anomalyType[bucket]),
+		status,
+		movingAverage: roundOrNull(trend.movingAverage[bucket], VALUE_DECIMALS),
+		trendDirection: trend.direction,
+		trendSlopePerDay: roundOrNull(trend.slopePerDay, VALUE_DECIMALS),
+		trendPercentChange: roundOrNull(trend.percentChange, 2),
+	};
+}
+
+/**
+ * Annotate mode: one record per input row and analysed metric (input order, then metric order): the
+ * row's own fields plus {@link bucketFields} of its bucket. A row that shares its bucket with others
+ * carries the combined bucket's analysis.
+ */
+export function annotateRecords(rows: readonly Row[], analysis: RowsAnalysis): OutputRecord[] {
+	const perRow: Array<Array<{ series: SeriesResult; bucket: number }>> = rows.map(() => []);
+	for (const series of analysis.series) {
+		series.rowIndices.forEach((rowIndex, k) => perRow[rowIndex].push({ series, bucket: series.grid.bucketOfPoint[k] }));
+	}
+	const records: OutputRecord[] = [];
+	perRow.forEach((entries, rowIndex) => {
+		for (const { series, bucket } of entries) {
+			records.push({ json: { ...rows[rowIndex], ...bucketFields(series, bucket) }, rowIndices: [rowIndex] });
+		}
+	});
+	return records;
+}
+
+/** Rows of a series in each bucket; a bucket without rows pairs with the series' nearest earlier row. */
+function rowsByBucket(series: SeriesResult): number[][] {
+	const byBucket: number[][] = Array.from({ length: series.grid.values.length }, () => []);
+	series.rowIndices.forEach((rowIndex, k) => byBucket[series.grid.bucketOfPoint[k]].push(rowIndex));
+	let previous: number[] = [series.rowIndices[0]];
+	for (let b = 0; b < byBucket.length; b++) {
+		if (byBucket[b].length > 0) previous = byBucket[b];
+		else byBucket[b] = [previous[previous.length - 1]];
+	}
+	return byBucket;
+}
+
+/** Buckets from `bucket` to the last anomalous bucket of its episode (calm gaps inside included). */
+function episodeBuckets(series: SeriesResult, bucket: number): number {
+	const { episode } = series.analysis.detection;
+	const id = episode[bucket];
+	let last = bucket;
+	for (let b = bucket + 1; b < episode.length; b++) {
+		if (episode[b] === id) last = b;
+		else if (episode[b] > id) break;
+	}
+	return last - bucket + 1;
+}
+
+/** The alerts of one series as records (time order), each with a sentence in `zone`. */
+export function seriesAnomalyRecords(series: SeriesResult, zone: string): OutputRecord[] {
+	const { grid, analysis } = series;
+	const { detection } = analysis;
+	const byBucket = rowsByBucket(series);
+	const spanMs = grid.timesMs[grid.timesMs.length - 1] - grid.timesMs[0];
+	const subject = seriesSubject(series.groupValues, series.metric);
+	const records: OutputRecord[] = [];
+	for (let b = 0; b < detection.alert.length; b++) {
+		if (detection.alert[b] !== 1) continue;
+		const length = episodeBuckets(series, b);
+		// With hindsight (backfills), an episode that became a level shift is described as one.
+		const finalType = anomalyTypeName(detection.anomalyType[b + length - 1]) ?? 'SPIKE';
+		const missingBucket = grid.rowCount[b] === 0;
+		const message = describeAnomaly({
+			subject,
+			timePhrase: bucketTimePhrase(grid.timesMs[b], grid.bucketMs, spanMs, zone),
+			value: grid.values[b],
+			expected: detection.expected[b],
+			spread: detection.scale[b],
+			type: finalType,
+			episodeBuckets: length,
+			episodeLength: length > 1 ? durationPhrase(length * grid.bucketMs) : undefined,
+			missingBucket,
+		});
+		records.push({
+			json: {
+				series: seriesLabel(series.groupValues),
+				...series.groupValues,
+				bucketStart: new Date(grid.timesMs[b]).toISOString(),
+				...bucketFields(series, b),
+				episodeType: finalType,
+				episodeBuckets: length,
+				missingBucket,
+				message,
+			},
+			rowIndices: byBucket[b],
+		});
+	}
+	return records;
+}
+
+/** Anomalies of every series, series by series. */
+export function anomalyRecords(analysis: RowsAnalysis, zone: string): OutputRecord[] {
+	return analysis.series.flatMap((series) => seriesAnomalyRecords(series, zone));
+}
+
+/**
+ * Summary mode: one record per series with its status, trend, latest bucket and its anomalies, and a
+ * `message` ready for Slack or email (one sentence per anomaly). Pairs with all rows of the series.
+ */
+export function summaryRecords(analysis: RowsAnalysis, zone: string): OutputRecord[] {
+	return analysis.series.map((series) => {
+		const { grid, analysis: result } = series;
+		const { trend } = result;
+		const anomalies = seriesAnomalyRecords(series, zone).map((record) => record.json);
+		const last = grid.values.length - 1;
+		const subject = seriesSubject(series.groupValues, series.metric);
+		const trendText = `trend ${trend.direction.toLowerCase()}${
+			Number.isFinite(trend.percentChange)
+				? ` (${trend.percentChange >= 0 ? '+' : ''}${formatNumber(trend.percentChange)} % over the window)`
+				: ''
+		}`;
+		let message: string;
+		if (result.status === 'no_data') message = `${subject}: no values in the window.`;
+		else if (result.status === 'insufficient_history')
+			message = `${subject}: not enough history to judge yet (${grid.values.length} buckets); ${trendText}.`;
+		else if (anomalies.length === 0)
+			message = `${subject}: no anomalies in ${result.judgedBuckets} judged buckets; ${trendText}.`;
+		else message = [...anomalies.map((anomaly) => String(anomaly.message)), `${subject}: ${trendText}.`].join('\n');
+		return {
+			json: {
+				series: seriesLabel(series.groupValues),
+				...series.groupValues,
+				metric: series.metric,
+				status: result.status,
+				buckets: grid.values.length,
+				judgedBuckets: result.judgedBuckets,
+				bucketMinutes: grid.bucketMs / 60_000,
+				firstBucket: new Date(grid.timesMs[0]).toISOString(),
+				lastBucket: new Date(grid.timesMs[last]).toISOString(),
+				latest: { bucketStart: new Date(grid.timesMs[last]).toISOString(), ...bucketFields(series, last) },
+				anomalyCount: anomalies.length,
+				anomalies,
+				trendDirection: trend.direction,
+				trendSlopePerDay: roundOrNull(trend.slopePerDay, VALUE_DECIMALS),
+				trendPercentChange: roundOrNull(trend.percentChange, 2),
+				duplicateBuckets: grid.duplicateBuckets,
+				message,
+			},
+			rowIndices: [...series.rowIndices],
+		};
+	});
+}

@@ -1,0 +1,239 @@
+import { DateTime } from 'luxon';
+
+import { DIMENSIONS } from '../../NiceCxoneAnalytics/core/catalogue';
+import { mostCommonPositiveGap } from './statistics';
+
+/** A row as it comes in: the JSON of one item. */
+export type Row = Record<string, unknown>;
+
+/** How a bucket with no row is read. */
+export type MissingBuckets = 'auto' | 'zero' | 'noValue';
+
+/** How several rows in one bucket of one series are combined. */
+export type DuplicateRule = 'sum' | 'mean';
+
+/** The dimension fields of the query node's output, in catalogue order (`groupId`, `channel`, …). */
+export const DIMENSION_FIELDS: readonly string[] = DIMENSIONS.map((dimension) => dimension.fieldName);
+
+/** Largest number of buckets one series may span, relative to its rows, before the spacing is refused. */
+const MAX_BUCKETS_PER_ROW = 50;
+const MIN_BUCKET_ALLOWANCE = 100_000;
+
+/** A problem with the input that the user can fix; `field` names the parameter or field concerned. */
+export class SeriesInputError extends Error {
+	constructor(
+		message: string,
+		readonly field: string,
+		readonly rowIndex?: number,
+	) {
+		super(message);
+		this.name = 'SeriesInputError';
+	}
+}
+
+/**
+ * True when a metric field is additive, so that a bucket with no row means zero rather than no value:
+ * fields named `*_sum` or `count_*` (the query node's `<metric>_<aggregation>` names).
+ */
+export function isAdditiveMetric(field: string): boolean {
+	return field.endsWith('_sum') || field.startsWith('count_') || field === 'count';
+}
+
+/** Whether a missing bucket of `field` is zero, under the user's choice. */
+export function missingMeansZero(field: string, rule: MissingBuckets): boolean {
+	if (rule === 'zero') return true;
+	if (rule === 'noValue') return false;
+	return isAdditiveMetric(field);
+}
+
+/**
+ * Reads a timestamp as UTC milliseconds: ISO-8601 text (with a UTC offset, or without one, then read as
+ * wall-clock time in `zone`), a Date, or a number (milliseconds since 1970, or seconds when below 1e11).
+ * `NaN` when it cannot be read.
+ */
+export function parseTimestamp(raw: unknown, zone: string): number {
+	if (typeof raw === 'number') return Number.isFinite(raw) ? (Math.abs(raw) < 1e11 ? raw * 1000 : raw) : NaN;
+	if (raw instanceof Date) return raw.getTime();
+	if (typeof raw !== 'string' || raw.trim() === '') return NaN;
+	const text = raw.trim();
+	if (/(Z|[+-]\d{2}:?\d{2})$/i.test(text)) {
+		const parsed = Date.parse(text);
+		if (Number.isFinite(parsed)) return parsed;
+	}
+	const local = DateTime.fromISO(text.replace(' ', 'T'), { zone });
+	return local.isValid ? local.toMillis() : NaN;
+}
+
+/** Reads a metric value: a finite number, or numeric text. `NaN` (no value) for anything else. */
+export function parseMetricValue(raw: unknown): number {
+	if (typeof raw === 'number') return Number.isFinite(raw) ? raw : NaN;
+	if (typeof raw === 'string' && raw.trim() !== '') {
+		const value = Number(raw);
+		return Number.isFinite(value) ? value : NaN;
+	}
+	return NaN;
+}
+
+/** Default group-by fields: the query node's dimension fields that occur in any row, in catalogue order. */
+export function defaultGroupByFields(rows: readonly Row[]): string[] {
+	return DIMENSION_FIELDS.filter((field) => rows.some((row) => row[field] !== undefined));
+}
+
+/** Default metric fields: every field holding a number in some row, except the timestamp and group-by fields. */
+export function defaultMetricFields(rows: readonly Row[], timestampField: string, groupBy: readonly string[]): string[] {
+	const excluded = new Set([timestampField, ...groupBy]);
+	const found = new Set<string>();
+	for (const row of rows) {
+		for (const [field, value] of Object.entries(row)) {
+			if (!excluded.has(field) && typeof value === 'number') found.add(field);
+		}
+	}
+	return [...found];
+}
+
+/** The rows of one group-by combination, with each row's timestamp (UTC ms) and index in the input. */
+export interface RowGroup {
+	/** Stable key of the combination (JSON of the values). */
+	key: string;
+	/** Field → value of the group-by fields (missing fields are `null`). */
+	groupValues: Record<string, string | number | boolean | null>;
+	rowIndices: number[];
+	timesMs: number[];
+}
+
+/**
+ * Splits rows into one group per combination of `groupBy` values, in order of first appearance, parsing
+ * each row's timestamp. Throws {@link SeriesInputError} naming the row when a timestamp is missing or
+ * unreadable.
+ */
+export function groupRows(rows: readonly Row[], timestampField: string, groupBy: readonly string[], zone: string): RowGroup[] {
+	const groups = new Map<string, RowGroup>();
+	rows.forEach((row, index) => {
+		const raw = row[timestampField];
+		if (raw === undefined || raw === null) {
+			throw new SeriesInputError(
+				`Timestamp field '${timestampField}' is missing in item ${index}. Set 'Timestamp Field' to the field that holds the bucket start.`,
+				'timestampField',
+				index,
+			);
+		}
+		const timeMs = parseTimestamp(raw, zone);
+		if (!Number.isFinite(timeMs)) {
+			throw new SeriesInputError(
+				`Timestamp field '${timestampField}' in item ${index} holds '${String(raw)}', which is not a date. Use ISO-8601 text such as 2024-01-01T00:00:00Z or epoch milliseconds.`,
+				'timestampField',
+				index,
+			);
+		}
+		const groupValues: RowGroup['groupValues'] = {};
+		for (const field of groupBy) {
+			const value = row[field];
+			groupValues[field] =
+				typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
+		}
+		const key = JSON.stringify(groupBy.map((field) => groupValues[field]));
+		let group = groups.get(key);
+		if (!group) {
+			group = { key, groupValues, rowIndices: [], timesMs: [] };
+			groups.set(key, group);
+		}
+		group.rowIndices.push(index);
+		group.timesMs.push(timeMs);
+	});
+	return [...groups.values()];
+}
+
+/**
+ * Bucket spacing in ms: the most common positive gap between distinct timestamps of all groups (each
+ * group's own gaps). `NaN` when no group has two distinct timestamps.
+ */
+export function detectBucketMs(groups: readonly RowGroup[]): number {
+	const counts = new Map<number, number>();
+	for (const group of groups) {
+		const sorted = [...group.timesMs].sort((a, b) => a - b);
+		for (let i = 1; i < sorted.length; i++) {
+			const gap = sorted[i] - sorted[i - 1];
+			if (gap > 0) counts.set(gap, (counts.get(gap) ?? 0) + 1);
+		}
+	}
+	let best = NaN;
+	let bestCount = 0;
+	for (const [gap, count] of counts) {
+		if (count > bestCount || (count === bestCount && gap < best)) {
+			best = gap;
+			bestCount = count;
+		}
+	}
+	return best;
+}
+
+/** Bucket spacing in ms of one sorted timestamp list (the most common positive gap). */
+export function detectBucketMsOfTimes(sortedTimesMs: ArrayLike<number>): number {
+	return mostCommonPositiveGap(sortedTimesMs);
+}
+
+/** A series on a regular grid of buckets. */
+export interface RegularSeries {
+	/** Bucket spacing, ms. */
+	bucketMs: number;
+	/** Bucket start per bucket, UTC ms (grid start + i · bucketMs). */
+	timesMs: Float64Array;
+	/** Value per bucket in the metric's unit; `NaN` = no value. */
+	values: Float64Array;
+	/** Rows that fell in each bucket: 0 = none (value filled in or no value). */
+	rowCount: Int32Array;
+	/** Bucket index of each input point, in input order. */
+	bucketOfPoint: Int32Array;
+	/** Buckets that received more than one row. */
+	duplicateBuckets: number;
+}
+
+/**
+ * Places points on the regular grid `gridStartMs + i · bucketMs` (i = 0 … up to `gridEndMs`), each point in
+ * its nearest bucket. Several points in one bucket are combined by `duplicates` (non-finite values are
+ * skipped); a bucket with no point is 0 when `missingIsZero`, else no value (`NaN`). A bucket whose points
+ * all lack a value stays no value. Throws {@link SeriesInputError} when the grid would be absurdly large
+ * for the number of points (a spacing far finer than the data).
+ */
+export function toRegularGrid(
+	timesMs: ArrayLike<number>,
+	values: ArrayLike<number>,
+	bucketMs: number,
+	gridStartMs: number,
+	gridEndMs: number,
+	missingIsZero: boolean,
+	duplicates: DuplicateRule,
+): RegularSeries {
+	const pointCount = timesMs.length;
+	const bucketCount = Math.floor((gridEndMs - gridStartMs) / bucketMs + 0.5) + 1;
+	if (bucketCount > Math.max(MIN_BUCKET_ALLOWANCE, MAX_BUCKETS_PER_ROW * pointCount)) {
+		throw new SeriesInputError(
+			`A bucket spacing of ${bucketMs / 1000} s would spread ${pointCount} rows over ${bucketCount} buckets. Set 'Bucket Minutes' to the spacing of your data.`,
+			'bucketMinutes',
+		);
+	}
+	const sums = new Float64Array(bucketCount);
+	const valueCounts = new Int32Array(bucketCount);
+	const rowCount = new Int32Array(bucketCount);
+	const bucketOfPoint = new Int32Array(pointCount);
+	for (let i = 0; i < pointCount; i++) {
+		const bucket = Math.min(bucketCount - 1, Math.max(0, Math.round((timesMs[i] - gridStartMs) / bucketMs)));
+		bucketOfPoint[i] = bucket;
+		rowCount[bucket]++;
+		const value = values[i];
+		if (Number.isFinite(value)) {
+			sums[bucket] += value;
+			valueCounts[bucket]++;
+		}
+	}
+	const series = new Float64Array(bucketCount);
+	const gridTimes = new Float64Array(bucketCount);
+	let duplicateBuckets = 0;
+	for (let b = 0; b < bucketCount; b++) {
+		gridTimes[b] = gridStartMs + b * bucketMs;
+		if (rowCount[b] > 1) duplicateBuckets++;
+		if (valueCounts[b] > 0) series[b] = duplicates === 'sum' ? sums[b] : sums[b] / valueCounts[b];
+		else series[b] = rowCount[b] === 0 && missingIsZero ? 0 : NaN;
+	}
+	return { bucketMs, timesMs: gridTimes, values: series, rowCount, bucketOfPoint, duplicateBuckets };
+}

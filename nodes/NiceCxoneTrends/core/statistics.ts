@@ -1,0 +1,199 @@
+/**
+ * Small robust statistics: one function, one job, no hidden state. Values are in the series' own unit
+ * unless a function says otherwise; `NaN` stands for "no value" and is skipped where documented.
+ */
+
+/** Factor that turns a median absolute deviation into a standard-deviation estimate for normal data. */
+export const MAD_TO_SD = 1.4826;
+
+/**
+ * Rearranges `buffer[0..length)` so that `buffer[k]` holds the k-th smallest of those values (0-based),
+ * and returns it (Hoare's quickselect, expected O(length)). Values must not be NaN.
+ */
+export function selectInPlace(buffer: Float64Array, length: number, k: number): number {
+	let left = 0;
+	let right = length - 1;
+	while (right > left) {
+		const pivot = buffer[(left + right) >> 1];
+		let i = left;
+		let j = right;
+		while (i <= j) {
+			while (buffer[i] < pivot) i++;
+			while (buffer[j] > pivot) j--;
+			if (i <= j) {
+				const swap = buffer[i];
+				buffer[i] = buffer[j];
+				buffer[j] = swap;
+				i++;
+				j--;
+			}
+		}
+		if (k <= j) right = j;
+		else if (k >= i) left = i;
+		else return buffer[k];
+	}
+	return buffer[k];
+}
+
+/**
+ * Median of `buffer[0..length)` (mean of the two middle values for an even count), reordering the buffer.
+ * `NaN` for an empty range. Values must not be NaN.
+ */
+export function medianInPlace(buffer: Float64Array, length: number): number {
+	if (length <= 0) return NaN;
+	const upper = selectInPlace(buffer, length, length >> 1);
+	if (length % 2 === 1) return upper;
+	// After selecting the upper middle, the lower middle is the largest value to its left.
+	let lower = -Infinity;
+	for (let i = 0; i < length >> 1; i++) if (buffer[i] > lower) lower = buffer[i];
+	return (lower + upper) / 2;
+}
+
+/** Copies the finite values of `values` into a new typed array (drops NaN, ±Infinity and non-numbers). */
+export function finiteValues(values: ArrayLike<number>): Float64Array {
+	const out = new Float64Array(values.length);
+	let n = 0;
+	for (let i = 0; i < values.length; i++) {
+		const v = values[i];
+		if (typeof v === 'number' && Number.isFinite(v)) out[n++] = v;
+	}
+	return out.subarray(0, n);
+}
+
+/** Median of the finite values (NaN skipped); `NaN` when there are none. Does not modify its input. */
+export function median(values: ArrayLike<number>): number {
+	const finite = finiteValues(values);
+	return medianInPlace(finite, finite.length);
+}
+
+/** Arithmetic mean of the finite values (NaN skipped); `NaN` when there are none. */
+export function mean(values: ArrayLike<number>): number {
+	let sum = 0;
+	let n = 0;
+	for (let i = 0; i < values.length; i++) {
+		const v = values[i];
+		if (Number.isFinite(v)) {
+			sum += v;
+			n++;
+		}
+	}
+	return n === 0 ? NaN : sum / n;
+}
+
+/**
+ * Median absolute deviation of the finite values from `center` (default: their median), unscaled, in the
+ * values' unit. Multiply by {@link MAD_TO_SD} for a standard-deviation estimate. `NaN` when empty.
+ */
+export function medianAbsoluteDeviation(values: ArrayLike<number>, center?: number): number {
+	const finite = finiteValues(values);
+	if (finite.length === 0) return NaN;
+	const c = center ?? medianInPlace(finite, finite.length);
+	for (let i = 0; i < finite.length; i++) finite[i] = Math.abs(finite[i] - c);
+	return medianInPlace(finite, finite.length);
+}
+
+/**
+ * Theil–Sen slope: the median of the slopes (y_j − y_i) / (x_j − x_i) over pairs with x_i ≠ x_j, in
+ * y-units per x-unit. Pairs with a non-finite x or y are skipped. Exact for up to `maxExactPoints` points;
+ * above that the median is taken over `samplePairs` pairs drawn by a fixed-seed generator, so the cost
+ * stays bounded and the result is reproducible. `NaN` when fewer than two distinct x values.
+ */
+export function theilSenSlope(
+	x: ArrayLike<number>,
+	y: ArrayLike<number>,
+	maxExactPoints = 1500,
+	samplePairs = 200_000,
+): number {
+	const xs: number[] = [];
+	const ys: number[] = [];
+	for (let i = 0; i < Math.min(x.length, y.length); i++) {
+		if (Number.isFinite(x[i]) && Number.isFinite(y[i])) {
+			xs.push(x[i]);
+			ys.push(y[i]);
+		}
+	}
+	const n = xs.length;
+	if (n < 2) return NaN;
+	let slopes: Float64Array;
+	let count = 0;
+	if (n <= maxExactPoints) {
+		slopes = new Float64Array((n * (n - 1)) / 2);
+		for (let i = 0; i < n; i++) {
+			for (let j = i + 1; j < n; j++) {
+				const dx = xs[j] - xs[i];
+				if (dx !== 0) slopes[count++] = (ys[j] - ys[i]) / dx;
+			}
+		}
+	} else {
+		slopes = new Float64Array(samplePairs);
+		let state = 0x9e3779b9;
+		const next = (): number => {
+			// xorshift32: deterministic, fast, good enough to pick pairs uniformly.
+			state ^= state << 13;
+			state ^= state >>> 17;
+			state ^= state << 5;
+			return (state >>> 0) / 4294967296;
+		};
+		for (let s = 0; s < samplePairs; s++) {
+			const i = Math.floor(next() * n);
+			const j = Math.floor(next() * n);
+			const dx = xs[j] - xs[i];
+			if (dx !== 0) slopes[count++] = (ys[j] - ys[i]) / dx;
+		}
+	}
+	return count === 0 ? NaN : medianInPlace(slopes, count);
+}
+
+/**
+ * Trailing simple moving average: element i is the mean of the finite values among
+ * `values[i − window + 1 .. i]`; `NaN` where that range holds no finite value. O(n).
+ */
+export function movingAverage(values: ArrayLike<number>, window: number): Float64Array {
+	const size = Math.max(1, Math.floor(window));
+	const out = new Float64Array(values.length);
+	let sum = 0;
+	let count = 0;
+	for (let i = 0; i < values.length; i++) {
+		const v = values[i];
+		if (Number.isFinite(v)) {
+			sum += v;
+			count++;
+		}
+		if (i >= size) {
+			const old = values[i - size];
+			if (Number.isFinite(old)) {
+				sum -= old;
+				count--;
+			}
+		}
+		out[i] = count === 0 ? NaN : sum / count;
+	}
+	return out;
+}
+
+/** Percent change from `from` to `to`: 100 · (to − from) / |from|. `NaN` when `from` is 0 or not finite. */
+export function percentChange(from: number, to: number): number {
+	if (!Number.isFinite(from) || !Number.isFinite(to) || from === 0) return NaN;
+	return (100 * (to - from)) / Math.abs(from);
+}
+
+/**
+ * The most common positive difference between consecutive sorted values (for timestamps in ms: the
+ * bucket spacing in ms). Ties go to the smaller gap. `NaN` when there is no positive gap.
+ */
+export function mostCommonPositiveGap(sortedValues: ArrayLike<number>): number {
+	const counts = new Map<number, number>();
+	for (let i = 1; i < sortedValues.length; i++) {
+		const gap = sortedValues[i] - sortedValues[i - 1];
+		if (gap > 0) counts.set(gap, (counts.get(gap) ?? 0) + 1);
+	}
+	let best = NaN;
+	let bestCount = 0;
+	for (const [gap, count] of counts) {
+		if (count > bestCount || (count === bestCount && gap < best)) {
+			best = gap;
+			bestCount = count;
+		}
+	}
+	return best;
+}

@@ -1,0 +1,212 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { SENSITIVITY_THRESHOLDS } from './core/analyzeSeries';
+
+const WEEKDAY_OPTIONS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map(
+	(name, index) => ({ name, value: String(index + 1) }),
+);
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Output Mode',
+		name: 'outputMode',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Annotate Every Item',
+				value: 'annotate',
+				description:
+					'One item per input item and metric, with expected value, deviation, score, isAnomaly, anomalyType and trend',
+			},
+			{
+				name: 'Only Anomalies',
+				value: 'anomalies',
+				description: 'One item per anomaly, with a sentence describing it',
+			},
+			{
+				name: 'Summary per Series',
+				value: 'summary',
+				description: 'One item per series (group × metric) with its trend, anomalies and a message for Slack or email',
+			},
+		],
+		default: 'annotate',
+		description:
+			'What the first output carries. The second output ("Anomalies") always carries one item per anomaly.',
+	},
+	{
+		displayName: 'Method',
+		name: 'method',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Seasonal Robust (Recommended)',
+				value: 'seasonalRobust',
+				description:
+					'Compares each bucket with the same time of day on recent weekdays or weekend days and the same weekday of recent weeks; median and MAD',
+			},
+			{
+				name: 'Rolling Robust',
+				value: 'rollingRobust',
+				description: 'Compares each bucket with the median and MAD of the preceding buckets; no seasonality',
+			},
+			{
+				name: 'Legacy Z-Score (Not Recommended)',
+				value: 'legacyZScore',
+				description:
+					"The original tutorial's rule: |z| > 2 against the previous 3 points. Flags a large share of normal points.",
+			},
+		],
+		default: 'seasonalRobust',
+	},
+	{
+		displayName: 'Sensitivity',
+		name: 'sensitivity',
+		type: 'options',
+		options: [
+			{
+				name: 'Low',
+				value: 'low',
+				description: `Only large deviations (score ≥ ${SENSITIVITY_THRESHOLDS.low})`,
+			},
+			{
+				name: 'Medium',
+				value: 'medium',
+				description: `Score ≥ ${SENSITIVITY_THRESHOLDS.medium} robust standard deviations`,
+			},
+			{
+				name: 'High',
+				value: 'high',
+				description: `Smaller deviations too (score ≥ ${SENSITIVITY_THRESHOLDS.high}); more alerts`,
+			},
+		],
+		default: 'medium',
+		displayOptions: { hide: { method: ['legacyZScore'] } },
+	},
+	{
+		displayName: 'Timestamp Field',
+		name: 'timestampField',
+		type: 'string',
+		default: 'bucketStart',
+		required: true,
+		description: 'Field holding the start of each time bucket (ISO-8601 text or epoch milliseconds)',
+	},
+	{
+		displayName: 'Time Zone',
+		name: 'timeZone',
+		type: 'string',
+		default: '',
+		placeholder: 'Europe/London',
+		description:
+			"IANA time zone of the contact centre, for time-of-day and weekday slots and the times in messages. Empty: the workflow's time zone.",
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Alert When Level Shift Confirmed',
+				name: 'alertOnLevelShift',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether an episode that persists for an hour raises a second alert of type LEVEL_SHIFT (otherwise each episode alerts once)',
+			},
+			{
+				displayName: 'Bucket Minutes',
+				name: 'bucketMinutes',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					'Spacing of the buckets in minutes (15, 30, 60, 1440 for a day …). 0: detect it from the data (the most common gap between timestamps).',
+			},
+			{
+				displayName: 'Group By Fields',
+				name: 'groupBy',
+				type: 'string',
+				default: '',
+				placeholder: 'groupId, channel',
+				description:
+					"Comma-separated fields; one series per combination of their values. Leave empty for one series per metric. Without this option: the query node's dimension fields present in the items.",
+			},
+			{
+				displayName: 'History Days',
+				name: 'historyDays',
+				type: 'number',
+				typeOptions: { minValue: 3, maxValue: 28 },
+				default: 7,
+				description: 'Seasonal method: earlier weekdays (or weekend days) whose same time of day forms the expectation',
+			},
+			{
+				displayName: 'Metric Fields',
+				name: 'metrics',
+				type: 'string',
+				default: '',
+				placeholder: 'count_sum, handle_time_avg',
+				description:
+					'Comma-separated numeric fields to analyse. Empty: every numeric field except the timestamp and group-by fields.',
+			},
+			{
+				displayName: 'Missing Buckets Mean',
+				name: 'missingBuckets',
+				type: 'options',
+				options: [
+					{
+						name: 'Auto',
+						value: 'auto',
+						description: 'Zero for counts and sums (*_sum, count_*), no value for averages, rates, minima and maxima',
+					},
+					{ name: 'Zero', value: 'zero', description: 'A bucket without an item is 0 (a drop to nothing is an anomaly)' },
+					{ name: 'No Value', value: 'noValue', description: 'A bucket without an item is skipped' },
+				],
+				default: 'auto',
+			},
+			{
+				displayName: 'Moving Average Buckets',
+				name: 'movingAverageBuckets',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 4,
+				description: 'Buckets in the trailing moving average',
+			},
+			{
+				displayName: 'Rolling Window Buckets',
+				name: 'rollingWindowBuckets',
+				type: 'number',
+				typeOptions: { minValue: 3, maxValue: 1000 },
+				default: 48,
+				description: 'Rolling method: preceding buckets the expectation is taken from',
+			},
+			{
+				displayName: 'Score Threshold',
+				name: 'threshold',
+				type: 'number',
+				typeOptions: { minValue: 0, numberPrecision: 2 },
+				default: 0,
+				description:
+					'Robust standard deviations from the expectation at which a bucket is an anomaly. 0: use Sensitivity.',
+			},
+			{
+				displayName: 'Trend Dead Band (%)',
+				name: 'trendDeadBandPercent',
+				type: 'number',
+				typeOptions: { minValue: 0, numberPrecision: 2 },
+				default: 5,
+				description: 'A change over the window smaller than this (in percent) is a flat trend',
+			},
+			{
+				displayName: 'Weekend Days',
+				name: 'weekendDays',
+				type: 'multiOptions',
+				options: WEEKDAY_OPTIONS,
+				default: ['6', '7'],
+				description: 'Days compared with each other rather than with working days',
+			},
+		],
+	},
+];

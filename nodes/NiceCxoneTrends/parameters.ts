@@ -1,0 +1,88 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+
+import { DEFAULT_SETTINGS, SENSITIVITY_THRESHOLDS, type DetectionMethod, type Sensitivity } from './core/analyzeSeries';
+import type { RowsConfig } from './core/analyzeRows';
+import { isValidTimeZone } from './core/calendar';
+import type { MissingBuckets } from './core/series';
+
+export type OutputMode = 'annotate' | 'anomalies' | 'summary';
+
+export interface TrendsParameters {
+	outputMode: OutputMode;
+	config: RowsConfig;
+}
+
+/** Splits a comma-separated list of field names, dropping blanks. */
+export function fieldList(text: string): string[] {
+	return text
+		.split(',')
+		.map((field) => field.trim())
+		.filter((field) => field !== '');
+}
+
+/** Reads and checks the node's parameters (they apply to all items together, so item 0's values). */
+export function readParameters(context: IExecuteFunctions): TrendsParameters {
+	const node = context.getNode();
+	const outputMode = context.getNodeParameter('outputMode', 0) as OutputMode;
+	const method = context.getNodeParameter('method', 0) as DetectionMethod;
+	const sensitivity = context.getNodeParameter('sensitivity', 0, 'medium') as Sensitivity;
+	const timestampField = String(context.getNodeParameter('timestampField', 0)).trim();
+	const zoneParameter = String(context.getNodeParameter('timeZone', 0, '')).trim();
+	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
+
+	if (timestampField === '') {
+		throw new NodeOperationError(node, "'Timestamp Field' is empty. Set it to the field that holds the bucket start, e.g. bucketStart.");
+	}
+	const timeZone = zoneParameter === '' ? context.getTimezone() : zoneParameter;
+	if (!isValidTimeZone(timeZone)) {
+		throw new NodeOperationError(
+			node,
+			`Time zone '${timeZone}' is not an IANA time zone. Set 'Time Zone' to a name such as Europe/London or America/New_York.`,
+		);
+	}
+	const threshold = Number(options.threshold ?? 0);
+	if (!Number.isFinite(threshold) || threshold < 0) {
+		throw new NodeOperationError(node, `'Score Threshold' is ${String(options.threshold)}. Use 0 (follow Sensitivity) or a positive number such as 5.`);
+	}
+	if (!(sensitivity in SENSITIVITY_THRESHOLDS)) {
+		throw new NodeOperationError(node, `'Sensitivity' is '${sensitivity}'. Choose Low, Medium or High.`);
+	}
+	const bucketMinutes = Number(options.bucketMinutes ?? 0);
+	if (!Number.isFinite(bucketMinutes) || bucketMinutes < 0) {
+		throw new NodeOperationError(
+			node,
+			`'Bucket Minutes' is ${String(options.bucketMinutes)}. Use 0 to detect the spacing, or the bucket length in minutes (e.g. 15).`,
+		);
+	}
+	const weekendDays = (options.weekendDays as string[] | undefined)?.map(Number) ?? [...DEFAULT_SETTINGS.weekendDays];
+	const positive = (name: string, fallback: number, label: string): number => {
+		const value = Number(options[name] ?? fallback);
+		if (!Number.isFinite(value) || value < 1) {
+			throw new NodeOperationError(node, `'${label}' is ${String(options[name])}. Use a whole number of at least 1.`);
+		}
+		return Math.floor(value);
+	};
+
+	return {
+		outputMode,
+		config: {
+			timestampField,
+			groupBy: options.groupBy === undefined ? undefined : fieldList(String(options.groupBy)),
+			metrics: options.metrics === undefined || String(options.metrics).trim() === '' ? undefined : fieldList(String(options.metrics)),
+			bucketMs: bucketMinutes > 0 ? bucketMinutes * 60_000 : undefined,
+			missingBuckets: (options.missingBuckets as MissingBuckets | undefined) ?? 'auto',
+			settings: {
+				...DEFAULT_SETTINGS,
+				method,
+				threshold: threshold > 0 ? threshold : SENSITIVITY_THRESHOLDS[sensitivity],
+				timeZone,
+				weekendDays,
+				historyDays: positive('historyDays', DEFAULT_SETTINGS.historyDays, 'History Days'),
+				rollingWindowBuckets: positive('rollingWindowBuckets', DEFAULT_SETTINGS.rollingWindowBuckets, 'Rolling Window Buckets'),
+				movingAverageBuckets: positive('movingAverageBuckets', DEFAULT_SETTINGS.movingAverageBuckets, 'Moving Average Buckets'),
+				trendDeadBandPercent: Number(options.trendDeadBandPercent ?? DEFAULT_SETTINGS.trendDeadBandPercent),
+				alertOnLevelShift: Boolean(options.alertOnLevelShift ?? DEFAULT_SETTINGS.alertOnLevelShift),
+			},
+		},
+	};
+}

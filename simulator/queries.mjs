@@ -1,0 +1,260 @@
+/**
+ * The query store: submitted queries, their time-based lifecycle (PENDING → RUNNING → COMPLETED or
+ * FAILED), background computation, result retention and expiry, and the numbers `/_sim/stats` reports.
+ *
+ * Lifecycle timing (all × speed): PENDING for `pendingMs`; RUNNING for 300 ms + 0.002 ms per result row
+ * (and at least until the rows are computed); then COMPLETED, readable for `resultTtlSeconds`.
+ * Memory stays bounded: finished results are kept up to a budget of numbers and the least recently read
+ * are dropped; a page of a dropped result is recomputed (the data is deterministic, so it is identical).
+ */
+import { randomBytes } from 'node:crypto';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { Aggregation, planQuery } from './aggregate.mjs';
+
+const RUNNING_BASE_MS = 300;
+const RUNNING_MS_PER_ROW = 0.002;
+/** The work done per turn of the event loop before yielding, so polls stay responsive during big queries. */
+const COMPUTE_SLICE_MS = 15;
+const SLOTS_PER_STEP = 16;
+/** Finished results kept in memory, in stored numbers (8 bytes each): ~160 MB. */
+const RESULT_BUDGET_NUMBERS = 20_000_000;
+/** Query records kept for 404/410 answers and stats; the oldest finished ones are forgotten first. */
+const MAX_QUERY_RECORDS = 5000;
+
+export const FAILED_QUERY_MESSAGE =
+	'The query failed on the server (simulated fault). Submit it again.';
+
+/** An aggregation of a validated body that reads its slots through the shared cache. */
+export function createAggregation(universe, slotCache, body) {
+	const plan = planQuery(universe, body);
+	return new Aggregation(universe, plan, slotCache.sourceFor(plan.endSlot - plan.firstSlot));
+}
+
+/**
+ * Runs an aggregation to the end in slices, yielding to the event loop between slices. `isCancelled()`
+ * stops it early (the result is then incomplete and must not be used).
+ */
+export async function runAggregation(aggregation, isCancelled = () => false) {
+	while (!aggregation.done) {
+		if (isCancelled()) return null;
+		const sliceEnd = performance.now() + COMPUTE_SLICE_MS;
+		while (!aggregation.done && performance.now() < sliceEnd) aggregation.step(SLOTS_PER_STEP);
+		if (!aggregation.done) await yieldToEventLoop();
+	}
+	return aggregation.result;
+}
+
+function resultSize(result) {
+	return result.rowCount * (2 + result.metrics.length);
+}
+
+export class QueryStore {
+	/**
+	 * @param {{ universe: object, slotCache: import('./slots.mjs').SlotContactsCache,
+	 *   faults: import('./faults.mjs').FaultInjector, speed: number, pendingMs: number,
+	 *   resultTtlSeconds: number, now: () => number }} options
+	 */
+	constructor({ universe, slotCache, faults, speed, pendingMs, resultTtlSeconds, now }) {
+		this.universe = universe;
+		this.slotCache = slotCache;
+		this.faults = faults;
+		this.speed = speed;
+		this.pendingMs = pendingMs;
+		this.resultTtlSeconds = resultTtlSeconds;
+		this.now = now;
+		this.closed = false;
+		this.reset();
+	}
+
+	reset() {
+		// Queries still computing notice `cancelled` and stop.
+		for (const query of this.queries?.values() ?? []) query.cancelled = true;
+		this.queries = new Map();
+		/** Completed results in least-recently-read order (Map keeps insertion order). */
+		this.retained = new Map();
+		this.retainedNumbers = 0;
+		this.maxActiveByTenant = new Map();
+	}
+
+	close() {
+		this.closed = true;
+		this.reset();
+	}
+
+	/** Queries of a tenant that are PENDING or RUNNING right now. */
+	activeCount(tenant) {
+		let count = 0;
+		for (const query of this.queries.values()) {
+			if (query.tenant !== tenant) continue;
+			const status = this.statusOf(query);
+			if (status === 'PENDING' || status === 'RUNNING') count++;
+		}
+		return count;
+	}
+
+	/** Submits a validated body; the caller has already checked the limits. */
+	submit(tenant, body) {
+		const nowMs = this.now();
+		const id = `qry_${randomBytes(9).toString('base64url')}`;
+		const query = {
+			id,
+			tenant,
+			body,
+			submittedAtMs: nowMs,
+			pendingEndMs: nowMs + this.pendingMs * this.speed,
+			willFail: this.faults.shouldFailQuery(JSON.stringify(body)),
+			result: null,
+			rowCount: null,
+			computedAtMs: null,
+			completedAtMs: null,
+			deleted: false,
+			expired: false,
+			cancelled: false,
+			lastProgress: 0,
+		};
+		this.queries.set(id, query);
+		this.forgetOldRecords();
+		if (!query.willFail) this.compute(query);
+		const active = this.activeCount(tenant);
+		this.maxActiveByTenant.set(tenant, Math.max(active, this.maxActiveByTenant.get(tenant) ?? 0));
+		return query;
+	}
+
+	async compute(query) {
+		const aggregation = createAggregation(this.universe, this.slotCache, query.body);
+		query.aggregation = aggregation;
+		const result = await runAggregation(aggregation, () => query.cancelled || this.closed);
+		query.aggregation = null;
+		if (result === null) return;
+		query.rowCount = result.rowCount;
+		query.computedAtMs = this.now();
+		const runningMs = (RUNNING_BASE_MS + RUNNING_MS_PER_ROW * result.rowCount) * this.speed;
+		query.completedAtMs = Math.max(query.pendingEndMs + runningMs, query.computedAtMs);
+		this.retain(query, result);
+	}
+
+	get(id) {
+		return this.queries.get(id);
+	}
+
+	/** PENDING, RUNNING, COMPLETED, FAILED, CANCELLED (deleted) or EXPIRED, as of now. */
+	statusOf(query) {
+		if (query.deleted) return 'CANCELLED';
+		const nowMs = this.now();
+		if (nowMs < query.pendingEndMs) return 'PENDING';
+		if (query.willFail)
+			return nowMs < query.pendingEndMs + RUNNING_BASE_MS * this.speed ? 'RUNNING' : 'FAILED';
+		if (query.completedAtMs === null || nowMs < query.completedAtMs) return 'RUNNING';
+		if (query.expired || nowMs >= query.completedAtMs + this.resultTtlSeconds * 1000) {
+			this.release(query);
+			query.expired = true;
+			return 'EXPIRED';
+		}
+		return 'COMPLETED';
+	}
+
+	/** Progress of a RUNNING query, 0..1 (two decimals). */
+	progressOf(query) {
+		const nowMs = this.now();
+		if (nowMs < query.pendingEndMs) return 0;
+		let progress;
+		if (query.completedAtMs !== null) {
+			progress =
+				(nowMs - query.pendingEndMs) / Math.max(1, query.completedAtMs - query.pendingEndMs);
+		} else if (query.aggregation) {
+			progress = 0.9 * query.aggregation.progress;
+		} else {
+			progress = (nowMs - query.pendingEndMs) / (RUNNING_BASE_MS * this.speed);
+		}
+		// Never report less than before: the estimate switches from compute progress to elapsed time.
+		query.lastProgress = Math.max(
+			query.lastProgress,
+			Math.round(Math.min(0.99, Math.max(0.01, progress)) * 100) / 100,
+		);
+		return query.lastProgress;
+	}
+
+	/** The full result of a COMPLETED query, recomputing it if it was dropped from memory. */
+	async resultOf(query) {
+		const kept = this.retained.get(query.id);
+		if (kept !== undefined) {
+			// Move to the most-recently-read end.
+			this.retained.delete(query.id);
+			this.retained.set(query.id, kept);
+			return kept;
+		}
+		const result = await runAggregation(
+			createAggregation(this.universe, this.slotCache, query.body),
+			() => this.closed,
+		);
+		if (result !== null && !query.deleted && !query.expired) this.retain(query, result);
+		return result;
+	}
+
+	/** Deletes a query: frees its slot or discards its results. Returns false for an unknown id. */
+	delete(id) {
+		const query = this.queries.get(id);
+		if (query === undefined) return false;
+		query.deleted = true;
+		query.cancelled = true;
+		this.release(query);
+		return true;
+	}
+
+	/** Makes a query's results expired now (test hook). Returns false for an unknown id. */
+	expire(id) {
+		const query = this.queries.get(id);
+		if (query === undefined) return false;
+		query.expired = true;
+		this.release(query);
+		return true;
+	}
+
+	retain(query, result) {
+		this.retained.set(query.id, result);
+		this.retainedNumbers += resultSize(result);
+		for (const [id, kept] of this.retained) {
+			if (this.retainedNumbers <= RESULT_BUDGET_NUMBERS || id === query.id) break;
+			this.retained.delete(id);
+			this.retainedNumbers -= resultSize(kept);
+		}
+	}
+
+	release(query) {
+		const kept = this.retained.get(query.id);
+		if (kept === undefined) return;
+		this.retained.delete(query.id);
+		this.retainedNumbers -= resultSize(kept);
+	}
+
+	forgetOldRecords() {
+		if (this.queries.size <= MAX_QUERY_RECORDS) return;
+		for (const query of this.queries.values()) {
+			if (this.queries.size <= MAX_QUERY_RECORDS) break;
+			const status = this.statusOf(query);
+			if (status === 'PENDING' || status === 'RUNNING') continue;
+			this.release(query);
+			this.queries.delete(query.id);
+		}
+	}
+
+	/** The store's part of `/_sim/stats`. */
+	stats() {
+		const queries = [...this.queries.values()].map((query) => ({
+			id: query.id,
+			status: this.statusOf(query),
+			deleted: query.deleted,
+			submittedAt: new Date(query.submittedAtMs).toISOString(),
+			rowCount: query.rowCount,
+		}));
+		const activeQueries = queries.filter(
+			(query) => query.status === 'PENDING' || query.status === 'RUNNING',
+		).length;
+		return {
+			activeQueries,
+			maxActiveObserved: Math.max(0, ...this.maxActiveByTenant.values()),
+			queries,
+			retainedResults: this.retained.size,
+		};
+	}
+}

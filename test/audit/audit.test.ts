@@ -1,0 +1,247 @@
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { checkResult } from '../../nodes/NiceCxoneAnalytics/core/resultCheck';
+import type { ResultRow } from '../../nodes/NiceCxoneAnalytics/core/rows';
+import { flattenRow } from '../../nodes/NiceCxoneAnalytics/core/rows';
+import { NiceCxoneAnalytics } from '../../nodes/NiceCxoneAnalytics/NiceCxoneAnalytics.node';
+import { sealRecord, verifyAuditChain } from '../../nodes/shared/core/auditChain';
+import { canonicalJson, sha256Hex } from '../../nodes/shared/core/canonical';
+import { signWebhook, verifyWebhookSignature } from '../../nodes/shared/core/webhookSignature';
+import type { Clock } from '../../nodes/shared/transport/clock';
+import { createN8nPost, deliverWebhook } from '../../nodes/shared/transport/webhook';
+import { request } from '../support/http';
+import { createContext, queryParams } from '../support/n8nContext';
+import { startReceiver } from '../support/receiver';
+import { startSimulatorProcess } from '../support/simulator';
+
+const SECRET = 'a-shared-secret-of-some-length';
+
+function chainOf(n: number) {
+	const records: Array<ReturnType<typeof sealRecord<{ n: number; text: string }>>> = [];
+	for (let i = 0; i < n; i++) records.push(sealRecord({ n: i, text: `run ${i}` }, records[i - 1]?.hash ?? null));
+	return records;
+}
+
+describe('audit chain', () => {
+	it('verifies an intact chain', () => {
+		expect(verifyAuditChain(chainOf(4))).toEqual({ ok: true, records: 4 });
+		expect(chainOf(1)[0].previousHash).toBeNull();
+		expect(chainOf(1)[0].hash).toBe(sha256Hex(canonicalJson({ n: 0, previousHash: null, text: 'run 0' })));
+	});
+
+	it('finds an edited record', () => {
+		const records = chainOf(4);
+		records[2] = { ...records[2], text: 'run 2, edited' };
+		expect(verifyAuditChain(records)).toEqual({ ok: false, index: 2, reason: 'edited', message: 'Record 2 does not match its hash: it was edited.' });
+	});
+
+	it('finds a deleted record', () => {
+		const records = chainOf(4);
+		records.splice(1, 1);
+		expect(verifyAuditChain(records)).toMatchObject({ ok: false, index: 1, reason: 'broken-link' });
+	});
+
+	it('finds reordered records', () => {
+		const records = chainOf(4);
+		[records[2], records[3]] = [records[3], records[2]];
+		expect(verifyAuditChain(records)).toMatchObject({ ok: false, index: 2, reason: 'broken-link' });
+	});
+
+	it('finds a record re-hashed after editing, by the broken link after it', () => {
+		const records = chainOf(3);
+		records[1] = sealRecord({ n: 1, text: 'forged' }, records[0].hash);
+		expect(verifyAuditChain(records)).toMatchObject({ ok: false, index: 2, reason: 'broken-link' });
+	});
+});
+
+describe('accuracy check of a result', () => {
+	const HOUR = 3_600_000;
+	const T0 = Date.parse('2024-01-01T00:00:00Z');
+	const grid = [T0, T0 + HOUR, T0 + 2 * HOUR, T0 + 3 * HOUR];
+	const row = (hour: number, series: string) => ({ bucketStartMs: T0 + hour * HOUR, series });
+	it('drops repeats and rows outside the range, counts overlaps and gaps, and hashes what it keeps', () => {
+		const parts = [
+			{ totalCount: 4, rows: [row(0, 'a'), row(0, 'b'), row(0, 'b'), row(1, 'a')] },
+			{ totalCount: 4, rows: [row(1, 'a'), row(2, 'a'), row(3, 'a'), row(9, 'a')] },
+		];
+		const { rows, report } = checkResult(parts, (r) => r, grid);
+		expect(rows).toEqual([row(0, 'a'), row(0, 'b'), row(1, 'a'), row(2, 'a'), row(3, 'a')]);
+		expect(report).toEqual({
+			rowsReceived: 8,
+			totalCount: 8,
+			rowsOutput: 5,
+			duplicatesDropped: 1,
+			splitBoundaryOverlapsResolved: 1,
+			rowsOutsideRange: 1,
+			series: 2,
+			bucketsInRange: 4,
+			missingBuckets: 3,
+			seriesWithGaps: 1,
+			missingBucketsBySeries: { b: 3 },
+			resultSha256: sha256Hex(canonicalJson(rows)),
+		});
+	});
+
+	it('reports a null totalCount when a server omitted it', () => {
+		expect(checkResult([{ rows: [row(0, 'a')] }], (r) => r, grid).report.totalCount).toBeNull();
+	});
+});
+
+describe('webhook delivery to a real local receiver', () => {
+	const fastClock: Clock = { now: () => Date.now(), random: () => 0.5, sleep: async () => undefined };
+	const { ctx } = createContext({ params: {}, credentials: { tokenUrl: 'x', baseUrl: 'x', clientId: 'x', clientSecret: 'x' } });
+	const target = (url: string, timeoutMs = 2000) => ({ url, secret: SECRET, timeoutMs, maxAttempts: 3, baseDelayMs: 10 });
+
+	it('signs the body so the receiver can verify it', async () => {
+		const receiver = await startReceiver();
+		const outcome = await deliverWebhook(createN8nPost(ctx), fastClock, target(receiver.url), { event: 'completed', rows: 12 });
+		await receiver.close();
+		expect(outcome).toMatchObject({ delivered: true, attempts: 1, status: 200, error: null });
+		const [{ headers, body }] = receiver.requests;
+		expect(JSON.parse(body)).toEqual({ event: 'completed', rows: 12 });
+		const timestamp = Number(headers['x-cxone-timestamp']);
+		expect(verifyWebhookSignature(SECRET, timestamp, body, String(headers['x-cxone-signature']))).toBe(true);
+		expect(verifyWebhookSignature('another-secret', timestamp, body, String(headers['x-cxone-signature']))).toBe(false);
+		expect(verifyWebhookSignature(SECRET, timestamp, `${body} `, String(headers['x-cxone-signature']))).toBe(false);
+		expect(headers['x-cxone-signature']).toBe(signWebhook(SECRET, timestamp, body));
+	});
+
+	it('retries 5xx and then delivers', async () => {
+		const receiver = await startReceiver({ statuses: [503, 502, 200] });
+		const outcome = await deliverWebhook(createN8nPost(ctx), fastClock, target(receiver.url), { event: 'failed' });
+		await receiver.close();
+		expect(outcome).toMatchObject({ delivered: true, attempts: 3, status: 200, error: null });
+		expect(receiver.requests.length).toBe(3);
+	});
+
+	it('never retries a 4xx', async () => {
+		const receiver = await startReceiver({ statuses: [401, 200] });
+		const outcome = await deliverWebhook(createN8nPost(ctx), fastClock, target(receiver.url), { event: 'failed' });
+		await receiver.close();
+		expect(outcome).toMatchObject({ delivered: false, attempts: 1, status: 401, error: 'HTTP 401' });
+		expect(receiver.requests.length).toBe(1);
+	});
+
+	it('gives up on a receiver slower than the timeout, after the retries', async () => {
+		const receiver = await startReceiver({ delayMs: 1500 });
+		const outcome = await deliverWebhook(createN8nPost(ctx), fastClock, target(receiver.url, 200), { event: 'completed' });
+		await receiver.close();
+		expect(outcome.delivered).toBe(false);
+		expect(outcome.attempts).toBe(3);
+		expect(outcome.status).toBeNull();
+		expect(outcome.error).toMatch(/timeout/i);
+		expect(outcome.durationMs).toBeLessThan(1500);
+	});
+});
+
+describe('audit records and webhooks from the query node, against the simulator', () => {
+	let sim: Awaited<ReturnType<typeof startSimulatorProcess>>;
+	beforeAll(async () => {
+		sim = await startSimulatorProcess({ seed: 5 });
+	});
+	afterAll(async () => await sim.stop());
+
+	const body = {
+		metrics: [{ name: 'count', aggregation: 'sum' }, { name: 'abandoned', aggregation: 'pct' }],
+		dimensions: [{ name: 'group.id' }, { name: 'channel' }],
+		timeSeries: { bucketSize: 'HOUR', start: '2024-02-05T00:00:00Z', end: '2024-02-07T00:00:00Z', timeZone: 'UTC' },
+	};
+	const params = (options: IDataObject) =>
+		queryParams({
+			metrics: { metric: [{ metric: 'count:sum' }, { metric: 'abandoned:pct' }] },
+			bucketSize: 'HOUR',
+			start: body.timeSeries.start,
+			end: body.timeSeries.end,
+			options: { pollIntervalSeconds: 0.05, maxPollIntervalSeconds: 0.1, ...options },
+		});
+	const run = async (options: IDataObject, staticData: IDataObject = {}) => {
+		const { ctx, log } = createContext({
+			params: params(options),
+			credentials: { tokenUrl: sim.tokenUrl, baseUrl: sim.baseUrl, clientId: sim.clientId, clientSecret: sim.clientSecret },
+			staticData,
+			webhookSecret: SECRET,
+		});
+		const output = await new NiceCxoneAnalytics().execute.call(ctx);
+		return { output: output as INodeExecutionData[][], log };
+	};
+
+	it('emits one record per query on the Audit output and the log, chained across runs, with measured accuracy', async () => {
+		const receiver = await startReceiver();
+		const staticData: IDataObject = {};
+		const first = await run({ audit: 'both', webhookUrl: receiver.url, webhookEvents: ['completed'] }, staticData);
+		const second = await run({ audit: 'both', webhookUrl: receiver.url, webhookEvents: ['completed'] }, staticData);
+		await receiver.close();
+
+		const truth = ((await request({ method: 'POST', url: `${sim.baseUrl}/_sim/truth`, body })).body.rows as ResultRow[]).map(flattenRow);
+		const [results, audit] = first.output;
+		expect(results.map((item) => item.json)).toEqual(truth);
+		expect(audit.length).toBe(1);
+		const record = audit[0].json as IDataObject & { accuracy: IDataObject; requests: IDataObject; latencyMs: IDataObject; webhook: IDataObject };
+		const series = new Set(truth.map((row) => `${row.groupId}|${row.channel}`)).size;
+		expect(record).toMatchObject({
+			kind: 'query',
+			workflowId: 'wf-1',
+			executionId: 'exec-1',
+			nodeName: 'NICE CXone Analytics',
+			mode: 'manual',
+			status: 'success',
+			error: null,
+			query: body,
+			previousHash: null,
+			result: { rows: truth.length, queries: 1, totalCount: truth.length },
+		});
+		expect(record.accuracy).toMatchObject({
+			rowsReceived: truth.length,
+			totalCount: truth.length,
+			rowsOutput: truth.length,
+			duplicatesDropped: 0,
+			splitBoundaryOverlapsResolved: 0,
+			rowsOutsideRange: 0,
+			series,
+			bucketsInRange: 48,
+			missingBuckets: series * 48 - truth.length,
+			resultSha256: sha256Hex(canonicalJson(truth)),
+		});
+		expect(record.requests).toMatchObject({ submits: 1, cancels: 0 });
+		expect(record.latencyMs.total).toBeGreaterThanOrEqual((record.latencyMs.submit as number) + (record.latencyMs.waitingForCompletion as number));
+		expect(JSON.stringify(record)).not.toContain(sim.clientSecret);
+		expect(JSON.stringify(record)).not.toContain('Bearer');
+
+		const secondRecord = second.output[1][0].json;
+		expect(secondRecord.previousHash).toBe(record.hash);
+		expect(verifyAuditChain([record, secondRecord])).toEqual({ ok: true, records: 2 });
+		expect(first.log.logged).toEqual([{ message: 'NICE CXone audit record', meta: { auditRecord: record } }]);
+
+		expect(record.webhook).toMatchObject({ delivered: true, attempts: 1, status: 200 });
+		const hook = receiver.requests[0];
+		expect(JSON.parse(hook.body)).toMatchObject({ event: 'completed', auditId: record.id, rows: truth.length, status: 'success', anomalies: 0 });
+		expect(verifyWebhookSignature(SECRET, Number(hook.headers['x-cxone-timestamp']), hook.body, String(hook.headers['x-cxone-signature']))).toBe(true);
+	});
+
+	it('a receiver that is down does not change the results; the record says the delivery failed', async () => {
+		const receiver = await startReceiver({ statuses: [500] });
+		const { output } = await run({ audit: 'output', webhookUrl: receiver.url, webhookTimeoutSeconds: 2 });
+		await receiver.close();
+		const [results, audit] = output;
+		expect(results.length).toBeGreaterThan(0);
+		expect(audit[0].json.webhook).toMatchObject({ delivered: false, attempts: 3, status: 500, error: 'HTTP 500' });
+		expect(receiver.requests.length).toBe(3);
+	});
+
+	it('with Fail Workflow on Webhook Error, a failed delivery fails the item', async () => {
+		const receiver = await startReceiver({ statuses: [404] });
+		const outcome = await run({ webhookUrl: receiver.url, webhookFailWorkflow: true }).then(
+			() => undefined,
+			(error: Error) => error.message,
+		);
+		await receiver.close();
+		expect(outcome).toBe(`The webhook to ${receiver.url} was not delivered after 1 attempts (HTTP 404).`);
+		expect(receiver.requests.length).toBe(1);
+	});
+
+	it('with Audit off there is one output and no record', async () => {
+		const { output, log } = await run({});
+		expect(output.length).toBe(1);
+		expect(log.logged).toEqual([]);
+	});
+});

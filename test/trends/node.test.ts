@@ -1,0 +1,160 @@
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { NiceCxoneTrends } from '../../nodes/NiceCxoneTrends/NiceCxoneTrends.node';
+import { DEFAULT_SETTINGS } from '../../nodes/NiceCxoneTrends/core/analyzeSeries';
+import { bucketAt, contactVolume } from './synthetic';
+
+const node: INode = {
+	id: 'trends',
+	name: 'NICE CXone Trends & Anomalies',
+	type: 'n8n-nodes-nice-cxone.niceCxoneTrends',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+
+/** A minimal execute context: the node's parameters, its input items and continueOnFail. */
+function context(items: INodeExecutionData[], parameters: IDataObject, continueOnFail = false): IExecuteFunctions {
+	const all: IDataObject = {
+		outputMode: 'annotate',
+		method: 'seasonalRobust',
+		sensitivity: 'medium',
+		timestampField: 'bucketStart',
+		timeZone: 'UTC',
+		options: {},
+		...parameters,
+	};
+	return {
+		getInputData: () => items,
+		getNodeParameter: (name: string, _index: number, fallback?: unknown) => all[name] ?? fallback,
+		getNode: () => node,
+		getTimezone: () => 'UTC',
+		continueOnFail: () => continueOnFail,
+	} as unknown as IExecuteFunctions;
+}
+
+/** Query-node items: two groups of chat volume over three weeks in 15-minute buckets, one spike in grp_002. */
+function queryItems(): INodeExecutionData[] {
+	const items: INodeExecutionData[] = [];
+	const spike = bucketAt(15, 14); // Tuesday 16 January 14:00 UTC
+	for (const [groupId, seed] of [
+		['grp_001', 1],
+		['grp_002', 2],
+	] as const) {
+		const { timesMs, values } = contactVolume(21, seed);
+		if (groupId === 'grp_002') values[spike] = 212;
+		timesMs.forEach((t, i) => {
+			items.push({
+				json: {
+					bucketStart: new Date(t).toISOString(),
+					groupId,
+					channel: 'chat',
+					count_sum: values[i],
+				},
+			});
+		});
+	}
+	return items;
+}
+
+const run = async (items: INodeExecutionData[], parameters: IDataObject, continueOnFail = false) =>
+	await new NiceCxoneTrends().execute.call(context(items, parameters, continueOnFail));
+
+describe('NiceCxoneTrends node', () => {
+	const items = queryItems();
+
+	it('describes a usable-as-tool node with two outputs and defaults matching the core', () => {
+		const { description } = new NiceCxoneTrends();
+		expect(description.usableAsTool).toBe(true);
+		expect(description.outputNames).toEqual(['Output', 'Anomalies']);
+		expect(description.outputs).toEqual(['main', 'main']);
+		const options = description.properties.find((p) => p.name === 'options')?.options as unknown as IDataObject[];
+		const defaultOf = (name: string) => options.find((o) => o.name === name)?.default;
+		expect(defaultOf('historyDays')).toBe(DEFAULT_SETTINGS.historyDays);
+		expect(defaultOf('movingAverageBuckets')).toBe(DEFAULT_SETTINGS.movingAverageBuckets);
+		expect(defaultOf('rollingWindowBuckets')).toBe(DEFAULT_SETTINGS.rollingWindowBuckets);
+		expect(defaultOf('trendDeadBandPercent')).toBe(DEFAULT_SETTINGS.trendDeadBandPercent);
+		expect(defaultOf('alertOnLevelShift')).toBe(DEFAULT_SETTINGS.alertOnLevelShift);
+	});
+
+	it('annotates every item, pairs each with its input item, and sends the anomaly to the second output', async () => {
+		const [main, anomalies] = await run(items, {});
+		expect(main).toHaveLength(items.length);
+		main.forEach((item, index) => expect(item.pairedItem).toEqual([{ item: index }]));
+		const spikeItem = main[2016 + bucketAt(15, 14)].json;
+		expect(spikeItem).toMatchObject({
+			groupId: 'grp_002',
+			metric: 'count_sum',
+			value: 212,
+			isAnomaly: true,
+			inAnomalyEpisode: true,
+			anomalyType: 'SPIKE',
+			status: 'ok',
+		});
+		expect(main[0].json).toMatchObject({ status: 'insufficient_history', expected: null, isAnomaly: false });
+		expect(anomalies).toHaveLength(1);
+		expect(anomalies[0].pairedItem).toEqual([{ item: 2016 + bucketAt(15, 14) }]);
+		expect(anomalies[0].json.message).toBe(
+			`Chat volume for grp_002 at Tue 16 Jan 14:00 was 212, expected ${String(spikeItem.expected)} ± ${String(
+				Math.round(spikeItem.expectedSpread as number * 10) / 10,
+			)} (spike).`,
+		);
+	});
+
+	it('writes one summary per series, paired with all the items of the series', async () => {
+		const [main, anomalies] = await run(items, { outputMode: 'summary', timeZone: 'Europe/Paris' });
+		expect(main.map((item) => item.json.series)).toEqual(['grp_001 / chat', 'grp_002 / chat']);
+		expect(main[0].pairedItem).toHaveLength(2016);
+		expect((main[1].pairedItem as Array<{ item: number }>)[0]).toEqual({ item: 2016 });
+		expect(main[0].json).toMatchObject({ status: 'ok', anomalyCount: 0, bucketMinutes: 15 });
+		expect(main[1].json.anomalyCount).toBe(1);
+		// Times in messages are in the chosen zone: 14:00 UTC is 15:00 in Paris.
+		expect(String(main[1].json.message)).toContain('Chat volume for grp_002 at Tue 16 Jan 15:00 was 212');
+		expect(anomalies).toHaveLength(1);
+	});
+
+	it('returns only the anomalies in anomalies mode', async () => {
+		const [main, anomalies] = await run(items, { outputMode: 'anomalies' });
+		expect(main).toEqual(anomalies);
+		expect(main[0].json).toMatchObject({ bucketStart: '2024-01-16T14:00:00.000Z', anomalyType: 'SPIKE', missingBucket: false });
+	});
+
+	it('reads a missing count bucket as zero: a drop to nothing is an anomaly paired with the previous item', async () => {
+		const gap = bucketAt(16, 12);
+		const withGap = items.filter((_, index) => index !== gap);
+		const [, anomalies] = await run(withGap, { options: { metrics: 'count_sum', groupBy: 'groupId' } });
+		const drop = anomalies.find((item) => item.json.groupId === 'grp_001');
+		expect(drop?.json).toMatchObject({ value: 0, missingBucket: true, anomalyType: 'DROP' });
+		expect(drop?.pairedItem).toEqual([{ item: gap - 1 }]);
+	});
+
+	it('names the field and the fix for a bad parameter', async () => {
+		await expect(run(items, { timestampField: 'bucket' })).rejects.toThrow(
+			"Timestamp field 'bucket' is missing in item 0. Set 'Timestamp Field' to the field that holds the bucket start.",
+		);
+		await expect(run(items, { timeZone: 'Mars/Olympus' })).rejects.toThrow(NodeOperationError);
+	});
+
+	it('honours continueOnFail with an error item paired with all input items', async () => {
+		const [main, anomalies] = await run(items.slice(0, 3), { timestampField: 'bucket' }, true);
+		expect(main).toHaveLength(1);
+		expect(String(main[0].json.error)).toContain("Timestamp field 'bucket' is missing in item 0");
+		expect(main[0].pairedItem).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(anomalies).toEqual([]);
+	});
+
+	it('handles duplicates, nulls and an empty input without crashing', async () => {
+		const few = [
+			{ json: { bucketStart: '2024-01-01T00:00:00Z', groupId: 'g', count_sum: 2 } },
+			{ json: { bucketStart: '2024-01-01T00:00:00Z', groupId: 'g', count_sum: 3 } },
+			{ json: { bucketStart: '2024-01-01T01:00:00Z', groupId: 'g', count_sum: null } },
+		];
+		const [main] = await run(few, { outputMode: 'summary' });
+		expect(main[0].json).toMatchObject({ status: 'insufficient_history', duplicateBuckets: 1, buckets: 2 });
+		expect(main[0].json.latest).toMatchObject({ value: null });
+		const [empty, none] = await run([], {});
+		expect(empty).toEqual([]);
+		expect(none).toEqual([]);
+	});
+});
