@@ -3,6 +3,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { properties } from './description';
 import { execute } from './execute';
+import { outputsWithAudit } from '../shared/audit';
+import { testWebhookSigningSecret } from '../shared/methods';
 
 export class NiceCxoneTrends implements INodeType {
 	description: INodeTypeDescription = {
@@ -16,10 +18,12 @@ export class NiceCxoneTrends implements INodeType {
 		defaults: { name: 'NICE CXone Trends & Anomalies' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-		outputNames: ['Output', 'Anomalies'],
+		outputs: outputsWithAudit(['Output', 'Anomalies']),
+		credentials: [{ name: 'niceCxoneWebhookSigningApi', required: false, testedBy: 'testWebhookSigningSecret' }],
 		properties,
 	};
+
+	methods = { credentialTest: { testWebhookSigningSecret } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await execute.call(this);

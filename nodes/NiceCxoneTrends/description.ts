@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { AUDIT_AND_WEBHOOK_OPTIONS } from '../shared/audit';
 
 import { SENSITIVITY_THRESHOLDS } from './core/analyzeSeries';
 
@@ -108,6 +109,7 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			...AUDIT_AND_WEBHOOK_OPTIONS,
 			{
 				displayName: 'Alert When Level Shift Confirmed',
 				name: 'alertOnLevelShift',

@@ -1,4 +1,7 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type IPairedItemData } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type IPairedItemData } from 'n8n-workflow';
+
+import type { AuditSettings } from '../shared/audit';
+import { auditOrigin, readAuditSettings, sealAudit, sendWebhookFor } from '../shared/audit';
 
 import { analyzeRows } from './core/analyzeRows';
 import { annotateRecords, anomalyRecords, summaryRecords, type OutputRecord } from './core/present';
@@ -18,8 +21,22 @@ function toItems(records: OutputRecord[]): INodeExecutionData[] {
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
+	const startedMs = Date.now();
+	const allItems = items.map((_, item) => ({ item }));
+	const read = readAuditSettings(this.getNodeParameter('options', 0, {}) as IDataObject);
+	if ('invalid' in read) throw new NodeOperationError(this.getNode(), read.invalid);
+	const audit = read;
+	const audited = audit.toOutput || audit.toLog || audit.webhook !== undefined;
+	const withAudit = async (outputs: INodeExecutionData[][], run: TrendsRunRecord): Promise<INodeExecutionData[][]> => {
+		if (!audited) return outputs;
+		const record = await recordRun(this, audit, { ...run, inputItems: items.length, latencyMs: Date.now() - startedMs });
+		return audit.toOutput ? [...outputs, [{ json: record, pairedItem: allItems }]] : outputs;
+	};
+
+	let parameters: ReturnType<typeof readParameters> | undefined;
 	try {
-		const { outputMode, config } = readParameters(this);
+		parameters = readParameters(this);
+		const { outputMode, config } = parameters;
 		const rows = items.map((item) => item.json);
 		const analysis = analyzeRows(rows, config);
 		const zone = config.settings.timeZone;
@@ -30,18 +47,70 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				: outputMode === 'anomalies'
 					? anomalies
 					: toItems(annotateRecords(rows, analysis));
-		return [main, anomalies];
+		return await withAudit([main, anomalies], {
+			settings: { outputMode, ...config } as unknown as IDataObject,
+			seriesAnalysed: analysis.series.length,
+			anomalies: anomalies.length,
+		});
 	} catch (error) {
 		const problem =
 			error instanceof SeriesInputError
 				? new NodeOperationError(this.getNode(), error.message, { itemIndex: error.rowIndex })
 				: error;
-		if (this.continueOnFail()) {
-			return [
-				[{ json: { error: (problem as Error).message }, pairedItem: items.map((_, item) => ({ item })) }],
-				[],
-			];
-		}
+		const message = (problem as Error).message;
+		const outputs = await withAudit([[{ json: { error: message }, pairedItem: allItems }], []], {
+			settings: parameters ? ({ outputMode: parameters.outputMode, ...parameters.config } as unknown as IDataObject) : null,
+			seriesAnalysed: 0,
+			anomalies: 0,
+			error: message,
+		});
+		if (this.continueOnFail()) return outputs;
 		throw problem;
 	}
+}
+
+interface TrendsRunRecord {
+	settings: IDataObject | null;
+	seriesAnalysed: number;
+	anomalies: number;
+	error?: string;
+}
+
+/** The audit record of one run of the node: what was analysed, with which settings, what was found. */
+async function recordRun(
+	ctx: IExecuteFunctions,
+	settings: AuditSettings,
+	run: TrendsRunRecord & { inputItems: number; latencyMs: number },
+): Promise<IDataObject> {
+	const origin = auditOrigin(ctx);
+	const status = run.error ? 'error' : 'success';
+	const event = run.error ? 'failed' : run.anomalies > 0 ? 'anomaliesFound' : 'completed';
+	const webhook = await sendWebhookFor(ctx, settings, event, {
+		auditId: origin.id,
+		workflowId: origin.workflowId,
+		executionId: origin.executionId,
+		nodeName: origin.nodeName,
+		status,
+		error: run.error ?? null,
+		rows: run.inputItems,
+		latencyMs: run.latencyMs,
+		anomalies: run.anomalies,
+	});
+	const record = sealAudit(ctx, settings, {
+		...origin,
+		kind: 'trends',
+		status,
+		error: run.error ?? null,
+		latencyMs: { total: run.latencyMs },
+		result: { inputItems: run.inputItems, seriesAnalysed: run.seriesAnalysed, anomalies: run.anomalies },
+		method: (run.settings?.settings as IDataObject | undefined)?.method ?? null,
+		settings: run.settings,
+		webhook: webhook ?? null,
+	});
+	if (webhook && !webhook.delivered && settings.webhook?.failWorkflow) {
+		throw new NodeOperationError(ctx.getNode(), `The webhook to ${settings.webhook.url} was not delivered after ${webhook.attempts} attempts (${webhook.error}).`, {
+			description: 'Turn off Options › Fail Workflow on Webhook Error to let the workflow go on when the receiver is down.',
+		});
+	}
+	return record as unknown as IDataObject;
 }

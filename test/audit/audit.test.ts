@@ -13,6 +13,8 @@ import { request } from '../support/http';
 import { createContext, queryParams } from '../support/n8nContext';
 import { startReceiver } from '../support/receiver';
 import { startSimulatorProcess } from '../support/simulator';
+import { evaluateOutputs } from '../support/outputs';
+import { NiceCxoneTrends } from '../../nodes/NiceCxoneTrends/NiceCxoneTrends.node';
 
 const SECRET = 'a-shared-secret-of-some-length';
 
@@ -21,6 +23,18 @@ function chainOf(n: number) {
 	for (let i = 0; i < n; i++) records.push(sealRecord({ n: i, text: `run ${i}` }, records[i - 1]?.hash ?? null));
 	return records;
 }
+
+describe('the Audit output appears only when records go there', () => {
+	it.each([
+		['off', ['Results'], ['Output', 'Anomalies']],
+		['log', ['Results'], ['Output', 'Anomalies']],
+		['output', ['Results', 'Audit'], ['Output', 'Anomalies', 'Audit']],
+		['both', ['Results', 'Audit'], ['Output', 'Anomalies', 'Audit']],
+	])('audit %s', (audit, analytics, trends) => {
+		expect(evaluateOutputs(new NiceCxoneAnalytics().description.outputs, { audit })).toEqual(analytics);
+		expect(evaluateOutputs(new NiceCxoneTrends().description.outputs, { audit })).toEqual(trends);
+	});
+});
 
 describe('audit chain', () => {
 	it('verifies an intact chain', () => {
@@ -243,5 +257,52 @@ describe('audit records and webhooks from the query node, against the simulator'
 		const { output, log } = await run({});
 		expect(output.length).toBe(1);
 		expect(log.logged).toEqual([]);
+	});
+});
+
+describe('audit records and webhooks from the trends node', () => {
+	// Three weeks of hourly volume with a daily cycle, then one hour at ten times the usual.
+	const HOUR = 3_600_000;
+	const start = Date.parse('2024-03-04T00:00:00Z');
+	const items = Array.from({ length: 21 * 24 + 12 }, (_, i) => {
+		const hour = i % 24;
+		const usual = 20 + 10 * Math.round(Math.sin((Math.PI * hour) / 24) * 10) / 10 + (i % 3);
+		return { json: { bucketStart: new Date(start + i * HOUR).toISOString(), groupId: 'grp_001', count_sum: i === 21 * 24 + 11 ? usual * 10 : usual } };
+	});
+	const run = async (options: IDataObject, staticData: IDataObject = {}) => {
+		const { ctx, log } = createContext({
+			params: { outputMode: 'summary', method: 'seasonalRobust', sensitivity: 'medium', timestampField: 'bucketStart', timeZone: 'UTC', options },
+			items,
+			credentials: { tokenUrl: 'x', baseUrl: 'x', clientId: 'x', clientSecret: 'x' },
+			staticData,
+			webhookSecret: SECRET,
+		});
+		return { output: await new NiceCxoneTrends().execute.call(ctx), log };
+	};
+
+	it('records one run with what it found and posts an anomaliesFound webhook', async () => {
+		const receiver = await startReceiver();
+		const staticData: IDataObject = {};
+		const first = await run({ audit: 'both', webhookUrl: receiver.url }, staticData);
+		const second = await run({ audit: 'output' }, staticData);
+		await receiver.close();
+		const [summary, anomalies, audit] = first.output;
+		expect(summary.length).toBe(1);
+		expect(anomalies.length).toBeGreaterThanOrEqual(1);
+		expect(audit.length).toBe(1);
+		const record = audit[0].json;
+		expect(record).toMatchObject({
+			kind: 'trends',
+			status: 'success',
+			method: 'seasonalRobust',
+			result: { inputItems: items.length, seriesAnalysed: 1, anomalies: anomalies.length },
+			previousHash: null,
+			webhook: { delivered: true, attempts: 1, status: 200 },
+		});
+		expect(audit[0].pairedItem).toHaveLength(items.length);
+		expect(first.log.logged).toEqual([{ message: 'NICE CXone audit record', meta: { auditRecord: record } }]);
+		expect(JSON.parse(receiver.requests[0].body)).toMatchObject({ event: 'anomaliesFound', anomalies: anomalies.length, auditId: record.id });
+		expect(second.output[2][0].json.previousHash).toBe(record.hash);
+		expect(verifyAuditChain([record, second.output[2][0].json])).toEqual({ ok: true, records: 2 });
 	});
 });

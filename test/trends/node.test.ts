@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { NiceCxoneTrends } from '../../nodes/NiceCxoneTrends/NiceCxoneTrends.node';
 import { DEFAULT_SETTINGS } from '../../nodes/NiceCxoneTrends/core/analyzeSeries';
 import { bucketAt, contactVolume } from './synthetic';
+import { evaluateOutputs } from '../support/outputs';
 
 const node: INode = {
 	id: 'trends',
@@ -67,8 +68,7 @@ describe('NiceCxoneTrends node', () => {
 	it('describes a usable-as-tool node with two outputs and defaults matching the core', () => {
 		const { description } = new NiceCxoneTrends();
 		expect(description.usableAsTool).toBe(true);
-		expect(description.outputNames).toEqual(['Output', 'Anomalies']);
-		expect(description.outputs).toEqual(['main', 'main']);
+		expect(evaluateOutputs(description.outputs, {})).toEqual(['Output', 'Anomalies']);
 		const options = description.properties.find((p) => p.name === 'options')?.options as unknown as IDataObject[];
 		const defaultOf = (name: string) => options.find((o) => o.name === name)?.default;
 		expect(defaultOf('historyDays')).toBe(DEFAULT_SETTINGS.historyDays);
