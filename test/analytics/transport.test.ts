@@ -74,7 +74,7 @@ async function run(options: { clock?: Clock; signal?: AbortSignal; timeoutMs?: n
 	const parts = runAggregationQuery(
 		{
 			send: createN8nSend(ctx, API),
-			cleanupSend: createN8nSend(ctx, API, true),
+			cleanupSend: createN8nSend(ctx, API, { detached: true }),
 			clock: options.clock ?? fakeClock().clock,
 			slots: new QuerySlots(5),
 			stats,

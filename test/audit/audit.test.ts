@@ -253,6 +253,21 @@ describe('audit records and webhooks from the query node, against the simulator'
 		expect(receiver.requests.length).toBe(1);
 	});
 
+	it('times the token request: the first item fetches it, the next reuses it', async () => {
+		const { ctx } = createContext({
+			params: params({ audit: 'output' }),
+			items: [{ json: {} }, { json: {} }],
+			credentials: { tokenUrl: sim.tokenUrl, baseUrl: sim.baseUrl, clientId: sim.clientId, clientSecret: sim.clientSecret },
+		});
+		const [, audit] = await new NiceCxoneAnalytics().execute.call(ctx);
+		const requests = audit.map((item) => (item.json as { requests: IDataObject }).requests.tokenRequests);
+		const tokenMs = audit.map((item) => (item.json as { latencyMs: IDataObject }).latencyMs.token as number);
+		expect(requests).toEqual([1, 0]);
+		expect(tokenMs[0]).toBeGreaterThanOrEqual(0);
+		expect(tokenMs[1]).toBe(0);
+		expect(audit.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+	});
+
 	it('with Audit off there is one output and no record', async () => {
 		const { output, log } = await run({});
 		expect(output.length).toBe(1);

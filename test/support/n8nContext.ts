@@ -87,8 +87,9 @@ export function createContext(options: ContextOptions): { ctx: IExecuteFunctions
 			return await httpRequest(request);
 		},
 	};
-	const preAuthenticate = async (credentials: IDataObject) => {
-		const output = await credentialType.preAuthentication.call({ helpers } as never, credentials as never);
+	// n8n hands preAuthentication the helpers of the context the request is made with.
+	const preAuthenticate = async (self: IExecuteFunctions, credentials: IDataObject) => {
+		const output = await credentialType.preAuthentication.call({ helpers: self.helpers } as never, credentials as never);
 		Object.assign(credentials, output);
 		log.stored.accessToken = output.accessToken;
 	};
@@ -109,12 +110,12 @@ export function createContext(options: ContextOptions): { ctx: IExecuteFunctions
 			return await httpRequest(authenticated(credentials, request));
 		};
 		try {
-			if (credentials.accessToken === '') await preAuthenticate(credentials);
+			if (credentials.accessToken === '') await preAuthenticate(this, credentials);
 			return await send();
 		} catch (error) {
 			if ((error as { response?: { status?: number } }).response?.status === 401) {
 				try {
-					await preAuthenticate(credentials);
+					await preAuthenticate(this, credentials);
 					return await send();
 				} catch (retryError) {
 					throw new NodeApiError(node, retryError as never);

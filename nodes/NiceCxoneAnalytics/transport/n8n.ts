@@ -2,6 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { ApiRequest, Send } from './types';
 import { ApiFailure } from './types';
+import { settle } from '../../shared/transport/clock';
 
 export const CREDENTIAL_TYPE = 'niceCxoneOAuth2Api';
 
@@ -10,16 +11,41 @@ const REQUEST_TIMEOUT_MS = 60_000;
 
 type Headers = Record<string, string | undefined>;
 
+/** Token requests the credential made, and the time they took. */
+export interface TokenTimer {
+	requests: number;
+	ms: number;
+}
+
+export interface N8nSendOptions {
+	/** Not tied to the execution's cancel signal: cleanup DELETEs must still go out after a cancel. */
+	detached?: boolean;
+	/** Counts and times the token requests of the credential's `preAuthentication`. */
+	tokenTimer?: TokenTimer;
+}
+
 /**
  * Sends API requests through n8n's `httpRequestWithAuthentication`, which fetches the token with
  * the credential's `preAuthentication`, caches it in the credential, and on a 401 renews it once
- * and repeats the call once (contract §1). With `detached`, the request is not tied to the
- * execution's cancel signal: cleanup DELETEs must still go out after a cancel.
+ * and repeats the call once (contract §1).
+ *
+ * n8n hands `preAuthentication` the helpers of the context the call is made with, and ties the call
+ * to the cancel signal when that context has one; so the call is made with a view of the context
+ * whose `httpRequest` (used only for the token) is timed, and which, when detached, has no signal.
  */
-export function createN8nSend(ctx: IExecuteFunctions, baseUrl: string, detached = false): Send {
-	const self = detached
-		? ({ getCredentials: ctx.getCredentials.bind(ctx), getNode: ctx.getNode.bind(ctx), helpers: ctx.helpers } as IExecuteFunctions)
-		: ctx;
+export function createN8nSend(ctx: IExecuteFunctions, baseUrl: string, options: N8nSendOptions = {}): Send {
+	const { tokenTimer, detached = false } = options;
+	const helpers = tokenTimer ? { ...ctx.helpers, httpRequest: timed(ctx.helpers.httpRequest, tokenTimer) } : ctx.helpers;
+	const self = new Proxy(ctx, {
+		get(target, property) {
+			if (property === 'helpers') return helpers;
+			const value: unknown = Reflect.get(target, property);
+			return typeof value === 'function' ? value.bind(target) : value;
+		},
+		has(target, property) {
+			return detached && property === 'getExecutionCancelSignal' ? false : Reflect.has(target, property);
+		},
+	});
 	return async (request: ApiRequest) => {
 		try {
 			const response = await ctx.helpers.httpRequestWithAuthentication.call(self, CREDENTIAL_TYPE, {
@@ -62,6 +88,17 @@ export function toApiFailure(error: unknown): ApiFailure {
 		body,
 		status === undefined ? (cause.code ?? outer.code) : undefined,
 	);
+}
+
+function timed<A extends unknown[], R>(request: (...args: A) => Promise<R>, timer: TokenTimer) {
+	return async (...args: A): Promise<R> => {
+		const startedMs = Date.now();
+		timer.requests++;
+		const outcome = await settle(request(...args));
+		timer.ms += Date.now() - startedMs;
+		if (!outcome.ok) throw outcome.error;
+		return outcome.value;
+	};
 }
 
 function describeFailure(status: number | undefined, body: unknown, fallback: string | undefined): string {

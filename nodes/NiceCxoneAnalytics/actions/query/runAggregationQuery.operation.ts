@@ -13,6 +13,7 @@ import type { TimeRangePreset } from '../../core/timeRange';
 import { TIME_RANGE_PRESETS, resolveTimeRange } from '../../core/timeRange';
 import { QueryValidationError } from '../../core/validationError';
 import { n8nClock } from '../../../shared/transport/clock';
+import type { TokenTimer } from '../../transport/n8n';
 import { CREDENTIAL_TYPE, createN8nSend } from '../../transport/n8n';
 import type { RunnerOptions } from '../../transport/queryRunner';
 import { runAggregationQuery } from '../../transport/queryRunner';
@@ -401,8 +402,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	if (!/^https?:\/\//.test(baseUrl)) {
 		throw new NodeOperationError(this.getNode(), `The credential's Base URL '${baseUrl}' is not an http(s) URL. Fix it in the NICE CXone OAuth2 API credential.`);
 	}
-	const send = createN8nSend(this, baseUrl);
-	const cleanupSend = createN8nSend(this, baseUrl, true);
+	const tokenTimer: TokenTimer = { requests: 0, ms: 0 };
+	const send = createN8nSend(this, baseUrl, { tokenTimer });
+	const cleanupSend = createN8nSend(this, baseUrl, { detached: true, tokenTimer });
 	// Shared by every item of this execution, so together they never exceed the tenant's limit.
 	const slots = new QuerySlots(LIMITS.maxActiveQueriesPerTenant);
 	const signal = this.getExecutionCancelSignal?.();
@@ -412,6 +414,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const startedMs = Date.now();
+		const tokenBefore = { ...tokenTimer };
 		const stats = newTransportStats();
 		let query: ItemQuery | undefined;
 		let settings: AuditSettings | undefined;
@@ -442,12 +445,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			for (const json of rows) output.push({ json, pairedItem: { item: itemIndex } });
 			if (audited) {
 				recorded = true;
-				await recordQuery(this, settings, { itemIndex, query, stats, startedMs, accuracy, queries: parts.length }, auditOutput);
+				await recordQuery(this, settings, { itemIndex, query, stats, startedMs, accuracy, queries: parts.length, token: tokenSince(tokenBefore) }, auditOutput);
 			}
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex);
 			if (settings && !recorded && (settings.toOutput || settings.toLog || settings.webhook)) {
-				await recordQuery(this, settings, { itemIndex, query, stats, startedMs, error: nodeError.message }, auditOutput);
+				await recordQuery(this, settings, { itemIndex, query, stats, startedMs, error: nodeError.message, token: tokenSince(tokenBefore) }, auditOutput);
 			}
 			if (!this.continueOnFail()) throw nodeError;
 			output.push({
@@ -455,6 +458,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				pairedItem: { item: itemIndex },
 			});
 		}
+	}
+	function tokenSince(before: TokenTimer): TokenTimer {
+		return { requests: tokenTimer.requests - before.requests, ms: tokenTimer.ms - before.ms };
 	}
 	return 'invalid' in auditToOutput || !auditToOutput.toOutput ? [output] : [output, auditOutput];
 }
@@ -467,6 +473,8 @@ interface QueryRecordInput {
 	accuracy?: AccuracyReport;
 	/** Queries submitted and read; each brought its first page with the poll that saw it complete. */
 	queries?: number;
+	/** Token requests during this query (n8n fetches a token when none is cached, or after a 401). */
+	token: TokenTimer;
 	error?: string;
 }
 
@@ -480,6 +488,7 @@ async function recordQuery(
 	const { stats, accuracy } = input;
 	const origin = auditOrigin(ctx);
 	const latencyMs = {
+		token: input.token.ms,
 		submit: stats.submitMs,
 		waitingForCompletion: stats.waitMs,
 		paging: stats.pagingMs,
@@ -507,6 +516,7 @@ async function recordQuery(
 		latencyMs,
 		requests: {
 			total: stats.requests,
+			tokenRequests: input.token.requests,
 			retries: stats.retries,
 			throttled: stats.throttled,
 			failedResponses: stats.failedResponses,
