@@ -15,13 +15,23 @@ import { createContext, queryParams } from '../support/n8nContext';
 const TOKEN_HOST = 'https://login.example.test';
 const API = 'https://api.example.test';
 const QUERY = '/api/v2/analytics/query';
-const credentials = { tokenUrl: `${TOKEN_HOST}/oauth/token`, baseUrl: API, clientId: 'id', clientSecret: 'secret' };
+const credentials = {
+	tokenUrl: `${TOKEN_HOST}/oauth/token`,
+	baseUrl: API,
+	clientId: 'id',
+	clientSecret: 'secret',
+};
 const START_MS = Date.parse('2024-06-01T00:00:00Z');
 
 const body: QueryBody = {
 	metrics: [{ name: 'count', aggregation: 'sum' }],
 	dimensions: [{ name: 'channel' }],
-	timeSeries: { bucketSize: 'DAY', start: '2024-01-01T00:00:00Z', end: '2024-01-03T00:00:00Z', timeZone: 'UTC' },
+	timeSeries: {
+		bucketSize: 'DAY',
+		start: '2024-01-01T00:00:00Z',
+		end: '2024-01-03T00:00:00Z',
+		timeZone: 'UTC',
+	},
 };
 
 const row = (day: number, channel = 'voice', value = day) => ({
@@ -57,18 +67,43 @@ function fakeClock(abortOnSleep?: { n: number; controller: AbortController }) {
 	return { clock, sleeps };
 }
 
+type Step = ['submit', string] | ['poll', string, object];
+
+/** The API answering in order: a submit accepted with an id, or a poll (any page) with a body. */
+function serve(...steps: Step[]) {
+	const scope = nock(API);
+	for (const step of steps) {
+		if (step[0] === 'submit') scope.post(QUERY).reply(202, { id: step[1], status: 'PENDING' });
+		else scope.get(`${QUERY}/${step[1]}`).query(true).reply(200, step[2]);
+	}
+	return scope;
+}
+
+const failed = (id: string, error: string) => ({ id, status: 'FAILED', error });
+
 function tokens(...values: string[]) {
 	const scope = nock(TOKEN_HOST);
 	for (const value of values) {
 		scope
-			.post('/oauth/token', 'grant_type=client_credentials&scope=analytics%3Aquery+analytics%3Aview')
+			.post(
+				'/oauth/token',
+				'grant_type=client_credentials&scope=analytics%3Aquery+analytics%3Aview',
+			)
 			.basicAuth({ user: 'id', pass: 'secret' })
 			.reply(200, { access_token: value, token_type: 'Bearer', expires_in: 3600 });
 	}
 	return scope;
 }
 
-async function run(options: { clock?: Clock; signal?: AbortSignal; timeoutMs?: number; limit?: number; query?: QueryBody } = {}) {
+async function run(
+	options: {
+		clock?: Clock;
+		signal?: AbortSignal;
+		timeoutMs?: number;
+		limit?: number;
+		query?: QueryBody;
+	} = {},
+) {
 	const { ctx, log } = createContext({ params: {}, credentials, signal: options.signal });
 	const stats = newTransportStats();
 	const parts = runAggregationQuery(
@@ -145,7 +180,14 @@ describe('transport against a mocked CXone API', () => {
 			.reply(200, { id: 'qry_1', status: 'RUNNING', progress: 0.5 })
 			.get(`${QUERY}/qry_1`)
 			.query({ limit: 1000, offset: 0 })
-			.reply(200, completed('qry_1', Array.from({ length: 1000 }, () => row(1)), 1001))
+			.reply(
+				200,
+				completed(
+					'qry_1',
+					Array.from({ length: 1000 }, () => row(1)),
+					1001,
+				),
+			)
 			.get(`${QUERY}/qry_1`)
 			.query({ limit: 1, offset: 1000 })
 			.reply(200, completed('qry_1', [row(2)], 1001, 1000));
@@ -158,7 +200,10 @@ describe('transport against a mocked CXone API', () => {
 	it('a second 401 in a row is an error that says to check the credential', async () => {
 		tokens('tok1', 'tok2');
 		nock(API).post(QUERY).times(2).reply(401, { error: 'invalid_token' });
-		const { ctx, log } = createContext({ params: queryParams({ options: { pollIntervalSeconds: 0.01 } }), credentials });
+		const { ctx, log } = createContext({
+			params: queryParams({ options: { pollIntervalSeconds: 0.01 } }),
+			credentials,
+		});
 		const { error } = await outcome(new NiceCxoneAnalytics().execute.call(ctx));
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect((error as NodeApiError).message).toBe(
@@ -169,7 +214,9 @@ describe('transport against a mocked CXone API', () => {
 	});
 
 	it('a refused client secret names the credential fields to check', async () => {
-		nock(TOKEN_HOST).post('/oauth/token').reply(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+		nock(TOKEN_HOST)
+			.post('/oauth/token')
+			.reply(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
 		const { ctx, log } = createContext({ params: queryParams(), credentials });
 		const { error } = await outcome(new NiceCxoneAnalytics().execute.call(ctx));
 		expect(error).toBeInstanceOf(NodeApiError);
@@ -186,15 +233,13 @@ describe('transport against a mocked CXone API', () => {
 		tokens('tok1');
 		nock(API)
 			.post(QUERY)
-			.reply(429, { error: 'too_many_requests', message: 'slow down' }, { 'Retry-After': header })
-			.post(QUERY)
-			.reply(202, { id: 'qry_1', status: 'PENDING' })
-			.get(`${QUERY}/qry_1`)
-			.query(true)
-			.reply(200, completed('qry_1', [row(1)]));
+			.reply(429, { error: 'too_many_requests', message: 'slow down' }, { 'Retry-After': header });
+		serve(['submit', 'qry_1'], ['poll', 'qry_1', completed('qry_1', [row(1)])]);
 		const { clock, sleeps } = fakeClock();
 		const { rows, stats } = await run({ clock });
-		expect(await rows).toEqual([{ bucketStart: '2024-01-01T00:00:00Z', channel: 'voice', count_sum: 1 }]);
+		expect(await rows).toEqual([
+			{ bucketStart: '2024-01-01T00:00:00Z', channel: 'voice', count_sum: 1 },
+		]);
 		expect(sleeps).toEqual([waitMs, 500]);
 		expect(stats.throttled).toBe(1);
 		expect(stats.retries).toBe(1);
@@ -251,11 +296,10 @@ describe('transport against a mocked CXone API', () => {
 
 	it('polls PENDING and RUNNING with a growing interval until COMPLETED', async () => {
 		tokens('tok1');
-		const scope = nock(API).post(QUERY).reply(202, { id: 'qry_1', status: 'PENDING' });
-		for (const status of ['PENDING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING']) {
-			scope.get(`${QUERY}/qry_1`).query(true).reply(200, { id: 'qry_1', status, progress: 0.1 });
-		}
-		scope.get(`${QUERY}/qry_1`).query(true).reply(200, completed('qry_1', [row(1)]));
+		const running = ['PENDING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING'].map(
+			(status): Step => ['poll', 'qry_1', { id: 'qry_1', status, progress: 0.1 }],
+		);
+		serve(['submit', 'qry_1'], ...running, ['poll', 'qry_1', completed('qry_1', [row(1)])]);
 		const { clock, sleeps } = fakeClock();
 		const { rows, stats } = await run({ clock });
 		expect((await rows).length).toBe(1);
@@ -265,40 +309,34 @@ describe('transport against a mocked CXone API', () => {
 
 	it('submits a FAILED query once more, and reports the second failure', async () => {
 		tokens('tok1');
-		nock(API)
-			.post(QUERY)
-			.reply(202, { id: 'qry_1', status: 'PENDING' })
-			.get(`${QUERY}/qry_1`)
-			.query(true)
-			.reply(200, { id: 'qry_1', status: 'FAILED', error: 'worker lost' })
-			.post(QUERY)
-			.reply(202, { id: 'qry_2', status: 'PENDING' })
-			.get(`${QUERY}/qry_2`)
-			.query(true)
-			.reply(200, { id: 'qry_2', status: 'FAILED', error: 'worker lost again' });
+		serve(
+			['submit', 'qry_1'],
+			['poll', 'qry_1', failed('qry_1', 'worker lost')],
+			['submit', 'qry_2'],
+			['poll', 'qry_2', failed('qry_2', 'worker lost again')],
+		);
 		const { error } = await outcome((await run()).rows);
-		expect((error as Error).message).toBe('The query failed on the CXone server twice: worker lost again');
+		expect((error as Error).message).toBe(
+			'The query failed on the CXone server twice: worker lost again',
+		);
 	});
 
 	it('a FAILED query that succeeds when submitted again returns its rows', async () => {
 		tokens('tok1');
-		nock(API)
-			.post(QUERY)
-			.reply(202, { id: 'qry_1', status: 'PENDING' })
-			.get(`${QUERY}/qry_1`)
-			.query(true)
-			.reply(200, { id: 'qry_1', status: 'FAILED', error: 'worker lost' })
-			.post(QUERY)
-			.reply(202, { id: 'qry_2', status: 'PENDING' })
-			.get(`${QUERY}/qry_2`)
-			.query(true)
-			.reply(200, completed('qry_2', [row(1), row(2)]));
+		serve(
+			['submit', 'qry_1'],
+			['poll', 'qry_1', failed('qry_1', 'worker lost')],
+			['submit', 'qry_2'],
+			['poll', 'qry_2', completed('qry_2', [row(1), row(2)])],
+		);
 		expect((await (await run()).rows).length).toBe(2);
 	});
 
 	it('a 410 while paging submits the query again and reads every page of the new one', async () => {
 		tokens('tok1');
-		const first = Array.from({ length: 1000 }, (_, i) => row(1, `c${String(i).padStart(4, '0')}`, i));
+		const first = Array.from({ length: 1000 }, (_, i) =>
+			row(1, `c${String(i).padStart(4, '0')}`, i),
+		);
 		nock(API)
 			.post(QUERY)
 			.reply(202, { id: 'qry_1', status: 'PENDING' })
@@ -336,10 +374,18 @@ describe('transport against a mocked CXone API', () => {
 
 	it('halves a result_too_large range at a bucket boundary and merges the halves in order', async () => {
 		tokens('tok1');
-		const half = (start: string, end: string) => ({ ...body, timeSeries: { ...body.timeSeries, start, end } });
+		const half = (start: string, end: string) => ({
+			...body,
+			timeSeries: { ...body.timeSeries, start, end },
+		});
 		nock(API)
 			.post(QUERY, body as never)
-			.reply(400, { error: 'result_too_large', message: 'too many rows', estimatedRows: 2_000_000, maxRows: 1_000_000 })
+			.reply(400, {
+				error: 'result_too_large',
+				message: 'too many rows',
+				estimatedRows: 2_000_000,
+				maxRows: 1_000_000,
+			})
 			.post(QUERY, half('2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z') as never)
 			.reply(202, { id: 'qry_a', status: 'PENDING' })
 			.get(`${QUERY}/qry_a`)
@@ -365,33 +411,23 @@ describe('transport against a mocked CXone API', () => {
 
 	it('cancelling the execution while it polls sends DELETE for the query', async () => {
 		tokens('tok1');
-		nock(API)
-			.post(QUERY)
-			.reply(202, { id: 'qry_1', status: 'PENDING' })
-			.get(`${QUERY}/qry_1`)
-			.query(true)
-			.reply(200, { id: 'qry_1', status: 'RUNNING' })
+		serve(['submit', 'qry_1'], ['poll', 'qry_1', { id: 'qry_1', status: 'RUNNING' }])
 			.delete(`${QUERY}/qry_1`)
 			.reply(204);
 		const controller = new AbortController();
 		const { clock } = fakeClock({ n: 2, controller });
 		const { rows, stats } = await run({ clock, signal: controller.signal });
 		const { error } = await outcome(rows);
-		expect((error as Error).message).toBe('The execution was cancelled; the queries it started were cancelled on the server.');
+		expect((error as Error).message).toBe(
+			'The execution was cancelled; the queries it started were cancelled on the server.',
+		);
 		expect(stats.cancels).toBe(1);
 	});
 
 	it('a query that outlives the timeout is cancelled on the server', async () => {
 		tokens('tok1');
-		nock(API)
-			.post(QUERY)
-			.reply(202, { id: 'qry_1', status: 'PENDING' })
-			.get(`${QUERY}/qry_1`)
-			.query(true)
-			.times(3)
-			.reply(200, { id: 'qry_1', status: 'RUNNING' })
-			.delete(`${QUERY}/qry_1`)
-			.reply(204);
+		const running: Step = ['poll', 'qry_1', { id: 'qry_1', status: 'RUNNING' }];
+		serve(['submit', 'qry_1'], running, running, running).delete(`${QUERY}/qry_1`).reply(204);
 		const { clock, sleeps } = fakeClock();
 		const { error } = await outcome((await run({ clock, timeoutMs: 3000 })).rows);
 		expect((error as Error).message).toBe(
@@ -407,10 +443,25 @@ describe('transport against a mocked CXone API', () => {
 			.reply(202, { id: 'qry_1', status: 'PENDING' })
 			.get(`${QUERY}/qry_1`)
 			.query({ limit: 1000, offset: 0 })
-			.reply(200, completed('qry_1', Array.from({ length: 1000 }, () => row(1)), 5000))
+			.reply(
+				200,
+				completed(
+					'qry_1',
+					Array.from({ length: 1000 }, () => row(1)),
+					5000,
+				),
+			)
 			.get(`${QUERY}/qry_1`)
 			.query({ limit: 200, offset: 1000 })
-			.reply(200, completed('qry_1', Array.from({ length: 200 }, () => row(2)), 5000, 1000));
+			.reply(
+				200,
+				completed(
+					'qry_1',
+					Array.from({ length: 200 }, () => row(2)),
+					5000,
+					1000,
+				),
+			);
 		expect((await (await run({ limit: 1200 })).rows).length).toBe(1200);
 	});
 });
