@@ -220,8 +220,8 @@ describe('transport against a mocked CXone API', () => {
 		const { ctx, log } = createContext({ params: queryParams(), credentials });
 		const { error } = await outcome(new NiceCxoneAnalytics().execute.call(ctx));
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect((error as Error).message).toContain(
-			'The CXone token endpoint https://login.example.test/oauth/token refused the client credentials (HTTP 401 invalid_client: Client authentication failed). Check Client ID, Client Secret and Token URL',
+		expect((error as Error).message).toBe(
+			'The CXone token endpoint https://login.example.test/oauth/token refused the client credentials (HTTP 401 invalid_client: Client authentication failed). Check Client ID, Client Secret and Token URL in the NICE CXone OAuth2 API credential.',
 		);
 		expect(log.apiRequests).toEqual([]);
 	});

@@ -21,7 +21,11 @@ function explainFailure(failure: ApiFailure): string {
 		case 404:
 			return `The CXone API does not know this query (HTTP 404 ${serverText}). Check Base URL in the credential.`;
 		case undefined:
-			return `No response from the CXone API (${failure.networkCode ?? failure.message}), even after retries. Check Base URL and the network, then run again.`;
+			// Without a network code the failure came from n8n or the credential (say, a refused token
+			// request), whose message already says what to do.
+			return failure.networkCode === undefined
+				? failure.message
+				: `No response from the CXone API (${failure.networkCode}), even after retries. Check Base URL and the network, then run again.`;
 		default:
 			return `The CXone API kept failing (HTTP ${failure.status} ${serverText}), even after retries. Run the workflow again later.`;
 	}

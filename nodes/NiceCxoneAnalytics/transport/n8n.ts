@@ -18,6 +18,8 @@ export interface TokenTimer {
 }
 
 export interface N8nSendOptions {
+	/** The credential type; the analytics OAuth2 one by default. */
+	credentialType?: string;
 	/** Not tied to the execution's cancel signal: cleanup DELETEs must still go out after a cancel. */
 	detached?: boolean;
 	/** Counts and times the token requests of the credential's `preAuthentication`. */
@@ -33,8 +35,8 @@ export interface N8nSendOptions {
  * to the cancel signal when that context has one; so the call is made with a view of the context
  * whose `httpRequest` (used only for the token) is timed, and which, when detached, has no signal.
  */
-export function createN8nSend(ctx: IExecuteFunctions, baseUrl: string, options: N8nSendOptions = {}): Send {
-	const { tokenTimer, detached = false } = options;
+export function createN8nSend(ctx: IExecuteFunctions, baseUrl: string | undefined, options: N8nSendOptions = {}): Send {
+	const { tokenTimer, detached = false, credentialType = CREDENTIAL_TYPE } = options;
 	const helpers = tokenTimer ? { ...ctx.helpers, httpRequest: timed(ctx.helpers.httpRequest, tokenTimer) } : ctx.helpers;
 	const self = new Proxy(ctx, {
 		get(target, property) {
@@ -48,9 +50,9 @@ export function createN8nSend(ctx: IExecuteFunctions, baseUrl: string, options: 
 	});
 	return async (request: ApiRequest) => {
 		try {
-			const response = await ctx.helpers.httpRequestWithAuthentication.call(self, CREDENTIAL_TYPE, {
+			const response = await ctx.helpers.httpRequestWithAuthentication.call(self, credentialType, {
 				method: request.method,
-				baseURL: baseUrl.replace(/\/+$/, ''),
+				baseURL: baseUrl?.replace(/\/+$/, ''),
 				url: request.path,
 				qs: request.qs,
 				body: request.body as never,
@@ -81,10 +83,12 @@ export function toApiFailure(error: unknown): ApiFailure {
 	const status =
 		response?.status ?? (outer.httpCode && /^\d{3}$/.test(outer.httpCode) ? Number(outer.httpCode) : undefined);
 	const body = response?.data ?? outer.context?.data;
+	const headers = lowerCaseHeaders(response?.headers);
+	// CXone's Reporting API puts its error text in this header rather than the body.
 	return new ApiFailure(
-		describeFailure(status, body, outer.message),
+		describeFailure(status, body, outer.message, headers.icstatusdescription),
 		status,
-		lowerCaseHeaders(response?.headers),
+		headers,
 		body,
 		status === undefined ? (cause.code ?? outer.code) : undefined,
 	);
@@ -101,9 +105,9 @@ function timed<A extends unknown[], R>(request: (...args: A) => Promise<R>, time
 	};
 }
 
-function describeFailure(status: number | undefined, body: unknown, fallback: string | undefined): string {
+function describeFailure(status: number | undefined, body: unknown, fallback: string | undefined, statusText?: string): string {
 	const b = body as { error?: unknown; message?: unknown; error_description?: unknown } | undefined;
-	const text = [b?.error, b?.message ?? b?.error_description].filter((x) => typeof x === 'string').join(': ');
+	const text = statusText ?? [b?.error, b?.message ?? b?.error_description].filter((x) => typeof x === 'string').join(': ');
 	if (status === undefined) return fallback ?? 'No response from the CXone API';
 	return text ? `HTTP ${status} ${text}` : `HTTP ${status}${fallback ? ` (${fallback})` : ''}`;
 }

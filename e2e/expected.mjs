@@ -1,0 +1,65 @@
+// The e2e test's own oracle: which contract query a node's parameters stand for, and how the
+// simulator's ground-truth rows look once flattened into items. Written independently of the
+// node's code on purpose, so that a mistake there cannot hide itself here.
+
+const DAY_MS = 86_400_000;
+
+/** Output field of a dimension: `group.id` → `groupId`, `channel` → `channel`. */
+export function dimensionField(name) {
+	return name.replace(/\.(\w)/g, (_, letter) => letter.toUpperCase());
+}
+
+/** A contract row as the flat item the node emits: bucketStart, dimension fields, `<metric>_<aggregation>`. */
+export function flattenContractRow(row) {
+	const item = { bucketStart: row.timeSeries };
+	for (const [name, value] of Object.entries(row.dimensions)) item[dimensionField(name)] = value;
+	for (const metric of row.metrics) item[`${metric.name}_${metric.aggregation}`] = metric.value;
+	return item;
+}
+
+/** [start, end) of "yesterday" in UTC at `nowMs`, as ISO strings. */
+export function yesterdayUtc(nowMs) {
+	const todayMs = Math.floor(nowMs / DAY_MS) * DAY_MS;
+	return { start: new Date(todayMs - DAY_MS).toISOString(), end: new Date(todayMs).toISOString() };
+}
+
+function filterFromParameters(parameters) {
+	if (parameters.filterMode === 'json') {
+		return typeof parameters.filterJson === 'string' ? JSON.parse(parameters.filterJson) : parameters.filterJson;
+	}
+	if (parameters.filterMode !== 'conditions') return undefined;
+	const predicates = (parameters.filterConditions?.condition ?? []).map(({ field, operator, value }) =>
+		operator === 'in'
+			? { type: 'in', field, values: value.split(',').map((v) => v.trim()).filter(Boolean) }
+			: { type: operator, field, value },
+	);
+	if (predicates.length === 0) return undefined;
+	return predicates.length === 1 ? predicates[0] : { type: parameters.filterCombinator ?? 'and', filters: predicates };
+}
+
+/**
+ * The query body an analytics node's parameters stand for, in UTC (the examples' time zone).
+ * Supports the presets the examples use: `custom` and `yesterday` (relative to `nowMs`).
+ */
+export function expectedQueryBody(parameters, nowMs) {
+	let window;
+	if (parameters.timeRange === 'custom') window = { start: parameters.start, end: parameters.end };
+	else if (parameters.timeRange === 'yesterday') window = yesterdayUtc(nowMs);
+	else throw new Error(`The e2e oracle does not know the time range '${parameters.timeRange}'.`);
+	const body = {
+		metrics: parameters.metrics.metric.map(({ metric }) => {
+			const [name, aggregation] = metric.split(':');
+			return { name, aggregation };
+		}),
+		dimensions: (parameters.dimensions ?? []).map((name) => ({ name })),
+		timeSeries: {
+			bucketSize: parameters.bucketSize,
+			start: window.start,
+			end: window.end,
+			timeZone: parameters.options?.timeZone || 'UTC',
+		},
+	};
+	const filter = filterFromParameters(parameters);
+	if (filter !== undefined) body.filter = filter;
+	return body;
+}

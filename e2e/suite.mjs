@@ -1,0 +1,264 @@
+// End-to-end tests in a real n8n: the built package loaded through N8N_CUSTOM_EXTENSIONS, the
+// example workflows imported with the n8n CLI, executed with `n8n execute`, and their output
+// compared with the simulator's ground truth.
+import assert from 'node:assert/strict';
+
+import { createN8nSandbox, cxoneCredential, forCustomExtensions, nodeOutputItems, nodeTask } from '../scripts/lib/n8n.mjs';
+import { startSimulator } from '../scripts/lib/simulator.mjs';
+import { analyticsNodes, readExample, readExamples, workflowVariant } from '../scripts/lib/workflows.mjs';
+import { expectedQueryBody, flattenContractRow } from './expected.mjs';
+import { assertSameItems, createHarness } from './harness.mjs';
+
+const DAILY_EXAMPLE = 'daily-cxone-report-to-slack.json';
+const EXPLORE_EXAMPLE = 'explore-cxone-analytics.json';
+const SLACK_TYPE = 'n8n-nodes-base.slack';
+/** The credential id the examples reference, so they run as they are once it is imported. */
+const EXAMPLE_CREDENTIAL = { id: 'cxoneCredential01', name: 'NICE CXone account' };
+
+/** Every item paired with the single input item of the trigger. */
+function assertPairedWithTrigger(items, what) {
+	items.forEach((item, index) =>
+		assert.deepStrictEqual(item.pairedItem, { item: 0 }, `${what}: item ${index} has pairedItem ${JSON.stringify(item.pairedItem)}`),
+	);
+}
+
+/** Names the cause when an execution that should have worked did not. */
+function assertSucceeded(execution, what) {
+	if (execution.ok) return;
+	const error = execution.run?.data?.resultData?.error;
+	assert.fail(
+		`${what} failed (exit ${execution.code}): ${error ? `${error.message} ${error.description ?? ''}` : 'no run data'}\n` +
+			`${execution.stdout.slice(-3000)}\n${execution.stderr.slice(-2000)}`,
+	);
+}
+
+/** The error a failed execution reports: on the failing node's task, else on the run. */
+function executionError(execution, nodeName) {
+	return nodeTask(execution.run, nodeName)?.error ?? execution.run?.data?.resultData?.error;
+}
+
+/**
+ * Ground truth for an analytics node's parameters. For "yesterday", the truth is taken for the day
+ * before the run started and the day before it ended, so a run across midnight still compares.
+ */
+async function groundTruth(simulator, parameters, startedAtMs) {
+	const candidates = [startedAtMs, Date.now()].map((nowMs) => expectedQueryBody(parameters, nowMs));
+	const unique = candidates.filter(
+		(body, i) => candidates.findIndex((other) => JSON.stringify(other) === JSON.stringify(body)) === i,
+	);
+	return Promise.all(
+		unique.map(async (body) => {
+			const { rows, totalCount } = await simulator.truth(body);
+			assert.equal(rows.length, totalCount, 'the simulator returned a partial truth');
+			return rows.map(flattenContractRow);
+		}),
+	);
+}
+
+/** Asserts items equal one of the truths (see groundTruth) exactly, in order. */
+function assertMatchesTruth(items, truths, what) {
+	const json = items.map((item) => item.json);
+	const matching = truths.find((truth) => truth.length === json.length) ?? truths[0];
+	assertSameItems(json, matching, what);
+}
+
+/**
+ * Registers the e2e tests on a harness and runs them. `log` prints a line.
+ * Resolves to {passed, failed}.
+ */
+export async function runE2eSuite({ log }) {
+	const harness = createHarness({ log });
+	const simulators = {};
+	const sandbox = createN8nSandbox();
+	const executions = {};
+
+	const cleanup = async () => {
+		await Promise.all(Object.values(simulators).map((simulator) => simulator.stop()));
+		sandbox.cleanup();
+	};
+
+	try {
+		// Three simulators: the normal one, one with faults, and one whose queries take ~50 times longer.
+		[simulators.clean, simulators.flaky, simulators.slow] = await Promise.all([
+			startSimulator({ seed: 1, profile: 'clean' }),
+			startSimulator({ seed: 1, profile: 'flaky' }),
+			startSimulator({ seed: 1, profile: 'clean', speed: 50 }),
+		]);
+		const credentials = {
+			clean: { ...EXAMPLE_CREDENTIAL },
+			wrongSecret: { id: 'cxoneWrongSecret01', name: 'CXone with a wrong secret' },
+			flaky: { id: 'cxoneFlaky0000001', name: 'CXone flaky simulator' },
+			slow: { id: 'cxoneSlow00000001', name: 'CXone slow simulator' },
+		};
+		const credentialRecords = [
+			cxoneCredential({ ...credentials.clean, ...simulators.clean }),
+			cxoneCredential({ ...credentials.wrongSecret, ...simulators.clean, clientSecret: 'not-the-secret' }),
+			cxoneCredential({ ...credentials.flaky, ...simulators.flaky }),
+			cxoneCredential({ ...credentials.slow, ...simulators.slow }),
+		];
+
+		const daily = readExample(DAILY_EXAMPLE);
+		const explore = readExample(EXPLORE_EXAMPLE);
+		const dailyQueryNode = analyticsNodes(daily)[0].name;
+		const exploreQueryNode = analyticsNodes(explore)[0].name;
+
+		// Every example as it is (only the Slack node disabled: no Slack workspace here), plus variants.
+		const examples = readExamples().map(({ workflow }) =>
+			workflowVariant(workflow, { id: workflow.id, name: workflow.name, disableTypes: [SLACK_TYPE] }),
+		);
+		const variants = {
+			wrongSecret: workflowVariant(explore, {
+				id: 'e2eWrongSecret00001',
+				name: 'e2e: wrong client secret',
+				credential: credentials.wrongSecret,
+			}),
+			// Pages of 10 rows make ~50 requests: more than a flaky token's budget of 20–30, so besides
+			// 429s, 5xx and resets the token dies mid-paging and n8n must fetch a new one.
+			flaky: workflowVariant(daily, {
+				id: 'e2eFlaky0000000001',
+				name: 'e2e: flaky server',
+				credential: credentials.flaky,
+				parameters: { options: { pageSize: 10, pollIntervalSeconds: 0.1, maxPollIntervalSeconds: 0.5 } },
+				disableTypes: [SLACK_TYPE],
+			}),
+			timeout: workflowVariant(explore, {
+				id: 'e2eTimeout00000001',
+				name: 'e2e: query slower than the timeout',
+				credential: credentials.slow,
+				parameters: { options: { timeoutSeconds: 1, pollIntervalSeconds: 0.1, maxPollIntervalSeconds: 0.2 } },
+			}),
+			// No node timeout this time: n8n's own workflow timeout (settings.executionTimeout) stops the
+			// run, and the node must hear n8n's cancel signal and cancel its query.
+			cancelled: {
+				...workflowVariant(explore, {
+					id: 'e2eCancelled000001',
+					name: 'e2e: cancelled by n8n',
+					credential: credentials.slow,
+					parameters: { options: { pollIntervalSeconds: 0.1, maxPollIntervalSeconds: 0.2 } },
+				}),
+				settings: { ...explore.settings, executionTimeout: 2 },
+			},
+		};
+
+		harness.test('credentials and every example workflow import into n8n', async () => {
+			await sandbox.importCredentials(credentialRecords);
+			const workflows = [...examples, ...Object.values(variants)].map(forCustomExtensions);
+			const result = await sandbox.importWorkflows(workflows);
+			assert.match(result.stdout, new RegExp(`Successfully imported ${workflows.length} workflows?`));
+		});
+
+		harness.test(`${DAILY_EXAMPLE}: query rows equal the ground truth, each paired with the trigger item`, async () => {
+			const startedAtMs = Date.now();
+			const execution = await sandbox.executeWorkflow(daily.id);
+			executions.daily = execution;
+			assertSucceeded(execution, DAILY_EXAMPLE);
+			const items = nodeOutputItems(execution.run, dailyQueryNode);
+			assert.ok(items.length > 0, 'the query node returned no items');
+			const truths = await groundTruth(simulators.clean, analyticsNodes(daily)[0].parameters, startedAtMs);
+			assertMatchesTruth(items, truths, dailyQueryNode);
+			assertPairedWithTrigger(items, dailyQueryNode);
+			assert.deepStrictEqual(
+				Object.keys(items[0].json),
+				['bucketStart', 'groupId', 'channel', 'count_sum', 'handle_time_avg', 'abandoned_pct'],
+			);
+		});
+
+		harness.test(`${DAILY_EXAMPLE}: the Slack message sums every group's contacts`, async () => {
+			const execution = executions.daily;
+			assert.ok(execution?.ok, 'the daily example did not run (see the test before)');
+			const rows = nodeOutputItems(execution.run, dailyQueryNode).map((item) => item.json);
+			const [message, ...extra] = nodeOutputItems(execution.run, 'Build Slack Message');
+			assert.equal(extra.length, 0, 'one Slack message per run');
+			const groups = [...new Set(rows.map((row) => row.groupId))].sort();
+			assert.equal(message.json.totalContacts, rows.reduce((sum, row) => sum + row.count_sum, 0));
+			assert.equal(message.json.groups, groups.length);
+			for (const group of groups) assert.match(message.json.text, new RegExp(`• ${group}: \\d+ contacts, AHT \\d+ s, \\d+\\.\\d% abandoned`));
+			// Disabled, the Slack node passes the message through: the workflow ran to its end.
+			assert.deepStrictEqual(nodeOutputItems(execution.run, 'Post to Slack')[0]?.json, message.json);
+		});
+
+		harness.test(`${EXPLORE_EXAMPLE}: query rows equal the ground truth, each paired with the trigger item`, async () => {
+			const startedAtMs = Date.now();
+			const execution = await sandbox.executeWorkflow(explore.id);
+			assertSucceeded(execution, EXPLORE_EXAMPLE);
+			const items = nodeOutputItems(execution.run, exploreQueryNode);
+			assert.ok(items.length > 0, 'the query node returned no items');
+			assertMatchesTruth(items, await groundTruth(simulators.clean, analyticsNodes(explore)[0].parameters, startedAtMs), exploreQueryNode);
+			assertPairedWithTrigger(items, exploreQueryNode);
+			assert.ok(items.every((item) => item.json.channel === 'voice'), 'the filter channel = voice was not applied');
+		});
+
+		// Examples added later are covered too: every analytics node's rows against the ground truth.
+		for (const example of examples.filter((workflow) => ![daily.id, explore.id].includes(workflow.id))) {
+			harness.test(`${example.name}: every query node's rows equal the ground truth`, async () => {
+				const startedAtMs = Date.now();
+				const execution = await sandbox.executeWorkflow(example.id);
+				assertSucceeded(execution, example.name);
+				for (const node of analyticsNodes(example)) {
+					const items = nodeOutputItems(execution.run, node.name);
+					assertMatchesTruth(items, await groundTruth(simulators.clean, node.parameters, startedAtMs), node.name);
+				}
+			});
+		}
+
+		harness.test('a wrong client secret fails the run with a message that names the credential problem', async () => {
+			const execution = await sandbox.executeWorkflow(variants.wrongSecret.id);
+			assert.equal(execution.ok, false, 'the run succeeded with a wrong secret');
+			assert.notEqual(execution.code, 0, 'n8n execute exited 0 for a failed run');
+			const error = executionError(execution, exploreQueryNode);
+			assert.ok(error, `no error in the run data:\n${execution.stdout.slice(-2000)}`);
+			const text = `${error.message} ${error.description ?? ''}`;
+			assert.match(text, /refused the client credentials \(HTTP 401 invalid_client/, `the error says: ${text}`);
+			assert.doesNotMatch(text, /No response|even after retries/, `the error blames the network: ${text}`);
+			assert.deepStrictEqual(nodeOutputItems(execution.run, exploreQueryNode), []);
+		});
+
+		harness.test('against the flaky profile every row comes back exactly once', async () => {
+			const startedAtMs = Date.now();
+			const execution = await sandbox.executeWorkflow(variants.flaky.id);
+			assertSucceeded(execution, 'the flaky run');
+			const items = nodeOutputItems(execution.run, dailyQueryNode);
+			const keys = items.map(({ json }) => `${json.bucketStart}|${json.groupId}|${json.channel}`);
+			assert.equal(new Set(keys).size, keys.length, 'some rows came back twice');
+			const truths = await groundTruth(simulators.flaky, analyticsNodes(variants.flaky)[0].parameters, startedAtMs);
+			assertMatchesTruth(items, truths, 'flaky run');
+			assertPairedWithTrigger(items, 'flaky run');
+			const stats = await simulators.flaky.stats();
+			const faults = Object.entries(stats.faults)
+				.filter(([name, count]) => typeof count === 'number' && count > 0 && name !== 'queued')
+				.map(([name, count]) => `${name} ${count}`);
+			assert.ok(faults.length > 0, 'the flaky simulator injected no fault, so this test proved nothing');
+			assert.ok(stats.faults.tokenExpired > 0, 'no token died mid-run, so renewing the token went untested');
+			assert.ok(stats.tokensIssued >= 2, `a token died but n8n fetched ${stats.tokensIssued} token(s) in all`);
+			log(`    faults survived: ${faults.join(', ')}; tokens issued: ${stats.tokensIssued}`);
+		});
+
+		harness.test('a query slower than the timeout fails the run and leaves no query running on the server', async () => {
+			const execution = await sandbox.executeWorkflow(variants.timeout.id);
+			assert.equal(execution.ok, false, 'the run succeeded although the query takes longer than the timeout');
+			const error = executionError(execution, exploreQueryNode);
+			assert.ok(error, `no error in the run data:\n${execution.stdout.slice(-2000)}`);
+			assert.match(error.message, /did not complete within 1 s/, `the error says: ${error.message}`);
+			const stats = await simulators.slow.stats();
+			assert.ok(stats.queries.length > 0, 'no query reached the simulator');
+			assert.equal(stats.activeQueries, 0, `queries still running: ${JSON.stringify(stats.queries)}`);
+			for (const query of stats.queries) assert.equal(query.deleted, true, `query ${query.id} was not deleted`);
+		});
+
+		harness.test("a run that n8n cancels (workflow timeout) cancels and deletes its query on the server", async () => {
+			const queriesBefore = (await simulators.slow.stats()).queries.length;
+			const execution = await sandbox.executeWorkflow(variants.cancelled.id);
+			assert.equal(execution.ok, false, 'the run succeeded although n8n should have cancelled it after 2 s');
+			assert.match(execution.stdout, /cancelled because it timed out/, `n8n said:\n${execution.stdout.slice(-2000)}`);
+			const stats = await simulators.slow.stats();
+			const ours = stats.queries.slice(queriesBefore);
+			assert.equal(ours.length, 1, `expected one new query, got ${JSON.stringify(ours)}`);
+			assert.equal(stats.activeQueries, 0, `queries still running: ${JSON.stringify(stats.queries)}`);
+			assert.deepStrictEqual([ours[0].status, ours[0].deleted], ['CANCELLED', true], `query ${JSON.stringify(ours[0])}`);
+		});
+
+		return await harness.run();
+	} finally {
+		await cleanup();
+	}
+}

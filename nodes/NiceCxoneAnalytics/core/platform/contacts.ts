@@ -1,0 +1,188 @@
+import { bucketStartOf, toIsoUtc } from '../buckets';
+import type { Filter, QueryBody } from '../query';
+import type { ResultRow } from '../rows';
+
+/** One record of `GET /contacts/completed` (the fields the aggregation reads). */
+export interface CompletedContact {
+	contactId: number;
+	contactStartDate: string;
+	lastUpdateTime?: string;
+	mediaTypeId: number;
+	mediaTypeName?: string;
+	skillId: number | null;
+	teamId: number | null;
+	agentId: number | null;
+	isOutbound: boolean;
+	abandoned: boolean;
+	inQueueSeconds: number;
+	agentSeconds: number;
+	holdSeconds: number;
+	acwSeconds: number;
+	totalDurationSeconds: number;
+	/** 1 answered within the threshold, 0 outside, −1 not applicable. */
+	serviceLevelFlag: number;
+	transferIndicatorId: number;
+	dispositionCode: number | null;
+}
+
+/** Metrics completed contacts cannot give, and why; the node does not offer them in platform mode. */
+export const PLATFORM_UNAVAILABLE_METRICS: Record<string, string> = {
+	first_contact_resolved: 'completed contacts do not say whether a contact was resolved without a repeat',
+	sentiment: 'completed contacts carry no sentiment',
+};
+
+/** Dimensions completed contacts cannot give. */
+export const PLATFORM_UNAVAILABLE_DIMENSIONS: Record<string, string> = {
+	'group.id': 'completed contacts carry skill, team and agent, not group',
+};
+
+/** CXone media types → the catalogue's channels. */
+const MEDIA_TYPE_CHANNELS: Record<number, string> = { 1: 'email', 3: 'chat', 4: 'voice', 5: 'voice', 7: 'sms', 8: 'social' };
+
+/** The value of a catalogue dimension for a contact (ids as text, as the analytics API gives them). */
+export function contactDimension(contact: CompletedContact, dimension: string): string {
+	switch (dimension) {
+		case 'skill.id':
+			return String(contact.skillId ?? '');
+		case 'team.id':
+			return String(contact.teamId ?? '');
+		case 'agent.id':
+			return String(contact.agentId ?? '');
+		case 'channel':
+			return MEDIA_TYPE_CHANNELS[contact.mediaTypeId] ?? String(contact.mediaTypeName ?? contact.mediaTypeId).toLowerCase();
+		case 'direction':
+			return contact.isOutbound ? 'outbound' : 'inbound';
+		case 'disposition':
+			return String(contact.dispositionCode ?? '');
+		default:
+			throw new Error(`Dimension ${dimension} is not available from completed contacts.`);
+	}
+}
+
+/** Whether a contact passes a contract filter (values compared as text). */
+export function matchesFilter(contact: CompletedContact, filter: Filter | undefined): boolean {
+	if (!filter) return true;
+	switch (filter.type) {
+		case 'equals':
+			return contactDimension(contact, filter.field) === filter.value;
+		case 'notEquals':
+			return contactDimension(contact, filter.field) !== filter.value;
+		case 'in':
+			return filter.values.includes(contactDimension(contact, filter.field));
+		case 'and':
+			return filter.filters.every((f) => matchesFilter(contact, f));
+		case 'or':
+			return filter.filters.some((f) => matchesFilter(contact, f));
+	}
+}
+
+/** Running totals of one (bucket, dimension values) row. */
+class RowTotals {
+	count = 0;
+	abandoned = 0;
+	transferred = 0;
+	withinServiceLevel = 0;
+	serviceLevelApplies = 0;
+	readonly sums: Record<string, number> = {};
+	readonly mins: Record<string, number> = {};
+	readonly maxs: Record<string, number> = {};
+
+	add(contact: CompletedContact): void {
+		this.count++;
+		if (contact.abandoned) this.abandoned++;
+		if (contact.transferIndicatorId !== 0) this.transferred++;
+		if (contact.serviceLevelFlag === 0 || contact.serviceLevelFlag === 1) {
+			this.serviceLevelApplies++;
+			this.withinServiceLevel += contact.serviceLevelFlag;
+		}
+		for (const [metric, seconds] of Object.entries(secondsOf(contact))) {
+			this.sums[metric] = (this.sums[metric] ?? 0) + seconds;
+			this.mins[metric] = Math.min(this.mins[metric] ?? Infinity, seconds);
+			this.maxs[metric] = Math.max(this.maxs[metric] ?? -Infinity, seconds);
+		}
+	}
+
+	value(metric: string, aggregation: string): number | null {
+		const percent = (part: number, whole: number) => (whole === 0 ? null : (100 * part) / whole);
+		switch (metric) {
+			case 'count':
+				return this.count;
+			case 'abandoned':
+				return aggregation === 'pct' ? percent(this.abandoned, this.count) : this.abandoned;
+			case 'transferred':
+				return aggregation === 'pct' ? percent(this.transferred, this.count) : this.transferred;
+			case 'service_level':
+				return percent(this.withinServiceLevel, this.serviceLevelApplies);
+		}
+		switch (aggregation) {
+			case 'sum':
+				return this.sums[metric];
+			case 'avg':
+				return this.sums[metric] / this.count;
+			case 'min':
+				return this.mins[metric];
+			case 'max':
+				return this.maxs[metric];
+		}
+		throw new Error(`${metric}:${aggregation} is not available from completed contacts.`);
+	}
+}
+
+/** The duration metrics of a contact, in seconds (handle time = talk + hold + after-contact work). */
+function secondsOf(c: CompletedContact): Record<string, number> {
+	return {
+		duration: c.totalDurationSeconds,
+		handle_time: c.agentSeconds + c.holdSeconds + c.acwSeconds,
+		talk_time: c.agentSeconds,
+		hold_time: c.holdSeconds,
+		acw_time: c.acwSeconds,
+		queue_time: c.inQueueSeconds,
+	};
+}
+
+/**
+ * Aggregates completed contacts into the rows an analytics query would give: bucketed by contact
+ * start in the query's time zone, grouped by the query's dimensions, filtered by its filter, with
+ * `avg` weighted over all contacts of a row and `pct` a percentage of them (service level: of the
+ * contacts it applies to). Contacts outside [start, end) are ignored.
+ */
+export class ContactAggregator {
+	private readonly totals = new Map<string, { bucketStartMs: number; values: string[]; totals: RowTotals }>();
+	private readonly startMs: number;
+	private readonly endMs: number;
+
+	constructor(private readonly body: QueryBody) {
+		this.startMs = Date.parse(body.timeSeries.start);
+		this.endMs = Date.parse(body.timeSeries.end);
+	}
+
+	add(contact: CompletedContact): void {
+		const startedMs = Date.parse(contact.contactStartDate);
+		if (!(startedMs >= this.startMs && startedMs < this.endMs) || !matchesFilter(contact, this.body.filter)) return;
+		const { bucketSize, timeZone } = this.body.timeSeries;
+		const bucketStartMs = bucketStartOf(startedMs, bucketSize, timeZone);
+		const values = this.body.dimensions.map((d) => contactDimension(contact, d.name));
+		const key = `${bucketStartMs}\u0000${values.join('\u0000')}`;
+		let row = this.totals.get(key);
+		if (!row) {
+			row = { bucketStartMs, values, totals: new RowTotals() };
+			this.totals.set(key, row);
+		}
+		row.totals.add(contact);
+	}
+
+	/** The rows, ordered by bucket start, then dimension values in the query's order. */
+	rows(): ResultRow[] {
+		const compare = (a: string[], b: string[]) => {
+			for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+			return 0;
+		};
+		return [...this.totals.values()]
+			.sort((a, b) => a.bucketStartMs - b.bucketStartMs || compare(a.values, b.values))
+			.map(({ bucketStartMs, values, totals }) => ({
+				timeSeries: toIsoUtc(bucketStartMs),
+				dimensions: Object.fromEntries(this.body.dimensions.map((d, i) => [d.name, values[i]])),
+				metrics: this.body.metrics.map((m) => ({ ...m, value: totals.value(m.name, m.aggregation) })),
+			}));
+	}
+}
