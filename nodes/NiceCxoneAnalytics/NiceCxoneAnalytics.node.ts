@@ -1,6 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as aggregateCompletedContacts from './actions/platform/aggregateCompletedContacts.operation';
+import * as getSkillSummary from './actions/platform/getSkillSummary.operation';
+import * as runReportJob from './actions/platform/runReportJob.operation';
 import * as runAggregationQuery from './actions/query/runAggregationQuery.operation';
 import { router } from './actions/router';
 import { outputsWithAudit } from '../shared/audit';
@@ -20,7 +23,8 @@ export class NiceCxoneAnalytics implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: outputsWithAudit(['Results']),
 		credentials: [
-			{ name: 'niceCxoneOAuth2Api', required: true },
+			{ name: 'niceCxoneOAuth2Api', required: true, displayOptions: { show: { resource: ['analytics'] } } },
+			{ name: 'niceCxoneApi', required: true, displayOptions: { show: { resource: ['platform'] } } },
 			{ name: 'niceCxoneWebhookSigningApi', required: false, testedBy: 'testWebhookSigningSecret' },
 		],
 		properties: [
@@ -29,7 +33,10 @@ export class NiceCxoneAnalytics implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Analytics', value: 'analytics' }],
+				options: [
+					{ name: 'Analytics', value: 'analytics', description: 'The analytics-v2 aggregation query API' },
+					{ name: 'CXone Platform', value: 'platform', description: 'Access keys, the Reporting API and report jobs' },
+				],
 				default: 'analytics',
 			},
 			{
@@ -48,7 +55,38 @@ export class NiceCxoneAnalytics implements INodeType {
 				],
 				default: 'runAggregationQuery',
 			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['platform'] } },
+				options: [
+					{
+						name: 'Aggregate Completed Contacts',
+						value: 'aggregateCompletedContacts',
+						action: 'Aggregate completed contacts',
+						description: 'Metrics by dimension and time bucket, computed from completed contacts',
+					},
+					{
+						name: 'Get Skill Summary',
+						value: 'getSkillSummary',
+						action: 'Get skill summaries',
+						description: 'One item per skill for a time range, durations in seconds',
+					},
+					{
+						name: 'Run Report Job',
+						value: 'runReportJob',
+						action: 'Run a report job',
+						description: 'Run a custom report and return its rows or its CSV file',
+					},
+				],
+				default: 'aggregateCompletedContacts',
+			},
 			...runAggregationQuery.description,
+			...aggregateCompletedContacts.description,
+			...getSkillSummary.description,
+			...runReportJob.description,
 		],
 	};
 

@@ -57,7 +57,8 @@ export function createN8nSend(ctx: IExecuteFunctions, baseUrl: string | undefine
 				qs: request.qs,
 				body: request.body as never,
 				headers: request.body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
-				json: true,
+				json: !request.text,
+				...(request.text ? { encoding: 'text' as const } : {}),
 				returnFullResponse: true,
 				timeout: REQUEST_TIMEOUT_MS,
 			});

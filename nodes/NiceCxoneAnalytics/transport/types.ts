@@ -1,9 +1,12 @@
 /** One API call, relative to the credential's base URL. */
 export interface ApiRequest {
 	method: 'GET' | 'POST' | 'DELETE';
+	/** Relative to the base URL, or a full URL (a `next` link, a result file). */
 	path: string;
 	qs?: Record<string, string | number>;
 	body?: unknown;
+	/** Read the body as text (a CSV file) instead of JSON. */
+	text?: boolean;
 }
 
 export interface ApiResponse {

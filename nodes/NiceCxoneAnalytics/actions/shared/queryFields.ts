@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { jsonParse } from 'n8n-workflow';
 
 import { BUCKET_SIZES, DIMENSIONS, LIMITS, METRICS } from '../../core/catalogue';
+import type { TimeWindow } from '../../core/buckets';
 import type { QueryBody, SimpleCondition } from '../../core/query';
 import { buildQueryBody, filterFromConditions } from '../../core/query';
 import type { TimeRangePreset } from '../../core/timeRange';
@@ -41,6 +42,48 @@ const dimensionOptions = (unavailable: Record<string, string>) =>
 			description: `${d.name}, output field ${d.fieldName}`,
 		}))
 		.sort((a, b) => a.name.localeCompare(b.name));
+
+/** Time Range with its Number of Days or Start and End. */
+export function timeRangeFields(): INodeProperties[] {
+	return [
+		{
+			displayName: 'Time Range',
+			name: 'timeRange',
+			type: 'options',
+			options: TIME_RANGE_PRESETS.map((p) => ({ name: p.displayName, value: p.value })),
+			default: 'yesterday',
+			description:
+				'Calendar range in the time zone (Options › Time Zone); long ranges are split automatically',
+		},
+		{
+			displayName: 'Number of Days',
+			name: 'days',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 7,
+			description: 'Whole days before today',
+			displayOptions: { show: { timeRange: ['lastNDays'] } },
+		},
+		{
+			displayName: 'Start',
+			name: 'start',
+			type: 'dateTime',
+			default: '',
+			required: true,
+			description: 'Inclusive. ISO-8601; a value without an offset is read in the time zone.',
+			displayOptions: { show: { timeRange: ['custom'] } },
+		},
+		{
+			displayName: 'End',
+			name: 'end',
+			type: 'dateTime',
+			default: '',
+			required: true,
+			description: 'Exclusive. ISO-8601; a value without an offset is read in the time zone.',
+			displayOptions: { show: { timeRange: ['custom'] } },
+		},
+	];
+}
 
 export function queryFields(unavailable: Record<string, string> = {}): INodeProperties[] {
 	const METRIC_OPTIONS = metricOptions(unavailable);
@@ -89,42 +132,7 @@ export function queryFields(unavailable: Record<string, string> = {}): INodeProp
 			description:
 				'Length of each time bucket, aligned to the time zone (days start at local midnight)',
 		},
-		{
-			displayName: 'Time Range',
-			name: 'timeRange',
-			type: 'options',
-			options: TIME_RANGE_PRESETS.map((p) => ({ name: p.displayName, value: p.value })),
-			default: 'yesterday',
-			description:
-				'Calendar range in the time zone (Options › Time Zone); long ranges are split automatically',
-		},
-		{
-			displayName: 'Number of Days',
-			name: 'days',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 7,
-			description: 'Whole days before today',
-			displayOptions: { show: { timeRange: ['lastNDays'] } },
-		},
-		{
-			displayName: 'Start',
-			name: 'start',
-			type: 'dateTime',
-			default: '',
-			required: true,
-			description: 'Inclusive. ISO-8601; a value without an offset is read in the time zone.',
-			displayOptions: { show: { timeRange: ['custom'] } },
-		},
-		{
-			displayName: 'End',
-			name: 'end',
-			type: 'dateTime',
-			default: '',
-			required: true,
-			description: 'Exclusive. ISO-8601; a value without an offset is read in the time zone.',
-			displayOptions: { show: { timeRange: ['custom'] } },
-		},
+		...timeRangeFields(),
 		{
 			displayName: 'Filter',
 			name: 'filterMode',
@@ -230,16 +238,7 @@ export function readQueryFields(
 ): { body: QueryBody; limit?: number } {
 	const param = <T>(name: string, fallback?: T): T =>
 		ctx.getNodeParameter(name, itemIndex, fallback) as T;
-	const window = resolveTimeRange(
-		{
-			preset: param<TimeRangePreset>('timeRange'),
-			start: param('start', ''),
-			end: param('end', ''),
-			days: param<number>('days', 7),
-		},
-		Date.now(),
-		timeZone,
-	);
+	const window = readTimeWindow(ctx, itemIndex, timeZone);
 
 	const filterMode = param<string>('filterMode', 'none');
 	let filter: unknown;
@@ -283,6 +282,26 @@ export function readQueryFields(
 		? undefined
 		: wholeNumber(param('limit', 50), 'Limit', 1, Number.MAX_SAFE_INTEGER);
 	return { body, limit };
+}
+
+/** The item's time range as [start, end) in `timeZone`. */
+export function readTimeWindow(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	timeZone: string,
+): TimeWindow {
+	const param = <T>(name: string, fallback?: T): T =>
+		ctx.getNodeParameter(name, itemIndex, fallback) as T;
+	return resolveTimeRange(
+		{
+			preset: param<TimeRangePreset>('timeRange'),
+			start: param('start', ''),
+			end: param('end', ''),
+			days: param<number>('days', 7),
+		},
+		Date.now(),
+		timeZone,
+	);
 }
 
 /** The time zone of an item: Options › Time Zone, else the workflow's. */

@@ -1,0 +1,52 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { n8nClock } from '../../../shared/transport/clock';
+import { createN8nSend } from '../../transport/n8n';
+import type { PlatformContext } from '../../transport/platform';
+import { DEFAULT_RETRY_POLICY } from '../../transport/retry';
+import { newTransportStats } from '../../transport/types';
+import { positiveNumber, wholeNumber } from '../shared/queryFields';
+
+export const PLATFORM_CREDENTIAL_TYPE = 'niceCxoneApi';
+
+/** Options every platform operation has. */
+export const PLATFORM_COMMON_OPTIONS = [
+	{
+		displayName: 'Page Concurrency',
+		name: 'pageConcurrency',
+		type: 'number' as const,
+		typeOptions: { minValue: 1, maxValue: 10 },
+		default: 4,
+		description: 'Pages of completed contacts read at once',
+	},
+	{
+		displayName: 'Time Zone',
+		name: 'timeZone',
+		type: 'string' as const,
+		default: '',
+		placeholder: 'Europe/Berlin',
+		description: "IANA time zone of the buckets and of the time range. Empty: the workflow's time zone.",
+	},
+	{
+		displayName: 'Timeout (Seconds)',
+		name: 'timeoutSeconds',
+		type: 'number' as const,
+		typeOptions: { minValue: 1 },
+		default: 600,
+		description: 'Give up after this long',
+	},
+];
+
+/** The transport context of one item: requests through the NICE CXone API credential, with retries. */
+export function platformContext(ctx: IExecuteFunctions, options: IDataObject): PlatformContext {
+	return {
+		// No base URL: the credential sends relative paths to the API host it found for the tenant.
+		send: createN8nSend(ctx, undefined, { credentialType: PLATFORM_CREDENTIAL_TYPE }),
+		clock: n8nClock,
+		stats: newTransportStats(),
+		retry: DEFAULT_RETRY_POLICY,
+		signal: ctx.getExecutionCancelSignal?.(),
+		deadlineMs: Date.now() + positiveNumber(options.timeoutSeconds ?? 600, 'Options › Timeout (Seconds)') * 1000,
+		pageConcurrency: wholeNumber(options.pageConcurrency ?? 4, 'Options › Page Concurrency', 1, 10),
+	};
+}
