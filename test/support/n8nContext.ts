@@ -8,6 +8,7 @@ import axios from 'axios';
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { NiceCxoneApi } from '../../credentials/NiceCxoneApi.credentials';
 import { NiceCxoneOAuth2Api } from '../../credentials/NiceCxoneOAuth2Api.credentials';
 
 export interface CredentialValues {
@@ -32,6 +33,8 @@ export interface ContextOptions {
 	staticData?: IDataObject;
 	/** A webhook signing credential, when the test configures one. */
 	webhookSecret?: string;
+	/** A NICE CXone API (access key) credential, when the test configures one. */
+	platformCredentials?: IDataObject;
 }
 
 export interface RequestLog {
@@ -39,11 +42,15 @@ export interface RequestLog {
 	apiRequests: Array<{ method: string; url: string }>;
 	/** The credential as n8n would have stored it (the token is kept here). */
 	stored: IDataObject;
+	/** The NICE CXone API credential as n8n would have stored it (token and API endpoint). */
+	storedPlatform: IDataObject;
+	/** Requests the NICE CXone API credential made for its token (discovery, token, API host). */
+	platformAuthRequests: number;
 	/** What the node wrote to n8n's log at info level. */
 	logged: Array<{ message: string; meta?: IDataObject }>;
 }
 
-const credentialType = new NiceCxoneOAuth2Api();
+const credentialTypes = { niceCxoneOAuth2Api: new NiceCxoneOAuth2Api(), niceCxoneApi: new NiceCxoneApi() };
 
 async function httpRequest(options: IHttpRequestOptions): Promise<unknown> {
 	const url = options.baseURL ? `${options.baseURL}${options.url}` : options.url;
@@ -78,25 +85,31 @@ export function createContext(options: ContextOptions): { ctx: IExecuteFunctions
 		tokenRequests: 0,
 		apiRequests: [],
 		stored: { scope: 'analytics:query analytics:view', ...options.credentials, accessToken: '' },
+		storedPlatform: { authRoute: 'openid', apiBaseUrl: '', ...options.platformCredentials, accessToken: '', apiEndpoint: '' },
+		platformAuthRequests: 0,
 		logged: [],
 	};
 	const staticData = options.staticData ?? {};
 	const helpers = {
 		httpRequest: async (request: IHttpRequestOptions) => {
 			if (request.url === log.stored.tokenUrl) log.tokenRequests++;
+			else log.platformAuthRequests++;
 			return await httpRequest(request);
 		},
 	};
 	// n8n hands preAuthentication the helpers of the context the request is made with.
-	const preAuthenticate = async (self: IExecuteFunctions, credentials: IDataObject) => {
+	const preAuthenticate = async (self: IExecuteFunctions, type: string, credentials: IDataObject) => {
+		const credentialType = credentialTypes[type as keyof typeof credentialTypes];
 		const output = await credentialType.preAuthentication.call({ helpers: self.helpers } as never, credentials as never);
 		Object.assign(credentials, output);
-		log.stored.accessToken = output.accessToken;
+		Object.assign(type === 'niceCxoneApi' ? log.storedPlatform : log.stored, output);
 	};
-	const authenticated = (credentials: IDataObject, request: IHttpRequestOptions): IHttpRequestOptions => ({
-		...request,
-		headers: { ...request.headers, Authorization: `Bearer ${String(credentials.accessToken)}` },
-	});
+	// A credential's authenticate is either a function or the generic Bearer header of ours.
+	const authenticated = async (type: string, credentials: IDataObject, request: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
+		const { authenticate } = credentialTypes[type as keyof typeof credentialTypes];
+		if (typeof authenticate === 'function') return await authenticate(credentials as never, request);
+		return { ...request, headers: { ...request.headers, Authorization: `Bearer ${String(credentials.accessToken)}` } };
+	};
 
 	async function httpRequestWithAuthentication(
 		this: IExecuteFunctions,
@@ -107,15 +120,15 @@ export function createContext(options: ContextOptions): { ctx: IExecuteFunctions
 		const credentials = await this.getCredentials(_type);
 		const send = async () => {
 			log.apiRequests.push({ method: request.method ?? 'GET', url: `${request.url}` });
-			return await httpRequest(authenticated(credentials, request));
+			return await httpRequest(await authenticated(_type, credentials, request));
 		};
 		try {
-			if (credentials.accessToken === '') await preAuthenticate(this, credentials);
+			if (credentials.accessToken === '') await preAuthenticate(this, _type, credentials);
 			return await send();
 		} catch (error) {
 			if ((error as { response?: { status?: number } }).response?.status === 401) {
 				try {
-					await preAuthenticate(this, credentials);
+					await preAuthenticate(this, _type, credentials);
 					return await send();
 				} catch (retryError) {
 					throw new NodeApiError(node, retryError as never);
@@ -137,6 +150,7 @@ export function createContext(options: ContextOptions): { ctx: IExecuteFunctions
 				if (options.webhookSecret === undefined) throw new Error('Node does not have credentials of type niceCxoneWebhookSigningApi');
 				return { secret: options.webhookSecret };
 			}
+			if (type === 'niceCxoneApi') return { ...log.storedPlatform };
 			return { ...log.stored };
 		},
 		getWorkflow: () => ({ id: 'wf-1', name: 'Test workflow', active: false }),
