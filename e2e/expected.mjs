@@ -23,6 +23,12 @@ export function yesterdayUtc(nowMs) {
 	return { start: new Date(todayMs - DAY_MS).toISOString(), end: new Date(todayMs).toISOString() };
 }
 
+/** [start, end) of the `days` whole UTC days before the day of `nowMs`. */
+export function lastDaysUtc(nowMs, days) {
+	const todayMs = Math.floor(nowMs / DAY_MS) * DAY_MS;
+	return { start: new Date(todayMs - days * DAY_MS).toISOString(), end: new Date(todayMs).toISOString() };
+}
+
 function filterFromParameters(parameters) {
 	if (parameters.filterMode === 'json') {
 		return typeof parameters.filterJson === 'string' ? JSON.parse(parameters.filterJson) : parameters.filterJson;
@@ -39,12 +45,13 @@ function filterFromParameters(parameters) {
 
 /**
  * The query body an analytics node's parameters stand for, in UTC (the examples' time zone).
- * Supports the presets the examples use: `custom` and `yesterday` (relative to `nowMs`).
+ * Supports the presets the examples use: `custom`, `yesterday` and `lastNDays` (relative to `nowMs`).
  */
 export function expectedQueryBody(parameters, nowMs) {
 	let window;
 	if (parameters.timeRange === 'custom') window = { start: parameters.start, end: parameters.end };
 	else if (parameters.timeRange === 'yesterday') window = yesterdayUtc(nowMs);
+	else if (parameters.timeRange === 'lastNDays') window = lastDaysUtc(nowMs, parameters.days);
 	else throw new Error(`The e2e oracle does not know the time range '${parameters.timeRange}'.`);
 	const body = {
 		metrics: parameters.metrics.metric.map(({ metric }) => {

@@ -2,6 +2,10 @@
 // example workflows imported with the n8n CLI, executed with `n8n execute`, and their output
 // compared with the simulator's ground truth.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 
 import { createN8nSandbox, cxoneCredential, forCustomExtensions, nodeOutputItems, nodeTask } from '../scripts/lib/n8n.mjs';
 import { startSimulator } from '../scripts/lib/simulator.mjs';
@@ -10,6 +14,8 @@ import { expectedQueryBody, flattenContractRow } from './expected.mjs';
 import { assertSameItems, createHarness } from './harness.mjs';
 
 const DAILY_EXAMPLE = 'daily-cxone-report-to-slack.json';
+const AUDIT_EXAMPLE = 'audit-trail-and-anomaly-webhook.json';
+const WEBHOOK_SECRET = 'e2e-webhook-signing-secret-0001';
 const EXPLORE_EXAMPLE = 'explore-cxone-analytics.json';
 const SLACK_TYPE = 'n8n-nodes-base.slack';
 /** The credential id the examples reference, so they run as they are once it is imported. */
@@ -20,6 +26,44 @@ function assertPairedWithTrigger(items, what) {
 	items.forEach((item, index) =>
 		assert.deepStrictEqual(item.pairedItem, { item: 0 }, `${what}: item ${index} has pairedItem ${JSON.stringify(item.pairedItem)}`),
 	);
+}
+
+/** A local webhook receiver that records what it gets and answers 200. */
+function startReceiver() {
+	const requests = [];
+	const server = http.createServer((req, res) => {
+		let body = '';
+		req.on('data', (chunk) => (body += chunk));
+		req.on('end', () => {
+			requests.push({ headers: req.headers, body });
+			res.writeHead(200).end('ok');
+		});
+	});
+	return new Promise((resolve) =>
+		server.listen(0, '127.0.0.1', () =>
+			resolve({ url: `http://127.0.0.1:${server.address().port}/hooks/cxone`, requests, stop: () => new Promise((done) => server.close(done)) }),
+		),
+	);
+}
+
+/** The output items of a node's first run on output `index`. */
+function nodeOutput(run, nodeName, index) {
+	return run?.data?.resultData?.runData?.[nodeName]?.[0]?.data?.main?.[index] ?? [];
+}
+
+/**
+ * The audit example made to run here: webhooks to the local receiver, audit files into `folder`
+ * (which the e2e lets n8n's file nodes write to).
+ */
+function auditVariant(workflow, receiverUrl, folder) {
+	const variant = structuredClone(workflow);
+	for (const node of variant.nodes) {
+		if (node.parameters.options?.webhookUrl) node.parameters.options.webhookUrl = receiverUrl;
+		if (node.type === 'n8n-nodes-base.readWriteFile') {
+			node.parameters.fileName = `={{ ${JSON.stringify(`${folder}/audit-`)} + $runIndex + '.json' }}`;
+		}
+	}
+	return variant;
 }
 
 /** Names the cause when an execution that should have worked did not. */
@@ -97,14 +141,23 @@ export async function runE2eSuite({ log }) {
 			cxoneCredential({ ...credentials.slow, ...simulators.slow }),
 		];
 
+		const receiver = await startReceiver();
+		simulators.receiver = receiver;
+		const auditFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'cxone-audit-'));
+		sandbox.env.N8N_RESTRICT_FILE_ACCESS_TO = auditFolder;
+		credentialRecords.push({ id: 'cxoneWebhookSign01', name: 'CXone webhook signing', type: 'niceCxoneWebhookSigningApi', data: { secret: WEBHOOK_SECRET } });
+
 		const daily = readExample(DAILY_EXAMPLE);
 		const explore = readExample(EXPLORE_EXAMPLE);
 		const dailyQueryNode = analyticsNodes(daily)[0].name;
 		const exploreQueryNode = analyticsNodes(explore)[0].name;
 
 		// Every example as it is (only the Slack node disabled: no Slack workspace here), plus variants.
-		const examples = readExamples().map(({ workflow }) =>
-			workflowVariant(workflow, { id: workflow.id, name: workflow.name, disableTypes: [SLACK_TYPE] }),
+		const audit = readExample(AUDIT_EXAMPLE);
+		const examples = readExamples().map(({ file, workflow }) =>
+			file === AUDIT_EXAMPLE
+				? auditVariant(workflow, receiver.url, auditFolder)
+				: workflowVariant(workflow, { id: workflow.id, name: workflow.name, disableTypes: [SLACK_TYPE] }),
 		);
 		const variants = {
 			wrongSecret: workflowVariant(explore, {
@@ -189,7 +242,43 @@ export async function runE2eSuite({ log }) {
 		});
 
 		// Examples added later are covered too: every analytics node's rows against the ground truth.
-		for (const example of examples.filter((workflow) => ![daily.id, explore.id].includes(workflow.id))) {
+		harness.test(`${AUDIT_EXAMPLE}: audit records land in files, verify, and the anomaly webhook arrives signed`, async () => {
+			const { canonicalJson, sha256Hex } = await import('../dist/nodes/shared/core/canonical.js');
+			const { verifyAuditChain } = await import('../dist/nodes/shared/core/auditChain.js');
+			const { verifyWebhookSignature } = await import('../dist/nodes/shared/core/webhookSignature.js');
+			const startedAtMs = Date.now();
+			const execution = await sandbox.executeWorkflow(audit.id);
+			assertSucceeded(execution, AUDIT_EXAMPLE);
+			const [queryNode] = analyticsNodes(audit);
+			const rows = nodeOutputItems(execution.run, queryNode.name);
+			assertMatchesTruth(rows, await groundTruth(simulators.clean, queryNode.parameters, startedAtMs), queryNode.name);
+
+			const files = fs.readdirSync(auditFolder).sort();
+			assert.deepStrictEqual(files, ['audit-0.json', 'audit-1.json'], 'one audit file per audit output');
+			const records = files.flatMap((file) => [JSON.parse(fs.readFileSync(path.join(auditFolder, file), 'utf8'))].flat());
+			const query = records.find((record) => record.kind === 'query');
+			const trends = records.find((record) => record.kind === 'trends');
+			assert.ok(query && trends, `records: ${JSON.stringify(records).slice(0, 500)}`);
+			for (const record of records) assert.deepStrictEqual(verifyAuditChain([record]), { ok: true, records: 1 });
+			assert.equal(query.accuracy.rowsOutput, rows.length);
+			assert.equal(query.accuracy.totalCount, rows.length);
+			assert.equal(query.accuracy.resultSha256, sha256Hex(canonicalJson(rows.map((item) => item.json))));
+			const anomalies = nodeOutput(execution.run, 'Find Anomalies', 1);
+			assert.equal(trends.result.seriesAnalysed, 4 * 2, 'four groups × two metrics');
+			assert.equal(trends.result.anomalies, anomalies.length);
+
+			assert.equal(receiver.requests.length, 1, 'only the trends node posts (the query node posts on failure)');
+			const [hook] = receiver.requests;
+			const payload = JSON.parse(hook.body);
+			assert.equal(payload.event, anomalies.length > 0 ? 'anomaliesFound' : 'completed');
+			assert.equal(payload.auditId, trends.id);
+			assert.equal(payload.anomalies, anomalies.length);
+			assert.ok(verifyWebhookSignature(WEBHOOK_SECRET, Number(hook.headers['x-cxone-timestamp']), hook.body, String(hook.headers['x-cxone-signature'])), 'the signature does not verify');
+			assert.deepStrictEqual(trends.webhook, { ...trends.webhook, delivered: true, attempts: 1, status: 200 });
+			log(`    audit records: ${records.length}; anomalies posted: ${anomalies.length}`);
+		});
+
+		for (const example of examples.filter((workflow) => ![daily.id, explore.id, audit.id].includes(workflow.id))) {
 			harness.test(`${example.name}: every query node's rows equal the ground truth`, async () => {
 				const startedAtMs = Date.now();
 				const execution = await sandbox.executeWorkflow(example.id);

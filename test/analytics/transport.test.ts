@@ -109,7 +109,7 @@ async function run(
 	const parts = runAggregationQuery(
 		{
 			send: createN8nSend(ctx, API),
-			cleanupSend: createN8nSend(ctx, API, { detached: true }),
+			detachedSend: createN8nSend(ctx, API, { detached: true }),
 			clock: options.clock ?? fakeClock().clock,
 			slots: new QuerySlots(5),
 			stats,
@@ -422,6 +422,23 @@ describe('transport against a mocked CXone API', () => {
 			'The execution was cancelled; the queries it started were cancelled on the server.',
 		);
 		expect(stats.cancels).toBe(1);
+	});
+
+	it('cancelling the execution while the submit is under way still cancels the query the server accepted', async () => {
+		tokens('tok1');
+		const controller = new AbortController();
+		nock(API)
+			.post(QUERY)
+			.reply(() => {
+				controller.abort();
+				return [202, { id: 'qry_1', status: 'PENDING' }];
+			})
+			.delete(`${QUERY}/qry_1`)
+			.reply(204);
+		const { rows, stats } = await run({ signal: controller.signal });
+		const { error } = await outcome(rows);
+		expect((error as Error).message).toBe('The execution was cancelled; the queries it started were cancelled on the server.');
+		expect([stats.submits, stats.cancels]).toEqual([1, 1]);
 	});
 
 	it('a query that outlives the timeout is cancelled on the server', async () => {

@@ -27,8 +27,11 @@ export interface RunnerOptions {
 
 export interface RunnerContext {
 	send: Send;
-	/** Sends the DELETEs that clean up after a failure, even once the execution is cancelled. */
-	cleanupSend: Send;
+	/**
+	 * Sends requests that must complete even once the execution is cancelled: the submit (so the
+	 * id of a query the server accepted is always known, and it can be cancelled) and the DELETEs.
+	 */
+	detachedSend: Send;
 	clock: Clock;
 	slots: QuerySlots;
 	stats: TransportStats;
@@ -186,7 +189,7 @@ class QueryRun<T> {
 
 	private async submit(body: QueryBody): Promise<string> {
 		this.ctx.stats.submits++;
-		const response = await this.request({ method: 'POST', path: QUERY_PATH, body });
+		const response = await this.request({ method: 'POST', path: QUERY_PATH, body }, this.ctx.detachedSend);
 		const id = (response.body as { id?: unknown })?.id;
 		if (typeof id !== 'string' || id === '') {
 			throw new CxoneApiError(`The CXone API accepted the query but returned no query id (HTTP ${response.status}).`);
@@ -300,8 +303,8 @@ class QueryRun<T> {
 		return rows;
 	}
 
-	private async request(request: Parameters<Send>[0]): Promise<ApiResponse> {
-		const { send, clock, options, stats, signal } = this.ctx;
+	private async request(request: Parameters<Send>[0], send: Send = this.ctx.send): Promise<ApiResponse> {
+		const { clock, options, stats, signal } = this.ctx;
 		return await sendWithRetries(
 			{ send, clock, policy: options.retry, stats, signal, deadlineMs: this.deadlineMs },
 			request,
@@ -316,7 +319,7 @@ class QueryRun<T> {
 			ids.map(async (id) => {
 				this.ctx.stats.cancels++;
 				await this.ctx
-					.cleanupSend({ method: 'DELETE', path: `${QUERY_PATH}/${encodeURIComponent(id)}` })
+					.detachedSend({ method: 'DELETE', path: `${QUERY_PATH}/${encodeURIComponent(id)}` })
 					.catch(() => undefined);
 			}),
 		);

@@ -154,7 +154,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	}
 	const tokenTimer: TokenTimer = { requests: 0, ms: 0 };
 	const send = createN8nSend(this, baseUrl, { tokenTimer });
-	const cleanupSend = createN8nSend(this, baseUrl, { detached: true, tokenTimer });
+	const detachedSend = createN8nSend(this, baseUrl, { detached: true, tokenTimer });
 	// Shared by every item of this execution, so together they never exceed the tenant's limit.
 	const slots = new QuerySlots(LIMITS.maxActiveQueriesPerTenant);
 	const signal = this.getExecutionCancelSignal?.();
@@ -177,7 +177,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const runQuery = query;
 			const mapRow = query.raw ? (row: ResultRow) => row as unknown as IDataObject : flattenRow;
 			const parts = await runAggregationQuery(
-				{ send, cleanupSend, clock: n8nClock, slots, signal, stats, options: { ...query.runner, retry: DEFAULT_RETRY_POLICY } },
+				{ send, detachedSend, clock: n8nClock, slots, signal, stats, options: { ...query.runner, retry: DEFAULT_RETRY_POLICY } },
 				query.body,
 				mapRow,
 				query.limit,
