@@ -4,6 +4,7 @@
  *
  *   node simulator/cli.mjs [--port 0] [--host 127.0.0.1] [--seed 1] [--profile clean|flaky]
  *     [--token-ttl 3600] [--latency-ms 0] [--result-ttl-seconds 3600] [--speed 1]
+ *     [--result-url-ttl-seconds 30]
  *
  * Prints the URLs and credentials for people, then one machine-readable line
  * `SIMULATOR_READY {json}` for scripts and tests. Stops cleanly on SIGINT/SIGTERM.
@@ -25,6 +26,7 @@ const OPTIONS = {
 	'--latency-ms': ['latencyMs', parseNonNegativeNumber],
 	'--result-ttl-seconds': ['resultTtlSeconds', parsePositiveNumber],
 	'--speed': ['speed', parseNonNegativeNumber],
+	'--result-url-ttl-seconds': ['resultUrlTtlSeconds', parsePositiveNumber],
 };
 
 const USAGE = `Usage: node simulator/cli.mjs [options]
@@ -35,7 +37,8 @@ const USAGE = `Usage: node simulator/cli.mjs [options]
   --token-ttl SECONDS      access token lifetime (default 3600)
   --latency-ms N           delay added to every API request (default 0)
   --result-ttl-seconds N   how long completed results stay readable (default 3600)
-  --speed F                multiplies query processing times; 0.1 = ten times faster (default 1)`;
+  --speed F                multiplies query and report job processing times; 0.1 = ten times faster (default 1)
+  --result-url-ttl-seconds N  how long a platform report job's result URL stays valid (default 30)`;
 
 function fail(message) {
 	process.stderr.write(`${message}\n\n${USAGE}\n`);
@@ -96,6 +99,7 @@ async function main() {
 	const { startSimulator } = await import('./server.mjs');
 	const simulator = await startSimulator(options);
 	const { profile, seed } = simulator.state.options;
+	const { platform } = simulator;
 	process.stdout.write(
 		[
 			`CXone analytics simulator (profile ${profile}, seed ${seed})`,
@@ -105,6 +109,13 @@ async function main() {
 			`  Client secret:  ${simulator.clientSecret}`,
 			`  Viewer (read-only) client ID / secret: ${simulator.viewerClientId} / ${simulator.viewerClientSecret}`,
 			`  Test hooks:     ${simulator.baseUrl}/_sim/stats, /_sim/truth, /_sim/incidents, /_sim/universe`,
+			'CXone platform mode (same server)',
+			`  Auth host:      ${platform.authHost} (token URL ${platform.platformTokenUrl})`,
+			`  Access key:     ${platform.accessKeyId} / ${platform.accessKeySecret}`,
+			`  Application:    ${platform.platformClientId} / ${platform.platformClientSecret}`,
+			`  Tenant ID:      ${platform.tenantId}`,
+			`  Limited access key (no reporting permission): ${platform.limitedAccessKeyId} / ${platform.limitedAccessKeySecret}`,
+			`  Test hooks:     ${simulator.baseUrl}/_sim/platform/universe, /_sim/platform/report-truth`,
 			'',
 		].join('\n'),
 	);
@@ -115,6 +126,14 @@ async function main() {
 		clientSecret: simulator.clientSecret,
 		viewerClientId: simulator.viewerClientId,
 		viewerClientSecret: simulator.viewerClientSecret,
+		authHost: platform.authHost,
+		accessKeyId: platform.accessKeyId,
+		accessKeySecret: platform.accessKeySecret,
+		platformClientId: platform.platformClientId,
+		platformClientSecret: platform.platformClientSecret,
+		tenantId: platform.tenantId,
+		limitedAccessKeyId: platform.limitedAccessKeyId,
+		limitedAccessKeySecret: platform.limitedAccessKeySecret,
 	};
 	process.stdout.write(`SIMULATOR_READY ${JSON.stringify(ready)}\n`);
 

@@ -34,6 +34,7 @@ function emptyCounts() {
 		connectionReset: 0,
 		tokenExpired: 0,
 		failedQueries: 0,
+		failedReportJobs: 0,
 	};
 }
 
@@ -49,6 +50,10 @@ export class FaultInjector {
 	reset() {
 		this.queued = [];
 		this.failNextQueries = 0;
+		this.failNextReportJobs = 0;
+		this.reportJobCounter = 0;
+		/** Report jobs (report id and dates) made to fail once; the same job started again succeeds. */
+		this.failedReportJobs = new Set();
 		this.getCounter = 0;
 		this.submitCounter = 0;
 		this.tooManyRequestsCounter = 0;
@@ -59,8 +64,11 @@ export class FaultInjector {
 		this.counts = emptyCounts();
 	}
 
-	/** Queues targeted faults: `{ next: [{method, pathPrefix, status, body?, headers?, reset?}], failNextQueries? }`. */
-	inject({ next = [], failNextQueries = 0 }) {
+	/**
+	 * Queues targeted faults: `{ next: [{method, pathPrefix, status, body?, headers?, reset?}],
+	 * failNextQueries?, failNextReportJobs? }`.
+	 */
+	inject({ next = [], failNextQueries = 0, failNextReportJobs = 0 }) {
 		for (const fault of next) {
 			this.queued.push({
 				...fault,
@@ -68,6 +76,7 @@ export class FaultInjector {
 			});
 		}
 		this.failNextQueries += failNextQueries;
+		this.failNextReportJobs += failNextReportJobs;
 	}
 
 	/** Removes and returns the first queued fault matching the request, or null. */
@@ -184,11 +193,32 @@ export class FaultInjector {
 		return true;
 	}
 
+	/**
+	 * Whether a newly started platform report job will end Failed: queued `failNextReportJobs` first; the
+	 * flaky profile fails about every fourth job, never the same report and dates twice in a row.
+	 */
+	shouldFailReportJob(jobKey) {
+		if (this.failNextReportJobs > 0) {
+			this.failNextReportJobs--;
+			this.counts.failedReportJobs++;
+			return true;
+		}
+		if (this.profile !== 'flaky') return false;
+		const index = this.reportJobCounter++;
+		if (this.failedReportJobs.delete(jobKey)) return false;
+		if (hashInts(this.seed, 0x7e9, index) % FLAKY_FAILED_QUERY_EVERY !== 0) return false;
+		if (this.failedReportJobs.size > 10_000) this.failedReportJobs.clear();
+		this.failedReportJobs.add(jobKey);
+		this.counts.failedReportJobs++;
+		return true;
+	}
+
 	summary() {
 		return {
 			profile: this.profile,
 			queued: this.queued.length,
 			failNextQueries: this.failNextQueries,
+			failNextReportJobs: this.failNextReportJobs,
 			...this.counts,
 		};
 	}

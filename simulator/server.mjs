@@ -14,6 +14,12 @@ import { SCOPE_QUERY, SCOPE_VIEW, TokenIssuer, createClients } from './tokens.mj
 import { validateQueryBody, parsePageWindow } from './validate.mjs';
 import { delay, mediaTypeOf, parseBasicAuth, readBody, sendEmpty, sendJson } from './http.mjs';
 import { handleSimRequest } from './sim-routes.mjs';
+import {
+	PLATFORM_TOKEN_PATH,
+	classifyPlatformRequest,
+	createPlatformState,
+	handlePlatformRequest,
+} from './platform/routes.mjs';
 
 const QUERY_COLLECTION_PATH = '/api/v2/analytics/query';
 const QUERY_ITEM_PATTERN = /^\/api\/v2\/analytics\/query\/([^/]+)$/;
@@ -29,6 +35,8 @@ export const DEFAULT_OPTIONS = {
 	resultTtlSeconds: LIMITS.resultTtlMinutes * 60,
 	speed: 1,
 	pendingMs: 150,
+	/** How long a platform report job's result URL stays valid (CXone: 30 seconds). */
+	resultUrlTtlSeconds: 30,
 };
 
 function emptyRequestCounts() {
@@ -42,6 +50,7 @@ function createState(options) {
 	const universe = createUniverse(options.seed);
 	const clients = createClients(options.seed);
 	const slotCache = new SlotContactsCache(universe);
+	const platform = createPlatformState({ options, universe, slotCache, faults, now });
 	return {
 		options,
 		universe,
@@ -63,10 +72,12 @@ function createState(options) {
 			resultTtlSeconds: options.resultTtlSeconds,
 			now,
 		}),
+		platform,
 		requestCounts: emptyRequestCounts(),
-		/** Clears queries, faults and counters (`POST /_sim/reset`); tokens stay valid. */
+		/** Clears queries, report jobs, faults and counters (`POST /_sim/reset`); tokens stay valid. */
 		reset() {
 			this.queries.reset();
+			this.platform.reset();
 			this.faults.reset();
 			this.requestCounts = emptyRequestCounts();
 		},
@@ -375,11 +386,14 @@ async function handleRequest(state, req, res) {
 	const url = new URL(req.url, 'http://simulator.local');
 	if (url.pathname.startsWith('/_sim/')) return handleSimRequest(state, req, res, url);
 
-	state.requestCounts[classifyRequest(state, req.method, url.pathname)]++;
+	const platformKind = classifyPlatformRequest(req.method, url.pathname);
+	if (platformKind !== null) state.platform.requestCounts[platformKind]++;
+	else state.requestCounts[classifyRequest(state, req.method, url.pathname)]++;
 	if (state.options.latencyMs > 0) await delay(state.options.latencyMs);
 	const queued = state.faults.takeQueued(req.method, url.pathname);
 	if (queued !== null) return applyFault(req, res, queued);
 
+	if (platformKind !== null) return handlePlatformRequest(state, req, res, url);
 	if (url.pathname === TOKEN_PATH) return handleToken(state, req, res);
 	if (url.pathname.startsWith('/api/')) return handleApiRequest(state, req, res, url);
 	sendJson(res, 404, { error: 'not_found', message: `No endpoint ${url.pathname}.` });
@@ -387,10 +401,14 @@ async function handleRequest(state, req, res) {
 
 /**
  * Starts the simulator. Options (all optional): port (0 = a free port), host, seed, profile
- * ('clean' | 'flaky'), tokenTtlSeconds, latencyMs, resultTtlSeconds, speed, pendingMs.
+ * ('clean' | 'flaky'), tokenTtlSeconds, latencyMs, resultTtlSeconds, speed, pendingMs,
+ * resultUrlTtlSeconds.
  *
  * @returns {Promise<{ baseUrl: string, tokenUrl: string, clientId: string, clientSecret: string,
- *   viewerClientId: string, viewerClientSecret: string, port: number, close: () => Promise<void>, state: object }>}
+ *   viewerClientId: string, viewerClientSecret: string, port: number, close: () => Promise<void>,
+ *   state: object, platform: { authHost: string, platformTokenUrl: string, accessKeyId: string,
+ *   accessKeySecret: string, platformClientId: string, platformClientSecret: string, tenantId: string,
+ *   limitedAccessKeyId: string, limitedAccessKeySecret: string } }>}
  */
 export async function startSimulator(options = {}) {
 	const config = {
@@ -424,6 +442,9 @@ export async function startSimulator(options = {}) {
 	const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
 	const baseUrl = `http://${hostForUrl}:${port}`;
 	const [fullClient, viewerClient] = state.clients;
+	state.platform.baseUrl = baseUrl;
+	const { accessKeys, application, tenant } = state.platform.credentials;
+	const [reportingKey, limitedKey] = accessKeys;
 	return {
 		baseUrl,
 		tokenUrl: `${baseUrl}${TOKEN_PATH}`,
@@ -433,6 +454,17 @@ export async function startSimulator(options = {}) {
 		viewerClientSecret: viewerClient.clientSecret,
 		port,
 		state,
+		platform: {
+			authHost: baseUrl,
+			platformTokenUrl: `${baseUrl}${PLATFORM_TOKEN_PATH}`,
+			accessKeyId: reportingKey.accessKeyId,
+			accessKeySecret: reportingKey.accessKeySecret,
+			platformClientId: application.clientId,
+			platformClientSecret: application.clientSecret,
+			tenantId: tenant.tenantId,
+			limitedAccessKeyId: limitedKey.accessKeyId,
+			limitedAccessKeySecret: limitedKey.accessKeySecret,
+		},
 		close() {
 			state.queries.close();
 			return new Promise((resolve) => {

@@ -11,12 +11,14 @@
  * - `GET /_sim/incidents` → the planted incidents.
  * - `GET /_sim/universe` → groups, teams, skills, agents and dispositions.
  * - `POST /_sim/expire/{id}` → the query's results are expired (GET answers 410 expired).
+ * - `/_sim/platform/*` → the platform mode's hooks (platform/sim-hooks.mjs).
  */
 import { materializeRows } from './aggregate.mjs';
 import { DISPOSITIONS, describeIncidents } from './data.mjs';
 import { createAggregation, runAggregation } from './queries.mjs';
 import { validateQueryBody } from './validate.mjs';
 import { readBody, sendEmpty, sendJson } from './http.mjs';
+import { handlePlatformSimRequest, platformStats } from './platform/sim-hooks.mjs';
 
 async function readJsonBody(req, res) {
 	const text = await readBody(req);
@@ -52,6 +54,7 @@ function handleStats(state, res) {
 		requests: state.requestCounts,
 		faults: state.faults.summary(),
 		tokensIssued: state.tokens.issuedCount,
+		platform: platformStats(state.platform),
 	});
 }
 
@@ -60,6 +63,7 @@ async function handleFaults(state, req, res) {
 	if (body === undefined) return;
 	const next = body.next ?? [];
 	const failNextQueries = body.failNextQueries ?? 0;
+	const failNextReportJobs = body.failNextReportJobs ?? 0;
 	const badEntry =
 		!Array.isArray(next) ||
 		next.some(
@@ -68,14 +72,15 @@ async function handleFaults(state, req, res) {
 				fault === null ||
 				(fault.reset !== true && !Number.isInteger(fault.status)),
 		);
-	if (badEntry || !Number.isInteger(failNextQueries) || failNextQueries < 0) {
+	const badCount = (count) => !Number.isInteger(count) || count < 0;
+	if (badEntry || badCount(failNextQueries) || badCount(failNextReportJobs)) {
 		return sendJson(res, 400, {
 			error: 'invalid_request',
 			message:
-				'Expected {next: [{method?, pathPrefix?, status, body?, headers?, reset?}], failNextQueries?: N}; each entry needs a status or reset: true.',
+				'Expected {next: [{method?, pathPrefix?, status, body?, headers?, reset?}], failNextQueries?: N, failNextReportJobs?: N}; each entry needs a status or reset: true.',
 		});
 	}
-	state.faults.inject({ next, failNextQueries });
+	state.faults.inject({ next, failNextQueries, failNextReportJobs });
 	sendJson(res, 200, state.faults.summary());
 }
 
@@ -105,6 +110,7 @@ export async function handleSimRequest(state, req, res, url) {
 	}
 	if (route === 'GET /_sim/incidents') return sendJson(res, 200, describeIncidents(state.universe));
 	if (route === 'GET /_sim/universe') return sendJson(res, 200, describeUniverse(state.universe));
+	if (await handlePlatformSimRequest(state, req, res, route)) return;
 	const expireMatch = /^POST \/_sim\/expire\/([^/]+)$/.exec(route);
 	if (expireMatch !== null) {
 		if (!state.queries.expire(decodeURIComponent(expireMatch[1])))
