@@ -59,9 +59,9 @@ describe('aggregating completed contacts like the analytics API', () => {
 				dimensions: { channel: 'voice', 'skill.id': '1001' },
 				metrics: [
 					{ name: 'count', aggregation: 'sum', value: 3 },
-					{ name: 'handle_time', aggregation: 'avg', value: (290 + 0 + 290) / 3 },
+					{ name: 'handle_time', aggregation: 'avg', value: 193.3333 },
 					{ name: 'queue_time', aggregation: 'max', value: 95 },
-					{ name: 'abandoned', aggregation: 'pct', value: 100 / 3 },
+					{ name: 'abandoned', aggregation: 'pct', value: 33.3333 },
 					// The flag −1 (not applicable) is left out of the service level.
 					{ name: 'service_level', aggregation: 'pct', value: 50 },
 					{ name: 'transferred', aggregation: 'sum', value: 1 },

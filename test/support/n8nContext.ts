@@ -166,7 +166,15 @@ export function createContext(options: ContextOptions): { ctx: IExecuteFunctions
 			}
 			return value;
 		},
-		helpers: { ...helpers, httpRequestWithAuthentication },
+		helpers: {
+			...helpers,
+			httpRequestWithAuthentication,
+			prepareBinaryData: async (data: Buffer, fileName?: string, mimeType?: string) => ({
+				data: data.toString('base64'),
+				fileName,
+				mimeType: mimeType ?? 'application/octet-stream',
+			}),
+		},
 		logger: {
 			debug() {},
 			info(message: string, meta?: IDataObject) {

@@ -5,10 +5,25 @@ import { QueryValidationError } from '../core/validationError';
 import { CxoneApiError, QueryCancelledError } from '../transport/errors';
 import { ApiFailure } from '../transport/types';
 
+export type ApiMode = 'analytics' | 'platform';
+
 /** What a failed API call means for the person building the workflow, and what to do. */
-function explainFailure(failure: ApiFailure): string {
+function explainFailure(failure: ApiFailure, mode: ApiMode): string {
 	const body = (failure.body ?? {}) as { error?: string; message?: string; details?: Array<{ field?: string; problem?: string }> };
-	const serverText = body.message ?? body.error ?? failure.message;
+	// The Reporting API says what went wrong in the icStatusDescription header.
+	const serverText = failure.headers.icstatusdescription ?? body.message ?? body.error ?? failure.message;
+	if (mode === 'platform') {
+		switch (failure.status) {
+			case 400:
+				return `CXone refused the request: ${serverText} (HTTP 400).`;
+			case 401:
+				return 'CXone rejected the access token even after renewing it (HTTP 401). Check the access key and the application in the NICE CXone API credential.';
+			case 403:
+				return `The access key's role lacks a permission (HTTP 403: ${serverText}). Ask a CXone admin to add it to the role of the key's employee.`;
+			case 404:
+				return `CXone does not know what was asked for (HTTP 404: ${serverText}). Check the report ID or the API Base URL.`;
+		}
+	}
 	switch (failure.status) {
 		case 400: {
 			const details = (body.details ?? []).map((d) => `${d.field}: ${d.problem}`).join('; ');
@@ -32,14 +47,14 @@ function explainFailure(failure: ApiFailure): string {
 }
 
 /** Turns any failure of an item into the n8n error the user sees. */
-export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+export function toNodeError(node: INode, error: unknown, itemIndex: number, mode: ApiMode = 'analytics'): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (error instanceof QueryValidationError) {
 		return new NodeOperationError(node, error.message, { itemIndex, description: `Field: ${error.field}` });
 	}
 	if (error instanceof ApiFailure) {
 		return new NodeApiError(node, (error.body ?? {}) as JsonObject, {
-			message: explainFailure(error),
+			message: explainFailure(error, mode),
 			httpCode: error.status === undefined ? undefined : String(error.status),
 			itemIndex,
 		});

@@ -7,6 +7,18 @@
 export const MAD_TO_SD = 1.4826;
 
 /**
+ * Score of a count `value` against an `expected` count (> 0) with a robust spread `scale`: the
+ * deviation on the square-root scale, 2·(√(value + 3/8) − √(expected + 3/8)) (Anscombe's transform, under
+ * which Poisson noise has unit spread at every level), divided by the spread carried onto that scale,
+ * scale / √expected. Close to (value − expected) / scale for small deviations; larger for drops towards
+ * zero, smaller for bursts (e.g. 0 against 27.6 ± 7.3 scores −6.7 rather than −3.8). Robust standard
+ * deviations.
+ */
+export function countScore(value: number, expected: number, scale: number): number {
+	return (2 * (Math.sqrt(value + 0.375) - Math.sqrt(expected + 0.375)) * Math.sqrt(expected)) / scale;
+}
+
+/**
  * Rearranges `buffer[0..length)` so that `buffer[k]` holds the k-th smallest of those values (0-based),
  * and returns it (Hoare's quickselect, expected O(length)). Values must not be NaN.
  */

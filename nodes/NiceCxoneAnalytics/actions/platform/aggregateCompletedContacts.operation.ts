@@ -75,7 +75,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			if (window.startMs < oldestMs) {
 				throw new QueryValidationError(
 					'Time Range',
-					`Completed contacts reach back ${COMPLETED_CONTACTS_RETENTION_DAYS} days; this range starts ${Math.ceil((Date.now() - window.startMs) / DAY_MS)} days ago. Choose a later start, or use a report job or the Analytics resource for older data.`,
+					`Completed contacts reach back ${COMPLETED_CONTACTS_RETENTION_DAYS} days; this range starts ${Math.floor((Date.now() - window.startMs) / DAY_MS)} days ago. Choose a later start, or use a report job or the Analytics resource for older data.`,
 				);
 			}
 			const transport = platformContext(this, options);
@@ -96,7 +96,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				output.push({ json: options.output === 'raw' ? (row as unknown as IDataObject) : flattenRow(row), pairedItem: { item: itemIndex } });
 			}
 		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex);
+			const nodeError = toNodeError(this.getNode(), error, itemIndex, 'platform');
 			if (!this.continueOnFail()) throw nodeError;
 			output.push({ json: { error: nodeError.message }, pairedItem: { item: itemIndex } });
 		}

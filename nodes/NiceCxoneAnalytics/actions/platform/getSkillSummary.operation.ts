@@ -50,7 +50,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				output.push({ json: summaryItem(summary), pairedItem: { item: itemIndex } });
 			}
 		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex);
+			const nodeError = toNodeError(this.getNode(), error, itemIndex, 'platform');
 			if (!this.continueOnFail()) throw nodeError;
 			output.push({ json: { error: nodeError.message }, pairedItem: { item: itemIndex } });
 		}

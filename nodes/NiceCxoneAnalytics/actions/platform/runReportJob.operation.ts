@@ -59,7 +59,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				for (const row of csvToObjects(file.csv)) output.push({ json: row, pairedItem: { item: itemIndex } });
 			}
 		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex);
+			const nodeError = toNodeError(this.getNode(), error, itemIndex, 'platform');
 			if (!this.continueOnFail()) throw nodeError;
 			output.push({ json: { error: nodeError.message }, pairedItem: { item: itemIndex } });
 		}

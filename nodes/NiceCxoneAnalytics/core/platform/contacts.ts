@@ -103,7 +103,7 @@ class RowTotals {
 	}
 
 	value(metric: string, aggregation: string): number | null {
-		const percent = (part: number, whole: number) => (whole === 0 ? null : (100 * part) / whole);
+		const percent = (part: number, whole: number) => (whole === 0 ? null : roundTo4((100 * part) / whole));
 		switch (metric) {
 			case 'count':
 				return this.count;
@@ -118,7 +118,7 @@ class RowTotals {
 			case 'sum':
 				return this.sums[metric];
 			case 'avg':
-				return this.sums[metric] / this.count;
+				return roundTo4(this.sums[metric] / this.count);
 			case 'min':
 				return this.mins[metric];
 			case 'max':
@@ -126,6 +126,11 @@ class RowTotals {
 		}
 		throw new Error(`${metric}:${aggregation} is not available from completed contacts.`);
 	}
+}
+
+/** Averages and percentages to 4 decimals, as the analytics API gives them. */
+function roundTo4(value: number): number {
+	return Math.round(value * 10_000) / 10_000;
 }
 
 /** The duration metrics of a contact, in seconds (handle time = talk + hold + after-contact work). */
@@ -144,7 +149,8 @@ function secondsOf(c: CompletedContact): Record<string, number> {
  * Aggregates completed contacts into the rows an analytics query would give: bucketed by contact
  * start in the query's time zone, grouped by the query's dimensions, filtered by its filter, with
  * `avg` weighted over all contacts of a row and `pct` a percentage of them (service level: of the
- * contacts it applies to). Contacts outside [start, end) are ignored.
+ * contacts it applies to), both to 4 decimals like the analytics API. Contacts outside [start, end)
+ * are ignored.
  */
 export class ContactAggregator {
 	private readonly totals = new Map<string, { bucketStartMs: number; values: string[]; totals: RowTotals }>();

@@ -44,6 +44,11 @@ export class ScaleFloor {
 		if (this.counts && !(value >= 0 && Number.isInteger(value))) this.counts = false;
 	}
 
+	/** Whether every value so far was a non-negative integer (a count). */
+	isCounts(): boolean {
+		return this.counts;
+	}
+
 	/** Records the raw spread a bucket was judged with, for the typical spread. */
 	noteSpread(spread: number): void {
 		if (!(spread > 0)) return;

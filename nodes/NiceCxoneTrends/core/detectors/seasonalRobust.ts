@@ -1,18 +1,18 @@
 import { DAY_MS, HOUR_MS, WEEK_MS, type LocalCalendar } from '../calendar';
 import { emptyDetection, markEpisodes, type Detection, type EpisodeRules } from '../detection';
-import { MAD_TO_SD } from '../statistics';
+import { countScore, MAD_TO_SD } from '../statistics';
 import { createScaleFloor, type ScaleFloorOptions } from './scaleFloor';
-import { SortedRings } from './sortedRings';
+import { medianAndMadOfSorted, SlidingSortedWindow, SortedRings } from './sortedRings';
 
 /** Settings of the seasonal robust detector. */
 export interface SeasonalRobustOptions extends ScaleFloorOptions {
 	/** Earlier days of the same kind (weekday or weekend day) whose same-time buckets form the reference. */
 	historyDays: number;
-	/** Days of history a slot needs before its buckets are judged. */
+	/** Days of history a slot needs before its buckets are judged against its kind of day. */
 	minHistoryDays: number;
-	/** Earlier weeks whose same weekday and time form the reference, once `minHistoryWeeks` exist. */
+	/** Earlier weeks whose same weekday and time form the second reference, once `minHistoryWeeks` exist. */
 	historyWeeks: number;
-	/** Weeks of same-weekday history before the weekday reference replaces the weekday/weekend one. */
+	/** Weeks of same-weekday history before that second reference is consulted. */
 	minHistoryWeeks: number;
 	/** ISO weekdays (1 = Monday … 7 = Sunday) that are weekend days. */
 	weekendDays: readonly number[];
@@ -25,36 +25,61 @@ const WEEKEND = 1;
 const ANY_DAY = 2;
 const SAME_WEEKDAY = 3;
 
-/** Slots pooled on each side of a bucket's own time-of-day slot (which bounds the reference and its cost). */
-const NEIGHBOURS_EACH_SIDE = 2;
+/** Time of day on each side of a bucket whose slots shape its reference. */
+const NEIGHBOURHOOD_MS = HOUR_MS / 2;
+/** Most slot medians on each side whose median is the expected value (this bounds the cost of a reference). */
+const SORTED_EACH_SIDE = 3;
+/** Score of `value` against `expected` ± `scale`: on the square-root scale for counts (see above). */
+function scoreOf(value: number, expected: number, scale: number, counts: boolean): number {
+	return counts && expected > 0 ? countScore(value, expected, scale) : (value - expected) / scale;
+}
+
+/** Fewest slots on each side, so that coarse buckets (30 min, hourly) still have a shape to fit. */
+const MIN_NEIGHBOURS_EACH_SIDE = 2;
 
 /**
- * Offsets (in slots) of the time-of-day slots pooled into a bucket's reference: its own slot and two on
- * each side, spaced to reach about half an hour either side where buckets are finer than that (−6, −3, 0,
- * 3, 6 at 5-minute buckets; −2 … 2 at 15-minute, 30-minute and hourly ones). Enough values for a stable
- * median and MAD without smearing the daily shape; only its own slot at DAY buckets and coarser.
+ * Slots on each side of a bucket's own time-of-day slot that form its neighbourhood: every slot within
+ * half an hour (6 at 5-minute buckets), at least 2 (15-minute, 30-minute and hourly buckets), none at DAY
+ * buckets and coarser (there is one slot per day).
  */
-export function neighbourOffsets(bucketMs: number, slotsPerDay: number): number[] {
-	if (bucketMs >= DAY_MS || slotsPerDay < 2 * NEIGHBOURS_EACH_SIDE + 1) return [0];
-	const reach = Math.max(1, Math.round(HOUR_MS / 2 / bucketMs));
-	const step = Math.max(1, Math.round(reach / NEIGHBOURS_EACH_SIDE));
-	const offsets = [0];
-	for (let side = 1; side <= NEIGHBOURS_EACH_SIDE; side++) offsets.push(-side * step, side * step);
-	return offsets.sort((a, b) => a - b);
+export function neighboursEachSide(bucketMs: number, slotsPerDay: number): number {
+	if (bucketMs >= DAY_MS || slotsPerDay < 2 * MIN_NEIGHBOURS_EACH_SIDE + 1) return 0;
+	const wanted = Math.max(MIN_NEIGHBOURS_EACH_SIDE, Math.round(NEIGHBOURHOOD_MS / bucketMs));
+	return Math.min(wanted, (slotsPerDay - 1) >> 1);
 }
 
 /**
- * Seasonal robust anomaly detection on a regular series, in the calendar of the chosen time zone. Each
- * bucket has up to two references, both pooled over its time-of-day slot and its {@link neighbourOffsets}:
- * - recent: the last `historyDays` days of the same kind — weekdays against weekdays, weekend days against
- *   weekend days (at DAY buckets the days themselves);
- * - weekly: the same weekday of the last `historyWeeks` weeks, once `minHistoryWeeks` exist.
- * Expected value = median of a reference; scale = 1.4826 · its MAD, floored (see `ScaleFloor`); score =
- * (value − expected) / scale in robust standard deviations. A bucket is anomalous only against both
- * references (the smaller score is kept), so a Monday or a Saturday night is not an alarm merely because
- * it differs from the other days, and slow drift is not one because recent days follow it. Until a slot
- * has `minHistoryDays` days of its kind its buckets are not judged. Causal: a bucket is judged before it
- * joins the references. Cost per bucket: a merge of the pooled sorted rings (≤ 5 × history values).
+ * Seasonal robust anomaly detection on a regular series, in the calendar of the chosen time zone.
+ *
+ * Every value joins, after being judged, two rings of its time-of-day slot: the last `historyDays` days
+ * of its kind (weekdays, or weekend days; at DAY buckets the days themselves) and the last
+ * `historyWeeks` of its weekday. Each ring keeps its values sorted with their median and MAD, so a
+ * bucket's reference is built from a few per-slot statistics instead of sorting raw values:
+ * - the slot medians of its neighbourhood (every slot within half an hour, at least two each side) are
+ *   fitted with a straight line (slope = mean of the symmetric pair slopes); the expected value is the
+ *   median of the slot medians moved onto that line (at most three each side, evenly spaced), so a steep
+ *   daily ramp is followed instead of widening the scale;
+ * - the spread is 1.4826 · √(within² + between²): "within" is the mean of the neighbourhood's slot MADs
+ *   (day-to-day variation at that time of day), "between" the MAD of the moved medians (how far the
+ *   daily shape there is from a line). It is then floored (see `ScaleFloor`).
+ * Score = (value − expected) / scale in robust standard deviations; for counts (every value so far a
+ * non-negative integer) the same deviation measured on the square-root scale (see `countScore`), where
+ * Poisson noise is equally wide at every level: a channel going silent scores as the surprise it is,
+ * and a burst on a small count is not overstated. Once `minHistoryWeeks` of its weekday exist, a bucket
+ * is anomalous only if it is also abnormal against the same weekday (the smaller score is kept), so a
+ * Monday or a Saturday night is no alarm merely for differing from the other days, and slow drift is
+ * none because the recent days follow it.
+ *
+ * A kind of day without `minHistoryDays` days yet (the first weekend) is judged against the last
+ * `minHistoryDays` days of any kind, once the series is that long: expected = their median, scale wide
+ * enough that every value within their range scores at most the stay level. Knowing nothing of that kind
+ * of day, only a value far outside everything seen lately is an anomaly (a quiet first Saturday is not).
+ * Before that, and at DAY buckets, such buckets are not judged (insufficient history).
+ *
+ * Causal: a bucket is judged before it joins the rings. Cost per bucket: two ring pushes and a median
+ * and MAD refresh (O(history)), a pass over the neighbourhood (≤ 13 slots) and an insertion sort of ≤ 7
+ * values; the first-weekend reference slides a sorted window of the last `minHistoryDays` days by one
+ * bucket (a block move). Linear in the points.
  * Buckets of a week or longer have no daily slot: the reference is the last `historyDays` buckets.
  */
 export function detectSeasonalRobust(
@@ -67,76 +92,139 @@ export function detectSeasonalRobust(
 	const detection = emptyDetection(n);
 	const seasonal = bucketMs < WEEK_MS;
 	const slotsPerDay = bucketMs < DAY_MS ? Math.max(1, Math.round(DAY_MS / bucketMs)) : 1;
-	const offsets = Int32Array.from(neighbourOffsets(bucketMs, slotsPerDay));
+	const reach = neighboursEachSide(bucketMs, slotsPerDay);
+	const width = 2 * reach + 1;
 	const k = Math.max(1, Math.floor(options.historyDays));
 	const minDays = Math.max(1, Math.min(k, Math.floor(options.minHistoryDays)));
+	const kw = Math.max(1, Math.floor(options.historyWeeks));
+	const minWeeks = Math.max(1, Math.min(kw, Math.floor(options.minHistoryWeeks)));
 	const weekend = new Uint8Array(8);
 	for (const day of options.weekendDays) if (day >= 1 && day <= 7) weekend[day] = 1;
 
-	const kw = Math.max(1, Math.floor(options.historyWeeks));
-	const minWeeks = Math.max(1, Math.min(kw, Math.floor(options.minHistoryWeeks)));
-	const depth = Math.max(k, kw);
 	const ringCount = 10 * slotsPerDay;
 	const capacities = new Int32Array(ringCount).fill(k);
 	capacities.fill(kw, SAME_WEEKDAY * slotsPerDay);
-	const rings = new SortedRings(ringCount, depth, capacities, offsets.length);
-	const pooled = new Int32Array(offsets.length);
+	const rings = new SortedRings(ringCount, Math.max(k, kw), capacities);
+	const ringMedian = rings.median;
+	const ringMad = rings.mad;
+	const medians = new Float64Array(width);
+	const sortStride = Math.max(1, Math.ceil(reach / SORTED_EACH_SIDE));
+	const firstSorted = reach % sortStride;
+	// wrappedSlot[slot + reach + o] = (slot + o) modulo the day, for o = −reach … reach.
+	const wrappedSlot = Int32Array.from({ length: slotsPerDay + 2 * reach }, (_, j) => (j - reach + slotsPerDay) % slotsPerDay);
+	const scratch = new Float64Array(width);
+	// The last `minDays` days, for a kind of day without history yet (sub-day buckets only).
+	const recentSpan = slotsPerDay > 1 ? minDays * slotsPerDay : Infinity;
+	const recent = new SlidingSortedWindow(slotsPerDay > 1 ? recentSpan : 0);
 	const floor = createScaleFloor(options, bucketMs);
 	const stayLevel = options.episodes.threshold * options.episodes.stayRatio;
 	const { expected, scale, score, judged } = detection;
 
-	/** Median and floored MAD-based spread of the reference of `group` around `slot`. */
+	// Outputs of `reference`: expected value, raw spread (before the floor) and floored scale.
 	let center = NaN;
 	let rawSpread = NaN;
-	const measure = (group: number, slot: number): number => {
-		for (let o = 0; o < offsets.length; o++) {
-			let neighbour = slot + offsets[o];
-			if (neighbour < 0) neighbour += slotsPerDay;
-			else if (neighbour >= slotsPerDay) neighbour -= slotsPerDay;
-			pooled[o] = group * slotsPerDay + neighbour;
+	let floored = NaN;
+	/** Expected value and scale of `slot` from the rings of `group` (see above). */
+	const reference = (group: number, slot: number): void => {
+		const base = group * slotsPerDay;
+		// Slot medians of the neighbourhood (NaN where a slot has no value yet) and the mean of their MADs.
+		let madSum = 0;
+		let madCount = 0;
+		for (let o = 0; o < width; o++) {
+			const ring = base + wrappedSlot[slot + o];
+			const count = rings.size(ring);
+			if (count === 0) {
+				medians[o] = NaN;
+				continue;
+			}
+			rings.refresh(ring);
+			medians[o] = ringMedian[ring];
+			madSum += ringMad[ring];
+			madCount++;
 		}
-		rings.pooledMedianAndMad(pooled, offsets.length);
-		center = rings.median;
-		rawSpread = MAD_TO_SD * rings.mad;
-		return floor.apply(rawSpread, center);
+		let slopeSum = 0;
+		let pairs = 0;
+		for (let o = 1; o <= reach; o++) {
+			const after = medians[reach + o];
+			const before = medians[reach - o];
+			if (after === after && before === before) {
+				slopeSum += (after - before) / (2 * o);
+				pairs++;
+			}
+		}
+		const slope = pairs > 0 ? slopeSum / pairs : 0;
+		// The medians moved onto the line, sorted by insertion (a handful of values).
+		let count = 0;
+		for (let o = firstSorted; o < width; o += sortStride) {
+			const m = medians[o];
+			if (m !== m) continue;
+			const moved = m - slope * (o - reach);
+			let j = count - 1;
+			while (j >= 0 && scratch[j] > moved) {
+				scratch[j + 1] = scratch[j];
+				j--;
+			}
+			scratch[j + 1] = moved;
+			count++;
+		}
+		const stats = medianAndMadOfSorted(scratch, 0, count);
+		center = stats[0];
+		const between = stats[1];
+		const within = madSum / madCount;
+		rawSpread = MAD_TO_SD * Math.sqrt(within * within + between * between);
+		floored = floor.apply(rawSpread, center);
 	};
 
 	for (let i = 0; i < n; i++) {
 		const slot = slotsPerDay === 1 ? 0 : Math.min(slotsPerDay - 1, Math.floor(calendar.msOfDay[i] / bucketMs));
-		const kind = seasonal ? (weekend[calendar.isoWeekday[i]] ? WEEKEND : WEEKDAY) : ANY_DAY;
-		const weekdayGroup = SAME_WEEKDAY + calendar.isoWeekday[i] - 1;
-		// A kind of day without enough history is not judged against the other kind (a first weekend
-		// against weekdays would look like a collapse): it is reported as insufficient history.
-		const recentGroup = rings.size(kind * slotsPerDay + slot) >= minDays ? kind : -1;
-		const weekly = seasonal && rings.size(weekdayGroup * slotsPerDay + slot) >= minWeeks;
-
+		const isoWeekday = calendar.isoWeekday[i];
+		const kind = seasonal ? (weekend[isoWeekday] ? WEEKEND : WEEKDAY) : ANY_DAY;
+		const kindRing = kind * slotsPerDay + slot;
+		const weekdayRing = (SAME_WEEKDAY + isoWeekday - 1) * slotsPerDay + slot;
 		const value = values[i];
-		if (recentGroup >= 0) {
-			let chosenScale = measure(recentGroup, slot);
+		const hasValue = value === value;
+
+		if (rings.size(kindRing) >= minDays) {
+			const counts = floor.isCounts();
+			reference(kind, slot);
 			let chosenCenter = center;
 			let chosenSpread = rawSpread;
-			if (weekly && Number.isFinite(value) && Math.abs(value - chosenCenter) >= stayLevel * chosenScale) {
-				// Abnormal only if abnormal against both references: recent days (which follow drift) and
-				// the same weekday of earlier weeks (which knows Mondays and Saturday nights). Consulted
-				// only when the recent reference finds the bucket unusual: below that level the smaller
+			let chosenScale = floored;
+			let chosenScore = hasValue ? scoreOf(value, center, floored, counts) : NaN;
+			if (seasonal && Math.abs(chosenScore) >= stayLevel && rings.size(weekdayRing) >= minWeeks) {
+				// Consulted only when the recent days find the bucket unusual: below that level the smaller
 				// score could not open or prolong an episode.
-				const weeklyScale = measure(weekdayGroup, slot);
-				if (Math.abs(value - center) / weeklyScale < Math.abs(value - chosenCenter) / chosenScale) {
-					chosenScale = weeklyScale;
+				reference(SAME_WEEKDAY + isoWeekday - 1, slot);
+				const weeklyScore = scoreOf(value, center, floored, counts);
+				if (Math.abs(weeklyScore) < Math.abs(chosenScore)) {
 					chosenCenter = center;
 					chosenSpread = rawSpread;
+					chosenScale = floored;
+					chosenScore = weeklyScore;
 				}
 			}
 			floor.noteSpread(chosenSpread);
 			expected[i] = chosenCenter;
 			scale[i] = chosenScale;
 			judged[i] = 1;
-			if (Number.isFinite(value)) score[i] = (value - chosenCenter) / chosenScale;
+			score[i] = chosenScore;
+		} else if (hasValue && i >= recentSpan) {
+			recent.cover(values, i - recentSpan, i);
+			if (recent.count >= recentSpan >> 1) {
+				const recentCenter = recent.median();
+				// Anything within the recent range scores at most the stay level.
+				const halfRange = Math.max(recent.largest() - recentCenter, recentCenter - recent.smallest());
+				const recentScale = floor.apply(halfRange / stayLevel, recentCenter);
+				expected[i] = recentCenter;
+				scale[i] = recentScale;
+				judged[i] = 1;
+				score[i] = (value - recentCenter) / recentScale;
+			}
 		}
-		if (Number.isFinite(value)) {
+		if (hasValue) {
 			floor.observe(value);
-			rings.push(kind * slotsPerDay + slot, value);
-			if (seasonal) rings.push(weekdayGroup * slotsPerDay + slot, value);
+			rings.push(kindRing, value);
+			if (seasonal) rings.push(weekdayRing, value);
 		}
 	}
 	markEpisodes(detection, options.episodes);

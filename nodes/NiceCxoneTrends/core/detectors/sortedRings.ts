@@ -1,37 +1,38 @@
 /**
- * Fixed-capacity first-in-first-out buffers ("rings") of numbers that also keep their values sorted, so
- * that the median and MAD of several rings pooled together need a merge instead of a selection. A push
- * costs O(capacity); rings are addressed by number and stored in shared typed arrays.
+ * Fixed-capacity first-in-first-out buffers ("rings") of numbers that also keep their values sorted and
+ * the median and MAD of each ring (brought up to date by {@link SortedRings.refresh} after pushes). A
+ * detector that pushes each bucket into the ring of its time-of-day slot thus gets per-slot order
+ * statistics once per new value instead of once per look-up. A push or refresh costs O(capacity); rings
+ * are addressed by number and stored in shared typed arrays.
  */
 export class SortedRings {
 	private readonly fifo: Float64Array;
 	private readonly sorted: Float64Array;
 	private readonly head: Int32Array;
 	private readonly sizes: Int32Array;
-	private readonly merged: Float64Array;
-	private readonly mergeScratch: Float64Array;
-	/** Median and raw MAD of the last {@link pooledMedianAndMad} call (metric units). */
-	median = NaN;
-	mad = NaN;
+	private readonly stale: Uint8Array;
+	/** Median of each ring's values (metric units) as of its last refresh; `NaN` before. */
+	readonly median: Float64Array;
+	/** Median absolute deviation (raw, unscaled) of each ring's values from its median, as of its last refresh. */
+	readonly mad: Float64Array;
 
 	/**
 	 * @param ringCount number of rings
 	 * @param depth storage per ring (at least the largest capacity)
-	 * @param capacities capacity of each ring (≤ depth)
-	 * @param maxPooled most rings pooled in one call
+	 * @param capacities capacity of each ring (1 … depth)
 	 */
 	constructor(
 		ringCount: number,
 		private readonly depth: number,
 		private readonly capacities: Int32Array,
-		maxPooled: number,
 	) {
 		this.fifo = new Float64Array(ringCount * depth);
 		this.sorted = new Float64Array(ringCount * depth);
 		this.head = new Int32Array(ringCount);
 		this.sizes = new Int32Array(ringCount);
-		this.merged = new Float64Array(maxPooled * depth);
-		this.mergeScratch = new Float64Array(maxPooled * depth);
+		this.stale = new Uint8Array(ringCount);
+		this.median = new Float64Array(ringCount).fill(NaN);
+		this.mad = new Float64Array(ringCount).fill(NaN);
 	}
 
 	/** Number of values in `ring`. */
@@ -39,7 +40,7 @@ export class SortedRings {
 		return this.sizes[ring];
 	}
 
-	/** Appends `value` to `ring`, dropping its oldest value when full. */
+	/** Appends `value` (finite) to `ring`, dropping its oldest value when full. */
 	push(ring: number, value: number): void {
 		const base = ring * this.depth;
 		const capacity = this.capacities[ring];
@@ -59,68 +60,49 @@ export class SortedRings {
 			at--;
 		}
 		sorted[at] = value;
-		this.sizes[ring] = size + 1;
+		size++;
+		this.sizes[ring] = size;
 		this.fifo[base + this.head[ring]] = value;
 		this.head[ring] = (this.head[ring] + 1) % capacity;
+		this.stale[ring] = 1;
 	}
 
-	/**
-	 * Median and median absolute deviation (raw, unscaled) of the values of `rings[0..count)` pooled,
-	 * stored in {@link median} and {@link mad}; both `NaN` when the rings are empty. Returns the number
-	 * of pooled values.
-	 */
-	pooledMedianAndMad(rings: Int32Array, count: number): number {
-		let m = 0;
-		let merged = this.merged;
-		let scratch = this.mergeScratch;
-		for (let r = 0; r < count; r++) {
-			const base = rings[r] * this.depth;
-			const size = this.sizes[rings[r]];
-			if (size === 0) continue;
-			// Merge the ring's sorted values into the sorted pool so far.
-			let a = 0;
-			let b = base;
-			const bEnd = base + size;
-			let out = 0;
-			while (a < m && b < bEnd) scratch[out++] = merged[a] <= this.sorted[b] ? merged[a++] : this.sorted[b++];
-			while (a < m) scratch[out++] = merged[a++];
-			while (b < bEnd) scratch[out++] = this.sorted[b++];
-			m = out;
-			const swap = merged;
-			merged = scratch;
-			scratch = swap;
-		}
-		const stats = medianAndMadOfSorted(merged, m);
-		this.median = stats[0];
-		this.mad = stats[1];
-		return m;
+	/** Brings the {@link median} and {@link mad} of `ring` up to date (computed lazily, after pushes). */
+	refresh(ring: number): void {
+		if (this.stale[ring] === 0) return;
+		this.stale[ring] = 0;
+		medianAndMadOfSorted(this.sorted, ring * this.depth, this.sizes[ring]);
+		this.median[ring] = stats[0];
+		this.mad[ring] = stats[1];
 	}
 }
 
-const result = new Float64Array(2);
+const stats = new Float64Array(2);
 
 /**
- * Median and median absolute deviation (raw) of `sorted[0..length)`, which must be ascending: the
- * deviations below and above the median form two ascending runs, merged only as far as their middle.
+ * Median and median absolute deviation (raw) of `sorted[start..start + length)`, which must be ascending:
+ * the deviations below and above the median form two ascending runs, merged only as far as their middle.
  * Returns a shared two-element array [median, mad] (both `NaN` when empty) — copy it before the next call.
  */
-export function medianAndMadOfSorted(sorted: Float64Array, length: number): Float64Array {
+export function medianAndMadOfSorted(sorted: Float64Array, start: number, length: number): Float64Array {
 	if (length === 0) {
-		result[0] = NaN;
-		result[1] = NaN;
-		return result;
+		stats[0] = NaN;
+		stats[1] = NaN;
+		return stats;
 	}
 	const half = length >> 1;
-	const median = length % 2 === 1 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
-	// Deviations: left run median − sorted[i] for i = half−1 … 0 (ascending), right run sorted[j] − median
-	// for j = half … length−1 (ascending), with the middle element in the right run for odd lengths.
-	let left = half - 1;
-	let right = half;
+	const mid = start + half;
+	const median = length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+	// Deviations: left run median − sorted[i] for i = mid−1 … start (ascending), right run sorted[j] − median
+	// for j = mid … end−1 (ascending), with the middle element in the right run for odd lengths.
+	const end = start + length;
+	let left = mid - 1;
+	let right = mid;
 	let kth = 0;
 	let previous = 0;
 	for (let taken = 0; taken <= half; taken++) {
-		const fromLeft = left >= 0 ? median - sorted[left] : Infinity;
-		const fromRight = right < length ? sorted[right] - median : Infinity;
+		const fromLeft = left >= start ? median - sorted[left] : Infinity;
+		const fromRight = right < end ? sorted[right] - median : Infinity;
 		previous = kth;
 		if (fromLeft <= fromRight) {
 			kth = fromLeft;
@@ -130,7 +112,88 @@ export function medianAndMadOfSorted(sorted: Float64Array, length: number): Floa
 			right++;
 		}
 	}
-	result[0] = median;
-	result[1] = length % 2 === 1 ? kth : (previous + kth) / 2;
-	return result;
+	stats[0] = median;
+	stats[1] = length % 2 === 1 ? kth : (previous + kth) / 2;
+	return stats;
+}
+
+/**
+ * The finite values of a sliding range `values[from..to)` of a series, kept sorted. Moving the range by
+ * one bucket costs a binary search and a block move (O(length) at native speed); any other move rebuilds
+ * it by sorting. Gives the range's median, smallest and largest value.
+ */
+export class SlidingSortedWindow {
+	private readonly sorted: Float64Array;
+	private size = 0;
+	private from = -1;
+	private to = -1;
+
+	constructor(length: number) {
+		this.sorted = new Float64Array(length);
+	}
+
+	/** Number of finite values in the range. */
+	get count(): number {
+		return this.size;
+	}
+
+	/** Makes the window hold the finite values of `values[from..to)` (at most `length` of them). */
+	cover(values: Float64Array, from: number, to: number): void {
+		if (from === this.from + 1 && to === this.to + 1) {
+			const leaving = values[this.from];
+			if (leaving === leaving) this.remove(leaving);
+			const entering = values[this.to];
+			if (entering === entering) this.insert(entering);
+		} else {
+			let size = 0;
+			for (let j = from; j < to; j++) if (values[j] === values[j]) this.sorted[size++] = values[j];
+			this.sorted.subarray(0, size).sort();
+			this.size = size;
+		}
+		this.from = from;
+		this.to = to;
+	}
+
+	/** Median of the finite values; `NaN` when there are none. */
+	median(): number {
+		const size = this.size;
+		if (size === 0) return NaN;
+		const half = size >> 1;
+		return size % 2 === 1 ? this.sorted[half] : (this.sorted[half - 1] + this.sorted[half]) / 2;
+	}
+
+	/** Smallest finite value; `NaN` when there are none. */
+	smallest(): number {
+		return this.size === 0 ? NaN : this.sorted[0];
+	}
+
+	/** Largest finite value; `NaN` when there are none. */
+	largest(): number {
+		return this.size === 0 ? NaN : this.sorted[this.size - 1];
+	}
+
+	/** First index whose value is not below `value`. */
+	private lowerBound(value: number): number {
+		let lo = 0;
+		let hi = this.size;
+		while (lo < hi) {
+			const mid = (lo + hi) >> 1;
+			if (this.sorted[mid] < value) lo = mid + 1;
+			else hi = mid;
+		}
+		return lo;
+	}
+
+	private insert(value: number): void {
+		const at = this.lowerBound(value);
+		this.sorted.copyWithin(at + 1, at, this.size);
+		this.sorted[at] = value;
+		this.size++;
+	}
+
+	private remove(value: number): void {
+		const at = this.lowerBound(value);
+		this.sorted.copyWithin(at, at + 1, this.size);
+		this.size--;
+	}
 }
