@@ -20,6 +20,7 @@ import {
 	nodeBinary,
 	nodePackageDir,
 	nodePackageName,
+	sqliteBinding,
 } from './lib/paths.mjs';
 
 const expectedMarker = { n8n: N8N_VERSION, node: NODE_VERSION, nodePackage: nodePackageName };
@@ -37,7 +38,8 @@ export function isInstalled() {
 			marker.node === expectedMarker.node &&
 			marker.nodePackage === expectedMarker.nodePackage &&
 			fs.existsSync(nodeBinary) &&
-			fs.existsSync(n8nBinary)
+			fs.existsSync(n8nBinary) &&
+			fs.existsSync(sqliteBinding)
 		);
 	} catch {
 		return false;
@@ -103,18 +105,8 @@ function runStep(title, command, args, { env = process.env } = {}) {
 	});
 }
 
-/**
- * Makes sure .n8n-test/ holds n8n ${N8N_VERSION} and Node ${NODE_VERSION}; installs them when it does not.
- * Returns { installed: boolean, seconds: number } where installed says whether work was done.
- */
-export async function ensureN8nInstalled() {
-	if (isInstalled()) return { installed: false, seconds: 0 };
-	const startedAt = Date.now();
-	fs.mkdirSync(installDir, { recursive: true });
-	fs.rmSync(markerFile, { force: true });
-	log(`installing n8n ${N8N_VERSION} and Node ${NODE_VERSION} into ${installDir}`);
-	log('the first time takes about 5 minutes and 3 GB of disk');
-
+/** npm install of the pinned n8n and Node into the installation folder, scripts off. */
+async function installPackages(npm) {
 	// Its own package.json keeps this installation apart from the repo's dependencies.
 	fs.writeFileSync(
 		path.join(installDir, 'package.json'),
@@ -130,7 +122,6 @@ export async function ensureN8nInstalled() {
 		) + '\n',
 	);
 
-	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 	await runStep(`npm install n8n@${N8N_VERSION} ${nodePackageName}@${NODE_VERSION}`, npm, [
 		'install',
 		'--ignore-scripts',
@@ -139,6 +130,25 @@ export async function ensureN8nInstalled() {
 		'--loglevel=warn',
 	]);
 	if (!fs.existsSync(nodeBinary)) throw new Error(`the Node package did not provide ${nodeBinary}`);
+}
+
+/**
+ * Makes sure .n8n-test/ holds n8n ${N8N_VERSION} and Node ${NODE_VERSION}; installs them when it does not.
+ * Returns { installed: boolean, seconds: number } where installed says whether work was done.
+ */
+export async function ensureN8nInstalled() {
+	if (isInstalled()) return { installed: false, seconds: 0 };
+	const startedAt = Date.now();
+	fs.mkdirSync(installDir, { recursive: true });
+	fs.rmSync(markerFile, { force: true });
+	log(`installing n8n ${N8N_VERSION} and Node ${NODE_VERSION} into ${installDir}`);
+	log('the first time takes about 5 minutes and 3 GB of disk');
+
+	// Its own package.json keeps this installation apart from the repo's dependencies. When the
+	// packages are already there (an install whose native build failed), only the build is redone.
+	const packagesPresent = fs.existsSync(n8nBinary) && fs.existsSync(nodeBinary);
+	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+	if (!packagesPresent) await installPackages(npm);
 
 	// node-gyp compiles against the headers given by --nodedir; running it under Node 24 too keeps
 	// every tool in the build on the same version.
@@ -146,16 +156,21 @@ export async function ensureN8nInstalled() {
 	await runStep('building sqlite3 from source against the Node 24 headers', npm, [
 		'rebuild',
 		'sqlite3',
+		'--ignore-scripts=false',
 		`--nodedir=${nodePackageDir}`,
 		'--loglevel=warn',
 	], {
 		env: {
 			...process.env,
 			PATH: `${nodeBinDir}${path.delimiter}${process.env.PATH}`,
+			// Run from `npm run`, this process inherits the repo's .npmrc as npm_config_ignore_scripts=true,
+			// which would skip the build silently.
+			npm_config_ignore_scripts: 'false',
 			// Read by sqlite3's install script (node-pre-gyp): compile instead of downloading a binary.
 			npm_config_build_from_source: 'true',
 		},
 	});
+	if (!fs.existsSync(sqliteBinding)) throw new Error(`building sqlite3 did not produce ${sqliteBinding}`);
 
 	fs.writeFileSync(markerFile, JSON.stringify({ ...expectedMarker, installedAt: new Date().toISOString() }, null, '\t') + '\n');
 	const seconds = Math.round((Date.now() - startedAt) / 1000);

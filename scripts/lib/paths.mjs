@@ -26,6 +26,8 @@ export const markerFile = path.join(installDir, 'installed.json');
 export const nodePackageDir = path.join(installDir, 'node_modules', nodePackageName);
 export const nodeBinary = path.join(nodePackageDir, 'bin', 'node');
 export const n8nBinary = path.join(installDir, 'node_modules', 'n8n', 'bin', 'n8n');
+/** The native SQLite binding n8n needs, compiled by the install against Node 24. */
+export const sqliteBinding = path.join(installDir, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node');
 export const distDir = path.join(repoRoot, 'dist');
 export const simulatorCli = path.join(repoRoot, 'simulator', 'cli.mjs');
 export const examplesDir = path.join(repoRoot, 'examples');
