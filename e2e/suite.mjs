@@ -15,6 +15,7 @@ import { assertSameItems, createHarness } from './harness.mjs';
 
 const DAILY_EXAMPLE = 'daily-cxone-report-to-slack.json';
 const AUDIT_EXAMPLE = 'audit-trail-and-anomaly-webhook.json';
+const PLATFORM_EXAMPLE = 'platform-completed-contacts.json';
 const WEBHOOK_SECRET = 'e2e-webhook-signing-secret-0001';
 const EXPLORE_EXAMPLE = 'explore-cxone-analytics.json';
 const SLACK_TYPE = 'n8n-nodes-base.slack';
@@ -145,6 +146,19 @@ export async function runE2eSuite({ log }) {
 		simulators.receiver = receiver;
 		const auditFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'cxone-audit-'));
 		sandbox.env.N8N_RESTRICT_FILE_ACCESS_TO = auditFolder;
+		credentialRecords.push({
+			id: 'cxoneAccessKey001',
+			name: 'NICE CXone access key',
+			type: 'niceCxoneApi',
+			data: {
+				accessKeyId: simulators.clean.accessKeyId,
+				accessKeySecret: simulators.clean.accessKeySecret,
+				authRoute: 'openid',
+				clientId: simulators.clean.platformClientId,
+				clientSecret: simulators.clean.platformClientSecret,
+				authHost: simulators.clean.authHost,
+			},
+		});
 		credentialRecords.push({ id: 'cxoneWebhookSign01', name: 'CXone webhook signing', type: 'niceCxoneWebhookSigningApi', data: { secret: WEBHOOK_SECRET } });
 
 		const daily = readExample(DAILY_EXAMPLE);
@@ -154,6 +168,7 @@ export async function runE2eSuite({ log }) {
 
 		// Every example as it is (only the Slack node disabled: no Slack workspace here), plus variants.
 		const audit = readExample(AUDIT_EXAMPLE);
+		const platform = readExample(PLATFORM_EXAMPLE);
 		const examples = readExamples().map(({ file, workflow }) =>
 			file === AUDIT_EXAMPLE
 				? auditVariant(workflow, receiver.url, auditFolder)
@@ -278,7 +293,25 @@ export async function runE2eSuite({ log }) {
 			log(`    audit records: ${records.length}; anomalies posted: ${anomalies.length}`);
 		});
 
-		for (const example of examples.filter((workflow) => ![daily.id, explore.id, audit.id].includes(workflow.id))) {
+		harness.test(`${PLATFORM_EXAMPLE}: access-key token, API host discovery, and contacts aggregated to the ground truth`, async () => {
+			const startedAtMs = Date.now();
+			const execution = await sandbox.executeWorkflow(platform.id);
+			assertSucceeded(execution, PLATFORM_EXAMPLE);
+			const [node] = analyticsNodes(platform);
+			const items = nodeOutputItems(execution.run, node.name);
+			const universe = await simulators.clean.platformUniverse();
+			const skillNumber = Object.fromEntries(universe.skills.map((skill) => [skill.analyticsId, String(skill.skillId)]));
+			const truths = (await groundTruth(simulators.clean, node.parameters, startedAtMs)).map((rows) =>
+				rows.map((row) => ({ ...row, skillId: skillNumber[row.skillId] })),
+			);
+			assert.ok(truths[0].length > 0, 'no contacts in the window');
+			assertMatchesTruth(items, truths, node.name);
+			assertPairedWithTrigger(items, node.name);
+			const stats = await simulators.clean.stats();
+			assert.equal(stats.platform.tokensIssued, 1, 'one access-key token for the whole run');
+		});
+
+		for (const example of examples.filter((workflow) => ![daily.id, explore.id, audit.id, platform.id].includes(workflow.id))) {
 			harness.test(`${example.name}: every query node's rows equal the ground truth`, async () => {
 				const startedAtMs = Date.now();
 				const execution = await sandbox.executeWorkflow(example.id);

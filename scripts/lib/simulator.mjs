@@ -40,6 +40,7 @@ export function startSimulator({ seed = 1, profile = 'clean', speed } = {}) {
 				args: { seed, profile, speed },
 				truth: (body) => simulatorHook(ready.baseUrl, 'POST', '/_sim/truth', body),
 				stats: () => simulatorHook(ready.baseUrl, 'GET', '/_sim/stats'),
+				platformUniverse: () => simulatorHook(ready.baseUrl, 'GET', '/_sim/platform/universe'),
 				stop,
 			});
 		});
