@@ -7,8 +7,8 @@ import {
 	markEpisodes,
 } from '../../nodes/NiceCxoneTrends/core/detection';
 import { detectLegacyZScore } from '../../nodes/NiceCxoneTrends/core/detectors/legacyZScore';
-import { neighbourOffsets } from '../../nodes/NiceCxoneTrends/core/detectors/seasonalRobust';
-import { bucketAt, contactVolume, DAY_MS, QUARTER_HOUR_MS, START_MS } from './synthetic';
+import { neighboursEachSide } from '../../nodes/NiceCxoneTrends/core/detectors/seasonalRobust';
+import { bucketAt, contactVolume, DAY_MS, QUARTER_HOUR_MS, seededRandom, START_MS } from './synthetic';
 
 const alertsOf = (alert: Uint8Array): number[] => Array.from(alert.keys()).filter((i) => alert[i] === 1);
 
@@ -52,15 +52,16 @@ describe('legacy z-score rule', () => {
 	});
 });
 
-describe('neighbourOffsets', () => {
-	it('pools two slots each side, reaching about half an hour at fine buckets', () => {
-		expect(neighbourOffsets(5 * 60_000, 288)).toEqual([-6, -3, 0, 3, 6]);
-		expect(neighbourOffsets(15 * 60_000, 96)).toEqual([-2, -1, 0, 1, 2]);
-		expect(neighbourOffsets(3_600_000, 24)).toEqual([-2, -1, 0, 1, 2]);
-		expect(neighbourOffsets(DAY_MS, 1)).toEqual([0]);
+describe('neighboursEachSide', () => {
+	it('takes every slot within half an hour, at least two each side, none at DAY buckets', () => {
+		expect(neighboursEachSide(5 * 60_000, 288)).toBe(6);
+		expect(neighboursEachSide(15 * 60_000, 96)).toBe(2);
+		expect(neighboursEachSide(3_600_000, 24)).toBe(2);
+		expect(neighboursEachSide(4 * 3_600_000, 6)).toBe(2);
+		expect(neighboursEachSide(8 * 3_600_000, 3)).toBe(0);
+		expect(neighboursEachSide(DAY_MS, 1)).toBe(0);
 	});
 });
-
 describe('seasonal robust detection on a seeded contact-centre series', () => {
 	const { timesMs, values } = contactVolume(35);
 	const spike = bucketAt(29, 14); // Tuesday 14:00
@@ -73,8 +74,8 @@ describe('seasonal robust detection on a seeded contact-centre series', () => {
 	const result = analyzeSeries(timesMs, values, QUARTER_HOUR_MS, DEFAULT_SETTINGS);
 	const { detection } = result;
 
-	it('finds the spike, the two-bucket drop (one alert) and the level shift — and nothing else', () => {
-		expect(alertsOf(detection.alert)).toEqual([spike, drop, bucketAt(32, 12, 30)]);
+	it('finds the spike, the two-bucket drop (one alert) and the level shift at its first bucket — and nothing else', () => {
+		expect(alertsOf(detection.alert)).toEqual([spike, drop, shift]);
 		expect(detection.anomalyType[spike]).toBe(ANOMALY_SPIKE);
 		expect(detection.anomalyType[drop]).toBe(ANOMALY_DROP);
 		expect(detection.episode[drop + 1]).toBe(detection.episode[drop]);
@@ -82,18 +83,28 @@ describe('seasonal robust detection on a seeded contact-centre series', () => {
 	});
 	it('states the spike in robust standard deviations against the same slot of earlier weekdays', () => {
 		expect(values[spike]).toBe(222);
-		expect(detection.expected[spike]).toBe(121);
-		expect(detection.scale[spike]).toBeCloseTo(13.3434, 4);
-		expect(detection.score[spike]).toBeCloseTo(7.5693, 4);
+		expect(detection.expected[spike]).toBe(116.875);
+		expect(detection.scale[spike]).toBeCloseTo(13.2875, 4);
+		// A count: the deviation is measured on the square-root scale (see countScore).
+		expect(detection.score[spike]).toBeCloseTo(6.6457, 4);
+	});
+	it('follows the steep morning ramp: a drop to 45 % at 11:00 scores beyond the medium threshold at once', () => {
+		expect(detection.expected[shift]).toBe(84.9375);
+		expect(detection.score[shift]).toBeCloseTo(-6.5776, 4);
+		expect(detection.anomalyType[shift]).toBe(ANOMALY_DROP);
 	});
 	it('raises nothing on the clean weeks, weekends included', () => {
 		expect(alertsOf(detection.alert).filter((i) => i < bucketAt(29, 0))).toEqual([]);
 	});
-	it('judges weekdays after three weekdays and weekends only after three weekend days', () => {
+	it('judges weekdays after three weekdays, and weekends against the whole last day until three weekend days exist', () => {
 		expect(detection.judged[bucketAt(2, 12)]).toBe(0); // Wednesday: two weekdays before
 		expect(detection.judged[bucketAt(3, 12)]).toBe(1); // Thursday
-		expect(detection.judged[bucketAt(12, 12)]).toBe(0); // second Saturday: two weekend days before
-		expect(detection.judged[bucketAt(13, 12)]).toBe(1); // second Sunday
+		// First Saturday noon: median of the last three days, scale wide enough for their whole range (0 … 136).
+		expect(detection.expected[bucketAt(5, 12)]).toBe(7);
+		expect(detection.scale[bucketAt(5, 12)]).toBeCloseTo((136 - 7) / 2.5, 10);
+		expect(detection.score[bucketAt(5, 12)]).toBeCloseTo(0.6202, 4);
+		expect(detection.expected[bucketAt(12, 12)]).toBe(7.5); // second Saturday: two weekend days before
+		expect(detection.expected[bucketAt(13, 12)]).toBe(41.5); // second Sunday: earlier weekend days
 		expect(result.status).toBe('ok');
 	});
 	it('is causal: changing later values changes no earlier verdict', () => {
@@ -109,7 +120,37 @@ describe('seasonal robust detection on a seeded contact-centre series', () => {
 			threshold: SENSITIVITY_THRESHOLDS.high,
 		}).detection;
 		expect(high.alert[shift]).toBe(1);
-		expect(high.score[shift]).toBeCloseTo(-4.3842, 4);
+		expect(high.score[shift]).toBeCloseTo(-6.5776, 4);
+	});
+});
+
+describe('steep ramps and the first weekend', () => {
+	it('catches a drop to zero on the steep morning ramp at medium sensitivity', () => {
+		const { timesMs, values } = contactVolume(35);
+		const drop = bucketAt(30, 9); // Wednesday 09:00, contacts rising by about 7 per 15 minutes
+		values[drop] = 0;
+		values[drop + 1] = 0;
+		const { detection } = analyzeSeries(timesMs, values, QUARTER_HOUR_MS, DEFAULT_SETTINGS);
+		expect(alertsOf(detection.alert)).toEqual([drop]);
+		expect(detection.anomalyType[drop]).toBe(ANOMALY_DROP);
+		expect(detection.expected[drop]).toBe(36);
+		expect(detection.scale[drop]).toBeCloseTo(7.7095, 4);
+		expect(detection.score[drop]).toBeCloseTo(-8.4344, 4);
+	});
+	it('judges a first weekend against the last three days: a jump far outside their range is caught', () => {
+		// CPU-like: 13.3 % ± 0.6 every 5 minutes from Thursday 4 January, 76.2 % on Sunday at 06:50.
+		const fiveMinutesMs = 5 * 60_000;
+		const random = seededRandom(3);
+		const timesMs = Float64Array.from({ length: 6 * 288 }, (_, i) => START_MS + 3 * DAY_MS + i * fiveMinutesMs);
+		const values = Float64Array.from(timesMs, () => Math.round((13.3 + (random() - 0.5) * 1.2) * 10) / 10);
+		const spike = 3 * 288 + 6 * 12 + 10;
+		values[spike] = 76.2;
+		const { detection } = analyzeSeries(timesMs, values, fiveMinutesMs, DEFAULT_SETTINGS);
+		expect(alertsOf(detection.alert)).toEqual([spike]);
+		expect(detection.anomalyType[spike]).toBe(ANOMALY_SPIKE);
+		expect(detection.expected[spike]).toBe(13.3);
+		expect(detection.judged[3 * 288 - 1]).toBe(0); // Saturday night: under three days of data
+		expect(detection.judged[3 * 288]).toBe(1); // Sunday 00:00: three days of any kind
 	});
 });
 
@@ -132,7 +173,8 @@ describe('edge cases', () => {
 		const result = analyzeSeries(times(3000, QUARTER_HOUR_MS), values, QUARTER_HOUR_MS, DEFAULT_SETTINGS);
 		expect(alertsOf(result.detection.alert)).toEqual([]);
 		expect(result.detection.scale[2500]).toBe(50);
-		expect(result.detection.score[2500]).toBe(-2);
+		// Whole numbers are read as counts: 0 against 100 ± 50 on the square-root scale, still no alarm.
+		expect(result.detection.score[2500]).toBeCloseTo(-3.7625, 4);
 	});
 	it('too little history is reported, not guessed', () => {
 		const result = analyzeSeries(times(150, QUARTER_HOUR_MS), new Float64Array(150).fill(3), QUARTER_HOUR_MS, DEFAULT_SETTINGS);

@@ -1,4 +1,5 @@
 import {
+	countScore,
 	MAD_TO_SD,
 	mean,
 	median,
@@ -10,7 +11,7 @@ import {
 	selectInPlace,
 	theilSenSlope,
 } from '../../nodes/NiceCxoneTrends/core/statistics';
-import { medianAndMadOfSorted, SortedRings } from '../../nodes/NiceCxoneTrends/core/detectors/sortedRings';
+import { medianAndMadOfSorted, SlidingSortedWindow, SortedRings } from '../../nodes/NiceCxoneTrends/core/detectors/sortedRings';
 import { summariseTrend, trendDirection } from '../../nodes/NiceCxoneTrends/core/trend';
 
 describe('median', () => {
@@ -59,24 +60,87 @@ describe('medianAbsoluteDeviation', () => {
 	});
 });
 
+describe('SlidingSortedWindow', () => {
+	it('gives the median, smallest and largest finite value of a range, slid one step or jumped', () => {
+		const values = Float64Array.from([5, NaN, 3, 9, 3, NaN, 1, 8, 2, 7]);
+		const window = new SlidingSortedWindow(4);
+		for (let from = 0; from + 4 <= values.length; from++) {
+			window.cover(values, from, from + 4);
+			const finite = Array.from(values.subarray(from, from + 4)).filter((v) => !Number.isNaN(v));
+			expect(window.count).toBe(finite.length);
+			expect(window.median()).toBe(median(finite));
+			expect(window.smallest()).toBe(Math.min(...finite));
+			expect(window.largest()).toBe(Math.max(...finite));
+		}
+		window.cover(values, 2, 6); // a jump back: rebuilt
+		expect([window.count, window.median(), window.smallest(), window.largest()]).toEqual([3, 3, 3, 9]);
+		window.cover(values, 3, 5);
+		expect([window.count, window.median()]).toEqual([2, 6]);
+	});
+	it('is empty over a range without values', () => {
+		const window = new SlidingSortedWindow(2);
+		window.cover(Float64Array.from([NaN, NaN]), 0, 2);
+		expect([window.count, window.median(), window.smallest(), window.largest()]).toEqual([0, NaN, NaN, NaN]);
+	});
+});
+
+describe('countScore', () => {
+	it('measures a count deviation on the square-root scale, in robust standard deviations', () => {
+		// a silent channel: 2·(√0.375 − √27.975)·√27.6 / 7.3 = −6.7314 (plain score −3.78)
+		expect(countScore(0, 27.6, 7.3)).toBeCloseTo(-6.7314, 4);
+		// a tripled volume: 150 against 50 ± 12.7 scores 5.7517 (plain score 7.87)
+		expect(countScore(150, 50, 12.7)).toBeCloseTo(5.7517, 4);
+		expect(countScore(50, 50, 12.7)).toBe(0);
+	});
+	it('agrees with (value − expected) / scale for small deviations', () => {
+		expect(countScore(101, 100, 10)).toBeCloseTo(0.1, 2);
+		expect(countScore(99, 100, 10)).toBeCloseTo(-0.1, 2);
+	});
+	it('weighs a drop to zero more and a burst less than the plain score', () => {
+		expect(countScore(0, 100, 10)).toBeCloseTo(-18.8127, 4);
+		expect(countScore(200, 100, 10)).toBeCloseTo(8.2733, 4);
+	});
+});
+
 describe('medianAndMadOfSorted', () => {
 	it('matches median and MAD of sorted data of odd and even length', () => {
 		const odd = Float64Array.from([1, 1, 2, 2, 4, 6, 9]);
-		expect(Array.from(medianAndMadOfSorted(odd, 7))).toEqual([2, 1]);
+		expect(Array.from(medianAndMadOfSorted(odd, 0, 7))).toEqual([2, 1]);
 		const even = Float64Array.from([1, 2, 3, 4, 10, 20]);
 		// median 3.5; distances 2.5,1.5,0.5,0.5,6.5,16.5 → sorted 0.5,0.5,1.5,2.5,… → (1.5+2.5)/2
-		expect(Array.from(medianAndMadOfSorted(even, 6))).toEqual([3.5, 2]);
-		expect(Array.from(medianAndMadOfSorted(even, 0))).toEqual([NaN, NaN]);
+		expect(Array.from(medianAndMadOfSorted(even, 0, 6))).toEqual([3.5, 2]);
+		expect(Array.from(medianAndMadOfSorted(even, 0, 0))).toEqual([NaN, NaN]);
 	});
-	it('pools sorted rings (oldest values dropped) exactly like median and MAD of the union', () => {
-		const rings = new SortedRings(2, 3, Int32Array.from([3, 3]), 2);
+	it('reads a run inside a larger array', () => {
+		const padded = Float64Array.from([99, 99, 1, 2, 3, 4, 10, 20, -5]);
+		expect(Array.from(medianAndMadOfSorted(padded, 2, 6))).toEqual([3.5, 2]);
+	});
+	it('keeps each ring’s median and MAD of its last values (oldest dropped), exactly as for the values themselves', () => {
+		const rings = new SortedRings(2, 4, Int32Array.from([3, 4]));
 		[5, 1, 9, 7].forEach((v) => rings.push(0, v)); // ring 0 keeps 1, 9, 7 (5 dropped)
 		[2, 8].forEach((v) => rings.push(1, v));
-		expect(rings.pooledMedianAndMad(Int32Array.from([0, 1]), 2)).toBe(5);
-		expect(rings.median).toBe(median([1, 9, 7, 2, 8]));
-		expect(rings.mad).toBe(medianAbsoluteDeviation([1, 9, 7, 2, 8]));
-		expect(rings.median).toBe(7);
-		expect(rings.mad).toBe(2);
+		rings.refresh(0);
+		rings.refresh(1);
+		expect(rings.size(0)).toBe(3);
+		expect(rings.median[0]).toBe(median([1, 9, 7]));
+		expect(rings.mad[0]).toBe(medianAbsoluteDeviation([1, 9, 7]));
+		expect([rings.median[0], rings.mad[0]]).toEqual([7, 2]);
+		expect([rings.median[1], rings.mad[1]]).toEqual([5, 3]);
+		rings.push(0, 7); // keeps 9, 7, 7: a repeated value is evicted once
+		rings.push(0, 0); // keeps 7, 7, 0
+		rings.refresh(0);
+		expect([rings.median[0], rings.mad[0]]).toEqual([7, 0]);
+	});
+	it('updates a ring’s statistics only when refreshed after a push', () => {
+		const rings = new SortedRings(1, 3, Int32Array.from([3]));
+		rings.push(0, 4);
+		expect(rings.median[0]).toBeNaN();
+		rings.refresh(0);
+		expect(rings.median[0]).toBe(4);
+		rings.push(0, 10);
+		expect(rings.median[0]).toBe(4);
+		rings.refresh(0);
+		expect(rings.median[0]).toBe(7);
 	});
 });
 
