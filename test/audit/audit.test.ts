@@ -202,7 +202,7 @@ describe('audit records and webhooks from the query node, against the simulator'
 			error: null,
 			query: body,
 			previousHash: null,
-			result: { rows: truth.length, queries: 1, totalCount: truth.length },
+			result: { rows: truth.length, pages: Math.ceil(truth.length / 1000), queries: 1, totalCount: truth.length },
 		});
 		expect(record.accuracy).toMatchObject({
 			rowsReceived: truth.length,

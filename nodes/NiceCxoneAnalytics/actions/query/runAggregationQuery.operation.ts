@@ -275,7 +275,7 @@ async function recordQuery(
 			pages: stats.pages + (input.queries ?? 0),
 			cancels: stats.cancels,
 		},
-		result: { rows, queries: input.queries ?? 0, totalCount: accuracy?.totalCount ?? null },
+		result: { rows, pages: stats.pages + (input.queries ?? 0), queries: input.queries ?? 0, totalCount: accuracy?.totalCount ?? null },
 		accuracy: accuracy ?? null,
 		webhook: webhook ?? null,
 	});
