@@ -1,15 +1,28 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { CompletedContact } from '../../core/platform/contacts';
-import { ContactAggregator, PLATFORM_UNAVAILABLE_DIMENSIONS, PLATFORM_UNAVAILABLE_METRICS } from '../../core/platform/contacts';
+import {
+	ContactAggregator,
+	PLATFORM_UNAVAILABLE_DIMENSIONS,
+	PLATFORM_UNAVAILABLE_METRICS,
+} from '../../core/platform/contacts';
 import { flattenRow } from '../../core/rows';
 import { toIsoUtc } from '../../core/buckets';
 import { QueryValidationError } from '../../core/validationError';
-import { COMPLETED_CONTACTS_RETENTION_DAYS, readCompletedContacts, readUpdatedContacts, reportingWindows } from '../../transport/platform';
-import { toNodeError } from '../errors';
+import {
+	COMPLETED_CONTACTS_RETENTION_DAYS,
+	readCompletedContacts,
+	readUpdatedContacts,
+	reportingWindows,
+} from '../../transport/platform';
 import { itemTimeZone, queryFields, readQueryFields } from '../shared/queryFields';
-import { PLATFORM_COMMON_OPTIONS, platformContext } from './context';
+import { PLATFORM_COMMON_OPTIONS, eachItem, platformContext } from './context';
 
 const UNAVAILABLE = { ...PLATFORM_UNAVAILABLE_METRICS, ...PLATFORM_UNAVAILABLE_DIMENSIONS };
 const DAY_MS = 86_400_000;
@@ -63,43 +76,47 @@ export const description = updateDisplayOptions(
  * `/contacts/completed` in windows the Reporting API accepts.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const output: INodeExecutionData[] = [];
 	const staticData = this.getWorkflowStaticData('node');
-	const items = this.getInputData();
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-			const { body, limit } = readQueryFields(this, itemIndex, itemTimeZone(this, options), UNAVAILABLE);
-			const window = { startMs: Date.parse(body.timeSeries.start), endMs: Date.parse(body.timeSeries.end) };
-			const oldestMs = Date.now() - COMPLETED_CONTACTS_RETENTION_DAYS * DAY_MS;
-			if (window.startMs < oldestMs) {
-				throw new QueryValidationError(
-					'Time Range',
-					`Completed contacts reach back ${COMPLETED_CONTACTS_RETENTION_DAYS} days; this range starts ${Math.floor((Date.now() - window.startMs) / DAY_MS)} days ago. Choose a later start, or use a report job or the Analytics resource for older data.`,
-				);
-			}
-			const transport = platformContext(this, options);
-			const aggregator = new ContactAggregator(body);
-			const add = (contact: CompletedContact) => aggregator.add(contact);
-			const sinceKey = `updatedSince:${itemIndex}`;
-			const updatedSince = options.onlySinceLastRun ? (staticData[sinceKey] as string | undefined) : undefined;
-			if (updatedSince) {
-				const lastPollTime = await readUpdatedContacts(transport, updatedSince, add);
-				if (lastPollTime) staticData[sinceKey] = lastPollTime;
-			} else {
-				const readFromMs = Date.now();
-				for (const part of reportingWindows(window)) await readCompletedContacts(transport, part, add);
-				if (options.onlySinceLastRun) staticData[sinceKey] = toIsoUtc(readFromMs);
-			}
-			const rows = aggregator.rows().slice(0, limit);
-			for (const row of rows) {
-				output.push({ json: options.output === 'raw' ? (row as unknown as IDataObject) : flattenRow(row), pairedItem: { item: itemIndex } });
-			}
-		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex, 'platform');
-			if (!this.continueOnFail()) throw nodeError;
-			output.push({ json: { error: nodeError.message }, pairedItem: { item: itemIndex } });
+	return await eachItem(this, async (itemIndex, options) => {
+		const { body, limit } = readQueryFields(
+			this,
+			itemIndex,
+			itemTimeZone(this, options),
+			UNAVAILABLE,
+		);
+		const window = {
+			startMs: Date.parse(body.timeSeries.start),
+			endMs: Date.parse(body.timeSeries.end),
+		};
+		const oldestMs = Date.now() - COMPLETED_CONTACTS_RETENTION_DAYS * DAY_MS;
+		if (window.startMs < oldestMs) {
+			throw new QueryValidationError(
+				'Time Range',
+				`Completed contacts reach back ${COMPLETED_CONTACTS_RETENTION_DAYS} days; this range starts ${Math.floor((Date.now() - window.startMs) / DAY_MS)} days ago. Choose a later start, or use a report job or the Analytics resource for older data.`,
+			);
 		}
-	}
-	return [output];
+		const transport = platformContext(this, options);
+		const aggregator = new ContactAggregator(body);
+		const add = (contact: CompletedContact) => aggregator.add(contact);
+		const sinceKey = `updatedSince:${itemIndex}`;
+		const updatedSince = options.onlySinceLastRun
+			? (staticData[sinceKey] as string | undefined)
+			: undefined;
+		if (updatedSince) {
+			const lastPollTime = await readUpdatedContacts(transport, updatedSince, add);
+			if (lastPollTime) staticData[sinceKey] = lastPollTime;
+		} else {
+			const readFromMs = Date.now();
+			for (const part of reportingWindows(window))
+				await readCompletedContacts(transport, part, add);
+			if (options.onlySinceLastRun) staticData[sinceKey] = toIsoUtc(readFromMs);
+		}
+		return aggregator
+			.rows()
+			.slice(0, limit)
+			.map((row) => ({
+				json: options.output === 'raw' ? (row as unknown as IDataObject) : flattenRow(row),
+				pairedItem: { item: itemIndex },
+			}));
+	});
 }

@@ -1,10 +1,16 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
-import { n8nClock } from '../../../shared/transport/clock';
+import { n8nClock, settle } from '../../../shared/transport/clock';
 import { createN8nSend } from '../../transport/n8n';
 import type { PlatformContext } from '../../transport/platform';
 import { DEFAULT_RETRY_POLICY } from '../../transport/retry';
 import { newTransportStats } from '../../transport/types';
+import { toNodeError } from '../errors';
 import { positiveNumber, wholeNumber } from '../shared/queryFields';
 
 export const PLATFORM_CREDENTIAL_TYPE = 'niceCxoneApi';
@@ -25,7 +31,8 @@ export const PLATFORM_COMMON_OPTIONS = [
 		type: 'string' as const,
 		default: '',
 		placeholder: 'Europe/Berlin',
-		description: "IANA time zone of the buckets and of the time range. Empty: the workflow's time zone.",
+		description:
+			"IANA time zone of the buckets and of the time range. Empty: the workflow's time zone.",
 	},
 	{
 		displayName: 'Timeout (Seconds)',
@@ -46,7 +53,43 @@ export function platformContext(ctx: IExecuteFunctions, options: IDataObject): P
 		stats: newTransportStats(),
 		retry: DEFAULT_RETRY_POLICY,
 		signal: ctx.getExecutionCancelSignal?.(),
-		deadlineMs: Date.now() + positiveNumber(options.timeoutSeconds ?? 600, 'Options › Timeout (Seconds)') * 1000,
+		deadlineMs:
+			Date.now() +
+			positiveNumber(options.timeoutSeconds ?? 600, 'Options › Timeout (Seconds)') * 1000,
 		pageConcurrency: wholeNumber(options.pageConcurrency ?? 4, 'Options › Page Concurrency', 1, 10),
 	};
+}
+
+/** The Options collection of an operation that reads no pages (no Page Concurrency). */
+export const PLATFORM_OPTIONS_WITHOUT_PAGING: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: PLATFORM_COMMON_OPTIONS.filter((o) => o.name !== 'pageConcurrency'),
+};
+
+/**
+ * Runs `produce` for every input item, in order; with Continue On Fail a failing item becomes one
+ * error item and the others still run.
+ */
+export async function eachItem(
+	ctx: IExecuteFunctions,
+	produce: (itemIndex: number, options: IDataObject) => Promise<INodeExecutionData[]>,
+): Promise<INodeExecutionData[][]> {
+	const output: INodeExecutionData[] = [];
+	const items = ctx.getInputData();
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		const outcome = await settle(produce(itemIndex, options));
+		if (outcome.ok) {
+			output.push(...outcome.value);
+			continue;
+		}
+		const nodeError = toNodeError(ctx.getNode(), outcome.error, itemIndex, 'platform');
+		if (!ctx.continueOnFail()) throw nodeError;
+		output.push({ json: { error: nodeError.message }, pairedItem: { item: itemIndex } });
+	}
+	return [output];
 }
