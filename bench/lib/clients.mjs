@@ -71,7 +71,8 @@ function semaphore(size) {
 
 export const RAW_POLL_MS = 50;
 export const PAGE_SIZE = 1000;
-export const PAGE_CONCURRENCY = 4;
+/** The raw limit fetches pages as concurrently as the node does by default. */
+export const PAGE_CONCURRENCY = loadTransport().DEFAULT_RUNNER_OPTIONS.pageConcurrency;
 
 /**
  * The physical limit: every window submitted at once (5 PENDING/RUNNING at most), polled every
@@ -131,10 +132,10 @@ export function loadTransport() {
 
 /**
  * The query node's own code path outside n8n: the compiled `runAggregationQuery` with the node's
- * default options, `flattenRow`, and a `send` on node:http with a token fetched once.
+ * default options, its row flattener, and a `send` on node:http with a token fetched once.
  */
 export async function ourTransportClient(sim, size) {
-	const { runAggregationQuery, ApiFailure, newTransportStats, QuerySlots, DEFAULT_RETRY_POLICY, n8nClock, flattenRow } =
+	const { runAggregationQuery, ApiFailure, newTransportStats, QuerySlots, DEFAULT_RETRY_POLICY, DEFAULT_RUNNER_OPTIONS, n8nClock, createRowFlattener } =
 		loadTransport();
 
 	let token = await fetchToken(sim);
@@ -166,12 +167,7 @@ export async function ourTransportClient(sim, size) {
 	};
 	const stats = newTransportStats();
 	const options = {
-		pageSize: PAGE_SIZE,
-		pageConcurrency: PAGE_CONCURRENCY,
-		pollFirstMs: 500,
-		pollMaxMs: 5000,
-		pollGrowth: 1.5,
-		timeoutMs: 600_000,
+		...DEFAULT_RUNNER_OPTIONS,
 		retry: DEFAULT_RETRY_POLICY,
 		// For trying other option values (e.g. a faster poll schedule) without touching the node.
 		...(process.env.BENCH_OURS_OPTIONS ? JSON.parse(process.env.BENCH_OURS_OPTIONS) : {}),
@@ -179,7 +175,7 @@ export async function ourTransportClient(sim, size) {
 	const parts = await runAggregationQuery(
 		{ send, detachedSend: send, clock: n8nClock, slots: new QuerySlots(5), stats, options },
 		queryBody(size),
-		flattenRow,
+		createRowFlattener(),
 	);
 	// What the node then outputs: the parts' rows in order.
 	const rows = parts.flatMap((part) => part.rows);

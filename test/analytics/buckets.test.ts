@@ -6,7 +6,7 @@ import {
 	splitAtBucketBoundaries,
 	toIsoUtc,
 } from '../../nodes/NiceCxoneAnalytics/core/buckets';
-import { flattenRow } from '../../nodes/NiceCxoneAnalytics/core/rows';
+import { createRowFlattener, flattenRow } from '../../nodes/NiceCxoneAnalytics/core/rows';
 import { resolveTimeRange } from '../../nodes/NiceCxoneAnalytics/core/timeRange';
 
 const ms = (iso: string) => Date.parse(iso);
@@ -124,6 +124,16 @@ describe('time range presets', () => {
 });
 
 describe('flattening rows', () => {
+	it('the flattener of a query gives the same items as flattenRow', () => {
+		const flatten = createRowFlattener();
+		const rows = [1, 2, 1].map((day) => ({
+			timeSeries: `2024-01-0${day}T00:00:00Z`,
+			dimensions: { channel: 'voice' },
+			metrics: [{ name: 'count', aggregation: 'sum', value: day }],
+		}));
+		expect(rows.map(flatten)).toEqual(rows.map((row) => flattenRow(row)));
+	});
+
 	it('gives bucketStart, a field per dimension and one per metric', () => {
 		expect(
 			flattenRow({

@@ -25,6 +25,16 @@ export interface RunnerOptions {
 	retry: RetryPolicy;
 }
 
+/** The node's defaults (Options), shared with the benchmarks so they measure what users run. */
+export const DEFAULT_RUNNER_OPTIONS: Omit<RunnerOptions, 'retry'> = {
+	pageSize: 1000,
+	pageConcurrency: 8,
+	pollFirstMs: 250,
+	pollMaxMs: 2000,
+	pollGrowth: 1.2,
+	timeoutMs: 600_000,
+};
+
 export interface RunnerContext {
 	send: Send;
 	/**

@@ -7,13 +7,13 @@ import { bucketStartsBetween } from '../../core/buckets';
 import type { AccuracyReport, RowKey } from '../../core/resultCheck';
 import { checkResult } from '../../core/resultCheck';
 import type { ResultRow } from '../../core/rows';
-import { dimensionFieldName, flattenRow } from '../../core/rows';
+import { createRowFlattener, dimensionFieldName } from '../../core/rows';
 import { QueryValidationError } from '../../core/validationError';
 import { n8nClock } from '../../../shared/transport/clock';
 import type { TokenTimer } from '../../transport/n8n';
 import { CREDENTIAL_TYPE, createN8nSend } from '../../transport/n8n';
 import type { RunnerOptions } from '../../transport/queryRunner';
-import { runAggregationQuery } from '../../transport/queryRunner';
+import { DEFAULT_RUNNER_OPTIONS, runAggregationQuery } from '../../transport/queryRunner';
 import { DEFAULT_RETRY_POLICY } from '../../transport/retry';
 import { QuerySlots } from '../../transport/slots';
 import type { TransportStats } from '../../transport/types';
@@ -38,8 +38,8 @@ const properties: INodeProperties[] = [
 				name: 'maxPollIntervalSeconds',
 				type: 'number',
 				typeOptions: { minValue: 0.05, numberPrecision: 2 },
-				default: 5,
-				description: 'The wait between polls grows by half each time, up to this',
+				default: 2,
+				description: 'The wait between polls grows by a fifth each time, up to this',
 			},
 			{
 				displayName: 'Output',
@@ -56,7 +56,7 @@ const properties: INodeProperties[] = [
 				name: 'pageConcurrency',
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 10 },
-				default: 4,
+				default: 8,
 				description: 'Pages of a completed query fetched at once',
 			},
 			{
@@ -72,7 +72,7 @@ const properties: INodeProperties[] = [
 				name: 'pollIntervalSeconds',
 				type: 'number',
 				typeOptions: { minValue: 0.05, numberPrecision: 2 },
-				default: 0.5,
+				default: 0.25,
 				description: 'First wait before asking whether the query completed',
 			},
 			{
@@ -111,8 +111,9 @@ interface ItemQuery {
 function readItemQuery(ctx: IExecuteFunctions, itemIndex: number): ItemQuery {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const { body, limit } = readQueryFields(ctx, itemIndex, itemTimeZone(ctx, options));
-	const pollFirstSeconds = positiveNumber(options.pollIntervalSeconds ?? 0.5, 'Options › Poll Interval (Seconds)');
-	const pollMaxSeconds = positiveNumber(options.maxPollIntervalSeconds ?? 5, 'Options › Max Poll Interval (Seconds)');
+	const defaults = DEFAULT_RUNNER_OPTIONS;
+	const pollFirstSeconds = positiveNumber(options.pollIntervalSeconds ?? defaults.pollFirstMs / 1000, 'Options › Poll Interval (Seconds)');
+	const pollMaxSeconds = positiveNumber(options.maxPollIntervalSeconds ?? defaults.pollMaxMs / 1000, 'Options › Max Poll Interval (Seconds)');
 	if (pollMaxSeconds < pollFirstSeconds) {
 		throw new QueryValidationError(
 			'Options › Max Poll Interval (Seconds)',
@@ -124,12 +125,12 @@ function readItemQuery(ctx: IExecuteFunctions, itemIndex: number): ItemQuery {
 		limit,
 		raw: options.output === 'raw',
 		runner: {
-			pageSize: wholeNumber(options.pageSize ?? LIMITS.maxPageSize, 'Options › Page Size', LIMITS.minPageSize, LIMITS.maxPageSize),
-			pageConcurrency: wholeNumber(options.pageConcurrency ?? 4, 'Options › Page Concurrency', 1, 10),
+			pageSize: wholeNumber(options.pageSize ?? defaults.pageSize, 'Options › Page Size', LIMITS.minPageSize, LIMITS.maxPageSize),
+			pageConcurrency: wholeNumber(options.pageConcurrency ?? defaults.pageConcurrency, 'Options › Page Concurrency', 1, 10),
 			pollFirstMs: pollFirstSeconds * 1000,
 			pollMaxMs: pollMaxSeconds * 1000,
-			pollGrowth: 1.5,
-			timeoutMs: positiveNumber(options.timeoutSeconds ?? 600, 'Options › Timeout (Seconds)') * 1000,
+			pollGrowth: defaults.pollGrowth,
+			timeoutMs: positiveNumber(options.timeoutSeconds ?? defaults.timeoutMs / 1000, 'Options › Timeout (Seconds)') * 1000,
 		},
 	};
 }
@@ -175,7 +176,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			settings = read;
 			query = readItemQuery(this, itemIndex);
 			const runQuery = query;
-			const mapRow = query.raw ? (row: ResultRow) => row as unknown as IDataObject : flattenRow;
+			const mapRow = query.raw ? (row: ResultRow) => row as unknown as IDataObject : createRowFlattener();
 			const parts = await runAggregationQuery(
 				{ send, detachedSend, clock: n8nClock, slots, signal, stats, options: { ...query.runner, retry: DEFAULT_RETRY_POLICY } },
 				query.body,
