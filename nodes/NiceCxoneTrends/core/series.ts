@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 
 import { DIMENSIONS } from '../../NiceCxoneAnalytics/core/catalogue';
-import { mostCommonPositiveGap } from './statistics';
+import { countPositiveGaps, mostCommonPositiveGap, mostFrequent } from './statistics';
 
 /** A row as it comes in: the JSON of one item. */
 export type Row = Record<string, unknown>;
@@ -149,22 +149,8 @@ export function groupRows(rows: readonly Row[], timestampField: string, groupBy:
  */
 export function detectBucketMs(groups: readonly RowGroup[]): number {
 	const counts = new Map<number, number>();
-	for (const group of groups) {
-		const sorted = [...group.timesMs].sort((a, b) => a - b);
-		for (let i = 1; i < sorted.length; i++) {
-			const gap = sorted[i] - sorted[i - 1];
-			if (gap > 0) counts.set(gap, (counts.get(gap) ?? 0) + 1);
-		}
-	}
-	let best = NaN;
-	let bestCount = 0;
-	for (const [gap, count] of counts) {
-		if (count > bestCount || (count === bestCount && gap < best)) {
-			best = gap;
-			bestCount = count;
-		}
-	}
-	return best;
+	for (const group of groups) countPositiveGaps([...group.timesMs].sort((a, b) => a - b), counts);
+	return mostFrequent(counts);
 }
 
 /** Bucket spacing in ms of one sorted timestamp list (the most common positive gap). */

@@ -194,11 +194,20 @@ export function percentChange(from: number, to: number): number {
  * bucket spacing in ms). Ties go to the smaller gap. `NaN` when there is no positive gap.
  */
 export function mostCommonPositiveGap(sortedValues: ArrayLike<number>): number {
-	const counts = new Map<number, number>();
+	return mostFrequent(countPositiveGaps(sortedValues, new Map()));
+}
+
+/** Adds each positive gap between consecutive values of a sorted list to `counts`, and returns it. */
+export function countPositiveGaps(sortedValues: ArrayLike<number>, counts: Map<number, number>): Map<number, number> {
 	for (let i = 1; i < sortedValues.length; i++) {
 		const gap = sortedValues[i] - sortedValues[i - 1];
 		if (gap > 0) counts.set(gap, (counts.get(gap) ?? 0) + 1);
 	}
+	return counts;
+}
+
+/** The key counted most often (ties go to the smaller key); NaN when nothing was counted. */
+export function mostFrequent(counts: Map<number, number>): number {
 	let best = NaN;
 	let bestCount = 0;
 	for (const [gap, count] of counts) {
