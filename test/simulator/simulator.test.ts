@@ -671,24 +671,31 @@ describe('simulator, clean profile', () => {
 
 	describe('limits', () => {
 		it('answers 429 with Retry-After to a sixth PENDING/RUNNING query of the tenant', async () => {
-			const bodies = [1, 2, 3, 4, 5].map((day) =>
-				dayQuery({
-					timeSeries: series('DAY', `2024-01-0${day}T00:00:00Z`, '2024-03-01T00:00:00Z'),
-				}),
-			);
-			const accepted = await Promise.all(bodies.map((body) => submit(sim, token, body)));
-			expect(accepted.map((response) => response.status)).toEqual([202, 202, 202, 202, 202]);
+			// Slow queries, so that the first five are still running however loaded the machine is.
+			const slow = await startSimulatorProcess({ extraArgs: ['--speed', '50'] });
+			try {
+				const token = await fetchToken(slow);
+				const bodies = [1, 2, 3, 4, 5].map((day) =>
+					dayQuery({
+						timeSeries: series('DAY', `2024-01-0${day}T00:00:00Z`, '2024-03-01T00:00:00Z'),
+					}),
+				);
+				const accepted = await Promise.all(bodies.map((body) => submit(slow, token, body)));
+				expect(accepted.map((response) => response.status)).toEqual([202, 202, 202, 202, 202]);
 
-			const sixth = await submit(sim, token, dayQuery());
-			expect(sixth.status).toBe(429);
-			expect(sixth.body.error).toBe('too_many_requests');
-			expect(Number(sixth.headers['retry-after'])).toBeGreaterThan(0);
+				const sixth = await submit(slow, token, dayQuery());
+				expect(sixth.status).toBe(429);
+				expect(sixth.body.error).toBe('too_many_requests');
+				expect(Number(sixth.headers['retry-after'])).toBeGreaterThan(0);
 
-			await deleteQuery(sim, token, accepted[0].body.id);
-			expect((await submit(sim, token, dayQuery())).status).toBe(202);
-			const stats = (await request({ url: `${sim.baseUrl}/_sim/stats` })).body;
-			expect(stats.maxActiveObserved).toBe(5);
-			expect(stats.requests.submit).toBe(7);
+				await deleteQuery(slow, token, accepted[0].body.id);
+				expect((await submit(slow, token, dayQuery())).status).toBe(202);
+				const stats = (await request({ url: `${slow.baseUrl}/_sim/stats` })).body;
+				expect(stats.maxActiveObserved).toBe(5);
+				expect(stats.requests.submit).toBe(7);
+			} finally {
+				await slow.stop();
+			}
 		});
 
 		it('answers 429 when one token sends more than 600 requests in a minute', async () => {
@@ -997,7 +1004,7 @@ describe('simulator, expiry of tokens and results', () => {
 	let sim: Simulator;
 	beforeAll(async () => {
 		sim = await startSimulatorProcess({
-			extraArgs: ['--token-ttl', '1', '--result-ttl-seconds', '1', '--speed', '0.2'],
+			extraArgs: ['--token-ttl', '3', '--result-ttl-seconds', '1', '--speed', '0.2'],
 		});
 	});
 	afterAll(async () => {
@@ -1007,7 +1014,7 @@ describe('simulator, expiry of tokens and results', () => {
 	it('a token stops working after --token-ttl seconds', async () => {
 		const token = await fetchToken(sim);
 		expect((await getQuery(sim, token, 'qry_x')).status).toBe(404);
-		await wait(1100);
+		await wait(3100);
 		const expired = await getQuery(sim, token, 'qry_x');
 		expect(expired.status).toBe(401);
 		expect(expired.body.error).toBe('invalid_token');
