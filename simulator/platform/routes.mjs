@@ -183,15 +183,19 @@ async function handlePasswordGrant(platform, req, res) {
 	});
 }
 
-async function handleLegacyToken(platform, req, res) {
-	const text = await readBody(req);
-	let body;
+/** The JSON object in a request body, or null when the body is not one. */
+function parseJsonObject(text) {
 	try {
-		body = JSON.parse(text);
+		const value = JSON.parse(text);
+		return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : null;
 	} catch {
-		body = undefined;
+		return null;
 	}
-	if (body === null || typeof body !== 'object')
+}
+
+async function handleLegacyToken(platform, req, res) {
+	const body = parseJsonObject(await readBody(req));
+	if (body === null)
 		return sendOAuthError(
 			res,
 			400,
@@ -415,12 +419,8 @@ async function handleReportJobStart(platform, req, res, url, reportIdText) {
 	if (includeHeaders === null) return;
 	let dates = {};
 	if (text.trim() !== '') {
-		try {
-			dates = JSON.parse(text);
-		} catch {
-			dates = null;
-		}
-		if (dates === null || typeof dates !== 'object')
+		dates = parseJsonObject(text);
+		if (dates === null)
 			return sendReportingError(
 				res,
 				400,

@@ -39,6 +39,9 @@ const row = (day: number, channel = 'voice', value = day) => ({
 	dimensions: { channel },
 	metrics: [{ name: 'count', aggregation: 'sum', value }],
 });
+/** A page of 1000 rows of day 1, the most a page holds. */
+const FULL_PAGE_OF_DAY_1 = Array.from({ length: 1000 }, () => row(1));
+
 const completed = (id: string, results: unknown[], totalCount = results.length, offset = 0) => ({
 	id,
 	status: 'COMPLETED',
@@ -180,14 +183,7 @@ describe('transport against a mocked CXone API', () => {
 			.reply(200, { id: 'qry_1', status: 'RUNNING', progress: 0.5 })
 			.get(`${QUERY}/qry_1`)
 			.query({ limit: 1000, offset: 0 })
-			.reply(
-				200,
-				completed(
-					'qry_1',
-					Array.from({ length: 1000 }, () => row(1)),
-					1001,
-				),
-			)
+			.reply(200, completed('qry_1', FULL_PAGE_OF_DAY_1, 1001))
 			.get(`${QUERY}/qry_1`)
 			.query({ limit: 1, offset: 1000 })
 			.reply(200, completed('qry_1', [row(2)], 1001, 1000));
@@ -437,7 +433,9 @@ describe('transport against a mocked CXone API', () => {
 			.reply(204);
 		const { rows, stats } = await run({ signal: controller.signal });
 		const { error } = await outcome(rows);
-		expect((error as Error).message).toBe('The execution was cancelled; the queries it started were cancelled on the server.');
+		expect((error as Error).message).toBe(
+			'The execution was cancelled; the queries it started were cancelled on the server.',
+		);
 		expect([stats.submits, stats.cancels]).toEqual([1, 1]);
 	});
 
@@ -460,14 +458,7 @@ describe('transport against a mocked CXone API', () => {
 			.reply(202, { id: 'qry_1', status: 'PENDING' })
 			.get(`${QUERY}/qry_1`)
 			.query({ limit: 1000, offset: 0 })
-			.reply(
-				200,
-				completed(
-					'qry_1',
-					Array.from({ length: 1000 }, () => row(1)),
-					5000,
-				),
-			)
+			.reply(200, completed('qry_1', FULL_PAGE_OF_DAY_1, 5000))
 			.get(`${QUERY}/qry_1`)
 			.query({ limit: 200, offset: 1000 })
 			.reply(
