@@ -308,6 +308,99 @@ export function computeResult(universe, body) {
 	return new Aggregation(universe, planQuery(universe, body)).runToEnd();
 }
 
+/** The JSON fragments every row of a result repeats, with their sizes in UTF-8 bytes. */
+function jsonFragments(result) {
+	const fragment = (text) => ({ text, bytes: Buffer.byteLength(text) });
+	return {
+		dimensionKeys: result.dimensionNames.map((name, d) =>
+			fragment(`${d === 0 ? '' : ','}${JSON.stringify(name)}:`),
+		),
+		dimensionValues: result.dimensionIndexes.map((index) =>
+			result.dimensionValues[index].map((value) => fragment(JSON.stringify(value))),
+		),
+		metricHeads: result.metrics.map(({ name, aggregation }, m) =>
+			fragment(
+				`${m === 0 ? '' : ','}{"name":${JSON.stringify(name)},"aggregation":${JSON.stringify(aggregation)},"value":`,
+			),
+		),
+	};
+}
+
+const ROWS_PER_CHUNK = 1000;
+
+/**
+ * Serialises every row of a finished result once, exactly as `JSON.stringify(materializeRows(…))`
+ * writes them, without building row objects: `result.rowsJson` holds the rows joined by commas (UTF-8)
+ * and `result.rowEnds[i]` the byte offset just after row i. A page is then one slice of these bytes,
+ * so serving pages costs next to nothing (it was most of the simulator's work). Works in chunks,
+ * awaiting `between()` after each; stops and returns false when `between()` resolves to false.
+ */
+export async function serializeRows(result, between = async () => true) {
+	const { dimensionKeys, dimensionValues, metricHeads } = jsonFragments(result);
+	const dimensionCount = dimensionKeys.length;
+	const metricCount = metricHeads.length;
+	const rowEnds = new Uint32Array(result.rowCount);
+	const chunks = [];
+	const codes = new Array(dimensionCount);
+	let lastBucketMs = Number.NaN;
+	let bucketHead = '';
+	let bytes = 0;
+	for (let first = 0; first < result.rowCount; first += ROWS_PER_CHUNK) {
+		const parts = [];
+		const end = Math.min(result.rowCount, first + ROWS_PER_CHUNK);
+		for (let i = first; i < end; i++) {
+			const bucketMs = result.bucketStarts.get(i);
+			if (bucketMs !== lastBucketMs) {
+				lastBucketMs = bucketMs;
+				bucketHead = `{"timeSeries":"${formatBucketStart(bucketMs)}","dimensions":{`;
+			}
+			const head = i === 0 ? bucketHead : `,${bucketHead}`;
+			parts.push(head);
+			bytes += head.length;
+			let combo = result.combos.get(i);
+			for (let d = dimensionCount - 1; d >= 0; d--) {
+				const radix = result.radices[d];
+				codes[d] = combo % radix;
+				combo = Math.floor(combo / radix);
+			}
+			for (let d = 0; d < dimensionCount; d++) {
+				const value = dimensionValues[d][codes[d]];
+				parts.push(dimensionKeys[d].text, value.text);
+				bytes += dimensionKeys[d].bytes + value.bytes;
+			}
+			parts.push('},"metrics":[');
+			bytes += 13;
+			for (let m = 0; m < metricCount; m++) {
+				const value = result.values.get(i * metricCount + m);
+				const number = Number.isFinite(value) ? String(value) : 'null';
+				parts.push(metricHeads[m].text, number, '}');
+				bytes += metricHeads[m].bytes + number.length + 1;
+			}
+			parts.push(']}');
+			bytes += 2;
+			rowEnds[i] = bytes;
+		}
+		chunks.push(Buffer.from(parts.join(''), 'utf8'));
+		if (!(await between())) return false;
+	}
+	result.rowsJson = Buffer.concat(chunks);
+	result.rowEnds = rowEnds;
+	return true;
+}
+
+/**
+ * The JSON array of rows [offset, offset + limit) of a serialised result, between `before` and
+ * `after`, as bytes.
+ */
+export function pageJson(result, offset, limit, before = '', after = '') {
+	const end = Math.min(result.rowCount, offset + limit);
+	const rows =
+		end <= offset
+			? Buffer.alloc(0)
+			: result.rowsJson.subarray(offset === 0 ? 0 : result.rowEnds[offset - 1] + 1, result.rowEnds[end - 1]);
+	return Buffer.concat([Buffer.from(`${before}[`), rows, Buffer.from(`]${after}`)]);
+}
+
 /** Builds the contract's row objects (§4) for rows [offset, offset + limit) of a result. */
 export function materializeRows(result, offset = 0, limit = result.rowCount) {
 	const rows = [];

@@ -3,7 +3,7 @@
  * on daylight-saving changes), HOUR = local hours (the repeated hour when clocks go back gives two
  * buckets with distinct UTC starts), WEEK starts on Monday, MONTH = local month starts.
  */
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime, FixedOffsetZone, IANAZone } from 'luxon';
 
 const MINUTE_MS = 60_000;
 
@@ -48,7 +48,8 @@ export function bucketBoundaries(bucketSize, timeZone, startMs, endMs) {
 	const boundaries = [];
 	const minutes = CLOCK_BUCKET_MINUTES[bucketSize];
 	if (minutes !== undefined) {
-		const zone = IANAZone.create(timeZone);
+		// UTC has one offset: no need to ask Intl for it at every boundary.
+		const zone = timeZone === 'UTC' ? FixedOffsetZone.utcInstance : IANAZone.create(timeZone);
 		const sizeMs = minutes * MINUTE_MS;
 		let boundary = clockBucketStart(zone, startMs, minutes);
 		boundaries.push(boundary);

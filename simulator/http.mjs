@@ -4,13 +4,17 @@ const MAX_BODY_BYTES = 1_000_000;
 
 /** Sends a JSON body with a status and extra headers. */
 export function sendJson(res, status, body, headers = {}) {
-	const text = JSON.stringify(body);
+	sendJsonBytes(res, status, Buffer.from(JSON.stringify(body), 'utf8'), headers);
+}
+
+/** Sends JSON that is already UTF-8 bytes. */
+export function sendJsonBytes(res, status, bytes, headers = {}) {
 	res.writeHead(status, {
 		'Content-Type': 'application/json; charset=utf-8',
-		'Content-Length': Buffer.byteLength(text),
+		'Content-Length': bytes.length,
 		...headers,
 	});
-	res.end(text);
+	res.end(bytes);
 }
 
 /** Sends a status without a body (204). */

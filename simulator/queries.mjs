@@ -4,19 +4,21 @@
  *
  * Lifecycle timing (all × speed): PENDING for `pendingMs`; RUNNING for 300 ms + 0.002 ms per result row
  * (and at least until the rows are computed); then COMPLETED, readable for `resultTtlSeconds`.
- * Memory stays bounded: finished results are kept up to a budget of numbers and the least recently read
- * are dropped; a page of a dropped result is recomputed (the data is deterministic, so it is identical).
+ * A finished result is serialised once (see serializeRows), still before it is COMPLETED when the
+ * computation is quicker than the simulated running time. Memory stays bounded: finished results are
+ * kept up to a budget and the least recently read are dropped; a page of a dropped result is
+ * recomputed (the data is deterministic, so it is identical).
  */
 import { randomBytes } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { Aggregation, planQuery } from './aggregate.mjs';
+import { Aggregation, planQuery, serializeRows } from './aggregate.mjs';
 
 const RUNNING_BASE_MS = 300;
 const RUNNING_MS_PER_ROW = 0.002;
 /** The work done per turn of the event loop before yielding, so polls stay responsive during big queries. */
 const COMPUTE_SLICE_MS = 15;
 const SLOTS_PER_STEP = 16;
-/** Finished results kept in memory, in stored numbers (8 bytes each): ~160 MB. */
+/** Finished results kept in memory, in 8-byte units (numbers, and JSON bytes / 8): ~160 MB. */
 const RESULT_BUDGET_NUMBERS = 20_000_000;
 /** Query records kept for 404/410 answers and stats; the oldest finished ones are forgotten first. */
 const MAX_QUERY_RECORDS = 5000;
@@ -41,11 +43,16 @@ export async function runAggregation(aggregation, isCancelled = () => false) {
 		while (!aggregation.done && performance.now() < sliceEnd) aggregation.step(SLOTS_PER_STEP);
 		if (!aggregation.done) await yieldToEventLoop();
 	}
-	return aggregation.result;
+	const serialized = await serializeRows(aggregation.result, async () => {
+		await yieldToEventLoop();
+		return !isCancelled();
+	});
+	return serialized ? aggregation.result : null;
 }
 
+/** A result's weight against the memory budget, in 8-byte units: its columns and its JSON. */
 function resultSize(result) {
-	return result.rowCount * (2 + result.metrics.length);
+	return result.rowCount * (2 + result.metrics.length) + result.rowsJson.length / 8;
 }
 
 export class QueryStore {
@@ -114,7 +121,8 @@ export class QueryStore {
 		};
 		this.queries.set(id, query);
 		this.forgetOldRecords();
-		if (!query.willFail) this.compute(query);
+		// Computed from the next turn of the event loop, so the 202 goes out first.
+		if (!query.willFail) setImmediate(() => this.compute(query));
 		const active = this.activeCount(tenant);
 		this.maxActiveByTenant.set(tenant, Math.max(active, this.maxActiveByTenant.get(tenant) ?? 0));
 		return query;
@@ -162,11 +170,17 @@ export class QueryStore {
 			progress =
 				(nowMs - query.pendingEndMs) / Math.max(1, query.completedAtMs - query.pendingEndMs);
 		} else if (query.aggregation) {
-			progress = 0.9 * query.aggregation.progress;
+			// The share of the running time gone, with the rows projected from those computed so far,
+			// and never ahead of the computation itself.
+			const { aggregation } = query;
+			const computed = aggregation.progress;
+			const projectedRows = computed > 0 ? aggregation.result.rowCount / computed : 0;
+			const runningMs = (RUNNING_BASE_MS + RUNNING_MS_PER_ROW * projectedRows) * this.speed;
+			progress = Math.min(computed, (nowMs - query.pendingEndMs) / runningMs);
 		} else {
 			progress = (nowMs - query.pendingEndMs) / (RUNNING_BASE_MS * this.speed);
 		}
-		// Never report less than before: the estimate switches from compute progress to elapsed time.
+		// Never report less than before: the estimate changes once the row count is known.
 		query.lastProgress = Math.max(
 			query.lastProgress,
 			Math.round(Math.min(0.99, Math.max(0.01, progress)) * 100) / 100,

@@ -6,13 +6,21 @@
 import { createServer } from 'node:http';
 import { LIMITS } from './catalogue.mjs';
 import { createUniverse } from './data.mjs';
-import { estimateRows, materializeRows, planQuery } from './aggregate.mjs';
+import { estimateRows, pageJson, planQuery } from './aggregate.mjs';
 import { FaultInjector } from './faults.mjs';
 import { SlotContactsCache } from './slots.mjs';
 import { FAILED_QUERY_MESSAGE, QueryStore } from './queries.mjs';
 import { SCOPE_QUERY, SCOPE_VIEW, TokenIssuer, createClients } from './tokens.mjs';
 import { validateQueryBody, parsePageWindow } from './validate.mjs';
-import { delay, mediaTypeOf, parseBasicAuth, readBody, sendEmpty, sendJson } from './http.mjs';
+import {
+	delay,
+	mediaTypeOf,
+	parseBasicAuth,
+	readBody,
+	sendEmpty,
+	sendJson,
+	sendJsonBytes,
+} from './http.mjs';
 import { handleSimRequest } from './sim-routes.mjs';
 import {
 	PLATFORM_TOKEN_PATH,
@@ -332,18 +340,16 @@ async function handlePoll(state, req, res, url, id) {
 			message: 'The simulator is shutting down.',
 		});
 	const { offset, limit } = window;
-	const rows = materializeRows(result, offset, limit);
 	const totalCount = result.rowCount;
+	const rowCount = Math.max(0, Math.min(totalCount, offset + limit) - offset);
 	const contentRange =
-		rows.length === 0
+		rowCount === 0
 			? `items */${totalCount}`
-			: `items ${offset}-${offset + rows.length - 1}/${totalCount}`;
-	sendJson(
-		res,
-		200,
-		{ id, status, totalCount, offset, limit, results: rows },
-		{ 'Content-Range': contentRange },
-	);
+			: `items ${offset}-${offset + rowCount - 1}/${totalCount}`;
+	const head = JSON.stringify({ id, status, totalCount, offset, limit }).slice(0, -1);
+	sendJsonBytes(res, 200, pageJson(result, offset, limit, `${head},"results":`, '}'), {
+		'Content-Range': contentRange,
+	});
 }
 
 function handleDelete(state, req, res, id) {

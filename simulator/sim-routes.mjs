@@ -13,11 +13,11 @@
  * - `POST /_sim/expire/{id}` → the query's results are expired (GET answers 410 expired).
  * - `/_sim/platform/*` → the platform mode's hooks (platform/sim-hooks.mjs).
  */
-import { materializeRows } from './aggregate.mjs';
+import { pageJson } from './aggregate.mjs';
 import { DISPOSITIONS, describeIncidents } from './data.mjs';
 import { createAggregation, runAggregation } from './queries.mjs';
 import { validateQueryBody } from './validate.mjs';
-import { readBody, sendEmpty, sendJson } from './http.mjs';
+import { readBody, sendEmpty, sendJson, sendJsonBytes } from './http.mjs';
 import { handlePlatformSimRequest, platformStats } from './platform/sim-hooks.mjs';
 
 async function readJsonBody(req, res) {
@@ -45,7 +45,11 @@ async function handleTruth(state, req, res) {
 			details: problems,
 		});
 	const result = await runAggregation(createAggregation(state.universe, state.slotCache, body));
-	sendJson(res, 200, { rows: materializeRows(result), totalCount: result.rowCount });
+	sendJsonBytes(
+		res,
+		200,
+		pageJson(result, 0, result.rowCount, '{"rows":', `,"totalCount":${result.rowCount}}`),
+	);
 }
 
 function handleStats(state, res) {

@@ -293,7 +293,7 @@ describe('transport against a mocked CXone API', () => {
 	it('polls PENDING and RUNNING with a growing interval until COMPLETED', async () => {
 		tokens('tok1');
 		const running = ['PENDING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING'].map(
-			(status): Step => ['poll', 'qry_1', { id: 'qry_1', status, progress: 0.1 }],
+			(status): Step => ['poll', 'qry_1', { id: 'qry_1', status }],
 		);
 		serve(['submit', 'qry_1'], ...running, ['poll', 'qry_1', completed('qry_1', [row(1)])]);
 		const { clock, sleeps } = fakeClock();
@@ -301,6 +301,24 @@ describe('transport against a mocked CXone API', () => {
 		expect((await rows).length).toBe(1);
 		expect(sleeps).toEqual([500, 750, 1125, 1687.5, 2531.25, 3796.875, 5000]);
 		expect(stats.polls).toBe(7);
+	});
+
+	it("polls at the end the server's progress predicts, when that comes before the schedule", async () => {
+		tokens('tok1');
+		// Half done after the first 500 ms wait: the end is due at 1000 ms, polled 10 ms after it
+		// instead of after the scheduled 750 ms; then 0.98 at 1010 ms predicts 1031 ms, which is sooner
+		// than the shortest wait, now doubled to 100 ms.
+		serve(
+			['submit', 'qry_1'],
+			['poll', 'qry_1', { id: 'qry_1', status: 'RUNNING', progress: 0.5 }],
+			['poll', 'qry_1', { id: 'qry_1', status: 'RUNNING', progress: 0.98 }],
+			['poll', 'qry_1', completed('qry_1', [row(1)])],
+		);
+		const { clock, sleeps } = fakeClock();
+		const { rows, stats } = await run({ clock });
+		expect((await rows).length).toBe(1);
+		expect(sleeps.map((ms) => Math.round(ms * 10) / 10)).toEqual([500, 510, 100]);
+		expect(stats.polls).toBe(3);
 	});
 
 	it('submits a FAILED query once more, and reports the second failure', async () => {

@@ -1,6 +1,7 @@
 import type { TimeWindow } from '../core/buckets';
 import { halveAtBucketBoundary, splitAtBucketBoundaries, toIsoUtc } from '../core/buckets';
 import { maxRangeHoursFor } from '../core/catalogue';
+import { PollSchedule } from '../core/pollSchedule';
 import type { QueryBody } from '../core/query';
 import type { ResultRow } from '../core/rows';
 import { CxoneApiError, QueryCancelledError } from './errors';
@@ -29,9 +30,9 @@ export interface RunnerOptions {
 export const DEFAULT_RUNNER_OPTIONS: Omit<RunnerOptions, 'retry'> = {
 	pageSize: 1000,
 	pageConcurrency: 8,
-	pollFirstMs: 250,
+	pollFirstMs: 100,
 	pollMaxMs: 2000,
-	pollGrowth: 1.2,
+	pollGrowth: 1.25,
 	timeoutMs: 600_000,
 };
 
@@ -55,6 +56,11 @@ interface CompletedPage {
 	results: ResultRow[];
 }
 
+interface RunningAnswer {
+	status: 'PENDING' | 'RUNNING';
+	progress?: unknown;
+}
+
 /** Thrown inside the runner when the server answers 410 or FAILED: the query may be submitted again. */
 class QueryGoneError extends Error {
 	constructor(
@@ -76,8 +82,9 @@ export interface ResultPart<T> {
 
 /**
  * Runs one aggregation query to the end: splits a long range at bucket boundaries, submits each
- * part (never more than the tenant's slots at once), polls with a growing interval until a
- * deadline, pages concurrently once `totalCount` is known, resubmits once after a 410 or FAILED,
+ * part (never more than the tenant's slots at once), polls with a growing interval (shorter when the
+ * server's progress predicts the end sooner) until a deadline, pages concurrently once `totalCount`
+ * is known, resubmits once after a 410 or FAILED,
  * halves a part the server finds too large, and cancels every query it started when it fails,
  * times out or is cancelled. Rows come back in the server's order, mapped by `mapRow` page by page,
  * as one part per submitted query.
@@ -208,26 +215,30 @@ class QueryRun<T> {
 		return id;
 	}
 
-	/** Polls until COMPLETED, waiting longer each time; the completing poll brings the first page. */
+	/** Polls until COMPLETED (see PollSchedule for when); the completing poll brings the first page. */
 	private async pollUntilComplete(id: string): Promise<CompletedPage> {
 		const { clock, options, signal } = this.ctx;
-		let intervalMs = options.pollFirstMs;
+		const schedule = new PollSchedule(
+			{ firstMs: options.pollFirstMs, maxMs: options.pollMaxMs, growth: options.pollGrowth },
+			clock.now(),
+		);
 		for (;;) {
-			if (clock.now() + intervalMs > this.deadlineMs) {
+			const waitMs = schedule.nextWaitMs(clock.now());
+			if (clock.now() + waitMs > this.deadlineMs) {
 				throw new CxoneApiError(
 					`The query did not complete within ${options.timeoutMs / 1000} s (Options › Timeout). Raise the timeout or narrow the query; it was cancelled on the server.`,
 				);
 			}
-			if (!(await settle(clock.sleep(intervalMs, signal))).ok) throw new QueryCancelledError();
-			intervalMs = Math.min(options.pollMaxMs, intervalMs * options.pollGrowth);
+			if (!(await settle(clock.sleep(waitMs, signal))).ok) throw new QueryCancelledError();
 			this.ctx.stats.polls++;
 			const page = await this.getPage(id, 0, options.pageSize);
-			if (page) return page;
+			if (page.status === 'COMPLETED') return page;
+			schedule.observe(clock.now(), page.progress);
 		}
 	}
 
-	/** One GET of the query; undefined while it is PENDING or RUNNING. */
-	private async getPage(id: string, offset: number, limit: number): Promise<CompletedPage | undefined> {
+	/** One GET of the query: a page once it is COMPLETED, its progress while PENDING or RUNNING. */
+	private async getPage(id: string, offset: number, limit: number): Promise<CompletedPage | RunningAnswer> {
 		const outcome = await settle(
 			this.request({ method: 'GET', path: `${QUERY_PATH}/${encodeURIComponent(id)}`, qs: { limit, offset } }),
 		);
@@ -239,11 +250,17 @@ class QueryRun<T> {
 			}
 			throw error;
 		}
-		const page = outcome.value.body as { status?: string; error?: string; totalCount?: number; results?: ResultRow[] };
+		const page = outcome.value.body as {
+			status?: string;
+			error?: string;
+			totalCount?: number;
+			results?: ResultRow[];
+			progress?: unknown;
+		};
 		switch (page?.status) {
 			case 'PENDING':
 			case 'RUNNING':
-				return undefined;
+				return { status: page.status, progress: page.progress };
 			case 'FAILED':
 				this.open.delete(id);
 				throw new QueryGoneError(page.error ?? 'no reason given', true);
@@ -276,7 +293,7 @@ class QueryRun<T> {
 				const size = Math.min(pageSize, wanted - offset);
 				this.ctx.stats.pages++;
 				const page = await this.getPage(id, offset, size);
-				if (!page) throw new CxoneApiError(`Query ${id} went back to running while its pages were read.`);
+				if (page.status !== 'COMPLETED') throw new CxoneApiError(`Query ${id} went back to running while its pages were read.`);
 				pages[index] = this.checkedPage(id, page, offset, size, total);
 			}
 		};
@@ -306,7 +323,7 @@ class QueryRun<T> {
 		while (last === pageSize && rows.length < cap) {
 			this.ctx.stats.pages++;
 			const page = await this.getPage(id, rows.length, pageSize);
-			if (!page) throw new CxoneApiError(`Query ${id} went back to running while its pages were read.`);
+			if (page.status !== 'COMPLETED') throw new CxoneApiError(`Query ${id} went back to running while its pages were read.`);
 			last = page.results.length;
 			rows.push(...page.results.slice(0, cap - rows.length).map(this.mapRow));
 		}

@@ -72,8 +72,9 @@ const properties: INodeProperties[] = [
 				name: 'pollIntervalSeconds',
 				type: 'number',
 				typeOptions: { minValue: 0.05, numberPrecision: 2 },
-				default: 0.25,
-				description: 'First wait before asking whether the query completed',
+				default: 0.1,
+				description:
+					"First wait before asking whether the query completed. Each wait is 1.25× the last, or shorter when the server's progress says the query ends sooner.",
 			},
 			{
 				displayName: 'Time Zone',
