@@ -6,7 +6,7 @@
 //   npm run bench                      all sizes (1k…1M), all scenarios, 0 and 20 ms, 3 rounds (1M: 1)
 //   npm run bench -- --quick           1k and 10k, 1 round, trends --quick: a few minutes
 //   options: --sizes 1k,10k,100k,1m  --scenarios naive,raw,ours,n8n  --latencies 0,20
-//            --repeats N  --repeats-1m N  --no-trends  --no-query  --json FILE  --markdown
+//            --repeats N  --repeats-1m N  --no-throttled  --no-trends  --no-query  --json FILE  --markdown
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -33,6 +33,7 @@ function parseArgs(argv) {
 		else if (arg === '--latencies') options.query.latencies = value().split(',').map(Number);
 		else if (arg === '--repeats') options.query.repeats = Number(value());
 		else if (arg === '--repeats-1m') options.query.repeatsLargest = Number(value());
+		else if (arg === '--no-throttled') options.query.throttled = false;
 		else if (arg === '--no-trends') options.trends = false;
 		else if (arg === '--no-query') options.runQuery = false;
 		else if (arg === '--json') options.json = value();

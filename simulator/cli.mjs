@@ -4,7 +4,7 @@
  *
  *   node simulator/cli.mjs [--port 0] [--host 127.0.0.1] [--seed 1] [--profile clean|flaky]
  *     [--token-ttl 3600] [--latency-ms 0] [--result-ttl-seconds 3600] [--speed 1]
- *     [--result-url-ttl-seconds 30]
+ *     [--result-url-ttl-seconds 30] [--requests-per-minute 600]
  *
  * Prints the URLs and credentials for people, then one machine-readable line
  * `SIMULATOR_READY {json}` for scripts and tests. Stops cleanly on SIGINT/SIGTERM.
@@ -26,6 +26,7 @@ const OPTIONS = {
 	'--latency-ms': ['latencyMs', parseNonNegativeNumber],
 	'--result-ttl-seconds': ['resultTtlSeconds', parsePositiveNumber],
 	'--speed': ['speed', parseNonNegativeNumber],
+	'--requests-per-minute': ['requestsPerMinute', parseNonNegativeInteger],
 	'--result-url-ttl-seconds': ['resultUrlTtlSeconds', parsePositiveNumber],
 };
 
@@ -38,6 +39,7 @@ const USAGE = `Usage: node simulator/cli.mjs [options]
   --latency-ms N           delay added to every API request (default 0)
   --result-ttl-seconds N   how long completed results stay readable (default 3600)
   --speed F                multiplies query and report job processing times; 0.1 = ten times faster (default 1)
+  --requests-per-minute N  rate limit per token (default 600, the contract's); 0 = none (benchmarks)
   --result-url-ttl-seconds N  how long a platform report job's result URL stays valid (default 30)`;
 
 function fail(message) {

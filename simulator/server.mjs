@@ -42,6 +42,7 @@ export const DEFAULT_OPTIONS = {
 	latencyMs: 0,
 	resultTtlSeconds: LIMITS.resultTtlMinutes * 60,
 	speed: 1,
+	requestsPerMinute: LIMITS.maxRequestsPerMinute,
 	pendingMs: 150,
 	/** How long a platform report job's result URL stays valid (CXone: 30 seconds). */
 	resultUrlTtlSeconds: 30,
@@ -68,6 +69,7 @@ function createState(options) {
 			clients,
 			tokenTtlSeconds: options.tokenTtlSeconds,
 			requestBudget: (index) => faults.tokenRequestBudget(index),
+			requestsPerMinute: options.requestsPerMinute,
 			now,
 		}),
 		slotCache,
@@ -205,7 +207,7 @@ function authorizeApiRequest(state, req, res, neededScope) {
 			429,
 			{
 				error: 'too_many_requests',
-				message: `More than ${LIMITS.maxRequestsPerMinute} requests in the last minute with this token.`,
+				message: `More than ${state.options.requestsPerMinute} requests in the last minute with this token.`,
 			},
 			{ 'Retry-After': String(retryAfter) },
 		);

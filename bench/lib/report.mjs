@@ -30,11 +30,14 @@ export function queryTable(cells, options) {
 	const scenarioOrder = Object.keys(SCENARIO_NAMES);
 	const sorted = [...cells].sort(
 		(a, b) =>
-			a.latencyMs - b.latencyMs || order.indexOf(a.size) - order.indexOf(b.size) || scenarioOrder.indexOf(a.scenario) - scenarioOrder.indexOf(b.scenario),
+			(a.requestsPerMinute ?? 0) - (b.requestsPerMinute ?? 0) ||
+			a.latencyMs - b.latencyMs ||
+			order.indexOf(a.size) - order.indexOf(b.size) ||
+			scenarioOrder.indexOf(a.scenario) - scenarioOrder.indexOf(b.scenario),
 	);
 	const header = ['latency', 'rows', 'scenario', 'time s', 'rows/s', 'µs/row', 'CPU ms/1k rows', 'peak RSS MB', 'extra RSS MB', 'extra heap MB', 'req/row', '429s', 'runs', 'load', 'rows = truth'];
 	const rows = sorted.map((c) => [
-		`${c.latencyMs} ms`,
+		c.requestsPerMinute ? `${c.latencyMs} ms, ${c.requestsPerMinute} req/min` : `${c.latencyMs} ms`,
 		thousands(c.rows),
 		SCENARIO_NAMES[c.scenario],
 		c.failures === c.runs ? 'failed' : fixed(c.elapsedMs / 1000, 2),

@@ -13,9 +13,12 @@ const require = createRequire(import.meta.url);
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const READY = 'SIMULATOR_READY ';
 
-/** Resolves to {baseUrl, tokenUrl, clientId, clientSecret, latencyMs, stop()}. */
-export function startBenchSimulator({ latencyMs = 0, seed = 1 } = {}) {
-	const args = ['simulator/cli.mjs', '--port', '0', '--seed', String(seed), '--profile', 'clean', '--latency-ms', String(latencyMs)];
+/**
+ * Resolves to {baseUrl, tokenUrl, clientId, clientSecret, latencyMs, stop()}. `requestsPerMinute`:
+ * the per-token rate limit, the contract's 600 by default; 0 lifts it.
+ */
+export function startBenchSimulator({ latencyMs = 0, seed = 1, requestsPerMinute = 600 } = {}) {
+	const args = ['simulator/cli.mjs', '--port', '0', '--seed', String(seed), '--profile', 'clean', '--latency-ms', String(latencyMs), '--requests-per-minute', String(requestsPerMinute)];
 	const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
 	const exited = new Promise((resolve) => child.once('exit', resolve));
 	let output = '';

@@ -147,6 +147,38 @@ describe.each(['clean', 'flaky'] as const)('against the simulator (%s profile)',
 	});
 });
 
+describe('many requests at once against the simulator', () => {
+	it("hold one listener on the execution's cancel signal, however many requests run (Node warns past 10)", async () => {
+		const sim = await startSimulatorProcess({ seed: 5, extraArgs: ['--latency-ms', '20'] });
+		// Counts the listeners the signal holds at once (Node warns past 10: MaxListenersExceededWarning).
+		const signal = new AbortController().signal;
+		let listening = 0;
+		let mostListening = 0;
+		const add = signal.addEventListener.bind(signal);
+		const remove = signal.removeEventListener.bind(signal);
+		signal.addEventListener = (...args: Parameters<AbortSignal['addEventListener']>) => {
+			mostListening = Math.max(mostListening, ++listening);
+			add(...args);
+		};
+		signal.removeEventListener = (...args: Parameters<AbortSignal['removeEventListener']>) => {
+			listening--;
+			remove(...args);
+		};
+		try {
+			// Seven windows, five at a time, each reading 30 pages of 100 rows, 10 at a time, 20 ms each.
+			const [, splitParams, body] = QUERIES.find(([name]) => name.startsWith('200 days'))!;
+			const params = { ...splitParams, options: { ...FAST, pageSize: 100, pageConcurrency: 10 } };
+			const { items, error } = await runNode(sim, params, signal);
+			expect(error).toBeUndefined();
+			expect(items.length).toBe((await truth(sim, body)).length);
+			expect((await simStats(sim)).requests.submit).toBe(7);
+			expect(mostListening).toBe(1);
+		} finally {
+			await sim.stop();
+		}
+	});
+});
+
 describe('cancellation against the simulator', () => {
 	let sim: Simulator;
 	beforeAll(async () => {

@@ -2,10 +2,7 @@
  * The simulator serves the analytics-v2 contract (../shared/api/analytics-v2.md) over real HTTP. These
  * tests start it as a child process and speak to it the way the node does.
  */
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-
-import { startSimulatorProcess } from '../support/simulator';
+import { checkPageSerialisation, startSimulatorProcess } from '../support/simulator';
 import { basicAuth, request, wait } from '../support/http';
 
 type Simulator = Awaited<ReturnType<typeof startSimulatorProcess>>;
@@ -717,6 +714,24 @@ describe('simulator, clean profile', () => {
 			// Another token is not affected.
 			expect((await getQuery(sim, token, 'qry_none')).status).toBe(404);
 		});
+
+		it('--requests-per-minute sets the limit, and 0 lifts it (for benchmarks)', async () => {
+			const strict = await startSimulatorProcess({ extraArgs: ['--requests-per-minute', '3'] });
+			const open = await startSimulatorProcess({ extraArgs: ['--requests-per-minute', '0'] });
+			try {
+				const strictToken = await fetchToken(strict);
+				const strictStatuses = [];
+				for (let i = 0; i < 4; i++) strictStatuses.push((await getQuery(strict, strictToken, 'qry_none')).status);
+				expect(strictStatuses).toEqual([404, 404, 404, 429]);
+				const openToken = await fetchToken(open);
+				const openStatuses = await Promise.all(
+					Array.from({ length: 700 }, async () => (await getQuery(open, openToken, 'qry_none')).status),
+				);
+				expect(openStatuses.filter((status) => status !== 404)).toEqual([]);
+			} finally {
+				await Promise.all([strict.stop(), open.stop()]);
+			}
+		});
 	});
 
 	describe('time buckets', () => {
@@ -1007,25 +1022,6 @@ describe('simulator, page serialisation', () => {
 	it('writes exactly the JSON of the row objects, for any window and any query shape', () => {
 		// Pages are slices of the result's rows serialised once, without building row objects; the row
 		// objects (materializeRows) are the readable definition they must match byte for byte.
-		const script = `
-			import { computeResult, materializeRows, pageJson, serializeRows } from './simulator/aggregate.mjs';
-			import { DIMENSION_INDEX, createUniverse } from './simulator/data.mjs';
-			const universe = createUniverse(3);
-			// Byte offsets must count UTF-8 bytes, not characters.
-			universe.dimensionValues[DIMENSION_INDEX['team.id']][0] = 'équipe "ü" €';
-			const bodies = JSON.parse(process.argv[1]);
-			const checks = [];
-			for (const body of bodies) {
-				const result = computeResult(universe, body);
-				await serializeRows(result);
-				const n = result.rowCount;
-				for (const [offset, limit] of [[0, n], [0, 1000], [5, 7], [n - 3, 1000], [n, 10]]) {
-					const page = pageJson(result, offset, limit).toString('utf8');
-					checks.push(page === JSON.stringify(materializeRows(result, offset, limit)));
-				}
-				checks.push(n);
-			}
-			process.stdout.write(JSON.stringify(checks));`;
 		const bodies = [
 			dayQuery({ dimensions: [{ name: 'agent.id' }, { name: 'channel' }] }),
 			{
@@ -1044,12 +1040,7 @@ describe('simulator, page serialisation', () => {
 				timeSeries: series('HOUR', '2024-03-01T00:00:00Z', '2024-03-04T00:00:00Z'),
 			},
 		];
-		const output = execFileSync(
-			process.execPath,
-			['--input-type=module', '-e', script, JSON.stringify(bodies)],
-			{ cwd: path.resolve(__dirname, '..', '..'), encoding: 'utf8' },
-		);
-		const checks = JSON.parse(output) as Array<boolean | number>;
+		const checks = checkPageSerialisation(bodies) as Array<boolean | number>;
 		const counts = checks.filter((check) => typeof check === 'number');
 		expect(counts.every((count) => (count as number) > 30)).toBe(true);
 		expect(checks.filter((check) => check === false)).toEqual([]);

@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { ApiRequest, Send } from './types';
 import { ApiFailure } from './types';
-import { settle } from '../../shared/transport/clock';
+import { ownSignal, settle } from '../../shared/transport/clock';
 
 export const CREDENTIAL_TYPE = 'niceCxoneOAuth2Api';
 
@@ -34,6 +34,7 @@ export interface N8nSendOptions {
  * n8n hands `preAuthentication` the helpers of the context the call is made with, and ties the call
  * to the cancel signal when that context has one; so the call is made with a view of the context
  * whose `httpRequest` (used only for the token) is timed, and which, when detached, has no signal.
+ * Each call gets a signal of its own that follows the execution's (see ownSignal).
  */
 export function createN8nSend(ctx: IExecuteFunctions, baseUrl: string | undefined, options: N8nSendOptions = {}): Send {
 	const { tokenTimer, detached = false, credentialType = CREDENTIAL_TYPE } = options;
@@ -41,6 +42,7 @@ export function createN8nSend(ctx: IExecuteFunctions, baseUrl: string | undefine
 	const self = new Proxy(ctx, {
 		get(target, property) {
 			if (property === 'helpers') return helpers;
+			if (property === 'getExecutionCancelSignal') return () => ownSignal(target.getExecutionCancelSignal?.());
 			const value: unknown = Reflect.get(target, property);
 			return typeof value === 'function' ? value.bind(target) : value;
 		},

@@ -1,4 +1,5 @@
 import { QueryCancelledError } from './errors';
+import { ownSignal } from '../../shared/transport/clock';
 
 /**
  * Counts the queries of one tenant that may be PENDING or RUNNING at once (contract §2: at most
@@ -12,12 +13,13 @@ export class QuerySlots {
 		this.free = size;
 	}
 
-	async acquire(signal?: AbortSignal): Promise<void> {
-		if (signal?.aborted) throw new QueryCancelledError();
+	async acquire(cancelSignal?: AbortSignal): Promise<void> {
+		if (cancelSignal?.aborted) throw new QueryCancelledError();
 		if (this.free > 0) {
 			this.free--;
 			return;
 		}
+		const signal = ownSignal(cancelSignal);
 		await new Promise<void>((resolve, reject) => {
 			const grant = () => {
 				signal?.removeEventListener('abort', onAbort);

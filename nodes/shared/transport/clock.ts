@@ -19,11 +19,21 @@ export async function settle<T>(promise: Promise<T>): Promise<Outcome<T>> {
 	);
 }
 
+/**
+ * A signal that aborts with `signal`, for one request or one wait. Whoever receives it may add a
+ * listener; `signal` itself gets none, so many concurrent requests and waits never push it past
+ * Node's 10-listener warning (MaxListenersExceededWarning).
+ */
+export function ownSignal(signal: AbortSignal | undefined): AbortSignal | undefined {
+	return signal && AbortSignal.any([signal]);
+}
+
 /** Wall time and n8n's `sleep`, raced against the cancel signal for n8n versions whose sleep ignores it. */
 export const n8nClock: Clock = {
 	now: () => Date.now(),
 	random: () => Math.random(),
-	sleep: async (ms, signal) => {
+	sleep: async (ms, cancelSignal) => {
+		const signal = ownSignal(cancelSignal);
 		if (!signal) return await sleep(ms);
 		if (signal.aborted) throw new Error('aborted');
 		let onAbort: () => void = () => undefined;
