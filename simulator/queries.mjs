@@ -18,8 +18,11 @@ const RUNNING_MS_PER_ROW = 0.002;
 /** The work done per turn of the event loop before yielding, so polls stay responsive during big queries. */
 const COMPUTE_SLICE_MS = 15;
 const SLOTS_PER_STEP = 16;
-/** Finished results kept in memory, in 8-byte units (numbers, and JSON bytes / 8): ~160 MB. */
-const RESULT_BUDGET_NUMBERS = 20_000_000;
+/**
+ * Finished results kept in memory, in bytes (their numbers and their JSON): room for the nine windows
+ * of a 1M-row split range (~26 MB each) and then some, so results being read are not dropped.
+ */
+const RESULT_BUDGET_BYTES = 512 * 1024 * 1024;
 /** Query records kept for 404/410 answers and stats; the oldest finished ones are forgotten first. */
 const MAX_QUERY_RECORDS = 5000;
 
@@ -50,9 +53,9 @@ export async function runAggregation(aggregation, isCancelled = () => false) {
 	return serialized ? aggregation.result : null;
 }
 
-/** A result's weight against the memory budget, in 8-byte units: its columns and its JSON. */
+/** A result's weight against the memory budget, in bytes: its columns and its JSON. */
 function resultSize(result) {
-	return result.rowCount * (2 + result.metrics.length) + result.rowsJson.length / 8;
+	return result.rowCount * (2 + result.metrics.length) * 8 + result.rowsJson.length;
 }
 
 export class QueryStore {
@@ -79,7 +82,7 @@ export class QueryStore {
 		this.queries = new Map();
 		/** Completed results in least-recently-read order (Map keeps insertion order). */
 		this.retained = new Map();
-		this.retainedNumbers = 0;
+		this.retainedBytes = 0;
 		this.maxActiveByTenant = new Map();
 	}
 
@@ -226,11 +229,11 @@ export class QueryStore {
 
 	retain(query, result) {
 		this.retained.set(query.id, result);
-		this.retainedNumbers += resultSize(result);
+		this.retainedBytes += resultSize(result);
 		for (const [id, kept] of this.retained) {
-			if (this.retainedNumbers <= RESULT_BUDGET_NUMBERS || id === query.id) break;
+			if (this.retainedBytes <= RESULT_BUDGET_BYTES || id === query.id) break;
 			this.retained.delete(id);
-			this.retainedNumbers -= resultSize(kept);
+			this.retainedBytes -= resultSize(kept);
 		}
 	}
 
@@ -238,7 +241,7 @@ export class QueryStore {
 		const kept = this.retained.get(query.id);
 		if (kept === undefined) return;
 		this.retained.delete(query.id);
-		this.retainedNumbers -= resultSize(kept);
+		this.retainedBytes -= resultSize(kept);
 	}
 
 	forgetOldRecords() {
