@@ -175,7 +175,7 @@ export async function ourTransportClient(sim, size) {
 	const parts = await runAggregationQuery(
 		{ send, detachedSend: send, clock: n8nClock, slots: new QuerySlots(5), stats, options },
 		queryBody(size),
-		createRowFlattener(),
+		createRowFlattener(queryBody(size)),
 	);
 	// What the node then outputs: the parts' rows in order.
 	const rows = parts.flatMap((part) => part.rows);

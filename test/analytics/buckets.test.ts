@@ -6,6 +6,7 @@ import {
 	splitAtBucketBoundaries,
 	toIsoUtc,
 } from '../../nodes/NiceCxoneAnalytics/core/buckets';
+import type { MetricRef } from '../../nodes/NiceCxoneAnalytics/core/query';
 import { createRowFlattener, flattenRow } from '../../nodes/NiceCxoneAnalytics/core/rows';
 import { resolveTimeRange } from '../../nodes/NiceCxoneAnalytics/core/timeRange';
 
@@ -124,14 +125,42 @@ describe('time range presets', () => {
 });
 
 describe('flattening rows', () => {
-	it('the flattener of a query gives the same items as flattenRow', () => {
-		const flatten = createRowFlattener();
+	const query = {
+		dimensions: [{ name: 'group.id' }, { name: 'channel' }],
+		metrics: [
+			{ name: 'count', aggregation: 'sum' },
+			{ name: 'handle_time', aggregation: 'avg' },
+		] as MetricRef[],
+	};
+
+	it("the flattener of a query gives flattenRow's items, fields in the same order", () => {
+		const flatten = createRowFlattener(query);
 		const rows = [1, 2, 1].map((day) => ({
 			timeSeries: `2024-01-0${day}T00:00:00Z`,
-			dimensions: { channel: 'voice' },
-			metrics: [{ name: 'count', aggregation: 'sum', value: day }],
+			dimensions: { 'group.id': `grp_00${day}`, channel: 'voice' },
+			metrics: [
+				{ name: 'count', aggregation: 'sum', value: day },
+				{ name: 'handle_time', aggregation: 'avg', value: 300.5 + day },
+			],
 		}));
-		expect(rows.map(flatten)).toEqual(rows.map((row) => flattenRow(row)));
+		const items = rows.map(flatten);
+		expect(items.map((item) => JSON.stringify(item))).toEqual(rows.map((row) => JSON.stringify(flattenRow(row))));
+		expect(items[2]).toEqual({ bucketStart: '2024-01-01T00:00:00Z', groupId: 'grp_001', channel: 'voice', count_sum: 1, handle_time_avg: 301.5 });
+	});
+
+	it('a field the API leaves out of a row stays null', () => {
+		const row = {
+			timeSeries: '2024-01-01T00:00:00Z',
+			dimensions: { channel: 'chat' },
+			metrics: [{ name: 'count', aggregation: 'sum', value: 4 }],
+		};
+		expect(createRowFlattener(query)(row)).toEqual({
+			bucketStart: '2024-01-01T00:00:00Z',
+			groupId: null,
+			channel: 'chat',
+			count_sum: 4,
+			handle_time_avg: null,
+		});
 	});
 
 	it('gives bucketStart, a field per dimension and one per metric', () => {

@@ -26,28 +26,26 @@ export function dimensionFieldName(name: string): string {
  * per metric named `<metric>_<aggregation>`.
  */
 export function flattenRow(row: ResultRow): FlatRow {
-	return flattenRowWith(row, (text) => text, dimensionFieldName, resultMetricField);
-}
-
-function flattenRowWith(
-	row: ResultRow,
-	intern: (text: string) => string,
-	dimensionField: (name: string) => string,
-	metricField: (metric: ResultMetric) => string,
-): FlatRow {
-	const flat: FlatRow = { bucketStart: intern(row.timeSeries) };
-	const dimensions = row.dimensions;
-	for (const name in dimensions) flat[dimensionField(name)] = intern(dimensions[name]);
-	for (const metric of row.metrics) flat[metricField(metric)] = metric.value;
+	const flat: FlatRow = { bucketStart: row.timeSeries };
+	for (const [name, value] of Object.entries(row.dimensions)) flat[dimensionFieldName(name)] = value;
+	for (const metric of row.metrics) flat[resultMetricField(metric)] = metric.value;
 	return flat;
 }
 
+/** What a flattener needs of the query: its dimensions and metrics, in the request's order. */
+export interface FlattenedQuery {
+	dimensions?: Array<{ name: string }>;
+	metrics: MetricRef[];
+}
+
 /**
- * flattenRow for the rows of one query, keeping one copy of each repeated text (bucket starts,
- * dimension values, field names): parsed pages bring a fresh copy per row, and a large result
- * repeats each thousands of times.
+ * flattenRow for the rows of one query, built for results of a million rows: each row starts as a copy
+ * of one object holding the query's fields in order (a copy of an object JSON.parse made keeps every
+ * field inside the object, instead of a separate store per row), and one copy of each repeated text
+ * (bucket starts, dimension values) is kept, where parsed pages bring a fresh one per row. Together
+ * that is about 90 bytes a row in place of 140. A field the API leaves out of a row stays null.
  */
-export function createRowFlattener(): (row: ResultRow) => FlatRow {
+export function createRowFlattener(query: FlattenedQuery): (row: ResultRow) => FlatRow {
 	const texts = new Map<string, string>();
 	const intern = (text: string) => {
 		const known = texts.get(text);
@@ -69,5 +67,18 @@ export function createRowFlattener(): (row: ResultRow) => FlatRow {
 		if (field === undefined) byAggregation.set(metric.aggregation, (field = resultMetricField(metric)));
 		return field;
 	};
-	return (row) => flattenRowWith(row, intern, dimensionField, metricField);
+	const fields = [
+		'bucketStart',
+		...(query.dimensions ?? []).map((dimension) => dimensionField(dimension.name)),
+		...query.metrics.map(metricFieldName),
+	];
+	const template = JSON.parse(JSON.stringify(Object.fromEntries(fields.map((field) => [field, null])))) as FlatRow;
+	return (row) => {
+		const flat = { ...template };
+		flat.bucketStart = intern(row.timeSeries);
+		const dimensions = row.dimensions;
+		for (const name in dimensions) flat[dimensionField(name)] = intern(dimensions[name]);
+		for (const metric of row.metrics) flat[metricField(metric)] = metric.value;
+		return flat;
+	};
 }

@@ -177,7 +177,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			settings = read;
 			query = readItemQuery(this, itemIndex);
 			const runQuery = query;
-			const mapRow = query.raw ? (row: ResultRow) => row as unknown as IDataObject : createRowFlattener();
+			const mapRow = query.raw ? (row: ResultRow) => row as unknown as IDataObject : createRowFlattener(query.body);
 			const parts = await runAggregationQuery(
 				{ send, detachedSend, clock: n8nClock, slots, signal, stats, options: { ...query.runner, retry: DEFAULT_RETRY_POLICY } },
 				query.body,
