@@ -80,12 +80,13 @@ export async function runQueryBench({
 		const limited = scenarios.filter((scenario) => scenario === 'raw' || scenario === 'ours');
 		passes.push({ latencyMs: Math.max(...latencies), requestsPerMinute: THROTTLED_RPM, sizes: ['1m'], scenarios: limited });
 	}
-	for (const { latencyMs, requestsPerMinute, sizes, scenarios } of passes) {
+	for (const pass of passes) {
+		const { latencyMs, requestsPerMinute } = pass;
 		const sim = await startBenchSimulator({ latencyMs, requestsPerMinute });
 		let n8n;
 		try {
-			const n8nSizes = sizes.filter((size) => N8N_SIZES.has(size));
-			if (scenarios.includes('n8n') && !n8nReason && n8nSizes.length > 0) {
+			const n8nSizes = pass.sizes.filter((size) => N8N_SIZES.has(size));
+			if (pass.scenarios.includes('n8n') && !n8nReason && n8nSizes.length > 0) {
 				try {
 					n8n = await createN8nBench(sim, n8nSizes);
 				} catch (error) {
@@ -93,13 +94,13 @@ export async function runQueryBench({
 					skipped.push(`n8n: ${n8nReason}`);
 				}
 			}
-			for (const size of sizes) {
+			for (const size of pass.sizes) {
 				truths[size] ??= await groundTruth(sim, size);
 				const truth = truths[size];
 				const rounds = size === '1m' ? repeatsLargest : repeats;
 				for (let round = 0; round < rounds; round++) {
 					// Rotate the order so no scenario always runs first (or last) on a busy machine.
-					const order = scenarios.filter((s) => s !== 'n8n' || (n8n && N8N_SIZES.has(size)));
+					const order = pass.scenarios.filter((s) => s !== 'n8n' || (n8n && N8N_SIZES.has(size)));
 					const rotated = order.map((_, i) => order[(i + round) % order.length]);
 					for (const scenario of rotated) {
 						const load1 = os.loadavg()[0];

@@ -139,13 +139,20 @@ export class QueryStore {
 		if (result === null) return;
 		query.rowCount = result.rowCount;
 		query.computedAtMs = this.now();
-		const runningMs = (RUNNING_BASE_MS + RUNNING_MS_PER_ROW * result.rowCount) * this.speed;
-		query.completedAtMs = Math.max(query.pendingEndMs + runningMs, query.computedAtMs);
+		query.completedAtMs = Math.max(
+			query.pendingEndMs + this.runningMsFor(result.rowCount),
+			query.computedAtMs,
+		);
 		this.retain(query, result);
 	}
 
 	get(id) {
 		return this.queries.get(id);
+	}
+
+	/** How long a query of `rowCount` rows is RUNNING (simulated), in ms. */
+	runningMsFor(rowCount) {
+		return (RUNNING_BASE_MS + RUNNING_MS_PER_ROW * rowCount) * this.speed;
 	}
 
 	/** PENDING, RUNNING, COMPLETED, FAILED, CANCELLED (deleted) or EXPIRED, as of now. */
@@ -154,7 +161,7 @@ export class QueryStore {
 		const nowMs = this.now();
 		if (nowMs < query.pendingEndMs) return 'PENDING';
 		if (query.willFail)
-			return nowMs < query.pendingEndMs + RUNNING_BASE_MS * this.speed ? 'RUNNING' : 'FAILED';
+			return nowMs < query.pendingEndMs + this.runningMsFor(0) ? 'RUNNING' : 'FAILED';
 		if (query.completedAtMs === null || nowMs < query.completedAtMs) return 'RUNNING';
 		if (query.expired || nowMs >= query.completedAtMs + this.resultTtlSeconds * 1000) {
 			this.release(query);
@@ -178,10 +185,9 @@ export class QueryStore {
 			const { aggregation } = query;
 			const computed = aggregation.progress;
 			const projectedRows = computed > 0 ? aggregation.result.rowCount / computed : 0;
-			const runningMs = (RUNNING_BASE_MS + RUNNING_MS_PER_ROW * projectedRows) * this.speed;
-			progress = Math.min(computed, (nowMs - query.pendingEndMs) / runningMs);
+			progress = Math.min(computed, (nowMs - query.pendingEndMs) / this.runningMsFor(projectedRows));
 		} else {
-			progress = (nowMs - query.pendingEndMs) / (RUNNING_BASE_MS * this.speed);
+			progress = (nowMs - query.pendingEndMs) / this.runningMsFor(0);
 		}
 		// Never report less than before: the estimate changes once the row count is known.
 		query.lastProgress = Math.max(
