@@ -8,6 +8,60 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import type { CredentialResponse } from '../nodes/shared/transport/credentialRequest';
+import { CredentialRequestError, credentialRequest, credentialResponseError } from '../nodes/shared/transport/credentialRequest';
+import { EndpointError, checkEndpointUrl, displayUrl, isLoopback, isPlatformHost, resolveUrl, sameOrigin } from '../nodes/shared/transport/endpoints';
+
+const WHERE = 'the NICE CXone API credential';
+const DEFAULT_AUTH_HOST = 'https://cxone.niceincontact.com';
+
+/** The API Base URL Override, checked, without a trailing slash; undefined when empty. */
+function apiOverride(credentials: ICredentialDataDecryptedObject): string | undefined {
+	const text = String(credentials.apiBaseUrl ?? '').trim();
+	if (text === '') return undefined;
+	const url = checkEndpointUrl(text, 'API Base URL Override', WHERE);
+	return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** The discovered token endpoint, accepted only on the Auth Host's own origin: it receives both secrets. */
+function discoveredTokenEndpoint(value: unknown, authHost: URL): string {
+	const url = typeof value === 'string' ? resolveUrl(value, undefined) : undefined;
+	if (!url || url.origin !== authHost.origin || url.username !== '' || url.password !== '') {
+		throw new CredentialRequestError(
+			`Token discovery at ${authHost.origin} named the token endpoint ${displayUrl(value)}, which is not on the Auth Host. The node sends the access key only to the Auth Host: check Auth Host in ${WHERE}.`,
+			false,
+		);
+	}
+	return url.href;
+}
+
+/**
+ * The discovered API host: https on NICE's CXone domains (or this machine, when the Auth Host is on it
+ * too: the simulator). Any other host receives every call and the token, so it needs the override.
+ */
+function discoveredApiHost(value: unknown, authHost: URL): string {
+	const url = typeof value === 'string' ? resolveUrl(value, undefined) : undefined;
+	const local = url !== undefined && isLoopback(url) && isLoopback(authHost) && (url.protocol === 'http:' || url.protocol === 'https:');
+	const platform = url !== undefined && url.protocol === 'https:' && isPlatformHost(url.hostname);
+	if (!url || url.username !== '' || url.password !== '' || !(local || platform)) {
+		throw new CredentialRequestError(
+			`The API host lookup at ${authHost.origin} gave ${displayUrl(value)}, which is not an https address on NICE's CXone domains (niceincontact.com, nice-incontact.com). If that host is right, enter it as API Base URL Override in ${WHERE}.`,
+			false,
+		);
+	}
+	return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** The `tenantId` claim of the token (a JWT), or '' when it has none or is not a JWT. */
+function tenantIdOf(accessToken: string): string {
+	try {
+		const claims = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { tenantId?: unknown };
+		return typeof claims?.tenantId === 'string' || typeof claims?.tenantId === 'number' ? String(claims.tenantId) : '';
+	} catch {
+		return '';
+	}
+}
+
 /**
  * CXone access keys (the real platform, see the README): the token comes from the password grant
  * with the access key, client-authenticated as the registered application, or from the legacy
@@ -106,28 +160,40 @@ export class NiceCxoneApi implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const authHost = String(credentials.authHost || 'https://cxone.niceincontact.com').replace(/\/+$/, '');
-		const fail = (what: string, status: number, body: unknown): never => {
-			const b = (body ?? {}) as { error?: unknown; error_description?: unknown };
-			const reason = [b.error, b.error_description].filter((x) => typeof x === 'string').join(': ');
-			throw new Error(`${what} failed (HTTP ${status}${reason ? ` ${reason}` : ''}). Check the access key, the client ID and secret, and the hosts in the NICE CXone API credential.`);
-		};
-		const call = async (options: IHttpRequestOptions) =>
-			await this.helpers.httpRequest({ ...options, json: true, returnFullResponse: true, ignoreHttpStatusErrors: true });
+		const authHost = checkEndpointUrl(credentials.authHost || DEFAULT_AUTH_HOST, 'Auth Host', WHERE);
+		const authRoot = `${authHost.origin}${authHost.pathname.replace(/\/+$/, '')}`;
+		const override = apiOverride(credentials);
+		const legacy = credentials.authRoute === 'legacy';
+		const required: Array<[string, string]> = [
+			['accessKeyId', 'Access Key ID'],
+			['accessKeySecret', 'Access Key Secret'],
+			...(legacy ? [] : ([['clientId', 'Client ID'], ['clientSecret', 'Client Secret']] as Array<[string, string]>)),
+		];
+		for (const [field, label] of required) {
+			if (String(credentials[field] ?? '').trim() === '') throw new EndpointError(label, `${label} is empty. Enter it in ${WHERE}.`);
+		}
+		const secrets = [credentials.accessKeySecret, credentials.clientSecret, credentials.accessToken];
+		const refused = (detail: string) =>
+			`CXone refused the access key (${detail}). Check the access key${legacy ? '' : ', the client ID and secret'} in ${WHERE}.`;
 
-		let token: { statusCode: number; body: { access_token?: unknown } };
-		if (credentials.authRoute === 'legacy') {
-			token = await call({
+		let token: CredentialResponse;
+		let tokenUrl: string;
+		if (legacy) {
+			tokenUrl = checkEndpointUrl(credentials.legacyTokenUrl, 'Legacy Token URL', WHERE).href;
+			token = await credentialRequest(this, 'The CXone token endpoint', {
 				method: 'POST',
-				url: String(credentials.legacyTokenUrl),
+				url: tokenUrl,
+				headers: { Accept: 'application/json' },
 				body: { accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret },
 			});
 		} else {
-			const discovery = await call({ method: 'GET', url: `${authHost}/.well-known/openid-configuration` });
-			if (discovery.statusCode !== 200 || typeof discovery.body?.token_endpoint !== 'string') fail('Token discovery at ' + authHost, discovery.statusCode, discovery.body);
-			token = await call({
+			const discoveryUrl = `${authRoot}/.well-known/openid-configuration`;
+			const discovery = await credentialRequest(this, 'Token discovery', { method: 'GET', url: discoveryUrl });
+			if (discovery.status !== 200) throw credentialResponseError('Token discovery', discoveryUrl, discovery, refused, `check Auth Host in ${WHERE}.`, secrets);
+			tokenUrl = discoveredTokenEndpoint(discovery.body.token_endpoint, authHost);
+			token = await credentialRequest(this, 'The CXone token endpoint', {
 				method: 'POST',
-				url: discovery.body.token_endpoint,
+				url: tokenUrl,
 				auth: { username: String(credentials.clientId), password: String(credentials.clientSecret) },
 				headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
 				body: new URLSearchParams({
@@ -137,30 +203,42 @@ export class NiceCxoneApi implements ICredentialType {
 				}).toString(),
 			});
 		}
-		const accessToken = token.body?.access_token;
-		if (token.statusCode !== 200 || typeof accessToken !== 'string') return fail('The CXone token request', token.statusCode, token.body);
-
-		let apiEndpoint = String(credentials.apiBaseUrl ?? '').trim();
-		if (apiEndpoint === '') {
-			const claims = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8') || '{}') as { tenantId?: unknown };
-			const lookup = await call({
-				method: 'GET',
-				url: `${authHost}/.well-known/cxone-configuration`,
-				qs: { tenantId: String(claims.tenantId ?? '') },
-			});
-			apiEndpoint = lookup.body?.api_endpoint;
-			if (lookup.statusCode !== 200 || typeof apiEndpoint !== 'string') fail('The API host lookup for the tenant', lookup.statusCode, lookup.body);
+		const accessToken = token.body.access_token;
+		if (token.status !== 200) throw credentialResponseError('The CXone token endpoint', tokenUrl, token, refused, `check the hosts in ${WHERE}.`, secrets);
+		if (typeof accessToken !== 'string' || accessToken === '') {
+			throw new CredentialRequestError(`The CXone token endpoint at ${displayUrl(tokenUrl)} answered without an access token. Check the hosts in ${WHERE}.`, false, 200);
 		}
-		return { accessToken, apiEndpoint: apiEndpoint.replace(/\/+$/, '') };
+		if (override) return { accessToken, apiEndpoint: override };
+
+		const lookupUrl = `${authRoot}/.well-known/cxone-configuration`;
+		const lookup = await credentialRequest(this, 'The API host lookup', {
+			method: 'GET',
+			url: lookupUrl,
+			qs: { tenantId: tenantIdOf(accessToken) },
+		});
+		if (lookup.status !== 200) throw credentialResponseError('The API host lookup', lookupUrl, lookup, refused, `set API Base URL Override in ${WHERE}.`, secrets);
+		return { accessToken, apiEndpoint: discoveredApiHost(lookup.body.api_endpoint, authHost) };
 	}
 
-	/** Adds the token, and sends relative URLs to the tenant's API host found with the token. */
+	/**
+	 * Adds the token to requests for the tenant's API host (the override, or the host found with the
+	 * token) and sends relative URLs there; an absolute URL on any other origin is refused, token and all.
+	 */
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		const relative = !/^https?:\/\//.test(requestOptions.url);
+		const apiRoot = apiOverride(credentials) ?? String(credentials.apiEndpoint ?? '');
+		const api = checkEndpointUrl(apiRoot, 'API Base URL Override', WHERE);
+		const base = requestOptions.baseURL || apiRoot;
+		if (!sameOrigin(requestOptions.url, base, api.origin)) {
+			throw new EndpointError(
+				'API Base URL Override',
+				`The node refused to send the CXone access token to ${displayUrl(resolveUrl(requestOptions.url, base)?.href)}: only the tenant's API host (${api.origin}) receives it.`,
+			);
+		}
 		return {
 			...requestOptions,
-			baseURL: relative ? requestOptions.baseURL || String(credentials.apiBaseUrl || credentials.apiEndpoint) : requestOptions.baseURL,
+			baseURL: base,
 			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken)}` },
+			sendCredentialsOnCrossOriginRedirect: false,
 		};
 	}
 

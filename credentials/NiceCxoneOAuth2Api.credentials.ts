@@ -1,12 +1,17 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestHelper,
+	IHttpRequestOptions,
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
+
+import { CredentialRequestError, credentialRequest, credentialResponseError } from '../nodes/shared/transport/credentialRequest';
+import { EndpointError, analyticsApiRoot, checkEndpointUrl, displayUrl, resolveUrl, sameOrigin } from '../nodes/shared/transport/endpoints';
+
+const WHERE = 'the NICE CXone OAuth2 API credential';
 
 /**
  * CXone OAuth 2.0 client credentials (contract §1). The token is fetched by `preAuthentication`
@@ -71,39 +76,65 @@ export class NiceCxoneOAuth2Api implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const tokenUrl = String(credentials.tokenUrl);
-		const response = await this.helpers.httpRequest({
+		const tokenUrl = checkEndpointUrl(credentials.tokenUrl, 'Token URL', WHERE);
+		analyticsApiRoot(credentials.baseUrl);
+		for (const [field, label] of [
+			['clientId', 'Client ID'],
+			['clientSecret', 'Client Secret'],
+		] as const) {
+			if (String(credentials[field] ?? '').trim() === '') {
+				throw new EndpointError(label, `${label} is empty. Enter the API client's ${label === 'Client ID' ? 'id' : 'secret'} in ${WHERE}.`);
+			}
+		}
+		const secrets = [credentials.clientSecret, credentials.accessToken];
+		const response = await credentialRequest(this, 'The CXone token endpoint', {
 			method: 'POST',
-			url: tokenUrl,
+			url: tokenUrl.href,
 			auth: { username: String(credentials.clientId), password: String(credentials.clientSecret) },
 			headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
 			body: new URLSearchParams({ grant_type: 'client_credentials', scope: String(credentials.scope ?? '') }).toString(),
-			json: true,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
 		});
-		const body = (response.body ?? {}) as { access_token?: unknown; error?: unknown; error_description?: unknown };
-		if (response.statusCode !== 200 || typeof body.access_token !== 'string') {
-			const reason = [body.error, body.error_description].filter((x) => typeof x === 'string').join(': ');
-			throw new Error(
-				`The CXone token endpoint ${tokenUrl} refused the client credentials (HTTP ${response.statusCode}${reason ? ` ${reason}` : ''}). Check Client ID, Client Secret and Token URL in the NICE CXone OAuth2 API credential.`,
+		const accessToken = response.body.access_token;
+		if (response.status === 200 && typeof accessToken === 'string' && accessToken !== '') return { accessToken };
+		if (response.status === 200) {
+			throw new CredentialRequestError(
+				`The CXone token endpoint ${displayUrl(tokenUrl.href)} answered without an access token. Check Token URL in ${WHERE}.`,
+				false,
+				200,
 			);
 		}
-		return { accessToken: body.access_token };
+		throw credentialResponseError(
+			'The CXone token endpoint',
+			tokenUrl.href,
+			response,
+			(detail) =>
+				`The CXone token endpoint ${displayUrl(tokenUrl.href)} refused the client credentials (${detail}). Check Client ID, Client Secret and Token URL in ${WHERE}.`,
+			`set Token URL to the token endpoint itself in ${WHERE}.`,
+			secrets,
+		);
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: { Authorization: '=Bearer {{$credentials.accessToken}}' },
-		},
-	};
+	/** Adds the token to requests for the Base URL's origin, and to no other: a foreign address is refused. */
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const apiOrigin = analyticsApiRoot(credentials.baseUrl).origin;
+		if (!sameOrigin(requestOptions.url, requestOptions.baseURL || apiOrigin, apiOrigin)) {
+			throw new EndpointError(
+				'Base URL',
+				`The node refused to send the CXone access token to ${displayUrl(resolveUrl(requestOptions.url, requestOptions.baseURL || apiOrigin)?.href)}: only the Base URL's host (${apiOrigin}) receives it.`,
+			);
+		}
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken)}` },
+			sendCredentialsOnCrossOriginRedirect: false,
+		};
+	}
 
 	// No read-only endpoint exists in the contract: reading an unknown query id answers 404 with a
 	// valid token and 401/403 without one, which is what the test needs to tell apart.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "").replace(/\\/api\\/v2$/i, "")}}',
 			url: '/api/v2/analytics/query/qry_credential_test',
 			method: 'GET',
 			ignoreHttpStatusErrors: true,

@@ -4,14 +4,28 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { QueryValidationError } from '../core/validationError';
 import { CxoneApiError, QueryCancelledError } from '../transport/errors';
 import { ApiFailure } from '../transport/types';
+import { displayUrl } from '../../shared/transport/endpoints';
+import { serverText as cleanServerText } from '../../shared/transport/serverText';
 
 export type ApiMode = 'analytics' | 'platform';
 
 /** What a failed API call means for the person building the workflow, and what to do. */
 function explainFailure(failure: ApiFailure, mode: ApiMode): string {
-	const body = (failure.body ?? {}) as { error?: string; message?: string; details?: Array<{ field?: string; problem?: string }> };
-	// The Reporting API says what went wrong in the icStatusDescription header.
-	const serverText = failure.headers.icstatusdescription ?? body.message ?? body.error ?? failure.message;
+	// The credential's failures (token endpoint, discovery, a refused address) say it all already.
+	if (failure.credential) return failure.message;
+	const body = (failure.body && typeof failure.body === 'object' ? failure.body : {}) as {
+		error?: unknown;
+		message?: unknown;
+		details?: unknown;
+	};
+	// The Reporting API says what went wrong in the icStatusDescription header. Whatever the server
+	// wrote is redacted and clipped: it ends up in items, audit records, logs and webhooks.
+	const serverText =
+		[failure.headers.icstatusdescription, body.message, body.error].map((text) => cleanServerText(text)).find((text) => text !== '') ??
+		cleanServerText(failure.message);
+	if (failure.status !== undefined && failure.status >= 300 && failure.status < 400) {
+		return `CXone answered with a redirect (HTTP ${failure.status} to ${displayUrl(failure.headers.location)}). The node follows no redirects, so the token goes only to the API host: check ${mode === 'platform' ? 'API Base URL Override in the NICE CXone API credential' : 'Base URL in the credential'}.`;
+	}
 	if (mode === 'platform') {
 		switch (failure.status) {
 			case 400:
@@ -26,7 +40,10 @@ function explainFailure(failure: ApiFailure, mode: ApiMode): string {
 	}
 	switch (failure.status) {
 		case 400: {
-			const details = (body.details ?? []).map((d) => `${d.field}: ${d.problem}`).join('; ');
+			const details = (Array.isArray(body.details) ? (body.details as Array<{ field?: unknown; problem?: unknown }>) : [])
+				.slice(0, 10)
+				.map((d) => `${cleanServerText(d?.field)}: ${cleanServerText(d?.problem)}`)
+				.join('; ');
 			return `The CXone API rejected the query: ${serverText}${details ? ` (${details})` : ''}`;
 		}
 		case 401:
@@ -53,8 +70,10 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number, mode
 		return new NodeOperationError(node, error.message, { itemIndex, description: `Field: ${error.field}` });
 	}
 	if (error instanceof ApiFailure) {
-		return new NodeApiError(node, (error.body ?? {}) as JsonObject, {
-			message: explainFailure(error, mode),
+		const message = explainFailure(error, mode);
+		// Only the explained message goes on: the raw body may echo a secret.
+		return new NodeApiError(node, { message } as JsonObject, {
+			message,
 			httpCode: error.status === undefined ? undefined : String(error.status),
 			itemIndex,
 		});

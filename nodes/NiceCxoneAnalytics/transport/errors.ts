@@ -17,3 +17,23 @@ export class QueryCancelledError extends Error {
 		this.name = 'QueryCancelledError';
 	}
 }
+
+/**
+ * Why a stop signal aborted: the deadline's error (a CxoneApiError that names Options › Timeout) when
+ * the deadline passed, else the execution was cancelled.
+ */
+export function stopError(signal: AbortSignal | undefined): Error {
+	return signal?.reason instanceof CxoneApiError ? signal.reason : new QueryCancelledError();
+}
+
+/**
+ * An id the server gave (a query id, a job id) as one URL path segment: encoded, and refused when it
+ * is empty, `.` or `..` (which a URL would resolve to another path) or absurdly long.
+ */
+export function pathSegment(id: unknown, what: string): string {
+	const text = typeof id === 'number' && Number.isSafeInteger(id) ? String(id) : typeof id === 'string' ? id : '';
+	if (text === '' || text === '.' || text === '..' || text.length > 200) {
+		throw new CxoneApiError(`CXone sent a ${what} that cannot be used in a URL (${JSON.stringify(String(id ?? '')).slice(0, 60)}). Nothing more was requested; run the workflow again, and report it to NICE if it persists.`);
+	}
+	return encodeURIComponent(text);
+}

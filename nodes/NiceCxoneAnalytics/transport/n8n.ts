@@ -1,8 +1,10 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import type { ApiRequest, Send } from './types';
 import { ApiFailure } from './types';
-import { ownSignal, settle } from '../../shared/transport/clock';
+import { settle } from '../../shared/transport/clock';
+import type { CredentialRequestError } from '../../shared/transport/credentialRequest';
+import { serverText } from '../../shared/transport/serverText';
 
 export const CREDENTIAL_TYPE = 'niceCxoneOAuth2Api';
 
@@ -38,32 +40,52 @@ export interface N8nSendOptions {
  */
 export function createN8nSend(ctx: IExecuteFunctions, baseUrl: string | undefined, options: N8nSendOptions = {}): Send {
 	const { tokenTimer, detached = false, credentialType = CREDENTIAL_TYPE } = options;
-	const helpers = tokenTimer ? { ...ctx.helpers, httpRequest: timed(ctx.helpers.httpRequest, tokenTimer) } : ctx.helpers;
-	const self = new Proxy(ctx, {
-		get(target, property) {
-			if (property === 'helpers') return helpers;
-			if (property === 'getExecutionCancelSignal') return () => ownSignal(target.getExecutionCancelSignal?.());
-			const value: unknown = Reflect.get(target, property);
-			return typeof value === 'function' ? value.bind(target) : value;
-		},
-		has(target, property) {
-			return detached && property === 'getExecutionCancelSignal' ? false : Reflect.has(target, property);
-		},
-	});
+	const httpRequest = tokenTimer ? timed(ctx.helpers.httpRequest, tokenTimer) : ctx.helpers.httpRequest;
 	return async (request: ApiRequest) => {
+		// The execution's cancel signal (unless detached) and the request's own deadline, as one signal.
+		const signals = [detached ? undefined : ctx.getExecutionCancelSignal?.(), request.signal].filter(
+			(signal): signal is AbortSignal => signal !== undefined,
+		);
+		const signal = signals.length === 0 ? undefined : AbortSignal.any(signals);
+		// The credential's token requests get the same signal, so a deadline bounds them too.
+		const helpers = {
+			...ctx.helpers,
+			httpRequest: async (tokenRequest: IHttpRequestOptions) => await httpRequest({ abortSignal: signal, ...tokenRequest }),
+		};
+		const self = new Proxy(ctx, {
+			get(target, property) {
+				if (property === 'helpers') return helpers;
+				if (property === 'getExecutionCancelSignal') return () => signal;
+				const value: unknown = Reflect.get(target, property);
+				return typeof value === 'function' ? value.bind(target) : value;
+			},
+			has(target, property) {
+				return property === 'getExecutionCancelSignal' ? signal !== undefined : Reflect.has(target, property);
+			},
+		});
+		const common = {
+			method: request.method,
+			qs: request.qs,
+			json: !request.text,
+			...(request.text ? { encoding: 'text' as const } : {}),
+			returnFullResponse: true as const,
+			timeout: REQUEST_TIMEOUT_MS,
+			// No redirect is followed, and none would carry a credential: an answer comes from the address asked.
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
+		};
 		try {
-			const response = await ctx.helpers.httpRequestWithAuthentication.call(self, credentialType, {
-				method: request.method,
-				baseURL: baseUrl?.replace(/\/+$/, ''),
-				url: request.path,
-				qs: request.qs,
-				body: request.body as never,
-				headers: request.body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
-				json: !request.text,
-				...(request.text ? { encoding: 'text' as const } : {}),
-				returnFullResponse: true,
-				timeout: REQUEST_TIMEOUT_MS,
-			});
+			const response = request.anonymous
+				? // A pre-signed link (a report file): fetched without any credential.
+					await ctx.helpers.httpRequest({ ...common, url: request.path, headers: { Accept: '*/*' }, abortSignal: signal })
+				: await ctx.helpers.httpRequestWithAuthentication.call(self, credentialType, {
+						...common,
+						baseURL: baseUrl?.replace(/\/+$/, ''),
+						url: request.path,
+						body: request.body as never,
+						headers:
+							request.body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+					});
 			return { status: response.statusCode, headers: lowerCaseHeaders(response.headers), body: response.body };
 		} catch (error) {
 			throw toApiFailure(error);
@@ -81,6 +103,21 @@ export function toApiFailure(error: unknown): ApiFailure {
 		context?: { data?: unknown };
 		response?: unknown;
 	};
+	// The credential's own failures (a refused secret, an unavailable token endpoint, a refused
+	// address) already say what happened and what to do; n8n wraps them in a NodeApiError.
+	const own = [outer.cause, error].find(
+		(candidate) => candidate instanceof Error && (candidate.name === 'CredentialRequestError' || candidate.name === 'EndpointError'),
+	) as (Error & Partial<CredentialRequestError>) | undefined;
+	if (own) {
+		return new ApiFailure(
+			own.message,
+			own.httpStatus,
+			own.retryAfter === undefined ? {} : { 'retry-after': own.retryAfter },
+			undefined,
+			own.networkCode,
+			{ fromCredential: true, retryable: own.retryable ?? false },
+		);
+	}
 	const cause = (outer.cause ?? outer) as { code?: string; response?: { status?: number; headers?: unknown; data?: unknown } };
 	const response = cause.response ?? (outer.response as typeof cause.response);
 	const status =
@@ -110,9 +147,10 @@ function timed<A extends unknown[], R>(request: (...args: A) => Promise<R>, time
 
 function describeFailure(status: number | undefined, body: unknown, fallback: string | undefined, statusText?: string): string {
 	const b = body as { error?: unknown; message?: unknown; error_description?: unknown } | undefined;
-	const text = statusText ?? [b?.error, b?.message ?? b?.error_description].filter((x) => typeof x === 'string').join(': ');
-	if (status === undefined) return fallback ?? 'No response from the CXone API';
-	return text ? `HTTP ${status} ${text}` : `HTTP ${status}${fallback ? ` (${fallback})` : ''}`;
+	const text = serverText(statusText) || [b?.error, b?.message ?? b?.error_description].map((x) => serverText(x)).filter((x) => x !== '').join(': ');
+	const other = serverText(fallback);
+	if (status === undefined) return other || 'No response from the CXone API';
+	return text ? `HTTP ${status} ${text}` : `HTTP ${status}${other ? ` (${other})` : ''}`;
 }
 
 function lowerCaseHeaders(headers: unknown): Headers {

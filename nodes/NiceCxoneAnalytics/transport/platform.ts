@@ -3,7 +3,10 @@ import { toIsoUtc } from '../core/buckets';
 import type { CompletedContact } from '../core/platform/contacts';
 import type { Clock } from '../../shared/transport/clock';
 import { settle } from '../../shared/transport/clock';
-import { CxoneApiError } from './errors';
+import { CxoneApiError, pathSegment } from './errors';
+import { safeFileName } from '../core/platform/fileName';
+import { displayUrl, isLoopback, resolveUrl } from '../../shared/transport/endpoints';
+import { serverText } from '../../shared/transport/serverText';
 import type { RetryPolicy } from './retry';
 import { sendWithRetries } from './retry';
 import type { ApiRequest, ApiResponse, Send, TransportStats } from './types';
@@ -77,29 +80,76 @@ export async function readCompletedContacts(
 	};
 	const first = await page(0);
 	if (!first) return 0;
-	const total = first.totalRecords ?? first.completedContacts?.length ?? 0;
+	const total = checkedTotalRecords(first.totalRecords ?? contactsOf(first, 0).length);
+	const seen = new ContactIds();
 	const expect = (body: CompletedContactsPage | undefined, skip: number) => {
-		const contacts = body?.completedContacts ?? [];
+		const contacts = contactsOf(body, skip);
 		const due = Math.min(COMPLETED_CONTACTS_PAGE_SIZE, total - skip);
 		if (contacts.length !== due) {
 			throw new CxoneApiError(
 				`CXone returned ${contacts.length} completed contacts at skip ${skip}; ${due} were due (totalRecords ${total}). Nothing was output; run the workflow again.`,
 			);
 		}
-		contacts.forEach(onContact);
+		for (const contact of contacts) {
+			if (!seen.add(contact)) {
+				throw new CxoneApiError(
+					`CXone returned contact ${serverText(String(contact.contactId))} twice (again at skip ${skip}): its pages overlap, so every total would be wrong. Nothing was output; run the workflow again.`,
+				);
+			}
+			onContact(contact);
+		}
 	};
 	expect(first, 0);
-	const skips: number[] = [];
-	for (let skip = COMPLETED_CONTACTS_PAGE_SIZE; skip < total; skip += COMPLETED_CONTACTS_PAGE_SIZE) skips.push(skip);
-	let next = 0;
+	// Skips are handed out one at a time: no list of every page is built, whatever the total says.
+	let nextSkip = COMPLETED_CONTACTS_PAGE_SIZE;
 	const worker = async () => {
-		while (next < skips.length) {
-			const skip = skips[next++];
+		while (nextSkip < total) {
+			const skip = nextSkip;
+			nextSkip += COMPLETED_CONTACTS_PAGE_SIZE;
 			expect(await page(skip), skip);
 		}
 	};
-	await Promise.all(Array.from({ length: Math.min(ctx.pageConcurrency, skips.length) }, worker));
+	const pagesLeft = Math.ceil((total - COMPLETED_CONTACTS_PAGE_SIZE) / COMPLETED_CONTACTS_PAGE_SIZE);
+	await Promise.all(Array.from({ length: Math.max(0, Math.min(ctx.pageConcurrency, pagesLeft)) }, worker));
 	return total;
+}
+
+/** Most completed contacts the node reads for one window of at most 31 days. */
+export const MAX_COMPLETED_CONTACTS_PER_WINDOW = 10_000_000;
+
+/** The `totalRecords` CXone sent, checked: a whole number from 0 to MAX_COMPLETED_CONTACTS_PER_WINDOW. */
+export function checkedTotalRecords(value: unknown): number {
+	if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= MAX_COMPLETED_CONTACTS_PER_WINDOW) return value;
+	const sent = typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : String(value);
+	const why =
+		typeof value === 'number' && Number.isSafeInteger(value) && value > 0
+			? `the node reads at most ${MAX_COMPLETED_CONTACTS_PER_WINDOW} contacts of one 31-day window; shorten the time range`
+			: 'that is not a number of contacts; run the workflow again, and report it to NICE if it persists';
+	throw new CxoneApiError(`CXone sent totalRecords ${sent} for completed contacts; ${why}. Nothing was output.`);
+}
+
+/** The contacts of a page, which must be a list. */
+function contactsOf(body: CompletedContactsPage | undefined, skip: number): CompletedContact[] {
+	const contacts = body?.completedContacts ?? [];
+	if (!Array.isArray(contacts)) {
+		throw new CxoneApiError(`CXone's page of completed contacts at skip ${skip} holds no list of contacts. Nothing was output; run the workflow again.`);
+	}
+	return contacts;
+}
+
+/** The contact ids read so far: a repeat means the server's pages overlap (or it ignores skip). */
+class ContactIds {
+	private readonly ids = new Set<string>();
+
+	/** False when the contact was read before; contacts without an id cannot be told apart and pass. */
+	add(contact: CompletedContact): boolean {
+		const id = (contact as { contactId?: unknown })?.contactId;
+		if (typeof id !== 'string' && typeof id !== 'number') return true;
+		const key = String(id);
+		if (this.ids.has(key)) return false;
+		this.ids.add(key);
+		return true;
+	}
 }
 
 /**
@@ -118,16 +168,45 @@ export async function readUpdatedContacts(
 		qs: { updatedSince, top: COMPLETED_CONTACTS_PAGE_SIZE, orderBy: 'lastUpdateTime asc' },
 	};
 	let lastPollTime: string | undefined;
-	while (request) {
+	const seen = new ContactIds();
+	const visited = new Set<string>();
+	for (let pageNumber = 1; request; pageNumber++) {
 		ctx.stats.pages++;
 		const response = await call(ctx, request);
 		if (response.status === 204) break;
 		const body = response.body as CompletedContactsPage;
-		(body.completedContacts ?? []).forEach(onContact);
-		lastPollTime = body.lastPollTime ?? lastPollTime;
-		request = body._links?.next ? { method: 'GET', path: body._links.next } : undefined;
+		const contacts = contactsOf(body, (pageNumber - 1) * COMPLETED_CONTACTS_PAGE_SIZE);
+		// A contact updated again while the pages are read comes again: its first reading counts.
+		const fresh = contacts.filter((contact) => seen.add(contact));
+		fresh.forEach(onContact);
+		lastPollTime = typeof body.lastPollTime === 'string' ? body.lastPollTime : lastPollTime;
+		const next = body._links?.next;
+		if (!next) break;
+		if (contacts.length > 0 && fresh.length === 0) {
+			throw new CxoneApiError(
+				`CXone's page ${pageNumber} of updated contacts holds only contacts already read, and it links to yet another page: the server does not move on. Nothing was output; run the workflow again.`,
+			);
+		}
+		request = { method: 'GET', path: nextLink(next, visited) };
 	}
 	return lastPollTime;
+}
+
+/**
+ * A `_links.next` CXone sent: an https URL (http only on this machine) not seen before, since a link
+ * back to an earlier page would page forever. Its host is checked by the credential, which sends the
+ * token only to the tenant's API host and refuses any other.
+ */
+function nextLink(value: unknown, visited: Set<string>): string {
+	const url = typeof value === 'string' ? resolveUrl(value, undefined) : undefined;
+	if (!url || !(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url)))) {
+		throw new CxoneApiError(`CXone's next link (${displayUrl(value)}) is not an https URL; nothing was requested there. Nothing was output; run the workflow again.`);
+	}
+	if (visited.has(url.href)) {
+		throw new CxoneApiError(`CXone's next link (${displayUrl(url.href)}) leads back to a page already read, so the pages would never end. Nothing was output; run the workflow again.`);
+	}
+	visited.add(url.href);
+	return url.href;
 }
 
 /** `GET /skills/summary` for a window (at most 31 days): the skills' summaries, none on 204. */
@@ -174,29 +253,44 @@ export async function runReportJob(
 	if (typeof jobId !== 'string' && typeof jobId !== 'number') {
 		throw new CxoneApiError(`CXone accepted report ${reportId} but returned no job id (HTTP ${started.status}).`);
 	}
+	const jobPath = `${REPORTING_PATH}/report-jobs/${pathSegment(jobId, 'report job id')}`;
+	const jobName = serverText(String(jobId));
 	const finished = async (): Promise<JobResult> => {
 		let intervalMs = poll.firstMs;
 		for (;;) {
 			ctx.stats.polls++;
-			const job = ((await call(ctx, { method: 'GET', path: `${REPORTING_PATH}/report-jobs/${jobId}` })).body as { jobResult?: JobResult }).jobResult ?? {};
+			const job = ((await call(ctx, { method: 'GET', path: jobPath })).body as { jobResult?: JobResult })?.jobResult ?? {};
 			if (job.state === 'Finished' && job.resultFileURL) return job;
 			if (job.state === 'Failed' || job.state === 'Cancelled') {
-				throw new CxoneApiError(`Report job ${jobId} (report ${reportId}) ended ${job.state}${job.errorMessage ? `: ${job.errorMessage}` : ''}. Check the report in CXone and run again.`);
+				const reason = serverText(job.errorMessage);
+				throw new CxoneApiError(`Report job ${jobName} (report ${reportId}) ended ${job.state}${reason ? `: ${reason}` : ''}. Check the report in CXone and run again.`);
 			}
 			if (ctx.clock.now() + intervalMs > ctx.deadlineMs) {
-				throw new CxoneApiError(`Report job ${jobId} did not finish within the timeout (Options › Timeout). Raise it and run again.`);
+				throw new CxoneApiError(`Report job ${jobName} did not finish within the timeout (Options › Timeout). Raise it and run again.`);
 			}
-			if (!(await settle(ctx.clock.sleep(intervalMs, ctx.signal))).ok) throw new CxoneApiError('The execution was cancelled while a report job ran.');
+			if (!(await settle(ctx.clock.sleep(intervalMs, ctx.signal))).ok) {
+				throw ctx.signal?.reason instanceof CxoneApiError ? ctx.signal.reason : new CxoneApiError('The execution was cancelled while a report job ran.');
+			}
 			intervalMs = Math.min(poll.maxMs, intervalMs * poll.growth);
 		}
 	};
 	let job = await finished();
-	const download = async (url: string) => await settle(call(ctx, { method: 'GET', path: url, text: true }));
-	let file = await download(job.resultFileURL as string);
+	// The link is pre-signed: it is fetched without the token, over https, following no redirect.
+	const download = async (link: unknown) => await settle(call(ctx, { method: 'GET', path: fileLink(link, jobName), text: true, anonymous: true }));
+	let file = await download(job.resultFileURL);
 	if (!file.ok && file.error instanceof ApiFailure && (file.error.status === 403 || file.error.status === 404)) {
 		job = await finished();
-		file = await download(job.resultFileURL as string);
+		file = await download(job.resultFileURL);
 	}
 	if (!file.ok) throw file.error;
-	return { fileName: job.fileName ?? `report_${reportId}.csv`, csv: String(file.value.body ?? '') };
+	return { fileName: safeFileName(job.fileName, `report_${reportId}.csv`), csv: String(file.value.body ?? '') };
+}
+
+/** A report file link: an https URL (http only on this machine, for the simulator). */
+function fileLink(value: unknown, jobName: string): string {
+	const url = typeof value === 'string' ? resolveUrl(value, undefined) : undefined;
+	if (!url || url.username !== '' || url.password !== '' || !(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url)))) {
+		throw new CxoneApiError(`The file link of report job ${jobName} (${displayUrl(value)}) is not an https URL; nothing was downloaded. Run the workflow again.`);
+	}
+	return url.href;
 }

@@ -1,19 +1,34 @@
 import type { TimeWindow } from '../core/buckets';
 import { halveAtBucketBoundary, splitAtBucketBoundaries, toIsoUtc } from '../core/buckets';
-import { maxRangeHoursFor } from '../core/catalogue';
+import { LIMITS, maxRangeHoursFor } from '../core/catalogue';
 import { PollSchedule } from '../core/pollSchedule';
 import type { QueryBody } from '../core/query';
 import type { ResultRow } from '../core/rows';
-import { CxoneApiError, QueryCancelledError } from './errors';
+import { CxoneApiError, QueryCancelledError, pathSegment, stopError } from './errors';
 import type { RetryPolicy } from './retry';
 import { sendWithRetries } from './retry';
 import type { QuerySlots } from './slots';
 import type { Clock } from '../../shared/transport/clock';
-import { settle } from '../../shared/transport/clock';
+import { deadlineAfter, settle } from '../../shared/transport/clock';
 import type { ApiResponse, Send, TransportStats } from './types';
 import { ApiFailure } from './types';
 
 const QUERY_PATH = '/api/v2/analytics/query';
+
+/**
+ * The totalCount a server sent, checked: a whole number of rows from 0 to the API's 1,000,000 per
+ * query. Anything else (1e13, -1, 1.5, "10") is an error that says what the server sent, before any
+ * page is asked for or any memory is set aside for one.
+ */
+export function checkedTotalCount(id: string, value: unknown): number {
+	if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= LIMITS.maxEstimatedRows) return value;
+	const sent = typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : String(value);
+	const why =
+		typeof value === 'number' && Number.isSafeInteger(value) && value > LIMITS.maxEstimatedRows
+			? `the API returns at most ${LIMITS.maxEstimatedRows} rows per query`
+			: 'that is not a number of rows';
+	throw new CxoneApiError(`Query ${id} came back with totalCount ${sent}; ${why}. Nothing was output; run the workflow again, and report it to NICE if it persists.`);
+}
 
 export interface RunnerOptions {
 	pageSize: number;
@@ -98,12 +113,20 @@ export async function runAggregationQuery<T>(
 	const { bucketSize, timeZone } = body.timeSeries;
 	const whole = { startMs: Date.parse(body.timeSeries.start), endMs: Date.parse(body.timeSeries.end) };
 	const windows = splitAtBucketBoundaries(whole, bucketSize, timeZone, maxRangeHoursFor(bucketSize));
-	// One stop signal for the whole run: the execution's cancel, or the first failing window.
+	// One stop signal for the whole run: the execution's cancel, the first failing window, or the
+	// deadline (Options › Timeout), which also ends a request in flight.
 	const stop = new AbortController();
 	const onCancel = () => stop.abort();
 	if (ctx.signal?.aborted) stop.abort();
 	ctx.signal?.addEventListener('abort', onCancel, { once: true });
-	const run = new QueryRun({ ...ctx, signal: stop.signal }, body, mapRow, ctx.clock.now() + ctx.options.timeoutMs);
+	const deadline = deadlineAfter(ctx.options.timeoutMs, () => new CxoneApiError(timeoutMessage(ctx.options.timeoutMs)));
+	const run = new QueryRun(
+		{ ...ctx, signal: AbortSignal.any([stop.signal, deadline.signal]) },
+		body,
+		mapRow,
+		ctx.clock.now() + ctx.options.timeoutMs,
+		deadline.signal,
+	);
 	let tasks: Array<Promise<Array<ResultPart<T>>>> = [];
 	const readAll = async (): Promise<Array<ResultPart<T>>> => {
 		if (limit === undefined) {
@@ -123,12 +146,19 @@ export async function runAggregationQuery<T>(
 	};
 	const outcome = await settle(readAll());
 	ctx.signal?.removeEventListener('abort', onCancel);
+	deadline.end();
 	if (outcome.ok) return outcome.value;
 	stop.abort();
 	await Promise.allSettled(tasks);
 	await run.cancelStarted();
 	throw ctx.signal?.aborted ? new QueryCancelledError() : outcome.error;
 }
+
+const timeoutMessage = (timeoutMs: number) =>
+	`The query did not complete within ${timeoutMs / 1000} s (Options › Timeout). Raise the timeout or narrow the query; it was cancelled on the server.`;
+
+/** How long the DELETEs of a failed run may take, once its own deadline has passed. */
+const CLEANUP_TIMEOUT_MS = 10_000;
 
 class QueryRun<T> {
 	/** Queries submitted and not yet finished with, to cancel if the run fails. */
@@ -139,6 +169,8 @@ class QueryRun<T> {
 		private readonly body: QueryBody,
 		private readonly mapRow: (row: ResultRow) => T,
 		private readonly deadlineMs: number,
+		/** The deadline alone: the submit is not tied to the cancel signal, only to the time limit. */
+		private readonly deadlineSignal: AbortSignal,
 	) {}
 
 	/** The rows of one window; a window the server finds too large is halved and run again. */
@@ -211,6 +243,7 @@ class QueryRun<T> {
 		if (typeof id !== 'string' || id === '') {
 			throw new CxoneApiError(`The CXone API accepted the query but returned no query id (HTTP ${response.status}).`);
 		}
+		pathSegment(id, 'query id');
 		this.open.add(id);
 		return id;
 	}
@@ -224,12 +257,8 @@ class QueryRun<T> {
 		);
 		for (;;) {
 			const waitMs = schedule.nextWaitMs(clock.now());
-			if (clock.now() + waitMs > this.deadlineMs) {
-				throw new CxoneApiError(
-					`The query did not complete within ${options.timeoutMs / 1000} s (Options › Timeout). Raise the timeout or narrow the query; it was cancelled on the server.`,
-				);
-			}
-			if (!(await settle(clock.sleep(waitMs, signal))).ok) throw new QueryCancelledError();
+			if (clock.now() + waitMs > this.deadlineMs) throw new CxoneApiError(timeoutMessage(options.timeoutMs));
+			if (!(await settle(clock.sleep(waitMs, signal))).ok) throw stopError(signal);
 			this.ctx.stats.polls++;
 			const page = await this.getPage(id, 0, options.pageSize);
 			if (page.status === 'COMPLETED') return page;
@@ -240,7 +269,7 @@ class QueryRun<T> {
 	/** One GET of the query: a page once it is COMPLETED, its progress while PENDING or RUNNING. */
 	private async getPage(id: string, offset: number, limit: number): Promise<CompletedPage | RunningAnswer> {
 		const outcome = await settle(
-			this.request({ method: 'GET', path: `${QUERY_PATH}/${encodeURIComponent(id)}`, qs: { limit, offset } }),
+			this.request({ method: 'GET', path: `${QUERY_PATH}/${pathSegment(id, 'query id')}`, qs: { limit, offset } }),
 		);
 		if (!outcome.ok) {
 			const error = outcome.error;
@@ -278,41 +307,45 @@ class QueryRun<T> {
 	private async readPages(id: string, first: CompletedPage, limit?: number): Promise<T[]> {
 		const { pageSize, pageConcurrency } = this.ctx.options;
 		const cap = limit ?? Number.POSITIVE_INFINITY;
-		if (typeof first.totalCount !== 'number') return await this.readPagesSequentially(id, first, cap);
+		if (first.totalCount === undefined || first.totalCount === null) return await this.readPagesSequentially(id, first, cap);
 
-		const total = first.totalCount;
+		const total = checkedTotalCount(id, first.totalCount);
 		const wanted = Math.min(total, cap);
 		const pageCount = Math.ceil(wanted / pageSize);
 		const pages: T[][] = new Array(pageCount);
-		pages[0] = this.checkedPage(id, first, 0, Math.min(pageSize, wanted), total);
+		pages[0] = this.checkedPage(id, first, 0, pageSize, total, wanted);
 		let next = 1;
 		const worker = async () => {
 			while (next < pageCount) {
 				const index = next++;
 				const offset = index * pageSize;
-				const size = Math.min(pageSize, wanted - offset);
+				const asked = Math.min(pageSize, wanted - offset);
 				this.ctx.stats.pages++;
-				const page = await this.getPage(id, offset, size);
+				const page = await this.getPage(id, offset, asked);
 				if (page.status !== 'COMPLETED') throw new CxoneApiError(`Query ${id} went back to running while its pages were read.`);
-				pages[index] = this.checkedPage(id, page, offset, size, total);
+				pages[index] = this.checkedPage(id, page, offset, asked, total, wanted);
 			}
 		};
 		await Promise.all(Array.from({ length: Math.min(pageConcurrency, pageCount - 1) }, worker));
 		return pages.flat();
 	}
 
-	/** Checks that a page holds exactly the rows its offset promises, and maps them. */
-	private checkedPage(id: string, page: CompletedPage, offset: number, size: number, total: number): T[] {
+	/**
+	 * Checks that a page asked for `asked` rows at `offset` holds exactly the rows totalCount promises
+	 * there (fewer is a lost row, more a row totalCount hid), and maps those before `wanted`.
+	 */
+	private checkedPage(id: string, page: CompletedPage, offset: number, asked: number, total: number, wanted: number): T[] {
 		if (page.totalCount !== undefined && page.totalCount !== total) {
-			throw new CxoneApiError(`Query ${id} changed its totalCount from ${total} to ${page.totalCount} between pages.`);
+			throw new CxoneApiError(`Query ${id} changed its totalCount from ${total} to ${String(page.totalCount).slice(0, 30)} between pages.`);
 		}
-		const rows = page.results.length > size ? page.results.slice(0, size) : page.results;
-		if (rows.length !== size) {
+		const due = Math.max(0, Math.min(asked, total - offset));
+		if (page.results.length !== due) {
 			throw new CxoneApiError(
-				`Query ${id} returned ${rows.length} rows at offset ${offset}; ${size} were due (totalCount ${total}). No rows were output, so none are lost or doubled; run the workflow again.`,
+				`Query ${id} returned ${page.results.length} rows at offset ${offset}; ${due} were due (totalCount ${total}). No rows were output, so none are lost or doubled; run the workflow again.`,
 			);
 		}
-		return rows.map(this.mapRow);
+		const keep = Math.min(due, wanted - offset);
+		return (keep < due ? page.results.slice(0, keep) : page.results).map(this.mapRow);
 	}
 
 	/** Pages one after another until a short page, for a server that omits totalCount. */
@@ -320,10 +353,18 @@ class QueryRun<T> {
 		const { pageSize } = this.ctx.options;
 		const rows = first.results.slice(0, cap).map(this.mapRow);
 		let last = first.results.length;
-		while (last === pageSize && rows.length < cap) {
+		while (last >= pageSize && rows.length < cap) {
+			if (rows.length >= LIMITS.maxEstimatedRows) {
+				throw new CxoneApiError(
+					`Query ${id} sent more than ${LIMITS.maxEstimatedRows} rows without a totalCount; the API returns at most ${LIMITS.maxEstimatedRows} rows per query. Nothing was output; run the workflow again, and report it to NICE if it persists.`,
+				);
+			}
 			this.ctx.stats.pages++;
 			const page = await this.getPage(id, rows.length, pageSize);
 			if (page.status !== 'COMPLETED') throw new CxoneApiError(`Query ${id} went back to running while its pages were read.`);
+			if (page.results.length > pageSize) {
+				throw new CxoneApiError(`Query ${id} returned ${page.results.length} rows at offset ${rows.length}; a page holds at most ${pageSize}. Nothing was output; run the workflow again.`);
+			}
 			last = page.results.length;
 			rows.push(...page.results.slice(0, cap - rows.length).map(this.mapRow));
 		}
@@ -332,8 +373,17 @@ class QueryRun<T> {
 
 	private async request(request: Parameters<Send>[0], send: Send = this.ctx.send): Promise<ApiResponse> {
 		const { clock, options, stats, signal } = this.ctx;
+		const detached = send === this.ctx.detachedSend;
 		return await sendWithRetries(
-			{ send, clock, policy: options.retry, stats, signal, deadlineMs: this.deadlineMs },
+			{
+				send,
+				clock,
+				policy: options.retry,
+				stats,
+				signal,
+				requestSignal: detached ? this.deadlineSignal : signal,
+				deadlineMs: this.deadlineMs,
+			},
 			request,
 		);
 	}
@@ -342,13 +392,16 @@ class QueryRun<T> {
 	async cancelStarted(): Promise<void> {
 		const ids = [...this.open];
 		this.open.clear();
+		if (ids.length === 0) return;
+		const cleanup = deadlineAfter(CLEANUP_TIMEOUT_MS, () => new CxoneApiError('The cancel requests took too long.'));
 		await Promise.all(
 			ids.map(async (id) => {
 				this.ctx.stats.cancels++;
 				await this.ctx
-					.detachedSend({ method: 'DELETE', path: `${QUERY_PATH}/${encodeURIComponent(id)}` })
+					.detachedSend({ method: 'DELETE', path: `${QUERY_PATH}/${pathSegment(id, 'query id')}`, signal: cleanup.signal })
 					.catch(() => undefined);
 			}),
 		);
+		cleanup.end();
 	}
 }

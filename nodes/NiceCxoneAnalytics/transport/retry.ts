@@ -1,4 +1,4 @@
-import { CxoneApiError, QueryCancelledError } from './errors';
+import { CxoneApiError, stopError } from './errors';
 import type { Clock } from '../../shared/transport/clock';
 import { settle } from '../../shared/transport/clock';
 import type { ApiRequest, ApiResponse, Send, TransportStats } from './types';
@@ -12,6 +12,8 @@ export interface RetryPolicy {
 	maxDelayMs: number;
 	/** A Retry-After longer than this is an error, not a wait. */
 	maxRetryAfterMs: number;
+	/** The shortest wait before a retry, whatever Retry-After or the jitter say (0, -1, 0.001 …). */
+	minDelayMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -19,6 +21,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	baseDelayMs: 500,
 	maxDelayMs: 30_000,
 	maxRetryAfterMs: 120_000,
+	minDelayMs: 250,
 };
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -33,19 +36,23 @@ const RETRYABLE_NETWORK_CODES = new Set([
 ]);
 
 /**
- * The wait a `Retry-After` header asks for, in ms: delta-seconds or an HTTP-date (RFC 9110 §10.2.3).
- * Undefined when absent or unreadable; never negative.
+ * The wait a `Retry-After` header asks for, in ms: delta-seconds (digits only) or an HTTP-date (RFC
+ * 9110 §10.2.3). Undefined when absent or unreadable (`-1`, `1.5`, `soon`); never negative.
  */
 export function retryAfterMs(header: string | undefined, nowMs: number): number | undefined {
 	if (header === undefined || header.trim() === '') return undefined;
 	const text = header.trim();
-	if (/^\d+$/.test(text)) return Number(text) * 1000;
+	if (/^\d{1,9}$/.test(text)) return Number(text) * 1000;
+	// An HTTP-date names a weekday and a month; Date.parse alone reads "-1" and "1.5" as dates.
+	if (!/^[A-Za-z]{3},? /.test(text)) return undefined;
 	const dateMs = Date.parse(text);
 	if (Number.isNaN(dateMs)) return undefined;
 	return Math.max(0, dateMs - nowMs);
 }
 
 export function isRetryable(failure: ApiFailure): boolean {
+	// A credential failure is retried only when it is an outage (429, 5xx, a dropped connection).
+	if (failure.credential && !failure.credential.retryable) return false;
 	if (failure.status !== undefined) return RETRYABLE_STATUS.has(failure.status);
 	return failure.networkCode !== undefined && RETRYABLE_NETWORK_CODES.has(failure.networkCode);
 }
@@ -61,6 +68,8 @@ export interface RetryContext {
 	policy: RetryPolicy;
 	stats: TransportStats;
 	signal?: AbortSignal;
+	/** The signal of the request itself, when it differs from `signal` (a submit must outlive a cancel). */
+	requestSignal?: AbortSignal;
 	/** Epoch ms after which no wait may end. */
 	deadlineMs: number;
 }
@@ -71,12 +80,13 @@ export interface RetryContext {
  */
 export async function sendWithRetries(ctx: RetryContext, request: ApiRequest): Promise<ApiResponse> {
 	for (let attempt = 1; ; attempt++) {
-		if (ctx.signal?.aborted) throw new QueryCancelledError();
+		if (ctx.signal?.aborted) throw stopError(ctx.signal);
 		ctx.stats.requests++;
-		const outcome = await settle(ctx.send(request));
+		const requestSignal = ctx.requestSignal ?? ctx.signal;
+		const outcome = await settle(ctx.send(requestSignal ? { ...request, signal: requestSignal } : request));
 		if (outcome.ok) return outcome.value;
 		const error = outcome.error;
-		if (ctx.signal?.aborted) throw new QueryCancelledError();
+		if (ctx.signal?.aborted) throw stopError(ctx.signal);
 		if (!(error instanceof ApiFailure)) throw error;
 		ctx.stats.failedResponses++;
 		if (error.status === 429) ctx.stats.throttled++;
@@ -88,9 +98,9 @@ export async function sendWithRetries(ctx: RetryContext, request: ApiRequest): P
 				error.status,
 			);
 		}
-		const waitMs = askedMs ?? backoffMs(attempt - 1, ctx.policy, ctx.clock.random());
+		const waitMs = Math.max(ctx.policy.minDelayMs, askedMs ?? backoffMs(attempt - 1, ctx.policy, ctx.clock.random()));
 		if (ctx.clock.now() + waitMs > ctx.deadlineMs) throw error;
 		ctx.stats.retries++;
-		if (!(await settle(ctx.clock.sleep(waitMs, ctx.signal))).ok) throw new QueryCancelledError();
+		if (!(await settle(ctx.clock.sleep(waitMs, ctx.signal))).ok) throw stopError(ctx.signal);
 	}
 }

@@ -7,6 +7,10 @@ export interface ApiRequest {
 	body?: unknown;
 	/** Read the body as text (a CSV file) instead of JSON. */
 	text?: boolean;
+	/** A full URL fetched without any credential (a pre-signed file link). */
+	anonymous?: boolean;
+	/** Aborts the request (and the token requests it needs): the execution's deadline or stop. */
+	signal?: AbortSignal;
 }
 
 export interface ApiResponse {
@@ -27,6 +31,8 @@ export class ApiFailure extends Error {
 		readonly headers: Record<string, string | undefined>,
 		readonly body: unknown,
 		readonly networkCode?: string,
+		/** Set when the credential failed (its token endpoint, discovery, or a refused address). */
+		readonly credential?: { fromCredential: true; retryable: boolean },
 	) {
 		super(message);
 		this.name = 'ApiFailure';

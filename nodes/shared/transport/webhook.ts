@@ -3,6 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from '../core/webhookSignature';
 import type { Clock } from './clock';
 import { settle } from './clock';
+import { serverText } from './serverText';
 
 /** What became of a webhook delivery; it goes into the audit record. */
 export interface WebhookOutcome {
@@ -50,7 +51,8 @@ export async function deliverWebhook(post: PostText, clock: Clock, target: Webho
 			if (status < 500) break;
 		} else {
 			status = null;
-			error = (outcome.error as Error)?.message ?? String(outcome.error);
+			// The error text may quote the receiver's answer or address: redacted and clipped.
+			error = serverText((outcome.error as Error)?.message ?? String(outcome.error)) || 'no response';
 		}
 	}
 	return { delivered: error === null, attempts: attempt, status, error, durationMs: clock.now() - startedMs };
@@ -68,6 +70,7 @@ export function createN8nPost(ctx: IExecuteFunctions): PostText {
 			json: false,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			sendCredentialsOnCrossOriginRedirect: false,
 		});
 		return response.statusCode as number;
 	};

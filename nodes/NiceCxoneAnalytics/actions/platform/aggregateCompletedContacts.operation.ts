@@ -22,7 +22,7 @@ import {
 	reportingWindows,
 } from '../../transport/platform';
 import { itemTimeZone, queryFields, readQueryFields } from '../shared/queryFields';
-import { PLATFORM_COMMON_OPTIONS, eachItem, platformContext } from './context';
+import { PLATFORM_COMMON_OPTIONS, eachItem, withPlatformContext } from './context';
 
 const UNAVAILABLE = { ...PLATFORM_UNAVAILABLE_METRICS, ...PLATFORM_UNAVAILABLE_DIMENSIONS };
 const DAY_MS = 86_400_000;
@@ -95,22 +95,22 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				`Completed contacts reach back ${COMPLETED_CONTACTS_RETENTION_DAYS} days; this range starts ${Math.floor((Date.now() - window.startMs) / DAY_MS)} days ago. Choose a later start, or use a report job or the Analytics resource for older data.`,
 			);
 		}
-		const transport = platformContext(this, options);
 		const aggregator = new ContactAggregator(body);
 		const add = (contact: CompletedContact) => aggregator.add(contact);
 		const sinceKey = `updatedSince:${itemIndex}`;
 		const updatedSince = options.onlySinceLastRun
 			? (staticData[sinceKey] as string | undefined)
 			: undefined;
-		if (updatedSince) {
-			const lastPollTime = await readUpdatedContacts(transport, updatedSince, add);
-			if (lastPollTime) staticData[sinceKey] = lastPollTime;
-		} else {
-			const readFromMs = Date.now();
-			for (const part of reportingWindows(window))
-				await readCompletedContacts(transport, part, add);
-			if (options.onlySinceLastRun) staticData[sinceKey] = toIsoUtc(readFromMs);
-		}
+		await withPlatformContext(this, options, async (transport) => {
+			if (updatedSince) {
+				const lastPollTime = await readUpdatedContacts(transport, updatedSince, add);
+				if (lastPollTime) staticData[sinceKey] = lastPollTime;
+			} else {
+				const readFromMs = Date.now();
+				for (const part of reportingWindows(window)) await readCompletedContacts(transport, part, add);
+				if (options.onlySinceLastRun) staticData[sinceKey] = toIsoUtc(readFromMs);
+			}
+		});
 		return aggregator
 			.rows()
 			.slice(0, limit)

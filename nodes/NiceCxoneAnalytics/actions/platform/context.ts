@@ -5,7 +5,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { n8nClock, settle } from '../../../shared/transport/clock';
+import { deadlineAfter, n8nClock, settle } from '../../../shared/transport/clock';
+import { CxoneApiError } from '../../transport/errors';
 import { createN8nSend } from '../../transport/n8n';
 import type { PlatformContext } from '../../transport/platform';
 import { DEFAULT_RETRY_POLICY } from '../../transport/retry';
@@ -44,20 +45,36 @@ export const PLATFORM_COMMON_OPTIONS = [
 	},
 ];
 
-/** The transport context of one item: requests through the NICE CXone API credential, with retries. */
-export function platformContext(ctx: IExecuteFunctions, options: IDataObject): PlatformContext {
-	return {
-		// No base URL: the credential sends relative paths to the API host it found for the tenant.
-		send: createN8nSend(ctx, undefined, { credentialType: PLATFORM_CREDENTIAL_TYPE }),
-		clock: n8nClock,
-		stats: newTransportStats(),
-		retry: DEFAULT_RETRY_POLICY,
-		signal: ctx.getExecutionCancelSignal?.(),
-		deadlineMs:
-			Date.now() +
-			positiveNumber(options.timeoutSeconds ?? 600, 'Options › Timeout (Seconds)') * 1000,
-		pageConcurrency: wholeNumber(options.pageConcurrency ?? 4, 'Options › Page Concurrency', 1, 10),
-	};
+/**
+ * Runs one item's requests through the NICE CXone API credential, with retries, under one deadline
+ * (Options › Timeout) that every request, wait and paging loop shares, a request in flight included.
+ */
+export async function withPlatformContext<T>(
+	ctx: IExecuteFunctions,
+	options: IDataObject,
+	run: (transport: PlatformContext) => Promise<T>,
+): Promise<T> {
+	const timeoutSeconds = positiveNumber(options.timeoutSeconds ?? 600, 'Options › Timeout (Seconds)');
+	const pageConcurrency = wholeNumber(options.pageConcurrency ?? 4, 'Options › Page Concurrency', 1, 10);
+	const deadline = deadlineAfter(
+		timeoutSeconds * 1000,
+		() => new CxoneApiError(`The CXone requests did not finish within ${timeoutSeconds} s (Options › Timeout). Raise the timeout or shorten the time range.`),
+	);
+	const cancel = ctx.getExecutionCancelSignal?.();
+	try {
+		return await run({
+			// No base URL: the credential sends relative paths to the API host it found for the tenant.
+			send: createN8nSend(ctx, undefined, { credentialType: PLATFORM_CREDENTIAL_TYPE }),
+			clock: n8nClock,
+			stats: newTransportStats(),
+			retry: DEFAULT_RETRY_POLICY,
+			signal: cancel ? AbortSignal.any([cancel, deadline.signal]) : deadline.signal,
+			deadlineMs: Date.now() + timeoutSeconds * 1000,
+			pageConcurrency,
+		});
+	} finally {
+		deadline.end();
+	}
 }
 
 /** The Options collection of an operation that reads no pages (no Page Concurrency). */

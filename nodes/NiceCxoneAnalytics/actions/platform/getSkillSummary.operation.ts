@@ -10,7 +10,7 @@ import { isoDurationSeconds } from '../../core/platform/isoDuration';
 import { QueryValidationError } from '../../core/validationError';
 import { REPORTING_MAX_WINDOW_MS, readSkillSummaries } from '../../transport/platform';
 import { itemTimeZone, readTimeWindow, timeRangeFields } from '../shared/queryFields';
-import { PLATFORM_OPTIONS_WITHOUT_PAGING, eachItem, platformContext } from './context';
+import { PLATFORM_OPTIONS_WITHOUT_PAGING, eachItem, withPlatformContext } from './context';
 
 const properties: INodeProperties[] = [...timeRangeFields(), PLATFORM_OPTIONS_WITHOUT_PAGING];
 
@@ -43,7 +43,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				'A skill summary covers at most 31 days, and summaries of two ranges cannot be added up. Shorten the range.',
 			);
 		}
-		const summaries = await readSkillSummaries(platformContext(this, options), window);
+		const summaries = await withPlatformContext(this, options, async (transport) => await readSkillSummaries(transport, window));
 		return summaries.map((summary) => ({
 			json: summaryItem(summary),
 			pairedItem: { item: itemIndex },

@@ -5,7 +5,7 @@ import { csvToObjects } from '../../core/platform/csv';
 import { QueryValidationError } from '../../core/validationError';
 import { runReportJob } from '../../transport/platform';
 import { itemTimeZone, readTimeWindow, timeRangeFields } from '../shared/queryFields';
-import { PLATFORM_OPTIONS_WITHOUT_PAGING, eachItem, platformContext } from './context';
+import { PLATFORM_OPTIONS_WITHOUT_PAGING, eachItem, withPlatformContext } from './context';
 
 const properties: INodeProperties[] = [
 	{
@@ -49,11 +49,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			);
 		}
 		const window = readTimeWindow(this, itemIndex, itemTimeZone(this, options));
-		const file = await runReportJob(platformContext(this, options), reportId, window, {
-			firstMs: 1000,
-			maxMs: 10_000,
-			growth: 1.5,
-		});
+		const file = await withPlatformContext(
+			this,
+			options,
+			async (transport) => await runReportJob(transport, reportId, window, { firstMs: 1000, maxMs: 10_000, growth: 1.5 }),
+		);
 		if (this.getNodeParameter('reportOutput', itemIndex, 'items') === 'binary') {
 			const data = await this.helpers.prepareBinaryData(
 				Buffer.from(file.csv, 'utf8'),

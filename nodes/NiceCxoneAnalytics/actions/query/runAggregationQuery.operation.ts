@@ -21,6 +21,8 @@ import { newTransportStats } from '../../transport/types';
 import type { AuditSettings } from '../../../shared/audit';
 import { AUDIT_AND_WEBHOOK_OPTIONS, auditOrigin, readAuditSettings, sealAudit, sendWebhookFor } from '../../../shared/audit';
 import { toNodeError } from '../errors';
+import type { EndpointError } from '../../../shared/transport/endpoints';
+import { analyticsApiRoot, displayUrl } from '../../../shared/transport/endpoints';
 import { itemTimeZone, positiveNumber, queryFields, readQueryFields, wholeNumber } from '../shared/queryFields';
 
 const properties: INodeProperties[] = [
@@ -150,9 +152,12 @@ function rowKeyOf(body: QueryBody, raw: boolean): (row: IDataObject) => RowKey {
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-	const baseUrl = String(credentials.baseUrl ?? '');
-	if (!/^https?:\/\//.test(baseUrl)) {
-		throw new NodeOperationError(this.getNode(), `The credential's Base URL '${baseUrl}' is not an http(s) URL. Fix it in the NICE CXone OAuth2 API credential.`);
+	let baseUrl: string;
+	try {
+		// https (http only on this machine), no user info; a trailing /api/v2 is dropped, the node adds it.
+		baseUrl = analyticsApiRoot(credentials.baseUrl).href.replace(/\/+$/, '');
+	} catch (error) {
+		throw new NodeOperationError(this.getNode(), (error as Error).message, { description: `Field: ${(error as EndpointError).field ?? 'Base URL'}` });
 	}
 	const tokenTimer: TokenTimer = { requests: 0, ms: 0 };
 	const send = createN8nSend(this, baseUrl, { tokenTimer });
@@ -283,7 +288,7 @@ async function recordQuery(
 	});
 	auditOutput.push({ json: record as unknown as IDataObject, pairedItem: { item: input.itemIndex } });
 	if (webhook && !webhook.delivered && settings.webhook?.failWorkflow) {
-		throw new NodeOperationError(ctx.getNode(), `The webhook to ${settings.webhook.url} was not delivered after ${webhook.attempts} attempts (${webhook.error}).`, {
+		throw new NodeOperationError(ctx.getNode(), `The webhook to ${displayUrl(settings.webhook.url)} was not delivered after ${webhook.attempts} attempts (${webhook.error}).`, {
 			itemIndex: input.itemIndex,
 			description: 'Turn off Options › Fail Workflow on Webhook Error to let the workflow go on when the receiver is down.',
 		});
