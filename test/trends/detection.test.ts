@@ -84,13 +84,14 @@ describe('seasonal robust detection on a seeded contact-centre series', () => {
 	it('states the spike in robust standard deviations against the same slot of earlier weekdays', () => {
 		expect(values[spike]).toBe(222);
 		expect(detection.expected[spike]).toBe(116.875);
-		expect(detection.scale[spike]).toBeCloseTo(13.2875, 4);
+		// The slot's spread (13.2875) widened by this series' calibration factor (its 99th-percentile |score| so far / 2.576).
+		expect(detection.scale[spike]).toBeCloseTo(15.4002, 4);
 		// A count: the deviation is measured on the square-root scale (see countScore).
-		expect(detection.score[spike]).toBeCloseTo(6.6457, 4);
+		expect(detection.score[spike]).toBeCloseTo(5.734, 3);
 	});
 	it('follows the steep morning ramp: a drop to 45 % at 11:00 scores beyond the medium threshold at once', () => {
 		expect(detection.expected[shift]).toBe(84.9375);
-		expect(detection.score[shift]).toBeCloseTo(-6.5776, 4);
+		expect(detection.score[shift]).toBeCloseTo(-5.6752, 4);
 		expect(detection.anomalyType[shift]).toBe(ANOMALY_DROP);
 	});
 	it('raises nothing on the clean weeks, weekends included', () => {
@@ -101,8 +102,8 @@ describe('seasonal robust detection on a seeded contact-centre series', () => {
 		expect(detection.judged[bucketAt(3, 12)]).toBe(1); // Thursday
 		// First Saturday noon: median of the last three days, scale wide enough for their whole range (0 … 136).
 		expect(detection.expected[bucketAt(5, 12)]).toBe(7);
-		expect(detection.scale[bucketAt(5, 12)]).toBeCloseTo((136 - 7) / 2.5, 10);
-		expect(detection.score[bucketAt(5, 12)]).toBeCloseTo(0.6202, 4);
+		expect(detection.scale[bucketAt(5, 12)]).toBeCloseTo((136 - 7) / (SENSITIVITY_THRESHOLDS.medium / 2), 10);
+		expect(detection.score[bucketAt(5, 12)]).toBeCloseTo(0.5581, 4);
 		expect(detection.expected[bucketAt(12, 12)]).toBe(7.5); // second Saturday: two weekend days before
 		expect(detection.expected[bucketAt(13, 12)]).toBe(41.5); // second Sunday: earlier weekend days
 		expect(result.status).toBe('ok');
@@ -120,7 +121,7 @@ describe('seasonal robust detection on a seeded contact-centre series', () => {
 			threshold: SENSITIVITY_THRESHOLDS.high,
 		}).detection;
 		expect(high.alert[shift]).toBe(1);
-		expect(high.score[shift]).toBeCloseTo(-6.5776, 4);
+		expect(high.score[shift]).toBeCloseTo(-5.6752, 4);
 	});
 });
 
@@ -134,8 +135,8 @@ describe('steep ramps and the first weekend', () => {
 		expect(alertsOf(detection.alert)).toEqual([drop]);
 		expect(detection.anomalyType[drop]).toBe(ANOMALY_DROP);
 		expect(detection.expected[drop]).toBe(36);
-		expect(detection.scale[drop]).toBeCloseTo(7.7095, 4);
-		expect(detection.score[drop]).toBeCloseTo(-8.4344, 4);
+		expect(detection.scale[drop]).toBeCloseTo(8.9353, 4);
+		expect(detection.score[drop]).toBeCloseTo(-7.2774, 4);
 	});
 	it('judges a first weekend against the last three days: a jump far outside their range is caught', () => {
 		// CPU-like: 13.3 % ± 0.6 every 5 minutes from Thursday 4 January, 76.2 % on Sunday at 06:50.

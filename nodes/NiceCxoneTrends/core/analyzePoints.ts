@@ -1,4 +1,5 @@
 import { analyzeSeries, type AnalysisSettings, type SeriesAnalysis } from './analyzeSeries';
+import type { ContactNoise } from './detectors/contactNoise';
 import { SeriesInputError, detectBucketMsOfTimes, toRegularGrid, type DuplicateRule, type RegularSeries } from './series';
 
 /** How raw points are put on a regular grid before analysis. */
@@ -12,6 +13,8 @@ export interface GridOptions {
 	/** Grid range (UTC ms); default: the points' own first and last timestamp. */
 	gridStartMs?: number;
 	gridEndMs?: number;
+	/** Contacts behind each point of a rate or an average (parallel to the values), and their noise model. */
+	contacts?: { counts: ArrayLike<number>; noise: ContactNoise };
 }
 
 /** A series of raw points analysed on its regular grid. */
@@ -57,5 +60,9 @@ export function analyzePoints(
 		grid.missingIsZero,
 		grid.duplicates,
 	);
-	return { grid: regular, analysis: analyzeSeries(regular.timesMs, regular.values, bucketMs, settings) };
+	const contacts = grid.contacts && {
+		counts: toRegularGrid(timesMs, grid.contacts.counts, bucketMs, regular.timesMs[0], regular.timesMs[regular.timesMs.length - 1], false, 'sum').values,
+		noise: grid.contacts.noise,
+	};
+	return { grid: regular, analysis: analyzeSeries(regular.timesMs, regular.values, bucketMs, settings, contacts) };
 }

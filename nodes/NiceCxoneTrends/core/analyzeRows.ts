@@ -1,5 +1,6 @@
 import type { AnalysisSettings } from './analyzeSeries';
 import { analyzePoints, type PointsAnalysis } from './analyzePoints';
+import type { ContactNoise } from './detectors/contactNoise';
 import {
 	SeriesInputError,
 	defaultGroupByFields,
@@ -22,7 +23,22 @@ export interface RowsConfig {
 	/** Bucket spacing in ms; `undefined` = detected (most common positive gap). */
 	bucketMs?: number;
 	missingBuckets: MissingBuckets;
+	/**
+	 * Field with the contacts behind each row (e.g. `count_sum`), used to judge rates (`*_pct`) and averages
+	 * (`*_avg`) by their sampling noise; `undefined` = `count_sum` when the rows carry it, `''` = none.
+	 */
+	countField?: string;
 	settings: AnalysisSettings;
+}
+
+/** The query node's field with the contacts of each row. */
+const DEFAULT_COUNT_FIELD = 'count_sum';
+
+/** How a metric's noise depends on its contacts, from the query node's `<metric>_<aggregation>` name. */
+function contactNoiseOf(metric: string): ContactNoise | undefined {
+	if (metric.endsWith('_pct')) return 'percent';
+	if (metric.endsWith('_avg')) return 'mean';
+	return undefined;
 }
 
 /** One analysed series: one group-by combination × one metric. */
@@ -79,6 +95,7 @@ export function analyzeRows(rows: readonly Row[], config: RowsConfig): RowsAnaly
 			if (t > gridEndMs) gridEndMs = t;
 		}
 	}
+	const countField = config.countField ?? (rows.some((row) => typeof row[DEFAULT_COUNT_FIELD] === 'number') ? DEFAULT_COUNT_FIELD : '');
 	let bucketMs = config.bucketMs ?? detectBucketMs(groups);
 	if (!Number.isFinite(bucketMs)) bucketMs = config.bucketMs ?? 3_600_000;
 	const series: SeriesResult[] = [];
@@ -86,7 +103,13 @@ export function analyzeRows(rows: readonly Row[], config: RowsConfig): RowsAnaly
 		for (const metric of metrics) {
 			const values = group.rowIndices.map((index) => parseMetricValue(rows[index][metric]));
 			const missingIsZero = missingMeansZero(metric, config.missingBuckets);
+			const noise = countField !== '' && metric !== countField ? contactNoiseOf(metric) : undefined;
+			const contacts = noise && {
+				counts: group.rowIndices.map((index) => parseMetricValue(rows[index][countField])),
+				noise,
+			};
 			const analysed = analyzePoints(group.timesMs, values, config.settings, {
+				contacts,
 				bucketMs,
 				missingIsZero,
 				duplicates: missingIsZero ? 'sum' : 'mean',

@@ -2,6 +2,7 @@ import { DEFAULT_WEEKEND_DAYS, HOUR_MS, localCalendar } from './calendar';
 import type { Detection, EpisodeRules } from './detection';
 import { detectLegacyZScore } from './detectors/legacyZScore';
 import { detectRollingRobust } from './detectors/rollingRobust';
+import type { ContactNoise } from './detectors/contactNoise';
 import { detectSeasonalRobust } from './detectors/seasonalRobust';
 import { summariseTrend, type TrendSummary } from './trend';
 
@@ -10,9 +11,9 @@ export type Sensitivity = 'low' | 'medium' | 'high';
 
 /** Score threshold (robust standard deviations) of each sensitivity. */
 export const SENSITIVITY_THRESHOLDS: Readonly<Record<Sensitivity, number>> = {
-	low: 7,
-	medium: 5,
-	high: 3.5,
+	low: 5.5,
+	medium: 4.5,
+	high: 3,
 };
 
 /** Everything that decides how one series is analysed. */
@@ -57,6 +58,14 @@ export const DEFAULT_SETTINGS: Readonly<AnalysisSettings> = {
 	alertOnLevelShift: false,
 };
 
+/** Calibration of the seasonal method's scores to each series' own score distribution. */
+const SCORE_CALIBRATION = { quantile: 0.99, minScores: 100, warmUpFactor: 1.5 };
+
+/** Weight of each new bucket in the seasonal method's sustained-deviation score. */
+const SUSTAINED_ALPHA = 0.3;
+/** Calibration quantile of the sustained-deviation score. */
+const SUSTAINED_QUANTILE = 0.95;
+
 /** Fraction of the typical recent spread below which a scale may not fall (see `ScaleFloor`). */
 const TYPICAL_SPREAD_FRACTION = 0.5;
 
@@ -85,8 +94,23 @@ export function episodeRulesFor(bucketMs: number, settings: AnalysisSettings): E
 	};
 }
 
+/**
+ * The contacts behind each bucket of a rate or an average (`NaN` = unknown), and how the metric's noise
+ * depends on them: `percent` (binomial: a share of the contacts, in %) or `mean` (an average over them).
+ */
+export interface ContactCounts {
+	counts: Float64Array;
+	noise: ContactNoise;
+}
+
 /** Runs the chosen detector on a regular series (values `NaN` = no value). */
-export function detect(timesMs: Float64Array, values: Float64Array, bucketMs: number, settings: AnalysisSettings): Detection {
+export function detect(
+	timesMs: Float64Array,
+	values: Float64Array,
+	bucketMs: number,
+	settings: AnalysisSettings,
+	contacts?: ContactCounts,
+): Detection {
 	const episodes = episodeRulesFor(bucketMs, settings);
 	switch (settings.method) {
 		case 'rollingRobust':
@@ -107,6 +131,10 @@ export function detect(timesMs: Float64Array, values: Float64Array, bucketMs: nu
 				weekendDays: settings.weekendDays,
 				typicalSpreadFraction: TYPICAL_SPREAD_FRACTION,
 				episodes,
+				calibration: SCORE_CALIBRATION,
+				sustainedAlpha: SUSTAINED_ALPHA,
+				sustainedQuantile: SUSTAINED_QUANTILE,
+				contacts,
 			});
 	}
 }
@@ -121,8 +149,9 @@ export function analyzeSeries(
 	values: Float64Array,
 	bucketMs: number,
 	settings: AnalysisSettings,
+	contacts?: ContactCounts,
 ): SeriesAnalysis {
-	const detection = detect(timesMs, values, bucketMs, settings);
+	const detection = detect(timesMs, values, bucketMs, settings, contacts);
 	let judgedBuckets = 0;
 	let withValue = 0;
 	for (let i = 0; i < values.length; i++) {

@@ -1,7 +1,11 @@
 import { DAY_MS, HOUR_MS, WEEK_MS, type LocalCalendar } from '../calendar';
 import { emptyDetection, markEpisodes, type Detection, type EpisodeRules } from '../detection';
 import { countScore, MAD_TO_SD } from '../statistics';
+import type { ContactCounts } from '../analyzeSeries';
+import { SamplingNoise } from './contactNoise';
 import { createScaleFloor, type ScaleFloorOptions } from './scaleFloor';
+import { ScoreCalibration, type ScoreCalibrationOptions } from './scoreCalibration';
+import { SustainedScore } from './sustainedScore';
 import { medianAndMadOfSorted, SlidingSortedWindow, SortedRings } from './sortedRings';
 
 /** Settings of the seasonal robust detector. */
@@ -17,6 +21,17 @@ export interface SeasonalRobustOptions extends ScaleFloorOptions {
 	/** ISO weekdays (1 = Monday … 7 = Sunday) that are weekend days. */
 	weekendDays: readonly number[];
 	episodes: EpisodeRules;
+	/** How scores are calibrated to the series' own score distribution (see `ScoreCalibration`). */
+	calibration: ScoreCalibrationOptions;
+	/** Weight of each new bucket in the sustained-deviation score (see `SustainedScore`). */
+	sustainedAlpha: number;
+	/**
+	 * Calibration quantile of the sustained score: lower than the bucket score's, since a mean of
+	 * neighbouring scores is smoother — its bulk, not its rare tail, says how wide it runs on this series.
+	 */
+	sustainedQuantile: number;
+	/** Contacts behind each bucket of a rate or an average, when the items carry them. */
+	contacts?: ContactCounts;
 }
 
 // Reference groups: 0 = weekdays, 1 = weekend days, 2 = any day, 3 + (ISO weekday − 1) = that weekday.
@@ -118,6 +133,11 @@ export function detectSeasonalRobust(
 	const recent = new SlidingSortedWindow(slotsPerDay > 1 ? recentSpan : 0);
 	const floor = createScaleFloor(options, bucketMs);
 	const stayLevel = options.episodes.threshold * options.episodes.stayRatio;
+	const calibration = new ScoreCalibration(options.calibration);
+	const sustainedCalibration = new ScoreCalibration({ ...options.calibration, quantile: options.sustainedQuantile });
+	const contactCounts = options.contacts?.counts;
+	const sampling = options.contacts ? new SamplingNoise(options.contacts.noise) : undefined;
+	const sustained = new SustainedScore(options.sustainedAlpha, options.episodes.threshold);
 	const { expected, scale, score, judged } = detection;
 
 	// Outputs of `reference`: expected value, raw spread (before the floor) and floored scale.
@@ -125,7 +145,7 @@ export function detectSeasonalRobust(
 	let rawSpread = NaN;
 	let floored = NaN;
 	/** Expected value and scale of `slot` from the rings of `group` (see above). */
-	const reference = (group: number, slot: number): void => {
+	const reference = (group: number, slot: number, contacts: number): void => {
 		const base = group * slotsPerDay;
 		// Slot medians of the neighbourhood (NaN where a slot has no value yet) and the mean of their MADs.
 		let madSum = 0;
@@ -173,6 +193,11 @@ export function detectSeasonalRobust(
 		const within = madSum / madCount;
 		rawSpread = MAD_TO_SD * Math.sqrt(within * within + between * between);
 		floored = floor.apply(rawSpread, center);
+		if (sampling) {
+			// Few contacts: the bucket's own sampling noise may be wider than the history's spread.
+			const noise = sampling.sd(center, contacts);
+			if (noise > floored) floored = noise;
+		}
 	};
 
 	for (let i = 0; i < n; i++) {
@@ -185,8 +210,10 @@ export function detectSeasonalRobust(
 		const hasValue = value === value;
 
 		if (rings.size(kindRing) >= minDays) {
-			const counts = floor.isCounts();
-			reference(kind, slot);
+			// A rate or an average with its contacts is no count, even when its values are whole numbers.
+			const counts = !sampling && floor.isCounts();
+			const bucketContacts = contactCounts ? contactCounts[i] : NaN;
+			reference(kind, slot, bucketContacts);
 			let chosenCenter = center;
 			let chosenSpread = rawSpread;
 			let chosenScale = floored;
@@ -194,7 +221,7 @@ export function detectSeasonalRobust(
 			if (seasonal && Math.abs(chosenScore) >= stayLevel && rings.size(weekdayRing) >= minWeeks) {
 				// Consulted only when the recent days find the bucket unusual: below that level the smaller
 				// score could not open or prolong an episode.
-				reference(SAME_WEEKDAY + isoWeekday - 1, slot);
+				reference(SAME_WEEKDAY + isoWeekday - 1, slot, bucketContacts);
 				const weeklyScore = scoreOf(value, center, floored, counts);
 				if (Math.abs(weeklyScore) < Math.abs(chosenScore)) {
 					chosenCenter = center;
@@ -204,17 +231,36 @@ export function detectSeasonalRobust(
 				}
 			}
 			floor.noteSpread(chosenSpread);
+			const rawScore = chosenScore;
+			if (Math.abs(chosenScore) >= stayLevel) {
+				const factor = calibration.factor();
+				chosenScore /= factor;
+				chosenScale *= factor;
+			}
+			calibration.observe(rawScore);
+			if (sampling && hasValue) sampling.observe(value, chosenCenter, bucketContacts);
+			if (hasValue) {
+				// A run of moderate deviations: scored as one, in the same units, when it says more than the bucket.
+				const runScore = sustained.push(rawScore);
+				let calibratedRun = runScore;
+				if (Math.abs(runScore) >= stayLevel) calibratedRun /= sustainedCalibration.factor();
+				sustainedCalibration.observe(runScore);
+				if (Math.abs(calibratedRun) > Math.abs(chosenScore)) chosenScore = calibratedRun;
+			}
 			expected[i] = chosenCenter;
 			scale[i] = chosenScale;
 			judged[i] = 1;
 			score[i] = chosenScore;
 		} else if (hasValue && i >= recentSpan) {
+			sustained.reset();
 			recent.cover(values, i - recentSpan, i);
 			if (recent.count >= recentSpan >> 1) {
 				const recentCenter = recent.median();
 				// Anything within the recent range scores at most the stay level.
 				const halfRange = Math.max(recent.largest() - recentCenter, recentCenter - recent.smallest());
-				const recentScale = floor.apply(halfRange / stayLevel, recentCenter);
+				let recentScale = floor.apply(halfRange / stayLevel, recentCenter);
+				const noise = sampling ? sampling.sd(recentCenter, contactCounts![i]) : NaN;
+				if (noise > recentScale) recentScale = noise;
 				expected[i] = recentCenter;
 				scale[i] = recentScale;
 				judged[i] = 1;

@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// The Trends node's default method, default settings, scored on
+//   - the 53 labelled NAB series of ../shared/nab (values only, through bench/nab-detector.mjs), split
+//     into a tuning part and a check part (every fourth series by name) that no tuning loop looks at;
+//   - the contact-centre validation set (bench/lib/ccSeries.mjs): the simulator's contacts as the
+//     Analytics node outputs them, through the node's own row analysis (count fields included), by
+//     metric kind × bucket size, for the tuning seeds and the check seeds.
+// Prints NAB standard, flags per 1000 points and window recall for NAB; recall, alerts per 1000 points on
+// clean series and NAB standard for the contact-centre set. Needs the compiled core (npm run build).
+//
+//   node bench/detector-quality.mjs [--part tune|check|all] [--no-nab] [--no-cc] [--verbose]
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { ccBlocks } from './lib/ccSeries.mjs';
+
+const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const { analyzeRows } = require('../dist/nodes/NiceCxoneTrends/core/analyzeRows.js');
+const { DEFAULT_SETTINGS } = require('../dist/nodes/NiceCxoneTrends/core/analyzeSeries.js');
+
+const args = process.argv.slice(2);
+const part = args.includes('--part') ? args[args.indexOf('--part') + 1] : 'all';
+const verbose = args.includes('--verbose');
+const nabDir = path.resolve(here, '../../shared/nab');
+const log = (line = '') => process.stdout.write(`${line}\n`);
+
+/** The check part of NAB: every fourth series in name order (13 of 53). */
+export const isNabCheckSeries = (index) => index % 4 === 3;
+
+async function scoreNab() {
+	const { evaluate, loadSeries } = await import(path.join(nabDir, 'eval.mjs'));
+	const all = loadSeries(path.join(nabDir, 'data'), 'dev');
+	const parts = { tune: all.filter((_, i) => !isNabCheckSeries(i)), check: all.filter((_, i) => isNabCheckSeries(i)), all };
+	for (const [name, series] of Object.entries(parts)) {
+		if (part !== 'all' && name !== part && name !== 'all') continue;
+		if (part !== 'all' && name === 'all') continue;
+		const { total, rows } = await evaluate(path.join(here, 'nab-detector.mjs'), { series });
+		log(`NAB ${name.padEnd(5)} series=${series.length} NAB_standard=${total.nab.toFixed(1)} flags_per_1k=${total.per1k.toFixed(2)} window_recall=${total.recall.toFixed(3)} (${total.detectedWindows}/${total.windows})`);
+		if (verbose && name !== 'all') for (const r of rows) log(`  ${r.series.padEnd(58)} win ${r.windows} det ${r.detectedWindows} flags ${r.flags} raw ${r.nabRaw.toFixed(2)}`);
+	}
+}
+
+async function scoreCc() {
+	const { scoreFile, normalize, PROFILES } = await import(path.join(nabDir, 'nab_score.mjs'));
+	const totals = new Map();
+	const add = (key, figures) => {
+		const t = totals.get(key) ?? { series: 0, points: 0, incidents: 0, caught: 0, cleanPoints: 0, cleanAlerts: 0, nabRaw: 0, nabNull: 0, windows: 0 };
+		for (const [k, v] of Object.entries(figures)) t[k] += v;
+		totals.set(key, t);
+	};
+	for (const block of ccBlocks(part)) {
+		const groupBy = Object.keys(block.series[0].groupValues);
+		const analysis = analyzeRows(block.items, {
+			timestampField: 'bucketStart',
+			groupBy,
+			missingBuckets: 'auto',
+			settings: { ...DEFAULT_SETTINGS, timeZone: block.timeZone },
+		});
+		const byKey = new Map(analysis.series.map((s) => [`${JSON.stringify(s.groupValues)}|${s.metric}`, s]));
+		for (const spec of block.series) {
+			const result = byKey.get(`${JSON.stringify(spec.groupValues)}|${spec.metric}`);
+			const times = Array.from(result.grid.timesMs);
+			const alert = result.analysis.detection.alert;
+			const n = times.length;
+			const windows = [];
+			let caught = 0;
+			if (spec.incident) {
+				// Grid times are UTC-regular; a local DAY bucket starts up to an hour off them across DST.
+				const first = Math.round((spec.incident.startMs - times[0]) / result.grid.bucketMs);
+				const tolerance = spec.bucket === 'HOUR' ? 2 : 1;
+				const last = spec.incident.type === 'shift'
+					? Math.min(n - 1, first + (spec.bucket === 'HOUR' ? 24 : 7))
+					: Math.min(n - 1, first + spec.incident.length - 1 + tolerance);
+				windows.push([times[first], times[last]]);
+				for (let i = first; i <= last; i++) if (alert[i]) caught = 1;
+				if (verbose) log(`  ${spec.part} ${spec.key} ${spec.incident.type} x${spec.incident.size.toFixed(2)} len ${spec.incident.length} ${caught ? 'caught' : 'MISSED'}`);
+			}
+			let alerts = 0;
+			for (let i = 0; i < n; i++) alerts += alert[i];
+			if (verbose && !spec.incident && alerts > 0) log(`  ${spec.part} ${spec.key} clean: ${alerts} alerts`);
+			const nab = scoreFile(times, windows, alert, PROFILES.standard);
+			const figures = {
+				series: 1, points: n, incidents: windows.length, caught, windows: windows.length,
+				cleanPoints: spec.incident ? 0 : n, cleanAlerts: spec.incident ? 0 : alerts,
+				nabRaw: nab.score, nabNull: -PROFILES.standard.fnWeight * nab.scoredWindows,
+			};
+			add(`${spec.part} ${spec.bucket} ${spec.kind}`, figures);
+			add(`${spec.part} all`, figures);
+		}
+	}
+	log('contact-centre set: part bucket kind  series  incidents caught recall  clean alerts/1k  NAB');
+	for (const [key, t] of [...totals].sort()) {
+		const nab = t.windows > 0 ? normalize(t.nabRaw, t.nabNull, t.windows, PROFILES.standard).toFixed(1) : 'n/a';
+		log(`CC ${key.padEnd(18)} ${String(t.series).padStart(4)} ${String(t.incidents).padStart(4)} ${String(t.caught).padStart(4)} ${(t.caught / Math.max(1, t.incidents)).toFixed(2).padStart(5)}  ${((1000 * t.cleanAlerts) / Math.max(1, t.cleanPoints)).toFixed(2).padStart(6)} (${t.cleanAlerts}/${t.cleanPoints})  ${nab}`);
+	}
+}
+
+if (!args.includes('--no-nab')) {
+	if (fs.existsSync(nabDir)) await scoreNab();
+	else log(`NAB: ${nabDir} not found (the shared data folder beside the repository); skipped.`);
+}
+if (!args.includes('--no-cc')) await scoreCc();

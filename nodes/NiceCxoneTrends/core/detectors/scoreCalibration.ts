@@ -1,0 +1,89 @@
+/**
+ * Calibrates a detector's scores to the series they come from, causally — the idea behind HTM's
+ * "anomaly likelihood" (Ahmad et al., 2017): a score is judged against the distribution of the scores the
+ * same series produced before, so that a series whose noise is heavier-tailed than the model assumes
+ * (quantised rates, bursty volumes, averages over few contacts) needs a larger deviation to alert, and a
+ * well-behaved series keeps the nominal threshold.
+ *
+ * The |score| of every judged bucket enters a log-spaced histogram after it has been judged. A bucket's
+ * inflation factor is c = max(1, q / NOMINAL_QUANTILE): q is the series' own `quantile` of |score| so far and
+ * NOMINAL_QUANTILE what that quantile would be for normal noise. Its score and scale become score / c and
+ * scale · c. Until `minScores` scores have been seen the factor is that of the scores so far, at least
+ * `warmUpFactor`, so a short series is judged conservatively rather than guessed.
+ */
+export interface ScoreCalibrationOptions {
+	/** Share of past |scores| below the quantile used (e.g. 0.99). */
+	quantile: number;
+	/** Scores seen before the quantile is trusted. */
+	minScores: number;
+	/** Least inflation factor while fewer than `minScores` scores have been seen. */
+	warmUpFactor: number;
+}
+
+/** Histogram bins per factor of 10 in |score|; bins cover 10^LOG_MIN … 10^LOG_MAX. */
+const BINS_PER_DECADE = 40;
+const LOG_MIN = -2;
+const LOG_MAX = 4;
+const BIN_COUNT = (LOG_MAX - LOG_MIN) * BINS_PER_DECADE;
+
+/** Two-sided normal quantile of |z| for a share p below it: Φ⁻¹((1 + p) / 2) (Acklam's rational approximation). */
+export function normalAbsQuantile(p: number): number {
+	const q = (1 + p) / 2;
+	// Acklam (2003), central and upper regions; |error| < 1.2e-9.
+	const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+	const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+	const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+	const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+	if (q <= 0.97575) {
+		const r = q - 0.5;
+		const s = r * r;
+		return (
+			((((((a[0] * s + a[1]) * s + a[2]) * s + a[3]) * s + a[4]) * s + a[5]) * r) /
+			(((((b[0] * s + b[1]) * s + b[2]) * s + b[3]) * s + b[4]) * s + 1)
+		);
+	}
+	const t = Math.sqrt(-2 * Math.log(1 - q));
+	return -(((((c[0] * t + c[1]) * t + c[2]) * t + c[3]) * t + c[4]) * t + c[5]) / ((((d[0] * t + d[1]) * t + d[2]) * t + d[3]) * t + 1);
+}
+
+/** The running distribution of one series' |scores| (see the module comment). */
+export class ScoreCalibration {
+	private readonly bins = new Float64Array(BIN_COUNT + 1);
+	private total = 0;
+	private readonly nominal: number;
+
+	constructor(private readonly options: ScoreCalibrationOptions) {
+		this.nominal = normalAbsQuantile(options.quantile);
+	}
+
+	/** Records the |score| of a judged bucket (after it was judged). */
+	observe(score: number): void {
+		const magnitude = Math.abs(score);
+		if (magnitude !== magnitude) return;
+		this.bins[binOf(magnitude)]++;
+		this.total++;
+	}
+
+	/** Inflation factor (≥ 1) for the next bucket's score and scale. */
+	factor(): number {
+		const { quantile, minScores, warmUpFactor } = this.options;
+		if (this.total === 0) return warmUpFactor;
+		// The upper edge of the bin holding the quantile: walk down from the top until the tail is large enough.
+		const tail = (1 - quantile) * this.total;
+		let above = 0;
+		let bin = BIN_COUNT;
+		for (; bin > 0; bin--) {
+			above += this.bins[bin];
+			if (above > tail) break;
+		}
+		const q = Math.pow(10, LOG_MIN + (bin + 1) / BINS_PER_DECADE);
+		const factor = Math.max(1, q / this.nominal);
+		return this.total < minScores ? Math.max(factor, warmUpFactor) : factor;
+	}
+}
+
+function binOf(magnitude: number): number {
+	if (!(magnitude > 0)) return 0;
+	const bin = Math.floor((Math.log10(magnitude) - LOG_MIN) * BINS_PER_DECADE);
+	return bin < 0 ? 0 : bin > BIN_COUNT ? BIN_COUNT : bin;
+}
