@@ -143,7 +143,13 @@ const outcome = async <T>(promise: Promise<T>) =>
 
 describe('transport against a mocked CXone API', () => {
 	beforeAll(() => nock.disableNetConnect());
-	afterAll(() => nock.enableNetConnect());
+	// nock patches the worker's own `http` module, which every test file of the worker shares: restored, it
+	// leaves the real HTTP of later files alone (stacked with another file's nock, it makes each socket
+	// read add a 'connect' listener: MaxListenersExceededWarning).
+	afterAll(() => {
+		nock.enableNetConnect();
+		nock.restore();
+	});
 	afterEach(() => {
 		expect(nock.pendingMocks()).toEqual([]);
 		nock.cleanAll();

@@ -71,7 +71,13 @@ const BAD_INPUTS: Array<[string, Record<string, unknown>, string, string]> = [
 
 describe('Run Aggregation Query: bad parameters are refused before anything is sent', () => {
 	beforeAll(() => nock.disableNetConnect());
-	afterAll(() => nock.enableNetConnect());
+	// nock patches the worker's own `http` module, which every test file of the worker shares: restored, it
+	// leaves the real HTTP of later files alone (stacked with another file's nock, it makes each socket
+	// read add a 'connect' listener: MaxListenersExceededWarning).
+	afterAll(() => {
+		nock.enableNetConnect();
+		nock.restore();
+	});
 	afterEach(() => nock.cleanAll());
 
 	it('covers at least 30 bad inputs', () => {
