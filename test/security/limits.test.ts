@@ -201,8 +201,10 @@ describe('7. Retry-After and totalCount values a server should not send', () => 
 		const api = await startAnalytics(
 			() => undefined,
 			(_request, res) => sendJson(res, 503, { error: 'unavailable' }, { 'Retry-After': retryAfter }),
+			{ lifetimeMs: 40_000 },
 		);
-		const { ctx } = createN8nLikeContext({ params: queryParams(), analytics: analytics(api) });
+		// Unreadable values fall back to the jittered backoff (at most 15.5 s for 5 retries).
+		const { ctx } = createN8nLikeContext({ params: queryParams({ timeoutSeconds: 30 }), analytics: analytics(api) });
 		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error?.message).toMatch(/^The CXone API kept failing \(HTTP 503 unavailable\), even after retries/);
 		const submits = api.received.filter((request) => request.method === 'POST' && request.url === '/api/v2/analytics/query');

@@ -1,6 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { ImpossibleResultError } from '../core/rows';
 import { QueryValidationError } from '../core/validationError';
 import { CxoneApiError, QueryCancelledError } from '../transport/errors';
 import { ApiFailure } from '../transport/types';
@@ -78,10 +79,10 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number, mode
 			itemIndex,
 		});
 	}
-	if (error instanceof CxoneApiError) {
+	if (error instanceof CxoneApiError || error instanceof ImpossibleResultError) {
 		return new NodeApiError(node, { message: error.message } as JsonObject, {
 			message: error.message,
-			httpCode: error.status === undefined ? undefined : String(error.status),
+			httpCode: error instanceof CxoneApiError && error.status !== undefined ? String(error.status) : undefined,
 			itemIndex,
 		});
 	}

@@ -41,7 +41,9 @@ export function checkResult<T>(
 	parts: ReadonlyArray<{ rows: T[]; totalCount?: number }>,
 	keyOf: (row: T) => RowKey,
 	bucketStartsMs: readonly number[],
-): { rows: T[]; report: AccuracyReport } {
+	options: { hash?: boolean } = {},
+): { rows: T[]; report: AccuracyReport; rowsOutOfOrder: number } {
+	const hashing = options.hash ?? true;
 	const grid = new Set(bucketStartsMs);
 	const kept: T[] = [];
 	const hash = new SequenceHash();
@@ -52,10 +54,12 @@ export function checkResult<T>(
 	let overlaps = 0;
 	let outside = 0;
 	let received = 0;
+	let outOfOrder = 0;
 	let totalCount: number | null = 0;
 
 	parts.forEach((part, partIndex) => {
 		totalCount = part.totalCount === undefined || totalCount === null ? null : totalCount + part.totalCount;
+		let latestMs = Number.NEGATIVE_INFINITY;
 		for (const row of part.rows) {
 			received++;
 			const { bucketStartMs, series } = keyOf(row);
@@ -63,6 +67,10 @@ export function checkResult<T>(
 				outside++;
 				continue;
 			}
+			// Rows come by bucket start (contract §4): an earlier bucket after a later one is a row
+			// repeated or misplaced, which the look-back over the last two buckets would not see.
+			if (bucketStartMs < latestMs) outOfOrder++;
+			latestMs = Math.max(latestMs, bucketStartMs);
 			let seen = recent.get(bucketStartMs);
 			if (!seen) {
 				seen = new Map();
@@ -78,7 +86,7 @@ export function checkResult<T>(
 			seen.set(series, partIndex);
 			bucketsPerSeries.set(series, (bucketsPerSeries.get(series) ?? 0) + 1);
 			kept.push(row);
-			hash.add(row);
+			if (hashing) hash.add(row);
 		}
 	});
 
@@ -100,7 +108,25 @@ export function checkResult<T>(
 			missingBuckets: gaps.reduce((sum, [, missing]) => sum + missing, 0),
 			seriesWithGaps: gaps.length,
 			missingBucketsBySeries: Object.fromEntries(gaps.slice(0, MAX_SERIES_LISTED)),
-			resultSha256: hash.digest(),
+			resultSha256: hashing ? hash.digest() : '',
 		},
+		rowsOutOfOrder: outOfOrder,
 	};
+}
+
+/**
+ * What makes a checked result impossible as the answer to its query, in words; undefined when nothing
+ * does. A repeated (bucket, series), a row outside the requested range, a row out of order or two
+ * parts of a split range both holding a bucket are never repaired quietly: one of the rows is wrong,
+ * and which cannot be known.
+ */
+export function impossibleResult(report: AccuracyReport, rowsOutOfOrder: number): string | undefined {
+	const problems = [
+		[report.duplicatesDropped, 'repeated a bucket and series already sent'],
+		[report.splitBoundaryOverlapsResolved, 'repeated a bucket and series of the previous part of the split range'],
+		[report.rowsOutsideRange, 'lay outside the requested range (or had no valid bucket start)'],
+		[rowsOutOfOrder, 'came after a later bucket'],
+	] as const;
+	const found = problems.filter(([count]) => count > 0).map(([count, what]) => `${count} ${count === 1 ? 'row' : 'rows'} ${what}`);
+	return found.length === 0 ? undefined : found.join('; ');
 }

@@ -53,32 +53,45 @@ export function createRowFlattener(query: FlattenedQuery): (row: ResultRow) => F
 		texts.set(text, text);
 		return text;
 	};
-	const dimensionFields = new Map<string, string>();
-	const dimensionField = (name: string) => {
-		let field = dimensionFields.get(name);
-		if (field === undefined) dimensionFields.set(name, (field = dimensionFieldName(name)));
-		return field;
-	};
+	// Only the query's own dimensions and metrics become fields: a name the server made up (say
+	// `bucketStart` or `__proto__`) would overwrite another field or the object's prototype.
+	const dimensionFields = new Map((query.dimensions ?? []).map((dimension) => [dimension.name, dimensionFieldName(dimension.name)]));
 	const metricFields = new Map<string, Map<string, string>>();
-	const metricField = (metric: ResultMetric) => {
+	for (const metric of query.metrics) {
 		let byAggregation = metricFields.get(metric.name);
 		if (byAggregation === undefined) metricFields.set(metric.name, (byAggregation = new Map()));
-		let field = byAggregation.get(metric.aggregation);
-		if (field === undefined) byAggregation.set(metric.aggregation, (field = resultMetricField(metric)));
-		return field;
-	};
-	const fields = [
-		'bucketStart',
-		...(query.dimensions ?? []).map((dimension) => dimensionField(dimension.name)),
-		...query.metrics.map(metricFieldName),
-	];
+		byAggregation.set(metric.aggregation, metricFieldName(metric));
+	}
+	const fields = ['bucketStart', ...dimensionFields.values(), ...query.metrics.map(metricFieldName)];
 	const template = JSON.parse(JSON.stringify(Object.fromEntries(fields.map((field) => [field, null])))) as FlatRow;
 	return (row) => {
+		if (typeof row?.timeSeries !== 'string' || !Array.isArray(row.metrics)) {
+			throw new ImpossibleResultError('a row without a timeSeries bucket start or without a list of metrics');
+		}
 		const flat = { ...template };
 		flat.bucketStart = intern(row.timeSeries);
-		const dimensions = row.dimensions;
-		for (const name in dimensions) flat[dimensionField(name)] = intern(dimensions[name]);
-		for (const metric of row.metrics) flat[metricField(metric)] = metric.value;
+		const dimensions = row.dimensions ?? {};
+		for (const name in dimensions) {
+			const field = dimensionFields.get(name);
+			if (field === undefined) throw new ImpossibleResultError(`a row with the dimension '${name.slice(0, 40)}', which the query did not ask for`);
+			const value = dimensions[name];
+			flat[field] = typeof value === 'string' ? intern(value) : value;
+		}
+		for (const metric of row.metrics) {
+			const field = metricFields.get(metric?.name)?.get(metric?.aggregation);
+			if (field === undefined) {
+				throw new ImpossibleResultError(`a row with the metric '${String(metric?.name).slice(0, 40)}:${String(metric?.aggregation).slice(0, 20)}', which the query did not ask for`);
+			}
+			flat[field] = metric.value;
+		}
 		return flat;
 	};
+}
+
+/** A result that cannot be the answer to the query; the message says what the server sent. */
+export class ImpossibleResultError extends Error {
+	constructor(readonly what: string) {
+		super(`The CXone API sent ${what}. Nothing was output; run the workflow again, and report it to NICE if it persists.`);
+		this.name = 'ImpossibleResultError';
+	}
 }

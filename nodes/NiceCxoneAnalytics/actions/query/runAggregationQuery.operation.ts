@@ -5,9 +5,9 @@ import { LIMITS } from '../../core/catalogue';
 import type { QueryBody } from '../../core/query';
 import { bucketStartsBetween } from '../../core/buckets';
 import type { AccuracyReport, RowKey } from '../../core/resultCheck';
-import { checkResult } from '../../core/resultCheck';
+import { checkResult, impossibleResult } from '../../core/resultCheck';
 import type { ResultRow } from '../../core/rows';
-import { createRowFlattener, dimensionFieldName } from '../../core/rows';
+import { ImpossibleResultError, createRowFlattener, dimensionFieldName } from '../../core/rows';
 import { QueryValidationError } from '../../core/validationError';
 import { n8nClock } from '../../../shared/transport/clock';
 import type { TokenTimer } from '../../transport/n8n';
@@ -189,16 +189,15 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				mapRow,
 				query.limit,
 			);
-			const audited = settings.toOutput || settings.toLog || settings.webhook;
-			let rows: IDataObject[];
-			let accuracy: AccuracyReport | undefined;
-			if (audited) {
-				const { timeSeries } = runQuery.body;
-				const grid = bucketStartsBetween(Date.parse(timeSeries.start), Date.parse(timeSeries.end), timeSeries.bucketSize, timeSeries.timeZone);
-				({ rows, report: accuracy } = checkResult(parts, rowKeyOf(runQuery.body, runQuery.raw), grid));
-			} else {
-				rows = parts.flatMap((part) => part.rows);
-			}
+			const audited = Boolean(settings.toOutput || settings.toLog || settings.webhook);
+			// The same checks with or without Audit; only the hash is left out when nobody reads it.
+			const { timeSeries } = runQuery.body;
+			const grid = bucketStartsBetween(Date.parse(timeSeries.start), Date.parse(timeSeries.end), timeSeries.bucketSize, timeSeries.timeZone);
+			const checked = checkResult(parts, rowKeyOf(runQuery.body, runQuery.raw), grid, { hash: audited });
+			const impossible = impossibleResult(checked.report, checked.rowsOutOfOrder);
+			if (impossible) throw new ImpossibleResultError(`a result that cannot be right: ${impossible}`);
+			const rows: IDataObject[] = checked.rows;
+			const accuracy: AccuracyReport | undefined = audited ? checked.report : undefined;
 			for (const json of rows) output.push({ json, pairedItem: { item: itemIndex } });
 			if (audited) {
 				recorded = true;
