@@ -4,13 +4,14 @@
  *
  *   node simulator/cli.mjs [--port 0] [--host 127.0.0.1] [--seed 1] [--profile clean|flaky]
  *     [--token-ttl 3600] [--latency-ms 0] [--result-ttl-seconds 3600] [--speed 1]
- *     [--result-url-ttl-seconds 30] [--requests-per-minute 600]
+ *     [--result-url-ttl-seconds 30] [--requests-per-minute 600] [--now ISO-8601 | --clock-offset-ms N]
  *
  * Prints the URLs and credentials for people, then one machine-readable line
  * `SIMULATOR_READY {json}` for scripts and tests. Stops cleanly on SIGINT/SIGTERM.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseInstant } from './clock.mjs';
 
 const CATALOGUE_BUILD = fileURLToPath(
 	new URL('../dist/nodes/NiceCxoneAnalytics/core/catalogue.js', import.meta.url),
@@ -28,6 +29,8 @@ const OPTIONS = {
 	'--speed': ['speed', parseNonNegativeNumber],
 	'--requests-per-minute': ['requestsPerMinute', parseNonNegativeInteger],
 	'--result-url-ttl-seconds': ['resultUrlTtlSeconds', parsePositiveNumber],
+	'--now': ['now', parseNow],
+	'--clock-offset-ms': ['clockOffsetMs', parseInteger],
 };
 
 const USAGE = `Usage: node simulator/cli.mjs [options]
@@ -40,7 +43,10 @@ const USAGE = `Usage: node simulator/cli.mjs [options]
   --result-ttl-seconds N   how long completed results stay readable (default 3600)
   --speed F                multiplies query and report job processing times; 0.1 = ten times faster (default 1)
   --requests-per-minute N  rate limit per token (default 600, the contract's); 0 = none (benchmarks)
-  --result-url-ttl-seconds N  how long a platform report job's result URL stays valid (default 30)`;
+  --result-url-ttl-seconds N  how long a platform report job's result URL stays valid (default 30)
+  --now ISO-8601           pin the clock: it reads this instant (with Z or an offset) at start, then
+                           runs on; the data's "today", retention and job times follow it (default: real time)
+  --clock-offset-ms N      the real clock shifted by N ms (how tests share one pinned clock with the simulator)`;
 
 function fail(message) {
 	process.stderr.write(`${message}\n\n${USAGE}\n`);
@@ -63,6 +69,18 @@ function parsePositiveNumber(text, name) {
 	const value = parseNonNegativeNumber(text, name);
 	if (value === 0) fail(`${name} needs a number above 0.`);
 	return value;
+}
+
+function parseInteger(text, name) {
+	if (!/^-?\d+$/.test(text)) fail(`${name} needs a whole number, got "${text}".`);
+	return Number(text);
+}
+
+function parseNow(text, name) {
+	const ms = parseInstant(text);
+	if (ms === null)
+		fail(`${name} needs an ISO-8601 date-time with Z or an offset, e.g. 2026-01-14T10:00:00Z, got "${text}".`);
+	return ms;
 }
 
 function parseProfile(text, name) {
@@ -91,6 +109,8 @@ function parseArguments(argv) {
 
 async function main() {
 	const options = parseArguments(process.argv.slice(2));
+	if (options.now !== undefined && options.clockOffsetMs !== undefined)
+		fail('Give --now or --clock-offset-ms, not both.');
 	if (!existsSync(CATALOGUE_BUILD)) {
 		process.stderr.write(
 			`The simulator needs the compiled catalogue (${CATALOGUE_BUILD}): run npm run build first.\n`,
@@ -101,6 +121,7 @@ async function main() {
 	const { startSimulator } = await import('./server.mjs');
 	const simulator = await startSimulator(options);
 	const { profile, seed } = simulator.state.options;
+	const pinned = options.now !== undefined || options.clockOffsetMs !== undefined;
 	const { platform } = simulator;
 	process.stdout.write(
 		[
@@ -111,6 +132,7 @@ async function main() {
 			`  Client secret:  ${simulator.clientSecret}`,
 			`  Viewer (read-only) client ID / secret: ${simulator.viewerClientId} / ${simulator.viewerClientSecret}`,
 			`  Test hooks:     ${simulator.baseUrl}/_sim/stats, /_sim/truth, /_sim/incidents, /_sim/universe`,
+			`  Clock:          ${new Date(simulator.state.now()).toISOString()}${pinned ? ' (pinned)' : ''}`,
 			'CXone platform mode (same server)',
 			`  Auth host:      ${platform.authHost} (token URL ${platform.platformTokenUrl})`,
 			`  Access key:     ${platform.accessKeyId} / ${platform.accessKeySecret}`,

@@ -39,11 +39,13 @@ function emptyCounts() {
 }
 
 export class FaultInjector {
-	constructor({ profile, seed }) {
+	/** @param {{ profile: string, seed: number, now?: () => number }} options `now`: the simulator's clock */
+	constructor({ profile, seed, now = () => Date.now() }) {
 		if (!PROFILES.includes(profile))
 			throw new Error(`Unknown profile "${profile}"; use ${PROFILES.join(' or ')}`);
 		this.profile = profile;
 		this.seed = seed;
+		this.now = now;
 		this.reset();
 	}
 
@@ -160,7 +162,7 @@ export class FaultInjector {
 	/** Alternates the two Retry-After forms: delta-seconds and an HTTP-date 1–2 s ahead. */
 	nextRetryAfter() {
 		const useDate = this.tooManyRequestsCounter++ % 2 === 1;
-		return useDate ? new Date(Date.now() + 2000).toUTCString() : '1';
+		return useDate ? new Date(this.now() + 2000).toUTCString() : '1';
 	}
 
 	/** How many API requests a newly issued token may make before it stops working. */

@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:http';
 import { LIMITS } from './catalogue.mjs';
+import { createClock } from './clock.mjs';
 import { createUniverse } from './data.mjs';
 import { estimateRows, pageJson, planQuery } from './aggregate.mjs';
 import { FaultInjector } from './faults.mjs';
@@ -54,14 +55,15 @@ function emptyRequestCounts() {
 
 /** Everything the handlers share: configuration, the universe, tokens, queries, faults and counters. */
 function createState(options) {
-	const now = () => Date.now();
-	const faults = new FaultInjector({ profile: options.profile, seed: options.seed });
+	const now = createClock({ now: options.now, offsetMs: options.clockOffsetMs });
+	const faults = new FaultInjector({ profile: options.profile, seed: options.seed, now });
 	const universe = createUniverse(options.seed);
 	const clients = createClients(options.seed);
 	const slotCache = new SlotContactsCache(universe);
 	const platform = createPlatformState({ options, universe, slotCache, faults, now });
 	return {
 		options,
+		now,
 		universe,
 		clients,
 		faults,
@@ -410,7 +412,8 @@ async function handleRequest(state, req, res) {
 /**
  * Starts the simulator. Options (all optional): port (0 = a free port), host, seed, profile
  * ('clean' | 'flaky'), tokenTtlSeconds, latencyMs, resultTtlSeconds, speed, pendingMs,
- * resultUrlTtlSeconds.
+ * resultUrlTtlSeconds, and the clock (see clock.mjs): `now` (a function, or the instant the clock
+ * reads at start, in ms or ISO-8601 with an offset) or `clockOffsetMs`; neither = the real clock.
  *
  * @returns {Promise<{ baseUrl: string, tokenUrl: string, clientId: string, clientSecret: string,
  *   viewerClientId: string, viewerClientSecret: string, port: number, close: () => Promise<void>,

@@ -6,6 +6,7 @@
  */
 import { startSimulatorProcess } from '../support/simulator';
 import { basicAuth, request, wait } from '../support/http';
+import { DAY_MS, TEST_TODAY_MS, latestWeekdays, testNow } from '../support/clock';
 
 type Response = Awaited<ReturnType<typeof request>>;
 type PlatformSimulator = Awaited<ReturnType<typeof startSimulatorProcess>> & {
@@ -61,12 +62,27 @@ interface PlatformUniverse {
 
 const FORM = 'application/x-www-form-urlencoded';
 const API = '/inContactAPI/services/v30.0';
-const DAY_MS = 86_400_000;
-const TODAY_MS = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+/** Midnight UTC of the tests' pinned "today" (../support/clock), never the machine's. */
+const TODAY_MS = TEST_TODAY_MS;
+
+/** `YYYY-MM-DDTHH:MM:SSZ` of an instant in whole seconds. */
+function isoSeconds(ms: number): string {
+	return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
 
 /** `YYYY-MM-DDTHH:MM:SSZ` for a UTC day `daysAgo` days before today's midnight. */
 function daysAgo(days: number): string {
-	return new Date(TODAY_MS - days * DAY_MS).toISOString().replace('.000Z', 'Z');
+	return isoSeconds(TODAY_MS - days * DAY_MS);
+}
+
+/**
+ * `startDate=…&endDate=…` of the latest `count` whole weekdays at least 8 days back: weekends are
+ * quiet in the simulator's calendar, so a window that must hold thousands of contacts is chosen
+ * from the calendar, not counted back from today.
+ */
+function busyWeekdays(count: number): string {
+	const { startMs, endMs } = latestWeekdays(count, 8);
+	return `startDate=${isoSeconds(startMs)}&endDate=${isoSeconds(endMs)}`;
 }
 
 async function startPlatformSimulator(options: Parameters<typeof startSimulatorProcess>[0] = {}) {
@@ -263,7 +279,7 @@ describe('simulator, CXone platform mode', () => {
 			`grant_type=password&username=${sim.accessKeyId}&password=${sim.accessKeySecret}`;
 
 		it('issues a JWT for the password grant with the application in HTTP Basic', async () => {
-			const before = Math.floor(Date.now() / 1000);
+			const before = Math.floor(testNow() / 1000);
 			const response = await passwordGrant(
 				sim,
 				keyForm(sim),
@@ -459,7 +475,7 @@ describe('simulator, CXone platform mode', () => {
 
 	describe('GET /contacts/completed', () => {
 		it('pages with top and skip, totalRecords and a full _links.next, in start then id order', async () => {
-			const query = `startDate=${daysAgo(9)}&endDate=${daysAgo(8)}&top=2500`;
+			const query = `${busyWeekdays(1)}&top=2500`;
 			const { pages, contacts } = await fetchAllContacts(sim, token, query);
 			const total = pages[0].totalRecords;
 			expect(total).toBeGreaterThan(2500);
@@ -481,7 +497,7 @@ describe('simulator, CXone platform mode', () => {
 				return order >= 0;
 			});
 			expect(outOfOrder).toEqual([]);
-			const start = Date.parse(daysAgo(9));
+			const start = latestWeekdays(1, 8).startMs;
 			const outsideWindow = contacts.filter((contact) => {
 				const startMs = Date.parse(contact.contactStartDate);
 				return (
@@ -497,8 +513,8 @@ describe('simulator, CXone platform mode', () => {
 		});
 
 		it('answers 204 No Content for a window without completed contacts', async () => {
-			const soon = new Date(Date.now() + 3_600_000).toISOString();
-			const later = new Date(Date.now() + 7_200_000).toISOString();
+			const soon = new Date(testNow() + 3_600_000).toISOString();
+			const later = new Date(testNow() + 7_200_000).toISOString();
 			const response = await reporting(
 				sim,
 				token,
@@ -563,7 +579,7 @@ describe('simulator, CXone platform mode', () => {
 			const response = await reporting(
 				sim,
 				token,
-				`/contacts/completed?startDate=${daysAgo(10)}&endDate=${daysAgo(8)}`,
+				`/contacts/completed?${busyWeekdays(2)}`,
 			);
 			expect(response.status).toBe(200);
 			expect(response.body.totalRecords).toBeGreaterThan(10_000);
@@ -571,7 +587,7 @@ describe('simulator, CXone platform mode', () => {
 		});
 
 		it('returns only the requested fields and filters by skill, team, agent and media type', async () => {
-			const window = `startDate=${daysAgo(9)}&endDate=${daysAgo(8)}`;
+			const window = busyWeekdays(1);
 			const narrow = await reporting(
 				sim,
 				token,
@@ -603,7 +619,7 @@ describe('simulator, CXone platform mode', () => {
 			const { contacts } = await fetchAllContacts(
 				sim,
 				token,
-				`startDate=${daysAgo(9)}&endDate=${daysAgo(8)}`,
+				busyWeekdays(1),
 			);
 			const skillById = new Map(universe.skills.map((skill) => [skill.skillId, skill]));
 			const problems = contacts.flatMap((contact) => {
@@ -642,7 +658,7 @@ describe('simulator, CXone platform mode', () => {
 		});
 
 		it('lists contacts updated since a time, by lastUpdateTime, and never ones updated after lastPollTime', async () => {
-			const since = new Date(Date.now() - 3 * 3_600_000).toISOString();
+			const since = new Date(testNow() - 3 * 3_600_000).toISOString();
 			const first = await fetchAllContacts(
 				sim,
 				token,
@@ -650,7 +666,7 @@ describe('simulator, CXone platform mode', () => {
 			);
 			expect(first.contacts.length).toBeGreaterThan(0);
 			const lastPollMs = Date.parse(first.pages[0].lastPollTime);
-			expect(lastPollMs).toBeLessThanOrEqual(Date.now());
+			expect(lastPollMs).toBeLessThanOrEqual(testNow());
 			const misplaced = first.contacts.filter((contact, i) => {
 				const updatedMs = Date.parse(contact.lastUpdateTime);
 				const previousMs = i === 0 ? -Infinity : Date.parse(first.contacts[i - 1].lastUpdateTime);
@@ -849,8 +865,8 @@ describe('simulator, CXone platform mode', () => {
 				one.body.skillSummaries.map((summary: { skillId: number }) => summary.skillId),
 			).toEqual([skillId]);
 
-			const soon = new Date(Date.now() + 3_600_000).toISOString();
-			const later = new Date(Date.now() + 7_200_000).toISOString();
+			const soon = new Date(testNow() + 3_600_000).toISOString();
+			const later = new Date(testNow() + 7_200_000).toISOString();
 			expect(
 				(await reporting(sim, token, `/skills/summary?startDate=${soon}&endDate=${later}`)).status,
 			).toBe(204);
@@ -1092,5 +1108,46 @@ describe('simulator, CXone platform mode: expiring tokens and the flaky profile'
 		} finally {
 			await sim.stop();
 		}
+	});
+});
+
+describe('simulator, CXone platform mode: the clock', () => {
+	// A Sunday evening in Chicago: Monday 01:00 UTC.
+	const PINNED = '2025-03-09T20:00:00-05:00';
+	const PINNED_MS = Date.parse(PINNED);
+
+	it('--now pins it: tokens are issued at that instant and the 30-day reach counts back from it', async () => {
+		const sim = await startPlatformSimulator({ extraArgs: ['--now', PINNED] });
+		try {
+			const token = await platformToken(sim);
+			const issuedMs = jwtPart(token, 1).iat * 1000;
+			expect(issuedMs).toBeGreaterThanOrEqual(PINNED_MS - 1000);
+			expect(issuedMs).toBeLessThan(PINNED_MS + 20_000);
+			const window = (fromDays: number, toDays: number) =>
+				`startDate=${isoSeconds(PINNED_MS - fromDays * DAY_MS)}&endDate=${isoSeconds(PINNED_MS - toDays * DAY_MS)}`;
+			const tooOld = await reporting(sim, token, `/contacts/completed?${window(31, 29)}`);
+			expect(tooOld.status).toBe(400);
+			expect(statusText(tooOld)).toBe('startDate is outside the 30-day retention window');
+			const inReach = await reporting(sim, token, `/contacts/completed?${window(29, 28)}&top=1`);
+			expect(inReach.status).toBe(200);
+			expect(inReach.body.completedContacts[0].contactStartDate.slice(0, 10)).toBe('2025-02-09');
+			// Nothing after the pinned instant has completed yet.
+			const ahead = await reporting(
+				sim,
+				token,
+				`/contacts/completed?startDate=${isoSeconds(PINNED_MS + 3_600_000)}&endDate=${isoSeconds(PINNED_MS + 7_200_000)}`,
+			);
+			expect(ahead.status).toBe(204);
+		} finally {
+			await sim.stop();
+		}
+	});
+
+	it('refuses a --now without a time zone offset, which would move with the machine', async () => {
+		await expect(
+			startPlatformSimulator({ extraArgs: ['--now', '2025-03-09T20:00:00'] }),
+		).rejects.toThrow(
+			'--now needs an ISO-8601 date-time with Z or an offset, e.g. 2026-01-14T10:00:00Z, got "2025-03-09T20:00:00".',
+		);
 	});
 });

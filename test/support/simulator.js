@@ -1,11 +1,13 @@
 /**
  * Starts the CXone simulator as a child process for tests (`node simulator/cli.mjs --port 0 …`), waits
- * for its `SIMULATOR_READY {json}` line and returns the URLs and credentials it printed.
+ * for its `SIMULATOR_READY {json}` line and returns the URLs and credentials it printed. The simulator
+ * runs on the tests' pinned clock (./clock.js).
  */
 'use strict';
 
 const { execFileSync, spawn } = require('node:child_process');
 const path = require('node:path');
+const { CLOCK_OFFSET_MS } = require('./clock');
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const READY_PREFIX = 'SIMULATOR_READY ';
@@ -25,6 +27,10 @@ function startSimulatorProcess({ seed = 1, profile = 'clean', extraArgs = [] } =
 		String(seed),
 		'--profile',
 		profile,
+		// The tests' pinned clock, unless the test pins its own.
+		...(extraArgs.some((arg) => /^--(now|clock-offset-ms)(=|$)/.test(arg))
+			? []
+			: ['--clock-offset-ms', String(CLOCK_OFFSET_MS)]),
 		...extraArgs,
 	];
 	const child = spawn(process.execPath, args, {
