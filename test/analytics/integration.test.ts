@@ -10,6 +10,11 @@ import { NiceCxoneAnalytics } from '../../nodes/NiceCxoneAnalytics/NiceCxoneAnal
 import { createContext, queryParams } from '../support/n8nContext';
 import { request } from '../support/http';
 import { startSimulatorProcess } from '../support/simulator';
+import { useTestClockForDateNow } from '../support/clock';
+
+// The flaky simulator's Retry-After HTTP-dates are read on its pinned clock; the node under test
+// measures them with Date.now(), which must be that same clock.
+useTestClockForDateNow();
 
 type Simulator = Awaited<ReturnType<typeof startSimulatorProcess>>;
 

@@ -8,14 +8,17 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import type { ResultRow } from '../../nodes/NiceCxoneAnalytics/core/rows';
 import { flattenRow } from '../../nodes/NiceCxoneAnalytics/core/rows';
 import { NiceCxoneAnalytics } from '../../nodes/NiceCxoneAnalytics/NiceCxoneAnalytics.node';
+import { DAY_MS, TEST_TODAY_MS, testNow, useTestClockForDateNow } from '../support/clock';
 import { request } from '../support/http';
 import { createContext } from '../support/n8nContext';
 import { startSimulatorProcess } from '../support/simulator';
 
 type Simulator = Awaited<ReturnType<typeof startSimulatorProcess>> & Record<string, string>;
 
-const DAY_MS = 86_400_000;
-const todayMs = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+// The node reads Date.now() for its 30-day reach and Only Since Last Run: it gets the tests' pinned
+// clock, which the simulator shares, so "today" is the same day for both whatever the machine's date.
+useTestClockForDateNow();
+const todayMs = TEST_TODAY_MS;
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 const METRICS = ['count:sum', 'handle_time:avg', 'abandoned:pct', 'service_level:pct', 'queue_time:max', 'transferred:pct', 'talk_time:sum', 'duration:min'];
@@ -172,7 +175,7 @@ describe('Aggregate Completed Contacts', () => {
 		expect(first.error).toBeUndefined();
 		expect(first.items.length).toBe(2);
 		const since = staticData['updatedSince:0'] as string;
-		expect(Date.parse(since)).toBeGreaterThan(Date.now() - 60_000);
+		expect(Date.parse(since)).toBeGreaterThan(testNow() - 60_000);
 		const second = await runNode(params, { staticData });
 		expect(second.error).toBeUndefined();
 		// Nothing in a window two days back changed since the first run.
