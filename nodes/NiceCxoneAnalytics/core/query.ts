@@ -102,12 +102,22 @@ function validateMetrics(values: unknown[]): MetricRef[] {
 		}
 		const metric = findMetric(name);
 		if (!metric) {
-			fail(field, `${field}: '${name}' is not a CXone metric. Choose one from the list, e.g. count, handle_time, abandoned.`);
-		}
-		if (!metric!.aggregations.includes(aggregation as Aggregation)) {
+			// Names are lower case with underscores: 'Duration' or 'Handle Time' means something known.
+			const near = findMetric(name.trim().toLowerCase().replace(/[\s-]+/g, '_'));
 			fail(
 				field,
-				`${field}: '${name}' cannot be aggregated with '${aggregation}'. Use ${metric!.aggregations.join(', ')}.`,
+				near
+					? `${field}: '${name}' is not a CXone metric; did you mean '${near.name}'? Metric names are lower case, e.g. ${near.name}:${near.aggregations[0]}.`
+					: `${field}: '${name}' is not a CXone metric. Choose one from the list, e.g. count, handle_time, abandoned.`,
+			);
+		}
+		if (!metric!.aggregations.includes(aggregation as Aggregation)) {
+			const near = metric!.aggregations.find((known) => known === aggregation.trim().toLowerCase());
+			fail(
+				field,
+				near
+					? `${field}: aggregation '${aggregation}' is not known; did you mean '${near}'? Write it as ${name}:${near}.`
+					: `${field}: '${name}' cannot be aggregated with '${aggregation}'. Use ${metric!.aggregations.join(', ')}.`,
 			);
 		}
 		if (seen.has(value as string)) {
@@ -128,7 +138,11 @@ function validateDimensions(values: unknown[]): string[] {
 	const seen = new Set<string>();
 	return values.map((value) => {
 		if (typeof value !== 'string' || !findDimension(value)) {
-			fail('Dimensions', `Dimension '${String(value)}' is unknown. Use ${DIMENSION_NAMES}.`);
+			const near = typeof value === 'string' ? findDimension(value.trim().toLowerCase()) : undefined;
+			fail(
+				'Dimensions',
+				near ? `Dimension '${String(value)}' is unknown; did you mean '${near.name}'? Use ${DIMENSION_NAMES}.` : `Dimension '${String(value)}' is unknown. Use ${DIMENSION_NAMES}.`,
+			);
 		}
 		if (seen.has(value as string)) fail('Dimensions', `Dimension '${String(value)}' is selected twice. Remove the repeat.`);
 		seen.add(value as string);

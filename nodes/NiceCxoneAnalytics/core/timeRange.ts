@@ -89,8 +89,10 @@ export function parseDateTime(value: unknown, zone: string, field: string): numb
 		const parsed = DateTime.fromISO(value.trim(), { zone, setZone: true });
 		if (parsed.isValid) return parsed.toMillis();
 	}
+	// An expression that gave null or nothing is said to have done so, not shown as ''.
+	const given = value === null ? ' is null (its expression gave no value), which' : value === undefined ? ' is missing, which' : ` '${String(value)}'`;
 	throw new QueryValidationError(
 		field,
-		`${field} '${String(value ?? '')}' is not a date-time. Use ISO-8601, for example 2024-01-31T00:00:00Z, or an expression such as {{ $now.minus({ days: 1 }) }}.`,
+		`${field}${given} is not a date-time. Use ISO-8601, for example 2024-01-31T00:00:00Z, or an expression such as {{ $now.minus({ days: 1 }) }}.`,
 	);
 }

@@ -323,24 +323,27 @@ export function parseFilterJson(value: unknown): unknown {
 	return parsed;
 }
 
+/** A value for a message: null as what an expression gave, empty text as empty, text quoted. */
+function shownValue(value: unknown): string {
+	if (value === null) return 'null (its expression gave no value)';
+	if (value === undefined || value === '') return 'empty';
+	return typeof value === 'string' ? `'${value.slice(0, 60)}'` : String(value);
+}
+
 export function wholeNumber(value: unknown, field: string, min: number, max: number): number {
 	const n = Number(value);
-	if (!Number.isInteger(n) || n < min || n > max) {
-		throw new QueryValidationError(
-			field,
-			`${field} is ${String(value)}; it must be a whole number from ${min} to ${max}.`,
-		);
+	if (value === null || value === '' || !Number.isInteger(n) || n < min || n > max) {
+		// No bound is shown that nobody would type (9007199254740991).
+		const range = max >= Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+		throw new QueryValidationError(field, `${field} is ${shownValue(value)}; it must be a whole number ${range}.`);
 	}
 	return n;
 }
 
 export function positiveNumber(value: unknown, field: string): number {
 	const n = Number(value);
-	if (!Number.isFinite(n) || n <= 0) {
-		throw new QueryValidationError(
-			field,
-			`${field} is ${String(value)}; it must be a number above 0.`,
-		);
+	if (value === null || value === '' || !Number.isFinite(n) || n <= 0) {
+		throw new QueryValidationError(field, `${field} is ${shownValue(value)}; it must be a number above 0.`);
 	}
 	return n;
 }
