@@ -3,11 +3,18 @@
 // at HOUR and DAY buckets in each set's time zone, per group and per group × channel, with incidents of
 // known size and time planted in half of the series. Everything is a pure function of the seed.
 //
+// The simulator's day follows UTC; a contact centre's follows its own zone. So the rows are computed in UTC
+// and each bucket is moved to the instant with the same wall-clock time in the set's zone: the daily and
+// weekly cycle is local, and daylight saving leaves a missing hour in spring and an empty one in autumn,
+// as a real group's rows do.
+//
 // Incidents (one per series at most, in that series' metric only):
 //   spike  — HOUR: 1–3 buckets, DAY: 1 bucket;  drop — HOUR: 2–6 buckets, DAY: 1–2 buckets;
 //   shift  — a level shift from its start to the end of the data (at least three weeks).
 // Sizes: volume ×2–3 (spike), ×0.1–0.4 (drop), ×1.5–1.9 or ×0.45–0.65 (shift); handle time ×1.6–2.2,
 // ×0.45–0.6, ×1.35–1.6; abandon % +15–35 points (spike), +8–15 points (shift) among the bucket's contacts.
+import { DateTime } from 'luxon';
+
 import { createUniverse } from '../../simulator/data.mjs';
 import { computeResult, materializeRows } from '../../simulator/aggregate.mjs';
 import { hashInts, unitFromInts } from '../../simulator/hash.mjs';
@@ -42,6 +49,17 @@ function localHour(ms, timeZone) {
 }
 function localWeekday(ms, timeZone) {
 	return new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short' }).format(ms);
+}
+
+/** The UTC instant of the same wall-clock time in `timeZone`, as ISO text; null for a time the zone skips. */
+function toLocalWallClock(utcIso, timeZone) {
+	const utc = DateTime.fromISO(utcIso, { zone: 'UTC' });
+	const local = DateTime.fromObject(
+		{ year: utc.year, month: utc.month, day: utc.day, hour: utc.hour, minute: utc.minute },
+		{ zone: timeZone },
+	);
+	if (local.hour !== utc.hour) return null;
+	return local.toUTC().toISO({ suppressMilliseconds: true });
 }
 
 /** Binomial draw from a seeded unit stream (n small: a sum of Bernoulli draws). */
@@ -134,19 +152,18 @@ export function generateBlock({ seed, timeZone, part }, bucket, byChannel) {
 			bucketSize: bucket,
 			start: new Date(range.start).toISOString(),
 			end: new Date(range.start + range.days * DAY_MS).toISOString(),
-			timeZone,
+			timeZone: 'UTC',
 		},
 	});
-	const rows = materializeRows(result);
-	// The range is in UTC days: the first and last local buckets are partial, and are left out.
-	const firstBucket = rows[0].timeSeries;
-	const lastBucket = rows[rows.length - 1].timeSeries;
-	const items = rows.filter((row) => row.timeSeries !== firstBucket && row.timeSeries !== lastBucket).map((row) => {
-		const item = { bucketStart: row.timeSeries, groupId: row.dimensions['group.id'] };
+	const items = [];
+	for (const row of materializeRows(result)) {
+		const bucketStart = toLocalWallClock(row.timeSeries, timeZone);
+		if (bucketStart === null) continue;
+		const item = { bucketStart, groupId: row.dimensions['group.id'] };
 		if (byChannel) item.channel = row.dimensions.channel;
 		for (const [m, metric] of METRICS.entries()) item[metric.field] = row.metrics[m].value;
-		return item;
-	});
+		items.push(item);
+	}
 	// Every bucket start of the range (local buckets), from the rows of all series.
 	const bucketStarts = [...new Set(items.map((item) => Date.parse(item.bucketStart)))].sort((a, b) => a - b);
 	const bucketIndex = new Map(bucketStarts.map((t, i) => [t, i]));

@@ -130,3 +130,26 @@ describe('rates and averages judged by their contacts', () => {
 		expect(Array.from(detection.alert.keys()).filter((i) => detection.alert[i] === 1)).toEqual([spike]);
 	});
 });
+
+describe('DAY buckets across daylight saving', () => {
+	it('keeps each local day its weekday when the zone’s midnight moves (Sydney, April): no alerts on a clean weekly cycle', () => {
+		const { DateTime } = jest.requireActual('luxon') as typeof import('luxon');
+		const random = seededRandom(9);
+		// Quiet Saturdays and Sundays, busy Mondays; a local day is 23, 24 or 25 hours long.
+		const factor = [0, 1.1, 1.0, 1.0, 1.0, 0.9, 0.5, 0.35];
+		const rows = [];
+		for (let day = DateTime.fromISO('2022-01-03', { zone: 'Australia/Sydney' }); day.year === 2022 && day.month <= 7; day = day.plus({ days: 1 })) {
+			rows.push({ bucketStart: day.toUTC().toISO(), count_sum: Math.round(1000 * factor[day.weekday] + (random() - 0.5) * 60) });
+		}
+		const analysis = analyzeRows(rows, {
+			timestampField: 'bucketStart',
+			groupBy: [],
+			metrics: ['count_sum'],
+			missingBuckets: 'auto',
+			settings: { ...DEFAULT_SETTINGS, timeZone: 'Australia/Sydney' },
+		});
+		const { alert, judged } = analysis.series[0].analysis.detection;
+		expect(Array.from(alert.keys()).filter((i) => alert[i] === 1)).toEqual([]);
+		expect(judged.reduce((a, b) => a + b, 0)).toBeGreaterThan(150);
+	});
+});

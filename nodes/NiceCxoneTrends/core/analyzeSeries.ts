@@ -1,4 +1,4 @@
-import { DEFAULT_WEEKEND_DAYS, HOUR_MS, localCalendar } from './calendar';
+import { DAY_MS, DEFAULT_WEEKEND_DAYS, HOUR_MS, localCalendar } from './calendar';
 import type { Detection, EpisodeRules } from './detection';
 import { detectLegacyZScore } from './detectors/legacyZScore';
 import { detectRollingRobust } from './detectors/rollingRobust';
@@ -59,7 +59,7 @@ export const DEFAULT_SETTINGS: Readonly<AnalysisSettings> = {
 };
 
 /** Calibration of the seasonal method's scores to each series' own score distribution. */
-const SCORE_CALIBRATION = { quantile: 0.99, minScores: 100, warmUpFactor: 1.5 };
+const SCORE_CALIBRATION = { quantile: 0.99, minScores: 100, warmUpFactor: 2 };
 
 /** Weight of each new bucket in the seasonal method's sustained-deviation score. */
 const SUSTAINED_ALPHA = 0.3;
@@ -103,6 +103,17 @@ export interface ContactCounts {
 	noise: ContactNoise;
 }
 
+/**
+ * The instants whose local calendar places each bucket: the bucket starts, or for buckets of a day or more
+ * their middles. A grid of whole days is regular in UTC while local midnights move by an hour with daylight
+ * saving, so a bucket start can sit at 23:00 of the day before (Sydney in winter); its middle cannot.
+ */
+function calendarTimes(timesMs: Float64Array, bucketMs: number): Float64Array {
+	if (bucketMs < DAY_MS) return timesMs;
+	const half = bucketMs / 2;
+	return timesMs.map((t) => t + half);
+}
+
 /** Runs the chosen detector on a regular series (values `NaN` = no value). */
 export function detect(
 	timesMs: Float64Array,
@@ -123,7 +134,7 @@ export function detect(
 		case 'legacyZScore':
 			return detectLegacyZScore(values);
 		default:
-			return detectSeasonalRobust(values, bucketMs, localCalendar(timesMs, settings.timeZone), {
+			return detectSeasonalRobust(values, bucketMs, localCalendar(calendarTimes(timesMs, bucketMs), settings.timeZone), {
 				historyDays: settings.historyDays,
 				minHistoryDays: settings.minHistoryDays,
 				historyWeeks: settings.historyWeeks,

@@ -5,7 +5,7 @@ import type { ContactCounts } from '../analyzeSeries';
 import { SamplingNoise } from './contactNoise';
 import { createScaleFloor, type ScaleFloorOptions } from './scaleFloor';
 import { ScoreCalibration, type ScoreCalibrationOptions } from './scoreCalibration';
-import { SustainedScore } from './sustainedScore';
+import { SustainedScore, WindowShiftScore } from './sustainedScore';
 import { medianAndMadOfSorted, SlidingSortedWindow, SortedRings } from './sortedRings';
 
 /** Settings of the seasonal robust detector. */
@@ -134,10 +134,13 @@ export function detectSeasonalRobust(
 	const floor = createScaleFloor(options, bucketMs);
 	const stayLevel = options.episodes.threshold * options.episodes.stayRatio;
 	const calibration = new ScoreCalibration(options.calibration);
+	const sustained = new SustainedScore(options.sustainedAlpha, options.episodes.threshold);
 	const sustainedCalibration = new ScoreCalibration({ ...options.calibration, quantile: options.sustainedQuantile });
+	// The shift window: a day of sub-day buckets, a week of days, four of anything longer.
+	const shift = new WindowShiftScore(slotsPerDay > 1 ? slotsPerDay : bucketMs < WEEK_MS ? 7 : 4);
+	const shiftCalibration = new ScoreCalibration({ ...options.calibration, quantile: options.sustainedQuantile });
 	const contactCounts = options.contacts?.counts;
 	const sampling = options.contacts ? new SamplingNoise(options.contacts.noise) : undefined;
-	const sustained = new SustainedScore(options.sustainedAlpha, options.episodes.threshold);
 	const { expected, scale, score, judged } = detection;
 
 	// Outputs of `reference`: expected value, raw spread (before the floor) and floored scale.
@@ -213,12 +216,15 @@ export function detectSeasonalRobust(
 			// A rate or an average with its contacts is no count, even when its values are whole numbers.
 			const counts = !sampling && floor.isCounts();
 			const bucketContacts = contactCounts ? contactCounts[i] : NaN;
-			reference(kind, slot, bucketContacts);
+			// Weekend days differ from each other more than weekdays do (a Saturday is no Sunday): once there is
+			// enough of it, a weekend day's reference is its own weekday.
+			const weeklyFirst = seasonal && kind === WEEKEND && rings.size(weekdayRing) >= minWeeks;
+			reference(weeklyFirst ? SAME_WEEKDAY + isoWeekday - 1 : kind, slot, bucketContacts);
 			let chosenCenter = center;
 			let chosenSpread = rawSpread;
 			let chosenScale = floored;
 			let chosenScore = hasValue ? scoreOf(value, center, floored, counts) : NaN;
-			if (seasonal && Math.abs(chosenScore) >= stayLevel && rings.size(weekdayRing) >= minWeeks) {
+			if (!weeklyFirst && seasonal && Math.abs(chosenScore) >= stayLevel && rings.size(weekdayRing) >= minWeeks) {
 				// Consulted only when the recent days find the bucket unusual: below that level the smaller
 				// score could not open or prolong an episode.
 				reference(SAME_WEEKDAY + isoWeekday - 1, slot, bucketContacts);
@@ -232,6 +238,7 @@ export function detectSeasonalRobust(
 			}
 			floor.noteSpread(chosenSpread);
 			const rawScore = chosenScore;
+			const rawScale = chosenScale;
 			if (Math.abs(chosenScore) >= stayLevel) {
 				const factor = calibration.factor();
 				chosenScore /= factor;
@@ -246,6 +253,13 @@ export function detectSeasonalRobust(
 				if (Math.abs(runScore) >= stayLevel) calibratedRun /= sustainedCalibration.factor();
 				sustainedCalibration.observe(runScore);
 				if (Math.abs(calibratedRun) > Math.abs(chosenScore)) chosenScore = calibratedRun;
+				const windowScore = shift.push(value - chosenCenter, rawScale);
+				if (windowScore === windowScore) {
+					let calibratedWindow = windowScore;
+					if (Math.abs(windowScore) >= stayLevel) calibratedWindow /= shiftCalibration.factor();
+					shiftCalibration.observe(windowScore);
+					if (Math.abs(calibratedWindow) > Math.abs(chosenScore)) chosenScore = calibratedWindow;
+				}
 			}
 			expected[i] = chosenCenter;
 			scale[i] = chosenScale;
@@ -253,6 +267,7 @@ export function detectSeasonalRobust(
 			score[i] = chosenScore;
 		} else if (hasValue && i >= recentSpan) {
 			sustained.reset();
+			shift.reset();
 			recent.cover(values, i - recentSpan, i);
 			if (recent.count >= recentSpan >> 1) {
 				const recentCenter = recent.median();

@@ -30,3 +30,46 @@ export class SustainedScore {
 		this.mean = 0;
 	}
 }
+
+/**
+ * Evidence of a shift over the last `width` buckets: the sum of their deviations from the expected values
+ * over the square root of the sum of their variances, Σ(value − expected) / √Σ scale². Busy buckets, where
+ * a shift shows most clearly, weigh most; quiet ones (a night at 2 contacts an hour) add little noise. A
+ * running sum over a ring of the last `width` judged buckets with a value: O(1) a bucket.
+ */
+export class WindowShiftScore {
+	private readonly deviations: Float64Array;
+	private readonly variances: Float64Array;
+	private head = 0;
+	private size = 0;
+	private deviationSum = 0;
+	private varianceSum = 0;
+
+	constructor(private readonly width: number) {
+		this.deviations = new Float64Array(width);
+		this.variances = new Float64Array(width);
+	}
+
+	/** Adds a judged bucket's deviation and scale; returns the score of the window, NaN until it is full. */
+	push(deviation: number, scale: number): number {
+		if (this.size === this.width) {
+			this.deviationSum -= this.deviations[this.head];
+			this.varianceSum -= this.variances[this.head];
+		} else this.size++;
+		const variance = scale * scale;
+		this.deviations[this.head] = deviation;
+		this.variances[this.head] = variance;
+		this.deviationSum += deviation;
+		this.varianceSum += variance;
+		this.head = (this.head + 1) % this.width;
+		return this.size === this.width && this.varianceSum > 0 ? this.deviationSum / Math.sqrt(this.varianceSum) : NaN;
+	}
+
+	/** Forgets the past. */
+	reset(): void {
+		this.head = 0;
+		this.size = 0;
+		this.deviationSum = 0;
+		this.varianceSum = 0;
+	}
+}
