@@ -5,7 +5,8 @@ import { auditOrigin, readAuditSettings, sealAudit, sendWebhookFor } from '../sh
 
 import { analyzeRows } from './core/analyzeRows';
 import { annotateRecords, anomalyRecords, summaryRecords, type OutputRecord } from './core/present';
-import { SeriesInputError } from './core/series';
+import type { Row } from './core/series';
+import { SeriesInputError, fieldInNoRow } from './core/series';
 import { readParameters } from './parameters';
 
 function toItems(records: OutputRecord[]): INodeExecutionData[] {
@@ -38,6 +39,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		parameters = readParameters(this);
 		const { outputMode, config } = parameters;
 		const rows = items.map((item) => item.json);
+		// Only fields the items have themselves count: 'constructor' is in every object's prototype.
+		const absent = fieldInNoRow(rows, [...(config.metrics ?? []), ...(config.groupBy ?? [])]);
+		if (rows.length > 0 && absent !== undefined) {
+			const which = config.metrics?.includes(absent) ? ['Metric', 'Metric Fields'] : ['Group-by', 'Group By'];
+			throw new SeriesInputError(`${which[0]} field '${absent}' is not in any item. Check '${which[1]}' against the incoming fields.`, which[1]);
+		}
 		const analysis = analyzeRows(rows, config);
 		const zone = config.settings.timeZone;
 		const anomalies = toItems(anomalyRecords(analysis, zone));
@@ -46,7 +53,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				? toItems(summaryRecords(analysis, zone))
 				: outputMode === 'anomalies'
 					? anomalies
-					: toItems(annotateRecords(rows, analysis));
+					: toItems(keepOverwrittenInput(annotateRecords(rows, analysis), rows));
 		return await withAudit([main, anomalies], {
 			settings: { outputMode, ...config } as unknown as IDataObject,
 			seriesAnalysed: analysis.series.length,
@@ -67,6 +74,22 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		if (this.continueOnFail()) return outputs;
 		throw problem;
 	}
+}
+
+/**
+ * Annotate mode writes its analysis fields (`metric`, `value`, `status`, `score` …) over the item's
+ * own. An item field the analysis replaced with a different value is kept as `input_<field>`, so
+ * nothing of the input is lost without a trace (README: Trends & Anomalies).
+ */
+function keepOverwrittenInput(records: OutputRecord[], rows: readonly Row[]): OutputRecord[] {
+	for (const record of records) {
+		const source = rows[record.rowIndices[0]];
+		for (const field of Object.keys(source)) {
+			if (Object.is(record.json[field], source[field])) continue;
+			Object.defineProperty(record.json, `input_${field}`, { value: source[field], enumerable: true, writable: true, configurable: true });
+		}
+	}
+	return records;
 }
 
 interface TrendsRunRecord {

