@@ -2,6 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 
 import type { AuditSettings } from '../shared/audit';
 import { auditOrigin, readAuditSettings, sealAudit, sendWebhookFor } from '../shared/audit';
+import { displayUrl } from '../shared/transport/endpoints';
 
 import { analyzeRows } from './core/analyzeRows';
 import { annotateRecords, anomalyRecords, summaryRecords, type OutputRecord } from './core/present';
@@ -131,7 +132,7 @@ async function recordRun(
 		webhook: webhook ?? null,
 	});
 	if (webhook && !webhook.delivered && settings.webhook?.failWorkflow) {
-		throw new NodeOperationError(ctx.getNode(), `The webhook to ${settings.webhook.url} was not delivered after ${webhook.attempts} attempts (${webhook.error}).`, {
+		throw new NodeOperationError(ctx.getNode(), `The webhook to ${displayUrl(settings.webhook.url)} was not delivered after ${webhook.attempts} attempts (${webhook.error}).`, {
 			description: 'Turn off Options › Fail Workflow on Webhook Error to let the workflow go on when the receiver is down.',
 		});
 	}

@@ -10,6 +10,7 @@ import { sendWithRetries } from './retry';
 import type { QuerySlots } from './slots';
 import type { Clock } from '../../shared/transport/clock';
 import { deadlineAfter, settle } from '../../shared/transport/clock';
+import { serverText } from '../../shared/transport/serverText';
 import type { ApiResponse, Send, TransportStats } from './types';
 import { ApiFailure } from './types';
 
@@ -183,7 +184,7 @@ class QueryRun<T> {
 		const halves = halveAtBucketBoundary(window, bucketSize, timeZone);
 		if (!halves) {
 			throw new CxoneApiError(
-				`The CXone API finds even one ${bucketSize} bucket too large (estimated ${String((error.body as { estimatedRows?: number }).estimatedRows)} rows). Remove a dimension, add a filter or choose a smaller Bucket Size.`,
+				`The CXone API finds even one ${bucketSize} bucket too large (estimated ${serverText((error.body as { estimatedRows?: unknown }).estimatedRows) || 'too many'} rows). Remove a dimension, add a filter or choose a smaller Bucket Size.`,
 				400,
 			);
 		}
@@ -275,7 +276,7 @@ class QueryRun<T> {
 			const error = outcome.error;
 			if (error instanceof ApiFailure && error.status === 410) {
 				this.open.delete(id);
-				throw new QueryGoneError(error.errorCode ?? 'gone', false);
+				throw new QueryGoneError(serverText(error.errorCode) || 'gone', false);
 			}
 			throw error;
 		}
@@ -292,14 +293,14 @@ class QueryRun<T> {
 				return { status: page.status, progress: page.progress };
 			case 'FAILED':
 				this.open.delete(id);
-				throw new QueryGoneError(page.error ?? 'no reason given', true);
+				throw new QueryGoneError(serverText(page.error) || 'no reason given', true);
 			case 'COMPLETED':
 				if (!Array.isArray(page.results)) {
 					throw new CxoneApiError(`Query ${id} is COMPLETED but its page at offset ${offset} has no results.`);
 				}
 				return page as CompletedPage;
 			default:
-				throw new CxoneApiError(`Query ${id} has an unknown status '${String(page?.status)}'.`);
+				throw new CxoneApiError(`Query ${id} has an unknown status '${serverText(page?.status)}'.`);
 		}
 	}
 
