@@ -11,6 +11,7 @@ import {
 	parseMetricValue,
 	type MissingBuckets,
 	type Row,
+	type RowGroup,
 } from './series';
 
 /** How rows become series, on top of the analysis settings. */
@@ -60,14 +61,27 @@ export interface RowsAnalysis {
 	series: SeriesResult[];
 }
 
-/**
- * Splits rows into series (one per group-by combination and metric), places each on the common grid of
- * all rows (so a group with no row in the last buckets shows them as missing) and analyses it. Several
- * rows of one series in one bucket are summed where a missing bucket means zero (counts, sums)
- * and averaged otherwise. Throws
- * {@link SeriesInputError} for a missing or unreadable timestamp, an unknown metric field, or no metric.
- */
-export function analyzeRows(rows: readonly Row[], config: RowsConfig): RowsAnalysis {
+/** Most buckets one series may span (its grid), so one series is analysed in well under a second. */
+export const MAX_SERIES_BUCKETS = 1_000_000;
+/** Most buckets all series together may span: bounds the node's memory (about 70 bytes a bucket). */
+export const MAX_TOTAL_BUCKETS = 5_000_000;
+/** Buckets analysed between two pauses of the yielding variant (about a fifth of a second of work). */
+const BUCKETS_BETWEEN_PAUSES = 250_000;
+
+/** What `analyzeRows` decided before analysing: the series to make and their common grid. */
+interface RowsPlan {
+	groupBy: string[];
+	metrics: string[];
+	groups: RowGroup[];
+	bucketMs: number;
+	gridStartMs: number;
+	gridEndMs: number;
+	bucketCount: number;
+	countField: string;
+}
+
+/** Checks the rows and the configuration and plans the series; throws {@link SeriesInputError}. */
+function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
 	const groupBy = config.groupBy ? [...config.groupBy] : defaultGroupByFields(rows);
 	const metrics = config.metrics
 		? [...config.metrics]
@@ -98,26 +112,75 @@ export function analyzeRows(rows: readonly Row[], config: RowsConfig): RowsAnaly
 	const countField = config.countField ?? (rows.some((row) => typeof row[DEFAULT_COUNT_FIELD] === 'number') ? DEFAULT_COUNT_FIELD : '');
 	let bucketMs = config.bucketMs ?? detectBucketMs(groups);
 	if (!Number.isFinite(bucketMs)) bucketMs = config.bucketMs ?? 3_600_000;
+	const bucketCount = groups.length === 0 ? 0 : Math.floor((gridEndMs - gridStartMs) / bucketMs + 0.5) + 1;
+	const seriesCount = groups.length * metrics.length;
+	if (bucketCount > MAX_SERIES_BUCKETS || seriesCount * bucketCount > MAX_TOTAL_BUCKETS) {
+		throw new SeriesInputError(
+			`The items make ${seriesCount} series of ${bucketCount} buckets of ${bucketMs / 60_000} minutes each; the node analyses at most ` +
+				`${MAX_SERIES_BUCKETS.toLocaleString('en-US')} buckets a series and ${MAX_TOTAL_BUCKETS.toLocaleString('en-US')} in all. ` +
+				"Shorten the time range, group by fewer fields, name fewer 'Metric Fields', or set 'Bucket Minutes' to a coarser spacing.",
+			'bucketMinutes',
+		);
+	}
+	return { groupBy, metrics, groups, bucketMs, gridStartMs, gridEndMs, bucketCount, countField };
+}
+
+/** Analyses one group's metric on the plan's common grid. */
+function analyseSeries(rows: readonly Row[], config: RowsConfig, plan: RowsPlan, group: RowGroup, metric: string): SeriesResult {
+	const values = group.rowIndices.map((index) => parseMetricValue(rows[index][metric]));
+	const missingIsZero = missingMeansZero(metric, config.missingBuckets);
+	const noise = plan.countField !== '' && metric !== plan.countField ? contactNoiseOf(metric) : undefined;
+	const contacts = noise && {
+		counts: group.rowIndices.map((index) => parseMetricValue(rows[index][plan.countField])),
+		noise,
+	};
+	const analysed = analyzePoints(group.timesMs, values, config.settings, {
+		contacts,
+		bucketMs: plan.bucketMs,
+		missingIsZero,
+		duplicates: missingIsZero ? 'sum' : 'mean',
+		gridStartMs: plan.gridStartMs,
+		gridEndMs: plan.gridEndMs,
+	});
+	return { ...analysed, groupValues: group.groupValues, metric, rowIndices: group.rowIndices, missingIsZero };
+}
+
+/**
+ * Splits rows into series (one per group-by combination and metric), places each on the common grid of
+ * all rows (so a group with no row in the last buckets shows them as missing) and analyses it. Several
+ * rows of one series in one bucket are summed where a missing bucket means zero (counts, sums)
+ * and averaged otherwise. Throws {@link SeriesInputError} for a missing or unreadable timestamp, an
+ * unknown metric field, no metric, or more buckets than {@link MAX_SERIES_BUCKETS} / {@link MAX_TOTAL_BUCKETS}.
+ */
+export function analyzeRows(rows: readonly Row[], config: RowsConfig): RowsAnalysis {
+	const plan = planSeries(rows, config);
+	const series = plan.groups.flatMap((group) => plan.metrics.map((metric) => analyseSeries(rows, config, plan, group, metric)));
+	return { groupBy: plan.groupBy, metrics: plan.metrics, bucketMs: plan.bucketMs, series };
+}
+
+/**
+ * {@link analyzeRows} that awaits `pause()` after every `bucketsBetweenPauses` buckets analysed (a quarter
+ * of a million: about a fifth of a second), so that a large input never holds the event loop for long (a
+ * queue-mode worker whose loop is blocked loses its job).
+ */
+export async function analyzeRowsPausing(
+	rows: readonly Row[],
+	config: RowsConfig,
+	pause: () => Promise<void>,
+	bucketsBetweenPauses = BUCKETS_BETWEEN_PAUSES,
+): Promise<RowsAnalysis> {
+	const plan = planSeries(rows, config);
 	const series: SeriesResult[] = [];
-	for (const group of groups) {
-		for (const metric of metrics) {
-			const values = group.rowIndices.map((index) => parseMetricValue(rows[index][metric]));
-			const missingIsZero = missingMeansZero(metric, config.missingBuckets);
-			const noise = countField !== '' && metric !== countField ? contactNoiseOf(metric) : undefined;
-			const contacts = noise && {
-				counts: group.rowIndices.map((index) => parseMetricValue(rows[index][countField])),
-				noise,
-			};
-			const analysed = analyzePoints(group.timesMs, values, config.settings, {
-				contacts,
-				bucketMs,
-				missingIsZero,
-				duplicates: missingIsZero ? 'sum' : 'mean',
-				gridStartMs,
-				gridEndMs,
-			});
-			series.push({ ...analysed, groupValues: group.groupValues, metric, rowIndices: group.rowIndices, missingIsZero });
+	let sincePause = 0;
+	for (const group of plan.groups) {
+		for (const metric of plan.metrics) {
+			series.push(analyseSeries(rows, config, plan, group, metric));
+			sincePause += plan.bucketCount;
+			if (sincePause >= bucketsBetweenPauses) {
+				sincePause = 0;
+				await pause();
+			}
 		}
 	}
-	return { groupBy, metrics, bucketMs, series };
+	return { groupBy: plan.groupBy, metrics: plan.metrics, bucketMs: plan.bucketMs, series };
 }
