@@ -23,7 +23,10 @@ export interface Detection {
 	expected: Float64Array;
 	/** Robust spread of the expected value (a standard-deviation estimate, floored); `NaN` if not judged. */
 	scale: Float64Array;
-	/** (value − expected) / scale; `NaN` where there is no value or no judgement. */
+	/**
+	 * (value − expected) / scale, or a detector's score of the run that ends at this bucket when that says
+	 * more (see the detector); `NaN` where there is no value or no judgement.
+	 */
 	score: Float64Array;
 	/** 1 where there was enough earlier data to judge the bucket. */
 	judged: Uint8Array;

@@ -80,10 +80,23 @@ export function neighboursEachSide(bucketMs: number, slotsPerDay: number): numbe
  * Score = (value − expected) / scale in robust standard deviations; for counts (every value so far a
  * non-negative integer) the same deviation measured on the square-root scale (see `countScore`), where
  * Poisson noise is equally wide at every level: a channel going silent scores as the surprise it is,
- * and a burst on a small count is not overstated. Once `minHistoryWeeks` of its weekday exist, a bucket
- * is anomalous only if it is also abnormal against the same weekday (the smaller score is kept), so a
- * Monday or a Saturday night is no alarm merely for differing from the other days, and slow drift is
- * none because the recent days follow it.
+ * and a burst on a small count is not overstated. Once `minHistoryWeeks` of its weekday exist, a weekday
+ * bucket is anomalous only if it is also abnormal against the same weekday (the smaller score is kept),
+ * so a Monday is no alarm merely for differing from the other days, and slow drift is none because the
+ * recent days follow it; a weekend day is then judged against its own weekday alone (a Saturday is no
+ * Sunday).
+ *
+ * Three more things make the score mean the same on every series (the node is used on series it was never
+ * tuned on):
+ * - a rate or an average whose contacts are known (`contacts`) has a scale of at least its sampling noise
+ *   at that bucket's count (see `SamplingNoise`): 1 abandon in 3 contacts is no anomaly, 100 in 300 is;
+ * - runs: beside the bucket's own score, an exponentially weighted mean of the scores (`SustainedScore`,
+ *   hours-long drops and shifts) and the deviations of the last day summed over their variances
+ *   (`WindowShiftScore`, a level shift of a few robust standard deviations an hour); the largest of the
+ *   three is the bucket's score;
+ * - each of the three is divided by its calibration factor (`ScoreCalibration`): how much wider this
+ *   series' own scores have run than normal noise would, so a heavy-tailed series (bursty volumes,
+ *   quantised rates) needs a larger deviation and a well-behaved one keeps the nominal threshold.
  *
  * A kind of day without `minHistoryDays` days yet (the first weekend) is judged against the last
  * `minHistoryDays` days of any kind, once the series is that long: expected = their median, scale wide
