@@ -8,7 +8,8 @@
 // Prints NAB standard, flags per 1000 points and window recall for NAB; recall, alerts per 1000 points on
 // clean series and NAB standard for the contact-centre set. Needs the compiled core (npm run build).
 //
-//   node bench/detector-quality.mjs [--part tune|check|all] [--no-nab] [--no-cc] [--verbose]
+//   npm run bench:quality -- [--part tune|check|all] [--no-nab] [--no-cc] [--verbose] [--nab DIR]
+// DIR: the NAB folder (default ../shared/nab beside the repository); the contact-centre part needs its scorer.
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,7 +25,7 @@ const { DEFAULT_SETTINGS } = require('../dist/nodes/NiceCxoneTrends/core/analyze
 const args = process.argv.slice(2);
 const part = args.includes('--part') ? args[args.indexOf('--part') + 1] : 'all';
 const verbose = args.includes('--verbose');
-const nabDir = path.resolve(here, '../../shared/nab');
+const nabDir = args.includes('--nab') ? path.resolve(args[args.indexOf('--nab') + 1]) : path.resolve(here, '../../shared/nab');
 const log = (line = '') => process.stdout.write(`${line}\n`);
 
 /** The check part of NAB: every fourth series in name order (13 of 53). */
