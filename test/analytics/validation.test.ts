@@ -66,7 +66,7 @@ const BAD_INPUTS: Array<[string, Record<string, unknown>, string, string]> = [
 	['negative poll interval', { options: { pollIntervalSeconds: -1 } }, 'Options › Poll Interval (Seconds)', 'Options › Poll Interval (Seconds) is -1; it must be a number above 0.'],
 	['max poll below first', { options: { pollIntervalSeconds: 2, maxPollIntervalSeconds: 1 } }, 'Options › Max Poll Interval (Seconds)', 'Max Poll Interval (1 s) is shorter than Poll Interval (2 s). Raise it or lower Poll Interval.'],
 	['zero timeout', { options: { timeoutSeconds: 0 } }, 'Options › Timeout (Seconds)', 'Options › Timeout (Seconds) is 0; it must be a number above 0.'],
-	['limit 0', { returnAll: false, limit: 0 }, 'Limit', 'Limit is 0; it must be a whole number from 1 to 9007199254740991.'],
+	['limit 0', { returnAll: false, limit: 0 }, 'Limit', 'Limit is 0; it must be a whole number of at least 1.'],
 ];
 
 describe('Run Aggregation Query: bad parameters are refused before anything is sent', () => {
