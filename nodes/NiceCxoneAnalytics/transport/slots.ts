@@ -1,4 +1,4 @@
-import { QueryCancelledError } from './errors';
+import { stopError } from './errors';
 import { ownSignal } from '../../shared/transport/clock';
 
 /**
@@ -14,7 +14,7 @@ export class QuerySlots {
 	}
 
 	async acquire(cancelSignal?: AbortSignal): Promise<void> {
-		if (cancelSignal?.aborted) throw new QueryCancelledError();
+		if (cancelSignal?.aborted) throw stopError(cancelSignal);
 		if (this.free > 0) {
 			this.free--;
 			return;
@@ -28,7 +28,7 @@ export class QuerySlots {
 			const onAbort = () => {
 				const index = this.waiting.indexOf(grant);
 				if (index >= 0) this.waiting.splice(index, 1);
-				reject(new QueryCancelledError());
+				reject(stopError(cancelSignal));
 			};
 			this.waiting.push(grant);
 			signal?.addEventListener('abort', onAbort, { once: true });
