@@ -128,6 +128,15 @@ export const properties: INodeProperties[] = [
 					'Spacing of the buckets in minutes (15, 30, 60, 1440 for a day …). 0: detect it from the data (the most common gap between timestamps).',
 			},
 			{
+				displayName: 'Contact Count Field',
+				name: 'countField',
+				type: 'string',
+				default: 'count_sum',
+				placeholder: 'count_sum',
+				description:
+					'Field with the contacts behind each item. Rates (*_pct) and averages (*_avg) are then judged by their sampling noise: 1 abandon in 3 contacts is no alarm, 60 in 200 is. Empty: not used.',
+			},
+			{
 				displayName: 'Group By Fields',
 				name: 'groupBy',
 				type: 'string',

@@ -1,10 +1,10 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type IPairedItemData } from 'n8n-workflow';
+import { NodeOperationError, sleep, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type IPairedItemData } from 'n8n-workflow';
 
 import type { AuditSettings } from '../shared/audit';
 import { auditOrigin, readAuditSettings, sealAudit, sendWebhookFor } from '../shared/audit';
 import { displayUrl } from '../shared/transport/endpoints';
 
-import { analyzeRows } from './core/analyzeRows';
+import { analyzeRowsPausing } from './core/analyzeRows';
 import { annotateRecords, anomalyRecords, summaryRecords, type OutputRecord } from './core/present';
 import type { Row } from './core/series';
 import { SeriesInputError, fieldInNoRow } from './core/series';
@@ -46,7 +46,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const which = config.metrics?.includes(absent) ? ['Metric', 'Metric Fields'] : ['Group-by', 'Group By'];
 			throw new SeriesInputError(`${which[0]} field '${absent}' is not in any item. Check '${which[1]}' against the incoming fields.`, which[1]);
 		}
-		const analysis = analyzeRows(rows, config);
+		// Pauses between series hand the event loop back to n8n (a queue-mode worker must answer its broker).
+		const analysis = await analyzeRowsPausing(rows, config, async () => await sleep(0));
 		const zone = config.settings.timeZone;
 		const anomalies = toItems(anomalyRecords(analysis, zone));
 		const main =

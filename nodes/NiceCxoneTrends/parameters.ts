@@ -69,6 +69,8 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 			timestampField,
 			groupBy: options.groupBy === undefined ? undefined : fieldList(String(options.groupBy)),
 			metrics: options.metrics === undefined || String(options.metrics).trim() === '' ? undefined : fieldList(String(options.metrics)),
+			// Not set: count_sum when the items carry it. Set: that field ('' = none), which must then be in the items.
+			countField: options.countField === undefined ? undefined : String(options.countField).trim(),
 			bucketMs: bucketMinutes > 0 ? bucketMinutes * 60_000 : undefined,
 			missingBuckets: (options.missingBuckets as MissingBuckets | undefined) ?? 'auto',
 			settings: {

@@ -57,3 +57,15 @@ describe('analyzeRowsPausing', () => {
 		expect(differing).toHaveLength(0);
 	});
 });
+
+describe('Contact Count Field', () => {
+	const rows = [
+		{ bucketStart: '2024-01-01T00:00:00Z', abandoned_pct: 0, contacts: 3 },
+		{ bucketStart: '2024-01-01T01:00:00Z', abandoned_pct: 33.3, contacts: 3 },
+	];
+	it('names the field when the one set is in no item', () => {
+		expect(() => analyzeRows(rows, { ...config, metrics: ['abandoned_pct'], countField: 'count_sum' })).toThrow(
+			"Contact Count Field 'count_sum' is not in any item. Set it to the field with each item's contacts (count_sum from the query node), or empty it to judge rates and averages without counts.",
+		);
+	});
+});

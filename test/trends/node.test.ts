@@ -131,6 +131,9 @@ describe('NiceCxoneTrends node', () => {
 			"Timestamp field 'bucket' is missing in item 0. Set 'Timestamp Field' to the field that holds the bucket start.",
 		);
 		await expect(run(items, { timeZone: 'Mars/Olympus' })).rejects.toThrow(NodeOperationError);
+		await expect(run(items, { options: { countField: 'contacts' } })).rejects.toThrow(
+			"Contact Count Field 'contacts' is not in any item. Set it to the field with each item's contacts (count_sum from the query node), or empty it to judge rates and averages without counts.",
+		);
 	});
 
 	it('honours continueOnFail with an error item paired with all input items', async () => {

@@ -101,12 +101,13 @@ describe('rates and averages judged by their contacts', () => {
 		}
 		return out;
 	}
-	const alerts = (withCounts: boolean) => {
-		const analysis = analyzeRows(rows(withCounts), {
+	const alerts = (withCounts: boolean, countField?: string, items = rows(withCounts)) => {
+		const analysis = analyzeRows(items, {
 			timestampField: 'bucketStart',
 			groupBy: [],
 			metrics: ['abandoned_pct'],
 			missingBuckets: 'auto',
+			countField,
 			settings: DEFAULT_SETTINGS,
 		});
 		const { alert } = analysis.series[0].analysis.detection;
@@ -120,6 +121,12 @@ describe('rates and averages judged by their contacts', () => {
 		const without = alerts(false);
 		expect(without).toHaveLength(2);
 		for (const bucket of without) expect(bucket % 24 < 8 || bucket % 24 >= 20).toBe(true);
+	});
+	it('Contact Count Field: a field of another name counts the same; emptied, counts are not used', () => {
+		const renamed = rows(true).map(({ count_sum: contacts, ...rest }) => ({ ...rest, contacts }));
+		expect(alerts(true, 'contacts', renamed)).toEqual(alerts(true));
+		expect(alerts(true, '')).toEqual(alerts(false));
+		expect(alerts(true, '')).toHaveLength(2);
 	});
 	it('a busy hour jumping from 6 % to 30 % over 200 contacts is caught with count_sum', () => {
 		const data = rows(true);

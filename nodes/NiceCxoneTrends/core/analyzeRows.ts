@@ -6,6 +6,7 @@ import {
 	defaultGroupByFields,
 	defaultMetricFields,
 	detectBucketMs,
+	fieldInNoRow,
 	groupRows,
 	missingMeansZero,
 	parseMetricValue,
@@ -109,7 +110,13 @@ function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
 			if (t > gridEndMs) gridEndMs = t;
 		}
 	}
-	const countField = config.countField ?? (rows.some((row) => typeof row[DEFAULT_COUNT_FIELD] === 'number') ? DEFAULT_COUNT_FIELD : '');
+	const countField = config.countField ?? (fieldInNoRow(rows, [DEFAULT_COUNT_FIELD]) === undefined ? DEFAULT_COUNT_FIELD : '');
+	if (countField !== '' && rows.length > 0 && fieldInNoRow(rows, [countField]) !== undefined) {
+		throw new SeriesInputError(
+			`Contact Count Field '${countField}' is not in any item. Set it to the field with each item's contacts (count_sum from the query node), or empty it to judge rates and averages without counts.`,
+			'countField',
+		);
+	}
 	let bucketMs = config.bucketMs ?? detectBucketMs(groups);
 	if (!Number.isFinite(bucketMs)) bucketMs = config.bucketMs ?? 3_600_000;
 	const bucketCount = groups.length === 0 ? 0 : Math.floor((gridEndMs - gridStartMs) / bucketMs + 0.5) + 1;
