@@ -225,7 +225,10 @@ export class NiceCxoneApi implements ICredentialType {
 	 * token) and sends relative URLs there; an absolute URL on any other origin is refused, token and all.
 	 */
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		const apiRoot = apiOverride(credentials) ?? String(credentials.apiEndpoint ?? '');
+		// The stored host is checked again: one kept from before these checks existed is no exception.
+		const apiRoot =
+			apiOverride(credentials) ??
+			discoveredApiHost(credentials.apiEndpoint, checkEndpointUrl(credentials.authHost || DEFAULT_AUTH_HOST, 'Auth Host', WHERE));
 		const api = checkEndpointUrl(apiRoot, 'API Base URL Override', WHERE);
 		const base = requestOptions.baseURL || apiRoot;
 		if (!sameOrigin(requestOptions.url, base, api.origin)) {

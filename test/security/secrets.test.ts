@@ -237,6 +237,17 @@ describe('3. Discovery answers are checked before a secret is sent', () => {
 		expect(log.requests.length).toBe(3);
 	});
 
+	it('an API host stored before these checks existed gets no token either', async () => {
+		const platform = await track(startPlatform());
+		const { ctx, log } = createN8nLikeContext({
+			params: aggregateParams(),
+			platform: platformCredential(platform, { accessToken: 'stored-token', apiEndpoint: 'https://api.evil.example' }),
+		});
+		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
+		expect(error?.message).toMatch(/^The API host lookup at http:\/\/127\.0\.0\.1:\d+ gave https:\/\/api\.evil\.example, which is not an https address on NICE's CXone domains/);
+		expect(log.requests).toEqual([]);
+	});
+
 	it('an Auth Host over plain http to another machine is refused before anything is sent', async () => {
 		const { ctx, log } = createN8nLikeContext({
 			params: aggregateParams(),

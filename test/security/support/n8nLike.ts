@@ -28,7 +28,7 @@ export interface N8nLikeOptions {
 	items?: INodeExecutionData[];
 	/** The NICE CXone OAuth2 API credential's fields. */
 	analytics?: IDataObject;
-	/** The NICE CXone API credential's fields. */
+	/** The NICE CXone API credential's fields (a stored `accessToken` and `apiEndpoint` too, when given). */
 	platform?: IDataObject;
 	continueOnFail?: boolean;
 	signal?: AbortSignal;
@@ -89,8 +89,8 @@ export function createN8nLikeContext(options: N8nLikeOptions): { ctx: IExecuteFu
 	const log: N8nLikeLog = {
 		requests: [],
 		stored: {
-			niceCxoneOAuth2Api: { scope: 'analytics:query analytics:view', ...options.analytics, accessToken: '' },
-			niceCxoneApi: { authRoute: 'openid', apiBaseUrl: '', ...options.platform, accessToken: '', apiEndpoint: '' },
+			niceCxoneOAuth2Api: { scope: 'analytics:query analytics:view', accessToken: '', ...options.analytics },
+			niceCxoneApi: { authRoute: 'openid', apiBaseUrl: '', accessToken: '', apiEndpoint: '', ...options.platform },
 		},
 		logged: [],
 	};
