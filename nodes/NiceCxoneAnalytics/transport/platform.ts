@@ -141,6 +141,10 @@ function contactsOf(body: CompletedContactsPage | undefined, skip: number): Comp
 class ContactIds {
 	private readonly ids = new Set<string>();
 
+	get size(): number {
+		return this.ids.size;
+	}
+
 	/** False when the contact was read before; contacts without an id cannot be told apart and pass. */
 	add(contact: CompletedContact): boolean {
 		const id = (contact as { contactId?: unknown })?.contactId;
@@ -178,6 +182,11 @@ export async function readUpdatedContacts(
 		const contacts = contactsOf(body, (pageNumber - 1) * COMPLETED_CONTACTS_PAGE_SIZE);
 		// A contact updated again while the pages are read comes again: its first reading counts.
 		const fresh = contacts.filter((contact) => seen.add(contact));
+		if (seen.size > MAX_COMPLETED_CONTACTS_PER_WINDOW) {
+			throw new CxoneApiError(
+				`CXone sent more than ${MAX_COMPLETED_CONTACTS_PER_WINDOW} updated contacts in one run; the node reads at most that many. Nothing was output; shorten the time range or run more often.`,
+			);
+		}
 		fresh.forEach(onContact);
 		lastPollTime = typeof body.lastPollTime === 'string' ? body.lastPollTime : lastPollTime;
 		const next = body._links?.next;
