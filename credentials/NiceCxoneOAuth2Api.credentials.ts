@@ -76,6 +76,7 @@ export class NiceCxoneOAuth2Api implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		// Every URL of the credential is checked before anything is sent, the Base URL included.
 		const tokenUrl = checkEndpointUrl(credentials.tokenUrl, 'Token URL', WHERE);
 		analyticsApiRoot(credentials.baseUrl);
 		for (const [field, label] of [
