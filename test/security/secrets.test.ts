@@ -6,6 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { NiceCxoneAnalytics } from '../../nodes/NiceCxoneAnalytics/NiceCxoneAnalytics.node';
+import { createN8nSend } from '../../nodes/NiceCxoneAnalytics/transport/n8n';
 import { fakeJwt, sendJson, startHostileServer, testSecret } from './support/hostile';
 import type { HostileServer } from './support/platform';
 import { createN8nLikeContext, runNode } from './support/n8nLike';
@@ -56,15 +57,17 @@ function queryParams(overrides: IDataObject = {}): IDataObject {
 const analyticsCredential = (tokenUrl: string, baseUrl: string) => ({ tokenUrl, baseUrl, clientId: 'client-a', clientSecret: ANALYTICS_SECRET });
 
 describe('1. Authorization goes only to the API endpoint’s own origin', () => {
-	it('a _links.next on another host gets no request, let alone the token', async () => {
+	it('a _links.next on another host is read from the API host: the other host gets nothing', async () => {
 		const other = await elsewhere();
+		let pages = 0;
 		const platform = await track(
 			startPlatform((request, res) => {
 				if (!request.url.startsWith(`${REPORTING}/contacts/completed`)) return false;
+				pages++;
 				sendJson(res, 200, {
-					completedContacts: [contact(1)],
+					completedContacts: [contact(pages)],
 					lastPollTime: new Date().toISOString(),
-					_links: { next: `${other.url}${REPORTING}/contacts/completed?skip=10000` },
+					_links: { next: pages === 1 ? `${other.url}${REPORTING}/contacts/completed?skip=10000` : null },
 				});
 				return true;
 			}),
@@ -74,10 +77,43 @@ describe('1. Authorization goes only to the API endpoint’s own origin', () => 
 			platform: platformCredential(platform),
 			staticData: { 'updatedSince:0': new Date(Date.now() - 3_600_000).toISOString() },
 		});
-		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
-		expect(sawSecret(other)).toBe(false);
+		const { error, items } = await runNode(new NiceCxoneAnalytics(), ctx);
+		expect(error).toBeUndefined();
 		expect(other.received).toEqual([]);
-		expect(error?.message).toMatch(/refused to send the CXone access token to http:\/\/127\.0\.0\.1:\d+\/inContactAPI.*only the tenant's API host/);
+		expect(platform.received.map((request) => request.url)).toContain(`${REPORTING}/contacts/completed?skip=10000`);
+		// Both pages' contacts were counted.
+		expect(items.map((item) => item.json.count_sum)).toEqual([2]);
+	});
+
+	it('an absolute URL on another origin is refused by the credential itself, token and all', async () => {
+		const other = await elsewhere();
+		const platform = await track(startPlatform());
+		const { ctx } = createN8nLikeContext({ params: aggregateParams(), platform: platformCredential(platform) });
+		const send = createN8nSend(ctx, undefined, { credentialType: 'niceCxoneApi' });
+		const outcome = await send({ method: 'GET', path: `${other.url}/steal` }).then(
+			() => undefined,
+			(error: Error) => error,
+		);
+		expect(outcome?.message).toMatch(/^The node refused to send the CXone access token to http:\/\/127\.0\.0\.1:\d+\/steal: only the tenant's API host \(http:\/\/127\.0\.0\.1:\d+\) receives it\.$/);
+		expect(other.received).toEqual([]);
+	});
+
+	it('a _links.next to another path is not followed', async () => {
+		const platform = await track(
+			startPlatform((request, res, server) => {
+				if (!request.url.startsWith(`${REPORTING}/contacts/completed`)) return false;
+				sendJson(res, 200, { completedContacts: [contact(1)], _links: { next: `${server.url}/admin/delete-everything` } });
+				return true;
+			}),
+		);
+		const { ctx } = createN8nLikeContext({
+			params: aggregateParams({ options: { timeZone: 'UTC', onlySinceLastRun: true } }),
+			platform: platformCredential(platform),
+			staticData: { 'updatedSince:0': new Date(Date.now() - 3_600_000).toISOString() },
+		});
+		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
+		expect(error?.message).toMatch(/^CXone's next link \(http:\/\/127\.0\.0\.1:\d+\/admin\/delete-everything\) does not lead to more completed contacts; nothing was requested there\./);
+		expect(platform.received.some((request) => request.url.startsWith('/admin'))).toBe(false);
 	});
 
 	it('a report file on another host is downloaded without the token', async () => {

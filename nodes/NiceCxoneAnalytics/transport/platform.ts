@@ -202,20 +202,24 @@ export async function readUpdatedContacts(
 }
 
 /**
- * A `_links.next` CXone sent: an https URL (http only on this machine) not seen before, since a link
- * back to an earlier page would page forever. Its host is checked by the credential, which sends the
- * token only to the tenant's API host and refuses any other.
+ * The request for a `_links.next` CXone sent: its path and query, asked of the tenant's API host
+ * whatever host the link names (the token goes nowhere else, and a link elsewhere is not followed
+ * there). The path must be that of completed contacts, and the link new: one back to a page already
+ * read would page forever.
  */
 function nextLink(value: unknown, visited: Set<string>): string {
-	const url = typeof value === 'string' ? resolveUrl(value, undefined) : undefined;
-	if (!url || !(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url)))) {
-		throw new CxoneApiError(`CXone's next link (${displayUrl(value)}) is not an https URL; nothing was requested there. Nothing was output; run the workflow again.`);
+	const url = typeof value === 'string' ? resolveUrl(value, 'https://api.invalid') : undefined;
+	if (!url || url.pathname !== `${REPORTING_PATH}/contacts/completed`) {
+		throw new CxoneApiError(
+			`CXone's next link (${displayUrl(url?.href ?? value)}) does not lead to more completed contacts; nothing was requested there. Nothing was output; run the workflow again.`,
+		);
 	}
-	if (visited.has(url.href)) {
+	const relative = `${url.pathname}${url.search}`;
+	if (visited.has(relative)) {
 		throw new CxoneApiError(`CXone's next link (${displayUrl(url.href)}) leads back to a page already read, so the pages would never end. Nothing was output; run the workflow again.`);
 	}
-	visited.add(url.href);
-	return url.href;
+	visited.add(relative);
+	return relative;
 }
 
 /** `GET /skills/summary` for a window (at most 31 days): the skills' summaries, none on 204. */
