@@ -139,14 +139,22 @@ function readItemQuery(ctx: IExecuteFunctions, itemIndex: number): ItemQuery {
 }
 
 function rowKeyOf(body: QueryBody, raw: boolean): (row: IDataObject) => RowKey {
+	// A result has few distinct bucket starts and many rows: each text is parsed once.
+	const parsed = new Map<string, number>();
+	const startMs = (value: unknown) => {
+		const text = String(value);
+		let ms = parsed.get(text);
+		if (ms === undefined) parsed.set(text, (ms = Date.parse(text)));
+		return ms;
+	};
 	if (raw) {
 		return (row) => ({
-			bucketStartMs: Date.parse(String(row.timeSeries)),
+			bucketStartMs: startMs(row.timeSeries),
 			series: Object.values((row.dimensions ?? {}) as IDataObject).join('|'),
 		});
 	}
 	const fields = body.dimensions.map((d) => dimensionFieldName(d.name));
-	return (row) => ({ bucketStartMs: Date.parse(String(row.bucketStart)), series: fields.map((f) => row[f]).join('|') });
+	return (row) => ({ bucketStartMs: startMs(row.bucketStart), series: fields.map((f) => row[f]).join('|') });
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
