@@ -234,6 +234,41 @@ describe('2. No credential follows a redirect', () => {
 			expect(request.disableFollowRedirect).toBe(true);
 		}
 	});
+	it('so does every request of an analytics run, its webhook included, and of a report job, its file included', async () => {
+		const api = await track(
+			startHostileServer((request, res) => {
+				if (request.url === '/oauth/token') return sendJson(res, 200, { access_token: 'tok', token_type: 'Bearer' });
+				if (request.method === 'POST' && request.url === '/api/v2/analytics/query') return sendJson(res, 202, { id: 'q1', status: 'PENDING' });
+				if (request.url.startsWith('/api/v2/analytics/query/q1')) return sendJson(res, 200, { id: 'q1', status: 'COMPLETED', totalCount: 0, results: [] });
+				sendJson(res, 200, { ok: true });
+			}),
+		);
+		const analyticsRun = createN8nLikeContext({
+			params: queryParams({ options: { pollIntervalSeconds: 0.05, webhookUrl: `${api.url}/hook`, webhookEvents: ['completed'] } }),
+			analytics: analyticsCredential(`${api.url}/oauth/token`, api.url),
+		});
+		expect((await runNode(new NiceCxoneAnalytics(), analyticsRun.ctx)).error).toBeUndefined();
+		const files = await track(startHostileServer((_request, res) => void res.writeHead(200, { 'Content-Type': 'text/csv' }).end('A\r\n1\r\n')));
+		const platform = await track(
+			startPlatform((request, res) => {
+				if (request.method === 'POST' && request.url.startsWith(`${REPORTING}/report-jobs/`)) {
+					sendJson(res, 202, { jobId: 'j1' });
+					return true;
+				}
+				if (request.url.startsWith(`${REPORTING}/report-jobs/`)) {
+					sendJson(res, 200, { jobResult: { jobId: 'j1', state: 'Finished', fileName: 'r.csv', resultFileURL: `${files.url}/r.csv` } });
+					return true;
+				}
+				return false;
+			}),
+		);
+		const reportRun = createN8nLikeContext({ params: reportParams(), platform: platformCredential(platform) });
+		expect((await runNode(new NiceCxoneAnalytics(), reportRun.ctx)).error).toBeUndefined();
+		const requests = [...analyticsRun.log.requests, ...reportRun.log.requests];
+		// Token, submit, poll, webhook; discovery, token, lookup, start, poll, file.
+		expect(requests.length).toBe(10);
+		for (const request of requests) expect(request.sendCredentialsOnCrossOriginRedirect).toBe(false);
+	});
 });
 
 describe('3. Discovery answers are checked before a secret is sent', () => {
