@@ -36,7 +36,9 @@ describe('adler32', () => {
 		const bytes = new Uint8Array(1 << 20).fill(0xff);
 		const stream = zlibDeflate(bytes);
 		const trailer = stream.subarray(stream.length - 4);
-		expect(adler32(bytes)).toBe(((trailer[0] << 24) | (trailer[1] << 16) | (trailer[2] << 8) | trailer[3]) >>> 0);
+		expect(adler32(bytes)).toBe(
+			((trailer[0] << 24) | (trailer[1] << 16) | (trailer[2] << 8) | trailer[3]) >>> 0,
+		);
 		expect(inflate(stream)).toEqual(bytes);
 	});
 });
@@ -52,7 +54,8 @@ describe('huffmanLengths', () => {
 	});
 	it('keeps within the limit for Fibonacci frequencies, whose optimal code is as deep as it gets', () => {
 		const fibonacci = [1, 1];
-		while (fibonacci.length < 30) fibonacci.push(fibonacci[fibonacci.length - 1] + fibonacci[fibonacci.length - 2]);
+		while (fibonacci.length < 30)
+			fibonacci.push(fibonacci[fibonacci.length - 1] + fibonacci[fibonacci.length - 2]);
 		const lengths = huffmanLengths(fibonacci, 15);
 		expect(Math.max(...lengths)).toBeLessThanOrEqual(15);
 		expect(kraftSum(lengths)).toBe(1);
@@ -90,7 +93,8 @@ describe('deflate', () => {
 		const skewed = seededBytes(300_000, 7).map((b) => (b < 200 ? 65 + (b % 4) : b));
 		expect(roundTrips(skewed).length).toBeLessThan(zlibDeflatedLength(skewed) * 1.1);
 		const runs: number[] = [];
-		for (let length = 1; length <= 600; length++) for (let i = 0; i < length; i++) runs.push(length & 0xff);
+		for (let length = 1; length <= 600; length++)
+			for (let i = 0; i < length; i++) runs.push(length & 0xff);
 		roundTrips(Uint8Array.from(runs));
 	});
 	it('starts the zlib stream with a valid header', () => {
@@ -105,7 +109,8 @@ describe('encodePng', () => {
 	const width = 37;
 	const height = 23;
 	const indices = new Uint8Array(width * height);
-	for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) indices[y * width + x] = (x * y + x) % 3;
+	for (let y = 0; y < height; y++)
+		for (let x = 0; x < width; x++) indices[y * width + x] = (x * y + x) % 3;
 
 	it('writes the signature, IHDR, PLTE, IDAT and IEND with correct CRCs, and the pixels back exactly', () => {
 		const png = encodePng(width, height, palette, indices);
@@ -125,7 +130,9 @@ describe('encodePng', () => {
 		expect(Array.from(decoded.indices)).toEqual(Array.from(indices));
 	});
 	it('refuses sizes, palettes and pixel counts that do not fit', () => {
-		expect(() => encodePng(0, 1, palette, new Uint8Array(0))).toThrow('not a positive whole number');
+		expect(() => encodePng(0, 1, palette, new Uint8Array(0))).toThrow(
+			'not a positive whole number',
+		);
 		expect(() => encodePng(1, 1, Uint8Array.of(1, 2), new Uint8Array(1))).toThrow('3 per colour');
 		expect(() => encodePng(2, 2, palette, new Uint8Array(3))).toThrow('must match');
 	});

@@ -21,7 +21,11 @@ export interface DecodedPng {
 }
 
 const readUint32 = (bytes: Uint8Array, offset: number): number =>
-	((bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3]) >>> 0;
+	((bytes[offset] << 24) |
+		(bytes[offset + 1] << 16) |
+		(bytes[offset + 2] << 8) |
+		bytes[offset + 3]) >>>
+	0;
 
 /** The Paeth predictor of PNG filter type 4. */
 function paeth(left: number, up: number, upLeft: number): number {
@@ -48,7 +52,8 @@ export function decodeIndexedPng(png: Uint8Array): DecodedPng {
 		const type = String.fromCharCode(...png.subarray(offset + 4, offset + 8));
 		const data = png.subarray(offset + 8, offset + 8 + length);
 		chunkTypes.push(type);
-		if (crc32(png, offset + 4, offset + 8 + length) !== readUint32(png, offset + 8 + length)) badCrcChunks.push(type);
+		if (crc32(png, offset + 4, offset + 8 + length) !== readUint32(png, offset + 8 + length))
+			badCrcChunks.push(type);
 		if (type === 'IHDR') header = data;
 		if (type === 'PLTE') palette = data;
 		if (type === 'IDAT') idat.push(data);
