@@ -77,7 +77,16 @@ export function decodeIndexedPng(png: Uint8Array): DecodedPng {
 			const left = x > 0 ? indices[y * width + x - 1] : 0;
 			const up = y > 0 ? indices[(y - 1) * width + x] : 0;
 			const upLeft = x > 0 && y > 0 ? indices[(y - 1) * width + x - 1] : 0;
-			const predictor = [0, left, up, (left + up) >> 1, paeth(left, up, upLeft)][filter];
+			const predictor =
+				filter === 0
+					? 0
+					: filter === 1
+						? left
+						: filter === 2
+							? up
+							: filter === 3
+								? (left + up) >> 1
+								: paeth(left, up, upLeft);
 			indices[y * width + x] = (raw[y * (width + 1) + 1 + x] + predictor) & 0xff;
 		}
 	}
