@@ -7,9 +7,13 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { NiceCxoneAnalytics } from '../../nodes/NiceCxoneAnalytics/NiceCxoneAnalytics.node';
 import { sendJson, startHostileServer, trickle } from './support/hostile';
+import { useTestClockForDateNow } from '../support/clock';
 import { createN8nLikeContext, runNode } from './support/n8nLike';
 import type { HostileServer } from './support/platform';
 import { REPORTING, aggregateParams, contact, platformCredential, reportParams, startPlatform } from './support/platform';
+
+// The node's 30-day reach and relative ranges read Date.now(): the tests' pinned clock, not the machine's.
+useTestClockForDateNow();
 
 const servers: HostileServer[] = [];
 async function track(server: Promise<HostileServer>): Promise<HostileServer> {

@@ -9,6 +9,7 @@ import { NiceCxoneAnalytics } from '../../nodes/NiceCxoneAnalytics/NiceCxoneAnal
 import { createN8nSend } from '../../nodes/NiceCxoneAnalytics/transport/n8n';
 import { fakeJwt, sendJson, startHostileServer, testSecret } from './support/hostile';
 import type { HostileServer } from './support/platform';
+import { useTestClockForDateNow } from '../support/clock';
 import { createN8nLikeContext, runNode } from './support/n8nLike';
 import {
 	ACCESS_KEY_SECRET,
@@ -21,6 +22,9 @@ import {
 	sawSecret,
 	startPlatform,
 } from './support/platform';
+
+// The node's 30-day reach and relative ranges read Date.now(): the tests' pinned clock, not the machine's.
+useTestClockForDateNow();
 
 const servers: HostileServer[] = [];
 async function track<T extends HostileServer>(server: Promise<T>): Promise<T> {

@@ -2,6 +2,7 @@
  * A small CXone platform (discovery, tokens, API host lookup, Reporting API, report jobs) as a hostile
  * server: each route answers as the real platform would unless the test overrides it.
  */
+import { DAY_MS, TEST_TODAY_MS } from '../../support/clock';
 import { fakeJwt, sendJson, startHostileServer, testSecret } from './hostile';
 
 export type HostileServer = Awaited<ReturnType<typeof startHostileServer>>;
@@ -14,9 +15,8 @@ export const CLIENT_SECRET = testSecret('client');
 export const TOKEN = fakeJwt({ tenantId: 'tenant-1', icBUId: 42 });
 export const REPORTING = '/inContactAPI/services/v30.0';
 
-const DAY_MS = 86_400_000;
-/** Midnight UTC two days ago: inside the 30 days completed contacts reach back. */
-export const TWO_DAYS_AGO_MS = Math.floor(Date.now() / DAY_MS) * DAY_MS - 2 * DAY_MS;
+/** Midnight UTC two days before the tests' pinned today: inside the 30 days completed contacts reach back. */
+export const TWO_DAYS_AGO_MS = TEST_TODAY_MS - 2 * DAY_MS;
 export const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 export function contact(contactId: number, startMs = TWO_DAYS_AGO_MS + 3_600_000) {
