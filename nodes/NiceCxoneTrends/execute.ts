@@ -81,7 +81,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 /**
  * Annotate mode writes its analysis fields (`metric`, `value`, `status`, `score` …) over the item's
  * own. An item field the analysis replaced with a different value is kept as `input_<field>`, so
- * nothing of the input is lost without a trace (README: Trends & Anomalies).
+ * nothing of the input is lost without a trace (README: Security).
  */
 function keepOverwrittenInput(records: OutputRecord[], rows: readonly Row[]): OutputRecord[] {
 	for (const record of records) {
