@@ -234,6 +234,12 @@ describe('renderSeriesChart', () => {
 		).toContain(ChartColour.axis);
 	});
 
+	it('says "no data" for a series without buckets', () => {
+		const { image: none } = render(hourly([]));
+		expect(none.width).toBe(800);
+		expect(coloursIn(none, 380, 190, 420, 215)).toContain(ChartColour.label);
+	});
+
 	it('gives a constant series a y range around its value, with the line across the middle', () => {
 		const { image: flat, layout: flatLayout } = render(hourly(new Array(48).fill(7)));
 		expect(flatLayout.yTicks[0]).toBeLessThan(7);
@@ -293,7 +299,7 @@ describe('renderSeriesChart', () => {
 	it('honours another size and shortens a title that does not fit', () => {
 		const small = {
 			...hourly([1, 2, 3, 2, 1]),
-			title: 'A very long title '.repeat(10),
+			title: 'A very long title '.repeat(10_000),
 			widthPx: 320,
 			heightPx: 180,
 		};

@@ -134,6 +134,7 @@ const MISSING_GLYPH = '1f111111111f00';
 /** Row bitmaps per character, and of the open box: 9 rows each, bit 4 leftmost. */
 const GLYPH_ROWS = (() => {
 	const glyphs = new Map<string, Uint8Array>();
+	/** The 9 row bitmaps of a glyph written as hex rows (missing rows at the bottom are empty). */
 	const parse = (hex: string): Uint8Array => {
 		const rows = new Uint8Array(GLYPH_HEIGHT_PX);
 		for (let row = 0; row < hex.length / 2; row++)

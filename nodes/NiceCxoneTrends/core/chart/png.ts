@@ -83,11 +83,13 @@ class BitWriter {
 		return this.bytes.slice(0, this.length);
 	}
 
+	/** Appends one byte. */
 	private pushByte(byte: number): void {
 		this.ensure(1);
 		this.bytes[this.length++] = byte;
 	}
 
+	/** Grows the buffer (doubling) so that `extra` more bytes fit. */
 	private ensure(extra: number): void {
 		if (this.length + extra <= this.bytes.length) return;
 		const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + extra));
@@ -222,6 +224,7 @@ function optimalLengths(weights: Float64Array): Uint8Array {
 	let nextLeaf = 0;
 	let nextInternal = leafCount;
 	let created = leafCount;
+	/** The lighter of the next unused leaf and the next unused internal node (a leaf on ties). */
 	const takeSmallest = (): number => {
 		if (
 			nextLeaf < leafCount &&
@@ -295,6 +298,7 @@ export function deflateRaw(data: Uint8Array): Uint8Array {
 		inputStart: 0,
 		inputEnd: 0,
 	};
+	/** Writes the symbols gathered so far as one block ending at input byte `inputEnd`, and starts the next. */
 	const flush = (inputEnd: number, final: boolean): void => {
 		block.inputEnd = inputEnd;
 		writeBlock(writer, data, block, final);
@@ -304,8 +308,10 @@ export function deflateRaw(data: Uint8Array): Uint8Array {
 	const head = new Int32Array(1 << HASH_BITS).fill(-1);
 	const previous = new Int32Array(WINDOW_SIZE);
 	const n = data.length;
+	/** Hash (15 bits) of the three bytes at p. */
 	const hashAt = (p: number): number =>
 		((data[p] << 10) ^ (data[p + 1] << 5) ^ data[p + 2]) & ((1 << HASH_BITS) - 1);
+	/** Puts position p at the head of its hash chain (positions with fewer than 3 bytes left are skipped). */
 	const insert = (p: number): void => {
 		if (p + MIN_MATCH > n) return;
 		const h = hashAt(p);
@@ -339,6 +345,7 @@ export function deflateRaw(data: Uint8Array): Uint8Array {
 		return best >= MIN_MATCH ? best : 0;
 	};
 	let finished = false;
+	/** Adds a literal (distance 0) or a match to the block; a full block is written. */
 	const pushSymbol = (literalOrLength: number, distance: number, inputEnd: number): void => {
 		block.literalOrLength[block.count] = literalOrLength;
 		block.distance[block.count] = distance;
@@ -405,6 +412,7 @@ function writeBlock(writer: BitWriter, data: Uint8Array, block: SymbolBlock, fin
 	const literalLengths = huffmanLengths(literalFrequencies, 15);
 	const distanceLengths = huffmanLengths(distanceFrequencies, 15);
 	const header = dynamicHeader(literalLengths, distanceLengths);
+	/** Bits of the block's symbols and extra bits with the given code lengths (header not included). */
 	const codedBits = (litLengths: Uint8Array, distLengths: Uint8Array): number => {
 		let bits = extraBits;
 		for (let s = 0; s < 286; s++) bits += literalFrequencies[s] * litLengths[s];

@@ -134,11 +134,13 @@ export class IndexedCanvas {
 	): void {
 		const low = new Float64Array(this.width).fill(Infinity);
 		const high = new Float64Array(this.width).fill(-Infinity);
+		/** Widens the column's span to include the y values a and b. */
 		const cover = (column: number, a: number, b: number): void => {
 			if (column < 0 || column >= this.width) return;
 			low[column] = Math.min(low[column], a, b);
 			high[column] = Math.max(high[column], a, b);
 		};
+		/** Whether point i has an x and both edges. */
 		const valid = (i: number): boolean =>
 			Number.isFinite(xs[i]) && Number.isFinite(tops[i]) && Number.isFinite(bottoms[i]);
 		const count = Math.min(xs.length, tops.length, bottoms.length);

@@ -3,7 +3,7 @@
  * alert episodes and anomaly marks, with a title, nice y ticks and time labels the caller formats.
  * Pure: no I/O, no time-zone handling (the caller's `formatTime` does it), no dependency.
  */
-import { GLYPH_HEIGHT_PX, textWidth } from './font';
+import { GLYPH_ADVANCE_PX, GLYPH_HEIGHT_PX, textWidth } from './font';
 import { encodePng } from './png';
 import { IndexedCanvas } from './raster';
 
@@ -105,6 +105,7 @@ export interface NiceAxis {
  */
 export function niceAxis(min: number, max: number): NiceAxis {
 	const MAX_TICKS = 6;
+	/** The multiples k × mantissa × 10^exponent for k from `from` to `to`. */
 	const multiples = (from: number, to: number, mantissa: number, exponent: number): number[] => {
 		const ticks: number[] = [];
 		// Whole multiples, divided rather than multiplied by a fraction so that 0.3 prints as 0.3.
@@ -198,6 +199,7 @@ export function downsampleToColumns(
 	const outX = new Float64Array(xs.length);
 	const outY = new Float64Array(xs.length);
 	let out = 0;
+	/** Appends a point unless it repeats the last one. */
 	const push = (x: number, y: number): void => {
 		if (out > 0 && outX[out - 1] === x && outY[out - 1] === y) return;
 		outX[out] = x;
@@ -236,13 +238,15 @@ export function downsampleToColumns(
 	return { xs: outX.subarray(0, out), ys: outY.subarray(0, out) };
 }
 
-/** `text` shortened with "…" to at most `maxWidthPx` pixels at `scale`. */
-function fitText(text: string, maxWidthPx: number, scale = 1): string {
-	if (textWidth(text, scale) <= maxWidthPx) return text;
-	const characters = Array.from(text);
-	while (characters.length > 0 && textWidth(characters.join('') + '…', scale) > maxWidthPx)
-		characters.pop();
-	return characters.join('') + '…';
+/** `text` shortened with "…" to at most `maxWidthPx` pixels (the font is fixed-pitch). */
+function fitText(text: string, maxWidthPx: number): string {
+	if (textWidth(text) <= maxWidthPx) return text;
+	const fitting = Math.floor((maxWidthPx + 1) / GLYPH_ADVANCE_PX);
+	return (
+		Array.from(text)
+			.slice(0, Math.max(0, fitting - 1))
+			.join('') + '…'
+	);
 }
 
 /** Whether any bucket has a finite value in `series` (and, when given, in `other` at the same bucket). */
@@ -268,13 +272,14 @@ export function drawSeriesChart(input: SeriesChartInput): {
 	const { timesMs, values, expected, lower, upper, goal } = input;
 	const count = Math.min(timesMs.length, values.length);
 	const canvas = new IndexedCanvas(width, height, ChartColour.background);
-	const hasBand = anyFinite(lower, upper) && anyFinite(upper, lower);
+	const hasBand = anyFinite(lower, upper);
 	const hasExpected = anyFinite(expected);
 	const hasValues = anyFinite(values.subarray(0, count));
 
 	// The y range: every finite value, expected value, band edge and the goal.
 	let low = Infinity;
 	let high = -Infinity;
+	/** Widens [low, high] to a finite, plottable value. */
 	const include = (value: number): void => {
 		if (!Number.isFinite(value) || Math.abs(value) > LARGEST_PLOTTED) return;
 		if (value < low) low = value;
@@ -350,6 +355,7 @@ export function drawSeriesChart(input: SeriesChartInput): {
 
 	const xs = new Float64Array(count);
 	for (let i = 0; i < count; i++) xs[i] = xOfTimeMs(timesMs[i]);
+	/** y pixel per bucket of a series, NaN where it has no value. */
 	const pixelYs = (series: Float64Array): Float64Array => {
 		const ys = new Float64Array(count);
 		for (let i = 0; i < count; i++) ys[i] = Number.isFinite(series[i]) ? yOfValue(series[i]) : NaN;
@@ -383,7 +389,7 @@ export function drawSeriesChart(input: SeriesChartInput): {
 			labelTop - 1,
 			labelWidth + 4,
 			GLYPH_HEIGHT_PX + 1,
-			0,
+			ChartColour.background,
 		);
 		canvas.text(label, plotRightPx - 4, labelTop, ChartColour.goal, 'right');
 	}
@@ -498,6 +504,7 @@ function drawLegend(
 		});
 	}
 	const gapPx = 14;
+	/** Width in pixels of a legend item: sample, gap and label. */
 	const itemWidth = (label: string): number => sampleWidthPx + 4 + textWidth(label);
 	let left =
 		right +
