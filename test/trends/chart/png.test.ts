@@ -12,6 +12,26 @@ import { decodeIndexedPng, seededBytes } from './pngReader';
 
 const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
+/** The 65,536 bytes of a de Bruijn sequence of order 2 over bytes: every pair of bytes once (FKM). */
+function byteDeBruijn(): Uint8Array {
+	const sequence: number[] = [];
+	const word = [0, 0, 0];
+	const extend = (t: number, p: number): void => {
+		if (t > 2) {
+			if (2 % p === 0) for (let i = 1; i <= p; i++) sequence.push(word[i]);
+			return;
+		}
+		word[t] = word[t - p];
+		extend(t + 1, p);
+		for (let b = word[t - p] + 1; b < 256; b++) {
+			word[t] = b;
+			extend(t + 1, t);
+		}
+	};
+	extend(1, 1);
+	return Uint8Array.from(sequence);
+}
+
 describe('crc32', () => {
 	it('gives the standard check value of "123456789"', () => {
 		expect(crc32(ascii('123456789'))).toBe(0xcbf43926);
@@ -85,6 +105,13 @@ describe('deflate', () => {
 		const text = ascii(sentence.repeat(Math.ceil((1 << 20) / sentence.length)).slice(0, 1 << 20));
 		expect(roundTrips(text).length).toBeLessThan(10_000);
 	});
+	it('has every pair of bytes once in the de Bruijn sequence it uses', () => {
+		const pairs = byteDeBruijn();
+		expect(pairs.length).toBe(65_536);
+		const seen = new Set<number>();
+		for (let i = 0; i + 1 < pairs.length; i++) seen.add(pairs[i] * 256 + pairs[i + 1]);
+		expect(seen.size).toBe(65_535);
+	});
 	it('round-trips a megabyte of seeded random bytes, stored with little overhead', () => {
 		const random = seededBytes(1 << 20, 12345);
 		expect(roundTrips(random).length).toBeLessThan((1 << 20) * 1.001);
@@ -96,6 +123,11 @@ describe('deflate', () => {
 		for (let length = 1; length <= 600; length++)
 			for (let i = 0; i < length; i++) runs.push(length & 0xff);
 		roundTrips(Uint8Array.from(runs));
+	});
+	it('round-trips input whose symbols fill whole blocks of 16,384 exactly, and one more', () => {
+		// A de Bruijn sequence of byte pairs repeats no pair, so no match: one literal symbol per byte.
+		const pairs = byteDeBruijn();
+		for (const length of [16_384, 2 * 16_384, 16_385]) roundTrips(pairs.subarray(0, length));
 	});
 	it('starts the zlib stream with a valid header', () => {
 		const stream = zlibDeflate(ascii('x'));

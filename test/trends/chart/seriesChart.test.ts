@@ -300,11 +300,21 @@ describe('renderSeriesChart', () => {
 		const small = {
 			...hourly([1, 2, 3, 2, 1]),
 			title: 'A very long title '.repeat(10_000),
+			unit: 'seconds',
+			expected: Float64Array.of(2, 2, 2, 2, 2),
+			lower: Float64Array.of(1, 1, 1, 1, 1),
+			upper: Float64Array.of(3, 3, 3, 3, 3),
+			anomalies: [2],
 			widthPx: 320,
 			heightPx: 180,
 		};
 		const { image: smallImage } = render(small);
 		expect([smallImage.width, smallImage.height]).toEqual([320, 180]);
 		expect(coloursIn(smallImage, 312, 0, 319, 20).has(ChartColour.title)).toBe(false);
+		// The legend keeps what fits right of the unit: here the value line and the expected line.
+		const legendRow = coloursIn(smallImage, 0, 22, 319, 32);
+		expect(legendRow).toContain(ChartColour.value);
+		expect(legendRow).toContain(ChartColour.expected);
+		expect(legendRow.has(ChartColour.band)).toBe(false);
 	});
 });

@@ -430,8 +430,10 @@ export function drawSeriesChart(input: SeriesChartInput): {
 		canvas.fillRect(centreX - 30, centreY - 9, 60, 18, ChartColour.background);
 		canvas.text('no data', centreX, centreY - 4, ChartColour.label, 'centre');
 	}
-	if (input.unit) canvas.text(fitText(input.unit, width / 3), margin, legendTop, ChartColour.label);
-	drawLegend(canvas, plotRightPx, legendTop, {
+	const unitWidthPx = input.unit
+		? canvas.text(fitText(input.unit, width / 3), margin, legendTop, ChartColour.label)
+		: 0;
+	drawLegend(canvas, margin + unitWidthPx + 16, plotRightPx, legendTop, {
 		expected: hasExpected,
 		band: hasBand,
 		anomaly: input.anomalies.length > 0,
@@ -457,9 +459,13 @@ export function drawSeriesChart(input: SeriesChartInput): {
 	};
 }
 
-/** The legend, right-aligned at `right` on the row at `top`: a sample and a word per thing drawn. */
+/**
+ * The legend, right-aligned at `right` on the row at `top`: a sample and a word per thing drawn, as many
+ * as fit right of `leftmost` (in pixels), in order of importance.
+ */
 function drawLegend(
 	canvas: IndexedCanvas,
+	leftmost: number,
 	right: number,
 	top: number,
 	shown: { expected: boolean; band: boolean; anomaly: boolean; episode: boolean },
@@ -506,11 +512,10 @@ function drawLegend(
 	const gapPx = 14;
 	/** Width in pixels of a legend item: sample, gap and label. */
 	const itemWidth = (label: string): number => sampleWidthPx + 4 + textWidth(label);
-	let left =
-		right +
-		1 -
-		items.reduce((sum, item) => sum + itemWidth(item.label), 0) -
-		gapPx * (items.length - 1);
+	const totalWidth = (): number =>
+		items.reduce((sum, item) => sum + itemWidth(item.label), 0) + gapPx * (items.length - 1);
+	while (items.length > 0 && right + 1 - totalWidth() < leftmost) items.pop();
+	let left = right + 1 - totalWidth();
 	const middle = top + 3;
 	for (const item of items) {
 		item.drawSample(left, middle);
