@@ -87,13 +87,12 @@ function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
 	const metrics = config.metrics
 		? [...config.metrics]
 		: defaultMetricFields(rows, config.timestampField, groupBy);
-	for (const metric of metrics) {
-		if (!rows.some((row) => row[metric] !== undefined)) {
-			throw new SeriesInputError(
-				`Metric field '${metric}' is not in any item. Check 'Metric Fields' against the incoming fields.`,
-				'metrics',
-			);
-		}
+	const absentMetric = fieldInNoRow(rows, metrics);
+	if (absentMetric !== undefined) {
+		throw new SeriesInputError(
+			`Metric field '${absentMetric}' is not in any item. Check 'Metric Fields' against the incoming fields.`,
+			'metrics',
+		);
 	}
 	if (rows.length > 0 && metrics.length === 0) {
 		throw new SeriesInputError(
