@@ -100,6 +100,8 @@ describe('formatTick', () => {
 		expect(formatTick(15_500, 500, 16_000)).toBe('15.5k');
 		expect(formatTick(3e9, 1e9, 4e9)).toBe('3G');
 		expect(formatTick(-2e12, 1e12, 2e12)).toBe('-2T');
+		expect(formatTick(0, 5e12, 1e13)).toBe('0');
+		expect(formatTick(0, 0.5, 2)).toBe('0.0');
 	});
 });
 

@@ -141,21 +141,28 @@ export function niceAxis(min: number, max: number): NiceAxis {
 	}
 }
 
+/** Suffixes of large tick labels: used from the threshold up, dividing by the divisor. */
+const TICK_SUFFIXES: { threshold: number; divisor: number; suffix: string }[] = [
+	{ threshold: 1e12, divisor: 1e12, suffix: 'T' },
+	{ threshold: 1e9, divisor: 1e9, suffix: 'G' },
+	{ threshold: 1e6, divisor: 1e6, suffix: 'M' },
+	// Four-digit values read fine as they are; thousands as k from 10,000.
+	{ threshold: 1e4, divisor: 1e3, suffix: 'k' },
+];
+
 /**
- * Label of a y tick: thousands as k, millions as M, billions as G, trillions as T (chosen by the largest
- * tick so one axis uses one suffix), with the decimals the tick step needs.
+ * Label of a y tick: thousands (from 10,000) as k, millions as M, billions as G, trillions as T, chosen
+ * by the largest tick `largestAbs` so one axis uses one suffix, none on zero; with the decimals the tick
+ * `step` needs. All in the values' unit.
  */
 export function formatTick(value: number, step: number, largestAbs: number): string {
-	const suffixes: [number, string][] = [
-		[1e12, 'T'],
-		[1e9, 'G'],
-		[1e6, 'M'],
-		[1e4, 'k'],
-	];
-	const [divisor, suffix] = suffixes.find(([size]) => largestAbs >= size) ?? [1, ''];
-	const shownDivisor = suffix === 'k' ? 1e3 : divisor;
-	const decimals = Math.min(10, Math.max(0, -Math.floor(Math.log10(step / shownDivisor) + 1e-9)));
-	return `${(value / shownDivisor).toFixed(decimals)}${suffix}`;
+	const { divisor, suffix } = TICK_SUFFIXES.find(({ threshold }) => largestAbs >= threshold) ?? {
+		divisor: 1,
+		suffix: '',
+	};
+	const decimals = Math.min(10, Math.max(0, -Math.floor(Math.log10(step / divisor) + 1e-9)));
+	if (value === 0 && suffix !== '') return '0';
+	return `${(value / divisor).toFixed(decimals)}${suffix}`;
 }
 
 /** Spacings of time labels to choose from, in ms: minutes to years. */
