@@ -149,7 +149,7 @@ describe('6. One deadline covers every request and paging loop; cycles and repea
 		expect(error?.message).toBe(
 			'The query did not complete within 1 s (Options › Timeout). Raise the timeout or narrow the query; it was cancelled on the server.',
 		);
-		expect(elapsedMs).toBeLessThan(3000);
+		expect(elapsedMs).toBeLessThan(6000); // a 1 s deadline, with room for a loaded machine; the whole answer would take far longer
 		// The query it started is cancelled on the server.
 		expect(api.received.some((request) => request.method === 'DELETE' && request.url === '/api/v2/analytics/query/q1')).toBe(true);
 	});
@@ -165,7 +165,7 @@ describe('6. One deadline covers every request and paging loop; cycles and repea
 		expect(error?.message).toBe(
 			'The query did not complete within 1 s (Options › Timeout). Raise the timeout or narrow the query; it was cancelled on the server.',
 		);
-		expect(elapsedMs).toBeLessThan(3000);
+		expect(elapsedMs).toBeLessThan(6000); // a 1 s deadline, with room for a loaded machine; the whole answer would take far longer
 	});
 
 	it('a token endpoint that trickles its answer ends at the deadline too', async () => {
@@ -178,7 +178,7 @@ describe('6. One deadline covers every request and paging loop; cycles and repea
 		const { ctx } = createN8nLikeContext({ params: queryParams({ timeoutSeconds: 1 }), analytics: analytics(api) });
 		const { error, elapsedMs } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error?.message).toMatch(/^The query did not complete within 1 s \(Options › Timeout\)/);
-		expect(elapsedMs).toBeLessThan(3000);
+		expect(elapsedMs).toBeLessThan(6000); // a 1 s deadline, with room for a loaded machine; the whole answer would take far longer
 	});
 
 	it('a platform answer trickled a byte at a time ends at the platform deadline', async () => {
@@ -196,7 +196,7 @@ describe('6. One deadline covers every request and paging loop; cycles and repea
 		});
 		const { error, elapsedMs } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error?.message).toBe('The CXone requests did not finish within 1 s (Options › Timeout). Raise the timeout or shorten the time range.');
-		expect(elapsedMs).toBeLessThan(3000);
+		expect(elapsedMs).toBeLessThan(6000); // a 1 s deadline, with room for a loaded machine; the whole answer would take far longer
 	});
 });
 

@@ -114,6 +114,15 @@ describe('downsampleToColumns', () => {
 		expect(Array.from(result.xs)).toEqual([0, 0, 0, 1, 2, 3]);
 		expect(Array.from(result.ys)).toEqual([5, 1, 9, 4, NaN, 6]);
 	});
+	it('keeps the end of a series with two or three points a column (each column may give four)', () => {
+		// 1,679 hourly points over 740 px: the last point must survive, at its own x.
+		const count = 1679;
+		const xs = Float64Array.from({ length: count }, (_, i) => 40 + (i / (count - 1)) * 740);
+		const ys = Float64Array.from({ length: count }, (_, i) => i % 24);
+		const result = downsampleToColumns(xs, ys);
+		expect(result.xs[result.xs.length - 1]).toBe(780);
+		expect(result.ys[result.ys.length - 1]).toBe((count - 1) % 24);
+	});
 	it('cuts 100,000 points to at most 4 a column', () => {
 		const count = 100_000;
 		const xs = Float64Array.from({ length: count }, (_, i) => (i / count) * 700);
@@ -274,7 +283,7 @@ describe('renderSeriesChart', () => {
 		).toContain(ChartColour.anomaly);
 	});
 
-	it('renders 10,000 points with the band in well under 100 ms, per-column min and max kept', () => {
+	it('renders 10,000 points with the band under 30 KB, per-column min and max kept', () => {
 		const count = 10_000;
 		const random = seededRandom(11);
 		const big = hourly(
@@ -285,11 +294,8 @@ describe('renderSeriesChart', () => {
 		big.lower = big.expected.map((v) => v - 15);
 		big.upper = big.expected.map((v) => v + 15);
 		big.anomalies = [2000];
-		renderSeriesChart(big); // warm-up: the first call also compiles
-		const startedMs = performance.now();
+		// Its speed is measured in bench/trends-bench.mjs, not here: a timed test fails on a loaded machine.
 		const png = renderSeriesChart(big);
-		const elapsedMs = performance.now() - startedMs;
-		expect(elapsedMs).toBeLessThan(250);
 		expect(png.length).toBeLessThan(30_000);
 		// The one-bucket spike survives downsampling to about 740 columns.
 		const { image: bigImage, layout: bigLayout } = render(big);

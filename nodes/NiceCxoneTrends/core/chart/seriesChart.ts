@@ -203,8 +203,9 @@ export function downsampleToColumns(
 	xs: Float64Array,
 	ys: Float64Array,
 ): { xs: Float64Array; ys: Float64Array } {
-	const outX = new Float64Array(xs.length);
-	const outY = new Float64Array(xs.length);
+	// A run of k ≥ 2 points in one column becomes at most 4 ≤ 2k points; a lone point stays one.
+	const outX = new Float64Array(2 * xs.length);
+	const outY = new Float64Array(2 * xs.length);
 	let out = 0;
 	/** Appends a point unless it repeats the last one. */
 	const push = (x: number, y: number): void => {
