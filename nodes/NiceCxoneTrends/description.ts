@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { AUDIT_AND_WEBHOOK_OPTIONS } from '../shared/audit';
 
 import { SENSITIVITY_THRESHOLDS } from './core/analyzeSeries';
+import { DEFAULT_CHART_DAYS } from './core/chart/seriesChartInput';
 
 const WEEKDAY_OPTIONS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map(
 	(name, index) => ({ name, value: String(index + 1) }),
@@ -119,6 +120,14 @@ export const properties: INodeProperties[] = [
 					'Whether an episode that persists for an hour raises a second alert of type LEVEL_SHIFT (otherwise each episode alerts once)',
 			},
 			{
+				displayName: 'Attach Charts',
+				name: 'attachCharts',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether each summary item and each anomaly item gets a PNG chart of its series in the binary property "chart" (value, expected band, alerts), ready for a Slack upload or an email attachment. Drawn inside n8n: no data leaves the workflow.',
+			},
+			{
 				displayName: 'Bucket Minutes',
 				name: 'bucketMinutes',
 				type: 'number',
@@ -126,6 +135,14 @@ export const properties: INodeProperties[] = [
 				default: 0,
 				description:
 					'Spacing of the buckets in minutes (15, 30, 60, 1440 for a day …). 0: detect it from the data (the most common gap between timestamps).',
+			},
+			{
+				displayName: 'Chart Days',
+				name: 'chartDays',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_CHART_DAYS,
+				description: 'Days of each series shown in its chart (the last ones), with Attach Charts on',
 			},
 			{
 				displayName: 'Contact Count Field',

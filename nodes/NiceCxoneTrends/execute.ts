@@ -1,20 +1,42 @@
-import { NodeOperationError, sleep, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type IPairedItemData } from 'n8n-workflow';
+import { NodeOperationError, sleep, type IBinaryData, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type IPairedItemData } from 'n8n-workflow';
 
 import type { AuditSettings } from '../shared/audit';
 import { auditOrigin, readAuditSettings, sealAudit, sendWebhookFor } from '../shared/audit';
 import { displayUrl } from '../shared/transport/endpoints';
 
 import { analyzeRowsPausing } from './core/analyzeRows';
-import { annotateRecords, anomalyRecords, summaryRecords, type OutputRecord } from './core/present';
+import type { SeriesResult } from './core/analyzeRows';
+import { renderSeriesChart } from './core/chart/seriesChart';
+import { chartFileName, seriesChartInput } from './core/chart/seriesChartInput';
+import { annotateRecords, seriesAnomalyRecords, summaryRecords, type OutputRecord } from './core/present';
 import type { Row } from './core/series';
 import { SeriesInputError, fieldInNoRow } from './core/series';
 import { readParameters } from './parameters';
 
-function toItems(records: OutputRecord[]): INodeExecutionData[] {
+function toItems(records: OutputRecord[], chart?: IBinaryData): INodeExecutionData[] {
 	return records.map((record) => ({
 		json: record.json as INodeExecutionData['json'],
+		...(chart ? { binary: { chart } } : {}),
 		pairedItem: record.rowIndices.map((item): IPairedItemData => ({ item })),
 	}));
+}
+
+/**
+ * The chart of a series as n8n binary data (a PNG named after the series), rendered once per series and
+ * followed by a pause for the event loop.
+ */
+function chartMaker(ctx: IExecuteFunctions, zone: string, threshold: number, days: number): (series: SeriesResult) => Promise<IBinaryData> {
+	const made = new Map<SeriesResult, IBinaryData>();
+	return async (series) => {
+		let chart = made.get(series);
+		if (chart === undefined) {
+			const png = renderSeriesChart(seriesChartInput(series, zone, threshold, days));
+			chart = await ctx.helpers.prepareBinaryData(Buffer.from(png), chartFileName(series), 'image/png');
+			made.set(series, chart);
+			await sleep(0);
+		}
+		return chart;
+	};
 }
 
 /**
@@ -49,13 +71,18 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		// Pauses between series hand the event loop back to n8n (a queue-mode worker must answer its broker).
 		const analysis = await analyzeRowsPausing(rows, config, async () => await sleep(0));
 		const zone = config.settings.timeZone;
-		const anomalies = toItems(anomalyRecords(analysis, zone));
-		const main =
-			outputMode === 'summary'
-				? toItems(summaryRecords(analysis, zone))
-				: outputMode === 'anomalies'
-					? anomalies
-					: toItems(keepOverwrittenInput(annotateRecords(rows, analysis), rows));
+		const chartOf = parameters.chartDays === undefined ? undefined : chartMaker(this, zone, config.settings.threshold, parameters.chartDays);
+		const anomalies: INodeExecutionData[] = [];
+		for (const series of analysis.series) {
+			const records = seriesAnomalyRecords(series, zone);
+			if (records.length > 0) anomalies.push(...toItems(records, await chartOf?.(series)));
+		}
+		let main: INodeExecutionData[];
+		if (outputMode === 'summary') {
+			const summaries = summaryRecords(analysis, zone);
+			main = [];
+			for (const [index, series] of analysis.series.entries()) main.push(...toItems([summaries[index]], await chartOf?.(series)));
+		} else main = outputMode === 'anomalies' ? anomalies : toItems(keepOverwrittenInput(annotateRecords(rows, analysis), rows));
 		return await withAudit([main, anomalies], {
 			settings: { outputMode, ...config } as unknown as IDataObject,
 			seriesAnalysed: analysis.series.length,

@@ -3,6 +3,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 import { DEFAULT_SETTINGS, SENSITIVITY_THRESHOLDS, type DetectionMethod, type Sensitivity } from './core/analyzeSeries';
 import type { RowsConfig } from './core/analyzeRows';
 import { isValidTimeZone } from './core/calendar';
+import { DEFAULT_CHART_DAYS } from './core/chart/seriesChartInput';
 import type { MissingBuckets } from './core/series';
 
 export type OutputMode = 'annotate' | 'anomalies' | 'summary';
@@ -10,6 +11,8 @@ export type OutputMode = 'annotate' | 'anomalies' | 'summary';
 export interface TrendsParameters {
 	outputMode: OutputMode;
 	config: RowsConfig;
+	/** Days of each series drawn in its chart (the binary property `chart`); `undefined` = no charts. */
+	chartDays?: number;
 }
 
 /** Splits a comma-separated list of field names, dropping blanks. */
@@ -65,6 +68,7 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 
 	return {
 		outputMode,
+		chartDays: options.attachCharts === true ? positive('chartDays', DEFAULT_CHART_DAYS, 'Chart Days') : undefined,
 		config: {
 			timestampField,
 			groupBy: options.groupBy === undefined ? undefined : fieldList(String(options.groupBy)),

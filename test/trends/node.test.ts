@@ -5,6 +5,10 @@ import { NiceCxoneTrends } from '../../nodes/NiceCxoneTrends/NiceCxoneTrends.nod
 import { DEFAULT_SETTINGS } from '../../nodes/NiceCxoneTrends/core/analyzeSeries';
 import { bucketAt, contactVolume } from './synthetic';
 import { evaluateOutputs } from '../support/outputs';
+import { analyzeRows } from '../../nodes/NiceCxoneTrends/core/analyzeRows';
+import { ChartColour, drawSeriesChart } from '../../nodes/NiceCxoneTrends/core/chart/seriesChart';
+import { seriesChartInput } from '../../nodes/NiceCxoneTrends/core/chart/seriesChartInput';
+import { decodeIndexedPng } from './chart/pngReader';
 
 const node: INode = {
 	id: 'trends',
@@ -32,6 +36,9 @@ function context(items: INodeExecutionData[], parameters: IDataObject, continueO
 		getNode: () => node,
 		getTimezone: () => 'UTC',
 		continueOnFail: () => continueOnFail,
+		helpers: {
+			prepareBinaryData: async (data: Buffer, fileName?: string, mimeType?: string) => ({ data: data.toString('base64'), fileName, mimeType }),
+		},
 	} as unknown as IExecuteFunctions;
 }
 
@@ -124,6 +131,41 @@ describe('NiceCxoneTrends node', () => {
 		const drop = anomalies.find((item) => item.json.groupId === 'grp_001');
 		expect(drop?.json).toMatchObject({ value: 0, missingBucket: true, anomalyType: 'DROP' });
 		expect(drop?.pairedItem).toEqual([{ item: gap - 1 }]);
+	});
+
+	it('attaches a PNG chart of its series to each summary and anomaly item, the alert marked at its time', async () => {
+		const [summaries, anomalies] = await run(items, { outputMode: 'summary', options: { attachCharts: true, chartDays: 7 } });
+		expect(summaries.map((item) => item.binary?.chart.fileName)).toEqual(['grp_001-chat-count_sum.png', 'grp_002-chat-count_sum.png']);
+		expect(anomalies).toHaveLength(1);
+		const chart = anomalies[0].binary!.chart;
+		expect(chart).toEqual(summaries[1].binary!.chart); // one chart per series, shared by its items
+		expect(chart.mimeType).toBe('image/png');
+		const png = decodeIndexedPng(Uint8Array.from(Buffer.from(chart.data, 'base64')));
+		expect([png.width, png.height, png.badCrcChunks]).toEqual([800, 400, []]);
+
+		// Where the renderer puts the alert's bucket, from the same analysis the node made.
+		const analysis = analyzeRows(
+			items.map((item) => item.json),
+			{ timestampField: 'bucketStart', missingBuckets: 'auto', settings: { ...DEFAULT_SETTINGS, timeZone: 'UTC' } },
+		);
+		const series = analysis.series[1];
+		const { layout } = drawSeriesChart(seriesChartInput(series, 'UTC', DEFAULT_SETTINGS.threshold, 7));
+		const alertX = layout.xOfTimeMs(Date.parse(String(anomalies[0].json.bucketStart)));
+		const inPlot: number[] = [];
+		const colours = new Set<number>();
+		for (let y = Math.ceil(layout.plotTopPx); y < layout.plotBottomPx; y++) {
+			for (let x = Math.ceil(layout.plotLeftPx); x < layout.plotRightPx; x++) {
+				const colour = png.indices[y * png.width + x];
+				colours.add(colour);
+				if (colour === ChartColour.anomaly) inPlot.push(x);
+			}
+		}
+		// The mark (a dot of radius 3) and nothing else in the plot in the anomaly colour.
+		expect(inPlot.length).toBeGreaterThan(0);
+		expect(Math.max(...inPlot) - Math.min(...inPlot)).toBeLessThanOrEqual(6);
+		expect(Math.abs(inPlot.reduce((a, b) => a + b, 0) / inPlot.length - alertX)).toBeLessThan(1.5);
+		// Not blank: the value line, the expected line, the band and the episode tint are all there.
+		for (const colour of [ChartColour.value, ChartColour.expected, ChartColour.band]) expect(colours.has(colour)).toBe(true);
 	});
 
 	it('names the field and the fix for a bad parameter', async () => {

@@ -134,11 +134,6 @@ export function seriesAnomalyRecords(series: SeriesResult, zone: string): Output
 	return records;
 }
 
-/** Anomalies of every series, series by series. */
-export function anomalyRecords(analysis: RowsAnalysis, zone: string): OutputRecord[] {
-	return analysis.series.flatMap((series) => seriesAnomalyRecords(series, zone));
-}
-
 /**
  * Summary mode: one record per series with its status, trend, latest bucket and its anomalies, and a
  * `message` ready for Slack or email (one sentence per anomaly). Pairs with all rows of the series.

@@ -1,0 +1,56 @@
+import type { SeriesResult } from '../analyzeRows';
+import { DAY_MS, formatLocalTime } from '../calendar';
+import { seriesSubject } from '../describe';
+import type { SeriesChartInput } from './seriesChart';
+
+/** Days a chart shows unless the node's 'Chart Days' says otherwise. */
+export const DEFAULT_CHART_DAYS = 7;
+
+/**
+ * What the chart of one analysed series shows: its last `days` days (all of it when shorter), the value
+ * line, the expected value and the band inside which a bucket raises no alert (expected ± `threshold` ·
+ * scale, the detector's own bound, not below zero for a series that never was), its alerts and the buckets of their episodes, titled as the messages
+ * name the series ("Chat volume for grp_002") and labelled in local time of `zone` — dates when the window
+ * spans more than two days, times of day otherwise.
+ */
+export function seriesChartInput(series: SeriesResult, zone: string, threshold: number, days: number): SeriesChartInput {
+	const { timesMs, values } = series.grid;
+	const { expected, scale, alert, episode } = series.analysis.detection;
+	const last = timesMs.length - 1;
+	let start = last;
+	while (start > 0 && timesMs[start - 1] >= timesMs[last] - days * DAY_MS) start--;
+	const window = (array: Float64Array) => array.slice(start);
+	// A series that has never gone below zero (counts, rates, durations) has no band below zero either.
+	const floor = series.grid.values.every((value) => !(value < 0)) ? 0 : -Infinity;
+	const lower = window(expected).map((center, i) => Math.max(floor, center - threshold * scale[start + i]));
+	const upper = window(expected).map((center, i) => center + threshold * scale[start + i]);
+	const anomalies: number[] = [];
+	const episodes: Array<{ startIndex: number; endIndex: number }> = [];
+	for (let b = start; b <= last; b++) {
+		if (alert[b] === 1) anomalies.push(b - start);
+		if (episode[b] > 0) {
+			const open = episodes[episodes.length - 1];
+			if (open && open.endIndex === b - start - 1) open.endIndex = b - start;
+			else episodes.push({ startIndex: b - start, endIndex: b - start });
+		}
+	}
+	const spansDays = timesMs[last] - timesMs[start] > 2 * DAY_MS;
+	return {
+		title: seriesSubject(series.groupValues, series.metric),
+		timesMs: window(timesMs),
+		values: window(values),
+		expected: window(expected),
+		lower,
+		upper,
+		anomalies,
+		episodes,
+		formatTime: (ms) => (spansDays ? formatLocalTime(ms, zone, false, true) : formatLocalTime(ms, zone, false)),
+		unit: series.metric.endsWith('_pct') ? '%' : undefined,
+	};
+}
+
+/** File name of a series' chart: its group values and metric, letters, digits, dot, dash and underscore only. */
+export function chartFileName(series: SeriesResult): string {
+	const parts = [...Object.values(series.groupValues).filter((value) => value !== null && value !== ''), series.metric];
+	return `${parts.map((part) => String(part).replace(/[^A-Za-z0-9._-]+/g, '_')).join('-')}.png`;
+}
