@@ -7,23 +7,31 @@ import type { SeriesChartInput } from './seriesChart';
 export const DEFAULT_CHART_DAYS = 7;
 
 /**
- * What the chart of one analysed series shows: its last `days` days (all of it when shorter), the value
+ * What the chart of one analysed series shows: its last `days` days up to bucket `last` (all of them when
+ * shorter), the value
  * line, the expected value and the band inside which a bucket raises no alert (expected ± `threshold` ·
- * scale, the detector's own bound, not below zero for a series that never was), its alerts and the buckets of their episodes, titled as the messages
+ * scale, the detector's own bound, not below zero for a series that never was nor above 100 for a
+ * percentage), its alerts and the buckets of their episodes, titled as the messages
  * name the series ("Chat volume for grp_002") and labelled in local time of `zone` — dates when the window
  * spans more than two days, times of day otherwise.
  */
-export function seriesChartInput(series: SeriesResult, zone: string, threshold: number, days: number): SeriesChartInput {
+export function seriesChartInput(
+	series: SeriesResult,
+	zone: string,
+	threshold: number,
+	days: number,
+	last = series.grid.timesMs.length - 1,
+): SeriesChartInput {
 	const { timesMs, values } = series.grid;
 	const { expected, scale, alert, episode } = series.analysis.detection;
-	const last = timesMs.length - 1;
 	let start = last;
 	while (start > 0 && timesMs[start - 1] >= timesMs[last] - days * DAY_MS) start--;
-	const window = (array: Float64Array) => array.slice(start);
+	const window = (array: Float64Array) => array.slice(start, last + 1);
 	// A series that has never gone below zero (counts, rates, durations) has no band below zero either.
 	const floor = series.grid.values.every((value) => !(value < 0)) ? 0 : -Infinity;
 	const lower = window(expected).map((center, i) => Math.max(floor, center - threshold * scale[start + i]));
-	const upper = window(expected).map((center, i) => center + threshold * scale[start + i]);
+	const ceiling = series.metric.endsWith('_pct') ? 100 : Infinity;
+	const upper = window(expected).map((center, i) => Math.min(ceiling, center + threshold * scale[start + i]));
 	const anomalies: number[] = [];
 	const episodes: Array<{ startIndex: number; endIndex: number }> = [];
 	for (let b = start; b <= last; b++) {
