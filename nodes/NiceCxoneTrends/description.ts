@@ -31,6 +31,12 @@ export const properties: INodeProperties[] = [
 				value: 'summary',
 				description: 'One item per series (group × metric) with its trend, anomalies and a message for Slack or email',
 			},
+			{
+				name: 'Report for Slack and Email',
+				value: 'report',
+				description:
+					'One item for the whole run: a headline, the alerts with their severity, Slack Block Kit blocks, an HTML email body and every series summary (with Attach Charts: the charts of the series that alerted)',
+			},
 		],
 		default: 'annotate',
 		description:
@@ -125,7 +131,7 @@ export const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether each summary item and each anomaly item gets a PNG chart of its series in the binary property "chart" (value, expected band, alerts), ready for a Slack upload or an email attachment. Drawn inside n8n: no data leaves the workflow.',
+					'Whether each summary item and each anomaly item gets a PNG chart of its series in the binary property "chart" (value, expected band, alerts), and a report the charts of the series that alerted (chart_1, chart_2 …), ready for a Slack upload or an email attachment. Drawn inside n8n: no data leaves the workflow.',
 			},
 			{
 				displayName: 'Bucket Minutes',

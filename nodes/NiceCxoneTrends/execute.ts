@@ -1,14 +1,15 @@
 import { NodeOperationError, sleep, type IBinaryData, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type IPairedItemData } from 'n8n-workflow';
 
 import type { AuditSettings } from '../shared/audit';
-import { auditOrigin, readAuditSettings, sealAudit, sendWebhookFor } from '../shared/audit';
-import { displayUrl } from '../shared/transport/endpoints';
+import { auditOrigin, readAuditSettings, readWebhookSecret, sealAudit, sendWebhookFor, webhookFailure } from '../shared/audit';
+import type { WebhookOutcome } from '../shared/transport/webhook';
 
 import { analyzeRowsPausing } from './core/analyzeRows';
 import type { SeriesResult } from './core/analyzeRows';
 import { renderSeriesChart } from './core/chart/seriesChart';
 import { chartFileName, seriesChartInput } from './core/chart/seriesChartInput';
 import { annotateRecords, seriesAnomalyRecords, summaryRecords, type OutputRecord } from './core/present';
+import { reportRecord } from './core/report';
 import type { Row } from './core/series';
 import { SeriesInputError, fieldInNoRow } from './core/series';
 import { readParameters } from './parameters';
@@ -51,14 +52,29 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	if ('invalid' in read) throw new NodeOperationError(this.getNode(), read.invalid);
 	const audit = read;
 	const audited = audit.toOutput || audit.toLog || audit.webhook !== undefined;
-	const withAudit = async (outputs: INodeExecutionData[][], run: TrendsRunRecord): Promise<INodeExecutionData[][]> => {
-		if (!audited) return outputs;
-		const record = await recordRun(this, audit, { ...run, inputItems: items.length, latencyMs: Date.now() - startedMs });
-		return audit.toOutput ? [...outputs, [{ json: record, pairedItem: allItems }]] : outputs;
+	// One run, one audit record and at most one webhook delivery, whether the run succeeds or fails;
+	// a delivery that fails with Fail Workflow on Webhook Error on fails the run like any error.
+	const finish = async (outputs: INodeExecutionData[][], run: TrendsRunRecord, failure?: Error): Promise<INodeExecutionData[][]> => {
+		let record: IDataObject | undefined;
+		if (audited) {
+			const recorded = await recordRun(this, audit, { ...run, inputItems: items.length, latencyMs: Date.now() - startedMs });
+			record = recorded.record;
+			failure ??= webhookFailure(this, audit, recorded.webhook);
+		}
+		let main = outputs;
+		if (failure) {
+			if (!this.continueOnFail()) throw failure;
+			main = [[{ json: { error: failure.message }, pairedItem: allItems }], []];
+		}
+		return record && audit.toOutput ? [...main, [{ json: record, pairedItem: allItems }]] : main;
 	};
 
 	let parameters: ReturnType<typeof readParameters> | undefined;
+	let outputs: INodeExecutionData[][];
+	let run: TrendsRunRecord;
 	try {
+		// Before anything is sent: with signing on, a missing, empty or short secret is an error.
+		await readWebhookSecret(this, audit);
 		parameters = readParameters(this);
 		const { outputMode, config } = parameters;
 		const rows = items.map((item) => item.json);
@@ -82,27 +98,36 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const summaries = summaryRecords(analysis, zone);
 			main = [];
 			for (const [index, series] of analysis.series.entries()) main.push(...toItems([summaries[index]], await chartOf?.(series)));
+		} else if (outputMode === 'report') {
+			const [report] = toItems([reportRecord(analysis, zone, config.settings.threshold, rows.length)]);
+			if (chartOf) {
+				// The charts of the series that alerted, as chart_1, chart_2 … (Send Email takes the list as is).
+				const binary: IBinaryData[] = [];
+				for (const series of analysis.series) if (series.analysis.detection.alert.includes(1)) binary.push(await chartOf(series));
+				report.binary = Object.fromEntries(binary.map((chart, i) => [`chart_${i + 1}`, chart]));
+				report.json.chartProperties = Object.keys(report.binary).join(',');
+			}
+			main = [report];
 		} else main = outputMode === 'anomalies' ? anomalies : toItems(keepOverwrittenInput(annotateRecords(rows, analysis), rows));
-		return await withAudit([main, anomalies], {
-			settings: { outputMode, ...config } as unknown as IDataObject,
-			seriesAnalysed: analysis.series.length,
-			anomalies: anomalies.length,
-		});
+		outputs = [main, anomalies];
+		run = { settings: { outputMode, ...config } as unknown as IDataObject, seriesAnalysed: analysis.series.length, anomalies: anomalies.length };
 	} catch (error) {
 		const problem =
 			error instanceof SeriesInputError
 				? new NodeOperationError(this.getNode(), error.message, { itemIndex: error.rowIndex })
-				: error;
-		const message = (problem as Error).message;
-		const outputs = await withAudit([[{ json: { error: message }, pairedItem: allItems }], []], {
-			settings: parameters ? ({ outputMode: parameters.outputMode, ...parameters.config } as unknown as IDataObject) : null,
-			seriesAnalysed: 0,
-			anomalies: 0,
-			error: message,
-		});
-		if (this.continueOnFail()) return outputs;
-		throw problem;
+				: (error as Error);
+		return await finish(
+			[],
+			{
+				settings: parameters ? ({ outputMode: parameters.outputMode, ...parameters.config } as unknown as IDataObject) : null,
+				seriesAnalysed: 0,
+				anomalies: 0,
+				error: problem.message,
+			},
+			problem,
+		);
 	}
+	return await finish(outputs, run);
 }
 
 /**
@@ -128,12 +153,15 @@ interface TrendsRunRecord {
 	error?: string;
 }
 
-/** The audit record of one run of the node: what was analysed, with which settings, what was found. */
+/**
+ * The audit record of one run of the node (what was analysed, with which settings, what was found),
+ * sealed once, with the outcome of its webhook; whether a failed delivery fails the run is the caller's call.
+ */
 async function recordRun(
 	ctx: IExecuteFunctions,
 	settings: AuditSettings,
 	run: TrendsRunRecord & { inputItems: number; latencyMs: number },
-): Promise<IDataObject> {
+): Promise<{ record: IDataObject; webhook: WebhookOutcome | undefined }> {
 	const origin = auditOrigin(ctx);
 	const status = run.error ? 'error' : 'success';
 	const event = run.error ? 'failed' : run.anomalies > 0 ? 'anomaliesFound' : 'completed';
@@ -159,10 +187,5 @@ async function recordRun(
 		settings: run.settings,
 		webhook: webhook ?? null,
 	});
-	if (webhook && !webhook.delivered && settings.webhook?.failWorkflow) {
-		throw new NodeOperationError(ctx.getNode(), `The webhook to ${displayUrl(settings.webhook.url)} was not delivered after ${webhook.attempts} attempts (${webhook.error}).`, {
-			description: 'Turn off Options › Fail Workflow on Webhook Error to let the workflow go on when the receiver is down.',
-		});
-	}
-	return record as unknown as IDataObject;
+	return { record: record as unknown as IDataObject, webhook };
 }

@@ -6,7 +6,7 @@ import { isValidTimeZone } from './core/calendar';
 import { DEFAULT_CHART_DAYS } from './core/chart/seriesChartInput';
 import type { MissingBuckets } from './core/series';
 
-export type OutputMode = 'annotate' | 'anomalies' | 'summary';
+export type OutputMode = 'annotate' | 'anomalies' | 'summary' | 'report';
 
 export interface TrendsParameters {
 	outputMode: OutputMode;

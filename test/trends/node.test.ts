@@ -168,6 +168,18 @@ describe('NiceCxoneTrends node', () => {
 		for (const colour of [ChartColour.value, ChartColour.expected, ChartColour.band]) expect(colours.has(colour)).toBe(true);
 	});
 
+	it('reports the run as one item for Slack and email, with the charts of the series that alerted', async () => {
+		const [main, anomalies] = await run(items, { outputMode: 'report', options: { attachCharts: true } });
+		expect(main).toHaveLength(1);
+		expect(main[0].json).toMatchObject({ headline: '1 alert in 2 series', alertCount: 1, seriesCount: 2, chartProperties: 'chart_1' });
+		expect(Object.keys(main[0].binary!)).toEqual(['chart_1']);
+		expect(main[0].binary!.chart_1).toEqual(anomalies[0].binary!.chart);
+		expect(main[0].pairedItem).toHaveLength(items.length);
+		const [plain] = await run(items, { outputMode: 'report' });
+		expect(plain[0].binary).toBeUndefined();
+		expect(plain[0].json.chartProperties).toBeUndefined();
+	});
+
 	it('names the field and the fix for a bad parameter', async () => {
 		await expect(run(items, { timestampField: 'bucket' })).rejects.toThrow(
 			"Timestamp field 'bucket' is missing in item 0. Set 'Timestamp Field' to the field that holds the bucket start.",

@@ -1,0 +1,98 @@
+import type { RowsAnalysis } from './analyzeRows';
+import type { OutputRecord } from './present';
+import { summaryRecords } from './present';
+
+/** Alerts listed one by one in a report; the rest are counted ("and 3 more"). Slack allows 50 blocks. */
+export const MAX_REPORTED_ALERTS = 20;
+
+/** Severity of an alert: `critical` from this multiple of the threshold on, else `warning`. */
+export const CRITICAL_SCORE_MULTIPLE = 2;
+
+/** One alert as a report lists it. */
+export interface ReportedAlert {
+	series: string;
+	metric: string;
+	bucketStart: string;
+	severity: 'warning' | 'critical';
+	message: string;
+}
+
+/** Characters HTML gives a meaning to, as entities. */
+function escapeHtml(text: string): string {
+	return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Slack's mrkdwn gives `&`, `<` and `>` a meaning; they are escaped as Slack documents. */
+function escapeSlack(text: string): string {
+	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * Report mode: one record for the whole run, ready for the next node — a `headline`, the alerts with a
+ * `severity` (critical at `CRITICAL_SCORE_MULTIPLE` × `threshold` or more, else warning), the plain `text`,
+ * Slack Block Kit `slackBlocks` (header, one section per alert, a context line with what was judged) and an
+ * `html` email body (the alerts, then a table of every series: latest value, expected, trend, alerts), plus
+ * every series' summary. Pairs with every row. Text from the items (group values, field names) is escaped
+ * for each format.
+ */
+export function reportRecord(analysis: RowsAnalysis, zone: string, threshold: number, rowCount: number): OutputRecord {
+	const summaries = summaryRecords(analysis, zone).map((record) => record.json);
+	const alerts: ReportedAlert[] = summaries.flatMap((summary) =>
+		(summary.anomalies as Array<Record<string, unknown>>).map((anomaly) => ({
+			series: String(summary.series),
+			metric: String(summary.metric),
+			bucketStart: String(anomaly.bucketStart),
+			severity: Math.abs(Number(anomaly.score)) >= CRITICAL_SCORE_MULTIPLE * threshold ? 'critical' : 'warning',
+			message: String(anomaly.message),
+		})),
+	);
+	alerts.sort((a, b) => (a.severity === b.severity ? a.bucketStart.localeCompare(b.bucketStart) : a.severity === 'critical' ? -1 : 1));
+	const judged = summaries.filter((summary) => summary.status === 'ok').length;
+	const critical = alerts.filter((alert) => alert.severity === 'critical').length;
+	const headline =
+		alerts.length === 0
+			? `No alerts in ${summaries.length} series`
+			: `${alerts.length} alert${alerts.length === 1 ? '' : 's'}${critical > 0 ? ` (${critical} critical)` : ''} in ${summaries.length} series`;
+	const listed = alerts.slice(0, MAX_REPORTED_ALERTS);
+	const more = alerts.length - listed.length;
+	const context = `${judged} of ${summaries.length} series judged; ${summaries.length - judged} without enough history or data.`;
+	const icon = (alert: ReportedAlert) => (alert.severity === 'critical' ? ':red_circle:' : ':large_orange_circle:');
+
+	const slackBlocks: unknown[] = [
+		{ type: 'header', text: { type: 'plain_text', text: headline } },
+		...listed.map((alert) => ({ type: 'section', text: { type: 'mrkdwn', text: `${icon(alert)} ${escapeSlack(alert.message)}` } })),
+		...(more > 0 ? [{ type: 'section', text: { type: 'mrkdwn', text: `… and ${more} more.` } }] : []),
+		{ type: 'context', elements: [{ type: 'mrkdwn', text: escapeSlack(context) }] },
+	];
+
+	const cell = (value: unknown) => `<td>${escapeHtml(value === null || value === undefined ? '–' : String(value))}</td>`;
+	const rows = summaries.map((summary) => {
+		const latest = summary.latest as Record<string, unknown>;
+		return `<tr>${cell(summary.series)}${cell(summary.metric)}${cell(latest.value)}${cell(latest.expected)}${cell(summary.trendDirection)}${cell(summary.anomalyCount)}</tr>`;
+	});
+	const html = [
+		`<h2>${escapeHtml(headline)}</h2>`,
+		listed.length > 0
+			? `<ul>${listed.map((alert) => `<li><b>${alert.severity}</b>: ${escapeHtml(alert.message)}</li>`).join('')}</ul>${more > 0 ? `<p>… and ${more} more.</p>` : ''}`
+			: '<p>Nothing abnormal.</p>',
+		'<table border="1" cellpadding="4" cellspacing="0"><tr><th>Series</th><th>Metric</th><th>Latest</th><th>Expected</th><th>Trend</th><th>Alerts</th></tr>',
+		...rows,
+		'</table>',
+		`<p>${escapeHtml(context)}</p>`,
+	].join('\n');
+
+	return {
+		json: {
+			headline,
+			alertCount: alerts.length,
+			criticalCount: critical,
+			seriesCount: summaries.length,
+			alerts,
+			text: [headline, ...alerts.map((alert) => alert.message)].join('\n'),
+			slackBlocks,
+			html,
+			series: summaries,
+		},
+		rowIndices: Array.from({ length: rowCount }, (_, i) => i),
+	};
+}
