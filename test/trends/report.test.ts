@@ -54,6 +54,16 @@ describe('reportRecord', () => {
 		expect(report.rowIndices).toHaveLength(items.length);
 	});
 
+	it('with charts, shows each alerted series’ chart inline in the HTML and names them for Send Email', () => {
+		const items = rows('grp_002', [[15, 14, 212]]);
+		const analysis = analyzeRows(items, config);
+		const json = reportRecord(analysis, 'UTC', DEFAULT_SETTINGS.threshold, items.length, true).json as unknown as ReportJson & { chartProperties: string };
+		expect(json.chartProperties).toBe('chart_1');
+		expect(json.html).toContain('<p><img src="cid:chart_1" alt="grp_002 / chat" width="800" height="400"></p>');
+		expect(JSON.parse((json as unknown as { slackBlocksJson: string }).slackBlocksJson)).toEqual({ blocks: json.slackBlocks });
+		expect(reportOf(items).json.chartProperties).toBeUndefined();
+	});
+
 	it('ranks critical alerts (twice the threshold or more) first and escapes text from the items', () => {
 		const items = rows('<b>&grp', [[15, 14, 212], [16, 15, 900]]);
 		const json = reportOf(items).json as unknown as ReportJson;

@@ -1,12 +1,23 @@
-import type { RowsAnalysis } from './analyzeRows';
+import type { RowsAnalysis, SeriesResult } from './analyzeRows';
 import type { OutputRecord } from './present';
 import { summaryRecords } from './present';
+import { seriesLabel } from './describe';
 
 /** Alerts listed one by one in a report; the rest are counted ("and 3 more"). Slack allows 50 blocks. */
 export const MAX_REPORTED_ALERTS = 20;
 
 /** Severity of an alert: `critical` from this multiple of the threshold on, else `warning`. */
 export const CRITICAL_SCORE_MULTIPLE = 2;
+
+/** The series with at least one alert, in the analysis' order: whose charts a report carries. */
+export function alertedSeries(analysis: RowsAnalysis): SeriesResult[] {
+	return analysis.series.filter((series) => series.analysis.detection.alert.includes(1));
+}
+
+/** Binary property of the k-th chart of a report (0-based): chart_1, chart_2 … */
+export function reportChartProperty(k: number): string {
+	return `chart_${k + 1}`;
+}
 
 /** One alert as a report lists it. */
 export interface ReportedAlert {
@@ -32,10 +43,19 @@ function escapeSlack(text: string): string {
  * `severity` (critical at `CRITICAL_SCORE_MULTIPLE` × `threshold` or more, else warning), the plain `text`,
  * Slack Block Kit `slackBlocks` (header, one section per alert, a context line with what was judged) and an
  * `html` email body (the alerts, then a table of every series: latest value, expected, trend, alerts), plus
- * every series' summary. Pairs with every row. Text from the items (group values, field names) is escaped
- * for each format.
+ * every series' summary; `slackBlocksJson` is the blocks as the Slack node's Blocks field takes them
+ * (`{"blocks": […]}`). With `withCharts`, the body shows the chart of each series that alerted inline
+ * (`cid:chart_1` …, see {@link alertedSeries}) and `chartProperties` names them for Send Email's
+ * attachments. Pairs with every row. Text from the items (group values, field names) is escaped for each
+ * format.
  */
-export function reportRecord(analysis: RowsAnalysis, zone: string, threshold: number, rowCount: number): OutputRecord {
+export function reportRecord(
+	analysis: RowsAnalysis,
+	zone: string,
+	threshold: number,
+	rowCount: number,
+	withCharts = false,
+): OutputRecord {
 	const summaries = summaryRecords(analysis, zone).map((record) => record.json);
 	const alerts: ReportedAlert[] = summaries.flatMap((summary) =>
 		(summary.anomalies as Array<Record<string, unknown>>).map((anomaly) => ({
@@ -70,11 +90,15 @@ export function reportRecord(analysis: RowsAnalysis, zone: string, threshold: nu
 		const latest = summary.latest as Record<string, unknown>;
 		return `<tr>${cell(summary.series)}${cell(summary.metric)}${cell(latest.value)}${cell(latest.expected)}${cell(summary.trendDirection)}${cell(summary.anomalyCount)}</tr>`;
 	});
+	const charts = withCharts
+		? alertedSeries(analysis).map((series, k) => ({ property: reportChartProperty(k), title: seriesLabel(series.groupValues) }))
+		: [];
 	const html = [
 		`<h2>${escapeHtml(headline)}</h2>`,
 		listed.length > 0
 			? `<ul>${listed.map((alert) => `<li><b>${alert.severity}</b>: ${escapeHtml(alert.message)}</li>`).join('')}</ul>${more > 0 ? `<p>… and ${more} more.</p>` : ''}`
 			: '<p>Nothing abnormal.</p>',
+		...charts.map(({ property, title }) => `<p><img src="cid:${property}" alt="${escapeHtml(title)}" width="800" height="400"></p>`),
 		'<table border="1" cellpadding="4" cellspacing="0"><tr><th>Series</th><th>Metric</th><th>Latest</th><th>Expected</th><th>Trend</th><th>Alerts</th></tr>',
 		...rows,
 		'</table>',
@@ -90,7 +114,9 @@ export function reportRecord(analysis: RowsAnalysis, zone: string, threshold: nu
 			alerts,
 			text: [headline, ...alerts.map((alert) => alert.message)].join('\n'),
 			slackBlocks,
+			slackBlocksJson: JSON.stringify({ blocks: slackBlocks }),
 			html,
+			...(withCharts ? { chartProperties: charts.map(({ property }) => property).join(',') } : {}),
 			series: summaries,
 		},
 		rowIndices: Array.from({ length: rowCount }, (_, i) => i),
