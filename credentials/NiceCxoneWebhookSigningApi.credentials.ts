@@ -21,7 +21,8 @@ export class NiceCxoneWebhookSigningApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'Shared with the receiver, at least 16 characters. Signs each body: X-CXone-Signature: v1=HMAC-SHA256(secret, timestamp + "." + body).',
+			description:
+				'Shared with the receiver: at least 32 random characters (e.g. openssl rand -hex 32). Signs each body: X-CXone-Signature: v1=HMAC-SHA256(secret, timestamp + "." + body).',
 		},
 	];
 }

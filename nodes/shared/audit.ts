@@ -1,10 +1,13 @@
 import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { Chained } from './core/auditChain';
 import { sealRecord } from './core/auditChain';
+import { signingSecretProblem } from './core/webhookSignature';
 import { n8nClock } from './transport/clock';
-import type { WebhookOutcome } from './transport/webhook';
+import { displayUrl } from './transport/endpoints';
+import type { WebhookOutcome, WebhookPayload } from './transport/webhook';
 import { createN8nPost, deliverWebhook } from './transport/webhook';
 
 export const WEBHOOK_CREDENTIAL_TYPE = 'niceCxoneWebhookSigningApi';
@@ -35,6 +38,14 @@ export const AUDIT_AND_WEBHOOK_OPTIONS: INodeProperties[] = [
 		description: 'POST a signed JSON summary here when a selected event happens. Add a NICE CXone Webhook Signing credential to sign it.',
 	},
 	{
+		displayName: 'Sign Webhook',
+		name: 'webhookSigning',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to sign each webhook body with the NICE CXone Webhook Signing credential. When on, a missing, empty or short secret (under 32 characters) stops the run before anything is sent.',
+	},
+	{
 		displayName: 'Webhook Events',
 		name: 'webhookEvents',
 		type: 'multiOptions',
@@ -51,7 +62,7 @@ export const AUDIT_AND_WEBHOOK_OPTIONS: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: 10,
-		description: 'Per attempt; network errors and 5xx are retried twice, 4xx never',
+		description: 'Per attempt; at most 3 POSTs in all: network errors, 5xx and 429 are retried, a redirect or another 4xx never',
 	},
 	{
 		displayName: 'Fail Workflow on Webhook Error',
@@ -65,8 +76,19 @@ export const AUDIT_AND_WEBHOOK_OPTIONS: INodeProperties[] = [
 export interface AuditSettings {
 	toOutput: boolean;
 	toLog: boolean;
-	webhook?: { url: string; events: WebhookEvent[]; timeoutMs: number; failWorkflow: boolean };
+	webhook?: {
+		url: string;
+		events: WebhookEvent[];
+		timeoutMs: number;
+		failWorkflow: boolean;
+		sign: boolean;
+		/** Set by readWebhookSecret: the secret, or null when the user turned signing off. */
+		secret?: string | null;
+	};
 }
+
+/** POSTs of one webhook delivery at most, whatever the receiver answers (README: Webhook sync). */
+export const WEBHOOK_MAX_ATTEMPTS = 3;
 
 /** Reads the options of one item; a bad webhook URL is refused before anything runs. */
 export function readAuditSettings(options: IDataObject): AuditSettings | { invalid: string } {
@@ -82,6 +104,7 @@ export function readAuditSettings(options: IDataObject): AuditSettings | { inval
 			events: (options.webhookEvents as WebhookEvent[] | undefined) ?? ['completed', 'failed', 'anomaliesFound'],
 			timeoutMs: timeoutSeconds * 1000,
 			failWorkflow: options.webhookFailWorkflow === true,
+			sign: options.webhookSigning !== false,
 		};
 	}
 	return settings;
@@ -99,24 +122,71 @@ export function auditOrigin(ctx: IExecuteFunctions) {
 	};
 }
 
+/**
+ * Reads the signing secret into `settings` when a webhook is configured and signing is on; call it
+ * before the node sends anything. Fails closed: a signing credential that is not on the node, cannot
+ * be read, is empty or is shorter than 32 characters is an error that names the field and the fix.
+ */
+export async function readWebhookSecret(ctx: IExecuteFunctions, settings: AuditSettings, itemIndex?: number): Promise<void> {
+	const webhook = settings.webhook;
+	if (!webhook || webhook.secret !== undefined) return;
+	if (!webhook.sign) {
+		webhook.secret = null;
+		return;
+	}
+	const read = await ctx.getCredentials(WEBHOOK_CREDENTIAL_TYPE).then(
+		(credentials) => ({ secret: credentials.secret }),
+		(error: unknown) => ({ error }),
+	);
+	const problem =
+		'error' in read
+			? 'Webhook signing is on but the node has no readable NICE CXone Webhook Signing API credential. Select one under Credential to connect with (its Signing Secret: at least 32 random characters), or turn off Options › Sign Webhook.'
+			: signingSecretProblem(read.secret);
+	if (problem !== undefined) {
+		throw new NodeOperationError(ctx.getNode(), problem, {
+			...(itemIndex === undefined ? {} : { itemIndex }),
+			description: 'Nothing was sent: a webhook with signing on goes out signed or not at all.',
+		});
+	}
+	webhook.secret = String((read as { secret: unknown }).secret);
+}
+
 /** Sends the webhook for `event` if the user chose it; undefined when nothing was to be sent. */
 export async function sendWebhookFor(
 	ctx: IExecuteFunctions,
 	settings: AuditSettings,
 	event: WebhookEvent,
-	payload: IDataObject,
+	payload: WebhookPayload,
 ): Promise<WebhookOutcome | undefined> {
 	if (!settings.webhook || !settings.webhook.events.includes(event)) return undefined;
-	const secret = await ctx.getCredentials(WEBHOOK_CREDENTIAL_TYPE).then(
-		(credentials) => String(credentials.secret ?? '') || undefined,
-		() => undefined,
-	);
 	return await deliverWebhook(
 		createN8nPost(ctx),
 		n8nClock,
-		{ url: settings.webhook.url, secret, timeoutMs: settings.webhook.timeoutMs, maxAttempts: 3, baseDelayMs: 500 },
+		{
+			url: settings.webhook.url,
+			secret: settings.webhook.secret,
+			timeoutMs: settings.webhook.timeoutMs,
+			maxAttempts: WEBHOOK_MAX_ATTEMPTS,
+			baseDelayMs: 500,
+			signal: ctx.getExecutionCancelSignal?.(),
+		},
 		{ event, ...payload },
 	);
+}
+
+/** The error of a delivery that failed when Fail Workflow on Webhook Error is on; undefined otherwise. */
+export function webhookFailure(
+	ctx: IExecuteFunctions,
+	settings: AuditSettings,
+	webhook: WebhookOutcome | undefined,
+	itemIndex?: number,
+): NodeOperationError | undefined {
+	if (!webhook || webhook.delivered || !settings.webhook?.failWorkflow) return undefined;
+	const attempts = webhook.attempts === 1 ? '1 attempt' : `${webhook.attempts} attempts`;
+	return new NodeOperationError(ctx.getNode(), `The webhook to ${displayUrl(settings.webhook.url)} was not delivered after ${attempts} (${webhook.error}).`, {
+		...(itemIndex === undefined ? {} : { itemIndex }),
+		description: 'Turn off Options › Fail Workflow on Webhook Error to let the workflow go on when the receiver is down.',
+	});
 }
 
 /**

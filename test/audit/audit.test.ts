@@ -16,7 +16,8 @@ import { startSimulatorProcess } from '../support/simulator';
 import { evaluateOutputs } from '../support/outputs';
 import { NiceCxoneTrends } from '../../nodes/NiceCxoneTrends/NiceCxoneTrends.node';
 
-const SECRET = 'a-shared-secret-of-some-length';
+// At least 32 characters, as the nodes require.
+const SECRET = 'a-shared-secret-of-some-length'.repeat(2);
 
 function chainOf(n: number) {
 	const records: Array<ReturnType<typeof sealRecord<{ n: number; text: string }>>> = [];
@@ -108,11 +109,11 @@ describe('webhook delivery to a real local receiver', () => {
 
 	it('signs the body so the receiver can verify it', async () => {
 		const receiver = await startReceiver();
-		const outcome = await deliverWebhook(createN8nPost(ctx), fastClock, target(receiver.url), { event: 'completed', rows: 12 });
+		const outcome = await deliverWebhook(createN8nPost(ctx), fastClock, target(receiver.url), { event: 'completed', auditId: 'audit-1', rows: 12 });
 		await receiver.close();
 		expect(outcome).toMatchObject({ delivered: true, attempts: 1, status: 200, error: null });
 		const [{ headers, body }] = receiver.requests;
-		expect(JSON.parse(body)).toEqual({ event: 'completed', rows: 12 });
+		expect(JSON.parse(body)).toEqual({ event: 'completed', auditId: 'audit-1', rows: 12 });
 		const timestamp = Number(headers['x-cxone-timestamp']);
 		expect(verifyWebhookSignature(SECRET, timestamp, body, String(headers['x-cxone-signature']))).toBe(true);
 		expect(verifyWebhookSignature('another-secret', timestamp, body, String(headers['x-cxone-signature']))).toBe(false);
@@ -122,7 +123,7 @@ describe('webhook delivery to a real local receiver', () => {
 
 	it('retries 5xx and then delivers', async () => {
 		const receiver = await startReceiver({ statuses: [503, 502, 200] });
-		const outcome = await deliverWebhook(createN8nPost(ctx), fastClock, target(receiver.url), { event: 'failed' });
+		const outcome = await deliverWebhook(createN8nPost(ctx), fastClock, target(receiver.url), { event: 'failed', auditId: 'audit-1' });
 		await receiver.close();
 		expect(outcome).toMatchObject({ delivered: true, attempts: 3, status: 200, error: null });
 		expect(receiver.requests.length).toBe(3);
@@ -130,7 +131,7 @@ describe('webhook delivery to a real local receiver', () => {
 
 	it('never retries a 4xx', async () => {
 		const receiver = await startReceiver({ statuses: [401, 200] });
-		const outcome = await deliverWebhook(createN8nPost(ctx), fastClock, target(receiver.url), { event: 'failed' });
+		const outcome = await deliverWebhook(createN8nPost(ctx), fastClock, target(receiver.url), { event: 'failed', auditId: 'audit-1' });
 		await receiver.close();
 		expect(outcome).toMatchObject({ delivered: false, attempts: 1, status: 401, error: 'HTTP 401' });
 		expect(receiver.requests.length).toBe(1);
@@ -138,7 +139,7 @@ describe('webhook delivery to a real local receiver', () => {
 
 	it('gives up on a receiver slower than the timeout, after the retries', async () => {
 		const receiver = await startReceiver({ delayMs: 1500 });
-		const outcome = await deliverWebhook(createN8nPost(ctx), fastClock, target(receiver.url, 200), { event: 'completed' });
+		const outcome = await deliverWebhook(createN8nPost(ctx), fastClock, target(receiver.url, 200), { event: 'completed', auditId: 'audit-1' });
 		await receiver.close();
 		expect(outcome.delivered).toBe(false);
 		expect(outcome.attempts).toBe(3);
@@ -249,7 +250,7 @@ describe('audit records and webhooks from the query node, against the simulator'
 			(error: Error) => error.message,
 		);
 		await receiver.close();
-		expect(outcome).toBe(`The webhook to ${receiver.url} was not delivered after 1 attempts (HTTP 404).`);
+		expect(outcome).toBe(`The webhook to ${receiver.url} was not delivered after 1 attempt (HTTP 404).`);
 		expect(receiver.requests.length).toBe(1);
 	});
 

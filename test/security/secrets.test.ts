@@ -37,6 +37,7 @@ afterEach(async () => {
 });
 
 const ANALYTICS_SECRET = testSecret('analytics-client');
+const WEBHOOK_SECRET = testSecret('webhook-signing');
 
 /** A server that records and answers 200 to anything: the "other host" no secret may reach. */
 const elsewhere = async () => await track(startHostileServer((_request, res) => sendJson(res, 200, { ok: true })));
@@ -250,6 +251,7 @@ describe('2. No credential follows a redirect', () => {
 		const analyticsRun = createN8nLikeContext({
 			params: queryParams({ options: { pollIntervalSeconds: 0.05, webhookUrl: `${api.url}/hook`, webhookEvents: ['completed'] } }),
 			analytics: analyticsCredential(`${api.url}/oauth/token`, api.url),
+			webhookSigning: { secret: WEBHOOK_SECRET },
 		});
 		expect((await runNode(new NiceCxoneAnalytics(), analyticsRun.ctx)).error).toBeUndefined();
 		const files = await track(startHostileServer((_request, res) => void res.writeHead(200, { 'Content-Type': 'text/csv' }).end('A\r\n1\r\n')));
@@ -416,6 +418,7 @@ describe('4. Server text and URLs in messages carry no secret', () => {
 				},
 			}),
 			analytics: analyticsCredential(`${api.url}/oauth/token`, api.url),
+			webhookSigning: { secret: WEBHOOK_SECRET },
 		});
 		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error?.message).toMatch(/^The webhook to http:\/\/127\.0\.0\.1:\d+\/hook was not delivered/);

@@ -33,6 +33,10 @@ export interface N8nLikeOptions {
 	continueOnFail?: boolean;
 	signal?: AbortSignal;
 	staticData?: IDataObject;
+	/** The NICE CXone Webhook Signing API credential's fields; without it the node has none. */
+	webhookSigning?: IDataObject;
+	/** The node's name (the analytics node's by default). */
+	nodeName?: string;
 }
 
 export interface N8nLikeLog {
@@ -80,7 +84,7 @@ function toAxios(options: IHttpRequestOptions): AxiosRequestConfig {
 export function createN8nLikeContext(options: N8nLikeOptions): { ctx: IExecuteFunctions; log: N8nLikeLog } {
 	const node: INode = {
 		id: 'node-1',
-		name: 'NICE CXone Analytics',
+		name: options.nodeName ?? 'NICE CXone Analytics',
 		type: 'n8n-nodes-nice-cxone.niceCxoneAnalytics',
 		typeVersion: 1,
 		position: [0, 0],
@@ -148,7 +152,10 @@ export function createN8nLikeContext(options: N8nLikeOptions): { ctx: IExecuteFu
 		continueOnFail: () => options.continueOnFail ?? false,
 		getExecutionCancelSignal: () => options.signal,
 		getCredentials: async (type: string) => {
-			if (type === 'niceCxoneWebhookSigningApi') throw new Error('Node does not have credentials of type niceCxoneWebhookSigningApi');
+			if (type === 'niceCxoneWebhookSigningApi') {
+				if (options.webhookSigning === undefined) throw new Error('Node does not have credentials of type niceCxoneWebhookSigningApi');
+				return { ...options.webhookSigning };
+			}
 			return { ...log.stored[type as keyof N8nLikeLog['stored']] };
 		},
 		getWorkflow: () => ({ id: 'wf-1', name: 'Test workflow', active: false }),

@@ -19,10 +19,11 @@ import { QuerySlots } from '../../transport/slots';
 import type { TransportStats } from '../../transport/types';
 import { newTransportStats } from '../../transport/types';
 import type { AuditSettings } from '../../../shared/audit';
-import { AUDIT_AND_WEBHOOK_OPTIONS, auditOrigin, readAuditSettings, sealAudit, sendWebhookFor } from '../../../shared/audit';
+import { AUDIT_AND_WEBHOOK_OPTIONS, auditOrigin, readAuditSettings, readWebhookSecret, sealAudit, sendWebhookFor, webhookFailure } from '../../../shared/audit';
 import { toNodeError } from '../errors';
 import type { EndpointError } from '../../../shared/transport/endpoints';
-import { analyticsApiRoot, displayUrl } from '../../../shared/transport/endpoints';
+import { analyticsApiRoot } from '../../../shared/transport/endpoints';
+import type { WebhookOutcome } from '../../../shared/transport/webhook';
 import { itemTimeZone, positiveNumber, queryFields, readQueryFields, wholeNumber } from '../shared/queryFields';
 
 const properties: INodeProperties[] = [
@@ -188,6 +189,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const read = readAuditSettings(this.getNodeParameter('options', itemIndex, {}) as IDataObject);
 			if ('invalid' in read) throw new QueryValidationError('Options', read.invalid);
 			settings = read;
+			// Before anything is sent: with signing on, a missing, empty or short secret is an error.
+			await readWebhookSecret(this, settings, itemIndex);
 			query = readItemQuery(this, itemIndex);
 			const runQuery = query;
 			const mapRow = query.raw ? (row: ResultRow) => row as unknown as IDataObject : createRowFlattener(query.body);
@@ -206,11 +209,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			if (impossible) throw new ImpossibleResultError(`a result that cannot be right: ${impossible}`);
 			const rows: IDataObject[] = checked.rows;
 			const accuracy: AccuracyReport | undefined = audited ? checked.report : undefined;
-			for (const json of rows) output.push({ json, pairedItem: { item: itemIndex } });
 			if (audited) {
+				// One record per item whatever follows: a failed delivery below is not recorded twice.
 				recorded = true;
-				await recordQuery(this, settings, { itemIndex, query, stats, startedMs, accuracy, queries: parts.length, token: tokenSince(tokenBefore) }, auditOutput);
+				const webhook = await recordQuery(this, settings, { itemIndex, query, stats, startedMs, accuracy, queries: parts.length, token: tokenSince(tokenBefore) }, auditOutput);
+				const failure = webhookFailure(this, settings, webhook, itemIndex);
+				if (failure) throw failure;
 			}
+			for (const json of rows) output.push({ json, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex);
 			if (settings && !recorded && (settings.toOutput || settings.toLog || settings.webhook)) {
@@ -242,13 +248,16 @@ interface QueryRecordInput {
 	error?: string;
 }
 
-/** Builds, signs off (webhook) and seals the audit record of one query, and queues it for the Audit output. */
+/**
+ * Builds, signs off (webhook) and seals the audit record of one query, and queues it for the Audit
+ * output. Returns the webhook's outcome; whether a failed delivery fails the item is the caller's call.
+ */
 async function recordQuery(
 	ctx: IExecuteFunctions,
 	settings: AuditSettings,
 	input: QueryRecordInput,
 	auditOutput: INodeExecutionData[],
-): Promise<void> {
+): Promise<WebhookOutcome | undefined> {
 	const { stats, accuracy } = input;
 	const origin = auditOrigin(ctx);
 	const latencyMs = {
@@ -294,10 +303,5 @@ async function recordQuery(
 		webhook: webhook ?? null,
 	});
 	auditOutput.push({ json: record as unknown as IDataObject, pairedItem: { item: input.itemIndex } });
-	if (webhook && !webhook.delivered && settings.webhook?.failWorkflow) {
-		throw new NodeOperationError(ctx.getNode(), `The webhook to ${displayUrl(settings.webhook.url)} was not delivered after ${webhook.attempts} attempts (${webhook.error}).`, {
-			itemIndex: input.itemIndex,
-			description: 'Turn off Options › Fail Workflow on Webhook Error to let the workflow go on when the receiver is down.',
-		});
-	}
+	return webhook;
 }
