@@ -16,9 +16,11 @@ import { assertSameItems, createHarness } from './harness.mjs';
 const DAILY_EXAMPLE = 'daily-cxone-report-to-slack.json';
 const AUDIT_EXAMPLE = 'audit-trail-and-anomaly-webhook.json';
 const PLATFORM_EXAMPLE = 'platform-completed-contacts.json';
-const WEBHOOK_SECRET = 'e2e-webhook-signing-secret-0001';
+const WEBHOOK_SECRET = 'e2e-webhook-signing-secret-0001-0123456789abcdef';
 const EXPLORE_EXAMPLE = 'explore-cxone-analytics.json';
 const SLACK_TYPE = 'n8n-nodes-base.slack';
+/** Nodes that need a service this machine has not: disabled, so n8n passes their input through. */
+const OUTSIDE_TYPES = [SLACK_TYPE, 'n8n-nodes-base.emailSend'];
 /** The credential id the examples reference, so they run as they are once it is imported. */
 const EXAMPLE_CREDENTIAL = { id: 'cxoneCredential01', name: 'NICE CXone account' };
 
@@ -172,7 +174,7 @@ export async function runE2eSuite({ log }) {
 		const examples = readExamples().map(({ file, workflow }) =>
 			file === AUDIT_EXAMPLE
 				? auditVariant(workflow, receiver.url, auditFolder)
-				: workflowVariant(workflow, { id: workflow.id, name: workflow.name, disableTypes: [SLACK_TYPE] }),
+				: workflowVariant(workflow, { id: workflow.id, name: workflow.name, disableTypes: OUTSIDE_TYPES }),
 		);
 		const variants = {
 			wrongSecret: workflowVariant(explore, {
@@ -180,14 +182,14 @@ export async function runE2eSuite({ log }) {
 				name: 'e2e: wrong client secret',
 				credential: credentials.wrongSecret,
 			}),
-			// Pages of 10 rows make ~50 requests: more than a flaky token's budget of 20–30, so besides
-			// 429s, 5xx and resets the token dies mid-paging and n8n must fetch a new one.
+			// Five weeks of hourly rows (~16,800) in pages of 350 make ~50 requests: more than a flaky token's
+			// budget of 20–30, so besides 429s, 5xx and resets the token dies mid-paging and n8n must fetch a new one.
 			flaky: workflowVariant(daily, {
 				id: 'e2eFlaky0000000001',
 				name: 'e2e: flaky server',
 				credential: credentials.flaky,
-				parameters: { options: { pageSize: 10, pollIntervalSeconds: 0.1, maxPollIntervalSeconds: 0.5 } },
-				disableTypes: [SLACK_TYPE],
+				parameters: { options: { pageSize: 350, pollIntervalSeconds: 0.1, maxPollIntervalSeconds: 0.5 } },
+				disableTypes: OUTSIDE_TYPES,
 			}),
 			timeout: workflowVariant(explore, {
 				id: 'e2eTimeout00000001',
@@ -231,18 +233,28 @@ export async function runE2eSuite({ log }) {
 			);
 		});
 
-		harness.test(`${DAILY_EXAMPLE}: the Slack message sums every group's contacts`, async () => {
+		harness.test(`${DAILY_EXAMPLE}: the Trends node reports on every series, for Slack and email, with charts of what alerted`, async () => {
 			const execution = executions.daily;
 			assert.ok(execution?.ok, 'the daily example did not run (see the test before)');
 			const rows = nodeOutputItems(execution.run, dailyQueryNode).map((item) => item.json);
-			const [message, ...extra] = nodeOutputItems(execution.run, 'Build Slack Message');
-			assert.equal(extra.length, 0, 'one Slack message per run');
-			const groups = [...new Set(rows.map((row) => row.groupId))].sort();
-			assert.equal(message.json.totalContacts, rows.reduce((sum, row) => sum + row.count_sum, 0));
-			assert.equal(message.json.groups, groups.length);
-			for (const group of groups) assert.match(message.json.text, new RegExp(`• ${group}: \\d+ contacts, AHT \\d+ s, \\d+\\.\\d% abandoned`));
-			// Disabled, the Slack node passes the message through: the workflow ran to its end.
-			assert.deepStrictEqual(nodeOutputItems(execution.run, 'Post to Slack')[0]?.json, message.json);
+			const [report, ...extra] = nodeOutputItems(execution.run, 'Find What Is Abnormal');
+			assert.equal(extra.length, 0, 'one report per run');
+			const combinations = new Set(rows.map((row) => `${row.groupId}/${row.channel}`));
+			assert.equal(report.json.seriesCount, combinations.size * 3, 'every group × channel × metric');
+			assert.equal(report.json.alertCount, report.json.alerts.length);
+			assert.match(report.json.headline, /^(No alerts|\d+ alerts?( \(\d+ critical\))?) in \d+ series$/);
+			assert.deepStrictEqual(JSON.parse(report.json.slackBlocksJson).blocks, report.json.slackBlocks);
+			// One chart per series that alerted, each a PNG, each shown inline in the email body.
+			const charts = Object.keys(report.binary ?? {});
+			assert.equal(report.json.chartProperties, charts.join(','));
+			for (const property of charts) {
+				assert.equal(report.binary[property].mimeType, 'image/png');
+				assert.ok(report.json.html.includes(`cid:${property}`), `${property} is not in the email body`);
+			}
+			// Disabled, Slack and Send Email pass the report through: the workflow ran to its end.
+			assert.deepStrictEqual(nodeOutputItems(execution.run, 'Post to Slack')[0]?.json, report.json);
+			assert.deepStrictEqual(nodeOutputItems(execution.run, 'Email the Report')[0]?.json, report.json);
+			log(`    ${report.json.headline}; charts: ${charts.length}`);
 		});
 
 		harness.test(`${EXPLORE_EXAMPLE}: query rows equal the ground truth, each paired with the trigger item`, async () => {

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // npm run demo — the whole job in a real n8n on a machine with no CXone account: installs the
 // pinned n8n on first run, builds the package, starts the CXone simulator, runs the example
-// workflow examples/daily-cxone-report-to-slack.json (its Slack node disabled) and prints what
-// came back.
+// workflow examples/daily-cxone-report-to-slack.json (its Slack and email nodes disabled) and prints
+// what came back: the rows, the report the Trends node made of them, and where it wrote the charts.
 //
 //   npm run demo [-- --base-url URL --token-url URL --client-id ID --client-secret SECRET [--scope S]]
 //                [-- --output FILE] [-- --no-build]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import { ensureN8nInstalled } from './n8n-install.mjs';
@@ -17,7 +18,9 @@ import { startSimulator } from './lib/simulator.mjs';
 import { analyticsNodes, readExample, workflowVariant } from './lib/workflows.mjs';
 
 const EXAMPLE_FILE = 'daily-cxone-report-to-slack.json';
-const MESSAGE_NODE = 'Build Slack Message';
+const REPORT_NODE = 'Find What Is Abnormal';
+/** Nodes that need a Slack workspace or a mail server: disabled, they pass the report through. */
+const OUTSIDE_TYPES = ['n8n-nodes-base.slack', 'n8n-nodes-base.emailSend'];
 const FIRST_ROWS = 8;
 
 const USAGE = `Usage: npm run demo [-- options]
@@ -137,8 +140,7 @@ async function main() {
 		const example = readExample(EXAMPLE_FILE);
 		const queryNode = analyticsNodes(example)[0];
 		const credential = { id: 'cxoneDemoCredential', name: 'NICE CXone (demo)' };
-		// The Slack node needs a Slack workspace; disabled, it passes the message through.
-		const workflow = workflowVariant(example, { id: example.id, name: example.name, credential, disableTypes: ['n8n-nodes-base.slack'] });
+		const workflow = workflowVariant(example, { id: example.id, name: example.name, credential, disableTypes: OUTSIDE_TYPES });
 
 		say(`Starting n8n ${N8N_VERSION} with a fresh user folder and importing ${path.join('examples', EXAMPLE_FILE)}…`);
 		await sandbox.importCredentials([cxoneCredential({ ...credential, ...server, scope: options.scope })]);
@@ -158,7 +160,7 @@ async function main() {
 				? `  Server:    CXone simulator at ${server.baseUrl} (seed 1, profile clean; no CXone account needed)`
 				: `  Server:    ${server.baseUrl} (token endpoint ${server.tokenUrl})`,
 		);
-		say(`  Workflow:  ${workflow.name} (examples/${EXAMPLE_FILE}, Slack node disabled)`);
+		say(`  Workflow:  ${workflow.name} (examples/${EXAMPLE_FILE}, Slack and email nodes disabled)`);
 		say(
 			`  Query:     ${parameters.timeRange}, ${parameters.bucketSize} buckets, by ${parameters.dimensions.join(' and ')}; ` +
 				`metrics ${parameters.metrics.metric.map((m) => m.metric).join(', ')}`,
@@ -195,11 +197,20 @@ async function main() {
 		const columns = rows.length > 0 ? Object.keys(rows[0]) : [];
 		say(table(columns, rows.slice(0, FIRST_ROWS).map((row) => columns.map((column) => row[column]))));
 
-		const message = nodeOutputItems(execution.run, MESSAGE_NODE)[0]?.json.text;
-		if (message) {
+		const report = nodeOutputItems(execution.run, REPORT_NODE)[0];
+		if (report) {
 			say();
-			say('Slack message the workflow would post');
-			say(message.split('\n').map((line) => `  ${line}`).join('\n'));
+			say('What the Trends node found, as Slack and email would get it');
+			say(report.json.text.split('\n').map((line) => `  ${line}`).join('\n'));
+			say(`  (Slack: ${report.json.slackBlocks.length} blocks; email: ${report.json.html.length} characters of HTML)`);
+			// Binary data comes back inline (base64) with n8n's default binary mode.
+			const charts = Object.entries(report.binary ?? {}).filter(([, chart]) => typeof chart.data === 'string' && chart.data.length > 0);
+			if (charts.length > 0) {
+				const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'cxone-demo-charts-'));
+				for (const [property, chart] of charts) fs.writeFileSync(path.join(folder, `${property}-${chart.fileName}`), Buffer.from(chart.data, 'base64'));
+				fs.writeFileSync(path.join(folder, 'report.html'), report.json.html);
+				say(`  Charts of the series that alerted and the email body: ${folder}`);
+			}
 		}
 
 		if (options.output) {
