@@ -1,6 +1,7 @@
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
+	IDataObject,
 	ICredentialType,
 	IHttpRequestHelper,
 	IHttpRequestOptions,
@@ -11,6 +12,7 @@ import type {
 import type { CredentialResponse } from '../nodes/shared/transport/credentialRequest';
 import { CredentialRequestError, credentialRequest, credentialResponseError } from '../nodes/shared/transport/credentialRequest';
 import { EndpointError, checkEndpointUrl, displayUrl, isLoopback, isPlatformHost, resolveUrl, sameOrigin } from '../nodes/shared/transport/endpoints';
+import { RENEWAL_ERROR_FIELD, renewToken, tokenToSend } from '../nodes/shared/transport/tokenRenewal';
 
 const WHERE = 'the NICE CXone API credential';
 const DEFAULT_AUTH_HOST = 'https://cxone.niceincontact.com';
@@ -60,6 +62,81 @@ function tenantIdOf(accessToken: string): string {
 	} catch {
 		return '';
 	}
+}
+
+/** The fields that decide which token (and API host) the platform hands out: one renewal at a time per such set. */
+const identity = (credentials: ICredentialDataDecryptedObject) => [
+	'niceCxoneApi',
+	credentials.authRoute,
+	credentials.authHost,
+	credentials.legacyTokenUrl,
+	credentials.apiBaseUrl,
+	credentials.accessKeyId,
+	credentials.accessKeySecret,
+	credentials.clientId,
+	credentials.clientSecret,
+];
+
+/** Asks for a token by the configured route and finds the API host; throws what went wrong, named. */
+async function requestToken(context: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+	const authHost = checkEndpointUrl(credentials.authHost || DEFAULT_AUTH_HOST, 'Auth Host', WHERE);
+	const authRoot = `${authHost.origin}${authHost.pathname.replace(/\/+$/, '')}`;
+	const override = apiOverride(credentials);
+	const legacy = credentials.authRoute === 'legacy';
+	const required: Array<[string, string]> = [
+		['accessKeyId', 'Access Key ID'],
+		['accessKeySecret', 'Access Key Secret'],
+		...(legacy ? [] : ([['clientId', 'Client ID'], ['clientSecret', 'Client Secret']] as Array<[string, string]>)),
+	];
+	for (const [field, label] of required) {
+		if (String(credentials[field] ?? '').trim() === '') throw new EndpointError(label, `${label} is empty. Enter it in ${WHERE}.`);
+	}
+	const secrets = [credentials.accessKeySecret, credentials.clientSecret, credentials.accessToken];
+	const refused = (detail: string) =>
+		`CXone refused the access key (${detail}). Check the access key${legacy ? '' : ', the client ID and secret'} in ${WHERE}.`;
+
+	let token: CredentialResponse;
+	let tokenUrl: string;
+	if (legacy) {
+		tokenUrl = checkEndpointUrl(credentials.legacyTokenUrl, 'Legacy Token URL', WHERE).href;
+		token = await credentialRequest(context, 'The CXone token endpoint', {
+			method: 'POST',
+			url: tokenUrl,
+			headers: { Accept: 'application/json' },
+			body: { accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret },
+		});
+	} else {
+		const discoveryUrl = `${authRoot}/.well-known/openid-configuration`;
+		const discovery = await credentialRequest(context, 'Token discovery', { method: 'GET', url: discoveryUrl });
+		if (discovery.status !== 200) throw credentialResponseError('Token discovery', discoveryUrl, discovery, refused, `check Auth Host in ${WHERE}.`, secrets);
+		tokenUrl = discoveredTokenEndpoint(discovery.body.token_endpoint, authHost);
+		token = await credentialRequest(context, 'The CXone token endpoint', {
+			method: 'POST',
+			url: tokenUrl,
+			auth: { username: String(credentials.clientId), password: String(credentials.clientSecret) },
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+			body: new URLSearchParams({
+				grant_type: 'password',
+				username: String(credentials.accessKeyId),
+				password: String(credentials.accessKeySecret),
+			}).toString(),
+		});
+	}
+	const accessToken = token.body.access_token;
+	if (token.status !== 200) throw credentialResponseError('The CXone token endpoint', tokenUrl, token, refused, `check the hosts in ${WHERE}.`, secrets);
+	if (typeof accessToken !== 'string' || accessToken === '') {
+		throw new CredentialRequestError(`The CXone token endpoint at ${displayUrl(tokenUrl)} answered without an access token. Check the hosts in ${WHERE}.`, false, 200);
+	}
+	if (override) return { accessToken, apiEndpoint: override };
+
+	const lookupUrl = `${authRoot}/.well-known/cxone-configuration`;
+	const lookup = await credentialRequest(context, 'The API host lookup', {
+		method: 'GET',
+		url: lookupUrl,
+		qs: { tenantId: tenantIdOf(accessToken) },
+	});
+	if (lookup.status !== 200) throw credentialResponseError('The API host lookup', lookupUrl, lookup, refused, `set API Base URL Override in ${WHERE}.`, secrets);
+	return { accessToken, apiEndpoint: discoveredApiHost(lookup.body.api_endpoint, authHost) };
 }
 
 /**
@@ -157,67 +234,20 @@ export class NiceCxoneApi implements ICredentialType {
 			type: 'hidden',
 			default: '',
 		},
+		{
+			displayName: 'Token Renewal Error',
+			name: RENEWAL_ERROR_FIELD,
+			type: 'hidden',
+			default: '',
+		},
 	];
 
+	/**
+	 * Fetches a token (and the API host) when n8n has none or the API refused the one it had: one
+	 * renewal at a time per credential, and a failure stores an empty token, never keeps the refused one.
+	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const authHost = checkEndpointUrl(credentials.authHost || DEFAULT_AUTH_HOST, 'Auth Host', WHERE);
-		const authRoot = `${authHost.origin}${authHost.pathname.replace(/\/+$/, '')}`;
-		const override = apiOverride(credentials);
-		const legacy = credentials.authRoute === 'legacy';
-		const required: Array<[string, string]> = [
-			['accessKeyId', 'Access Key ID'],
-			['accessKeySecret', 'Access Key Secret'],
-			...(legacy ? [] : ([['clientId', 'Client ID'], ['clientSecret', 'Client Secret']] as Array<[string, string]>)),
-		];
-		for (const [field, label] of required) {
-			if (String(credentials[field] ?? '').trim() === '') throw new EndpointError(label, `${label} is empty. Enter it in ${WHERE}.`);
-		}
-		const secrets = [credentials.accessKeySecret, credentials.clientSecret, credentials.accessToken];
-		const refused = (detail: string) =>
-			`CXone refused the access key (${detail}). Check the access key${legacy ? '' : ', the client ID and secret'} in ${WHERE}.`;
-
-		let token: CredentialResponse;
-		let tokenUrl: string;
-		if (legacy) {
-			tokenUrl = checkEndpointUrl(credentials.legacyTokenUrl, 'Legacy Token URL', WHERE).href;
-			token = await credentialRequest(this, 'The CXone token endpoint', {
-				method: 'POST',
-				url: tokenUrl,
-				headers: { Accept: 'application/json' },
-				body: { accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret },
-			});
-		} else {
-			const discoveryUrl = `${authRoot}/.well-known/openid-configuration`;
-			const discovery = await credentialRequest(this, 'Token discovery', { method: 'GET', url: discoveryUrl });
-			if (discovery.status !== 200) throw credentialResponseError('Token discovery', discoveryUrl, discovery, refused, `check Auth Host in ${WHERE}.`, secrets);
-			tokenUrl = discoveredTokenEndpoint(discovery.body.token_endpoint, authHost);
-			token = await credentialRequest(this, 'The CXone token endpoint', {
-				method: 'POST',
-				url: tokenUrl,
-				auth: { username: String(credentials.clientId), password: String(credentials.clientSecret) },
-				headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-				body: new URLSearchParams({
-					grant_type: 'password',
-					username: String(credentials.accessKeyId),
-					password: String(credentials.accessKeySecret),
-				}).toString(),
-			});
-		}
-		const accessToken = token.body.access_token;
-		if (token.status !== 200) throw credentialResponseError('The CXone token endpoint', tokenUrl, token, refused, `check the hosts in ${WHERE}.`, secrets);
-		if (typeof accessToken !== 'string' || accessToken === '') {
-			throw new CredentialRequestError(`The CXone token endpoint at ${displayUrl(tokenUrl)} answered without an access token. Check the hosts in ${WHERE}.`, false, 200);
-		}
-		if (override) return { accessToken, apiEndpoint: override };
-
-		const lookupUrl = `${authRoot}/.well-known/cxone-configuration`;
-		const lookup = await credentialRequest(this, 'The API host lookup', {
-			method: 'GET',
-			url: lookupUrl,
-			qs: { tenantId: tenantIdOf(accessToken) },
-		});
-		if (lookup.status !== 200) throw credentialResponseError('The API host lookup', lookupUrl, lookup, refused, `set API Base URL Override in ${WHERE}.`, secrets);
-		return { accessToken, apiEndpoint: discoveredApiHost(lookup.body.api_endpoint, authHost) };
+		return await renewToken(identity(credentials), credentials, async () => await requestToken(this, credentials));
 	}
 
 	/**
@@ -225,6 +255,8 @@ export class NiceCxoneApi implements ICredentialType {
 	 * token) and sends relative URLs there; an absolute URL on any other origin is refused, token and all.
 	 */
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		// First: without a token the renewal's error says what went wrong, and a refused one is renewed before sending.
+		const token = tokenToSend(identity(credentials), credentials);
 		// The stored host is checked again: one kept from before these checks existed is no exception.
 		const apiRoot =
 			apiOverride(credentials) ??
@@ -240,7 +272,7 @@ export class NiceCxoneApi implements ICredentialType {
 		return {
 			...requestOptions,
 			baseURL: base,
-			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken)}` },
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` },
 			sendCredentialsOnCrossOriginRedirect: false,
 		};
 	}

@@ -10,8 +10,59 @@ import type {
 
 import { CredentialRequestError, credentialRequest, credentialResponseError } from '../nodes/shared/transport/credentialRequest';
 import { EndpointError, analyticsApiRoot, checkEndpointUrl, displayUrl, resolveUrl, sameOrigin } from '../nodes/shared/transport/endpoints';
+import { RENEWAL_ERROR_FIELD, renewToken, tokenToSend } from '../nodes/shared/transport/tokenRenewal';
 
 const WHERE = 'the NICE CXone OAuth2 API credential';
+
+/** The fields that decide which token the endpoint hands out: one renewal at a time per such set. */
+const identity = (credentials: ICredentialDataDecryptedObject) => [
+	'niceCxoneOAuth2Api',
+	credentials.tokenUrl,
+	credentials.clientId,
+	credentials.clientSecret,
+	credentials.scope,
+];
+
+/** Asks the token endpoint for a token (client credentials grant); throws what went wrong, named. */
+async function requestToken(context: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+	// Every URL of the credential is checked before anything is sent, the Base URL included.
+	const tokenUrl = checkEndpointUrl(credentials.tokenUrl, 'Token URL', WHERE);
+	analyticsApiRoot(credentials.baseUrl);
+	for (const [field, label] of [
+		['clientId', 'Client ID'],
+		['clientSecret', 'Client Secret'],
+	] as const) {
+		if (String(credentials[field] ?? '').trim() === '') {
+			throw new EndpointError(label, `${label} is empty. Enter the API client's ${label === 'Client ID' ? 'id' : 'secret'} in ${WHERE}.`);
+		}
+	}
+	const secrets = [credentials.clientSecret, credentials.accessToken];
+	const response = await credentialRequest(context, 'The CXone token endpoint', {
+		method: 'POST',
+		url: tokenUrl.href,
+		auth: { username: String(credentials.clientId), password: String(credentials.clientSecret) },
+		headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+		body: new URLSearchParams({ grant_type: 'client_credentials', scope: String(credentials.scope ?? '') }).toString(),
+	});
+	const accessToken = response.body.access_token;
+	if (response.status === 200 && typeof accessToken === 'string' && accessToken !== '') return { accessToken };
+	if (response.status === 200) {
+		throw new CredentialRequestError(
+			`The CXone token endpoint ${displayUrl(tokenUrl.href)} answered without an access token. Check Token URL in ${WHERE}.`,
+			false,
+			200,
+		);
+	}
+	throw credentialResponseError(
+		'The CXone token endpoint',
+		tokenUrl.href,
+		response,
+		(detail) =>
+			`The CXone token endpoint ${displayUrl(tokenUrl.href)} refused the client credentials (${detail}). Check Client ID, Client Secret and Token URL in ${WHERE}.`,
+		`set Token URL to the token endpoint itself in ${WHERE}.`,
+		secrets,
+	);
+}
 
 /**
  * CXone OAuth 2.0 client credentials (contract §1). The token is fetched by `preAuthentication`
@@ -73,50 +124,26 @@ export class NiceCxoneOAuth2Api implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
+		{
+			displayName: 'Token Renewal Error',
+			name: RENEWAL_ERROR_FIELD,
+			type: 'hidden',
+			default: '',
+		},
 	];
 
+	/**
+	 * Fetches a token when n8n has none or the API refused the one it had: one renewal at a time per
+	 * credential, and a failure stores an empty token, never keeps the refused one (tokenRenewal.ts).
+	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		// Every URL of the credential is checked before anything is sent, the Base URL included.
-		const tokenUrl = checkEndpointUrl(credentials.tokenUrl, 'Token URL', WHERE);
-		analyticsApiRoot(credentials.baseUrl);
-		for (const [field, label] of [
-			['clientId', 'Client ID'],
-			['clientSecret', 'Client Secret'],
-		] as const) {
-			if (String(credentials[field] ?? '').trim() === '') {
-				throw new EndpointError(label, `${label} is empty. Enter the API client's ${label === 'Client ID' ? 'id' : 'secret'} in ${WHERE}.`);
-			}
-		}
-		const secrets = [credentials.clientSecret, credentials.accessToken];
-		const response = await credentialRequest(this, 'The CXone token endpoint', {
-			method: 'POST',
-			url: tokenUrl.href,
-			auth: { username: String(credentials.clientId), password: String(credentials.clientSecret) },
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-			body: new URLSearchParams({ grant_type: 'client_credentials', scope: String(credentials.scope ?? '') }).toString(),
-		});
-		const accessToken = response.body.access_token;
-		if (response.status === 200 && typeof accessToken === 'string' && accessToken !== '') return { accessToken };
-		if (response.status === 200) {
-			throw new CredentialRequestError(
-				`The CXone token endpoint ${displayUrl(tokenUrl.href)} answered without an access token. Check Token URL in ${WHERE}.`,
-				false,
-				200,
-			);
-		}
-		throw credentialResponseError(
-			'The CXone token endpoint',
-			tokenUrl.href,
-			response,
-			(detail) =>
-				`The CXone token endpoint ${displayUrl(tokenUrl.href)} refused the client credentials (${detail}). Check Client ID, Client Secret and Token URL in ${WHERE}.`,
-			`set Token URL to the token endpoint itself in ${WHERE}.`,
-			secrets,
-		);
+		return await renewToken(identity(credentials), credentials, async () => await requestToken(this, credentials));
 	}
 
 	/** Adds the token to requests for the Base URL's origin, and to no other: a foreign address is refused. */
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		// First: without a token the renewal's error says what went wrong, and a refused one is renewed before sending.
+		const token = tokenToSend(identity(credentials), credentials);
 		const apiOrigin = analyticsApiRoot(credentials.baseUrl).origin;
 		if (!sameOrigin(requestOptions.url, requestOptions.baseURL || apiOrigin, apiOrigin)) {
 			throw new EndpointError(
@@ -126,7 +153,7 @@ export class NiceCxoneOAuth2Api implements ICredentialType {
 		}
 		return {
 			...requestOptions,
-			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken)}` },
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` },
 			sendCredentialsOnCrossOriginRedirect: false,
 		};
 	}
