@@ -134,21 +134,21 @@ export async function readWebhookSecret(ctx: IExecuteFunctions, settings: AuditS
 		webhook.secret = null;
 		return;
 	}
-	const read = await ctx.getCredentials(WEBHOOK_CREDENTIAL_TYPE).then(
-		(credentials) => ({ secret: credentials.secret }),
-		(error: unknown) => ({ error }),
+	const secret = await ctx.getCredentials(WEBHOOK_CREDENTIAL_TYPE).then(
+		(credentials) => ({ value: credentials.secret }),
+		() => undefined,
 	);
 	const problem =
-		'error' in read
+		secret === undefined
 			? 'Webhook signing is on but the node has no readable NICE CXone Webhook Signing API credential. Select one under Credential to connect with (its Signing Secret: at least 32 random characters), or turn off Options › Sign Webhook.'
-			: signingSecretProblem(read.secret);
+			: signingSecretProblem(secret.value);
 	if (problem !== undefined) {
 		throw new NodeOperationError(ctx.getNode(), problem, {
 			...(itemIndex === undefined ? {} : { itemIndex }),
 			description: 'Nothing was sent: a webhook with signing on goes out signed or not at all.',
 		});
 	}
-	webhook.secret = String((read as { secret: unknown }).secret);
+	webhook.secret = String(secret?.value);
 }
 
 /** Sends the webhook for `event` if the user chose it; undefined when nothing was to be sent. */

@@ -15,6 +15,7 @@ import { useTestClockForDateNow } from '../support/clock';
 import { sendJson, startHostileServer } from './support/hostile';
 import { createN8nLikeContext, runNode } from './support/n8nLike';
 import type { HostileServer } from './support/platform';
+import { TOKEN, aggregateParams, platformCredential, startPlatform } from './support/platform';
 
 // The node's 30-day reach and relative ranges read Date.now(): the tests' pinned clock, not the machine's.
 useTestClockForDateNow();
@@ -97,6 +98,32 @@ describe('15. After a failed renewal, the next execution does not start with the
 		expect(succeeded.error).toBeUndefined();
 		expect(api.calls.map((call) => call.token)).toEqual(['tok-1', 'tok-2', 'tok-2']);
 		expect(second.log.stored.niceCxoneOAuth2Api.accessToken).toBe('tok-2');
+	});
+});
+
+describe('15. The platform credential keeps no refused token either', () => {
+	it('a refused token, a renewal that meets an outage, then a new worker: the refused token is sent once', async () => {
+		let outage = true;
+		const platform = await startPlatform((request, res) => {
+			if (request.url !== '/auth/token' || !outage) return false;
+			sendJson(res, 503, { error: 'temporarily_unavailable' }, { 'Retry-After': '0' });
+			return true;
+		});
+		servers.push(platform);
+		const sentWith = (token: string) => platform.received.filter((request) => request.headers.authorization === `Bearer ${token}`).length;
+		const first = createN8nLikeContext({
+			params: aggregateParams(),
+			platform: platformCredential(platform, { accessToken: 'refused-token', apiEndpoint: platform.url }),
+		});
+		expect((await runNode(new NiceCxoneAnalytics(), first.ctx)).error?.message).toMatch(/is unavailable \(HTTP 503 temporarily_unavailable\)/);
+		expect(first.log.stored.niceCxoneApi.accessToken).toBe('');
+
+		outage = false;
+		forgetTokenRenewals();
+		const second = createN8nLikeContext({ params: aggregateParams(), platform: first.log.stored.niceCxoneApi });
+		expect((await runNode(new NiceCxoneAnalytics(), second.ctx)).error).toBeUndefined();
+		expect(sentWith('refused-token')).toBe(1);
+		expect(sentWith(TOKEN)).toBeGreaterThan(0);
 	});
 });
 
