@@ -231,7 +231,7 @@ describe('transport against a mocked CXone API', () => {
 	it.each([
 		['seconds', '3', 3000],
 		['an HTTP-date', new Date(START_MS + 5000).toUTCString(), 5000],
-	])('waits what a 429 Retry-After in %s asks', async (_form, header, waitMs) => {
+	])('waits what a 429 Retry-After in %s asks, plus up to a fifth more at random', async (_form, header, waitMs) => {
 		tokens('tok1');
 		nock(API)
 			.post(QUERY)
@@ -242,9 +242,33 @@ describe('transport against a mocked CXone API', () => {
 		expect(await rows).toEqual([
 			{ bucketStart: '2024-01-01T00:00:00Z', channel: 'voice', count_sum: 1 },
 		]);
-		expect(sleeps).toEqual([waitMs, 500]);
+		// random() = 0.5: a tenth more than asked, so executions turned away together come back apart.
+		expect(sleeps).toEqual([Math.round(waitMs * 1.1), 500]);
 		expect(stats.throttled).toBe(1);
 		expect(stats.retries).toBe(1);
+	});
+
+	it('waits out 429s on their own budget: eight in a row, more than the six attempts a failure gets', async () => {
+		tokens('tok1');
+		const api = nock(API);
+		for (let i = 0; i < 8; i++) api.post(QUERY).reply(429, { error: 'too_many_queries', message: 'five queries are running' });
+		serve(['submit', 'qry_1'], ['poll', 'qry_1', completed('qry_1', [row(1)])]);
+		const { clock, sleeps } = fakeClock();
+		const { rows, stats } = await run({ clock });
+		expect((await rows).length).toBe(1);
+		// Full-jitter backoff at random() = 0.5: half of 500 · 2^k ms, at most half of 30 s; then the poll wait.
+		expect(sleeps).toEqual([250, 500, 1000, 2000, 4000, 8000, 15000, 15000, 500]);
+		expect([stats.throttled, stats.retries]).toEqual([8, 8]);
+	});
+
+	it('a 429 that never ends is given up after 30 waits, with the server’s answer', async () => {
+		tokens('tok1');
+		const api = nock(API);
+		for (let i = 0; i < 31; i++) api.post(QUERY).reply(429, { error: 'too_many_queries', message: 'five queries are running' });
+		const { clock, sleeps } = fakeClock();
+		const { rows, stats } = await run({ clock });
+		await expect(rows).rejects.toThrow(/HTTP 429/);
+		expect([sleeps.length, stats.throttled, nock.isDone()]).toEqual([30, 31, true]);
 	});
 
 	it('retries a 503 without Retry-After after a jittered exponential backoff, and a reset connection', async () => {

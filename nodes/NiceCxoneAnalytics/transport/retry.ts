@@ -17,6 +17,13 @@ export interface RetryPolicy {
 	maxRetryAfterMs: number;
 	/** The shortest wait before a retry, whatever Retry-After or the jitter say (0, -1, 0.001 …). */
 	minDelayMs: number;
+	/** A Retry-After wait is lengthened by up to this share of it, at random, so rejected clients do not return in step. */
+	retryAfterJitterFraction: number;
+	/**
+	 * 429s a request may wait out, apart from `maxAttempts`: a 429 is a queue to wait in (the tenant's
+	 * concurrent-query limit, a rate limit), not a failure, so it is bounded by Options › Timeout and this.
+	 */
+	maxThrottledRetries: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -25,6 +32,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	maxDelayMs: 30_000,
 	maxRetryAfterMs: 120_000,
 	minDelayMs: 250,
+	retryAfterJitterFraction: 0.2,
+	maxThrottledRetries: 30,
 };
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -63,11 +72,16 @@ export interface RetryContext {
 }
 
 /**
- * Sends a request, retrying 429, 5xx and dropped connections: it waits what Retry-After asks, or
- * else backs off exponentially with jitter. Other failures, and the last one, are thrown.
+ * Sends a request, retrying 429, 5xx and dropped connections: it waits what Retry-After asks plus up
+ * to a fifth more at random, or else backs off exponentially with full jitter, so that many executions
+ * turned away at once come back spread out. 5xx and dropped connections use up `maxAttempts`; 429s have
+ * their own budget (`maxThrottledRetries`), so a busy tenant's queue does not eat the retries meant for
+ * failures. No wait ends after the deadline. Other failures, and the last one, are thrown.
  */
 export async function sendWithRetries(ctx: RetryContext, request: ApiRequest): Promise<ApiResponse> {
-	for (let attempt = 1; ; attempt++) {
+	let attempt = 0;
+	let throttled = 0;
+	for (;;) {
 		if (ctx.signal?.aborted) throw stopError(ctx.signal);
 		ctx.stats.requests++;
 		const requestSignal = ctx.requestSignal ?? ctx.signal;
@@ -77,8 +91,13 @@ export async function sendWithRetries(ctx: RetryContext, request: ApiRequest): P
 		if (ctx.signal?.aborted) throw stopError(ctx.signal);
 		if (!(error instanceof ApiFailure)) throw error;
 		ctx.stats.failedResponses++;
-		if (error.status === 429) ctx.stats.throttled++;
-		if (!isRetryable(error) || attempt >= ctx.policy.maxAttempts) throw error;
+		const isThrottle = error.status === 429;
+		if (isThrottle) {
+			ctx.stats.throttled++;
+			throttled++;
+		} else attempt++;
+		if (!isRetryable(error)) throw error;
+		if (isThrottle ? throttled > ctx.policy.maxThrottledRetries : attempt >= ctx.policy.maxAttempts) throw error;
 		const askedMs = retryAfterMs(error.headers['retry-after'], ctx.clock.now());
 		if (askedMs !== undefined && askedMs > ctx.policy.maxRetryAfterMs) {
 			throw new CxoneApiError(
@@ -86,7 +105,12 @@ export async function sendWithRetries(ctx: RetryContext, request: ApiRequest): P
 				error.status,
 			);
 		}
-		const waitMs = Math.max(ctx.policy.minDelayMs, askedMs ?? backoffMs(attempt - 1, ctx.policy, ctx.clock.random()));
+		const waitMs = Math.max(
+			ctx.policy.minDelayMs,
+			askedMs === undefined
+				? backoffMs((isThrottle ? throttled : attempt) - 1, ctx.policy, ctx.clock.random())
+				: askedMs + Math.floor(askedMs * ctx.policy.retryAfterJitterFraction * ctx.clock.random()),
+		);
 		if (ctx.clock.now() + waitMs > ctx.deadlineMs) throw error;
 		ctx.stats.retries++;
 		if (!(await settle(ctx.clock.sleep(waitMs, ctx.signal))).ok) throw stopError(ctx.signal);
