@@ -40,13 +40,13 @@ async function receiver(answer: (attempt: number, res: Parameters<typeof sendJso
 	return await track(startHostileServer((_request, res) => answer(++attempts, res)));
 }
 
-/** An analytics API whose one query completes empty. */
-async function analyticsApi(): Promise<HostileServer> {
+/** An analytics API whose one query completes with `results` (none by default). */
+async function analyticsApi(results: IDataObject[] = []): Promise<HostileServer> {
 	return await track(
 		startHostileServer((request, res) => {
 			if (request.url === '/oauth/token') return sendJson(res, 200, { access_token: 'tok', token_type: 'Bearer' });
 			if (request.method === 'POST' && request.url === '/api/v2/analytics/query') return sendJson(res, 202, { id: 'q1', status: 'PENDING' });
-			if (request.url.startsWith('/api/v2/analytics/query/q1')) return sendJson(res, 200, { id: 'q1', status: 'COMPLETED', totalCount: 0, results: [] });
+			if (request.url.startsWith('/api/v2/analytics/query/q1')) return sendJson(res, 200, { id: 'q1', status: 'COMPLETED', totalCount: results.length, results });
 			sendJson(res, 404, { error: 'not_found' });
 		}),
 	);
@@ -290,7 +290,7 @@ describe('12. Fail Workflow on Webhook Error: one record, three POSTs at most, C
 	});
 
 	it('Analytics with Continue On Fail: an error item instead of the rows, one record on the Audit output, 3 POSTs', async () => {
-		const api = await analyticsApi();
+		const api = await analyticsApi([{ timeSeries: '2024-01-01T00:00:00Z', dimensions: {}, metrics: [{ name: 'count', aggregation: 'sum', value: 5 }] }]);
 		const hooks = await receiver((_n, res) => sendJson(res, 502, {}));
 		const { ctx, log } = createN8nLikeContext({
 			params: queryParams(failing(hooks.url)),
@@ -303,7 +303,7 @@ describe('12. Fail Workflow on Webhook Error: one record, three POSTs at most, C
 		expect(outputs[0].map((item) => item.json.error)).toEqual([`The webhook to ${hooks.url}/hook was not delivered after 3 attempts (HTTP 502).`]);
 		expect(outputs[0][0].pairedItem).toEqual({ item: 0 });
 		expect(outputs[1].length).toBe(1);
-		expect(outputs[1][0].json).toMatchObject({ status: 'success', webhook: { delivered: false, attempts: 3, status: 502 } });
+		expect(outputs[1][0].json).toMatchObject({ status: 'success', result: { rows: 1 }, webhook: { delivered: false, attempts: 3, status: 502 } });
 		expect(auditRecordsLogged(log.logged)).toBe(1);
 		expect(hooks.received.length).toBe(3);
 	});
