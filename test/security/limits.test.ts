@@ -10,20 +10,13 @@ import { sendJson, startHostileServer, trickle } from './support/hostile';
 import { useTestClockForDateNow } from '../support/clock';
 import { createN8nLikeContext, runNode } from './support/n8nLike';
 import type { HostileServer } from './support/platform';
+import { analyticsQueryParams, serverTracker } from './support/servers';
 import { REPORTING, aggregateParams, contact, platformCredential, reportParams, startPlatform } from './support/platform';
 
 // The node's 30-day reach and relative ranges read Date.now(): the tests' pinned clock, not the machine's.
 useTestClockForDateNow();
 
-const servers: HostileServer[] = [];
-async function track(server: Promise<HostileServer>): Promise<HostileServer> {
-	const started = await server;
-	servers.push(started);
-	return started;
-}
-afterEach(async () => {
-	await Promise.all(servers.splice(0).map(async (server) => await server.close()));
-});
+const track = serverTracker();
 
 type Answer = Parameters<Parameters<typeof startHostileServer>[0]>;
 
@@ -49,21 +42,7 @@ async function startAnalytics(
 	);
 }
 
-function queryParams(options: IDataObject = {}): IDataObject {
-	return {
-		resource: 'analytics',
-		operation: 'runAggregationQuery',
-		metrics: { metric: [{ metric: 'count:sum' }] },
-		dimensions: ['channel'],
-		bucketSize: 'DAY',
-		timeRange: 'custom',
-		start: '2024-01-01T00:00:00Z',
-		end: '2024-01-02T00:00:00Z',
-		filterMode: 'none',
-		returnAll: true,
-		options: { pollIntervalSeconds: 0.05, timeoutSeconds: 10, ...options },
-	};
-}
+const queryParams = (options: IDataObject = {}) => analyticsQueryParams({ timeoutSeconds: 10, ...options }, { dimensions: ['channel'] });
 
 const analytics = (server: HostileServer) => ({ tokenUrl: `${server.url}/oauth/token`, baseUrl: server.url, clientId: 'c', clientSecret: 's' });
 const row = (channel: string) => ({ timeSeries: '2024-01-01T00:00:00Z', dimensions: { channel }, metrics: [{ name: 'count', aggregation: 'sum', value: 1 }] });

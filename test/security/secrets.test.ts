@@ -8,7 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NiceCxoneAnalytics } from '../../nodes/NiceCxoneAnalytics/NiceCxoneAnalytics.node';
 import { createN8nSend } from '../../nodes/NiceCxoneAnalytics/transport/n8n';
 import { fakeJwt, sendJson, startHostileServer, testSecret } from './support/hostile';
-import type { HostileServer } from './support/platform';
+import { analyticsQueryParams, serverTracker } from './support/servers';
 import { useTestClockForDateNow } from '../support/clock';
 import { createN8nLikeContext, runNode } from './support/n8nLike';
 import {
@@ -26,15 +26,7 @@ import {
 // The node's 30-day reach and relative ranges read Date.now(): the tests' pinned clock, not the machine's.
 useTestClockForDateNow();
 
-const servers: HostileServer[] = [];
-async function track<T extends HostileServer>(server: Promise<T>): Promise<T> {
-	const started = await server;
-	servers.push(started);
-	return started;
-}
-afterEach(async () => {
-	await Promise.all(servers.splice(0).map(async (server) => await server.close()));
-});
+const track = serverTracker();
 
 const ANALYTICS_SECRET = testSecret('analytics-client');
 const WEBHOOK_SECRET = testSecret('webhook-signing');
@@ -42,22 +34,7 @@ const WEBHOOK_SECRET = testSecret('webhook-signing');
 /** A server that records and answers 200 to anything: the "other host" no secret may reach. */
 const elsewhere = async () => await track(startHostileServer((_request, res) => sendJson(res, 200, { ok: true })));
 
-function queryParams(overrides: IDataObject = {}): IDataObject {
-	return {
-		resource: 'analytics',
-		operation: 'runAggregationQuery',
-		metrics: { metric: [{ metric: 'count:sum' }] },
-		dimensions: [],
-		bucketSize: 'DAY',
-		timeRange: 'custom',
-		start: '2024-01-01T00:00:00Z',
-		end: '2024-01-02T00:00:00Z',
-		filterMode: 'none',
-		returnAll: true,
-		options: { pollIntervalSeconds: 0.05, timeoutSeconds: 10 },
-		...overrides,
-	};
-}
+const queryParams = (overrides: IDataObject = {}) => analyticsQueryParams({ timeoutSeconds: 10 }, overrides);
 
 const analyticsCredential = (tokenUrl: string, baseUrl: string) => ({ tokenUrl, baseUrl, clientId: 'client-a', clientSecret: ANALYTICS_SECRET });
 

@@ -8,11 +8,9 @@ import { NiceCxoneAnalytics } from '../../nodes/NiceCxoneAnalytics/NiceCxoneAnal
 import { sendJson, startHostileServer } from './support/hostile';
 import { createN8nLikeContext, runNode } from './support/n8nLike';
 import type { HostileServer } from './support/platform';
+import { analyticsQueryParams, serverTracker } from './support/servers';
 
-const servers: HostileServer[] = [];
-afterEach(async () => {
-	await Promise.all(servers.splice(0).map(async (server) => await server.close()));
-});
+const track = serverTracker();
 
 const row = (day: number, channel: string, extra: IDataObject = {}) => ({
 	timeSeries: `2024-01-0${day}T00:00:00Z`,
@@ -23,34 +21,22 @@ const row = (day: number, channel: string, extra: IDataObject = {}) => ({
 
 /** An analytics API that completes query q1 at once and serves `rows` as its result, paged by offset and limit. */
 async function serveResult(rows: unknown[], totalCount: number | undefined = rows.length): Promise<HostileServer> {
-	const server = await startHostileServer((request, res, self) => {
-		const url = new URL(request.url, self.url);
-		if (url.pathname === '/oauth/token') return sendJson(res, 200, { access_token: 'tok', token_type: 'Bearer' });
-		if (request.method === 'POST') return sendJson(res, 202, { id: 'q1', status: 'PENDING' });
-		if (request.method === 'DELETE') return sendJson(res, 204, {});
-		const offset = Number(url.searchParams.get('offset'));
-		const limit = Number(url.searchParams.get('limit'));
-		sendJson(res, 200, { id: 'q1', status: 'COMPLETED', totalCount, offset, limit, results: rows.slice(offset, offset + limit) });
-	});
-	servers.push(server);
-	return server;
+	return await track(
+		startHostileServer((request, res, self) => {
+			const url = new URL(request.url, self.url);
+			if (url.pathname === '/oauth/token') return sendJson(res, 200, { access_token: 'tok', token_type: 'Bearer' });
+			if (request.method === 'POST') return sendJson(res, 202, { id: 'q1', status: 'PENDING' });
+			if (request.method === 'DELETE') return sendJson(res, 204, {});
+			const offset = Number(url.searchParams.get('offset'));
+			const limit = Number(url.searchParams.get('limit'));
+			sendJson(res, 200, { id: 'q1', status: 'COMPLETED', totalCount, offset, limit, results: rows.slice(offset, offset + limit) });
+		}),
+	);
 }
 
 async function run(server: HostileServer, options: IDataObject = {}) {
 	const { ctx } = createN8nLikeContext({
-		params: {
-			resource: 'analytics',
-			operation: 'runAggregationQuery',
-			metrics: { metric: [{ metric: 'count:sum' }] },
-			dimensions: ['channel'],
-			bucketSize: 'DAY',
-			timeRange: 'custom',
-			start: '2024-01-01T00:00:00Z',
-			end: '2024-01-03T00:00:00Z',
-			filterMode: 'none',
-			returnAll: true,
-			options: { pollIntervalSeconds: 0.05, ...options },
-		},
+		params: analyticsQueryParams(options, { dimensions: ['channel'], end: '2024-01-03T00:00:00Z' }),
 		analytics: { tokenUrl: `${server.url}/oauth/token`, baseUrl: server.url, clientId: 'c', clientSecret: 's' },
 	});
 	return await runNode(new NiceCxoneAnalytics(), ctx);

@@ -9,20 +9,13 @@ import { sendJson, startHostileServer } from './support/hostile';
 import { useTestClockForDateNow } from '../support/clock';
 import { createN8nLikeContext, runNode } from './support/n8nLike';
 import type { HostileServer } from './support/platform';
+import { analyticsQueryParams, serverTracker } from './support/servers';
 import { aggregateParams, platformCredential, startPlatform } from './support/platform';
 
 // The node's 30-day reach and relative ranges read Date.now(): the tests' pinned clock, not the machine's.
 useTestClockForDateNow();
 
-const servers: HostileServer[] = [];
-async function track(server: Promise<HostileServer>): Promise<HostileServer> {
-	const started = await server;
-	servers.push(started);
-	return started;
-}
-afterEach(async () => {
-	await Promise.all(servers.splice(0).map(async (server) => await server.close()));
-});
+const track = serverTracker();
 
 type TokenAnswer = (attempt: number, res: Parameters<typeof sendJson>[0]) => void;
 
@@ -41,22 +34,7 @@ async function startApi(token: TokenAnswer): Promise<HostileServer> {
 	);
 }
 
-function params(overrides: IDataObject = {}): IDataObject {
-	return {
-		resource: 'analytics',
-		operation: 'runAggregationQuery',
-		metrics: { metric: [{ metric: 'count:sum' }] },
-		dimensions: [],
-		bucketSize: 'DAY',
-		timeRange: 'custom',
-		start: '2024-01-01T00:00:00Z',
-		end: '2024-01-02T00:00:00Z',
-		filterMode: 'none',
-		returnAll: true,
-		options: { pollIntervalSeconds: 0.05, timeoutSeconds: 20 },
-		...overrides,
-	};
-}
+const params = (overrides: IDataObject = {}) => analyticsQueryParams({ timeoutSeconds: 20 }, overrides);
 
 const credential = (server: HostileServer, overrides: IDataObject = {}) => ({
 	tokenUrl: `${server.url}/oauth/token`,

@@ -15,15 +15,13 @@ import { useTestClockForDateNow } from '../support/clock';
 import { sendJson, startHostileServer } from './support/hostile';
 import { createN8nLikeContext, runNode } from './support/n8nLike';
 import type { HostileServer } from './support/platform';
+import { analyticsQueryParams, serverTracker } from './support/servers';
 import { TOKEN, aggregateParams, platformCredential, startPlatform } from './support/platform';
 
 // The node's 30-day reach and relative ranges read Date.now(): the tests' pinned clock, not the machine's.
 useTestClockForDateNow();
 
-const servers: HostileServer[] = [];
-afterEach(async () => {
-	await Promise.all(servers.splice(0).map(async (server) => await server.close()));
-});
+const track = serverTracker();
 
 type Received = HostileServer['received'][number];
 type Answer = Parameters<typeof sendJson>[0];
@@ -35,19 +33,20 @@ type Answer = Parameters<typeof sendJson>[0];
 async function startApi(options: { token: (attempt: number, res: Answer) => void; valid: (token: string) => boolean; hold?: (request: Received) => Promise<void> }) {
 	let tokenRequests = 0;
 	const calls: Array<{ token: string; path: string; status: number; answeredAtMs: number; receivedAtMs: number }> = [];
-	const server = await startHostileServer(async (request, res, self) => {
-		const url = new URL(request.url, self.url);
-		if (url.pathname === '/oauth/token') return options.token(++tokenRequests, res);
-		const token = String(request.headers.authorization ?? '').replace(/^Bearer /, '');
-		await options.hold?.(request);
-		const status = options.valid(token) ? 200 : 401;
-		calls.push({ token, path: url.pathname, status, receivedAtMs: request.atMs, answeredAtMs: Date.now() });
-		if (status === 401) return sendJson(res, 401, { error: 'invalid_token' });
-		if (request.method === 'POST' && url.pathname === '/api/v2/analytics/query') return sendJson(res, 202, { id: 'q1', status: 'PENDING' });
-		if (request.method === 'DELETE') return sendJson(res, 204, {});
-		sendJson(res, 200, { id: 'q1', status: 'COMPLETED', totalCount: 0, results: [] });
-	});
-	servers.push(server);
+	const server = await track(
+		startHostileServer(async (request, res, self) => {
+			const url = new URL(request.url, self.url);
+			if (url.pathname === '/oauth/token') return options.token(++tokenRequests, res);
+			const token = String(request.headers.authorization ?? '').replace(/^Bearer /, '');
+			await options.hold?.(request);
+			const status = options.valid(token) ? 200 : 401;
+			calls.push({ token, path: url.pathname, status, receivedAtMs: request.atMs, answeredAtMs: Date.now() });
+			if (status === 401) return sendJson(res, 401, { error: 'invalid_token' });
+			if (request.method === 'POST' && url.pathname === '/api/v2/analytics/query') return sendJson(res, 202, { id: 'q1', status: 'PENDING' });
+			if (request.method === 'DELETE') return sendJson(res, 204, {});
+			sendJson(res, 200, { id: 'q1', status: 'COMPLETED', totalCount: 0, results: [] });
+		}),
+	);
 	return { server, calls, tokenRequests: () => tokenRequests };
 }
 
@@ -59,19 +58,7 @@ const credential = (server: HostileServer, accessToken: string): IDataObject => 
 	accessToken,
 });
 
-const params = {
-	resource: 'analytics',
-	operation: 'runAggregationQuery',
-	metrics: { metric: [{ metric: 'count:sum' }] },
-	dimensions: [],
-	bucketSize: 'DAY',
-	timeRange: 'custom',
-	start: '2024-01-01T00:00:00Z',
-	end: '2024-01-02T00:00:00Z',
-	filterMode: 'none',
-	returnAll: true,
-	options: { pollIntervalSeconds: 0.05, timeoutSeconds: 20 },
-};
+const params = analyticsQueryParams({ timeoutSeconds: 20 });
 
 describe('15. After a failed renewal, the next execution does not start with the refused token', () => {
 	it.each([
@@ -104,12 +91,13 @@ describe('15. After a failed renewal, the next execution does not start with the
 describe('15. The platform credential keeps no refused token either', () => {
 	it('a refused token, a renewal that meets an outage, then a new worker: the refused token is sent once', async () => {
 		let outage = true;
-		const platform = await startPlatform((request, res) => {
-			if (request.url !== '/auth/token' || !outage) return false;
-			sendJson(res, 503, { error: 'temporarily_unavailable' }, { 'Retry-After': '0' });
-			return true;
-		});
-		servers.push(platform);
+		const platform = await track(
+			startPlatform((request, res) => {
+				if (request.url !== '/auth/token' || !outage) return false;
+				sendJson(res, 503, { error: 'temporarily_unavailable' }, { 'Retry-After': '0' });
+				return true;
+			}),
+		);
 		const sentWith = (token: string) => platform.received.filter((request) => request.headers.authorization === `Bearer ${token}`).length;
 		const first = createN8nLikeContext({
 			params: aggregateParams(),

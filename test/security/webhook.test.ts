@@ -17,19 +17,12 @@ import { sendJson, startHostileServer, testSecret } from './support/hostile';
 import { readmeWebhookReceiver } from './support/readme';
 import { createN8nLikeContext, runNode } from './support/n8nLike';
 import type { HostileServer } from './support/platform';
+import { analyticsQueryParams, serverTracker } from './support/servers';
 
 // The node's 30-day reach and relative ranges read Date.now(): the tests' pinned clock, not the machine's.
 useTestClockForDateNow();
 
-const servers: HostileServer[] = [];
-async function track(server: Promise<HostileServer>): Promise<HostileServer> {
-	const started = await server;
-	servers.push(started);
-	return started;
-}
-afterEach(async () => {
-	await Promise.all(servers.splice(0).map(async (server) => await server.close()));
-});
+const track = serverTracker();
 
 const SECRET = testSecret('webhook-signing');
 const AUDIT_RECORD = 'NICE CXone audit record';
@@ -52,21 +45,7 @@ async function analyticsApi(results: IDataObject[] = []): Promise<HostileServer>
 	);
 }
 
-function queryParams(options: IDataObject): IDataObject {
-	return {
-		resource: 'analytics',
-		operation: 'runAggregationQuery',
-		metrics: { metric: [{ metric: 'count:sum' }] },
-		dimensions: [],
-		bucketSize: 'DAY',
-		timeRange: 'custom',
-		start: '2024-01-01T00:00:00Z',
-		end: '2024-01-02T00:00:00Z',
-		filterMode: 'none',
-		returnAll: true,
-		options: { pollIntervalSeconds: 0.05, timeoutSeconds: 10, ...options },
-	};
-}
+const queryParams = (options: IDataObject) => analyticsQueryParams({ timeoutSeconds: 10, ...options });
 
 const trendsItems: INodeExecutionData[] = Array.from({ length: 48 }, (_, i) => ({
 	json: { bucketStart: new Date(Date.UTC(2024, 0, 1, i)).toISOString(), groupId: 'g1', count_sum: 10 + (i % 3) },
