@@ -152,6 +152,12 @@ export function detectSeasonalRobust(
 	// The shift window: a day of sub-day buckets, a week of days, four of anything longer.
 	const shift = new WindowShiftScore(slotsPerDay > 1 ? slotsPerDay : bucketMs < WEEK_MS ? 7 : 4);
 	const shiftCalibration = new ScoreCalibration({ ...options.calibration, quantile: options.sustainedQuantile });
+	/** A run score divided by its calibration factor where that could matter (at the stay level or more); recorded. */
+	const calibrated = (runScore: number, runCalibration: ScoreCalibration): number => {
+		const result = Math.abs(runScore) >= stayLevel ? runScore / runCalibration.factor() : runScore;
+		runCalibration.observe(runScore);
+		return result;
+	};
 	const contactCounts = options.contacts?.counts;
 	const sampling = options.contacts ? new SamplingNoise(options.contacts.noise) : undefined;
 	const { expected, scale, score, judged } = detection;
@@ -261,17 +267,12 @@ export function detectSeasonalRobust(
 			if (sampling && hasValue) sampling.observe(value, chosenCenter, bucketContacts);
 			if (hasValue) {
 				// A run of moderate deviations: scored as one, in the same units, when it says more than the bucket.
-				const runScore = sustained.push(rawScore);
-				let calibratedRun = runScore;
-				if (Math.abs(runScore) >= stayLevel) calibratedRun /= sustainedCalibration.factor();
-				sustainedCalibration.observe(runScore);
-				if (Math.abs(calibratedRun) > Math.abs(chosenScore)) chosenScore = calibratedRun;
+				const runScore = calibrated(sustained.push(rawScore), sustainedCalibration);
+				if (Math.abs(runScore) > Math.abs(chosenScore)) chosenScore = runScore;
 				const windowScore = shift.push(value - chosenCenter, rawScale);
 				if (windowScore === windowScore) {
-					let calibratedWindow = windowScore;
-					if (Math.abs(windowScore) >= stayLevel) calibratedWindow /= shiftCalibration.factor();
-					shiftCalibration.observe(windowScore);
-					if (Math.abs(calibratedWindow) > Math.abs(chosenScore)) chosenScore = calibratedWindow;
+					const dayScore = calibrated(windowScore, shiftCalibration);
+					if (Math.abs(dayScore) > Math.abs(chosenScore)) chosenScore = dayScore;
 				}
 			}
 			expected[i] = chosenCenter;
