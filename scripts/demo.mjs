@@ -34,6 +34,15 @@ const USAGE = `Usage: npm run demo [-- options]
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
+/**
+ * The bytes of a binary property in n8n's run data: inline (base64) in n8n's in-memory mode, else the file
+ * its id names in the user folder's storage (n8n 2's default filesystem mode, "filesystem-v2:<path>").
+ */
+function binaryBytes(sandbox, binary) {
+	const stored = /^filesystem-v2:(.+)$/.exec(binary.id ?? '');
+	return stored ? fs.readFileSync(path.join(sandbox.userFolder, '.n8n', 'storage', stored[1])) : Buffer.from(binary.data, 'base64');
+}
+
 function parseArguments(argv) {
 	const valueFlags = {
 		'--base-url': 'baseUrl',
@@ -203,11 +212,10 @@ async function main() {
 			say('What the Trends node found, as Slack and email would get it');
 			say(report.json.text.split('\n').map((line) => `  ${line}`).join('\n'));
 			say(`  (Slack: ${report.json.slackBlocks.length} blocks; email: ${report.json.html.length} characters of HTML)`);
-			// Binary data comes back inline (base64) with n8n's default binary mode.
-			const charts = Object.entries(report.binary ?? {}).filter(([, chart]) => typeof chart.data === 'string' && chart.data.length > 0);
+			const charts = Object.entries(report.binary ?? {});
 			if (charts.length > 0) {
 				const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'cxone-demo-charts-'));
-				for (const [property, chart] of charts) fs.writeFileSync(path.join(folder, `${property}-${chart.fileName}`), Buffer.from(chart.data, 'base64'));
+				for (const [property, chart] of charts) fs.writeFileSync(path.join(folder, `${property}-${chart.fileName}`), binaryBytes(sandbox, chart));
 				fs.writeFileSync(path.join(folder, 'report.html'), report.json.html);
 				say(`  Charts of the series that alerted and the email body: ${folder}`);
 			}

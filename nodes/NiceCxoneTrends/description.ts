@@ -3,6 +3,7 @@ import { AUDIT_AND_WEBHOOK_OPTIONS } from '../shared/audit';
 
 import { SENSITIVITY_THRESHOLDS } from './core/analyzeSeries';
 import { DEFAULT_CHART_DAYS } from './core/chart/seriesChartInput';
+import { DEFAULT_REPORT_DAYS } from './core/report';
 
 const WEEKDAY_OPTIONS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map(
 	(name, index) => ({ name, value: String(index + 1) }),
@@ -207,6 +208,15 @@ export const properties: INodeProperties[] = [
 				typeOptions: { minValue: 1 },
 				default: 4,
 				description: 'Buckets in the trailing moving average',
+			},
+			{
+				displayName: 'Report Days',
+				name: 'reportDays',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_REPORT_DAYS,
+				description:
+					'In Report for Slack and Email: the last days whose alerts the report lists (1 for a daily run; older alerts were reported on their day and stay in each series summary)',
 			},
 			{
 				displayName: 'Rolling Window Buckets',

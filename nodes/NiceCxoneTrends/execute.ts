@@ -9,7 +9,7 @@ import type { SeriesResult } from './core/analyzeRows';
 import { renderSeriesChart } from './core/chart/seriesChart';
 import { chartFileName, seriesChartInput } from './core/chart/seriesChartInput';
 import { annotateRecords, seriesAnomalyRecords, summaryRecords, type OutputRecord } from './core/present';
-import { alertedSeries, reportChartProperty, reportRecord } from './core/report';
+import { alertedSeries, reportChartProperty, reportRecord, reportStartMs } from './core/report';
 import type { Row } from './core/series';
 import { SeriesInputError, fieldInNoRow } from './core/series';
 import { readParameters } from './parameters';
@@ -99,11 +99,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			main = [];
 			for (const [index, series] of analysis.series.entries()) main.push(...toItems([summaries[index]], await chartOf?.(series)));
 		} else if (outputMode === 'report') {
-			const [report] = toItems([reportRecord(analysis, zone, config.settings.threshold, rows.length, chartOf !== undefined)]);
+			const days = parameters.reportDays;
+			const [report] = toItems([reportRecord(analysis, zone, config.settings.threshold, rows.length, days, chartOf !== undefined)]);
 			if (chartOf) {
 				// The charts of the series that alerted, as chart_1, chart_2 … (the report's HTML shows them inline).
 				report.binary = {};
-				for (const [k, series] of alertedSeries(analysis).entries()) report.binary[reportChartProperty(k)] = await chartOf(series);
+				const alerted = alertedSeries(analysis, reportStartMs(analysis, days));
+				for (const [k, series] of alerted.entries()) report.binary[reportChartProperty(k)] = await chartOf(series);
 			}
 			main = [report];
 		} else main = outputMode === 'anomalies' ? anomalies : toItems(keepOverwrittenInput(annotateRecords(rows, analysis), rows));

@@ -4,6 +4,7 @@ import { DEFAULT_SETTINGS, SENSITIVITY_THRESHOLDS, type DetectionMethod, type Se
 import type { RowsConfig } from './core/analyzeRows';
 import { isValidTimeZone } from './core/calendar';
 import { DEFAULT_CHART_DAYS } from './core/chart/seriesChartInput';
+import { DEFAULT_REPORT_DAYS } from './core/report';
 import type { MissingBuckets } from './core/series';
 
 export type OutputMode = 'annotate' | 'anomalies' | 'summary' | 'report';
@@ -13,6 +14,8 @@ export interface TrendsParameters {
 	config: RowsConfig;
 	/** Days of each series drawn in its chart (the binary property `chart`); `undefined` = no charts. */
 	chartDays?: number;
+	/** Days whose alerts a report lists (the last ones). */
+	reportDays: number;
 }
 
 /** Splits a comma-separated list of field names, dropping blanks. */
@@ -69,6 +72,7 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 	return {
 		outputMode,
 		chartDays: options.attachCharts === true ? positive('chartDays', DEFAULT_CHART_DAYS, 'Chart Days') : undefined,
+		reportDays: positive('reportDays', DEFAULT_REPORT_DAYS, 'Report Days'),
 		config: {
 			timestampField,
 			groupBy: options.groupBy === undefined ? undefined : fieldList(String(options.groupBy)),

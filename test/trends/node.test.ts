@@ -169,13 +169,13 @@ describe('NiceCxoneTrends node', () => {
 	});
 
 	it('reports the run as one item for Slack and email, with the charts of the series that alerted', async () => {
-		const [main, anomalies] = await run(items, { outputMode: 'report', options: { attachCharts: true } });
+		const [main, anomalies] = await run(items, { outputMode: 'report', options: { attachCharts: true, reportDays: 7 } });
 		expect(main).toHaveLength(1);
 		expect(main[0].json).toMatchObject({ headline: '1 alert in 2 series', alertCount: 1, seriesCount: 2, chartProperties: 'chart_1' });
 		expect(Object.keys(main[0].binary!)).toEqual(['chart_1']);
 		expect(main[0].binary!.chart_1).toEqual(anomalies[0].binary!.chart);
 		expect(main[0].pairedItem).toHaveLength(items.length);
-		const [plain] = await run(items, { outputMode: 'report' });
+		const [plain] = await run(items, { outputMode: 'report', options: { reportDays: 7 } });
 		expect(plain[0].binary).toBeUndefined();
 		expect(plain[0].json.chartProperties).toBeUndefined();
 	});

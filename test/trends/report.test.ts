@@ -23,8 +23,9 @@ interface ReportJson {
 	html: string;
 	series: unknown[];
 }
-const reportOf = (items: Array<Record<string, unknown>>) =>
-	reportRecord(analyzeRows(items, config), 'UTC', DEFAULT_SETTINGS.threshold, items.length);
+/** The report of the last week of three (spikes on days 15 and 16 fall inside it). */
+const reportOf = (items: Array<Record<string, unknown>>, days = 7) =>
+	reportRecord(analyzeRows(items, config), 'UTC', DEFAULT_SETTINGS.threshold, items.length, days);
 const config = { timestampField: 'bucketStart', missingBuckets: 'auto' as const, settings: DEFAULT_SETTINGS };
 
 describe('reportRecord', () => {
@@ -57,7 +58,7 @@ describe('reportRecord', () => {
 	it('with charts, shows each alerted series’ chart inline in the HTML and names them for Send Email', () => {
 		const items = rows('grp_002', [[15, 14, 212]]);
 		const analysis = analyzeRows(items, config);
-		const json = reportRecord(analysis, 'UTC', DEFAULT_SETTINGS.threshold, items.length, true).json as unknown as ReportJson & { chartProperties: string };
+		const json = reportRecord(analysis, 'UTC', DEFAULT_SETTINGS.threshold, items.length, 7, true).json as unknown as ReportJson & { chartProperties: string };
 		expect(json.chartProperties).toBe('chart_1');
 		expect(json.html).toContain('<p><img src="cid:chart_1" alt="grp_002 / chat" width="800" height="400"></p>');
 		expect(JSON.parse((json as unknown as { slackBlocksJson: string }).slackBlocksJson)).toEqual({ blocks: json.slackBlocks });
@@ -91,6 +92,14 @@ describe('reportRecord', () => {
 		expect(json.slackBlocks).toHaveLength(1 + MAX_REPORTED_ALERTS + 1 + 1);
 		expect(json.slackBlocks[MAX_REPORTED_ALERTS + 1].text.text).toBe('… and 2 more.');
 		expect(json.html).toContain('<p>… and 2 more.</p>');
+	});
+
+	it('covers its last days only: an alert of an earlier day was that day’s news, and stays in its series summary', () => {
+		const items = rows('grp_002', [[15, 14, 212]]); // day 15 of 21
+		const lastDay = reportOf(items, 1).json as unknown as ReportJson;
+		expect([lastDay.headline, lastDay.alerts]).toEqual(['No alerts in 2 series', []]);
+		expect((lastDay.series[1] as { anomalyCount: number }).anomalyCount).toBe(1);
+		expect((reportOf(items, 6).json as unknown as ReportJson).alertCount).toBe(1);
 	});
 
 	it('says so when nothing is abnormal', () => {

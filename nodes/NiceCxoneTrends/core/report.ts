@@ -1,7 +1,11 @@
 import type { RowsAnalysis, SeriesResult } from './analyzeRows';
 import type { OutputRecord } from './present';
 import { summaryRecords } from './present';
+import { DAY_MS } from './calendar';
 import { seriesLabel } from './describe';
+
+/** Days a report covers unless the node's 'Report Days' says otherwise: what a daily run has not said yet. */
+export const DEFAULT_REPORT_DAYS = 1;
 
 /** Alerts listed one by one in a report; the rest are counted ("and 3 more"). Slack allows 50 blocks. */
 export const MAX_REPORTED_ALERTS = 20;
@@ -9,9 +13,21 @@ export const MAX_REPORTED_ALERTS = 20;
 /** Severity of an alert: `critical` from this multiple of the threshold on, else `warning`. */
 export const CRITICAL_SCORE_MULTIPLE = 2;
 
-/** The series with at least one alert, in the analysis' order: whose charts a report carries. */
-export function alertedSeries(analysis: RowsAnalysis): SeriesResult[] {
-	return analysis.series.filter((series) => series.analysis.detection.alert.includes(1));
+/** First bucket start (UTC ms) a report covers: the last `days` days of the analysed buckets. */
+export function reportStartMs(analysis: RowsAnalysis, days: number): number {
+	let lastMs = -Infinity;
+	for (const series of analysis.series) lastMs = Math.max(lastMs, series.grid.timesMs[series.grid.timesMs.length - 1]);
+	return lastMs - days * DAY_MS;
+}
+
+/** The series with an alert at or after `sinceMs`, in the analysis' order: whose charts a report carries. */
+export function alertedSeries(analysis: RowsAnalysis, sinceMs: number): SeriesResult[] {
+	return analysis.series.filter((series) => {
+		const { alert } = series.analysis.detection;
+		const { timesMs } = series.grid;
+		for (let b = timesMs.length - 1; b >= 0 && timesMs[b] >= sinceMs; b--) if (alert[b] === 1) return true;
+		return false;
+	});
 }
 
 /** Binary property of the k-th chart of a report (0-based): chart_1, chart_2 … */
@@ -39,7 +55,8 @@ function escapeSlack(text: string): string {
 }
 
 /**
- * Report mode: one record for the whole run, ready for the next node — a `headline`, the alerts with a
+ * Report mode: one record for the whole run, ready for the next node, about its last `days` days (older
+ * alerts were news on their day; the series summaries still hold them) — a `headline`, the alerts with a
  * `severity` (critical at `CRITICAL_SCORE_MULTIPLE` × `threshold` or more, else warning), the plain `text`,
  * Slack Block Kit `slackBlocks` (header, one section per alert, a context line with what was judged) and an
  * `html` email body (the alerts, then a table of every series: latest value, expected, trend, alerts), plus
@@ -54,11 +71,15 @@ export function reportRecord(
 	zone: string,
 	threshold: number,
 	rowCount: number,
+	days: number,
 	withCharts = false,
 ): OutputRecord {
+	const sinceMs = reportStartMs(analysis, days);
 	const summaries = summaryRecords(analysis, zone).map((record) => record.json);
 	const alerts: ReportedAlert[] = summaries.flatMap((summary) =>
-		(summary.anomalies as Array<Record<string, unknown>>).map((anomaly) => ({
+		(summary.anomalies as Array<Record<string, unknown>>)
+			.filter((anomaly) => Date.parse(String(anomaly.bucketStart)) >= sinceMs)
+			.map((anomaly) => ({
 			series: String(summary.series),
 			metric: String(summary.metric),
 			bucketStart: String(anomaly.bucketStart),
@@ -91,7 +112,7 @@ export function reportRecord(
 		return `<tr>${cell(summary.series)}${cell(summary.metric)}${cell(latest.value)}${cell(latest.expected)}${cell(summary.trendDirection)}${cell(summary.anomalyCount)}</tr>`;
 	});
 	const charts = withCharts
-		? alertedSeries(analysis).map((series, k) => ({ property: reportChartProperty(k), title: seriesLabel(series.groupValues) }))
+		? alertedSeries(analysis, sinceMs).map((series, k) => ({ property: reportChartProperty(k), title: seriesLabel(series.groupValues) }))
 		: [];
 	const html = [
 		`<h2>${escapeHtml(headline)}</h2>`,
