@@ -160,8 +160,12 @@ function analyseSeries(rows: readonly Row[], config: RowsConfig, plan: RowsPlan,
  */
 export function analyzeRows(rows: readonly Row[], config: RowsConfig): RowsAnalysis {
 	const plan = planSeries(rows, config);
-	const series = plan.groups.flatMap((group) => plan.metrics.map((metric) => analyseSeries(rows, config, plan, group, metric)));
-	return { groupBy: plan.groupBy, metrics: plan.metrics, bucketMs: plan.bucketMs, series };
+	return { groupBy: plan.groupBy, metrics: plan.metrics, bucketMs: plan.bucketMs, series: [...eachSeries(rows, config, plan)] };
+}
+
+/** The plan's series one by one, group by group, metric by metric. */
+function* eachSeries(rows: readonly Row[], config: RowsConfig, plan: RowsPlan): Generator<SeriesResult> {
+	for (const group of plan.groups) for (const metric of plan.metrics) yield analyseSeries(rows, config, plan, group, metric);
 }
 
 /**
@@ -178,14 +182,12 @@ export async function analyzeRowsPausing(
 	const plan = planSeries(rows, config);
 	const series: SeriesResult[] = [];
 	let sincePause = 0;
-	for (const group of plan.groups) {
-		for (const metric of plan.metrics) {
-			series.push(analyseSeries(rows, config, plan, group, metric));
-			sincePause += plan.bucketCount;
-			if (sincePause >= bucketsBetweenPauses) {
-				sincePause = 0;
-				await pause();
-			}
+	for (const analysed of eachSeries(rows, config, plan)) {
+		series.push(analysed);
+		sincePause += plan.bucketCount;
+		if (sincePause >= bucketsBetweenPauses) {
+			sincePause = 0;
+			await pause();
 		}
 	}
 	return { groupBy: plan.groupBy, metrics: plan.metrics, bucketMs: plan.bucketMs, series };
