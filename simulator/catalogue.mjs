@@ -10,5 +10,6 @@ export {
 	LIMITS,
 	FILTER_PREDICATES,
 	FILTER_COMPOUNDS,
+	PLATFORM_LIMITS,
 	maxRangeHoursFor,
-} from '../dist/nodes/NiceCxoneAnalytics/core/catalogue.js';
+} from '../dist/nodes/shared/core/catalogue.js';

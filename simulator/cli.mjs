@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseInstant } from './clock.mjs';
 
 const CATALOGUE_BUILD = fileURLToPath(
-	new URL('../dist/nodes/NiceCxoneAnalytics/core/catalogue.js', import.meta.url),
+	new URL('../dist/nodes/shared/core/catalogue.js', import.meta.url),
 );
 
 /** Option name → [key in startSimulator options, parser]. */

@@ -123,6 +123,7 @@ export function loadTransport() {
 	return {
 		...require(`${dist}/NiceCxoneAnalytics/transport/queryRunner.js`),
 		...require(`${dist}/NiceCxoneAnalytics/transport/types.js`),
+		...require(`${dist}/NiceCxoneAnalytics/transport/errors.js`),
 		...require(`${dist}/NiceCxoneAnalytics/transport/slots.js`),
 		...require(`${dist}/NiceCxoneAnalytics/transport/retry.js`),
 		...require(`${dist}/shared/transport/clock.js`),
@@ -131,11 +132,11 @@ export function loadTransport() {
 }
 
 /**
- * The query node's own code path outside n8n: the compiled `runAggregationQuery` with the node's
+ * The query node's own code path outside n8n: the compiled `fetchQueryResult` with the node's
  * default options, its row flattener, and a `send` on node:http with a token fetched once.
  */
 export async function ourTransportClient(sim, size) {
-	const { runAggregationQuery, ApiFailure, newTransportStats, QuerySlots, DEFAULT_RETRY_POLICY, DEFAULT_RUNNER_OPTIONS, n8nClock, createRowFlattener } =
+	const { fetchQueryResult, ApiFailure, newTransportStats, QuerySlots, DEFAULT_RETRY_POLICY, DEFAULT_RUNNER_OPTIONS, n8nClock, createRowFlattener } =
 		loadTransport();
 
 	let token = await fetchToken(sim);
@@ -172,7 +173,7 @@ export async function ourTransportClient(sim, size) {
 		// For trying other option values (e.g. a faster poll schedule) without touching the node.
 		...(process.env.BENCH_OURS_OPTIONS ? JSON.parse(process.env.BENCH_OURS_OPTIONS) : {}),
 	};
-	const parts = await runAggregationQuery(
+	const parts = await fetchQueryResult(
 		{ send, detachedSend: send, clock: n8nClock, slots: new QuerySlots(5), stats, options },
 		queryBody(size),
 		createRowFlattener(queryBody(size)),

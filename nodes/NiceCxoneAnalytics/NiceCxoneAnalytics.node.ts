@@ -1,10 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import * as aggregateCompletedContacts from './actions/platform/aggregateCompletedContacts.operation';
-import * as getSkillSummary from './actions/platform/getSkillSummary.operation';
-import * as runReportJob from './actions/platform/runReportJob.operation';
-import * as runAggregationQuery from './actions/query/runAggregationQuery.operation';
+import * as analytics from './actions/analytics/Analytics.resource';
+import * as platform from './actions/platform/Platform.resource';
 import { router } from './actions/router';
 import { outputsWithAudit } from '../shared/audit';
 import { testWebhookSigningSecret } from '../shared/methods';
@@ -39,54 +37,8 @@ export class NiceCxoneAnalytics implements INodeType {
 				],
 				default: 'analytics',
 			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['analytics'] } },
-				options: [
-					{
-						name: 'Run Aggregation Query',
-						value: 'runAggregationQuery',
-						action: 'Run an aggregation query',
-						description: 'Submit a query, wait for it, and return one item per result row',
-					},
-				],
-				default: 'runAggregationQuery',
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['platform'] } },
-				options: [
-					{
-						name: 'Aggregate Completed Contacts',
-						value: 'aggregateCompletedContacts',
-						action: 'Aggregate completed contacts',
-						description: 'Metrics by dimension and time bucket, computed from completed contacts',
-					},
-					{
-						name: 'Get Skill Summary',
-						value: 'getSkillSummary',
-						action: 'Get skill summaries',
-						description: 'One item per skill for a time range, durations in seconds',
-					},
-					{
-						name: 'Run Report Job',
-						value: 'runReportJob',
-						action: 'Run a report job',
-						description: 'Run a custom report and return its rows or its CSV file',
-					},
-				],
-				default: 'aggregateCompletedContacts',
-			},
-			...runAggregationQuery.description,
-			...aggregateCompletedContacts.description,
-			...getSkillSummary.description,
-			...runReportJob.description,
+			...analytics.description,
+			...platform.description,
 		],
 	};
 

@@ -1,8 +1,7 @@
 import { NodeOperationError, sleep, type IBinaryData, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type IPairedItemData } from 'n8n-workflow';
 
 import type { AuditSettings } from '../shared/audit';
-import { auditOrigin, readAuditSettings, readWebhookSecret, sealAudit, sendWebhookFor, webhookFailure } from '../shared/audit';
-import type { WebhookOutcome } from '../shared/transport/webhook';
+import { finishAudit, readAuditSettings, readWebhookSecret } from '../shared/audit';
 
 import { analyzeRowsPausing } from './core/analyzeRows';
 import type { SeriesResult } from './core/analyzeRows';
@@ -59,7 +58,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		if (audited) {
 			const recorded = await recordRun(this, audit, { ...run, inputItems: items.length, latencyMs: Date.now() - startedMs });
 			record = recorded.record;
-			failure ??= webhookFailure(this, audit, recorded.webhook);
+			failure ??= recorded.failure;
 		}
 		let main = outputs;
 		if (failure) {
@@ -155,37 +154,23 @@ interface TrendsRunRecord {
 
 /**
  * The audit record of one run of the node (what was analysed, with which settings, what was found),
- * sealed once, with the outcome of its webhook; whether a failed delivery fails the run is the caller's call.
+ * sealed once, with the outcome of its webhook and the error a failed delivery raises (if it fails the run).
  */
 async function recordRun(
 	ctx: IExecuteFunctions,
 	settings: AuditSettings,
 	run: TrendsRunRecord & { inputItems: number; latencyMs: number },
-): Promise<{ record: IDataObject; webhook: WebhookOutcome | undefined }> {
-	const origin = auditOrigin(ctx);
-	const status = run.error ? 'error' : 'success';
-	const event = run.error ? 'failed' : run.anomalies > 0 ? 'anomaliesFound' : 'completed';
-	const webhook = await sendWebhookFor(ctx, settings, event, {
-		auditId: origin.id,
-		workflowId: origin.workflowId,
-		executionId: origin.executionId,
-		nodeName: origin.nodeName,
-		status,
-		error: run.error ?? null,
-		rows: run.inputItems,
-		latencyMs: run.latencyMs,
-		anomalies: run.anomalies,
-	});
-	const record = sealAudit(ctx, settings, {
-		...origin,
-		kind: 'trends',
-		status,
-		error: run.error ?? null,
-		latencyMs: { total: run.latencyMs },
-		result: { inputItems: run.inputItems, seriesAnalysed: run.seriesAnalysed, anomalies: run.anomalies },
-		method: (run.settings?.settings as IDataObject | undefined)?.method ?? null,
-		settings: run.settings,
-		webhook: webhook ?? null,
-	});
-	return { record: record as unknown as IDataObject, webhook };
+): Promise<{ record: IDataObject; failure?: Error }> {
+	return await finishAudit(
+		ctx,
+		settings,
+		{ error: run.error, rows: run.inputItems, latencyMs: run.latencyMs, anomalies: run.anomalies },
+		{
+			kind: 'trends',
+			latencyMs: { total: run.latencyMs },
+			result: { inputItems: run.inputItems, seriesAnalysed: run.seriesAnalysed, anomalies: run.anomalies },
+			method: (run.settings?.settings as IDataObject | undefined)?.method ?? null,
+			settings: run.settings,
+		},
+	);
 }

@@ -111,7 +111,7 @@ export function readAuditSettings(options: IDataObject): AuditSettings | { inval
 }
 
 /** The parts of a record that say where it comes from. */
-export function auditOrigin(ctx: IExecuteFunctions) {
+function auditOrigin(ctx: IExecuteFunctions) {
 	return {
 		id: randomUUID(),
 		time: new Date().toISOString(),
@@ -151,8 +151,49 @@ export async function readWebhookSecret(ctx: IExecuteFunctions, settings: AuditS
 	webhook.secret = String(secret?.value);
 }
 
+/** What a run's webhook says about it, and what its audit record adds to the record's own fields. */
+export interface RunOutcome {
+	/** The run's error message; absent when it succeeded. */
+	error?: string;
+	/** Rows the run output (a query) or read (Trends). */
+	rows: number;
+	latencyMs: number;
+	anomalies: number;
+}
+
+/**
+ * The tail of an audited run, the same on both nodes: sends the webhook of its outcome (`failed`,
+ * `anomaliesFound` or `completed`) when the user chose that event, seals the record with the
+ * delivery's outcome into the chain (and the log), and returns it with the error a failed delivery
+ * raises when Fail Workflow on Webhook Error is on. One record and at most one delivery per run.
+ */
+export async function finishAudit(
+	ctx: IExecuteFunctions,
+	settings: AuditSettings,
+	outcome: RunOutcome,
+	fields: IDataObject,
+	itemIndex?: number,
+): Promise<{ record: IDataObject; failure?: NodeOperationError }> {
+	const origin = auditOrigin(ctx);
+	const status = outcome.error === undefined ? 'success' : 'error';
+	const event: WebhookEvent = outcome.error !== undefined ? 'failed' : outcome.anomalies > 0 ? 'anomaliesFound' : 'completed';
+	const webhook = await sendWebhookFor(ctx, settings, event, {
+		auditId: origin.id,
+		workflowId: origin.workflowId,
+		executionId: origin.executionId,
+		nodeName: origin.nodeName,
+		status,
+		error: outcome.error ?? null,
+		rows: outcome.rows,
+		latencyMs: outcome.latencyMs,
+		anomalies: outcome.anomalies,
+	});
+	const record = sealAudit(ctx, settings, { ...origin, status, error: outcome.error ?? null, ...fields, webhook: webhook ?? null });
+	return { record: record as unknown as IDataObject, failure: webhookFailure(ctx, settings, webhook, itemIndex) };
+}
+
 /** Sends the webhook for `event` if the user chose it; undefined when nothing was to be sent. */
-export async function sendWebhookFor(
+async function sendWebhookFor(
 	ctx: IExecuteFunctions,
 	settings: AuditSettings,
 	event: WebhookEvent,
@@ -175,7 +216,7 @@ export async function sendWebhookFor(
 }
 
 /** The error of a delivery that failed when Fail Workflow on Webhook Error is on; undefined otherwise. */
-export function webhookFailure(
+function webhookFailure(
 	ctx: IExecuteFunctions,
 	settings: AuditSettings,
 	webhook: WebhookOutcome | undefined,
@@ -193,7 +234,7 @@ export function webhookFailure(
  * Seals a record into the chain of this node in this workflow (the last hash lives in the node's
  * workflow static data, which n8n keeps between production runs) and writes it to the log if asked.
  */
-export function sealAudit<T extends object>(ctx: IExecuteFunctions, settings: AuditSettings, record: T): T & Chained {
+function sealAudit<T extends object>(ctx: IExecuteFunctions, settings: AuditSettings, record: T): T & Chained {
 	const staticData = ctx.getWorkflowStaticData('node');
 	const previousHash = typeof staticData.auditLastHash === 'string' ? staticData.auditLastHash : null;
 	const sealed = sealRecord(record, previousHash);

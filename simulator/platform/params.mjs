@@ -4,12 +4,13 @@
  * filters. Each parser returns `{value}` or `{problem}` with the text CXone would put in
  * `icStatusDescription`. Pure: the caller passes `nowMs`.
  */
+import { PLATFORM_LIMITS } from '../catalogue.mjs';
 import { CONTACT_FIELDS, ORDER_FIELDS } from './contacts.mjs';
 
 const DAY_MS = 86_400_000;
-export const MAX_RANGE_DAYS = 31;
-export const RETENTION_DAYS = 30;
-export const MAX_TOP = 10_000;
+export const MAX_RANGE_DAYS = PLATFORM_LIMITS.maxWindowDays;
+export const RETENTION_DAYS = PLATFORM_LIMITS.completedContactsRetentionDays;
+export const MAX_TOP = PLATFORM_LIMITS.completedContactsPageSize;
 
 const ISO_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 
@@ -148,7 +149,7 @@ export function parseCompletedContactsParams(params, nowMs) {
 		const problem = checkWindow(start.value, end.value, nowMs);
 		if (problem !== null) return { problem };
 	}
-	if (updatedSince.value !== undefined && updatedSince.value < nowMs - RETENTION_DAYS * 86_400_000)
+	if (updatedSince.value !== undefined && updatedSince.value < nowMs - RETENTION_DAYS * DAY_MS)
 		return { problem: `updatedSince is outside the ${RETENTION_DAYS}-day retention window` };
 	const top = parseWholeNumber(params, 'top', { min: 1, max: MAX_TOP, fallback: MAX_TOP });
 	if (top.problem) return top;

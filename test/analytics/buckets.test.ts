@@ -6,7 +6,7 @@ import {
 	splitAtBucketBoundaries,
 	toIsoUtc,
 } from '../../nodes/NiceCxoneAnalytics/core/buckets';
-import type { MetricRef } from '../../nodes/NiceCxoneAnalytics/core/query';
+import type { MetricRef } from '../../nodes/shared/core/catalogue';
 import { createRowFlattener, flattenRow } from '../../nodes/NiceCxoneAnalytics/core/rows';
 import { resolveTimeRange } from '../../nodes/NiceCxoneAnalytics/core/timeRange';
 

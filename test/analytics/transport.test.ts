@@ -5,7 +5,7 @@ import type { QueryBody } from '../../nodes/NiceCxoneAnalytics/core/query';
 import { flattenRow } from '../../nodes/NiceCxoneAnalytics/core/rows';
 import { NiceCxoneAnalytics } from '../../nodes/NiceCxoneAnalytics/NiceCxoneAnalytics.node';
 import { createN8nSend } from '../../nodes/NiceCxoneAnalytics/transport/n8n';
-import { runAggregationQuery } from '../../nodes/NiceCxoneAnalytics/transport/queryRunner';
+import { fetchQueryResult } from '../../nodes/NiceCxoneAnalytics/transport/queryRunner';
 import { DEFAULT_RETRY_POLICY, retryAfterMs } from '../../nodes/NiceCxoneAnalytics/transport/retry';
 import { QuerySlots } from '../../nodes/NiceCxoneAnalytics/transport/slots';
 import type { Clock } from '../../nodes/shared/transport/clock';
@@ -109,7 +109,7 @@ async function run(
 ) {
 	const { ctx, log } = createContext({ params: {}, credentials, signal: options.signal });
 	const stats = newTransportStats();
-	const parts = runAggregationQuery(
+	const parts = fetchQueryResult(
 		{
 			send: createN8nSend(ctx, API),
 			detachedSend: createN8nSend(ctx, API, { detached: true }),

@@ -3,15 +3,13 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { ImpossibleResultError } from '../core/rows';
 import { QueryValidationError } from '../core/validationError';
-import { CxoneApiError, QueryCancelledError } from '../transport/errors';
-import { ApiFailure } from '../transport/types';
+import { ApiFailure, CxoneApiError, QueryCancelledError } from '../transport/errors';
 import { displayUrl } from '../../shared/transport/endpoints';
 import { serverText as cleanServerText } from '../../shared/transport/serverText';
-
-export type ApiMode = 'analytics' | 'platform';
+import type { Resource } from './types';
 
 /** What a failed API call means for the person building the workflow, and what to do. */
-function explainFailure(failure: ApiFailure, mode: ApiMode): string {
+function explainFailure(failure: ApiFailure, mode: Resource): string {
 	// The credential's failures (token endpoint, discovery, a refused address) say it all already.
 	if (failure.credential) return failure.message;
 	const body = (failure.body && typeof failure.body === 'object' ? failure.body : {}) as {
@@ -65,7 +63,7 @@ function explainFailure(failure: ApiFailure, mode: ApiMode): string {
 }
 
 /** Turns any failure of an item into the n8n error the user sees. */
-export function toNodeError(node: INode, error: unknown, itemIndex: number, mode: ApiMode = 'analytics'): NodeApiError | NodeOperationError {
+export function toNodeError(node: INode, error: unknown, itemIndex: number, mode: Resource = 'analytics'): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (error instanceof QueryValidationError) {
 		return new NodeOperationError(node, error.message, { itemIndex, description: `Field: ${error.field}` });

@@ -1,20 +1,38 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import * as aggregateCompletedContacts from './platform/aggregateCompletedContacts.operation';
-import * as getSkillSummary from './platform/getSkillSummary.operation';
-import * as runReportJob from './platform/runReportJob.operation';
-import * as runAggregationQuery from './query/runAggregationQuery.operation';
+import { operations as analytics } from './analytics/Analytics.resource';
+import { toNodeError } from './errors';
+import { operations as platform } from './platform/Platform.resource';
+import type { Operation, Resource, ResourceOperations } from './types';
 
-const OPERATIONS: Record<string, Record<string, { execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]> }>> = {
-	analytics: { runAggregationQuery },
-	platform: { aggregateCompletedContacts, getSkillSummary, runReportJob },
-};
+const RESOURCES: { [R in Resource]: ResourceOperations<R> } = { analytics, platform };
 
+/**
+ * Runs the chosen operation for every input item, in order: each item's output is paired with it, and
+ * with Continue On Fail a failing item becomes one error item while the others still run.
+ */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const resource = this.getNodeParameter('resource', 0);
-	const operation = this.getNodeParameter('operation', 0);
-	const handler = OPERATIONS[String(resource)]?.[String(operation)];
-	if (handler) return await handler.execute.call(this);
-	throw new NodeOperationError(this.getNode(), `The operation '${String(operation)}' of '${String(resource)}' is not supported.`);
+	const resource = String(this.getNodeParameter('resource', 0));
+	const operationName = String(this.getNodeParameter('operation', 0));
+	const operation = (RESOURCES[resource as Resource] as Record<string, Operation<unknown>> | undefined)?.[operationName];
+	if (!operation) {
+		throw new NodeOperationError(this.getNode(), `The operation '${operationName}' of '${resource}' is not supported.`);
+	}
+	const state = await operation.prepare?.call(this);
+	const output: INodeExecutionData[] = [];
+	const items = this.getInputData();
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			output.push(...(await operation.execute.call(this, itemIndex, state)));
+		} catch (error) {
+			const nodeError = toNodeError(this.getNode(), error, itemIndex, resource as Resource);
+			if (!this.continueOnFail()) throw nodeError;
+			output.push({
+				json: { error: nodeError.message, ...(nodeError.description ? { errorDetails: nodeError.description } : {}) },
+				pairedItem: { item: itemIndex },
+			});
+		}
+	}
+	return [output, ...(operation.extraOutputs?.call(this, state) ?? [])];
 }

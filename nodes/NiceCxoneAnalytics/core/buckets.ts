@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 
-import type { BucketSize } from './catalogue';
+import type { BucketSize } from '../../shared/core/catalogue';
+import { HOUR_MS } from '../../shared/core/time';
 
 /**
  * Time-bucket arithmetic in an IANA time zone (contract §2): buckets start at local quarter hours,
@@ -18,13 +19,6 @@ const CALENDAR_UNIT: Partial<Record<BucketSize, 'day' | 'week' | 'month'>> = {
 	WEEK: 'week',
 	MONTH: 'month',
 };
-
-export const HOUR_MS = 3_600_000;
-
-/** True when `zone` is an IANA zone name luxon (and so the server) understands. */
-export function isValidTimeZone(zone: string): boolean {
-	return DateTime.local().setZone(zone).isValid;
-}
 
 /** Start (epoch ms) of the bucket that contains `instantMs`. */
 export function bucketStartOf(instantMs: number, bucketSize: BucketSize, zone: string): number {

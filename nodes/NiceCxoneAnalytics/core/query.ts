@@ -1,7 +1,8 @@
 import type { TimeWindow } from './buckets';
-import { isValidTimeZone, toIsoUtc } from './buckets';
-import type { Aggregation, BucketSize } from './catalogue';
-import { BUCKET_SIZES, DIMENSIONS, LIMITS, findDimension, findMetric } from './catalogue';
+import { toIsoUtc } from './buckets';
+import type { Aggregation, BucketSize, MetricRef } from '../../shared/core/catalogue';
+import { BUCKET_SIZES, DIMENSIONS, LIMITS, findDimension, findMetric } from '../../shared/core/catalogue';
+import { isValidTimeZone } from '../../shared/core/time';
 import { QueryValidationError } from './validationError';
 
 /** The request body of `POST /api/v2/analytics/query` (contract §2). */
@@ -10,11 +11,6 @@ export interface QueryBody {
 	dimensions: Array<{ name: string }>;
 	filter?: Filter;
 	timeSeries: { bucketSize: BucketSize; start: string; end: string; timeZone: string };
-}
-
-export interface MetricRef {
-	name: string;
-	aggregation: Aggregation;
 }
 
 export type Filter =
@@ -45,16 +41,6 @@ const fail = (field: string, message: string): never => {
 };
 
 const DIMENSION_NAMES = DIMENSIONS.map((d) => d.name).join(', ');
-
-/** The `metric:aggregation` value of a metric, as the node's option lists use it. */
-export function metricKey(metric: MetricRef): string {
-	return `${metric.name}:${metric.aggregation}`;
-}
-
-/** The output field of a metric in flattened items: `duration_avg`. */
-export function metricFieldName(metric: MetricRef): string {
-	return `${metric.name}_${metric.aggregation}`;
-}
 
 /**
  * Checks a query against every rule of contract §2 and returns the body to send. Throws a

@@ -1,4 +1,8 @@
+import { dimensionFieldName } from '../../shared/core/catalogue';
 import { SequenceHash } from '../../shared/core/canonical';
+import { bucketStartsBetween } from './buckets';
+import type { QueryBody } from './query';
+import { ImpossibleResultError } from './rows';
 
 /** Where a row sits: its bucket start (epoch ms) and its series (the dimension values). */
 export interface RowKey {
@@ -129,4 +133,44 @@ export function impossibleResult(report: AccuracyReport, rowsOutOfOrder: number)
 	] as const;
 	const found = problems.filter(([count]) => count > 0).map(([count, what]) => `${count} ${count === 1 ? 'row' : 'rows'} ${what}`);
 	return found.length === 0 ? undefined : found.join('; ');
+}
+
+/**
+ * Where an output row of a query sits: its bucket start and its dimension values, read from a raw row
+ * (`timeSeries`, `dimensions`) or a flattened one (`bucketStart`, `groupId` …).
+ */
+export function queryRowKey(body: QueryBody, raw: boolean): (row: Record<string, unknown>) => RowKey {
+	// A result has few distinct bucket starts and many rows: each text is parsed once.
+	const parsed = new Map<string, number>();
+	const startMs = (value: unknown) => {
+		const text = String(value);
+		let ms = parsed.get(text);
+		if (ms === undefined) parsed.set(text, (ms = Date.parse(text)));
+		return ms;
+	};
+	if (raw) {
+		return (row) => ({
+			bucketStartMs: startMs(row.timeSeries),
+			series: Object.values((row.dimensions ?? {}) as Record<string, unknown>).join('|'),
+		});
+	}
+	const fields = body.dimensions.map((d) => dimensionFieldName(d.name));
+	return (row) => ({ bucketStartMs: startMs(row.bucketStart), series: fields.map((f) => row[f]).join('|') });
+}
+
+/**
+ * Checks the parts of a query's result against the bucket grid of its range ({@link checkResult}) and
+ * throws an ImpossibleResultError when the result cannot be right; nothing of it may be output then.
+ */
+export function checkQueryResult<T extends Record<string, unknown>>(
+	parts: ReadonlyArray<{ rows: T[]; totalCount?: number }>,
+	body: QueryBody,
+	options: { raw: boolean; hash: boolean },
+): { rows: T[]; report: AccuracyReport } {
+	const { timeSeries } = body;
+	const grid = bucketStartsBetween(Date.parse(timeSeries.start), Date.parse(timeSeries.end), timeSeries.bucketSize, timeSeries.timeZone);
+	const checked = checkResult(parts, queryRowKey(body, options.raw), grid, { hash: options.hash });
+	const impossible = impossibleResult(checked.report, checked.rowsOutOfOrder);
+	if (impossible) throw new ImpossibleResultError(`a result that cannot be right: ${impossible}`);
+	return { rows: checked.rows, report: checked.report };
 }

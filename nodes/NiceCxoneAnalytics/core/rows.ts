@@ -1,6 +1,5 @@
-import { findDimension } from './catalogue';
-import type { MetricRef } from './query';
-import { metricFieldName } from './query';
+import type { MetricRef } from '../../shared/core/catalogue';
+import { dimensionFieldName, metricFieldName } from '../../shared/core/catalogue';
 
 /** A result row as the API returns it (contract §4). */
 export interface ResultRow {
@@ -15,11 +14,6 @@ type ResultMetric = ResultRow['metrics'][number];
 
 /** The output field of a row's metric: `handle_time` `avg` → `handle_time_avg`. */
 const resultMetricField = (metric: ResultMetric) => metricFieldName(metric as MetricRef);
-
-/** The output field of a dimension: `group.id` → `groupId`, `channel` → `channel`. */
-export function dimensionFieldName(name: string): string {
-	return findDimension(name)?.fieldName ?? name.replace(/\.(\w)/g, (_, c: string) => c.toUpperCase());
-}
 
 /**
  * One flat object per row for downstream nodes: `bucketStart`, one field per dimension, one field

@@ -10,6 +10,28 @@ export class CxoneApiError extends Error {
 	}
 }
 
+/** A request that got an error status, or no response at all (then `networkCode` says why). */
+export class ApiFailure extends Error {
+	constructor(
+		message: string,
+		readonly status: number | undefined,
+		readonly headers: Record<string, string | undefined>,
+		readonly body: unknown,
+		readonly networkCode?: string,
+		/** Set when the credential failed (its token endpoint, discovery, or a refused address). */
+		readonly credential?: { fromCredential: true; retryable: boolean },
+	) {
+		super(message);
+		this.name = 'ApiFailure';
+	}
+
+	/** The API's `error` code, e.g. `result_too_large` or `invalid_token`. */
+	get errorCode(): string | undefined {
+		const body = this.body as { error?: unknown } | undefined;
+		return typeof body?.error === 'string' ? body.error : undefined;
+	}
+}
+
 /** The execution was cancelled while a query ran; its queries were cancelled on the server. */
 export class QueryCancelledError extends Error {
 	constructor() {

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import type { ApiRequest, Send } from './types';
-import { ApiFailure } from './types';
+import { ApiFailure } from './errors';
 import { settle } from '../../shared/transport/clock';
 import type { CredentialRequestError } from '../../shared/transport/credentialRequest';
 import { serverText } from '../../shared/transport/serverText';

@@ -1,25 +1,26 @@
+import { PLATFORM_LIMITS } from '../../shared/core/catalogue';
+import { DAY_MS } from '../../shared/core/time';
 import type { TimeWindow } from '../core/buckets';
 import { toIsoUtc } from '../core/buckets';
 import type { CompletedContact } from '../core/platform/contacts';
+import type { PollScheduleOptions } from '../core/pollSchedule';
+import { PollSchedule } from '../core/pollSchedule';
 import type { Clock } from '../../shared/transport/clock';
 import { settle } from '../../shared/transport/clock';
-import { CxoneApiError, pathSegment } from './errors';
+import { forEachConcurrently } from './concurrency';
+import { ApiFailure, CxoneApiError, pathSegment } from './errors';
 import { safeFileName } from '../core/platform/fileName';
 import { displayUrl, isLoopback, resolveUrl } from '../../shared/transport/endpoints';
 import { serverText } from '../../shared/transport/serverText';
 import type { RetryPolicy } from './retry';
 import { sendWithRetries } from './retry';
 import type { ApiRequest, ApiResponse, Send, TransportStats } from './types';
-import { ApiFailure } from './types';
 
 /** The Reporting API's base path on the tenant's API host. */
 export const REPORTING_PATH = '/inContactAPI/services/v30.0';
-/** Most completed contacts one page may hold (`top`). */
-export const COMPLETED_CONTACTS_PAGE_SIZE = 10_000;
 /** Longest window one Reporting API call may cover. */
-export const REPORTING_MAX_WINDOW_MS = 31 * 24 * 3_600_000;
-/** How far back completed contacts reach. */
-export const COMPLETED_CONTACTS_RETENTION_DAYS = 30;
+export const REPORTING_MAX_WINDOW_MS = PLATFORM_LIMITS.maxWindowDays * DAY_MS;
+const PAGE_SIZE = PLATFORM_LIMITS.completedContactsPageSize;
 
 export interface PlatformContext {
 	send: Send;
@@ -43,7 +44,7 @@ interface CompletedContactsPage {
 	_links?: { next?: string | null };
 }
 
-/** Splits a window into consecutive windows the Reporting API accepts (at most 31 days). */
+/** Splits a window into consecutive windows the Reporting API accepts (at most `PLATFORM_LIMITS.maxWindowDays`). */
 export function reportingWindows(window: TimeWindow): TimeWindow[] {
 	const windows: TimeWindow[] = [];
 	for (let startMs = window.startMs; startMs < window.endMs; startMs += REPORTING_MAX_WINDOW_MS) {
@@ -71,7 +72,7 @@ export async function readCompletedContacts(
 			qs: {
 				startDate: toIsoUtc(window.startMs),
 				endDate: toIsoUtc(window.endMs),
-				top: COMPLETED_CONTACTS_PAGE_SIZE,
+				top: PAGE_SIZE,
 				skip,
 				orderBy: 'contactStartDate asc',
 			},
@@ -84,7 +85,7 @@ export async function readCompletedContacts(
 	const seen = new ContactIds();
 	const expect = (body: CompletedContactsPage | undefined, skip: number) => {
 		const contacts = contactsOf(body, skip);
-		const due = Math.min(COMPLETED_CONTACTS_PAGE_SIZE, total - skip);
+		const due = Math.min(PAGE_SIZE, total - skip);
 		if (contacts.length !== due) {
 			throw new CxoneApiError(
 				`CXone returned ${contacts.length} completed contacts at skip ${skip}; ${due} were due (totalRecords ${total}). Nothing was output; run the workflow again.`,
@@ -100,21 +101,15 @@ export async function readCompletedContacts(
 		}
 	};
 	expect(first, 0);
-	// Skips are handed out one at a time: no list of every page is built, whatever the total says.
-	let nextSkip = COMPLETED_CONTACTS_PAGE_SIZE;
-	const worker = async () => {
-		while (nextSkip < total) {
-			const skip = nextSkip;
-			nextSkip += COMPLETED_CONTACTS_PAGE_SIZE;
-			expect(await page(skip), skip);
-		}
-	};
-	const pagesLeft = Math.ceil((total - COMPLETED_CONTACTS_PAGE_SIZE) / COMPLETED_CONTACTS_PAGE_SIZE);
-	await Promise.all(Array.from({ length: Math.max(0, Math.min(ctx.pageConcurrency, pagesLeft)) }, worker));
+	// Pages are handed out one at a time: no list of every page is built, whatever the total says.
+	await forEachConcurrently(1, Math.ceil(total / PAGE_SIZE), ctx.pageConcurrency, async (index) => {
+		const skip = index * PAGE_SIZE;
+		expect(await page(skip), skip);
+	});
 	return total;
 }
 
-/** Most completed contacts the node reads for one window of at most 31 days. */
+/** Most completed contacts the node reads for one Reporting API window. */
 export const MAX_COMPLETED_CONTACTS_PER_WINDOW = 10_000_000;
 
 /** The `totalRecords` CXone sent, checked: a whole number from 0 to MAX_COMPLETED_CONTACTS_PER_WINDOW. */
@@ -123,7 +118,7 @@ export function checkedTotalRecords(value: unknown): number {
 	const sent = typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : String(value);
 	const why =
 		typeof value === 'number' && Number.isSafeInteger(value) && value > 0
-			? `the node reads at most ${MAX_COMPLETED_CONTACTS_PER_WINDOW} contacts of one 31-day window; shorten the time range`
+			? `the node reads at most ${MAX_COMPLETED_CONTACTS_PER_WINDOW} contacts of one ${PLATFORM_LIMITS.maxWindowDays}-day window; shorten the time range`
 			: 'that is not a number of contacts; run the workflow again, and report it to NICE if it persists';
 	throw new CxoneApiError(`CXone sent totalRecords ${sent} for completed contacts; ${why}. Nothing was output.`);
 }
@@ -169,7 +164,7 @@ export async function readUpdatedContacts(
 	let request: ApiRequest | undefined = {
 		method: 'GET',
 		path: `${REPORTING_PATH}/contacts/completed`,
-		qs: { updatedSince, top: COMPLETED_CONTACTS_PAGE_SIZE, orderBy: 'lastUpdateTime asc' },
+		qs: { updatedSince, top: PAGE_SIZE, orderBy: 'lastUpdateTime asc' },
 	};
 	let lastPollTime: string | undefined;
 	const seen = new ContactIds();
@@ -179,7 +174,7 @@ export async function readUpdatedContacts(
 		const response = await call(ctx, request);
 		if (response.status === 204) break;
 		const body = response.body as CompletedContactsPage;
-		const contacts = contactsOf(body, (pageNumber - 1) * COMPLETED_CONTACTS_PAGE_SIZE);
+		const contacts = contactsOf(body, (pageNumber - 1) * PAGE_SIZE);
 		// A contact updated again while the pages are read comes again: its first reading counts.
 		const fresh = contacts.filter((contact) => seen.add(contact));
 		if (seen.size > MAX_COMPLETED_CONTACTS_PER_WINDOW) {
@@ -222,7 +217,7 @@ function nextLink(value: unknown, visited: Set<string>): string {
 	return relative;
 }
 
-/** `GET /skills/summary` for a window (at most 31 days): the skills' summaries, none on 204. */
+/** `GET /skills/summary` for a window (at most `PLATFORM_LIMITS.maxWindowDays`): the skills' summaries, none on 204. */
 export async function readSkillSummaries(ctx: PlatformContext, window: TimeWindow): Promise<Array<Record<string, unknown>>> {
 	const response = await call(ctx, {
 		method: 'GET',
@@ -247,14 +242,14 @@ export interface ReportFile {
 }
 
 /**
- * Runs a custom report job: starts it, polls with a growing interval until Finished, and downloads
+ * Runs a custom report job: starts it, polls on a PollSchedule until Finished, and downloads
  * the CSV. The file link lives only 30 seconds, so an expired link is fetched again once from the job.
  */
 export async function runReportJob(
 	ctx: PlatformContext,
 	reportId: string,
 	window: TimeWindow | undefined,
-	poll: { firstMs: number; maxMs: number; growth: number },
+	poll: PollScheduleOptions,
 ): Promise<ReportFile> {
 	const started = await call(ctx, {
 		method: 'POST',
@@ -269,7 +264,7 @@ export async function runReportJob(
 	const jobPath = `${REPORTING_PATH}/report-jobs/${pathSegment(jobId, 'report job id')}`;
 	const jobName = serverText(String(jobId));
 	const finished = async (): Promise<JobResult> => {
-		let intervalMs = poll.firstMs;
+		const schedule = new PollSchedule(poll, ctx.clock.now());
 		for (;;) {
 			ctx.stats.polls++;
 			const job = ((await call(ctx, { method: 'GET', path: jobPath })).body as { jobResult?: JobResult })?.jobResult ?? {};
@@ -278,13 +273,13 @@ export async function runReportJob(
 				const reason = serverText(job.errorMessage);
 				throw new CxoneApiError(`Report job ${jobName} (report ${reportId}) ended ${job.state}${reason ? `: ${reason}` : ''}. Check the report in CXone and run again.`);
 			}
+			const intervalMs = schedule.nextWaitMs(ctx.clock.now());
 			if (ctx.clock.now() + intervalMs > ctx.deadlineMs) {
 				throw new CxoneApiError(`Report job ${jobName} did not finish within the timeout (Options › Timeout). Raise it and run again.`);
 			}
 			if (!(await settle(ctx.clock.sleep(intervalMs, ctx.signal))).ok) {
 				throw ctx.signal?.reason instanceof CxoneApiError ? ctx.signal.reason : new CxoneApiError('The execution was cancelled while a report job ran.');
 			}
-			intervalMs = Math.min(poll.maxMs, intervalMs * poll.growth);
 		}
 	};
 	let job = await finished();

@@ -1,18 +1,19 @@
 import type { TimeWindow } from '../core/buckets';
 import { halveAtBucketBoundary, splitAtBucketBoundaries, toIsoUtc } from '../core/buckets';
-import { LIMITS, maxRangeHoursFor } from '../core/catalogue';
+import { LIMITS, maxRangeHoursFor } from '../../shared/core/catalogue';
 import { PollSchedule } from '../core/pollSchedule';
 import type { QueryBody } from '../core/query';
 import type { ResultRow } from '../core/rows';
-import { CxoneApiError, QueryCancelledError, pathSegment, stopError } from './errors';
+import { forEachConcurrently } from './concurrency';
+import { ApiFailure, CxoneApiError, QueryCancelledError, pathSegment, stopError } from './errors';
 import type { RetryPolicy } from './retry';
 import { sendWithRetries } from './retry';
 import type { QuerySlots } from './slots';
 import type { Clock } from '../../shared/transport/clock';
-import { deadlineAfter, settle } from '../../shared/transport/clock';
+import { settle } from '../../shared/transport/clock';
+import { deadlineAfter } from '../../shared/transport/signals';
 import { serverText } from '../../shared/transport/serverText';
 import type { ApiResponse, Send, TransportStats } from './types';
-import { ApiFailure } from './types';
 
 const QUERY_PATH = '/api/v2/analytics/query';
 
@@ -105,7 +106,7 @@ export interface ResultPart<T> {
  * times out or is cancelled. Rows come back in the server's order, mapped by `mapRow` page by page,
  * as one part per submitted query.
  */
-export async function runAggregationQuery<T>(
+export async function fetchQueryResult<T>(
 	ctx: RunnerContext,
 	body: QueryBody,
 	mapRow: (row: ResultRow) => T,
@@ -315,19 +316,14 @@ class QueryRun<T> {
 		const pageCount = Math.ceil(wanted / pageSize);
 		const pages: T[][] = new Array(pageCount);
 		pages[0] = this.checkedPage(id, first, 0, pageSize, total, wanted);
-		let next = 1;
-		const worker = async () => {
-			while (next < pageCount) {
-				const index = next++;
-				const offset = index * pageSize;
-				const asked = Math.min(pageSize, wanted - offset);
-				this.ctx.stats.pages++;
-				const page = await this.getPage(id, offset, asked);
-				if (page.status !== 'COMPLETED') throw new CxoneApiError(`Query ${id} went back to running while its pages were read.`);
-				pages[index] = this.checkedPage(id, page, offset, asked, total, wanted);
-			}
-		};
-		await Promise.all(Array.from({ length: Math.min(pageConcurrency, pageCount - 1) }, worker));
+		await forEachConcurrently(1, pageCount, pageConcurrency, async (index) => {
+			const offset = index * pageSize;
+			const asked = Math.min(pageSize, wanted - offset);
+			this.ctx.stats.pages++;
+			const page = await this.getPage(id, offset, asked);
+			if (page.status !== 'COMPLETED') throw new CxoneApiError(`Query ${id} went back to running while its pages were read.`);
+			pages[index] = this.checkedPage(id, page, offset, asked, total, wanted);
+		});
 		return pages.flat();
 	}
 

@@ -1,9 +1,8 @@
-import { CxoneApiError, stopError } from './errors';
+import { ApiFailure, CxoneApiError, stopError } from './errors';
 import type { Clock } from '../../shared/transport/clock';
 import { settle } from '../../shared/transport/clock';
 import { retryAfterMs } from '../../shared/transport/retryAfter';
 import type { ApiRequest, ApiResponse, Send, TransportStats } from './types';
-import { ApiFailure } from './types';
 
 export { retryAfterMs };
 

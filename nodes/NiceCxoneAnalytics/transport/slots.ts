@@ -1,5 +1,5 @@
 import { stopError } from './errors';
-import { ownSignal } from '../../shared/transport/clock';
+import { ownSignal } from '../../shared/transport/signals';
 
 /**
  * Counts the queries of one tenant that may be PENDING or RUNNING at once (contract §2: at most

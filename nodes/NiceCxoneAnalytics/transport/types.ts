@@ -23,28 +23,6 @@ export interface ApiResponse {
 /** Sends one request; resolves on 2xx, rejects with an ApiFailure otherwise. */
 export type Send = (request: ApiRequest) => Promise<ApiResponse>;
 
-/** A request that got an error status, or no response at all (then `networkCode` says why). */
-export class ApiFailure extends Error {
-	constructor(
-		message: string,
-		readonly status: number | undefined,
-		readonly headers: Record<string, string | undefined>,
-		readonly body: unknown,
-		readonly networkCode?: string,
-		/** Set when the credential failed (its token endpoint, discovery, or a refused address). */
-		readonly credential?: { fromCredential: true; retryable: boolean },
-	) {
-		super(message);
-		this.name = 'ApiFailure';
-	}
-
-	/** The API's `error` code, e.g. `result_too_large` or `invalid_token`. */
-	get errorCode(): string | undefined {
-		const body = this.body as { error?: unknown } | undefined;
-		return typeof body?.error === 'string' ? body.error : undefined;
-	}
-}
-
 /** Counters of what the transport did, for the audit record and benchmarks. */
 export interface TransportStats {
 	requests: number;

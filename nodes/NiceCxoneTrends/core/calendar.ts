@@ -1,19 +1,11 @@
 import { DateTime, IANAZone } from 'luxon';
 
-/** Milliseconds in one hour. */
-export const HOUR_MS = 3_600_000;
-/** Milliseconds in one (24-hour) day. */
-export const DAY_MS = 86_400_000;
-/** Milliseconds in one week. */
-export const WEEK_MS = 7 * DAY_MS;
+import { DAY_MS, MINUTE_MS } from '../../shared/core/time';
+
+export { DAY_MS, HOUR_MS, WEEK_MS, isValidTimeZone } from '../../shared/core/time';
 
 /** ISO weekday numbers (1 = Monday … 7 = Sunday) treated as the weekend unless the user says otherwise. */
 export const DEFAULT_WEEKEND_DAYS: readonly number[] = [6, 7];
-
-/** True when `zone` is an IANA time-zone name luxon can use (e.g. "Europe/Berlin", "UTC"). */
-export function isValidTimeZone(zone: string): boolean {
-	return IANAZone.isValidZone(zone);
-}
 
 /**
  * Wall-clock position of each timestamp in a time zone: the local day number (days since 1970-01-01
@@ -67,7 +59,6 @@ function findOffsetChange(
 	offset: number,
 	offsetMs: (t: number) => number,
 ): number {
-	const MINUTE_MS = 60_000;
 	for (let probe = from + DAY_MS; probe - DAY_MS < until; probe += DAY_MS) {
 		if (offsetMs(probe) !== offset) {
 			// Offsets change on whole minutes: bisect over minute-aligned instants.

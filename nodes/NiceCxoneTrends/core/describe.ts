@@ -1,4 +1,4 @@
-import { METRICS } from '../../NiceCxoneAnalytics/core/catalogue';
+import { findMetric, parseMetricField } from '../../shared/core/catalogue';
 import { DAY_MS, formatLocalTime } from './calendar';
 
 /**
@@ -33,13 +33,9 @@ const AGGREGATION_WORDS: Record<string, (name: string) => string> = {
  */
 export function metricPhrase(field: string): string {
 	if (field === 'count_sum' || field === 'count') return 'volume';
-	const cut = field.lastIndexOf('_');
-	if (cut > 0) {
-		const metric = METRICS.find((definition) => definition.name === field.slice(0, cut));
-		const words = AGGREGATION_WORDS[field.slice(cut + 1)];
-		if (metric && words) return words(metric.displayName.toLowerCase());
-	}
-	return field;
+	const metric = parseMetricField(field);
+	if (metric === undefined) return field;
+	return AGGREGATION_WORDS[metric.aggregation](findMetric(metric.name)!.displayName.toLowerCase());
 }
 
 /** Label of a group-by combination: its values joined by " / " ("grp_002 / chat"); "all" without any. */

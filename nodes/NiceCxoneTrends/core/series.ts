@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 
-import { DIMENSIONS } from '../../NiceCxoneAnalytics/core/catalogue';
+import { DIMENSIONS } from '../../shared/core/catalogue';
 import { countPositiveGaps, mostCommonPositiveGap, mostFrequent } from './statistics';
 
 /** A row as it comes in: the JSON of one item. */

@@ -1,17 +1,12 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { deadlineAfter, n8nClock, settle } from '../../../shared/transport/clock';
+import { n8nClock } from '../../../shared/transport/clock';
+import { deadlineAfter } from '../../../shared/transport/signals';
 import { CxoneApiError } from '../../transport/errors';
 import { createN8nSend } from '../../transport/n8n';
 import type { PlatformContext } from '../../transport/platform';
 import { DEFAULT_RETRY_POLICY } from '../../transport/retry';
 import { newTransportStats } from '../../transport/types';
-import { toNodeError } from '../errors';
 import { positiveNumber, wholeNumber } from '../shared/queryFields';
 
 export const PLATFORM_CREDENTIAL_TYPE = 'niceCxoneApi';
@@ -54,11 +49,22 @@ export async function withPlatformContext<T>(
 	options: IDataObject,
 	run: (transport: PlatformContext) => Promise<T>,
 ): Promise<T> {
-	const timeoutSeconds = positiveNumber(options.timeoutSeconds ?? 600, 'Options › Timeout (Seconds)');
-	const pageConcurrency = wholeNumber(options.pageConcurrency ?? 4, 'Options › Page Concurrency', 1, 10);
+	const timeoutSeconds = positiveNumber(
+		options.timeoutSeconds ?? 600,
+		'Options › Timeout (Seconds)',
+	);
+	const pageConcurrency = wholeNumber(
+		options.pageConcurrency ?? 4,
+		'Options › Page Concurrency',
+		1,
+		10,
+	);
 	const deadline = deadlineAfter(
 		timeoutSeconds * 1000,
-		() => new CxoneApiError(`The CXone requests did not finish within ${timeoutSeconds} s (Options › Timeout). Raise the timeout or shorten the time range.`),
+		() =>
+			new CxoneApiError(
+				`The CXone requests did not finish within ${timeoutSeconds} s (Options › Timeout). Raise the timeout or shorten the time range.`,
+			),
 	);
 	const cancel = ctx.getExecutionCancelSignal?.();
 	try {
@@ -87,26 +93,7 @@ export const PLATFORM_OPTIONS_WITHOUT_PAGING: INodeProperties = {
 	options: PLATFORM_COMMON_OPTIONS.filter((o) => o.name !== 'pageConcurrency'),
 };
 
-/**
- * Runs `produce` for every input item, in order; with Continue On Fail a failing item becomes one
- * error item and the others still run.
- */
-export async function eachItem(
-	ctx: IExecuteFunctions,
-	produce: (itemIndex: number, options: IDataObject) => Promise<INodeExecutionData[]>,
-): Promise<INodeExecutionData[][]> {
-	const output: INodeExecutionData[] = [];
-	const items = ctx.getInputData();
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-		const outcome = await settle(produce(itemIndex, options));
-		if (outcome.ok) {
-			output.push(...outcome.value);
-			continue;
-		}
-		const nodeError = toNodeError(ctx.getNode(), outcome.error, itemIndex, 'platform');
-		if (!ctx.continueOnFail()) throw nodeError;
-		output.push({ json: { error: nodeError.message }, pairedItem: { item: itemIndex } });
-	}
-	return [output];
+/** The Options collection of one item. */
+export function itemOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+	return ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 }

@@ -8,9 +8,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { isoDurationSeconds } from '../../core/platform/isoDuration';
 import { QueryValidationError } from '../../core/validationError';
+import { PLATFORM_LIMITS } from '../../../shared/core/catalogue';
 import { REPORTING_MAX_WINDOW_MS, readSkillSummaries } from '../../transport/platform';
 import { itemTimeZone, readTimeWindow, timeRangeFields } from '../shared/queryFields';
-import { PLATFORM_OPTIONS_WITHOUT_PAGING, eachItem, withPlatformContext } from './context';
+import { PLATFORM_OPTIONS_WITHOUT_PAGING, itemOptions, withPlatformContext } from './context';
 
 const properties: INodeProperties[] = [...timeRangeFields(), PLATFORM_OPTIONS_WITHOUT_PAGING];
 
@@ -34,19 +35,25 @@ export function summaryItem(summary: Record<string, unknown>): IDataObject {
 	return item;
 }
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await eachItem(this, async (itemIndex, options) => {
-		const window = readTimeWindow(this, itemIndex, itemTimeZone(this, options));
-		if (window.endMs - window.startMs > REPORTING_MAX_WINDOW_MS) {
-			throw new QueryValidationError(
-				'Time Range',
-				'A skill summary covers at most 31 days, and summaries of two ranges cannot be added up. Shorten the range.',
-			);
-		}
-		const summaries = await withPlatformContext(this, options, async (transport) => await readSkillSummaries(transport, window));
-		return summaries.map((summary) => ({
-			json: summaryItem(summary),
-			pairedItem: { item: itemIndex },
-		}));
-	});
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const options = itemOptions(this, itemIndex);
+	const window = readTimeWindow(this, itemIndex, itemTimeZone(this, options));
+	if (window.endMs - window.startMs > REPORTING_MAX_WINDOW_MS) {
+		throw new QueryValidationError(
+			'Time Range',
+			`A skill summary covers at most ${PLATFORM_LIMITS.maxWindowDays} days, and summaries of two ranges cannot be added up. Shorten the range.`,
+		);
+	}
+	const summaries = await withPlatformContext(
+		this,
+		options,
+		async (transport) => await readSkillSummaries(transport, window),
+	);
+	return summaries.map((summary) => ({
+		json: summaryItem(summary),
+		pairedItem: { item: itemIndex },
+	}));
 }

@@ -5,7 +5,7 @@ import { csvToObjects } from '../../core/platform/csv';
 import { QueryValidationError } from '../../core/validationError';
 import { runReportJob } from '../../transport/platform';
 import { itemTimeZone, readTimeWindow, timeRangeFields } from '../shared/queryFields';
-import { PLATFORM_OPTIONS_WITHOUT_PAGING, eachItem, withPlatformContext } from './context';
+import { PLATFORM_OPTIONS_WITHOUT_PAGING, itemOptions, withPlatformContext } from './context';
 
 const properties: INodeProperties[] = [
 	{
@@ -39,35 +39,42 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await eachItem(this, async (itemIndex, options) => {
-		const reportId = String(this.getNodeParameter('reportId', itemIndex, '')).trim();
-		if (!/^[\w-]+$/.test(reportId)) {
-			throw new QueryValidationError(
-				'Report ID',
-				`Report ID '${reportId}' is not a report id. Copy it from the report in CXone, e.g. 1001.`,
-			);
-		}
-		const window = readTimeWindow(this, itemIndex, itemTimeZone(this, options));
-		const file = await withPlatformContext(
-			this,
-			options,
-			async (transport) => await runReportJob(transport, reportId, window, { firstMs: 1000, maxMs: 10_000, growth: 1.5 }),
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const options = itemOptions(this, itemIndex);
+	const reportId = String(this.getNodeParameter('reportId', itemIndex, '')).trim();
+	if (!/^[\w-]+$/.test(reportId)) {
+		throw new QueryValidationError(
+			'Report ID',
+			`Report ID '${reportId}' is not a report id. Copy it from the report in CXone, e.g. 1001.`,
 		);
-		if (this.getNodeParameter('reportOutput', itemIndex, 'items') === 'binary') {
-			const data = await this.helpers.prepareBinaryData(
-				Buffer.from(file.csv, 'utf8'),
-				file.fileName,
-				'text/csv',
-			);
-			return [
-				{
-					json: { reportId, fileName: file.fileName },
-					binary: { data },
-					pairedItem: { item: itemIndex },
-				},
-			];
-		}
-		return csvToObjects(file.csv).map((row) => ({ json: row, pairedItem: { item: itemIndex } }));
-	});
+	}
+	const window = readTimeWindow(this, itemIndex, itemTimeZone(this, options));
+	const file = await withPlatformContext(
+		this,
+		options,
+		async (transport) =>
+			await runReportJob(transport, reportId, window, {
+				firstMs: 1000,
+				maxMs: 10_000,
+				growth: 1.5,
+			}),
+	);
+	if (this.getNodeParameter('reportOutput', itemIndex, 'items') === 'binary') {
+		const data = await this.helpers.prepareBinaryData(
+			Buffer.from(file.csv, 'utf8'),
+			file.fileName,
+			'text/csv',
+		);
+		return [
+			{
+				json: { reportId, fileName: file.fileName },
+				binary: { data },
+				pairedItem: { item: itemIndex },
+			},
+		];
+	}
+	return csvToObjects(file.csv).map((row) => ({ json: row, pairedItem: { item: itemIndex } }));
 }

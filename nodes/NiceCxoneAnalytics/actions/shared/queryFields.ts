@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { jsonParse } from 'n8n-workflow';
 
-import { BUCKET_SIZES, DIMENSIONS, LIMITS, METRICS } from '../../core/catalogue';
+import { BUCKET_SIZES, DIMENSIONS, LIMITS, METRICS } from '../../../shared/core/catalogue';
 import type { TimeWindow } from '../../core/buckets';
 import type { QueryBody, SimpleCondition } from '../../core/query';
 import { buildQueryBody, filterFromConditions } from '../../core/query';

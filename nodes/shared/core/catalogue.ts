@@ -1,6 +1,6 @@
 /**
- * The analytics-v2 catalogue and limits: the one source of truth for the node's option lists,
- * the validation, the simulator and the docs (contract §2, §3 and §5).
+ * The analytics-v2 catalogue and the platform limits: the one source of truth for the nodes' option
+ * lists, the validation, the output field names, the simulator and the docs (contract §2, §3 and §5).
  */
 
 export type Aggregation = 'sum' | 'avg' | 'min' | 'max' | 'pct';
@@ -161,4 +161,42 @@ export function findDimension(name: string): DimensionDefinition | undefined {
 /** Longest allowed range for a bucket size, in hours. */
 export function maxRangeHoursFor(bucketSize: BucketSize): number {
 	return SUB_HOURLY_BUCKETS.includes(bucketSize) ? LIMITS.maxRangeHoursSubHourly : LIMITS.maxRangeHours;
+}
+
+/** Limits of the CXone Reporting API (completed contacts, skill summaries, report jobs). */
+export const PLATFORM_LIMITS = {
+	/** Longest window one Reporting API call may cover, in days. */
+	maxWindowDays: 31,
+	/** How far back completed contacts reach, in days. */
+	completedContactsRetentionDays: 30,
+	/** Most completed contacts one page may hold (`top`). */
+	completedContactsPageSize: 10_000,
+} as const;
+
+/** A metric with one of its aggregations, as a query names it. */
+export interface MetricRef {
+	name: string;
+	aggregation: Aggregation;
+}
+
+/** The output field of a metric in flattened items: `handle_time` `avg` → `handle_time_avg`. */
+export function metricFieldName(metric: MetricRef): string {
+	return `${metric.name}_${metric.aggregation}`;
+}
+
+/**
+ * The catalogue metric behind an output field (the inverse of {@link metricFieldName}):
+ * `handle_time_avg` → `{ name: 'handle_time', aggregation: 'avg' }`; `undefined` for any other field.
+ */
+export function parseMetricField(field: string): MetricRef | undefined {
+	const cut = field.lastIndexOf('_');
+	if (cut <= 0) return undefined;
+	const metric = findMetric(field.slice(0, cut));
+	const aggregation = field.slice(cut + 1) as Aggregation;
+	return metric?.aggregations.includes(aggregation) ? { name: metric.name, aggregation } : undefined;
+}
+
+/** The output field of a dimension: `group.id` → `groupId`, `channel` → `channel`. */
+export function dimensionFieldName(name: string): string {
+	return findDimension(name)?.fieldName ?? name.replace(/\.(\w)/g, (_, c: string) => c.toUpperCase());
 }

@@ -1,0 +1,280 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { LIMITS } from '../../../shared/core/catalogue';
+import type { AuditSettings } from '../../../shared/audit';
+import { AUDIT_AND_WEBHOOK_OPTIONS, finishAudit, readAuditSettings, readWebhookSecret } from '../../../shared/audit';
+import { n8nClock } from '../../../shared/transport/clock';
+import type { EndpointError } from '../../../shared/transport/endpoints';
+import { analyticsApiRoot } from '../../../shared/transport/endpoints';
+import type { QueryBody } from '../../core/query';
+import type { AccuracyReport } from '../../core/resultCheck';
+import { checkQueryResult } from '../../core/resultCheck';
+import type { ResultRow } from '../../core/rows';
+import { createRowFlattener } from '../../core/rows';
+import { QueryValidationError } from '../../core/validationError';
+import type { TokenTimer } from '../../transport/n8n';
+import { CREDENTIAL_TYPE, createN8nSend } from '../../transport/n8n';
+import type { RunnerOptions } from '../../transport/queryRunner';
+import { DEFAULT_RUNNER_OPTIONS, fetchQueryResult } from '../../transport/queryRunner';
+import { DEFAULT_RETRY_POLICY } from '../../transport/retry';
+import { QuerySlots } from '../../transport/slots';
+import type { Send, TransportStats } from '../../transport/types';
+import { newTransportStats } from '../../transport/types';
+import { toNodeError } from '../errors';
+import { itemTimeZone, positiveNumber, queryFields, readQueryFields, wholeNumber } from '../shared/queryFields';
+
+const properties: INodeProperties[] = [
+	...queryFields(),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			...AUDIT_AND_WEBHOOK_OPTIONS,
+			{
+				displayName: 'Max Poll Interval (Seconds)',
+				name: 'maxPollIntervalSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0.05, numberPrecision: 2 },
+				default: 2,
+				description: 'The wait between polls grows by a fifth each time, up to this',
+			},
+			{
+				displayName: 'Output',
+				name: 'output',
+				type: 'options',
+				options: [
+					{ name: 'Flattened Items', value: 'flat', description: 'Fields bucketStart, one per dimension (groupId …) and one per metric (handle_time_avg …)' },
+					{ name: 'Raw Rows', value: 'raw', description: 'Rows exactly as the API returns them' },
+				],
+				default: 'flat',
+			},
+			{
+				displayName: 'Page Concurrency',
+				name: 'pageConcurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 10 },
+				default: 8,
+				description: 'Pages of a completed query fetched at once',
+			},
+			{
+				displayName: 'Page Size',
+				name: 'pageSize',
+				type: 'number',
+				typeOptions: { minValue: LIMITS.minPageSize, maxValue: LIMITS.maxPageSize },
+				default: 1000,
+				description: `Rows per page, ${LIMITS.minPageSize} to ${LIMITS.maxPageSize}`,
+			},
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollIntervalSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0.05, numberPrecision: 2 },
+				default: 0.1,
+				description:
+					"First wait before asking whether the query completed. Each wait is 1.25× the last, or shorter when the server's progress says the query ends sooner.",
+			},
+			{
+				displayName: 'Time Zone',
+				name: 'timeZone',
+				type: 'string',
+				default: '',
+				placeholder: 'Europe/Berlin',
+				description: "IANA time zone of the buckets and of the time range. Empty: the workflow's time zone.",
+			},
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeoutSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 600,
+				description: 'Give up (and cancel the query on the server) after this long',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['analytics'], operation: ['runAggregationQuery'] } },
+	properties,
+);
+
+interface ItemQuery {
+	body: QueryBody;
+	limit?: number;
+	raw: boolean;
+	runner: Omit<RunnerOptions, 'retry'>;
+}
+
+/** Reads and checks one item's parameters; throws QueryValidationError before anything is sent. */
+function readItemQuery(ctx: IExecuteFunctions, itemIndex: number): ItemQuery {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const { body, limit } = readQueryFields(ctx, itemIndex, itemTimeZone(ctx, options));
+	const defaults = DEFAULT_RUNNER_OPTIONS;
+	const pollFirstSeconds = positiveNumber(options.pollIntervalSeconds ?? defaults.pollFirstMs / 1000, 'Options › Poll Interval (Seconds)');
+	const pollMaxSeconds = positiveNumber(options.maxPollIntervalSeconds ?? defaults.pollMaxMs / 1000, 'Options › Max Poll Interval (Seconds)');
+	if (pollMaxSeconds < pollFirstSeconds) {
+		throw new QueryValidationError(
+			'Options › Max Poll Interval (Seconds)',
+			`Max Poll Interval (${pollMaxSeconds} s) is shorter than Poll Interval (${pollFirstSeconds} s). Raise it or lower Poll Interval.`,
+		);
+	}
+	return {
+		body,
+		limit,
+		raw: options.output === 'raw',
+		runner: {
+			pageSize: wholeNumber(options.pageSize ?? defaults.pageSize, 'Options › Page Size', LIMITS.minPageSize, LIMITS.maxPageSize),
+			pageConcurrency: wholeNumber(options.pageConcurrency ?? defaults.pageConcurrency, 'Options › Page Concurrency', 1, 10),
+			pollFirstMs: pollFirstSeconds * 1000,
+			pollMaxMs: pollMaxSeconds * 1000,
+			pollGrowth: defaults.pollGrowth,
+			timeoutMs: positiveNumber(options.timeoutSeconds ?? defaults.timeoutMs / 1000, 'Options › Timeout (Seconds)') * 1000,
+		},
+	};
+}
+
+/** What every item of one execution shares: the senders, their token timer and the tenant's query slots. */
+interface QueryExecution {
+	send: Send;
+	detachedSend: Send;
+	tokenTimer: TokenTimer;
+	slots: QuerySlots;
+	signal?: AbortSignal;
+	auditOutput: INodeExecutionData[];
+}
+
+export async function prepare(this: IExecuteFunctions): Promise<QueryExecution> {
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	let baseUrl: string;
+	try {
+		// https (http only on this machine), no user info; a trailing /api/v2 is dropped, the node adds it.
+		baseUrl = analyticsApiRoot(credentials.baseUrl).href.replace(/\/+$/, '');
+	} catch (error) {
+		throw new NodeOperationError(this.getNode(), (error as Error).message, { description: `Field: ${(error as EndpointError).field ?? 'Base URL'}` });
+	}
+	const tokenTimer: TokenTimer = { requests: 0, ms: 0 };
+	return {
+		send: createN8nSend(this, baseUrl, { tokenTimer }),
+		detachedSend: createN8nSend(this, baseUrl, { detached: true, tokenTimer }),
+		tokenTimer,
+		// Shared by every item of this execution, so together they never exceed the tenant's limit.
+		slots: new QuerySlots(LIMITS.maxActiveQueriesPerTenant),
+		signal: this.getExecutionCancelSignal?.(),
+		auditOutput: [],
+	};
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: QueryExecution): Promise<INodeExecutionData[]> {
+	const startedMs = Date.now();
+	const tokenBefore = { ...run.tokenTimer };
+	const tokenSince = (): TokenTimer => ({ requests: run.tokenTimer.requests - tokenBefore.requests, ms: run.tokenTimer.ms - tokenBefore.ms });
+	const stats = newTransportStats();
+	let query: ItemQuery | undefined;
+	let settings: AuditSettings | undefined;
+	let recorded = false;
+	try {
+		const read = readAuditSettings(this.getNodeParameter('options', itemIndex, {}) as IDataObject);
+		if ('invalid' in read) throw new QueryValidationError('Options', read.invalid);
+		settings = read;
+		// Before anything is sent: with signing on, a missing, empty or short secret is an error.
+		await readWebhookSecret(this, settings, itemIndex);
+		query = readItemQuery(this, itemIndex);
+		const mapRow = query.raw ? (row: ResultRow) => row as unknown as IDataObject : createRowFlattener(query.body);
+		const { send, detachedSend, slots, signal } = run;
+		const parts = await fetchQueryResult(
+			{ send, detachedSend, clock: n8nClock, slots, signal, stats, options: { ...query.runner, retry: DEFAULT_RETRY_POLICY } },
+			query.body,
+			mapRow,
+			query.limit,
+		);
+		const audited = isAudited(settings);
+		// The same checks with or without Audit; only the hash is left out when nobody reads it.
+		const { rows, report } = checkQueryResult(parts, query.body, { raw: query.raw, hash: audited });
+		if (audited) {
+			// One record per item whatever follows: a failed delivery below is not recorded twice.
+			recorded = true;
+			const failure = await recordQuery(this, settings, { itemIndex, query, stats, startedMs, accuracy: report, queries: parts.length, token: tokenSince() }, run.auditOutput);
+			if (failure) throw failure;
+		}
+		return rows.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+	} catch (error) {
+		const nodeError = toNodeError(this.getNode(), error, itemIndex);
+		if (settings && !recorded && isAudited(settings)) {
+			await recordQuery(this, settings, { itemIndex, query, stats, startedMs, error: nodeError.message, token: tokenSince() }, run.auditOutput);
+		}
+		throw nodeError;
+	}
+}
+
+export function extraOutputs(this: IExecuteFunctions, run: QueryExecution): INodeExecutionData[][] {
+	const settings = readAuditSettings(this.getNodeParameter('options', 0, {}) as IDataObject);
+	return 'invalid' in settings || !settings.toOutput ? [] : [run.auditOutput];
+}
+
+const isAudited = (settings: AuditSettings) => Boolean(settings.toOutput || settings.toLog || settings.webhook);
+
+interface QueryRecordInput {
+	itemIndex: number;
+	query?: ItemQuery;
+	stats: TransportStats;
+	startedMs: number;
+	accuracy?: AccuracyReport;
+	/** Queries submitted and read; each brought its first page with the poll that saw it complete. */
+	queries?: number;
+	/** Token requests during this query (n8n fetches a token when none is cached, or after a 401). */
+	token: TokenTimer;
+	error?: string;
+}
+
+/**
+ * Builds, signs off (webhook) and seals the audit record of one query, and queues it for the Audit
+ * output. Returns the error of a failed delivery when it fails the item (Fail Workflow on Webhook Error).
+ */
+async function recordQuery(
+	ctx: IExecuteFunctions,
+	settings: AuditSettings,
+	input: QueryRecordInput,
+	auditOutput: INodeExecutionData[],
+): Promise<Error | undefined> {
+	const { stats, accuracy } = input;
+	const latencyMs = {
+		token: input.token.ms,
+		submit: stats.submitMs,
+		waitingForCompletion: stats.waitMs,
+		paging: stats.pagingMs,
+		total: Date.now() - input.startedMs,
+	};
+	const rows = accuracy?.rowsOutput ?? 0;
+	const pages = stats.pages + (input.queries ?? 0);
+	const { record, failure } = await finishAudit(
+		ctx,
+		settings,
+		{ error: input.error, rows, latencyMs: latencyMs.total, anomalies: 0 },
+		{
+			kind: 'query',
+			itemIndex: input.itemIndex,
+			query: (input.query?.body ?? null) as IDataObject | null,
+			latencyMs,
+			requests: {
+				total: stats.requests,
+				tokenRequests: input.token.requests,
+				retries: stats.retries,
+				throttled: stats.throttled,
+				failedResponses: stats.failedResponses,
+				submits: stats.submits,
+				polls: stats.polls,
+				pages,
+				cancels: stats.cancels,
+			},
+			result: { rows, pages, queries: input.queries ?? 0, totalCount: accuracy?.totalCount ?? null },
+			accuracy: (accuracy ?? null) as IDataObject | null,
+		},
+		input.itemIndex,
+	);
+	auditOutput.push({ json: record, pairedItem: { item: input.itemIndex } });
+	return failure;
+}
