@@ -65,7 +65,7 @@ async function requestToken(context: IHttpRequestHelper, credentials: ICredentia
 }
 
 /**
- * CXone OAuth 2.0 client credentials (contract §1). The token is fetched by `preAuthentication`
+ * CXone OAuth 2.0 client credentials (docs/api/analytics-v2.md §1). The token is fetched by `preAuthentication`
  * and kept in the hidden, expirable `accessToken` field: n8n reuses it across items, pages, polls
  * and executions, and on a 401 fetches a new one once and repeats the call once.
  */

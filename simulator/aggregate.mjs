@@ -1,5 +1,5 @@
 /**
- * Aggregation of simulated contacts into the contract's result rows (§4), in one pass over the 15-minute
+ * Aggregation of simulated contacts into the result rows of docs/api/analytics-v2.md §4, in one pass over the 15-minute
  * slots of the range. Pure: no I/O, no clock. Results are kept in compact columns and turned into row
  * objects only for the page that is asked for, so a 300k-row result costs a few megabytes, not hundreds.
  */
@@ -140,7 +140,7 @@ export function planQuery(universe, body) {
 }
 
 /**
- * The server's row estimate for `result_too_large` (contract §2): buckets × the number of distinct values
+ * The server's row estimate for `result_too_large` (docs/api/analytics-v2.md §2): buckets × the number of distinct values
  * of each requested dimension. Filters are deliberately ignored, as the contract says.
  */
 export function estimateRows(plan) {
@@ -401,7 +401,7 @@ export function pageJson(result, offset, limit, before = '', after = '') {
 	return Buffer.concat([Buffer.from(`${before}[`), rows, Buffer.from(`]${after}`)]);
 }
 
-/** Builds the contract's row objects (§4) for rows [offset, offset + limit) of a result. */
+/** Builds the row objects of docs/api/analytics-v2.md §4 for rows [offset, offset + limit) of a result. */
 export function materializeRows(result, offset = 0, limit = result.rowCount) {
 	const rows = [];
 	const end = Math.min(result.rowCount, offset + limit);

@@ -1,5 +1,5 @@
 /**
- * Time buckets in the request's IANA time zone (contract §2): DAY = local midnights (23- or 25-hour days
+ * Time buckets in the request's IANA time zone (docs/api/analytics-v2.md §2): DAY = local midnights (23- or 25-hour days
  * on daylight-saving changes), HOUR = local hours (the repeated hour when clocks go back gives two
  * buckets with distinct UTC starts), WEEK starts on Monday, MONTH = local month starts.
  */

@@ -1,5 +1,5 @@
 /**
- * The CXone-compatible HTTP simulator: serves the analytics-v2 contract (../shared/api/analytics-v2.md)
+ * The CXone-compatible HTTP simulator: serves the analytics-v2 contract (docs/api/analytics-v2.md)
  * plus test hooks under `/_sim/`. Usable in-process (benchmarks, tests) through `startSimulator`, or
  * from the command line through `cli.mjs`.
  */

@@ -1,5 +1,5 @@
 /**
- * OAuth 2.0 client-credentials tokens (contract §1): the two simulated clients, token issue, expiry,
+ * OAuth 2.0 client-credentials tokens (docs/api/analytics-v2.md §1): the two simulated clients, token issue, expiry,
  * scopes, and the per-token request rate limit (600 requests in a rolling minute).
  */
 import { randomBytes } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Validation of query bodies (contract §2) and paging parameters (§3). Every problem is reported, each
+ * Validation of query bodies and paging parameters (docs/api/analytics-v2.md §2, §3). Every problem is reported, each
  * with the exact field path a client can point its user at (`metrics[3].aggregation`,
  * `filter.filters[0].values`, `timeSeries.start`).
  */

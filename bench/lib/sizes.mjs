@@ -7,7 +7,7 @@ const METRICS = [
 ];
 const DIMENSIONS = [{ name: 'agent.id' }, { name: 'channel' }];
 const DAY_MS = 86_400_000;
-/** The API's longest range for 15-minute buckets (contract §2). */
+/** The API's longest range for 15-minute buckets (docs/api/analytics-v2.md §2). */
 export const MAX_WINDOW_MS = 31 * DAY_MS;
 
 export const SIZES = {

@@ -1,7 +1,7 @@
 /**
  * The simulated CXone platform on the simulator's server: discovery documents, the token endpoints, the
  * Reporting API under `/inContactAPI/services/v30.0` and the report result files. Modelled on
- * ../shared/api/cxone-platform.md; see simulator/README.md ("CXone platform mode").
+ * docs/api/cxone-platform.md; see simulator/README.md ("CXone platform mode").
  *
  * Reporting API errors carry their text in the `icStatusDescription` header and a `{error}` body.
  * Check order of a Reporting call: flaky/queued faults, token (401), `Accept` (406), permission (403),

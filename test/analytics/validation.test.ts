@@ -1,7 +1,10 @@
 import nock from 'nock';
+import type { INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { NiceCxoneAnalytics } from '../../nodes/NiceCxoneAnalytics/NiceCxoneAnalytics.node';
+import { DEFAULT_PLATFORM_OPTIONS } from '../../nodes/NiceCxoneAnalytics/transport/platform';
+import { DEFAULT_RUNNER_OPTIONS } from '../../nodes/NiceCxoneAnalytics/transport/queryRunner';
 import { createContext, queryParams } from '../support/n8nContext';
 
 const credentials = {
@@ -125,5 +128,28 @@ describe('Run Aggregation Query: bad parameters are refused before anything is s
 			},
 			{ json: { bucketStart: '2024-01-01T00:00:00Z', count_sum: 3 }, pairedItem: { item: 1 } },
 		]);
+	});
+});
+
+describe('option defaults', () => {
+	const properties = new NiceCxoneAnalytics().description.properties;
+	const optionDefault = (operation: string, name: string) => {
+		const options = properties.find((p) => p.name === 'options' && p.displayOptions?.show?.operation?.includes(operation));
+		return (options?.options as INodeProperties[]).find((option) => option.name === name)?.default;
+	};
+
+	it('Run Aggregation Query shows the defaults its runner uses', () => {
+		expect(optionDefault('runAggregationQuery', 'pageSize')).toBe(DEFAULT_RUNNER_OPTIONS.pageSize);
+		expect(optionDefault('runAggregationQuery', 'pageConcurrency')).toBe(DEFAULT_RUNNER_OPTIONS.pageConcurrency);
+		expect(optionDefault('runAggregationQuery', 'pollIntervalSeconds')).toBe(DEFAULT_RUNNER_OPTIONS.pollFirstMs / 1000);
+		expect(optionDefault('runAggregationQuery', 'maxPollIntervalSeconds')).toBe(DEFAULT_RUNNER_OPTIONS.pollMaxMs / 1000);
+		expect(optionDefault('runAggregationQuery', 'timeoutSeconds')).toBe(DEFAULT_RUNNER_OPTIONS.timeoutMs / 1000);
+	});
+
+	it('the platform operations show the defaults their transport uses', () => {
+		for (const operation of ['aggregateCompletedContacts', 'getSkillSummary', 'runReportJob']) {
+			expect(optionDefault(operation, 'timeoutSeconds')).toBe(DEFAULT_PLATFORM_OPTIONS.timeoutMs / 1000);
+		}
+		expect(optionDefault('aggregateCompletedContacts', 'pageConcurrency')).toBe(DEFAULT_PLATFORM_OPTIONS.pageConcurrency);
 	});
 });

@@ -1,5 +1,5 @@
 /**
- * The simulator's CXone platform mode (../shared/api/cxone-platform.md): access-key tokens, discovery,
+ * The simulator's CXone platform mode (docs/api/cxone-platform.md): access-key tokens, discovery,
  * the Reporting API and report jobs, on the same server as the analytics API. The key property: a
  * client that aggregates the completed contacts of a window gets exactly the ground truth of
  * `/_sim/truth` for that window.

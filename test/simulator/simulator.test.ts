@@ -1,5 +1,5 @@
 /**
- * The simulator serves the analytics-v2 contract (../shared/api/analytics-v2.md) over real HTTP. These
+ * The simulator serves the analytics-v2 contract (docs/api/analytics-v2.md) over real HTTP. These
  * tests start it as a child process and speak to it the way the node does.
  */
 import { checkPageSerialisation, startSimulatorProcess } from '../support/simulator';

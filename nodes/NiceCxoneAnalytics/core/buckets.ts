@@ -4,7 +4,7 @@ import type { BucketSize } from '../../shared/core/catalogue';
 import { HOUR_MS } from '../../shared/core/time';
 
 /**
- * Time-bucket arithmetic in an IANA time zone (contract §2): buckets start at local quarter hours,
+ * Time-bucket arithmetic in an IANA time zone (docs/api/analytics-v2.md §2): buckets start at local quarter hours,
  * half hours, hours, midnights, Mondays or month starts. Instants are epoch milliseconds.
  */
 

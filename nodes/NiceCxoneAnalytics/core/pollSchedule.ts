@@ -16,7 +16,7 @@ interface ProgressSample {
 }
 
 /**
- * When to poll a running query next (contract §3: a growing interval). Waits follow the schedule
+ * When to poll a running query next (docs/api/analytics-v2.md §3: a growing interval). Waits follow the schedule
  * `firstMs`, ×`growth`, … up to `maxMs`. The server's `progress` may shorten a wait: from the last two
  * rises of progress the schedule predicts when the query ends and polls then instead. Each shortened
  * wait doubles the shortest wait allowed, so a server whose progress misleads costs a few extra polls,

@@ -5,7 +5,7 @@ import { BUCKET_SIZES, DIMENSIONS, LIMITS, findDimension, findMetric } from '../
 import { isValidTimeZone } from '../../shared/core/time';
 import { QueryValidationError } from './validationError';
 
-/** The request body of `POST /api/v2/analytics/query` (contract §2). */
+/** The request body of `POST /api/v2/analytics/query` (docs/api/analytics-v2.md §2). */
 export interface QueryBody {
 	metrics: MetricRef[];
 	dimensions: Array<{ name: string }>;
@@ -43,7 +43,7 @@ const fail = (field: string, message: string): never => {
 const DIMENSION_NAMES = DIMENSIONS.map((d) => d.name).join(', ');
 
 /**
- * Checks a query against every rule of contract §2 and returns the body to send. Throws a
+ * Checks a query against every rule of docs/api/analytics-v2.md §2 and returns the body to send. Throws a
  * QueryValidationError naming the field and the fix; nothing may be sent when it throws.
  */
 export function buildQueryBody(spec: QuerySpec): QueryBody {

@@ -71,7 +71,7 @@ export function checkResult<T>(
 				outside++;
 				continue;
 			}
-			// Rows come by bucket start (contract §4): an earlier bucket after a later one is a row
+			// Rows come by bucket start (docs/api/analytics-v2.md §4): an earlier bucket after a later one is a row
 			// repeated or misplaced, which the look-back over the last two buckets would not see.
 			if (bucketStartMs < latestMs) outOfOrder++;
 			latestMs = Math.max(latestMs, bucketStartMs);

@@ -1,7 +1,7 @@
 import type { MetricRef } from '../../shared/core/catalogue';
 import { dimensionFieldName, metricFieldName } from '../../shared/core/catalogue';
 
-/** A result row as the API returns it (contract §4). */
+/** A result row as the API returns it (docs/api/analytics-v2.md §4). */
 export interface ResultRow {
 	timeSeries: string;
 	dimensions: Record<string, string>;

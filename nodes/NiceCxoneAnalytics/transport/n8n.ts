@@ -31,7 +31,7 @@ export interface N8nSendOptions {
 /**
  * Sends API requests through n8n's `httpRequestWithAuthentication`, which fetches the token with
  * the credential's `preAuthentication`, caches it in the credential, and on a 401 renews it once
- * and repeats the call once (contract §1).
+ * and repeats the call once (docs/api/analytics-v2.md §1).
  *
  * n8n hands `preAuthentication` the helpers of the context the call is made with, and ties the call
  * to the cancel signal when that context has one; so the call is made with a view of the context

@@ -22,6 +22,9 @@ export const REPORTING_PATH = '/inContactAPI/services/v30.0';
 export const REPORTING_MAX_WINDOW_MS = PLATFORM_LIMITS.maxWindowDays * DAY_MS;
 const PAGE_SIZE = PLATFORM_LIMITS.completedContactsPageSize;
 
+/** The platform operations' defaults (Options, and their descriptions). */
+export const DEFAULT_PLATFORM_OPTIONS = { pageConcurrency: 4, timeoutMs: 600_000 } as const;
+
 export interface PlatformContext {
 	send: Send;
 	clock: Clock;
@@ -236,6 +239,9 @@ interface JobResult {
 	errorMessage?: string;
 }
 
+/** Report jobs take seconds to minutes: polled after 1 s, then 1.5× longer each time, up to 10 s. */
+const REPORT_JOB_POLL: PollScheduleOptions = { firstMs: 1000, maxMs: 10_000, growth: 1.5 };
+
 export interface ReportFile {
 	fileName: string;
 	csv: string;
@@ -249,7 +255,7 @@ export async function runReportJob(
 	ctx: PlatformContext,
 	reportId: string,
 	window: TimeWindow | undefined,
-	poll: PollScheduleOptions,
+	poll: PollScheduleOptions = REPORT_JOB_POLL,
 ): Promise<ReportFile> {
 	const started = await call(ctx, {
 		method: 'POST',

@@ -7,7 +7,7 @@ import type { ResultRow } from '../core/rows';
 import { forEachConcurrently } from './concurrency';
 import { ApiFailure, CxoneApiError, QueryCancelledError, pathSegment, stopError } from './errors';
 import type { RetryPolicy } from './retry';
-import { sendWithRetries } from './retry';
+import { DEFAULT_RETRY_POLICY, sendWithRetries } from './retry';
 import type { QuerySlots } from './slots';
 import type { Clock } from '../../shared/transport/clock';
 import { settle } from '../../shared/transport/clock';
@@ -43,14 +43,15 @@ export interface RunnerOptions {
 	retry: RetryPolicy;
 }
 
-/** The node's defaults (Options), shared with the benchmarks so they measure what users run. */
-export const DEFAULT_RUNNER_OPTIONS: Omit<RunnerOptions, 'retry'> = {
+/** The node's defaults (Options, and their descriptions), shared with the benchmarks so they measure what users run. */
+export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = {
 	pageSize: 1000,
 	pageConcurrency: 8,
 	pollFirstMs: 100,
 	pollMaxMs: 2000,
 	pollGrowth: 1.25,
 	timeoutMs: 600_000,
+	retry: DEFAULT_RETRY_POLICY,
 };
 
 export interface RunnerContext {
@@ -64,7 +65,8 @@ export interface RunnerContext {
 	slots: QuerySlots;
 	stats: TransportStats;
 	signal?: AbortSignal;
-	options: RunnerOptions;
+	/** Options the caller sets; the others are DEFAULT_RUNNER_OPTIONS and DEFAULT_RETRY_POLICY. */
+	options?: Partial<RunnerOptions>;
 }
 
 interface CompletedPage {
@@ -112,6 +114,7 @@ export async function fetchQueryResult<T>(
 	mapRow: (row: ResultRow) => T,
 	limit?: number,
 ): Promise<Array<ResultPart<T>>> {
+	const options: RunnerOptions = { ...DEFAULT_RUNNER_OPTIONS, ...ctx.options };
 	const { bucketSize, timeZone } = body.timeSeries;
 	const whole = { startMs: Date.parse(body.timeSeries.start), endMs: Date.parse(body.timeSeries.end) };
 	const windows = splitAtBucketBoundaries(whole, bucketSize, timeZone, maxRangeHoursFor(bucketSize));
@@ -121,12 +124,12 @@ export async function fetchQueryResult<T>(
 	const onCancel = () => stop.abort();
 	if (ctx.signal?.aborted) stop.abort();
 	ctx.signal?.addEventListener('abort', onCancel, { once: true });
-	const deadline = deadlineAfter(ctx.options.timeoutMs, () => new CxoneApiError(timeoutMessage(ctx.options.timeoutMs)));
+	const deadline = deadlineAfter(options.timeoutMs, () => new CxoneApiError(timeoutMessage(options.timeoutMs)));
 	const run = new QueryRun(
-		{ ...ctx, signal: AbortSignal.any([stop.signal, deadline.signal]) },
+		{ ...ctx, options, signal: AbortSignal.any([stop.signal, deadline.signal]) },
 		body,
 		mapRow,
-		ctx.clock.now() + ctx.options.timeoutMs,
+		ctx.clock.now() + options.timeoutMs,
 		deadline.signal,
 	);
 	let tasks: Array<Promise<Array<ResultPart<T>>>> = [];
@@ -167,7 +170,7 @@ class QueryRun<T> {
 	private readonly open = new Set<string>();
 
 	constructor(
-		private readonly ctx: RunnerContext,
+		private readonly ctx: RunnerContext & { options: RunnerOptions },
 		private readonly body: QueryBody,
 		private readonly mapRow: (row: ResultRow) => T,
 		private readonly deadlineMs: number,
@@ -200,7 +203,7 @@ class QueryRun<T> {
 			...this.body,
 			timeSeries: { ...this.body.timeSeries, start: toIsoUtc(window.startMs), end: toIsoUtc(window.endMs) },
 		};
-		// A 410 or FAILED allows one more submission of the same query (contract §3).
+		// A 410 or FAILED allows one more submission of the same query (docs/api/analytics-v2.md §3).
 		const first = await settle(this.submitAndRead(window, body, limit));
 		if (first.ok) return first.value;
 		if (!(first.error instanceof QueryGoneError)) throw first.error;

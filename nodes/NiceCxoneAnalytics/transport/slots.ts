@@ -2,7 +2,7 @@ import { stopError } from './errors';
 import { ownSignal } from '../../shared/transport/signals';
 
 /**
- * Counts the queries of one tenant that may be PENDING or RUNNING at once (contract §2: at most
+ * Counts the queries of one tenant that may be PENDING or RUNNING at once (docs/api/analytics-v2.md §2: at most
  * 5). One instance serves a whole execution, so items and split ranges share the limit.
  */
 export class QuerySlots {

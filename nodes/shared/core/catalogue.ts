@@ -1,6 +1,6 @@
 /**
  * The analytics-v2 catalogue and the platform limits: the one source of truth for the nodes' option
- * lists, the validation, the output field names, the simulator and the docs (contract §2, §3 and §5).
+ * lists, the validation, the output field names, the simulator and the docs (docs/api/analytics-v2.md §2, §3, §5 and §7).
  */
 
 export type Aggregation = 'sum' | 'avg' | 'min' | 'max' | 'pct';

@@ -17,12 +17,16 @@ import type { TokenTimer } from '../../transport/n8n';
 import { CREDENTIAL_TYPE, createN8nSend } from '../../transport/n8n';
 import type { RunnerOptions } from '../../transport/queryRunner';
 import { DEFAULT_RUNNER_OPTIONS, fetchQueryResult } from '../../transport/queryRunner';
-import { DEFAULT_RETRY_POLICY } from '../../transport/retry';
 import { QuerySlots } from '../../transport/slots';
 import type { Send, TransportStats } from '../../transport/types';
 import { newTransportStats } from '../../transport/types';
 import { toNodeError } from '../errors';
 import { itemTimeZone, positiveNumber, queryFields, readQueryFields, wholeNumber } from '../shared/queryFields';
+
+// The defaults below are literals (n8n's lint wants them so); a test checks them against DEFAULT_RUNNER_OPTIONS.
+const DEFAULTS = DEFAULT_RUNNER_OPTIONS;
+/** Most pages of one query read at once (Options › Page Concurrency). */
+const MAX_PAGE_CONCURRENCY = 10;
 
 const properties: INodeProperties[] = [
 	...queryFields(),
@@ -40,7 +44,7 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0.05, numberPrecision: 2 },
 				default: 2,
-				description: 'The wait between polls grows by a fifth each time, up to this',
+				description: `The wait between polls grows ${DEFAULTS.pollGrowth}× each time, up to this`,
 			},
 			{
 				displayName: 'Output',
@@ -56,7 +60,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Page Concurrency',
 				name: 'pageConcurrency',
 				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 10 },
+				typeOptions: { minValue: 1, maxValue: MAX_PAGE_CONCURRENCY },
 				default: 8,
 				description: 'Pages of a completed query fetched at once',
 			},
@@ -74,8 +78,7 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0.05, numberPrecision: 2 },
 				default: 0.1,
-				description:
-					"First wait before asking whether the query completed. Each wait is 1.25× the last, or shorter when the server's progress says the query ends sooner.",
+				description: `First wait before asking whether the query completed. Each wait is ${DEFAULTS.pollGrowth}× the last, or shorter when the server's progress says the query ends sooner.`,
 			},
 			{
 				displayName: 'Time Zone',
@@ -106,35 +109,27 @@ interface ItemQuery {
 	body: QueryBody;
 	limit?: number;
 	raw: boolean;
-	runner: Omit<RunnerOptions, 'retry'>;
+	/** What the user set under Options; the runner defaults the rest. */
+	runner: Partial<RunnerOptions>;
 }
 
 /** Reads and checks one item's parameters; throws QueryValidationError before anything is sent. */
 function readItemQuery(ctx: IExecuteFunctions, itemIndex: number): ItemQuery {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const { body, limit } = readQueryFields(ctx, itemIndex, itemTimeZone(ctx, options));
-	const defaults = DEFAULT_RUNNER_OPTIONS;
-	const pollFirstSeconds = positiveNumber(options.pollIntervalSeconds ?? defaults.pollFirstMs / 1000, 'Options › Poll Interval (Seconds)');
-	const pollMaxSeconds = positiveNumber(options.maxPollIntervalSeconds ?? defaults.pollMaxMs / 1000, 'Options › Max Poll Interval (Seconds)');
+	const pollFirstSeconds = positiveNumber(options.pollIntervalSeconds ?? DEFAULTS.pollFirstMs / 1000, 'Options › Poll Interval (Seconds)');
+	const pollMaxSeconds = positiveNumber(options.maxPollIntervalSeconds ?? DEFAULTS.pollMaxMs / 1000, 'Options › Max Poll Interval (Seconds)');
 	if (pollMaxSeconds < pollFirstSeconds) {
 		throw new QueryValidationError(
 			'Options › Max Poll Interval (Seconds)',
 			`Max Poll Interval (${pollMaxSeconds} s) is shorter than Poll Interval (${pollFirstSeconds} s). Raise it or lower Poll Interval.`,
 		);
 	}
-	return {
-		body,
-		limit,
-		raw: options.output === 'raw',
-		runner: {
-			pageSize: wholeNumber(options.pageSize ?? defaults.pageSize, 'Options › Page Size', LIMITS.minPageSize, LIMITS.maxPageSize),
-			pageConcurrency: wholeNumber(options.pageConcurrency ?? defaults.pageConcurrency, 'Options › Page Concurrency', 1, 10),
-			pollFirstMs: pollFirstSeconds * 1000,
-			pollMaxMs: pollMaxSeconds * 1000,
-			pollGrowth: defaults.pollGrowth,
-			timeoutMs: positiveNumber(options.timeoutSeconds ?? defaults.timeoutMs / 1000, 'Options › Timeout (Seconds)') * 1000,
-		},
-	};
+	const runner: Partial<RunnerOptions> = { pollFirstMs: pollFirstSeconds * 1000, pollMaxMs: pollMaxSeconds * 1000 };
+	if (options.pageSize !== undefined) runner.pageSize = wholeNumber(options.pageSize, 'Options › Page Size', LIMITS.minPageSize, LIMITS.maxPageSize);
+	if (options.pageConcurrency !== undefined) runner.pageConcurrency = wholeNumber(options.pageConcurrency, 'Options › Page Concurrency', 1, MAX_PAGE_CONCURRENCY);
+	if (options.timeoutSeconds !== undefined) runner.timeoutMs = positiveNumber(options.timeoutSeconds, 'Options › Timeout (Seconds)') * 1000;
+	return { body, limit, raw: options.output === 'raw', runner };
 }
 
 /** What every item of one execution shares: the senders, their token timer and the tenant's query slots. */
@@ -186,7 +181,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: Q
 		const mapRow = query.raw ? (row: ResultRow) => row as unknown as IDataObject : createRowFlattener(query.body);
 		const { send, detachedSend, slots, signal } = run;
 		const parts = await fetchQueryResult(
-			{ send, detachedSend, clock: n8nClock, slots, signal, stats, options: { ...query.runner, retry: DEFAULT_RETRY_POLICY } },
+			{ send, detachedSend, clock: n8nClock, slots, signal, stats, options: query.runner },
 			query.body,
 			mapRow,
 			query.limit,

@@ -5,13 +5,14 @@ import { deadlineAfter } from '../../../shared/transport/signals';
 import { CxoneApiError } from '../../transport/errors';
 import { createN8nSend } from '../../transport/n8n';
 import type { PlatformContext } from '../../transport/platform';
+import { DEFAULT_PLATFORM_OPTIONS } from '../../transport/platform';
 import { DEFAULT_RETRY_POLICY } from '../../transport/retry';
 import { newTransportStats } from '../../transport/types';
 import { positiveNumber, wholeNumber } from '../shared/queryFields';
 
 export const PLATFORM_CREDENTIAL_TYPE = 'niceCxoneApi';
 
-/** Options every platform operation has. */
+/** Options every platform operation has (a test checks the defaults against DEFAULT_PLATFORM_OPTIONS). */
 export const PLATFORM_COMMON_OPTIONS = [
 	{
 		displayName: 'Page Concurrency',
@@ -50,11 +51,11 @@ export async function withPlatformContext<T>(
 	run: (transport: PlatformContext) => Promise<T>,
 ): Promise<T> {
 	const timeoutSeconds = positiveNumber(
-		options.timeoutSeconds ?? 600,
+		options.timeoutSeconds ?? DEFAULT_PLATFORM_OPTIONS.timeoutMs / 1000,
 		'Options › Timeout (Seconds)',
 	);
 	const pageConcurrency = wholeNumber(
-		options.pageConcurrency ?? 4,
+		options.pageConcurrency ?? DEFAULT_PLATFORM_OPTIONS.pageConcurrency,
 		'Options › Page Concurrency',
 		1,
 		10,

@@ -55,12 +55,7 @@ export async function execute(
 	const file = await withPlatformContext(
 		this,
 		options,
-		async (transport) =>
-			await runReportJob(transport, reportId, window, {
-				firstMs: 1000,
-				maxMs: 10_000,
-				growth: 1.5,
-			}),
+		async (transport) => await runReportJob(transport, reportId, window),
 	);
 	if (this.getNodeParameter('reportOutput', itemIndex, 'items') === 'binary') {
 		const data = await this.helpers.prepareBinaryData(
