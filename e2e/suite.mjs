@@ -3,7 +3,7 @@
 // compared with the simulator's ground truth.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -12,6 +12,8 @@ import { startSimulator } from '../scripts/lib/simulator.mjs';
 import { analyticsNodes, readExample, readExamples, workflowVariant } from '../scripts/lib/workflows.mjs';
 import { expectedQueryBody, flattenContractRow } from './expected.mjs';
 import { assertSameItems, createHarness } from './harness.mjs';
+
+const { startReceiver } = createRequire(import.meta.url)('../test/support/receiver.js');
 
 const DAILY_EXAMPLE = 'daily-cxone-report-to-slack.json';
 const AUDIT_EXAMPLE = 'audit-trail-and-anomaly-webhook.json';
@@ -28,24 +30,6 @@ const EXAMPLE_CREDENTIAL = { id: 'cxoneCredential01', name: 'NICE CXone account'
 function assertPairedWithTrigger(items, what) {
 	items.forEach((item, index) =>
 		assert.deepStrictEqual(item.pairedItem, { item: 0 }, `${what}: item ${index} has pairedItem ${JSON.stringify(item.pairedItem)}`),
-	);
-}
-
-/** A local webhook receiver that records what it gets and answers 200. */
-function startReceiver() {
-	const requests = [];
-	const server = http.createServer((req, res) => {
-		let body = '';
-		req.on('data', (chunk) => (body += chunk));
-		req.on('end', () => {
-			requests.push({ headers: req.headers, body });
-			res.writeHead(200).end('ok');
-		});
-	});
-	return new Promise((resolve) =>
-		server.listen(0, '127.0.0.1', () =>
-			resolve({ url: `http://127.0.0.1:${server.address().port}/hooks/cxone`, requests, stop: () => new Promise((done) => server.close(done)) }),
-		),
 	);
 }
 
@@ -145,7 +129,7 @@ export async function runE2eSuite({ log }) {
 		];
 
 		const receiver = await startReceiver();
-		simulators.receiver = receiver;
+		simulators.receiver = { stop: () => receiver.close() };
 		const auditFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'cxone-audit-'));
 		sandbox.env.N8N_RESTRICT_FILE_ACCESS_TO = auditFolder;
 		credentialRecords.push({

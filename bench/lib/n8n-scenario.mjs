@@ -4,9 +4,9 @@
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 
+import { freePort } from '../../scripts/lib/freePort.mjs';
 import { queryBody } from './sizes.mjs';
 
 const CREDENTIAL = { id: 'benchCxoneCred01', name: 'CXone bench' };
@@ -58,17 +58,6 @@ function workflowFor(size) {
 		pinData: {},
 		active: false,
 	};
-}
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 /** Peak RSS (VmHWM) of a live process, in bytes; undefined once it has exited. */

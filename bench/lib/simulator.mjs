@@ -1,6 +1,5 @@
 // Starts the simulator as a process of its own (so its CPU and memory stay out of the clients'),
 // with a per-request latency, and reads its ground truth.
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -11,41 +10,15 @@ import { windowBodies } from './sizes.mjs';
 
 const require = createRequire(import.meta.url);
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const READY = 'SIMULATOR_READY ';
+const { launchSimulator } = require('../../simulator/launch.cjs');
 
 /**
  * Resolves to {baseUrl, tokenUrl, clientId, clientSecret, latencyMs, stop()}. `requestsPerMinute`:
  * the per-token rate limit, the contract's 600 by default; 0 lifts it.
  */
-export function startBenchSimulator({ latencyMs = 0, seed = 1, requestsPerMinute = 600 } = {}) {
-	const args = ['simulator/cli.mjs', '--port', '0', '--seed', String(seed), '--profile', 'clean', '--latency-ms', String(latencyMs), '--requests-per-minute', String(requestsPerMinute)];
-	const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-	const exited = new Promise((resolve) => child.once('exit', resolve));
-	let output = '';
-	return new Promise((resolve, reject) => {
-		child.stderr.on('data', (chunk) => (output += chunk));
-		child.stdout.on('data', (chunk) => {
-			output += chunk;
-			const line = output.split('\n').find((candidate) => candidate.startsWith(READY));
-			if (line === undefined) return;
-			child.stdout.removeAllListeners('data');
-			child.stdout.resume();
-			const ready = JSON.parse(line.slice(READY.length));
-			resolve({
-				baseUrl: ready.baseUrl,
-				tokenUrl: ready.tokenUrl,
-				clientId: ready.clientId,
-				clientSecret: ready.clientSecret,
-				latencyMs,
-				pid: child.pid,
-				stop: async () => {
-					if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-					await exited;
-				},
-			});
-		});
-		child.once('exit', (code) => reject(new Error(`The simulator exited (${code}) before it was ready.\n${output}`)));
-	});
+export async function startBenchSimulator({ latencyMs = 0, seed = 1, requestsPerMinute = 600 } = {}) {
+	const args = ['--latency-ms', String(latencyMs), '--requests-per-minute', String(requestsPerMinute)];
+	return { ...(await launchSimulator({ seed, profile: 'clean', args })), latencyMs };
 }
 
 /**

@@ -3,10 +3,10 @@
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
+import { freePort } from './freePort.mjs';
 import { distDir, installDir, n8nBinary, nodeBinary } from './paths.mjs';
 
 /** Node type prefix of this package when installed as a community package (the prefix the examples use). */
@@ -134,17 +134,6 @@ export function createN8nSandbox({ logLevel = 'info' } = {}) {
 		},
 		cleanup: () => fs.rmSync(userFolder, { recursive: true, force: true }),
 	};
-}
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 /**

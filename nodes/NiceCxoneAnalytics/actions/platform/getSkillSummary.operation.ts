@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { isoDurationSeconds } from '../../core/platform/isoDuration';
+import { skillSummaryRecord } from '../../core/platform/skillSummary';
 import { QueryValidationError } from '../../core/validationError';
 import { PLATFORM_LIMITS } from '../../../shared/core/catalogue';
 import { REPORTING_MAX_WINDOW_MS, readSkillSummaries } from '../../transport/platform';
@@ -19,21 +19,6 @@ export const description = updateDisplayOptions(
 	{ show: { resource: ['platform'], operation: ['getSkillSummary'] } },
 	properties,
 );
-
-/**
- * One item per skill; every ISO-8601 duration (`PT4M12S`) becomes a number of seconds in a field
- * named with `Seconds` (`averageHandleTime` → `averageHandleTimeSeconds`).
- */
-export function summaryItem(summary: Record<string, unknown>): IDataObject {
-	const item: IDataObject = {};
-	for (const [field, value] of Object.entries(summary)) {
-		const seconds =
-			typeof value === 'string' && value.startsWith('P') ? isoDurationSeconds(value) : undefined;
-		if (seconds === undefined) item[field] = value as IDataObject[string];
-		else item[`${field}Seconds`] = seconds;
-	}
-	return item;
-}
 
 export async function execute(
 	this: IExecuteFunctions,
@@ -53,7 +38,7 @@ export async function execute(
 		async (transport) => await readSkillSummaries(transport, window),
 	);
 	return summaries.map((summary) => ({
-		json: summaryItem(summary),
+		json: skillSummaryRecord(summary) as IDataObject,
 		pairedItem: { item: itemIndex },
 	}));
 }

@@ -1,0 +1,154 @@
+import type { CompletedContact } from '../../../../../nodes/NiceCxoneAnalytics/core/platform/contacts';
+import { ContactAggregator, contactDimension } from '../../../../../nodes/NiceCxoneAnalytics/core/platform/contacts';
+import { csvToObjects, parseCsv } from '../../../../../nodes/NiceCxoneAnalytics/core/platform/csv';
+import { isoDurationSeconds } from '../../../../../nodes/NiceCxoneAnalytics/core/platform/isoDuration';
+import type { QueryBody } from '../../../../../nodes/NiceCxoneAnalytics/core/query';
+import { skillSummaryRecord } from '../../../../../nodes/NiceCxoneAnalytics/core/platform/skillSummary';
+import { reportingWindows } from '../../../../../nodes/NiceCxoneAnalytics/transport/platform';
+
+const contact = (overrides: Partial<CompletedContact>): CompletedContact => ({
+	contactId: 1,
+	contactStartDate: '2026-11-02T09:10:00Z',
+	mediaTypeId: 4,
+	skillId: 1001,
+	teamId: 2001,
+	agentId: 3001,
+	isOutbound: false,
+	abandoned: false,
+	inQueueSeconds: 20,
+	agentSeconds: 200,
+	holdSeconds: 30,
+	acwSeconds: 60,
+	totalDurationSeconds: 320,
+	serviceLevelFlag: 1,
+	transferIndicatorId: 0,
+	dispositionCode: 2,
+	...overrides,
+});
+
+describe('aggregating completed contacts like the analytics API', () => {
+	const body: QueryBody = {
+		metrics: [
+			{ name: 'count', aggregation: 'sum' },
+			{ name: 'handle_time', aggregation: 'avg' },
+			{ name: 'queue_time', aggregation: 'max' },
+			{ name: 'abandoned', aggregation: 'pct' },
+			{ name: 'service_level', aggregation: 'pct' },
+			{ name: 'transferred', aggregation: 'sum' },
+			{ name: 'duration', aggregation: 'min' },
+		],
+		dimensions: [{ name: 'channel' }, { name: 'skill.id' }],
+		filter: { type: 'notEquals', field: 'direction', value: 'outbound' },
+		timeSeries: { bucketSize: 'HOUR', start: '2026-11-02T09:00:00Z', end: '2026-11-02T11:00:00Z', timeZone: 'Europe/Berlin' },
+	};
+
+	it('buckets by start in the time zone, groups, filters, and weighs averages over all contacts', () => {
+		const aggregator = new ContactAggregator(body);
+		[
+			contact({ contactId: 1 }),
+			contact({ contactId: 2, abandoned: true, agentSeconds: 0, holdSeconds: 0, acwSeconds: 0, inQueueSeconds: 95, totalDurationSeconds: 95, serviceLevelFlag: 0 }),
+			contact({ contactId: 3, serviceLevelFlag: -1, transferIndicatorId: 4, totalDurationSeconds: 410 }),
+			contact({ contactId: 4, mediaTypeId: 3, contactStartDate: '2026-11-02T10:59:59Z' }),
+			contact({ contactId: 5, isOutbound: true }),
+			contact({ contactId: 6, contactStartDate: '2026-11-02T11:00:00Z' }),
+			contact({ contactId: 7, contactStartDate: '2026-11-02T08:59:59Z' }),
+		].forEach((c) => aggregator.add(c));
+		expect(aggregator.rows()).toEqual([
+			{
+				timeSeries: '2026-11-02T09:00:00Z',
+				dimensions: { channel: 'voice', 'skill.id': '1001' },
+				metrics: [
+					{ name: 'count', aggregation: 'sum', value: 3 },
+					{ name: 'handle_time', aggregation: 'avg', value: 193.3333 },
+					{ name: 'queue_time', aggregation: 'max', value: 95 },
+					{ name: 'abandoned', aggregation: 'pct', value: 33.3333 },
+					// The flag −1 (not applicable) is left out of the service level.
+					{ name: 'service_level', aggregation: 'pct', value: 50 },
+					{ name: 'transferred', aggregation: 'sum', value: 1 },
+					{ name: 'duration', aggregation: 'min', value: 95 },
+				],
+			},
+			{
+				timeSeries: '2026-11-02T10:00:00Z',
+				dimensions: { channel: 'chat', 'skill.id': '1001' },
+				metrics: [
+					{ name: 'count', aggregation: 'sum', value: 1 },
+					{ name: 'handle_time', aggregation: 'avg', value: 290 },
+					{ name: 'queue_time', aggregation: 'max', value: 20 },
+					{ name: 'abandoned', aggregation: 'pct', value: 0 },
+					{ name: 'service_level', aggregation: 'pct', value: 100 },
+					{ name: 'transferred', aggregation: 'sum', value: 0 },
+					{ name: 'duration', aggregation: 'min', value: 320 },
+				],
+			},
+		]);
+	});
+
+	it('maps media types to channels and ids to text', () => {
+		expect([1, 3, 4, 7, 8].map((mediaTypeId) => contactDimension(contact({ mediaTypeId }), 'channel'))).toEqual(['email', 'chat', 'voice', 'sms', 'social']);
+		expect(contactDimension(contact({ isOutbound: true }), 'direction')).toBe('outbound');
+		expect(contactDimension(contact({}), 'agent.id')).toBe('3001');
+		expect(contactDimension(contact({}), 'disposition')).toBe('2');
+		expect(() => contactDimension(contact({}), 'group.id')).toThrow('Dimension group.id is not available from completed contacts.');
+	});
+
+	it('a row whose contacts all have no service-level flag has no service level', () => {
+		const aggregator = new ContactAggregator({ ...body, filter: undefined, dimensions: [] });
+		aggregator.add(contact({ serviceLevelFlag: -1 }));
+		expect(aggregator.rows()[0].metrics[4]).toEqual({ name: 'service_level', aggregation: 'pct', value: null });
+	});
+});
+
+describe('reporting windows', () => {
+	it('cuts a range into windows of at most 31 days', () => {
+		const day = 86_400_000;
+		const start = Date.parse('2026-01-01T00:00:00Z');
+		expect(reportingWindows({ startMs: start, endMs: start + 70 * day }).map((w) => (w.endMs - w.startMs) / day)).toEqual([31, 31, 8]);
+	});
+});
+
+describe('ISO-8601 durations', () => {
+	it.each([
+		['PT4M12S', 252],
+		['PT4M12.5S', 252.5],
+		['PT0S', 0],
+		['P1DT2H', 93_600],
+		['PT1H0M3S', 3603],
+		['P2W', 1_209_600],
+		['-PT30S', -30],
+		['P1M', undefined],
+		['PT', undefined],
+		['4:12', undefined],
+		[252, undefined],
+	])('%s → %s s', (text, seconds) => {
+		expect(isoDurationSeconds(text)).toBe(seconds);
+	});
+
+	it('a skill summary item carries seconds in fields named …Seconds', () => {
+		expect(skillSummaryRecord({ skillId: 1001, skillName: 'Sales, EMEA', averageHandleTime: 'PT4M12S', holdTime: 'PT1H', abandonRate: 2.5 })).toEqual({
+			skillId: 1001,
+			skillName: 'Sales, EMEA',
+			averageHandleTimeSeconds: 252,
+			holdTimeSeconds: 3600,
+			abandonRate: 2.5,
+		});
+	});
+});
+
+describe('CSV', () => {
+	it('parses RFC 4180 quoting, CRLF and a final line without a break', () => {
+		expect(parseCsv('a,b,c\r\n"x, y","say ""hi""",3\r\n"two\nlines",,\n4,5,6')).toEqual([
+			['a', 'b', 'c'],
+			['x, y', 'say "hi"', '3'],
+			['two\nlines', '', ''],
+			['4', '5', '6'],
+		]);
+	});
+
+	it('turns records into objects, with exact numbers as numbers and everything else as text', () => {
+		expect(csvToObjects('\ufeffskill,contacts,rate,code\n"Sales, EMEA",12,2.5,007\nSupport,0,-1.25,1e3\n')).toEqual([
+			{ skill: 'Sales, EMEA', contacts: 12, rate: 2.5, code: '007' },
+			{ skill: 'Support', contacts: 0, rate: -1.25, code: '1e3' },
+		]);
+	});
+});

@@ -1,0 +1,214 @@
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { NiceCxoneTrends } from '../../../nodes/NiceCxoneTrends/NiceCxoneTrends.node';
+import { DEFAULT_SETTINGS } from '../../../nodes/NiceCxoneTrends/core/analyzeSeries';
+import { bucketAt, contactVolume } from './synthetic';
+import { evaluateOutputs } from '../../support/outputs';
+import { analyzeRows } from '../../../nodes/NiceCxoneTrends/core/analyzeRows';
+import { ChartColour, drawSeriesChart } from '../../../nodes/NiceCxoneTrends/core/chart/seriesChart';
+import { seriesChartInput } from '../../../nodes/NiceCxoneTrends/core/chart/seriesChartInput';
+import { decodeIndexedPng } from './core/chart/pngReader';
+
+const node: INode = {
+	id: 'trends',
+	name: 'NICE CXone Trends & Anomalies',
+	type: 'n8n-nodes-nice-cxone.niceCxoneTrends',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+
+/** A minimal execute context: the node's parameters, its input items and continueOnFail. */
+function context(items: INodeExecutionData[], parameters: IDataObject, continueOnFail = false): IExecuteFunctions {
+	const all: IDataObject = {
+		outputMode: 'annotate',
+		method: 'seasonalRobust',
+		sensitivity: 'medium',
+		timestampField: 'bucketStart',
+		timeZone: 'UTC',
+		options: {},
+		...parameters,
+	};
+	return {
+		getInputData: () => items,
+		getNodeParameter: (name: string, _index: number, fallback?: unknown) => all[name] ?? fallback,
+		getNode: () => node,
+		getTimezone: () => 'UTC',
+		continueOnFail: () => continueOnFail,
+		helpers: {
+			prepareBinaryData: async (data: Buffer, fileName?: string, mimeType?: string) => ({ data: data.toString('base64'), fileName, mimeType }),
+		},
+	} as unknown as IExecuteFunctions;
+}
+
+/** Query-node items: two groups of chat volume over three weeks in 15-minute buckets, one spike in grp_002. */
+function queryItems(): INodeExecutionData[] {
+	const items: INodeExecutionData[] = [];
+	const spike = bucketAt(15, 14); // Tuesday 16 January 14:00 UTC
+	for (const [groupId, seed] of [
+		['grp_001', 1],
+		['grp_002', 2],
+	] as const) {
+		const { timesMs, values } = contactVolume(21, seed);
+		if (groupId === 'grp_002') values[spike] = 212;
+		timesMs.forEach((t, i) => {
+			items.push({
+				json: {
+					bucketStart: new Date(t).toISOString(),
+					groupId,
+					channel: 'chat',
+					count_sum: values[i],
+				},
+			});
+		});
+	}
+	return items;
+}
+
+const run = async (items: INodeExecutionData[], parameters: IDataObject, continueOnFail = false) =>
+	await new NiceCxoneTrends().execute.call(context(items, parameters, continueOnFail));
+
+describe('NiceCxoneTrends node', () => {
+	const items = queryItems();
+
+	it('describes a usable-as-tool node with two outputs and defaults matching the core', () => {
+		const { description } = new NiceCxoneTrends();
+		expect(description.usableAsTool).toBe(true);
+		expect(evaluateOutputs(description.outputs, {})).toEqual(['Output', 'Anomalies']);
+		const options = description.properties.find((p) => p.name === 'options')?.options as unknown as IDataObject[];
+		const defaultOf = (name: string) => options.find((o) => o.name === name)?.default;
+		expect(defaultOf('historyDays')).toBe(DEFAULT_SETTINGS.historyDays);
+		expect(defaultOf('movingAverageBuckets')).toBe(DEFAULT_SETTINGS.movingAverageBuckets);
+		expect(defaultOf('rollingWindowBuckets')).toBe(DEFAULT_SETTINGS.rollingWindowBuckets);
+		expect(defaultOf('trendDeadBandPercent')).toBe(DEFAULT_SETTINGS.trendDeadBandPercent);
+		expect(defaultOf('alertOnLevelShift')).toBe(DEFAULT_SETTINGS.alertOnLevelShift);
+	});
+
+	it('annotates every item, pairs each with its input item, and sends the anomaly to the second output', async () => {
+		const [main, anomalies] = await run(items, {});
+		expect(main).toHaveLength(items.length);
+		main.forEach((item, index) => expect(item.pairedItem).toEqual([{ item: index }]));
+		const spikeItem = main[2016 + bucketAt(15, 14)].json;
+		expect(spikeItem).toMatchObject({
+			groupId: 'grp_002',
+			metric: 'count_sum',
+			value: 212,
+			isAnomaly: true,
+			inAnomalyEpisode: true,
+			anomalyType: 'SPIKE',
+			status: 'ok',
+		});
+		expect(main[0].json).toMatchObject({ status: 'insufficient_history', expected: null, isAnomaly: false });
+		expect(anomalies).toHaveLength(1);
+		expect(anomalies[0].pairedItem).toEqual([{ item: 2016 + bucketAt(15, 14) }]);
+		expect(spikeItem).toMatchObject({ expected: 119.5, expectedSpread: 12.6697 });
+		expect(anomalies[0].json.message).toBe('Chat volume for grp_002 at Tue 16 Jan 14:00 was 212, expected 120 ± 12.7 (spike).');
+	});
+
+	it('writes one summary per series, paired with all the items of the series', async () => {
+		const [main, anomalies] = await run(items, { outputMode: 'summary', timeZone: 'Europe/Paris' });
+		expect(main.map((item) => item.json.series)).toEqual(['grp_001 / chat', 'grp_002 / chat']);
+		expect(main[0].pairedItem).toHaveLength(2016);
+		expect((main[1].pairedItem as Array<{ item: number }>)[0]).toEqual({ item: 2016 });
+		expect(main[0].json).toMatchObject({ status: 'ok', anomalyCount: 0, bucketMinutes: 15 });
+		expect(main[1].json.anomalyCount).toBe(1);
+		// Times in messages are in the chosen zone: 14:00 UTC is 15:00 in Paris.
+		expect(String(main[1].json.message)).toContain('Chat volume for grp_002 at Tue 16 Jan 15:00 was 212');
+		expect(anomalies).toHaveLength(1);
+	});
+
+	it('returns only the anomalies in anomalies mode', async () => {
+		const [main, anomalies] = await run(items, { outputMode: 'anomalies' });
+		expect(main).toEqual(anomalies);
+		expect(main[0].json).toMatchObject({ bucketStart: '2024-01-16T14:00:00.000Z', anomalyType: 'SPIKE', missingBucket: false });
+	});
+
+	it('reads a missing count bucket as zero: a drop to nothing is an anomaly paired with the previous item', async () => {
+		const gap = bucketAt(16, 12);
+		const withGap = items.filter((_, index) => index !== gap);
+		const [, anomalies] = await run(withGap, { options: { metrics: 'count_sum', groupBy: 'groupId' } });
+		const drop = anomalies.find((item) => item.json.groupId === 'grp_001');
+		expect(drop?.json).toMatchObject({ value: 0, missingBucket: true, anomalyType: 'DROP' });
+		expect(drop?.pairedItem).toEqual([{ item: gap - 1 }]);
+	});
+
+	it('attaches a PNG chart of its series to each summary and anomaly item, the alert marked at its time', async () => {
+		const [summaries, anomalies] = await run(items, { outputMode: 'summary', options: { attachCharts: true, chartDays: 7 } });
+		expect(summaries.map((item) => item.binary?.chart.fileName)).toEqual(['grp_001-chat-count_sum.png', 'grp_002-chat-count_sum.png']);
+		expect(anomalies).toHaveLength(1);
+		const chart = anomalies[0].binary!.chart;
+		expect(chart).toEqual(summaries[1].binary!.chart); // one chart per series, shared by its items
+		expect(chart.mimeType).toBe('image/png');
+		const png = decodeIndexedPng(Uint8Array.from(Buffer.from(chart.data, 'base64')));
+		expect([png.width, png.height, png.badCrcChunks]).toEqual([800, 400, []]);
+
+		// Where the renderer puts the alert's bucket, from the same analysis the node made.
+		const analysis = analyzeRows(
+			items.map((item) => item.json),
+			{ timestampField: 'bucketStart', missingBuckets: 'auto', settings: { ...DEFAULT_SETTINGS, timeZone: 'UTC' } },
+		);
+		const series = analysis.series[1];
+		const { layout } = drawSeriesChart(seriesChartInput(series, 'UTC', DEFAULT_SETTINGS.threshold, 7));
+		const alertX = layout.xOfTimeMs(Date.parse(String(anomalies[0].json.bucketStart)));
+		const inPlot: number[] = [];
+		const colours = new Set<number>();
+		for (let y = Math.ceil(layout.plotTopPx); y < layout.plotBottomPx; y++) {
+			for (let x = Math.ceil(layout.plotLeftPx); x < layout.plotRightPx; x++) {
+				const colour = png.indices[y * png.width + x];
+				colours.add(colour);
+				if (colour === ChartColour.anomaly) inPlot.push(x);
+			}
+		}
+		// The mark (a dot of radius 3) and nothing else in the plot in the anomaly colour.
+		expect(inPlot.length).toBeGreaterThan(0);
+		expect(Math.max(...inPlot) - Math.min(...inPlot)).toBeLessThanOrEqual(6);
+		expect(Math.abs(inPlot.reduce((a, b) => a + b, 0) / inPlot.length - alertX)).toBeLessThan(1.5);
+		// Not blank: the value line, the expected line, the band and the episode tint are all there.
+		for (const colour of [ChartColour.value, ChartColour.expected, ChartColour.band]) expect(colours.has(colour)).toBe(true);
+	});
+
+	it('reports the run as one item for Slack and email, with the charts of the series that alerted', async () => {
+		const [main, anomalies] = await run(items, { outputMode: 'report', options: { attachCharts: true, reportDays: 7 } });
+		expect(main).toHaveLength(1);
+		expect(main[0].json).toMatchObject({ headline: '1 alert in 2 series', alertCount: 1, seriesCount: 2, chartProperties: 'chart_1' });
+		expect(Object.keys(main[0].binary!)).toEqual(['chart_1']);
+		expect(main[0].binary!.chart_1).toEqual(anomalies[0].binary!.chart);
+		expect(main[0].pairedItem).toHaveLength(items.length);
+		const [plain] = await run(items, { outputMode: 'report', options: { reportDays: 7 } });
+		expect(plain[0].binary).toBeUndefined();
+		expect(plain[0].json.chartProperties).toBeUndefined();
+	});
+
+	it('names the field and the fix for a bad parameter', async () => {
+		await expect(run(items, { timestampField: 'bucket' })).rejects.toThrow(
+			"Timestamp field 'bucket' is missing in item 0. Set 'Timestamp Field' to the field that holds the bucket start.",
+		);
+		await expect(run(items, { timeZone: 'Mars/Olympus' })).rejects.toThrow(NodeOperationError);
+		await expect(run(items, { options: { countField: 'contacts' } })).rejects.toThrow(
+			"Contact Count Field 'contacts' is not in any item. Set it to the field with each item's contacts (count_sum from the query node), or empty it to judge rates and averages without counts.",
+		);
+	});
+
+	it('honours continueOnFail with an error item paired with all input items', async () => {
+		const [main, anomalies] = await run(items.slice(0, 3), { timestampField: 'bucket' }, true);
+		expect(main).toHaveLength(1);
+		expect(String(main[0].json.error)).toContain("Timestamp field 'bucket' is missing in item 0");
+		expect(main[0].pairedItem).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(anomalies).toEqual([]);
+	});
+
+	it('handles duplicates, nulls and an empty input without crashing', async () => {
+		const few = [
+			{ json: { bucketStart: '2024-01-01T00:00:00Z', groupId: 'g', count_sum: 2 } },
+			{ json: { bucketStart: '2024-01-01T00:00:00Z', groupId: 'g', count_sum: 3 } },
+			{ json: { bucketStart: '2024-01-01T01:00:00Z', groupId: 'g', count_sum: null } },
+		];
+		const [main] = await run(few, { outputMode: 'summary' });
+		expect(main[0].json).toMatchObject({ status: 'insufficient_history', duplicateBuckets: 1, buckets: 2 });
+		expect(main[0].json.latest).toMatchObject({ value: null });
+		const [empty, none] = await run([], {});
+		expect(empty).toEqual([]);
+		expect(none).toEqual([]);
+	});
+});

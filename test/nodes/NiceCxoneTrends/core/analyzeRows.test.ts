@@ -1,0 +1,71 @@
+import { analyzeRows, analyzeRowsPausing, MAX_TOTAL_BUCKETS } from '../../../../nodes/NiceCxoneTrends/core/analyzeRows';
+import { DEFAULT_SETTINGS } from '../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
+import { SeriesInputError } from '../../../../nodes/NiceCxoneTrends/core/series';
+
+const HOUR_MS = 3_600_000;
+const START_MS = Date.UTC(2024, 0, 1);
+
+/** `groups` groups with one row an hour each over `hours` hours, count_sum from a fixed pattern. */
+function hourlyRows(groups: number, hours: number) {
+	const rows = [];
+	for (let h = 0; h < hours; h++) {
+		for (let g = 0; g < groups; g++) {
+			rows.push({ bucketStart: new Date(START_MS + h * HOUR_MS).toISOString(), groupId: `g${g}`, count_sum: 10 + ((h * 7 + g) % 5) });
+		}
+	}
+	return rows;
+}
+const config = { timestampField: 'bucketStart', missingBuckets: 'auto' as const, settings: DEFAULT_SETTINGS };
+
+describe('analyzeRows limits', () => {
+	it('refuses more buckets in all than it analyses, before building any series, naming the way out', () => {
+		// 5,000 groups, each with one row at the start and one a year later: 5,000 × 8,761 hourly buckets.
+		const rows = [];
+		for (let g = 0; g < 5000; g++) {
+			rows.push({ bucketStart: new Date(START_MS).toISOString(), groupId: `g${g}`, count_sum: 1 });
+			rows.push({ bucketStart: new Date(START_MS + HOUR_MS).toISOString(), groupId: `g${g}`, count_sum: 1 });
+			rows.push({ bucketStart: new Date(START_MS + 8760 * HOUR_MS).toISOString(), groupId: `g${g}`, count_sum: 1 });
+		}
+		let error: unknown;
+		try {
+			analyzeRows(rows, config);
+		} catch (caught) {
+			error = caught;
+		}
+		expect(error).toBeInstanceOf(SeriesInputError);
+		expect((error as SeriesInputError).field).toBe('bucketMinutes');
+		expect((error as Error).message).toBe(
+			'The items make 5000 series of 8761 buckets of 60 minutes each; the node analyses at most 1,000,000 buckets a series and 5,000,000 in all. ' +
+				"Shorten the time range, group by fewer fields, name fewer 'Metric Fields', or set 'Bucket Minutes' to a coarser spacing.",
+		);
+		expect(5000 * 8761).toBeGreaterThan(MAX_TOTAL_BUCKETS);
+	});
+});
+
+describe('analyzeRowsPausing', () => {
+	it('gives the same analysis as analyzeRows, pausing each time the buckets analysed reach the budget', async () => {
+		const rows = hourlyRows(31, 840);
+		let pauses = 0;
+		const paused = await analyzeRowsPausing(rows, config, async () => {
+			pauses++;
+		}, 10_000);
+		const direct = analyzeRows(rows, config);
+		// 31 series × 840 buckets: a pause after every 12th series (10,080 buckets), so after the 12th and the 24th.
+		expect(paused.series).toHaveLength(31);
+		expect(pauses).toBe(2);
+		const differing = paused.series.filter((s, i) => !Object.is(s.analysis.detection.score.join(), direct.series[i].analysis.detection.score.join()));
+		expect(differing).toHaveLength(0);
+	});
+});
+
+describe('Contact Count Field', () => {
+	const rows = [
+		{ bucketStart: '2024-01-01T00:00:00Z', abandoned_pct: 0, contacts: 3 },
+		{ bucketStart: '2024-01-01T01:00:00Z', abandoned_pct: 33.3, contacts: 3 },
+	];
+	it('names the field when the one set is in no item', () => {
+		expect(() => analyzeRows(rows, { ...config, metrics: ['abandoned_pct'], countField: 'count_sum' })).toThrow(
+			"Contact Count Field 'count_sum' is not in any item. Set it to the field with each item's contacts (count_sum from the query node), or empty it to judge rates and averages without counts.",
+		);
+	});
+});

@@ -1,0 +1,162 @@
+import { analyzeRows } from '../../../../../nodes/NiceCxoneTrends/core/analyzeRows';
+import { DEFAULT_SETTINGS } from '../../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
+import { SamplingNoise } from '../../../../../nodes/NiceCxoneTrends/core/detectors/contactNoise';
+import { normalAbsQuantile, ScoreCalibration } from '../../../../../nodes/NiceCxoneTrends/core/detectors/scoreCalibration';
+import { SustainedScore } from '../../../../../nodes/NiceCxoneTrends/core/detectors/sustainedScore';
+import { seededRandom } from '../../synthetic';
+
+describe('normalAbsQuantile', () => {
+	it('gives the two-sided normal quantiles', () => {
+		expect(normalAbsQuantile(0.95)).toBeCloseTo(1.959964, 5);
+		expect(normalAbsQuantile(0.99)).toBeCloseTo(2.575829, 5);
+		expect(normalAbsQuantile(0.5)).toBeCloseTo(0.674490, 5);
+	});
+});
+
+describe('ScoreCalibration', () => {
+	const options = { quantile: 0.99, minScores: 100, warmUpFactor: 1.5 };
+	it('keeps the nominal threshold (factor 1) on scores no wider than normal noise', () => {
+		const calibration = new ScoreCalibration(options);
+		for (let i = 0; i < 1000; i++) calibration.observe((i % 10) / 10); // all |score| < 1
+		expect(calibration.factor()).toBe(1);
+	});
+	it('widens by the series’ own 99th percentile over the normal one on heavy-tailed scores', () => {
+		const calibration = new ScoreCalibration(options);
+		for (let i = 0; i < 980; i++) calibration.observe(1);
+		for (let i = 0; i < 20; i++) calibration.observe(-8); // 2 % of the scores at |8|
+		// The 99th percentile falls in the bin of 8 (upper edge 10^(0.9+1/40) = 8.414); 8.414 / 2.5758.
+		expect(calibration.factor()).toBeCloseTo(Math.pow(10, 37 / 40) / normalAbsQuantile(0.99), 10);
+	});
+	it('is conservative until enough scores were seen', () => {
+		const calibration = new ScoreCalibration(options);
+		expect(calibration.factor()).toBe(1.5);
+		for (let i = 0; i < 99; i++) calibration.observe(0.5);
+		expect(calibration.factor()).toBe(1.5);
+		calibration.observe(0.5);
+		expect(calibration.factor()).toBe(1);
+	});
+});
+
+describe('SustainedScore', () => {
+	it('turns a run of moderate deviations into one large score, clipped and in unit-noise standard deviations', () => {
+		const sustained = new SustainedScore(0.3, 4);
+		const unitSd = Math.sqrt(0.3 / 1.7);
+		expect(sustained.push(-2)).toBeCloseTo(-0.6 / unitSd, 10);
+		expect(sustained.push(-2)).toBeCloseTo(-1.02 / unitSd, 10);
+		expect(sustained.push(NaN)).toBeCloseTo(-1.02 / unitSd, 10); // no value: unchanged
+		expect(sustained.push(-100)).toBeCloseTo((-1.02 + 0.3 * (-4 + 1.02)) / unitSd, 10); // clipped at −4
+		sustained.reset();
+		expect(sustained.push(0)).toBe(0);
+	});
+});
+
+describe('SamplingNoise', () => {
+	it('percent: binomial spread of the bucket’s contacts, smoothed by half a contact', () => {
+		const noise = new SamplingNoise('percent');
+		// 3 contacts, 7 % expected: p = (0.21 + 0.5) / 4 = 0.1775.
+		expect(noise.sd(7, 3)).toBeCloseTo(100 * Math.sqrt((0.1775 * 0.8225) / 3), 10);
+		// 300 contacts: p = (21 + 0.5) / 301.
+		const p = 21.5 / 301;
+		expect(noise.sd(7, 300)).toBeCloseTo(100 * Math.sqrt((p * (1 - p)) / 300), 10);
+		expect(noise.sd(7, 0)).toBeNaN();
+	});
+	it('percent: an expected 0 % is held up by the series’ long-run share', () => {
+		const noise = new SamplingNoise('percent');
+		let share = 0;
+		for (let i = 0; i < 50; i++) {
+			const value = i % 2 === 0 ? 0 : 10;
+			noise.observe(value, 0, 20);
+			share = i === 0 ? value / 100 : share + 0.02 * (value / 100 - share);
+		}
+		const p = (share * 20 + 0.5) / 21;
+		expect(share).toBeGreaterThan(0.03);
+		expect(noise.sd(0, 20)).toBeCloseTo(100 * Math.sqrt((p * (1 - p)) / 20), 10);
+	});
+	it('mean: σ₁/√n once σ₁ is learned from the deviations, none before', () => {
+		const noise = new SamplingNoise('mean');
+		expect(noise.sd(300, 4)).toBeNaN();
+		for (let i = 0; i < 20; i++) noise.observe(310, 300, 4); // |10| · √4 = 20 every time
+		expect(noise.sd(300, 4)).toBeCloseTo(20 / Math.exp(-0.6352) / 2, 10);
+		expect(noise.sd(300, 16)).toBeCloseTo(20 / Math.exp(-0.6352) / 4, 10);
+	});
+});
+
+describe('rates and averages judged by their contacts', () => {
+	/** Hourly abandon % of one channel over five weeks: busy days (200 contacts), quiet nights (2). */
+	function rows(withCounts: boolean) {
+		const random = seededRandom(5);
+		const out = [];
+		const start = Date.UTC(2024, 0, 1);
+		for (let h = 0; h < 35 * 24; h++) {
+			const hour = h % 24;
+			const contacts = hour >= 8 && hour < 20 ? 200 : 2;
+			let abandoned = 0;
+			for (let c = 0; c < contacts; c++) if (random() < 0.06) abandoned++;
+			const row: Record<string, unknown> = {
+				bucketStart: new Date(start + h * 3_600_000).toISOString(),
+				abandoned_pct: (100 * abandoned) / contacts,
+			};
+			if (withCounts) row.count_sum = contacts;
+			out.push(row);
+		}
+		return out;
+	}
+	const alerts = (withCounts: boolean, countField?: string, items = rows(withCounts)) => {
+		const analysis = analyzeRows(items, {
+			timestampField: 'bucketStart',
+			groupBy: [],
+			metrics: ['abandoned_pct'],
+			missingBuckets: 'auto',
+			countField,
+			settings: DEFAULT_SETTINGS,
+		});
+		const { alert } = analysis.series[0].analysis.detection;
+		return Array.from(alert.keys()).filter((i) => alert[i] === 1);
+	};
+	it('raises no alert on 0 ↔ 50 ↔ 100 % nights over 2 contacts when count_sum is there', () => {
+		expect(alerts(true)).toEqual([]);
+	});
+	it('without count_sum the nights are held only by the series’ own score calibration: two alerts in five weeks', () => {
+		// Neither a guess nor a flood: 2 of 840 buckets, both on nights over 2 contacts, where the counts give none.
+		const without = alerts(false);
+		expect(without).toHaveLength(2);
+		for (const bucket of without) expect(bucket % 24 < 8 || bucket % 24 >= 20).toBe(true);
+	});
+	it('Contact Count Field: a field of another name counts the same; emptied, counts are not used', () => {
+		const renamed = rows(true).map(({ count_sum: contacts, ...rest }) => ({ ...rest, contacts }));
+		expect(alerts(true, 'contacts', renamed)).toEqual(alerts(true));
+		expect(alerts(true, '')).toEqual(alerts(false));
+		expect(alerts(true, '')).toHaveLength(2);
+	});
+	it('a busy hour jumping from 6 % to 30 % over 200 contacts is caught with count_sum', () => {
+		const data = rows(true);
+		const spike = 30 * 24 + 14; // day 30, 14:00
+		data[spike].abandoned_pct = 30;
+		const analysis = analyzeRows(data, { timestampField: 'bucketStart', groupBy: [], metrics: ['abandoned_pct'], missingBuckets: 'auto', settings: DEFAULT_SETTINGS });
+		const detection = analysis.series[0].analysis.detection;
+		expect(Array.from(detection.alert.keys()).filter((i) => detection.alert[i] === 1)).toEqual([spike]);
+	});
+});
+
+describe('DAY buckets across daylight saving', () => {
+	it('keeps each local day its weekday when the zone’s midnight moves (Sydney, April): no alerts on a clean weekly cycle', () => {
+		const { DateTime } = jest.requireActual('luxon') as typeof import('luxon');
+		const random = seededRandom(9);
+		// Quiet Saturdays and Sundays, busy Mondays; a local day is 23, 24 or 25 hours long.
+		const factor = [0, 1.1, 1.0, 1.0, 1.0, 0.9, 0.5, 0.35];
+		const rows = [];
+		for (let day = DateTime.fromISO('2022-01-03', { zone: 'Australia/Sydney' }); day.year === 2022 && day.month <= 7; day = day.plus({ days: 1 })) {
+			rows.push({ bucketStart: day.toUTC().toISO(), count_sum: Math.round(1000 * factor[day.weekday] + (random() - 0.5) * 60) });
+		}
+		const analysis = analyzeRows(rows, {
+			timestampField: 'bucketStart',
+			groupBy: [],
+			metrics: ['count_sum'],
+			missingBuckets: 'auto',
+			settings: { ...DEFAULT_SETTINGS, timeZone: 'Australia/Sydney' },
+		});
+		const { alert, judged } = analysis.series[0].analysis.detection;
+		expect(Array.from(alert.keys()).filter((i) => alert[i] === 1)).toEqual([]);
+		expect(judged.reduce((a, b) => a + b, 0)).toBeGreaterThan(150);
+	});
+});

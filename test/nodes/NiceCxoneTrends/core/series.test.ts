@@ -1,0 +1,131 @@
+import { analyzeRows } from '../../../../nodes/NiceCxoneTrends/core/analyzeRows';
+import { DEFAULT_SETTINGS } from '../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
+import { localCalendar } from '../../../../nodes/NiceCxoneTrends/core/calendar';
+import { describeAnomaly, formatNumber, metricPhrase, seriesSubject } from '../../../../nodes/NiceCxoneTrends/core/describe';
+import {
+	SeriesInputError,
+	defaultGroupByFields,
+	defaultMetricFields,
+	isAdditiveMetric,
+	missingMeansZero,
+	parseTimestamp,
+	toRegularGrid,
+} from '../../../../nodes/NiceCxoneTrends/core/series';
+
+describe('metric fields', () => {
+	it('treats *_sum and count_* as additive (a missing bucket is zero) and the rest as not', () => {
+		expect(isAdditiveMetric('count_sum')).toBe(true);
+		expect(isAdditiveMetric('abandoned_sum')).toBe(true);
+		expect(isAdditiveMetric('duration_avg')).toBe(false);
+		expect(isAdditiveMetric('abandoned_pct')).toBe(false);
+		expect(missingMeansZero('duration_avg', 'zero')).toBe(true);
+		expect(missingMeansZero('count_sum', 'noValue')).toBe(false);
+	});
+	it('defaults to the dimension fields present and every other numeric field', () => {
+		const rows = [{ bucketStart: 'x', groupId: 'g', channel: 'chat', count_sum: 1, duration_avg: 2, note: 'n' }];
+		expect(defaultGroupByFields(rows)).toEqual(['groupId', 'channel']);
+		expect(defaultMetricFields(rows, 'bucketStart', ['groupId', 'channel'])).toEqual(['count_sum', 'duration_avg']);
+	});
+});
+
+describe('parseTimestamp', () => {
+	it('reads ISO text with an offset, wall-clock text in the zone, epoch ms and seconds', () => {
+		expect(parseTimestamp('2024-01-01T00:00:00Z', 'UTC')).toBe(Date.UTC(2024, 0, 1));
+		expect(parseTimestamp('2024-07-01 09:00', 'Europe/London')).toBe(Date.UTC(2024, 6, 1, 8));
+		expect(parseTimestamp(1704067200000, 'UTC')).toBe(1704067200000);
+		expect(parseTimestamp(1704067200, 'UTC')).toBe(1704067200000);
+		expect(parseTimestamp('yesterday', 'UTC')).toBeNaN();
+	});
+});
+
+describe('toRegularGrid', () => {
+	const h = 3_600_000;
+	it('fills gaps with zero or no value, sums or averages duplicates, snaps jitter to the nearest bucket', () => {
+		const times = [0, h, h, 3 * h + 60_000];
+		const values = [1, 2, 4, NaN];
+		const sum = toRegularGrid(times, values, h, 0, 4 * h, true, 'sum');
+		expect(Array.from(sum.values)).toEqual([1, 6, 0, NaN, 0]);
+		expect(Array.from(sum.rowCount)).toEqual([1, 2, 0, 1, 0]);
+		expect(Array.from(sum.bucketOfPoint)).toEqual([0, 1, 1, 3]);
+		expect(sum.duplicateBuckets).toBe(1);
+		const mean = toRegularGrid(times, values, h, 0, 4 * h, false, 'mean');
+		expect(Array.from(mean.values)).toEqual([1, 3, NaN, NaN, NaN]);
+	});
+	it('refuses a spacing far finer than the data', () => {
+		expect(() => toRegularGrid([0, 365 * 86_400_000], [1, 2], 1000, 0, 365 * 86_400_000, false, 'mean')).toThrow(
+			SeriesInputError,
+		);
+	});
+});
+
+describe('localCalendar', () => {
+	it('follows daylight saving time in the chosen zone', () => {
+		// London moves to BST at 01:00 UTC on 31 March 2024.
+		const times = Float64Array.from([Date.UTC(2024, 2, 31, 0, 30), Date.UTC(2024, 2, 31, 1, 30), Date.UTC(2024, 3, 1, 8)]);
+		const calendar = localCalendar(times, 'Europe/London');
+		expect(Array.from(calendar.msOfDay, (ms) => ms / 60_000)).toEqual([30, 150, 540]);
+		expect(Array.from(calendar.isoWeekday)).toEqual([7, 7, 1]);
+	});
+});
+
+describe('analyzeRows', () => {
+	const settings = { ...DEFAULT_SETTINGS };
+	it('makes one series per group and metric on the common grid; a missing count bucket is zero', () => {
+		const rows = [
+			{ bucketStart: '2024-01-01T00:00:00Z', groupId: 'a', count_sum: 5, duration_avg: 100 },
+			{ bucketStart: '2024-01-01T01:00:00Z', groupId: 'a', count_sum: 6, duration_avg: 110 },
+			{ bucketStart: '2024-01-01T02:00:00Z', groupId: 'a', count_sum: 7, duration_avg: 120 },
+			{ bucketStart: '2024-01-01T00:00:00Z', groupId: 'b', count_sum: 1, duration_avg: 90 },
+		];
+		const result = analyzeRows(rows, { timestampField: 'bucketStart', missingBuckets: 'auto', settings });
+		expect(result.groupBy).toEqual(['groupId']);
+		expect(result.metrics).toEqual(['count_sum', 'duration_avg']);
+		expect(result.bucketMs).toBe(3_600_000);
+		expect(result.series.map((s) => `${String(s.groupValues.groupId)}:${s.metric}`)).toEqual([
+			'a:count_sum',
+			'a:duration_avg',
+			'b:count_sum',
+			'b:duration_avg',
+		]);
+		expect(Array.from(result.series[2].grid.values)).toEqual([1, 0, 0]);
+		expect(Array.from(result.series[3].grid.values)).toEqual([90, NaN, NaN]);
+	});
+	it('names the item and the fix when a timestamp is missing', () => {
+		const rows = [{ bucketStart: '2024-01-01T00:00:00Z', v: 1 }, { when: 'x', v: 2 }];
+		expect(() => analyzeRows(rows, { timestampField: 'bucketStart', missingBuckets: 'auto', settings })).toThrow(
+			"Timestamp field 'bucketStart' is missing in item 1. Set 'Timestamp Field' to the field that holds the bucket start.",
+		);
+	});
+	it('names an unknown metric field', () => {
+		const rows = [{ bucketStart: '2024-01-01T00:00:00Z', v: 1 }];
+		expect(() =>
+			analyzeRows(rows, { timestampField: 'bucketStart', metrics: ['w'], missingBuckets: 'auto', settings }),
+		).toThrow("Metric field 'w' is not in any item. Check 'Metric Fields' against the incoming fields.");
+	});
+});
+
+describe('sentences', () => {
+	it('speak the catalogue’s language', () => {
+		expect(metricPhrase('count_sum')).toBe('volume');
+		expect(metricPhrase('handle_time_avg')).toBe('average handle time');
+		expect(metricPhrase('my_metric')).toBe('my_metric');
+		expect(seriesSubject({ groupId: 'grp_002', channel: 'chat' }, 'count_sum')).toBe('Chat volume for grp_002');
+		expect(formatNumber(119.6)).toBe('120');
+		expect(formatNumber(14.96)).toBe('15');
+		expect(formatNumber(0.125)).toBe('0.13');
+	});
+	it('say value, expectation and spread', () => {
+		expect(
+			describeAnomaly({
+				subject: 'Chat volume for grp_002',
+				timePhrase: 'at 14:00',
+				value: 212,
+				expected: 120,
+				spread: 15,
+				type: 'SPIKE',
+				episodeBuckets: 1,
+				missingBucket: false,
+			}),
+		).toBe('Chat volume for grp_002 at 14:00 was 212, expected 120 ± 15 (spike).');
+	});
+});
