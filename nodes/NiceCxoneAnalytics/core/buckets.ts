@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 
 import type { BucketSize } from '../../shared/core/catalogue';
-import { HOUR_MS } from '../../shared/core/time';
+import { HOUR_MS, MINUTE_MS } from '../../shared/core/time';
 
 /**
  * Time-bucket arithmetic in an IANA time zone (docs/api/analytics-v2.md §2): buckets start at local quarter hours,
@@ -37,7 +37,12 @@ export function bucketStartOf(instantMs: number, bucketSize: BucketSize, zone: s
 /** Start (epoch ms) of the bucket after the one that starts at `bucketStartMs`. */
 export function nextBucketStart(bucketStartMs: number, bucketSize: BucketSize, zone: string): number {
 	const minutes = MINUTES_PER_BUCKET[bucketSize];
-	if (minutes !== undefined) return bucketStartMs + minutes * 60_000;
+	if (minutes !== undefined) {
+		// Realigned to the local clock, as the server does: where the offset moves by less than a
+		// bucket (Lord Howe Island's 30 minutes) the bucket before the change is shorter.
+		const aligned = bucketStartOf(bucketStartMs + minutes * MINUTE_MS, bucketSize, zone);
+		return aligned > bucketStartMs ? aligned : bucketStartMs + minutes * MINUTE_MS;
+	}
 	const unit = CALENDAR_UNIT[bucketSize] as 'day';
 	return DateTime.fromMillis(bucketStartMs, { zone })
 		.plus({ [`${unit}s`]: 1 })

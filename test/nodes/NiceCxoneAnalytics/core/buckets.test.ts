@@ -53,6 +53,17 @@ describe('bucket alignment', () => {
 		expect(toIsoUtc(bucketStartOf(ms('2024-10-27T01:30:00Z'), 'HOUR', 'Europe/Berlin'))).toBe('2024-10-27T01:00:00Z');
 	});
 
+	it('on Lord Howe Island (+10:30 → +11 at 02:00 local) the hour before the change lasts 30 minutes, then hours start on the hour again', () => {
+		const starts = bucketStartsBetween(ms('2024-10-05T13:30:00Z'), ms('2024-10-05T17:00:00Z'), 'HOUR', 'Australia/Lord_Howe');
+		// Local 00:00 and 01:00 (+10:30), then 01:30 (+10:30, half an hour before the jump to 02:30 +11), 03:00, 04:00 (+11).
+		expect(starts.map(toIsoUtc)).toEqual([
+			'2024-10-05T13:30:00Z',
+			'2024-10-05T14:30:00Z',
+			'2024-10-05T15:00:00Z',
+			'2024-10-05T16:00:00Z',
+		]);
+	});
+
 	it('a DAY range in Berlin across the spring change has buckets at each local midnight', () => {
 		const starts = bucketStartsBetween(ms('2024-03-30T12:00:00Z'), ms('2024-04-01T22:00:00Z'), 'DAY', 'Europe/Berlin');
 		expect(starts.map(toIsoUtc)).toEqual(['2024-03-29T23:00:00Z', '2024-03-30T23:00:00Z', '2024-03-31T22:00:00Z']);
