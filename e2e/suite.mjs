@@ -270,7 +270,10 @@ export async function runE2eSuite({ log }) {
 			const query = records.find((record) => record.kind === 'query');
 			const trends = records.find((record) => record.kind === 'trends');
 			assert.ok(query && trends, `records: ${JSON.stringify(records).slice(0, 500)}`);
-			for (const record of records) assert.deepStrictEqual(verifyAuditChain([record]), { ok: true, records: 1 });
+			// One chain per node, each starting here (a manual run; nothing remembered yet).
+			for (const record of records) assert.deepStrictEqual(verifyAuditChain([record]), { ok: true, records: 1, chains: 1, findings: [] });
+			assert.deepStrictEqual(records.map((record) => record.seq), [1, 1]);
+			assert.notEqual(query.chainId, trends.chainId);
 			assert.equal(query.accuracy.rowsOutput, rows.length);
 			assert.equal(query.accuracy.totalCount, rows.length);
 			assert.equal(query.accuracy.resultSha256, sha256Hex(canonicalJson(rows.map((item) => item.json))));
@@ -283,6 +286,7 @@ export async function runE2eSuite({ log }) {
 			const payload = JSON.parse(hook.body);
 			assert.equal(payload.event, anomalies.length > 0 ? 'anomaliesFound' : 'completed');
 			assert.equal(payload.auditId, trends.id);
+			assert.deepStrictEqual(payload.audit, { chainId: trends.chainId, seq: trends.seq, hash: trends.hash }, 'the webhook carries the record\'s seal');
 			assert.equal(payload.anomalies, anomalies.length);
 			assert.ok(verifyWebhookSignature(WEBHOOK_SECRET, Number(hook.headers['x-cxone-timestamp']), hook.body, String(hook.headers['x-cxone-signature'])), 'the signature does not verify');
 			assert.deepStrictEqual(trends.webhook, { ...trends.webhook, delivered: true, attempts: 1, status: 200 });

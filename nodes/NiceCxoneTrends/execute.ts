@@ -164,6 +164,7 @@ async function recordRun(
 	return await finishAudit(
 		ctx,
 		settings,
+		{},
 		{ error: run.error, rows: run.inputItems, latencyMs: run.latencyMs, anomalies: run.anomalies },
 		{
 			kind: 'trends',

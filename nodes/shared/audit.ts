@@ -2,8 +2,8 @@ import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Chained } from './core/auditChain';
-import { sealRecord } from './core/auditChain';
+import type { ChainHead, Chained } from './core/auditChain';
+import { headOf, parseChainHead, sealRecord } from './core/auditChain';
 import { signingSecretProblem } from './core/webhookSignature';
 import { n8nClock } from './transport/clock';
 import { displayUrl } from './transport/endpoints';
@@ -28,6 +28,22 @@ export const AUDIT_AND_WEBHOOK_OPTIONS: INodeProperties[] = [
 		],
 		default: 'off',
 		description: 'Tamper-evident records with latency and measured accuracy; each carries the hash of the one before',
+	},
+	{
+		displayName: 'Audit Chain Head',
+		name: 'auditChainHead',
+		type: 'json',
+		default: '',
+		description:
+			"The last audit record from where you store them (or its chainId, seq and hash), e.g. {{ $('Read Last Audit Record').first().json }}; the next record continues the chain from it. Needed in queue mode, and for overlapping runs. Empty: the node remembers the last record in the workflow's static data (regular mode, production runs).",
+	},
+	{
+		displayName: 'Sign Audit Records',
+		name: 'auditSignRecords',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to add an HMAC of each record with the NICE CXone Webhook Signing credential\'s secret, so that a record re-sealed without the secret is detected',
 	},
 	{
 		displayName: 'Webhook URL',
@@ -76,6 +92,11 @@ export const AUDIT_AND_WEBHOOK_OPTIONS: INodeProperties[] = [
 export interface AuditSettings {
 	toOutput: boolean;
 	toLog: boolean;
+	/** The chain head the user gave (Options › Audit Chain Head). */
+	chainHead?: ChainHead;
+	/** Set by readWebhookSecret when Sign Audit Records is on: the key of the records' HMAC. */
+	recordKey?: string;
+	signRecords: boolean;
 	webhook?: {
 		url: string;
 		events: WebhookEvent[];
@@ -94,7 +115,16 @@ export const WEBHOOK_MAX_ATTEMPTS = 3;
 export function readAuditSettings(options: IDataObject): AuditSettings | { invalid: string } {
 	const audit = String(options.audit ?? 'off');
 	const url = String(options.webhookUrl ?? '').trim();
-	const settings: AuditSettings = { toOutput: audit === 'output' || audit === 'both', toLog: audit === 'log' || audit === 'both' };
+	const chainHead = parseChainHead(options.auditChainHead);
+	if (chainHead && 'problem' in chainHead) {
+		return { invalid: `Options › Audit Chain Head ${chainHead.problem}. Give the last stored audit record, or leave it empty.` };
+	}
+	const settings: AuditSettings = {
+		toOutput: audit === 'output' || audit === 'both',
+		toLog: audit === 'log' || audit === 'both',
+		chainHead,
+		signRecords: options.auditSignRecords === true,
+	};
 	if (url !== '') {
 		if (!/^https?:\/\/[^\s]+$/.test(url)) return { invalid: `Options › Webhook URL '${url}' is not an http(s) URL. Fix it or leave it empty.` };
 		const timeoutSeconds = Number(options.webhookTimeoutSeconds ?? 10);
@@ -123,32 +153,36 @@ function auditOrigin(ctx: IExecuteFunctions) {
 }
 
 /**
- * Reads the signing secret into `settings` when a webhook is configured and signing is on; call it
- * before the node sends anything. Fails closed: a signing credential that is not on the node, cannot
- * be read, is empty or is shorter than 32 characters is an error that names the field and the fix.
+ * Reads the signing secret into `settings` when a signed webhook is configured or records are signed;
+ * call it before the node sends anything. Fails closed: a signing credential that is not on the node,
+ * cannot be read, is empty or is shorter than 32 characters is an error that names the field and the fix.
  */
 export async function readWebhookSecret(ctx: IExecuteFunctions, settings: AuditSettings, itemIndex?: number): Promise<void> {
 	const webhook = settings.webhook;
-	if (!webhook || webhook.secret !== undefined) return;
-	if (!webhook.sign) {
-		webhook.secret = null;
-		return;
-	}
+	if (webhook && !webhook.sign) webhook.secret = null;
+	const webhookNeedsSecret = webhook !== undefined && webhook.secret === undefined;
+	const recordsNeedSecret = settings.signRecords && settings.recordKey === undefined && (settings.toOutput || settings.toLog || webhook !== undefined);
+	if (!webhookNeedsSecret && !recordsNeedSecret) return;
 	const secret = await ctx.getCredentials(WEBHOOK_CREDENTIAL_TYPE).then(
 		(credentials) => ({ value: credentials.secret }),
 		() => undefined,
 	);
+	const what = webhookNeedsSecret ? 'Webhook signing' : 'Sign Audit Records';
+	const off = webhookNeedsSecret ? 'Options › Sign Webhook' : 'Options › Sign Audit Records';
 	const problem =
 		secret === undefined
-			? 'Webhook signing is on but the node has no readable NICE CXone Webhook Signing API credential. Select one under Credential to connect with (its Signing Secret: at least 32 random characters), or turn off Options › Sign Webhook.'
+			? `${what} is on but the node has no readable NICE CXone Webhook Signing API credential. Select one under Credential to connect with (its Signing Secret: at least 32 random characters), or turn off ${off}.`
 			: signingSecretProblem(secret.value);
 	if (problem !== undefined) {
 		throw new NodeOperationError(ctx.getNode(), problem, {
 			...(itemIndex === undefined ? {} : { itemIndex }),
-			description: 'Nothing was sent: a webhook with signing on goes out signed or not at all.',
+			description: webhookNeedsSecret
+				? 'Nothing was sent: a webhook with signing on goes out signed or not at all.'
+				: 'Nothing was sent: with Sign Audit Records on, every record is signed or none is made.',
 		});
 	}
-	webhook.secret = String(secret?.value);
+	if (webhookNeedsSecret) webhook.secret = String(secret?.value);
+	if (settings.signRecords) settings.recordKey = String(secret?.value);
 }
 
 /** What a run's webhook says about it, and what its audit record adds to the record's own fields. */
@@ -170,6 +204,7 @@ export interface RunOutcome {
 export async function finishAudit(
 	ctx: IExecuteFunctions,
 	settings: AuditSettings,
+	chain: AuditChainState,
 	outcome: RunOutcome,
 	fields: IDataObject,
 	itemIndex?: number,
@@ -177,6 +212,8 @@ export async function finishAudit(
 	const origin = auditOrigin(ctx);
 	const status = outcome.error === undefined ? 'success' : 'error';
 	const event: WebhookEvent = outcome.error !== undefined ? 'failed' : outcome.anomalies > 0 ? 'anomaliesFound' : 'completed';
+	// Sealed before the webhook goes out, so that the webhook carries the seal; its outcome stays outside.
+	const record: IDataObject = sealAudit(ctx, settings, chain, { ...origin, status, error: outcome.error ?? null, ...fields });
 	const webhook = await sendWebhookFor(ctx, settings, event, {
 		auditId: origin.id,
 		workflowId: origin.workflowId,
@@ -187,9 +224,11 @@ export async function finishAudit(
 		rows: outcome.rows,
 		latencyMs: outcome.latencyMs,
 		anomalies: outcome.anomalies,
+		audit: { chainId: record.chainId, seq: record.seq, hash: record.hash },
 	});
-	const record = sealAudit(ctx, settings, { ...origin, status, error: outcome.error ?? null, ...fields, webhook: webhook ?? null });
-	return { record: record as unknown as IDataObject, failure: webhookFailure(ctx, settings, webhook, itemIndex) };
+	record.webhook = webhook ?? null;
+	if (settings.toLog) ctx.logger.info('NICE CXone audit record', { auditRecord: record });
+	return { record, failure: webhookFailure(ctx, settings, webhook, itemIndex) };
 }
 
 /** Sends the webhook for `event` if the user chose it; undefined when nothing was to be sent. */
@@ -230,16 +269,26 @@ function webhookFailure(
 	});
 }
 
+/** The chain head of one execution: every record it seals continues from the one before. */
+export interface AuditChainState {
+	head?: ChainHead;
+}
+
 /**
- * Seals a record into the chain of this node in this workflow (the last hash lives in the node's
- * workflow static data, which n8n keeps between production runs) and writes it to the log if asked.
+ * Seals a record into its chain. The head it continues from: the execution's own last record; else the
+ * head the user gave (Options › Audit Chain Head); else the last record the node remembers in the
+ * workflow's static data (which n8n keeps for production runs in regular mode only). The new head is
+ * remembered in both.
  */
-function sealAudit<T extends object>(ctx: IExecuteFunctions, settings: AuditSettings, record: T): T & Chained {
+function sealAudit(ctx: IExecuteFunctions, settings: AuditSettings, chain: AuditChainState, record: IDataObject): IDataObject & Chained {
 	const staticData = ctx.getWorkflowStaticData('node');
-	const previousHash = typeof staticData.auditLastHash === 'string' ? staticData.auditLastHash : null;
-	const sealed = sealRecord(record, previousHash);
-	staticData.auditLastHash = sealed.hash;
-	if (settings.toLog) ctx.logger.info('NICE CXone audit record', { auditRecord: sealed as unknown as IDataObject });
+	const node = ctx.getNode();
+	const chainId = chain.head?.chainId ?? settings.chainHead?.chainId ?? `${String(ctx.getWorkflow().id ?? '')}/${node.id ?? node.name}`;
+	const remembered = parseChainHead(staticData.auditChainHead);
+	const head = chain.head ?? settings.chainHead ?? (remembered && !('problem' in remembered) && remembered.chainId === chainId ? remembered : undefined);
+	const sealed = sealRecord(record, chainId, head, settings.recordKey);
+	chain.head = headOf(sealed);
+	staticData.auditChainHead = { ...chain.head };
 	return sealed;
 }
 

@@ -4,7 +4,7 @@ import { checkResult } from '../../nodes/NiceCxoneAnalytics/core/resultCheck';
 import type { ResultRow } from '../../nodes/NiceCxoneAnalytics/core/rows';
 import { flattenRow } from '../../nodes/NiceCxoneAnalytics/core/rows';
 import { NiceCxoneAnalytics } from '../../nodes/NiceCxoneAnalytics/NiceCxoneAnalytics.node';
-import { sealRecord, verifyAuditChain } from '../../nodes/shared/core/auditChain';
+import { headOf, verifyAuditChain } from '../../nodes/shared/core/auditChain';
 import { canonicalJson, sha256Hex } from '../../nodes/shared/core/canonical';
 import { signWebhook, verifyWebhookSignature } from '../../nodes/shared/core/webhookSignature';
 import type { Clock } from '../../nodes/shared/transport/clock';
@@ -19,12 +19,6 @@ import { NiceCxoneTrends } from '../../nodes/NiceCxoneTrends/NiceCxoneTrends.nod
 // At least 32 characters, as the nodes require.
 const SECRET = 'a-shared-secret-of-some-length'.repeat(2);
 
-function chainOf(n: number) {
-	const records: Array<ReturnType<typeof sealRecord<{ n: number; text: string }>>> = [];
-	for (let i = 0; i < n; i++) records.push(sealRecord({ n: i, text: `run ${i}` }, records[i - 1]?.hash ?? null));
-	return records;
-}
-
 describe('the Audit output appears only when records go there', () => {
 	it.each([
 		['off', ['Results'], ['Output', 'Anomalies']],
@@ -34,38 +28,6 @@ describe('the Audit output appears only when records go there', () => {
 	])('audit %s', (audit, analytics, trends) => {
 		expect(evaluateOutputs(new NiceCxoneAnalytics().description.outputs, { audit })).toEqual(analytics);
 		expect(evaluateOutputs(new NiceCxoneTrends().description.outputs, { audit })).toEqual(trends);
-	});
-});
-
-describe('audit chain', () => {
-	it('verifies an intact chain', () => {
-		expect(verifyAuditChain(chainOf(4))).toEqual({ ok: true, records: 4 });
-		expect(chainOf(1)[0].previousHash).toBeNull();
-		expect(chainOf(1)[0].hash).toBe(sha256Hex(canonicalJson({ n: 0, previousHash: null, text: 'run 0' })));
-	});
-
-	it('finds an edited record', () => {
-		const records = chainOf(4);
-		records[2] = { ...records[2], text: 'run 2, edited' };
-		expect(verifyAuditChain(records)).toEqual({ ok: false, index: 2, reason: 'edited', message: 'Record 2 does not match its hash: it was edited.' });
-	});
-
-	it('finds a deleted record', () => {
-		const records = chainOf(4);
-		records.splice(1, 1);
-		expect(verifyAuditChain(records)).toMatchObject({ ok: false, index: 1, reason: 'broken-link' });
-	});
-
-	it('finds reordered records', () => {
-		const records = chainOf(4);
-		[records[2], records[3]] = [records[3], records[2]];
-		expect(verifyAuditChain(records)).toMatchObject({ ok: false, index: 2, reason: 'broken-link' });
-	});
-
-	it('finds a record re-hashed after editing, by the broken link after it', () => {
-		const records = chainOf(3);
-		records[1] = sealRecord({ n: 1, text: 'forged' }, records[0].hash);
-		expect(verifyAuditChain(records)).toMatchObject({ ok: false, index: 2, reason: 'broken-link' });
 	});
 });
 
@@ -202,6 +164,8 @@ describe('audit records and webhooks from the query node, against the simulator'
 			status: 'success',
 			error: null,
 			query: body,
+			chainId: 'wf-1/node-1',
+			seq: 1,
 			previousHash: null,
 			result: { rows: truth.length, pages: Math.ceil(truth.length / 1000), queries: 1, totalCount: truth.length },
 		});
@@ -223,13 +187,20 @@ describe('audit records and webhooks from the query node, against the simulator'
 		expect(JSON.stringify(record)).not.toContain('Bearer');
 
 		const secondRecord = second.output[1][0].json;
-		expect(secondRecord.previousHash).toBe(record.hash);
-		expect(verifyAuditChain([record, secondRecord])).toEqual({ ok: true, records: 2 });
+		expect(secondRecord).toMatchObject({ chainId: 'wf-1/node-1', seq: 2, previousHash: record.hash });
+		expect(verifyAuditChain([record, secondRecord])).toEqual({ ok: true, records: 2, chains: 1, findings: [] });
 		expect(first.log.logged).toEqual([{ message: 'NICE CXone audit record', meta: { auditRecord: record } }]);
 
 		expect(record.webhook).toMatchObject({ delivered: true, attempts: 1, status: 200 });
 		const hook = receiver.requests[0];
-		expect(JSON.parse(hook.body)).toMatchObject({ event: 'completed', auditId: record.id, rows: truth.length, status: 'success', anomalies: 0 });
+		expect(JSON.parse(hook.body)).toMatchObject({
+			event: 'completed',
+			auditId: record.id,
+			rows: truth.length,
+			status: 'success',
+			anomalies: 0,
+			audit: { chainId: 'wf-1/node-1', seq: 1, hash: record.hash },
+		});
 		expect(verifyWebhookSignature(SECRET, Number(hook.headers['x-cxone-timestamp']), hook.body, String(hook.headers['x-cxone-signature']))).toBe(true);
 	});
 
@@ -274,6 +245,55 @@ describe('audit records and webhooks from the query node, against the simulator'
 		expect(output.length).toBe(1);
 		expect(log.logged).toEqual([]);
 	});
+
+	it('continues the chain from Audit Chain Head when static data is empty (queue mode), and two runs from one head show as a fork', async () => {
+		const [genesis] = (await run({ audit: 'output' }, {})).output[1];
+		const head = headOf(genesis.json as never);
+		// A worker starts with empty static data: the head comes from the workflow's own store.
+		const a = (await run({ audit: 'output', auditChainHead: genesis.json }, {})).output[1][0].json;
+		const b = (await run({ audit: 'output', auditChainHead: JSON.stringify(head) }, {})).output[1][0].json;
+		expect(a).toMatchObject({ chainId: 'wf-1/node-1', seq: 2, previousHash: genesis.json.hash });
+		expect(b).toMatchObject({ chainId: 'wf-1/node-1', seq: 2, previousHash: genesis.json.hash });
+		expect(verifyAuditChain([genesis.json, a]).ok).toBe(true);
+		expect(verifyAuditChain([genesis.json, a, b]).findings.map(({ kind, index }) => [kind, index])).toEqual([['fork', 2]]);
+	});
+
+	it('chains the records of several items of one execution one after another, whatever head each item gives', async () => {
+		const { ctx } = createContext({
+			params: params({ audit: 'output', auditChainHead: '' }),
+			credentials: { tokenUrl: sim.tokenUrl, baseUrl: sim.baseUrl, clientId: sim.clientId, clientSecret: sim.clientSecret },
+			items: [{ json: {} }, { json: {} }, { json: {} }],
+		});
+		const [, audit] = (await new NiceCxoneAnalytics().execute.call(ctx)) as INodeExecutionData[][];
+		expect(audit.map((item) => [item.json.seq, item.pairedItem])).toEqual([
+			[1, { item: 0 }],
+			[2, { item: 1 }],
+			[3, { item: 2 }],
+		]);
+		expect(verifyAuditChain(audit.map((item) => item.json)).ok).toBe(true);
+	});
+
+	it('signs records with the signing secret when Sign Audit Records is on: a re-seal without it is found', async () => {
+		const record = (await run({ audit: 'output', auditSignRecords: true })).output[1][0].json;
+		expect(typeof record.hmac).toBe('string');
+		expect(verifyAuditChain([record], { key: SECRET }).ok).toBe(true);
+		expect(verifyAuditChain([record], { key: 'another secret of at least thirty-two chars' }).findings.map(({ kind }) => kind)).toEqual(['forged']);
+	});
+
+	it('refuses a chain head that is not one, and Sign Audit Records without a signing credential, before sending anything', async () => {
+		const before = (await sim.stats()).queries.length;
+		await expect(run({ audit: 'output', auditChainHead: '{"seq": 3}' })).rejects.toThrow(
+			'Options › Audit Chain Head needs chainId (text), seq (a whole number from 1) and hash (64 hex digits), as the last audit record has them. Give the last stored audit record, or leave it empty.',
+		);
+		const { ctx } = createContext({
+			params: params({ audit: 'output', auditSignRecords: true }),
+			credentials: { tokenUrl: sim.tokenUrl, baseUrl: sim.baseUrl, clientId: sim.clientId, clientSecret: sim.clientSecret },
+		});
+		await expect(new NiceCxoneAnalytics().execute.call(ctx)).rejects.toThrow(
+			'Sign Audit Records is on but the node has no readable NICE CXone Webhook Signing API credential.',
+		);
+		expect((await sim.stats()).queries.length).toBe(before);
+	});
 });
 
 describe('audit records and webhooks from the trends node', () => {
@@ -312,13 +332,14 @@ describe('audit records and webhooks from the trends node', () => {
 			status: 'success',
 			method: 'seasonalRobust',
 			result: { inputItems: items.length, seriesAnalysed: 1, anomalies: anomalies.length },
+			seq: 1,
 			previousHash: null,
 			webhook: { delivered: true, attempts: 1, status: 200 },
 		});
 		expect(audit[0].pairedItem).toHaveLength(items.length);
 		expect(first.log.logged).toEqual([{ message: 'NICE CXone audit record', meta: { auditRecord: record } }]);
 		expect(JSON.parse(receiver.requests[0].body)).toMatchObject({ event: 'anomaliesFound', anomalies: anomalies.length, auditId: record.id });
-		expect(second.output[2][0].json.previousHash).toBe(record.hash);
-		expect(verifyAuditChain([record, second.output[2][0].json])).toEqual({ ok: true, records: 2 });
+		expect(second.output[2][0].json).toMatchObject({ seq: 2, previousHash: record.hash });
+		expect(verifyAuditChain([record, second.output[2][0].json])).toEqual({ ok: true, records: 2, chains: 1, findings: [] });
 	});
 });

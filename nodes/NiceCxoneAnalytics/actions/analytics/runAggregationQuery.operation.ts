@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { LIMITS } from '../../../shared/core/catalogue';
-import type { AuditSettings } from '../../../shared/audit';
+import type { AuditChainState, AuditSettings } from '../../../shared/audit';
 import { AUDIT_AND_WEBHOOK_OPTIONS, finishAudit, readAuditSettings, readWebhookSecret } from '../../../shared/audit';
 import { n8nClock } from '../../../shared/transport/clock';
 import type { EndpointError } from '../../../shared/transport/endpoints';
@@ -140,6 +140,8 @@ interface QueryExecution {
 	slots: QuerySlots;
 	signal?: AbortSignal;
 	auditOutput: INodeExecutionData[];
+	/** The audit chain of this execution: its records continue one from another. */
+	chain: AuditChainState;
 }
 
 export async function prepare(this: IExecuteFunctions): Promise<QueryExecution> {
@@ -160,6 +162,7 @@ export async function prepare(this: IExecuteFunctions): Promise<QueryExecution> 
 		slots: new QuerySlots(LIMITS.maxActiveQueriesPerTenant),
 		signal: this.getExecutionCancelSignal?.(),
 		auditOutput: [],
+		chain: {},
 	};
 }
 
@@ -192,14 +195,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: Q
 		if (audited) {
 			// One record per item whatever follows: a failed delivery below is not recorded twice.
 			recorded = true;
-			const failure = await recordQuery(this, settings, { itemIndex, query, stats, startedMs, accuracy: report, queries: parts.length, token: tokenSince() }, run.auditOutput);
+			const failure = await recordQuery(this, settings, { itemIndex, query, stats, startedMs, accuracy: report, queries: parts.length, token: tokenSince() }, run);
 			if (failure) throw failure;
 		}
 		return rows.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 	} catch (error) {
 		const nodeError = toNodeError(this.getNode(), error, itemIndex);
 		if (settings && !recorded && isAudited(settings)) {
-			await recordQuery(this, settings, { itemIndex, query, stats, startedMs, error: nodeError.message, token: tokenSince() }, run.auditOutput);
+			await recordQuery(this, settings, { itemIndex, query, stats, startedMs, error: nodeError.message, token: tokenSince() }, run);
 		}
 		throw nodeError;
 	}
@@ -233,7 +236,7 @@ async function recordQuery(
 	ctx: IExecuteFunctions,
 	settings: AuditSettings,
 	input: QueryRecordInput,
-	auditOutput: INodeExecutionData[],
+	run: QueryExecution,
 ): Promise<Error | undefined> {
 	const { stats, accuracy } = input;
 	const latencyMs = {
@@ -248,6 +251,7 @@ async function recordQuery(
 	const { record, failure } = await finishAudit(
 		ctx,
 		settings,
+		run.chain,
 		{ error: input.error, rows, latencyMs: latencyMs.total, anomalies: 0 },
 		{
 			kind: 'query',
@@ -270,6 +274,6 @@ async function recordQuery(
 		},
 		input.itemIndex,
 	);
-	auditOutput.push({ json: record, pairedItem: { item: input.itemIndex } });
+	run.auditOutput.push({ json: record, pairedItem: { item: input.itemIndex } });
 	return failure;
 }
