@@ -35,7 +35,7 @@ export const AUDIT_AND_WEBHOOK_OPTIONS: INodeProperties[] = [
 		type: 'json',
 		default: '',
 		description:
-			"The last audit record from where you store them (or its chainId, seq and hash), e.g. {{ $('Read Last Audit Record').first().json }}; the next record continues the chain from it. Needed in queue mode, and for overlapping runs. Empty: the node remembers the last record in the workflow's static data (regular mode, production runs).",
+			"The last audit record from where you store them (or its chainId, seq and hash), read by an expression from a node before this one; the next record continues the chain from it. Needed in queue mode, and for overlapping runs. Empty: the node remembers the last record in the workflow's static data (regular mode, production runs).",
 	},
 	{
 		displayName: 'Sign Audit Records',
