@@ -8,7 +8,10 @@
 // Prints NAB standard, flags per 1000 points and window recall for NAB; recall, alerts per 1000 points on
 // clean series and NAB standard for the contact-centre set. Needs the compiled core (npm run build).
 //
-//   npm run bench:quality -- [--part tune|check|all] [--no-nab] [--no-cc] [--verbose] [--nab DIR]
+//   npm run bench:quality -- [--part tune|check|all] [--no-nab] [--no-cc] [--verbose] [--breakdown] [--nab DIR]
+// --breakdown: where the NAB points go — the same flags without their false positives, and with one more
+// flag at the middle of every missed window, scored alike; per series: each window's first flag (its
+// position in the window, 0 = start) or MISS, and the scored false positives.
 // DIR: the NAB folder (default ../shared/nab beside the repository); the contact-centre part needs its scorer.
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -25,6 +28,7 @@ const { DEFAULT_SETTINGS } = require('../dist/nodes/NiceCxoneTrends/core/analyze
 const args = process.argv.slice(2);
 const part = args.includes('--part') ? args[args.indexOf('--part') + 1] : 'all';
 const verbose = args.includes('--verbose');
+const breakdown = args.includes('--breakdown');
 const nabDir = args.includes('--nab') ? path.resolve(args[args.indexOf('--nab') + 1]) : path.resolve(here, '../../shared/nab');
 const log = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -41,7 +45,40 @@ async function scoreNab() {
 		const { total, rows } = await evaluate(path.join(here, 'nab-detector.mjs'), { series });
 		log(`NAB ${name.padEnd(5)} series=${series.length} NAB_standard=${total.nab.toFixed(1)} flags_per_1k=${total.per1k.toFixed(2)} window_recall=${total.recall.toFixed(3)} (${total.detectedWindows}/${total.windows})`);
 		if (verbose && name !== 'all') for (const r of rows) log(`  ${r.series.padEnd(58)} win ${r.windows} det ${r.detectedWindows} flags ${r.flags} raw ${r.nabRaw.toFixed(2)}`);
+		if (breakdown) await nabBreakdown(name, series);
 	}
+}
+
+/** NAB standard of the default method's flags as they are, without false positives, and with every window caught. */
+async function nabBreakdown(name, series) {
+	const { scoreFile, normalize, probationaryLength } = await import(path.join(nabDir, 'nab_score.mjs'));
+	const { detect } = await import(path.join(here, 'nab-detector.mjs'));
+	const totals = { asIs: 0, noFalsePositives: 0, everyWindow: 0, nullScore: 0, windows: 0 };
+	for (const s of series) {
+		const flagged = new Uint8Array(s.times.length);
+		for (const f of detect(s.times.map((t, i) => ({ timestamp: new Date(t).toISOString(), value: s.values[i] })))) flagged[s.idx.get(Date.parse(f.timestamp))] = 1;
+		const inWindow = new Uint8Array(flagged.length);
+		for (const [l, r] of s.winIdx) inWindow.fill(1, l, r + 1);
+		const withoutFalse = flagged.map((flag, i) => (inWindow[i] ? flag : 0));
+		const everyWindow = Uint8Array.from(flagged);
+		const firsts = s.winIdx.map(([l, r]) => {
+			const first = flagged.subarray(l, r + 1).indexOf(1);
+			if (first < 0) everyWindow[(l + r) >> 1] = 1;
+			return first < 0 ? 'MISS' : (first / (r - l + 1)).toFixed(2);
+		});
+		const probation = probationaryLength(flagged.length);
+		let falsePositives = 0;
+		for (let i = Math.ceil(probation); i < flagged.length; i++) falsePositives += flagged[i] & (1 - inWindow[i]);
+		const asIs = scoreFile(s.times, s.windows, flagged);
+		totals.asIs += asIs.score;
+		totals.noFalsePositives += scoreFile(s.times, s.windows, withoutFalse).score;
+		totals.everyWindow += scoreFile(s.times, s.windows, everyWindow).score;
+		totals.nullScore -= asIs.scoredWindows;
+		totals.windows += s.windows.length;
+		log(`  ${s.key.padEnd(58)} windows [${firsts.join(' ')}] false positives ${falsePositives}`);
+	}
+	const nab = (score) => normalize(score, totals.nullScore, totals.windows).toFixed(1);
+	log(`NAB ${name.padEnd(5)} as is ${nab(totals.asIs)}, without false positives ${nab(totals.noFalsePositives)}, every missed window caught at its middle ${nab(totals.everyWindow)}`);
 }
 
 async function scoreCc() {

@@ -8,7 +8,7 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 const require = createRequire(import.meta.url);
-const { detect, analyzeSeries, DEFAULT_SETTINGS } = require('../dist/nodes/NiceCxoneTrends/core/analyzeSeries.js');
+const { detect, analyzeSeries, DEFAULT_SETTINGS, DETECTION_METHODS } = require('../dist/nodes/NiceCxoneTrends/core/analyzeSeries.js');
 
 /** A seeded seasonal count series (daily and weekly cycle, Poisson-like noise) on a regular grid. */
 function seasonalSeries(n, bucketMs, seed = 42) {
@@ -47,13 +47,12 @@ function bestAndMedian(fn, n, count) {
 }
 const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
 const bucketMs = 5 * 60_000; // the finest common bucket: the largest seasonal reference (13 slots × days)
-const methods = ['seasonalRobust', 'rollingRobust', 'legacyZScore'];
 console.log(`load average (1, 5, 15 min) at start: ${load()}`);
 console.log(`bucket ${bucketMs / 60_000} min; points/s of detection, best / median of ${runs} runs after warm-up runs (10k: ${Math.max(runs, 21)}, 10M: ${Math.min(runs, 3)})`);
-for (const method of methods) {
+for (const method of DETECTION_METHODS) {
 	const settings = { ...DEFAULT_SETTINGS, method };
 	const row = [];
-	const runSizes = method === 'seasonalRobust' && !quick ? [...sizes, 10_000_000] : sizes;
+	const runSizes = method === DEFAULT_SETTINGS.method && !quick ? [...sizes, 10_000_000] : sizes;
 	for (const n of runSizes) {
 		const { times, values } = seasonalSeries(n, bucketMs);
 		// Warm-up to steady state (compiled code on every path): about 200,000 points' worth, at least one run.

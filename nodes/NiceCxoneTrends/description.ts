@@ -1,13 +1,36 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { AUDIT_AND_WEBHOOK_OPTIONS } from '../shared/audit';
 
-import { SENSITIVITY_THRESHOLDS } from './core/analyzeSeries';
+import {
+	DETECTION_METHODS,
+	DETECTORS,
+	SENSITIVITY_THRESHOLDS,
+	type DetectionMethod,
+} from './core/analyzeSeries';
 import { DEFAULT_CHART_DAYS } from './core/chart/seriesChartInput';
 import { DEFAULT_REPORT_DAYS } from './core/report';
 
 const WEEKDAY_OPTIONS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map(
 	(name, index) => ({ name, value: String(index + 1) }),
 );
+
+/** How the Method parameter names and explains each detection method. */
+const METHOD_LABELS = {
+	seasonalRobust: {
+		name: 'Seasonal Robust (Recommended)',
+		description:
+			'Compares each bucket with the same time of day on recent weekdays or weekend days and the same weekday of recent weeks; median and MAD',
+	},
+	rollingRobust: {
+		name: 'Rolling Robust',
+		description: 'Compares each bucket with the median and MAD of the preceding buckets; no seasonality',
+	},
+	legacyZScore: {
+		name: 'Legacy Z-Score (Not Recommended)',
+		description:
+			"The original tutorial's rule: |z| > 2 against the previous 3 points. Flags a large share of normal points.",
+	},
+} satisfies Record<DetectionMethod, { name: string; description: string }>;
 
 export const properties: INodeProperties[] = [
 	{
@@ -48,25 +71,7 @@ export const properties: INodeProperties[] = [
 		name: 'method',
 		type: 'options',
 		noDataExpression: true,
-		options: [
-			{
-				name: 'Seasonal Robust (Recommended)',
-				value: 'seasonalRobust',
-				description:
-					'Compares each bucket with the same time of day on recent weekdays or weekend days and the same weekday of recent weeks; median and MAD',
-			},
-			{
-				name: 'Rolling Robust',
-				value: 'rollingRobust',
-				description: 'Compares each bucket with the median and MAD of the preceding buckets; no seasonality',
-			},
-			{
-				name: 'Legacy Z-Score (Not Recommended)',
-				value: 'legacyZScore',
-				description:
-					"The original tutorial's rule: |z| > 2 against the previous 3 points. Flags a large share of normal points.",
-			},
-		],
+		options: DETECTION_METHODS.map((value) => ({ name: METHOD_LABELS[value].name, value, description: METHOD_LABELS[value].description })),
 		default: 'seasonalRobust',
 	},
 	{
@@ -91,7 +96,7 @@ export const properties: INodeProperties[] = [
 			},
 		],
 		default: 'medium',
-		displayOptions: { hide: { method: ['legacyZScore'] } },
+		displayOptions: { hide: { method: DETECTION_METHODS.filter((method) => !DETECTORS[method].usesThreshold) } },
 	},
 	{
 		displayName: 'Timestamp Field',

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { DEFAULT_SETTINGS, SENSITIVITY_THRESHOLDS, type DetectionMethod, type Sensitivity } from './core/analyzeSeries';
+import { DEFAULT_SETTINGS, DETECTION_METHODS, SENSITIVITY_THRESHOLDS, type DetectionMethod, type Sensitivity } from './core/analyzeSeries';
 import type { RowsConfig } from './core/analyzeRows';
 import { isValidTimeZone } from './core/calendar';
 import { DEFAULT_CHART_DAYS } from './core/chart/seriesChartInput';
@@ -49,6 +49,9 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 	const threshold = Number(options.threshold ?? 0);
 	if (!Number.isFinite(threshold) || threshold < 0) {
 		throw new NodeOperationError(node, `'Score Threshold' is ${String(options.threshold)}. Use 0 (follow Sensitivity) or a positive number such as 5.`);
+	}
+	if (!DETECTION_METHODS.includes(method)) {
+		throw new NodeOperationError(node, `'Method' is '${method}'. Choose one of ${DETECTION_METHODS.join(', ')}.`);
 	}
 	if (!(sensitivity in SENSITIVITY_THRESHOLDS)) {
 		throw new NodeOperationError(node, `'Sensitivity' is '${sensitivity}'. Choose Low, Medium or High.`);

@@ -1,12 +1,26 @@
-import { DAY_MS, DEFAULT_WEEKEND_DAYS, HOUR_MS, localCalendar } from './calendar';
-import type { Detection, EpisodeRules } from './detection';
-import { detectLegacyZScore } from './detectors/legacyZScore';
-import { detectRollingRobust } from './detectors/rollingRobust';
+import { DEFAULT_WEEKEND_DAYS, HOUR_MS } from './calendar';
+import type { Detection, Detector, EpisodeRules } from './detection';
 import type { ContactNoise } from './detectors/contactNoise';
-import { detectSeasonalRobust } from './detectors/seasonalRobust';
+import { legacyZScore } from './detectors/legacyZScore';
+import { rollingRobust } from './detectors/rollingRobust';
+import { seasonalRobust } from './detectors/seasonalRobust';
 import { summariseTrend, type TrendSummary } from './trend';
 
-export type DetectionMethod = 'seasonalRobust' | 'rollingRobust' | 'legacyZScore';
+/**
+ * The detection methods the node offers, by name. A new method is one file under `detectors/` exporting
+ * its {@link Detector} and one line here; the compiler then asks for its label in the node's description.
+ */
+export const DETECTORS = {
+	seasonalRobust,
+	rollingRobust,
+	legacyZScore,
+} satisfies Record<string, Detector>;
+
+export type DetectionMethod = keyof typeof DETECTORS;
+
+/** The names of the detection methods, in the order the node lists them. */
+export const DETECTION_METHODS = Object.keys(DETECTORS) as DetectionMethod[];
+
 export type Sensitivity = 'low' | 'medium' | 'high';
 
 /** Score threshold (robust standard deviations) of each sensitivity. */
@@ -58,17 +72,6 @@ export const DEFAULT_SETTINGS: Readonly<AnalysisSettings> = {
 	alertOnLevelShift: false,
 };
 
-/** Calibration of the seasonal method's scores to each series' own score distribution. */
-const SCORE_CALIBRATION = { quantile: 0.99, minScores: 100, warmUpFactor: 2 };
-
-/** Weight of each new bucket in the seasonal method's sustained-deviation score. */
-const SUSTAINED_ALPHA = 0.3;
-/** Calibration quantile of the sustained-deviation score. */
-const SUSTAINED_QUANTILE = 0.95;
-
-/** Fraction of the typical recent spread below which a scale may not fall (see `ScaleFloor`). */
-const TYPICAL_SPREAD_FRACTION = 0.5;
-
 export type SeriesStatus = 'ok' | 'insufficient_history' | 'no_data';
 
 /** Result of analysing one regular series. */
@@ -103,17 +106,6 @@ export interface ContactCounts {
 	noise: ContactNoise;
 }
 
-/**
- * The instants whose local calendar places each bucket: the bucket starts, or for buckets of a day or more
- * their middles. A grid of whole days is regular in UTC while local midnights move by an hour with daylight
- * saving, so a bucket start can sit at 23:00 of the day before (Sydney in winter); its middle cannot.
- */
-function calendarTimes(timesMs: Float64Array, bucketMs: number): Float64Array {
-	if (bucketMs < DAY_MS) return timesMs;
-	const half = bucketMs / 2;
-	return timesMs.map((t) => t + half);
-}
-
 /** Runs the chosen detector on a regular series (values `NaN` = no value). */
 export function detect(
 	timesMs: Float64Array,
@@ -122,32 +114,14 @@ export function detect(
 	settings: AnalysisSettings,
 	contacts?: ContactCounts,
 ): Detection {
-	const episodes = episodeRulesFor(bucketMs, settings);
-	switch (settings.method) {
-		case 'rollingRobust':
-			return detectRollingRobust(values, bucketMs, {
-				windowBuckets: settings.rollingWindowBuckets,
-				minHistoryBuckets: Math.min(settings.rollingWindowBuckets, 8),
-				typicalSpreadFraction: TYPICAL_SPREAD_FRACTION,
-				episodes,
-			});
-		case 'legacyZScore':
-			return detectLegacyZScore(values);
-		default:
-			return detectSeasonalRobust(values, bucketMs, localCalendar(calendarTimes(timesMs, bucketMs), settings.timeZone), {
-				historyDays: settings.historyDays,
-				minHistoryDays: settings.minHistoryDays,
-				historyWeeks: settings.historyWeeks,
-				minHistoryWeeks: settings.minHistoryWeeks,
-				weekendDays: settings.weekendDays,
-				typicalSpreadFraction: TYPICAL_SPREAD_FRACTION,
-				episodes,
-				calibration: SCORE_CALIBRATION,
-				sustainedAlpha: SUSTAINED_ALPHA,
-				sustainedQuantile: SUSTAINED_QUANTILE,
-				contacts,
-			});
-	}
+	return DETECTORS[settings.method].detect({
+		timesMs,
+		values,
+		bucketMs,
+		settings,
+		episodes: episodeRulesFor(bucketMs, settings),
+		contacts,
+	});
 }
 
 /**

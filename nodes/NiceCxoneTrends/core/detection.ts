@@ -1,3 +1,5 @@
+import type { AnalysisSettings, ContactCounts } from './analyzeSeries';
+
 /** Anomaly type codes stored in {@link Detection.anomalyType}. */
 export const ANOMALY_NONE = 0;
 export const ANOMALY_SPIKE = 1;
@@ -118,4 +120,26 @@ export function markEpisodes(detection: Detection, rules: EpisodeRules): void {
 		episode[i] = anomalous ? current : 0;
 		anomalyType[i] = anomalous ? type : ANOMALY_NONE;
 	}
+}
+
+/** One regular series as a detection method gets it, with the node's settings. */
+export interface DetectorInput {
+	/** Bucket start times, UTC ms, spacing `bucketMs`. */
+	timesMs: Float64Array;
+	/** One value per bucket; `NaN` = no value. */
+	values: Float64Array;
+	bucketMs: number;
+	settings: AnalysisSettings;
+	/** How scores become episodes and alerts at this bucket size (see `episodeRulesFor`). */
+	episodes: EpisodeRules;
+	/** Contacts behind each bucket of a rate or an average, when the items carry them. */
+	contacts?: ContactCounts;
+}
+
+/** A detection method as the node runs it: its detector and what else is particular to it. */
+export interface Detector {
+	/** Judges every bucket of the series, reading the method's own settings from `input.settings`. */
+	detect(input: DetectorInput): Detection;
+	/** Whether the method's alerts follow the score threshold (the node's Sensitivity and Score Threshold). */
+	usesThreshold: boolean;
 }

@@ -1,4 +1,4 @@
-import { ANOMALY_DROP, ANOMALY_SPIKE, emptyDetection, type Detection } from '../detection';
+import { ANOMALY_DROP, ANOMALY_SPIKE, emptyDetection, type Detection, type Detector } from '../detection';
 
 /**
  * The original tutorial's rule, kept only as a named legacy method: z = (value − mean) / sd over the
@@ -38,3 +38,9 @@ export function detectLegacyZScore(values: Float64Array): Detection {
 	}
 	return detection;
 }
+
+/** The legacy method as the node runs it: no settings, and its own fixed rule instead of the score threshold. */
+export const legacyZScore: Detector = {
+	detect: ({ values }) => detectLegacyZScore(values),
+	usesThreshold: false,
+};

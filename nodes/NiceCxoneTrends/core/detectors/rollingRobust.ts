@@ -1,6 +1,6 @@
-import { emptyDetection, markEpisodes, type Detection, type EpisodeRules } from '../detection';
+import { emptyDetection, markEpisodes, type Detection, type Detector, type EpisodeRules } from '../detection';
 import { MAD_TO_SD, medianInPlace } from '../statistics';
-import { createScaleFloor, type ScaleFloorOptions } from './scaleFloor';
+import { createScaleFloor, TYPICAL_SPREAD_FRACTION, type ScaleFloorOptions } from './scaleFloor';
 
 /** Settings of the rolling robust detector. */
 export interface RollingRobustOptions extends ScaleFloorOptions {
@@ -51,3 +51,15 @@ export function detectRollingRobust(values: Float64Array, bucketMs: number, opti
 	markEpisodes(detection, options.episodes);
 	return detection;
 }
+
+/** The rolling method as the node runs it: the window of Rolling Window Buckets, judged after 8 values. */
+export const rollingRobust: Detector = {
+	detect: ({ values, bucketMs, settings, episodes }) =>
+		detectRollingRobust(values, bucketMs, {
+			windowBuckets: settings.rollingWindowBuckets,
+			minHistoryBuckets: Math.min(settings.rollingWindowBuckets, 8),
+			typicalSpreadFraction: TYPICAL_SPREAD_FRACTION,
+			episodes,
+		}),
+	usesThreshold: true,
+};

@@ -1,5 +1,8 @@
 import { DAY_MS } from '../calendar';
 
+/** The node's fraction of the typical recent spread below which a scale may not fall. */
+export const TYPICAL_SPREAD_FRACTION = 0.5;
+
 /** Settings of the floor under a detector's robust scale. */
 export interface ScaleFloorOptions {
 	/**

@@ -1,9 +1,9 @@
-import { DAY_MS, HOUR_MS, WEEK_MS, type LocalCalendar } from '../calendar';
-import { emptyDetection, markEpisodes, type Detection, type EpisodeRules } from '../detection';
+import { DAY_MS, HOUR_MS, localCalendar, WEEK_MS, type LocalCalendar } from '../calendar';
+import { emptyDetection, markEpisodes, type Detection, type Detector, type EpisodeRules } from '../detection';
 import { countScore, MAD_TO_SD } from '../statistics';
 import type { ContactCounts } from '../analyzeSeries';
 import { SamplingNoise } from './contactNoise';
-import { createScaleFloor, type ScaleFloorOptions } from './scaleFloor';
+import { createScaleFloor, TYPICAL_SPREAD_FRACTION, type ScaleFloor, type ScaleFloorOptions } from './scaleFloor';
 import { ScoreCalibration, type ScoreCalibrationOptions } from './scoreCalibration';
 import { SustainedScore, WindowShiftScore } from './sustainedScore';
 import { medianAndMadOfSorted, SlidingSortedWindow, SortedRings } from './sortedRings';
@@ -64,6 +64,97 @@ export function neighboursEachSide(bucketMs: number, slotsPerDay: number): numbe
 }
 
 /**
+ * A bucket's reference from the slot rings of one reference group (see `detectSeasonalRobust`): after
+ * {@link SlotReference.build}, the expected value, the raw spread and the floored scale of that bucket.
+ */
+class SlotReference {
+	/** Expected value (metric units): the median of the neighbourhood's slot medians moved onto their line. */
+	center = NaN;
+	/** Spread before the floor (a standard-deviation estimate, metric units). */
+	spread = NaN;
+	/** The spread floored (`ScaleFloor`, and the sampling noise of the bucket's contacts when known). */
+	scale = NaN;
+	private readonly width: number;
+	private readonly medians: Float64Array;
+	private readonly sorted: Float64Array;
+	private readonly sortStride: number;
+	private readonly firstSorted: number;
+	/** wrappedSlot[slot + reach + o] = (slot + o) modulo the day, for o = −reach … reach. */
+	private readonly wrappedSlot: Int32Array;
+
+	constructor(
+		private readonly rings: SortedRings,
+		private readonly slotsPerDay: number,
+		private readonly reach: number,
+		private readonly floor: ScaleFloor,
+		private readonly sampling: SamplingNoise | undefined,
+	) {
+		this.width = 2 * reach + 1;
+		this.medians = new Float64Array(this.width);
+		this.sorted = new Float64Array(this.width);
+		this.sortStride = Math.max(1, Math.ceil(reach / SORTED_EACH_SIDE));
+		this.firstSorted = reach % this.sortStride;
+		this.wrappedSlot = Int32Array.from({ length: slotsPerDay + 2 * reach }, (_, j) => (j - reach + slotsPerDay) % slotsPerDay);
+	}
+
+	/** Builds the reference of `slot` from the rings of reference `group`, for a bucket over `contacts` contacts. */
+	build(group: number, slot: number, contacts: number): void {
+		const { rings, reach, width, medians, sorted, wrappedSlot } = this;
+		const base = group * this.slotsPerDay;
+		// Slot medians of the neighbourhood (NaN where a slot has no value yet) and the mean of their MADs.
+		let madSum = 0;
+		let madCount = 0;
+		for (let o = 0; o < width; o++) {
+			const ring = base + wrappedSlot[slot + o];
+			if (rings.size(ring) === 0) {
+				medians[o] = NaN;
+				continue;
+			}
+			rings.refresh(ring);
+			medians[o] = rings.median[ring];
+			madSum += rings.mad[ring];
+			madCount++;
+		}
+		let slopeSum = 0;
+		let pairs = 0;
+		for (let o = 1; o <= reach; o++) {
+			const after = medians[reach + o];
+			const before = medians[reach - o];
+			if (after === after && before === before) {
+				slopeSum += (after - before) / (2 * o);
+				pairs++;
+			}
+		}
+		const slope = pairs > 0 ? slopeSum / pairs : 0;
+		// The medians moved onto the line, sorted by insertion (a handful of values).
+		let count = 0;
+		for (let o = this.firstSorted; o < width; o += this.sortStride) {
+			const m = medians[o];
+			if (m !== m) continue;
+			const moved = m - slope * (o - reach);
+			let j = count - 1;
+			while (j >= 0 && sorted[j] > moved) {
+				sorted[j + 1] = sorted[j];
+				j--;
+			}
+			sorted[j + 1] = moved;
+			count++;
+		}
+		const stats = medianAndMadOfSorted(sorted, 0, count);
+		this.center = stats[0];
+		const between = stats[1];
+		const within = madSum / madCount;
+		this.spread = MAD_TO_SD * Math.sqrt(within * within + between * between);
+		this.scale = this.floor.apply(this.spread, this.center);
+		if (this.sampling) {
+			// Few contacts: the bucket's own sampling noise may be wider than the history's spread.
+			const noise = this.sampling.sd(this.center, contacts);
+			if (noise > this.scale) this.scale = noise;
+		}
+	}
+}
+
+/**
  * Seasonal robust anomaly detection on a regular series, in the calendar of the chosen time zone.
  *
  * Every value joins, after being judged, two rings of its time-of-day slot: the last `historyDays` days
@@ -121,7 +212,6 @@ export function detectSeasonalRobust(
 	const seasonal = bucketMs < WEEK_MS;
 	const slotsPerDay = bucketMs < DAY_MS ? Math.max(1, Math.round(DAY_MS / bucketMs)) : 1;
 	const reach = neighboursEachSide(bucketMs, slotsPerDay);
-	const width = 2 * reach + 1;
 	const k = Math.max(1, Math.floor(options.historyDays));
 	const minDays = Math.max(1, Math.min(k, Math.floor(options.minHistoryDays)));
 	const kw = Math.max(1, Math.floor(options.historyWeeks));
@@ -133,14 +223,6 @@ export function detectSeasonalRobust(
 	const capacities = new Int32Array(ringCount).fill(k);
 	capacities.fill(kw, SAME_WEEKDAY * slotsPerDay);
 	const rings = new SortedRings(ringCount, Math.max(k, kw), capacities);
-	const ringMedian = rings.median;
-	const ringMad = rings.mad;
-	const medians = new Float64Array(width);
-	const sortStride = Math.max(1, Math.ceil(reach / SORTED_EACH_SIDE));
-	const firstSorted = reach % sortStride;
-	// wrappedSlot[slot + reach + o] = (slot + o) modulo the day, for o = −reach … reach.
-	const wrappedSlot = Int32Array.from({ length: slotsPerDay + 2 * reach }, (_, j) => (j - reach + slotsPerDay) % slotsPerDay);
-	const scratch = new Float64Array(width);
 	// The last `minDays` days, for a kind of day without history yet (sub-day buckets only).
 	const recentSpan = slotsPerDay > 1 ? minDays * slotsPerDay : Infinity;
 	const recent = new SlidingSortedWindow(slotsPerDay > 1 ? recentSpan : 0);
@@ -162,65 +244,7 @@ export function detectSeasonalRobust(
 	const sampling = options.contacts ? new SamplingNoise(options.contacts.noise) : undefined;
 	const { expected, scale, score, judged } = detection;
 
-	// Outputs of `reference`: expected value, raw spread (before the floor) and floored scale.
-	let center = NaN;
-	let rawSpread = NaN;
-	let floored = NaN;
-	/** Expected value and scale of `slot` from the rings of `group` (see above). */
-	const reference = (group: number, slot: number, contacts: number): void => {
-		const base = group * slotsPerDay;
-		// Slot medians of the neighbourhood (NaN where a slot has no value yet) and the mean of their MADs.
-		let madSum = 0;
-		let madCount = 0;
-		for (let o = 0; o < width; o++) {
-			const ring = base + wrappedSlot[slot + o];
-			const count = rings.size(ring);
-			if (count === 0) {
-				medians[o] = NaN;
-				continue;
-			}
-			rings.refresh(ring);
-			medians[o] = ringMedian[ring];
-			madSum += ringMad[ring];
-			madCount++;
-		}
-		let slopeSum = 0;
-		let pairs = 0;
-		for (let o = 1; o <= reach; o++) {
-			const after = medians[reach + o];
-			const before = medians[reach - o];
-			if (after === after && before === before) {
-				slopeSum += (after - before) / (2 * o);
-				pairs++;
-			}
-		}
-		const slope = pairs > 0 ? slopeSum / pairs : 0;
-		// The medians moved onto the line, sorted by insertion (a handful of values).
-		let count = 0;
-		for (let o = firstSorted; o < width; o += sortStride) {
-			const m = medians[o];
-			if (m !== m) continue;
-			const moved = m - slope * (o - reach);
-			let j = count - 1;
-			while (j >= 0 && scratch[j] > moved) {
-				scratch[j + 1] = scratch[j];
-				j--;
-			}
-			scratch[j + 1] = moved;
-			count++;
-		}
-		const stats = medianAndMadOfSorted(scratch, 0, count);
-		center = stats[0];
-		const between = stats[1];
-		const within = madSum / madCount;
-		rawSpread = MAD_TO_SD * Math.sqrt(within * within + between * between);
-		floored = floor.apply(rawSpread, center);
-		if (sampling) {
-			// Few contacts: the bucket's own sampling noise may be wider than the history's spread.
-			const noise = sampling.sd(center, contacts);
-			if (noise > floored) floored = noise;
-		}
-	};
+	const reference = new SlotReference(rings, slotsPerDay, reach, floor, sampling);
 
 	for (let i = 0; i < n; i++) {
 		const slot = slotsPerDay === 1 ? 0 : Math.min(slotsPerDay - 1, Math.floor(calendar.msOfDay[i] / bucketMs));
@@ -238,20 +262,20 @@ export function detectSeasonalRobust(
 			// Weekend days differ from each other more than weekdays do (a Saturday is no Sunday): once there is
 			// enough of it, a weekend day's reference is its own weekday.
 			const weeklyFirst = seasonal && kind === WEEKEND && rings.size(weekdayRing) >= minWeeks;
-			reference(weeklyFirst ? SAME_WEEKDAY + isoWeekday - 1 : kind, slot, bucketContacts);
-			let chosenCenter = center;
-			let chosenSpread = rawSpread;
-			let chosenScale = floored;
-			let chosenScore = hasValue ? scoreOf(value, center, floored, counts) : NaN;
+			reference.build(weeklyFirst ? SAME_WEEKDAY + isoWeekday - 1 : kind, slot, bucketContacts);
+			let chosenCenter = reference.center;
+			let chosenSpread = reference.spread;
+			let chosenScale = reference.scale;
+			let chosenScore = hasValue ? scoreOf(value, chosenCenter, chosenScale, counts) : NaN;
 			if (!weeklyFirst && seasonal && Math.abs(chosenScore) >= stayLevel && rings.size(weekdayRing) >= minWeeks) {
 				// Consulted only when the recent days find the bucket unusual: below that level the smaller
 				// score could not open or prolong an episode.
-				reference(SAME_WEEKDAY + isoWeekday - 1, slot, bucketContacts);
-				const weeklyScore = scoreOf(value, center, floored, counts);
+				reference.build(SAME_WEEKDAY + isoWeekday - 1, slot, bucketContacts);
+				const weeklyScore = scoreOf(value, reference.center, reference.scale, counts);
 				if (Math.abs(weeklyScore) < Math.abs(chosenScore)) {
-					chosenCenter = center;
-					chosenSpread = rawSpread;
-					chosenScale = floored;
+					chosenCenter = reference.center;
+					chosenSpread = reference.spread;
+					chosenScale = reference.scale;
 					chosenScore = weeklyScore;
 				}
 			}
@@ -305,3 +329,41 @@ export function detectSeasonalRobust(
 	markEpisodes(detection, options.episodes);
 	return detection;
 }
+
+/** Calibration of the seasonal method's scores to each series' own score distribution. */
+const SCORE_CALIBRATION = { quantile: 0.99, minScores: 100, warmUpFactor: 2 };
+
+/** Weight of each new bucket in the seasonal method's sustained-deviation score. */
+const SUSTAINED_ALPHA = 0.3;
+/** Calibration quantile of the sustained-deviation score. */
+const SUSTAINED_QUANTILE = 0.95;
+
+/**
+ * The instants whose local calendar places each bucket: the bucket starts, or for buckets of a day or more
+ * their middles. A grid of whole days is regular in UTC while local midnights move by an hour with daylight
+ * saving, so a bucket start can sit at 23:00 of the day before (Sydney in winter); its middle cannot.
+ */
+function calendarTimes(timesMs: Float64Array, bucketMs: number): Float64Array {
+	if (bucketMs < DAY_MS) return timesMs;
+	const half = bucketMs / 2;
+	return timesMs.map((t) => t + half);
+}
+
+/** The seasonal method as the node runs it, in the calendar of the settings' time zone. */
+export const seasonalRobust: Detector = {
+	detect: ({ timesMs, values, bucketMs, settings, episodes, contacts }) =>
+		detectSeasonalRobust(values, bucketMs, localCalendar(calendarTimes(timesMs, bucketMs), settings.timeZone), {
+			historyDays: settings.historyDays,
+			minHistoryDays: settings.minHistoryDays,
+			historyWeeks: settings.historyWeeks,
+			minHistoryWeeks: settings.minHistoryWeeks,
+			weekendDays: settings.weekendDays,
+			typicalSpreadFraction: TYPICAL_SPREAD_FRACTION,
+			episodes,
+			calibration: SCORE_CALIBRATION,
+			sustainedAlpha: SUSTAINED_ALPHA,
+			sustainedQuantile: SUSTAINED_QUANTILE,
+			contacts,
+		}),
+	usesThreshold: true,
+};
