@@ -225,6 +225,12 @@ async function main() {
 			),
 		);
 
+		const uncommitted = git('status', '--porcelain', '--', 'package.json', 'nodes', 'credentials');
+		if (uncommitted !== '') {
+			log(
+				'warning: uncommitted changes in package.json, nodes/ or credentials/ are in the npm pack leg only',
+			);
+		}
 		const sourceDir = exportCommittedTree(workDir);
 		const artifact = packArtifact(workDir);
 		const sourcePassed = report(
