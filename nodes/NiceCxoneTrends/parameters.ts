@@ -2,7 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 
 import { DEFAULT_SETTINGS, DETECTION_METHODS, SENSITIVITY_THRESHOLDS, type DetectionMethod, type Sensitivity } from './core/analyzeSeries';
 import type { RowsConfig } from './core/analyzeRows';
-import { isValidTimeZone } from './core/calendar';
+import { isValidTimeZone } from '../shared/core/time';
 import { DEFAULT_CHART_DAYS } from './core/chart/seriesChartInput';
 import { DEFAULT_REPORT_DAYS } from './core/report';
 import type { MissingBuckets } from './core/series';

@@ -1,4 +1,5 @@
-import { DEFAULT_WEEKEND_DAYS, HOUR_MS } from './calendar';
+import { HOUR_MS } from '../../shared/core/time';
+import { DEFAULT_WEEKEND_DAYS } from './calendar';
 import type { Detection, Detector, EpisodeRules } from './detection';
 import type { ContactNoise } from './detectors/contactNoise';
 import { legacyZScore } from './detectors/legacyZScore';

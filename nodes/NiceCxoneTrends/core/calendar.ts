@@ -2,8 +2,6 @@ import { DateTime, IANAZone } from 'luxon';
 
 import { DAY_MS, MINUTE_MS } from '../../shared/core/time';
 
-export { DAY_MS, HOUR_MS, WEEK_MS, isValidTimeZone } from '../../shared/core/time';
-
 /** ISO weekday numbers (1 = Monday … 7 = Sunday) treated as the weekend unless the user says otherwise. */
 export const DEFAULT_WEEKEND_DAYS: readonly number[] = [6, 7];
 

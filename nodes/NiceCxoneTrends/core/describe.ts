@@ -1,5 +1,6 @@
 import { findMetric, parseMetricField } from '../../shared/core/catalogue';
-import { DAY_MS, formatLocalTime } from './calendar';
+import { DAY_MS } from '../../shared/core/time';
+import { formatLocalTime } from './calendar';
 
 /**
  * A number for a sentence: whole numbers from 100 up, one decimal from 10, else up to two decimals

@@ -1,7 +1,7 @@
 import type { RowsAnalysis, SeriesResult } from './analyzeRows';
 import type { OutputRecord } from './present';
 import { summaryRecords } from './present';
-import { DAY_MS } from './calendar';
+import { DAY_MS } from '../../shared/core/time';
 import { seriesLabel } from './describe';
 
 /** Days a report covers unless the node's 'Report Days' says otherwise: what a daily run has not said yet. */

@@ -1,4 +1,4 @@
-import { DAY_MS } from './calendar';
+import { DAY_MS } from '../../shared/core/time';
 import { median, movingAverage, percentChange, theilSenSlope } from './statistics';
 
 /** Series up to this many points get the exact Theil–Sen slope (all pairs). */

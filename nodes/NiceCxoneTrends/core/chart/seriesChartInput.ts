@@ -1,5 +1,6 @@
 import type { SeriesResult } from '../analyzeRows';
-import { DAY_MS, formatLocalTime } from '../calendar';
+import { DAY_MS } from '../../../shared/core/time';
+import { formatLocalTime } from '../calendar';
 import { seriesSubject } from '../describe';
 import type { SeriesChartInput } from './seriesChart';
 

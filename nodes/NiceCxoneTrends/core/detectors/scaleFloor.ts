@@ -1,4 +1,4 @@
-import { DAY_MS } from '../calendar';
+import { DAY_MS } from '../../../shared/core/time';
 
 /** The node's fraction of the typical recent spread below which a scale may not fall. */
 export const TYPICAL_SPREAD_FRACTION = 0.5;

@@ -1,4 +1,5 @@
-import { DAY_MS, HOUR_MS, localCalendar, WEEK_MS, type LocalCalendar } from '../calendar';
+import { DAY_MS, HOUR_MS, WEEK_MS } from '../../../shared/core/time';
+import { localCalendar, type LocalCalendar } from '../calendar';
 import { emptyDetection, markEpisodes, type Detection, type Detector, type EpisodeRules } from '../detection';
 import { countScore, MAD_TO_SD } from '../statistics';
 import type { ContactCounts } from '../analyzeSeries';
