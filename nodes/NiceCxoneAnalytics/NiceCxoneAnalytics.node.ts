@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as analytics from './actions/analytics/Analytics.resource';
@@ -21,8 +26,16 @@ export class NiceCxoneAnalytics implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: outputsWithAudit(['Results']),
 		credentials: [
-			{ name: 'niceCxoneOAuth2Api', required: true, displayOptions: { show: { resource: ['analytics'] } } },
-			{ name: 'niceCxoneApi', required: true, displayOptions: { show: { resource: ['platform'] } } },
+			{
+				name: 'niceCxoneOAuth2Api',
+				required: true,
+				displayOptions: { show: { resource: ['analytics'] } },
+			},
+			{
+				name: 'niceCxoneApi',
+				required: true,
+				displayOptions: { show: { resource: ['platform'] } },
+			},
 			{ name: 'niceCxoneWebhookSigningApi', required: false, testedBy: 'testWebhookSigningSecret' },
 		],
 		properties: [
@@ -32,8 +45,16 @@ export class NiceCxoneAnalytics implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Analytics', value: 'analytics', description: 'The analytics-v2 aggregation query API' },
-					{ name: 'CXone Platform', value: 'platform', description: 'Access keys, the Reporting API and report jobs' },
+					{
+						name: 'Analytics',
+						value: 'analytics',
+						description: 'The analytics-v2 aggregation query API',
+					},
+					{
+						name: 'CXone Platform',
+						value: 'platform',
+						description: 'Access keys, the Reporting API and report jobs',
+					},
 				],
 				default: 'analytics',
 			},

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { properties } from './description';
@@ -14,12 +19,15 @@ export class NiceCxoneTrends implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["method"] + " · " + $parameter["outputMode"]}}',
-		description: 'Find trends and seasonal anomalies per group and metric in contact-centre time series',
+		description:
+			'Find trends and seasonal anomalies per group and metric in contact-centre time series',
 		defaults: { name: 'NICE CXone Trends & Anomalies' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: outputsWithAudit(['Output', 'Anomalies']),
-		credentials: [{ name: 'niceCxoneWebhookSigningApi', required: false, testedBy: 'testWebhookSigningSecret' }],
+		credentials: [
+			{ name: 'niceCxoneWebhookSigningApi', required: false, testedBy: 'testWebhookSigningSecret' },
+		],
 		properties,
 	};
 

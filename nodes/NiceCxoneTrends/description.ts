@@ -10,9 +10,15 @@ import {
 import { DEFAULT_CHART_DAYS } from './core/chart/seriesChartInput';
 import { DEFAULT_REPORT_DAYS } from './core/report';
 
-const WEEKDAY_OPTIONS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map(
-	(name, index) => ({ name, value: String(index + 1) }),
-);
+const WEEKDAY_OPTIONS = [
+	'Monday',
+	'Tuesday',
+	'Wednesday',
+	'Thursday',
+	'Friday',
+	'Saturday',
+	'Sunday',
+].map((name, index) => ({ name, value: String(index + 1) }));
 
 /** How the Method parameter names and explains each detection method. */
 const METHOD_LABELS = {
@@ -23,7 +29,8 @@ const METHOD_LABELS = {
 	},
 	rollingRobust: {
 		name: 'Rolling Robust',
-		description: 'Compares each bucket with the median and MAD of the preceding buckets; no seasonality',
+		description:
+			'Compares each bucket with the median and MAD of the preceding buckets; no seasonality',
 	},
 	legacyZScore: {
 		name: 'Legacy Z-Score (Not Recommended)',
@@ -53,7 +60,8 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Summary per Series',
 				value: 'summary',
-				description: 'One item per series (group × metric) with its trend, anomalies and a message for Slack or email',
+				description:
+					'One item per series (group × metric) with its trend, anomalies and a message for Slack or email',
 			},
 			{
 				name: 'Report for Slack and Email',
@@ -71,7 +79,11 @@ export const properties: INodeProperties[] = [
 		name: 'method',
 		type: 'options',
 		noDataExpression: true,
-		options: DETECTION_METHODS.map((value) => ({ name: METHOD_LABELS[value].name, value, description: METHOD_LABELS[value].description })),
+		options: DETECTION_METHODS.map((value) => ({
+			name: METHOD_LABELS[value].name,
+			value,
+			description: METHOD_LABELS[value].description,
+		})),
 		default: 'seasonalRobust',
 	},
 	{
@@ -96,7 +108,9 @@ export const properties: INodeProperties[] = [
 			},
 		],
 		default: 'medium',
-		displayOptions: { hide: { method: DETECTION_METHODS.filter((method) => !DETECTORS[method].usesThreshold) } },
+		displayOptions: {
+			hide: { method: DETECTION_METHODS.filter((method) => !DETECTORS[method].usesThreshold) },
+		},
 	},
 	{
 		displayName: 'Timestamp Field',
@@ -104,7 +118,8 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: 'bucketStart',
 		required: true,
-		description: 'Field holding the start of each time bucket (ISO-8601 text or epoch milliseconds)',
+		description:
+			'Field holding the start of each time bucket (ISO-8601 text or epoch milliseconds)',
 	},
 	{
 		displayName: 'Time Zone',
@@ -114,6 +129,72 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Europe/London',
 		description:
 			"IANA time zone of the contact centre, for time-of-day and weekday slots and the times in messages. Empty: the workflow's time zone.",
+	},
+	{
+		displayName: 'Goals',
+		name: 'goals',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Goal',
+		default: {},
+		description:
+			'Goals per metric (service level at least 80, abandon % at most 5 …), judged beside the anomaly test: a goal missed for a number of buckets in a row raises one alert, which recovers once it is met as long',
+		options: [
+			{
+				displayName: 'Goal',
+				name: 'goal',
+				values: [
+					{
+						displayName: 'Critical Beyond',
+						name: 'criticalValue',
+						type: 'string',
+						default: '',
+						placeholder: '60',
+						description:
+							'A value at or beyond this (below it for At Least, above for At Most) makes the alert critical. Empty:	only the length does.',
+					},
+					{
+						displayName: 'For Buckets',
+						name: 'forBuckets',
+						type: 'number',
+						default: 1,
+						description:
+							'Buckets in a row that must miss the goal before it alerts, and meet it before it recovers. Missed twice as long:	critical.',
+					},
+					{
+						displayName: 'Goal',
+						name: 'value',
+						type: 'number',
+						default: 0,
+						description: "The goal, in the metric's unit (80 for 80	%)",
+					},
+					{
+						displayName: 'Metric Field',
+						name: 'metric',
+						type: 'string',
+						default: '',
+						placeholder: 'service_level_pct',
+						description: 'The metric field the goal applies to',
+					},
+					{
+						displayName: 'Must Be',
+						name: 'direction',
+						type: 'options',
+						options: [
+							{
+								name: 'At Least',
+								value: 'atLeast',
+							},
+							{
+								name: 'At Most',
+								value: 'atMost',
+							},
+						],
+						default: 'atLeast',
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Options',
@@ -154,7 +235,8 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: DEFAULT_CHART_DAYS,
-				description: 'Days of each series shown in its chart (the last ones), with Attach Charts on',
+				description:
+					'Days of each series shown in its chart (the last ones), with Attach Charts on',
 			},
 			{
 				displayName: 'Contact Count Field',
@@ -180,7 +262,8 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 3, maxValue: 28 },
 				default: 7,
-				description: 'Seasonal method: earlier weekdays (or weekend days) whose same time of day forms the expectation',
+				description:
+					'Seasonal method: earlier weekdays (or weekend days) whose same time of day forms the expectation',
 			},
 			{
 				displayName: 'Metric Fields',
@@ -199,10 +282,19 @@ export const properties: INodeProperties[] = [
 					{
 						name: 'Auto',
 						value: 'auto',
-						description: 'Zero for counts and sums (*_sum, count_*), no value for averages, rates, minima and maxima',
+						description:
+							'Zero for counts and sums (*_sum, count_*), no value for averages, rates, minima and maxima',
 					},
-					{ name: 'Zero', value: 'zero', description: 'A bucket without an item is 0 (a drop to nothing is an anomaly)' },
-					{ name: 'No Value', value: 'noValue', description: 'A bucket without an item is skipped' },
+					{
+						name: 'Zero',
+						value: 'zero',
+						description: 'A bucket without an item is 0 (a drop to nothing is an anomaly)',
+					},
+					{
+						name: 'No Value',
+						value: 'noValue',
+						description: 'A bucket without an item is skipped',
+					},
 				],
 				default: 'auto',
 			},

@@ -1,4 +1,12 @@
-import { NodeOperationError, sleep, type IBinaryData, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type IPairedItemData } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	sleep,
+	type IBinaryData,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type IPairedItemData,
+} from 'n8n-workflow';
 
 import type { AuditSettings } from '../shared/audit';
 import { finishAudit, readAuditSettings, readWebhookSecret } from '../shared/audit';
@@ -7,7 +15,12 @@ import { analyzeRowsPausing } from './core/analyzeRows';
 import type { SeriesResult } from './core/analyzeRows';
 import { renderSeriesChart } from './core/chart/seriesChart';
 import { chartFileName, seriesChartInput } from './core/chart/seriesChartInput';
-import { annotateRecords, seriesAnomalyRecords, summaryRecords, type OutputRecord } from './core/present';
+import {
+	annotateRecords,
+	seriesAnomalyRecords,
+	summaryRecords,
+	type OutputRecord,
+} from './core/present';
 import { alertedSeries, reportChartProperty, reportRecord, reportStartMs } from './core/report';
 import type { Row } from './core/series';
 import { SeriesInputError, fieldInNoRow } from './core/series';
@@ -25,13 +38,22 @@ function toItems(records: OutputRecord[], chart?: IBinaryData): INodeExecutionDa
  * The chart of a series as n8n binary data (a PNG named after the series), rendered once per series and
  * followed by a pause for the event loop.
  */
-function chartMaker(ctx: IExecuteFunctions, zone: string, threshold: number, days: number): (series: SeriesResult) => Promise<IBinaryData> {
+function chartMaker(
+	ctx: IExecuteFunctions,
+	zone: string,
+	threshold: number,
+	days: number,
+): (series: SeriesResult) => Promise<IBinaryData> {
 	const made = new Map<SeriesResult, IBinaryData>();
 	return async (series) => {
 		let chart = made.get(series);
 		if (chart === undefined) {
 			const png = renderSeriesChart(seriesChartInput(series, zone, threshold, days));
-			chart = await ctx.helpers.prepareBinaryData(Buffer.from(png), chartFileName(series), 'image/png');
+			chart = await ctx.helpers.prepareBinaryData(
+				Buffer.from(png),
+				chartFileName(series),
+				'image/png',
+			);
 			made.set(series, chart);
 			await sleep(0);
 		}
@@ -53,10 +75,18 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const audited = audit.toOutput || audit.toLog || audit.webhook !== undefined;
 	// One run, one audit record and at most one webhook delivery, whether the run succeeds or fails;
 	// a delivery that fails with Fail Workflow on Webhook Error on fails the run like any error.
-	const finish = async (outputs: INodeExecutionData[][], run: TrendsRunRecord, failure?: Error): Promise<INodeExecutionData[][]> => {
+	const finish = async (
+		outputs: INodeExecutionData[][],
+		run: TrendsRunRecord,
+		failure?: Error,
+	): Promise<INodeExecutionData[][]> => {
 		let record: IDataObject | undefined;
 		if (audited) {
-			const recorded = await recordRun(this, audit, { ...run, inputItems: items.length, latencyMs: Date.now() - startedMs });
+			const recorded = await recordRun(this, audit, {
+				...run,
+				inputItems: items.length,
+				latencyMs: Date.now() - startedMs,
+			});
 			record = recorded.record;
 			failure ??= recorded.failure;
 		}
@@ -80,13 +110,31 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		// Only fields the items have themselves count: 'constructor' is in every object's prototype.
 		const absent = fieldInNoRow(rows, [...(config.metrics ?? []), ...(config.groupBy ?? [])]);
 		if (rows.length > 0 && absent !== undefined) {
-			const which = config.metrics?.includes(absent) ? ['Metric', 'Metric Fields'] : ['Group-by', 'Group By'];
-			throw new SeriesInputError(`${which[0]} field '${absent}' is not in any item. Check '${which[1]}' against the incoming fields.`, which[1]);
+			const which = config.metrics?.includes(absent)
+				? ['Metric', 'Metric Fields']
+				: ['Group-by', 'Group By'];
+			throw new SeriesInputError(
+				`${which[0]} field '${absent}' is not in any item. Check '${which[1]}' against the incoming fields.`,
+				which[1],
+			);
 		}
 		// Pauses between series hand the event loop back to n8n (a queue-mode worker must answer its broker).
 		const analysis = await analyzeRowsPausing(rows, config, async () => await sleep(0));
+		const unjudged =
+			rows.length > 0
+				? config.goals?.find((goal) => !analysis.metrics.includes(goal.metric))
+				: undefined;
+		if (unjudged) {
+			throw new SeriesInputError(
+				`Goal metric '${unjudged.metric}' is not a metric of the items (metrics: ${analysis.metrics.join(', ')}). Check 'Goals' and 'Metric Fields' against the incoming fields.`,
+				'Goals',
+			);
+		}
 		const zone = config.settings.timeZone;
-		const chartOf = parameters.chartDays === undefined ? undefined : chartMaker(this, zone, config.settings.threshold, parameters.chartDays);
+		const chartOf =
+			parameters.chartDays === undefined
+				? undefined
+				: chartMaker(this, zone, config.settings.threshold, parameters.chartDays);
 		const anomalies: INodeExecutionData[] = [];
 		for (const series of analysis.series) {
 			const records = seriesAnomalyRecords(series, zone);
@@ -96,20 +144,39 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		if (outputMode === 'summary') {
 			const summaries = summaryRecords(analysis, zone);
 			main = [];
-			for (const [index, series] of analysis.series.entries()) main.push(...toItems([summaries[index]], await chartOf?.(series)));
+			for (const [index, series] of analysis.series.entries())
+				main.push(...toItems([summaries[index]], await chartOf?.(series)));
 		} else if (outputMode === 'report') {
 			const days = parameters.reportDays;
-			const [report] = toItems([reportRecord(analysis, zone, config.settings.threshold, rows.length, days, chartOf !== undefined)]);
+			const [report] = toItems([
+				reportRecord(
+					analysis,
+					zone,
+					config.settings.threshold,
+					rows.length,
+					days,
+					chartOf !== undefined,
+				),
+			]);
 			if (chartOf) {
 				// The charts of the series that alerted, as chart_1, chart_2 … (the report's HTML shows them inline).
 				report.binary = {};
 				const alerted = alertedSeries(analysis, reportStartMs(analysis, days));
-				for (const [k, series] of alerted.entries()) report.binary[reportChartProperty(k)] = await chartOf(series);
+				for (const [k, series] of alerted.entries())
+					report.binary[reportChartProperty(k)] = await chartOf(series);
 			}
 			main = [report];
-		} else main = outputMode === 'anomalies' ? anomalies : toItems(keepOverwrittenInput(annotateRecords(rows, analysis), rows));
+		} else
+			main =
+				outputMode === 'anomalies'
+					? anomalies
+					: toItems(keepOverwrittenInput(annotateRecords(rows, analysis), rows));
 		outputs = [main, anomalies];
-		run = { settings: { outputMode, ...config } as unknown as IDataObject, seriesAnalysed: analysis.series.length, anomalies: anomalies.length };
+		run = {
+			settings: { outputMode, ...config } as unknown as IDataObject,
+			seriesAnalysed: analysis.series.length,
+			anomalies: anomalies.length,
+		};
 	} catch (error) {
 		const problem =
 			error instanceof SeriesInputError
@@ -118,7 +185,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return await finish(
 			[],
 			{
-				settings: parameters ? ({ outputMode: parameters.outputMode, ...parameters.config } as unknown as IDataObject) : null,
+				settings: parameters
+					? ({ outputMode: parameters.outputMode, ...parameters.config } as unknown as IDataObject)
+					: null,
 				seriesAnalysed: 0,
 				anomalies: 0,
 				error: problem.message,
@@ -139,7 +208,12 @@ function keepOverwrittenInput(records: OutputRecord[], rows: readonly Row[]): Ou
 		const source = rows[record.rowIndices[0]];
 		for (const field of Object.keys(source)) {
 			if (Object.is(record.json[field], source[field])) continue;
-			Object.defineProperty(record.json, `input_${field}`, { value: source[field], enumerable: true, writable: true, configurable: true });
+			Object.defineProperty(record.json, `input_${field}`, {
+				value: source[field],
+				enumerable: true,
+				writable: true,
+				configurable: true,
+			});
 		}
 	}
 	return records;
@@ -169,7 +243,11 @@ async function recordRun(
 		{
 			kind: 'trends',
 			latencyMs: { total: run.latencyMs },
-			result: { inputItems: run.inputItems, seriesAnalysed: run.seriesAnalysed, anomalies: run.anomalies },
+			result: {
+				inputItems: run.inputItems,
+				seriesAnalysed: run.seriesAnalysed,
+				anomalies: run.anomalies,
+			},
 			method: (run.settings?.settings as IDataObject | undefined)?.method ?? null,
 			settings: run.settings,
 		},

@@ -1,7 +1,14 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { DEFAULT_SETTINGS, DETECTION_METHODS, SENSITIVITY_THRESHOLDS, type DetectionMethod, type Sensitivity } from './core/analyzeSeries';
+import {
+	DEFAULT_SETTINGS,
+	DETECTION_METHODS,
+	SENSITIVITY_THRESHOLDS,
+	type DetectionMethod,
+	type Sensitivity,
+} from './core/analyzeSeries';
 import type { RowsConfig } from './core/analyzeRows';
+import type { Goal } from './core/goals';
 import { isValidTimeZone } from '../shared/core/time';
 import { DEFAULT_CHART_DAYS } from './core/chart/seriesChartInput';
 import { DEFAULT_REPORT_DAYS } from './core/report';
@@ -37,7 +44,10 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
 
 	if (timestampField === '') {
-		throw new NodeOperationError(node, "'Timestamp Field' is empty. Set it to the field that holds the bucket start, e.g. bucketStart.");
+		throw new NodeOperationError(
+			node,
+			"'Timestamp Field' is empty. Set it to the field that holds the bucket start, e.g. bucketStart.",
+		);
 	}
 	const timeZone = zoneParameter === '' ? context.getTimezone() : zoneParameter;
 	if (!isValidTimeZone(timeZone)) {
@@ -48,13 +58,22 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 	}
 	const threshold = Number(options.threshold ?? 0);
 	if (!Number.isFinite(threshold) || threshold < 0) {
-		throw new NodeOperationError(node, `'Score Threshold' is ${String(options.threshold)}. Use 0 (follow Sensitivity) or a positive number such as 5.`);
+		throw new NodeOperationError(
+			node,
+			`'Score Threshold' is ${String(options.threshold)}. Use 0 (follow Sensitivity) or a positive number such as 5.`,
+		);
 	}
 	if (!DETECTION_METHODS.includes(method)) {
-		throw new NodeOperationError(node, `'Method' is '${method}'. Choose one of ${DETECTION_METHODS.join(', ')}.`);
+		throw new NodeOperationError(
+			node,
+			`'Method' is '${method}'. Choose one of ${DETECTION_METHODS.join(', ')}.`,
+		);
 	}
 	if (!(sensitivity in SENSITIVITY_THRESHOLDS)) {
-		throw new NodeOperationError(node, `'Sensitivity' is '${sensitivity}'. Choose Low, Medium or High.`);
+		throw new NodeOperationError(
+			node,
+			`'Sensitivity' is '${sensitivity}'. Choose Low, Medium or High.`,
+		);
 	}
 	const bucketMinutes = Number(options.bucketMinutes ?? 0);
 	if (!Number.isFinite(bucketMinutes) || bucketMinutes < 0) {
@@ -63,27 +82,39 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 			`'Bucket Minutes' is ${String(options.bucketMinutes)}. Use 0 to detect the spacing, or the bucket length in minutes (e.g. 15).`,
 		);
 	}
-	const weekendDays = (options.weekendDays as string[] | undefined)?.map(Number) ?? [...DEFAULT_SETTINGS.weekendDays];
+	const weekendDays = (options.weekendDays as string[] | undefined)?.map(Number) ?? [
+		...DEFAULT_SETTINGS.weekendDays,
+	];
 	const positive = (name: string, fallback: number, label: string): number => {
 		const value = Number(options[name] ?? fallback);
 		if (!Number.isFinite(value) || value < 1) {
-			throw new NodeOperationError(node, `'${label}' is ${String(options[name])}. Use a whole number of at least 1.`);
+			throw new NodeOperationError(
+				node,
+				`'${label}' is ${String(options[name])}. Use a whole number of at least 1.`,
+			);
 		}
 		return Math.floor(value);
 	};
 
 	return {
 		outputMode,
-		chartDays: options.attachCharts === true ? positive('chartDays', DEFAULT_CHART_DAYS, 'Chart Days') : undefined,
+		chartDays:
+			options.attachCharts === true
+				? positive('chartDays', DEFAULT_CHART_DAYS, 'Chart Days')
+				: undefined,
 		reportDays: positive('reportDays', DEFAULT_REPORT_DAYS, 'Report Days'),
 		config: {
 			timestampField,
 			groupBy: options.groupBy === undefined ? undefined : fieldList(String(options.groupBy)),
-			metrics: options.metrics === undefined || String(options.metrics).trim() === '' ? undefined : fieldList(String(options.metrics)),
+			metrics:
+				options.metrics === undefined || String(options.metrics).trim() === ''
+					? undefined
+					: fieldList(String(options.metrics)),
 			// Not set: count_sum when the items carry it. Set: that field ('' = none), which must then be in the items.
 			countField: options.countField === undefined ? undefined : String(options.countField).trim(),
 			bucketMs: bucketMinutes > 0 ? bucketMinutes * 60_000 : undefined,
 			missingBuckets: (options.missingBuckets as MissingBuckets | undefined) ?? 'auto',
+			goals: readGoals(context),
 			settings: {
 				...DEFAULT_SETTINGS,
 				method,
@@ -91,11 +122,72 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 				timeZone,
 				weekendDays,
 				historyDays: positive('historyDays', DEFAULT_SETTINGS.historyDays, 'History Days'),
-				rollingWindowBuckets: positive('rollingWindowBuckets', DEFAULT_SETTINGS.rollingWindowBuckets, 'Rolling Window Buckets'),
-				movingAverageBuckets: positive('movingAverageBuckets', DEFAULT_SETTINGS.movingAverageBuckets, 'Moving Average Buckets'),
-				trendDeadBandPercent: Number(options.trendDeadBandPercent ?? DEFAULT_SETTINGS.trendDeadBandPercent),
+				rollingWindowBuckets: positive(
+					'rollingWindowBuckets',
+					DEFAULT_SETTINGS.rollingWindowBuckets,
+					'Rolling Window Buckets',
+				),
+				movingAverageBuckets: positive(
+					'movingAverageBuckets',
+					DEFAULT_SETTINGS.movingAverageBuckets,
+					'Moving Average Buckets',
+				),
+				trendDeadBandPercent: Number(
+					options.trendDeadBandPercent ?? DEFAULT_SETTINGS.trendDeadBandPercent,
+				),
 				alertOnLevelShift: Boolean(options.alertOnLevelShift ?? DEFAULT_SETTINGS.alertOnLevelShift),
 			},
 		},
 	};
+}
+
+/** Reads and checks the Goals: each names a metric field, a finite goal, buckets in a row and a critical value beyond the goal. */
+function readGoals(context: IExecuteFunctions): Goal[] {
+	const node = context.getNode();
+	const entries = ((context.getNodeParameter('goals', 0, {}) as IDataObject).goal ??
+		[]) as IDataObject[];
+	return entries.map((entry, k) => {
+		const where = `Goals › Goal ${k + 1}`;
+		const metric = String(entry.metric ?? '').trim();
+		const direction = entry.direction === 'atMost' ? 'atMost' : 'atLeast';
+		const value = Number(entry.value);
+		const forBuckets = Number(entry.forBuckets ?? 1);
+		const criticalText = String(entry.criticalValue ?? '').trim();
+		const criticalValue = criticalText === '' ? undefined : Number(criticalText);
+		if (metric === '')
+			throw new NodeOperationError(
+				node,
+				`${where}: 'Metric Field' is empty. Set it to a metric field of the items, e.g. service_level_pct.`,
+			);
+		if (!Number.isFinite(value))
+			throw new NodeOperationError(
+				node,
+				`${where}: 'Goal' is ${String(entry.value)}. Use a number in the metric's unit, e.g. 80.`,
+			);
+		if (!Number.isInteger(forBuckets) || forBuckets < 1) {
+			throw new NodeOperationError(
+				node,
+				`${where}: 'For Buckets' is ${String(entry.forBuckets)}. Use a whole number of at least 1.`,
+			);
+		}
+		if (
+			criticalValue !== undefined &&
+			!(
+				Number.isFinite(criticalValue) &&
+				(direction === 'atLeast' ? criticalValue < value : criticalValue > value)
+			)
+		) {
+			throw new NodeOperationError(
+				node,
+				`${where}: 'Critical Beyond' is ${criticalText}. Use a number ${direction === 'atLeast' ? 'below' : 'above'} the goal of ${value}, or leave it empty.`,
+			);
+		}
+		return {
+			metric,
+			direction,
+			value,
+			forBuckets,
+			...(criticalValue === undefined ? {} : { criticalValue }),
+		};
+	});
 }

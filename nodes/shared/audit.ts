@@ -22,12 +22,17 @@ export const AUDIT_AND_WEBHOOK_OPTIONS: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'Off', value: 'off' },
-			{ name: 'Audit Output', value: 'output', description: 'A second output named Audit, one record per run' },
+			{
+				name: 'Audit Output',
+				value: 'output',
+				description: 'A second output named Audit, one record per run',
+			},
 			{ name: 'N8n Log', value: 'log', description: "Write each record to n8n's log (info level)" },
 			{ name: 'Audit Output and N8n Log', value: 'both' },
 		],
 		default: 'off',
-		description: 'Tamper-evident records with latency and measured accuracy; each carries the hash of the one before',
+		description:
+			'Tamper-evident records with latency and measured accuracy; each carries the hash of the one before',
 	},
 	{
 		displayName: 'Audit Chain Head',
@@ -43,7 +48,7 @@ export const AUDIT_AND_WEBHOOK_OPTIONS: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to add an HMAC of each record with the NICE CXone Webhook Signing credential\'s secret, so that a record re-sealed without the secret is detected',
+			"Whether to add an HMAC of each record with the NICE CXone Webhook Signing credential's secret, so that a record re-sealed without the secret is detected",
 	},
 	{
 		displayName: 'Webhook URL',
@@ -51,7 +56,8 @@ export const AUDIT_AND_WEBHOOK_OPTIONS: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'https://example.com/hooks/cxone',
-		description: 'POST a signed JSON summary here when a selected event happens. Add a NICE CXone Webhook Signing credential to sign it.',
+		description:
+			'POST a signed JSON summary here when a selected event happens. Add a NICE CXone Webhook Signing credential to sign it.',
 	},
 	{
 		displayName: 'Sign Webhook',
@@ -78,14 +84,16 @@ export const AUDIT_AND_WEBHOOK_OPTIONS: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: 10,
-		description: 'Per attempt; at most 3 POSTs in all: network errors, 5xx and 429 are retried, a redirect or another 4xx never',
+		description:
+			'Per attempt; at most 3 POSTs in all: network errors, 5xx and 429 are retried, a redirect or another 4xx never',
 	},
 	{
 		displayName: 'Fail Workflow on Webhook Error',
 		name: 'webhookFailWorkflow',
 		type: 'boolean',
 		default: false,
-		description: 'Whether a webhook that could not be delivered fails the item (otherwise only the audit record says so)',
+		description:
+			'Whether a webhook that could not be delivered fails the item (otherwise only the audit record says so)',
 	},
 ];
 
@@ -117,7 +125,9 @@ export function readAuditSettings(options: IDataObject): AuditSettings | { inval
 	const url = String(options.webhookUrl ?? '').trim();
 	const chainHead = parseChainHead(options.auditChainHead);
 	if (chainHead && 'problem' in chainHead) {
-		return { invalid: `Options › Audit Chain Head ${chainHead.problem}. Give the last stored audit record, or leave it empty.` };
+		return {
+			invalid: `Options › Audit Chain Head ${chainHead.problem}. Give the last stored audit record, or leave it empty.`,
+		};
 	}
 	const settings: AuditSettings = {
 		toOutput: audit === 'output' || audit === 'both',
@@ -126,12 +136,22 @@ export function readAuditSettings(options: IDataObject): AuditSettings | { inval
 		signRecords: options.auditSignRecords === true,
 	};
 	if (url !== '') {
-		if (!/^https?:\/\/[^\s]+$/.test(url)) return { invalid: `Options › Webhook URL '${url}' is not an http(s) URL. Fix it or leave it empty.` };
+		if (!/^https?:\/\/[^\s]+$/.test(url))
+			return {
+				invalid: `Options › Webhook URL '${url}' is not an http(s) URL. Fix it or leave it empty.`,
+			};
 		const timeoutSeconds = Number(options.webhookTimeoutSeconds ?? 10);
-		if (!(timeoutSeconds > 0)) return { invalid: `Options › Webhook Timeout (Seconds) is ${String(options.webhookTimeoutSeconds)}; it must be above 0.` };
+		if (!(timeoutSeconds > 0))
+			return {
+				invalid: `Options › Webhook Timeout (Seconds) is ${String(options.webhookTimeoutSeconds)}; it must be above 0.`,
+			};
 		settings.webhook = {
 			url,
-			events: (options.webhookEvents as WebhookEvent[] | undefined) ?? ['completed', 'failed', 'anomaliesFound'],
+			events: (options.webhookEvents as WebhookEvent[] | undefined) ?? [
+				'completed',
+				'failed',
+				'anomaliesFound',
+			],
 			timeoutMs: timeoutSeconds * 1000,
 			failWorkflow: options.webhookFailWorkflow === true,
 			sign: options.webhookSigning !== false,
@@ -157,11 +177,18 @@ function auditOrigin(ctx: IExecuteFunctions) {
  * call it before the node sends anything. Fails closed: a signing credential that is not on the node,
  * cannot be read, is empty or is shorter than 32 characters is an error that names the field and the fix.
  */
-export async function readWebhookSecret(ctx: IExecuteFunctions, settings: AuditSettings, itemIndex?: number): Promise<void> {
+export async function readWebhookSecret(
+	ctx: IExecuteFunctions,
+	settings: AuditSettings,
+	itemIndex?: number,
+): Promise<void> {
 	const webhook = settings.webhook;
 	if (webhook && !webhook.sign) webhook.secret = null;
 	const webhookNeedsSecret = webhook !== undefined && webhook.secret === undefined;
-	const recordsNeedSecret = settings.signRecords && settings.recordKey === undefined && (settings.toOutput || settings.toLog || webhook !== undefined);
+	const recordsNeedSecret =
+		settings.signRecords &&
+		settings.recordKey === undefined &&
+		(settings.toOutput || settings.toLog || webhook !== undefined);
 	if (!webhookNeedsSecret && !recordsNeedSecret) return;
 	const secret = await ctx.getCredentials(WEBHOOK_CREDENTIAL_TYPE).then(
 		(credentials) => ({ value: credentials.secret }),
@@ -211,9 +238,15 @@ export async function finishAudit(
 ): Promise<{ record: IDataObject; failure?: NodeOperationError }> {
 	const origin = auditOrigin(ctx);
 	const status = outcome.error === undefined ? 'success' : 'error';
-	const event: WebhookEvent = outcome.error !== undefined ? 'failed' : outcome.anomalies > 0 ? 'anomaliesFound' : 'completed';
+	const event: WebhookEvent =
+		outcome.error !== undefined ? 'failed' : outcome.anomalies > 0 ? 'anomaliesFound' : 'completed';
 	// Sealed before the webhook goes out, so that the webhook carries the seal; its outcome stays outside.
-	const record: IDataObject = sealAudit(ctx, settings, chain, { ...origin, status, error: outcome.error ?? null, ...fields });
+	const record: IDataObject = sealAudit(ctx, settings, chain, {
+		...origin,
+		status,
+		error: outcome.error ?? null,
+		...fields,
+	});
 	const webhook = await sendWebhookFor(ctx, settings, event, {
 		auditId: origin.id,
 		workflowId: origin.workflowId,
@@ -263,10 +296,15 @@ function webhookFailure(
 ): NodeOperationError | undefined {
 	if (!webhook || webhook.delivered || !settings.webhook?.failWorkflow) return undefined;
 	const attempts = webhook.attempts === 1 ? '1 attempt' : `${webhook.attempts} attempts`;
-	return new NodeOperationError(ctx.getNode(), `The webhook to ${displayUrl(settings.webhook.url)} was not delivered after ${attempts} (${webhook.error}).`, {
-		...(itemIndex === undefined ? {} : { itemIndex }),
-		description: 'Turn off Options › Fail Workflow on Webhook Error to let the workflow go on when the receiver is down.',
-	});
+	return new NodeOperationError(
+		ctx.getNode(),
+		`The webhook to ${displayUrl(settings.webhook.url)} was not delivered after ${attempts} (${webhook.error}).`,
+		{
+			...(itemIndex === undefined ? {} : { itemIndex }),
+			description:
+				'Turn off Options › Fail Workflow on Webhook Error to let the workflow go on when the receiver is down.',
+		},
+	);
 }
 
 /** The chain head of one execution: every record it seals continues from the one before. */
@@ -280,12 +318,25 @@ export interface AuditChainState {
  * workflow's static data (which n8n keeps for production runs in regular mode only). The new head is
  * remembered in both.
  */
-function sealAudit(ctx: IExecuteFunctions, settings: AuditSettings, chain: AuditChainState, record: IDataObject): IDataObject & Chained {
+function sealAudit(
+	ctx: IExecuteFunctions,
+	settings: AuditSettings,
+	chain: AuditChainState,
+	record: IDataObject,
+): IDataObject & Chained {
 	const staticData = ctx.getWorkflowStaticData('node');
 	const node = ctx.getNode();
-	const chainId = chain.head?.chainId ?? settings.chainHead?.chainId ?? `${String(ctx.getWorkflow().id ?? '')}/${node.id ?? node.name}`;
+	const chainId =
+		chain.head?.chainId ??
+		settings.chainHead?.chainId ??
+		`${String(ctx.getWorkflow().id ?? '')}/${node.id ?? node.name}`;
 	const remembered = parseChainHead(staticData.auditChainHead);
-	const head = chain.head ?? settings.chainHead ?? (remembered && !('problem' in remembered) && remembered.chainId === chainId ? remembered : undefined);
+	const head =
+		chain.head ??
+		settings.chainHead ??
+		(remembered && !('problem' in remembered) && remembered.chainId === chainId
+			? remembered
+			: undefined);
 	const sealed = sealRecord(record, chainId, head, settings.recordKey);
 	chain.head = headOf(sealed);
 	staticData.auditChainHead = { ...chain.head };

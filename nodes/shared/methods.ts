@@ -1,4 +1,8 @@
-import type { ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
+import type {
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
 
 import { signingSecretProblem } from './core/webhookSignature';
 
@@ -8,5 +12,7 @@ export async function testWebhookSigningSecret(
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	const problem = signingSecretProblem(credential.data?.secret);
-	return problem === undefined ? { status: 'OK', message: 'The signing secret is set.' } : { status: 'Error', message: problem };
+	return problem === undefined
+		? { status: 'OK', message: 'The signing secret is set.' }
+		: { status: 'Error', message: problem };
 }

@@ -40,7 +40,12 @@ const QUERIES: Array<[string, Record<string, unknown>, IDataObject]> = [
 				{ name: 'sentiment', aggregation: 'min' },
 			],
 			dimensions: [{ name: 'group.id' }, { name: 'channel' }],
-			timeSeries: { bucketSize: 'DAY', start: '2024-01-01T00:00:00Z', end: '2024-01-15T00:00:00Z', timeZone: 'UTC' },
+			timeSeries: {
+				bucketSize: 'DAY',
+				start: '2024-01-01T00:00:00Z',
+				end: '2024-01-15T00:00:00Z',
+				timeZone: 'UTC',
+			},
 		},
 	],
 	[
@@ -53,7 +58,9 @@ const QUERIES: Array<[string, Record<string, unknown>, IDataObject]> = [
 			end: '2024-10-28T00:00:00',
 			filterMode: 'conditions',
 			filterCombinator: 'and',
-			filterConditions: { condition: [{ field: 'group.id', operator: 'in', value: 'grp_001, grp_003' }] },
+			filterConditions: {
+				condition: [{ field: 'group.id', operator: 'in', value: 'grp_001, grp_003' }],
+			},
 			options: { ...FAST, timeZone: 'Europe/Berlin' },
 		},
 		{
@@ -63,7 +70,12 @@ const QUERIES: Array<[string, Record<string, unknown>, IDataObject]> = [
 			],
 			dimensions: [{ name: 'channel' }],
 			filter: { type: 'in', field: 'group.id', values: ['grp_001', 'grp_003'] },
-			timeSeries: { bucketSize: 'HOUR', start: '2024-10-25T22:00:00Z', end: '2024-10-27T23:00:00Z', timeZone: 'Europe/Berlin' },
+			timeSeries: {
+				bucketSize: 'HOUR',
+				start: '2024-10-25T22:00:00Z',
+				end: '2024-10-27T23:00:00Z',
+				timeZone: 'Europe/Berlin',
+			},
 		},
 	],
 	[
@@ -81,7 +93,12 @@ const QUERIES: Array<[string, Record<string, unknown>, IDataObject]> = [
 				{ name: 'service_level', aggregation: 'pct' },
 			],
 			dimensions: [],
-			timeSeries: { bucketSize: 'FIFTEEN_MINUTES', start: '2024-01-01T00:07:00Z', end: '2024-07-19T00:00:00Z', timeZone: 'UTC' },
+			timeSeries: {
+				bucketSize: 'FIFTEEN_MINUTES',
+				start: '2024-01-01T00:07:00Z',
+				end: '2024-07-19T00:00:00Z',
+				timeZone: 'UTC',
+			},
 		},
 	],
 	[
@@ -99,11 +116,16 @@ const QUERIES: Array<[string, Record<string, unknown>, IDataObject]> = [
 				{ name: 'handle_time', aggregation: 'avg' },
 			],
 			dimensions: [{ name: 'agent.id' }, { name: 'channel' }],
-			timeSeries: { bucketSize: 'HOUR', start: '2024-01-01T00:00:00Z', end: '2024-03-08T00:00:00Z', timeZone: 'UTC' },
+			timeSeries: {
+				bucketSize: 'HOUR',
+				start: '2024-01-01T00:00:00Z',
+				end: '2024-03-08T00:00:00Z',
+				timeZone: 'UTC',
+			},
 		},
 	],
 	[
-		"HOUR buckets on Lord Howe Island over its 30-minute clock change (the hour before it lasts 30 minutes)",
+		'HOUR buckets on Lord Howe Island over its 30-minute clock change (the hour before it lasts 30 minutes)',
 		{
 			metrics: metrics('count:sum'),
 			dimensions: ['channel'],
@@ -115,7 +137,12 @@ const QUERIES: Array<[string, Record<string, unknown>, IDataObject]> = [
 		{
 			metrics: [{ name: 'count', aggregation: 'sum' }],
 			dimensions: [{ name: 'channel' }],
-			timeSeries: { bucketSize: 'HOUR', start: '2024-10-04T13:30:00Z', end: '2024-10-06T13:00:00Z', timeZone: 'Australia/Lord_Howe' },
+			timeSeries: {
+				bucketSize: 'HOUR',
+				start: '2024-10-04T13:30:00Z',
+				end: '2024-10-06T13:00:00Z',
+				timeZone: 'Australia/Lord_Howe',
+			},
 		},
 	],
 ];
@@ -133,7 +160,12 @@ async function simStats(sim: Simulator) {
 async function runNode(sim: Simulator, params: Record<string, unknown>, signal?: AbortSignal) {
 	const { ctx, log } = createContext({
 		params: queryParams({ options: FAST, ...params }),
-		credentials: { tokenUrl: sim.tokenUrl, baseUrl: sim.baseUrl, clientId: sim.clientId, clientSecret: sim.clientSecret },
+		credentials: {
+			tokenUrl: sim.tokenUrl,
+			baseUrl: sim.baseUrl,
+			clientId: sim.clientId,
+			clientSecret: sim.clientSecret,
+		},
 		signal,
 	});
 	const result = await new NiceCxoneAnalytics().execute.call(ctx).then(
@@ -150,22 +182,28 @@ describe.each(['clean', 'flaky'] as const)('against the simulator (%s profile)',
 	});
 	afterAll(async () => await sim.stop());
 
-	it.each(QUERIES)('%s: every row exactly once, with the true values', async (name, params, body) => {
-		const expected = await truth(sim, body);
-		if (name.startsWith('over 100,000')) expect(expected.length).toBeGreaterThan(100_000);
-		const { items, error } = await runNode(sim, params);
-		expect(error).toBeUndefined();
-		expect(items.length).toBe(expected.length);
-		expect(items.map((item) => item.json)).toEqual(expected);
-		expect(items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
-		const stats = await simStats(sim);
-		expect(stats.maxActiveObserved).toBeLessThanOrEqual(5);
-		expect(stats.activeQueries).toBe(0);
-		if (profile === 'flaky') {
-			const { tooManyRequests, unavailable, serverError, connectionReset, tokenExpired } = stats.faults;
-			expect(tooManyRequests + unavailable + serverError + connectionReset + tokenExpired).toBeGreaterThan(0);
-		}
-	});
+	it.each(QUERIES)(
+		'%s: every row exactly once, with the true values',
+		async (name, params, body) => {
+			const expected = await truth(sim, body);
+			if (name.startsWith('over 100,000')) expect(expected.length).toBeGreaterThan(100_000);
+			const { items, error } = await runNode(sim, params);
+			expect(error).toBeUndefined();
+			expect(items.length).toBe(expected.length);
+			expect(items.map((item) => item.json)).toEqual(expected);
+			expect(items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
+			const stats = await simStats(sim);
+			expect(stats.maxActiveObserved).toBeLessThanOrEqual(5);
+			expect(stats.activeQueries).toBe(0);
+			if (profile === 'flaky') {
+				const { tooManyRequests, unavailable, serverError, connectionReset, tokenExpired } =
+					stats.faults;
+				expect(
+					tooManyRequests + unavailable + serverError + connectionReset + tokenExpired,
+				).toBeGreaterThan(0);
+			}
+		},
+	);
 });
 
 describe('many requests at once against the simulator', () => {
@@ -216,7 +254,9 @@ describe('cancellation against the simulator', () => {
 		}
 		controller.abort();
 		const { error } = await running;
-		expect(error?.message).toBe('The execution was cancelled; the queries it started were cancelled on the server.');
+		expect(error?.message).toBe(
+			'The execution was cancelled; the queries it started were cancelled on the server.',
+		);
 		const stats = await simStats(sim);
 		expect(stats.requests.delete).toBe(1);
 		expect(stats.activeQueries).toBe(0);

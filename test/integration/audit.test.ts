@@ -26,7 +26,9 @@ describe('the Audit output appears only when records go there', () => {
 		['output', ['Results', 'Audit'], ['Output', 'Anomalies', 'Audit']],
 		['both', ['Results', 'Audit'], ['Output', 'Anomalies', 'Audit']],
 	])('audit %s', (audit, analytics, trends) => {
-		expect(evaluateOutputs(new NiceCxoneAnalytics().description.outputs, { audit })).toEqual(analytics);
+		expect(evaluateOutputs(new NiceCxoneAnalytics().description.outputs, { audit })).toEqual(
+			analytics,
+		);
 		expect(evaluateOutputs(new NiceCxoneTrends().description.outputs, { audit })).toEqual(trends);
 	});
 });
@@ -65,27 +67,58 @@ describe('accuracy check of a result', () => {
 });
 
 describe('webhook delivery to a real local receiver', () => {
-	const fastClock: Clock = { now: () => Date.now(), random: () => 0.5, sleep: async () => undefined };
-	const { ctx } = createContext({ params: {}, credentials: { tokenUrl: 'x', baseUrl: 'x', clientId: 'x', clientSecret: 'x' } });
-	const target = (url: string, timeoutMs = 2000) => ({ url, secret: SECRET, timeoutMs, maxAttempts: 3, baseDelayMs: 10 });
+	const fastClock: Clock = {
+		now: () => Date.now(),
+		random: () => 0.5,
+		sleep: async () => undefined,
+	};
+	const { ctx } = createContext({
+		params: {},
+		credentials: { tokenUrl: 'x', baseUrl: 'x', clientId: 'x', clientSecret: 'x' },
+	});
+	const target = (url: string, timeoutMs = 2000) => ({
+		url,
+		secret: SECRET,
+		timeoutMs,
+		maxAttempts: 3,
+		baseDelayMs: 10,
+	});
 
 	it('signs the body so the receiver can verify it', async () => {
 		const receiver = await startReceiver();
-		const outcome = await deliverWebhook(createN8nPost(ctx), fastClock, target(receiver.url), { event: 'completed', auditId: 'audit-1', rows: 12 });
+		const outcome = await deliverWebhook(createN8nPost(ctx), fastClock, target(receiver.url), {
+			event: 'completed',
+			auditId: 'audit-1',
+			rows: 12,
+		});
 		await receiver.close();
 		expect(outcome).toMatchObject({ delivered: true, attempts: 1, status: 200, error: null });
 		const [{ headers, body }] = receiver.requests;
 		expect(JSON.parse(body)).toEqual({ event: 'completed', auditId: 'audit-1', rows: 12 });
 		const timestamp = Number(headers['x-cxone-timestamp']);
-		expect(verifyWebhookSignature(SECRET, timestamp, body, String(headers['x-cxone-signature']))).toBe(true);
-		expect(verifyWebhookSignature('another-secret', timestamp, body, String(headers['x-cxone-signature']))).toBe(false);
-		expect(verifyWebhookSignature(SECRET, timestamp, `${body} `, String(headers['x-cxone-signature']))).toBe(false);
+		expect(
+			verifyWebhookSignature(SECRET, timestamp, body, String(headers['x-cxone-signature'])),
+		).toBe(true);
+		expect(
+			verifyWebhookSignature(
+				'another-secret',
+				timestamp,
+				body,
+				String(headers['x-cxone-signature']),
+			),
+		).toBe(false);
+		expect(
+			verifyWebhookSignature(SECRET, timestamp, `${body} `, String(headers['x-cxone-signature'])),
+		).toBe(false);
 		expect(headers['x-cxone-signature']).toBe(signWebhook(SECRET, timestamp, body));
 	});
 
 	it('retries 5xx and then delivers', async () => {
 		const receiver = await startReceiver({ statuses: [503, 502, 200] });
-		const outcome = await deliverWebhook(createN8nPost(ctx), fastClock, target(receiver.url), { event: 'failed', auditId: 'audit-1' });
+		const outcome = await deliverWebhook(createN8nPost(ctx), fastClock, target(receiver.url), {
+			event: 'failed',
+			auditId: 'audit-1',
+		});
 		await receiver.close();
 		expect(outcome).toMatchObject({ delivered: true, attempts: 3, status: 200, error: null });
 		expect(receiver.requests.length).toBe(3);
@@ -93,15 +126,26 @@ describe('webhook delivery to a real local receiver', () => {
 
 	it('never retries a 4xx', async () => {
 		const receiver = await startReceiver({ statuses: [401, 200] });
-		const outcome = await deliverWebhook(createN8nPost(ctx), fastClock, target(receiver.url), { event: 'failed', auditId: 'audit-1' });
+		const outcome = await deliverWebhook(createN8nPost(ctx), fastClock, target(receiver.url), {
+			event: 'failed',
+			auditId: 'audit-1',
+		});
 		await receiver.close();
-		expect(outcome).toMatchObject({ delivered: false, attempts: 1, status: 401, error: 'HTTP 401' });
+		expect(outcome).toMatchObject({
+			delivered: false,
+			attempts: 1,
+			status: 401,
+			error: 'HTTP 401',
+		});
 		expect(receiver.requests.length).toBe(1);
 	});
 
 	it('gives up on a receiver slower than the timeout, after the retries', async () => {
 		const receiver = await startReceiver({ delayMs: 1500 });
-		const outcome = await deliverWebhook(createN8nPost(ctx), fastClock, target(receiver.url, 200), { event: 'completed', auditId: 'audit-1' });
+		const outcome = await deliverWebhook(createN8nPost(ctx), fastClock, target(receiver.url, 200), {
+			event: 'completed',
+			auditId: 'audit-1',
+		});
 		await receiver.close();
 		expect(outcome.delivered).toBe(false);
 		expect(outcome.attempts).toBe(3);
@@ -119,9 +163,17 @@ describe('audit records and webhooks from the query node, against the simulator'
 	afterAll(async () => await sim.stop());
 
 	const body = {
-		metrics: [{ name: 'count', aggregation: 'sum' }, { name: 'abandoned', aggregation: 'pct' }],
+		metrics: [
+			{ name: 'count', aggregation: 'sum' },
+			{ name: 'abandoned', aggregation: 'pct' },
+		],
 		dimensions: [{ name: 'group.id' }, { name: 'channel' }],
-		timeSeries: { bucketSize: 'HOUR', start: '2024-02-05T00:00:00Z', end: '2024-02-07T00:00:00Z', timeZone: 'UTC' },
+		timeSeries: {
+			bucketSize: 'HOUR',
+			start: '2024-02-05T00:00:00Z',
+			end: '2024-02-07T00:00:00Z',
+			timeZone: 'UTC',
+		},
 	};
 	const params = (options: IDataObject) =>
 		queryParams({
@@ -134,7 +186,12 @@ describe('audit records and webhooks from the query node, against the simulator'
 	const run = async (options: IDataObject, staticData: IDataObject = {}) => {
 		const { ctx, log } = createContext({
 			params: params(options),
-			credentials: { tokenUrl: sim.tokenUrl, baseUrl: sim.baseUrl, clientId: sim.clientId, clientSecret: sim.clientSecret },
+			credentials: {
+				tokenUrl: sim.tokenUrl,
+				baseUrl: sim.baseUrl,
+				clientId: sim.clientId,
+				clientSecret: sim.clientSecret,
+			},
 			staticData,
 			webhookSecret: SECRET,
 		});
@@ -145,15 +202,29 @@ describe('audit records and webhooks from the query node, against the simulator'
 	it('emits one record per query on the Audit output and the log, chained across runs, with measured accuracy', async () => {
 		const receiver = await startReceiver();
 		const staticData: IDataObject = {};
-		const first = await run({ audit: 'both', webhookUrl: receiver.url, webhookEvents: ['completed'] }, staticData);
-		const second = await run({ audit: 'both', webhookUrl: receiver.url, webhookEvents: ['completed'] }, staticData);
+		const first = await run(
+			{ audit: 'both', webhookUrl: receiver.url, webhookEvents: ['completed'] },
+			staticData,
+		);
+		const second = await run(
+			{ audit: 'both', webhookUrl: receiver.url, webhookEvents: ['completed'] },
+			staticData,
+		);
 		await receiver.close();
 
-		const truth = ((await request({ method: 'POST', url: `${sim.baseUrl}/_sim/truth`, body })).body.rows as ResultRow[]).map(flattenRow);
+		const truth = (
+			(await request({ method: 'POST', url: `${sim.baseUrl}/_sim/truth`, body })).body
+				.rows as ResultRow[]
+		).map(flattenRow);
 		const [results, audit] = first.output;
 		expect(results.map((item) => item.json)).toEqual(truth);
 		expect(audit.length).toBe(1);
-		const record = audit[0].json as IDataObject & { accuracy: IDataObject; requests: IDataObject; latencyMs: IDataObject; webhook: IDataObject };
+		const record = audit[0].json as IDataObject & {
+			accuracy: IDataObject;
+			requests: IDataObject;
+			latencyMs: IDataObject;
+			webhook: IDataObject;
+		};
 		const series = new Set(truth.map((row) => `${row.groupId}|${row.channel}`)).size;
 		expect(record).toMatchObject({
 			kind: 'query',
@@ -167,7 +238,12 @@ describe('audit records and webhooks from the query node, against the simulator'
 			chainId: 'wf-1/node-1',
 			seq: 1,
 			previousHash: null,
-			result: { rows: truth.length, pages: Math.ceil(truth.length / 1000), queries: 1, totalCount: truth.length },
+			result: {
+				rows: truth.length,
+				pages: Math.ceil(truth.length / 1000),
+				queries: 1,
+				totalCount: truth.length,
+			},
 		});
 		expect(record.accuracy).toMatchObject({
 			rowsReceived: truth.length,
@@ -182,14 +258,27 @@ describe('audit records and webhooks from the query node, against the simulator'
 			resultSha256: sha256Hex(canonicalJson(truth)),
 		});
 		expect(record.requests).toMatchObject({ submits: 1, cancels: 0 });
-		expect(record.latencyMs.total).toBeGreaterThanOrEqual((record.latencyMs.submit as number) + (record.latencyMs.waitingForCompletion as number));
+		expect(record.latencyMs.total).toBeGreaterThanOrEqual(
+			(record.latencyMs.submit as number) + (record.latencyMs.waitingForCompletion as number),
+		);
 		expect(JSON.stringify(record)).not.toContain(sim.clientSecret);
 		expect(JSON.stringify(record)).not.toContain('Bearer');
 
 		const secondRecord = second.output[1][0].json;
-		expect(secondRecord).toMatchObject({ chainId: 'wf-1/node-1', seq: 2, previousHash: record.hash });
-		expect(verifyAuditChain([record, secondRecord])).toEqual({ ok: true, records: 2, chains: 1, findings: [] });
-		expect(first.log.logged).toEqual([{ message: 'NICE CXone audit record', meta: { auditRecord: record } }]);
+		expect(secondRecord).toMatchObject({
+			chainId: 'wf-1/node-1',
+			seq: 2,
+			previousHash: record.hash,
+		});
+		expect(verifyAuditChain([record, secondRecord])).toEqual({
+			ok: true,
+			records: 2,
+			chains: 1,
+			findings: [],
+		});
+		expect(first.log.logged).toEqual([
+			{ message: 'NICE CXone audit record', meta: { auditRecord: record } },
+		]);
 
 		expect(record.webhook).toMatchObject({ delivered: true, attempts: 1, status: 200 });
 		const hook = receiver.requests[0];
@@ -201,16 +290,32 @@ describe('audit records and webhooks from the query node, against the simulator'
 			anomalies: 0,
 			audit: { chainId: 'wf-1/node-1', seq: 1, hash: record.hash },
 		});
-		expect(verifyWebhookSignature(SECRET, Number(hook.headers['x-cxone-timestamp']), hook.body, String(hook.headers['x-cxone-signature']))).toBe(true);
+		expect(
+			verifyWebhookSignature(
+				SECRET,
+				Number(hook.headers['x-cxone-timestamp']),
+				hook.body,
+				String(hook.headers['x-cxone-signature']),
+			),
+		).toBe(true);
 	});
 
 	it('a receiver that is down does not change the results; the record says the delivery failed', async () => {
 		const receiver = await startReceiver({ statuses: [500] });
-		const { output } = await run({ audit: 'output', webhookUrl: receiver.url, webhookTimeoutSeconds: 2 });
+		const { output } = await run({
+			audit: 'output',
+			webhookUrl: receiver.url,
+			webhookTimeoutSeconds: 2,
+		});
 		await receiver.close();
 		const [results, audit] = output;
 		expect(results.length).toBeGreaterThan(0);
-		expect(audit[0].json.webhook).toMatchObject({ delivered: false, attempts: 3, status: 500, error: 'HTTP 500' });
+		expect(audit[0].json.webhook).toMatchObject({
+			delivered: false,
+			attempts: 3,
+			status: 500,
+			error: 'HTTP 500',
+		});
 		expect(receiver.requests.length).toBe(3);
 	});
 
@@ -221,7 +326,9 @@ describe('audit records and webhooks from the query node, against the simulator'
 			(error: Error) => error.message,
 		);
 		await receiver.close();
-		expect(outcome).toBe(`The webhook to ${receiver.url} was not delivered after 1 attempt (HTTP 404).`);
+		expect(outcome).toBe(
+			`The webhook to ${receiver.url} was not delivered after 1 attempt (HTTP 404).`,
+		);
 		expect(receiver.requests.length).toBe(1);
 	});
 
@@ -229,11 +336,20 @@ describe('audit records and webhooks from the query node, against the simulator'
 		const { ctx } = createContext({
 			params: params({ audit: 'output' }),
 			items: [{ json: {} }, { json: {} }],
-			credentials: { tokenUrl: sim.tokenUrl, baseUrl: sim.baseUrl, clientId: sim.clientId, clientSecret: sim.clientSecret },
+			credentials: {
+				tokenUrl: sim.tokenUrl,
+				baseUrl: sim.baseUrl,
+				clientId: sim.clientId,
+				clientSecret: sim.clientSecret,
+			},
 		});
 		const [, audit] = await new NiceCxoneAnalytics().execute.call(ctx);
-		const requests = audit.map((item) => (item.json as { requests: IDataObject }).requests.tokenRequests);
-		const tokenMs = audit.map((item) => (item.json as { latencyMs: IDataObject }).latencyMs.token as number);
+		const requests = audit.map(
+			(item) => (item.json as { requests: IDataObject }).requests.tokenRequests,
+		);
+		const tokenMs = audit.map(
+			(item) => (item.json as { latencyMs: IDataObject }).latencyMs.token as number,
+		);
 		expect(requests).toEqual([1, 0]);
 		expect(tokenMs[0]).toBeGreaterThanOrEqual(0);
 		expect(tokenMs[1]).toBe(0);
@@ -251,17 +367,25 @@ describe('audit records and webhooks from the query node, against the simulator'
 		const head = headOf(genesis.json as never);
 		// A worker starts with empty static data: the head comes from the workflow's own store.
 		const a = (await run({ audit: 'output', auditChainHead: genesis.json }, {})).output[1][0].json;
-		const b = (await run({ audit: 'output', auditChainHead: JSON.stringify(head) }, {})).output[1][0].json;
+		const b = (await run({ audit: 'output', auditChainHead: JSON.stringify(head) }, {}))
+			.output[1][0].json;
 		expect(a).toMatchObject({ chainId: 'wf-1/node-1', seq: 2, previousHash: genesis.json.hash });
 		expect(b).toMatchObject({ chainId: 'wf-1/node-1', seq: 2, previousHash: genesis.json.hash });
 		expect(verifyAuditChain([genesis.json, a]).ok).toBe(true);
-		expect(verifyAuditChain([genesis.json, a, b]).findings.map(({ kind, index }) => [kind, index])).toEqual([['fork', 2]]);
+		expect(
+			verifyAuditChain([genesis.json, a, b]).findings.map(({ kind, index }) => [kind, index]),
+		).toEqual([['fork', 2]]);
 	});
 
 	it('chains the records of several items of one execution one after another, whatever head each item gives', async () => {
 		const { ctx } = createContext({
 			params: params({ audit: 'output', auditChainHead: '' }),
-			credentials: { tokenUrl: sim.tokenUrl, baseUrl: sim.baseUrl, clientId: sim.clientId, clientSecret: sim.clientSecret },
+			credentials: {
+				tokenUrl: sim.tokenUrl,
+				baseUrl: sim.baseUrl,
+				clientId: sim.clientId,
+				clientSecret: sim.clientSecret,
+			},
 			items: [{ json: {} }, { json: {} }, { json: {} }],
 		});
 		const [, audit] = (await new NiceCxoneAnalytics().execute.call(ctx)) as INodeExecutionData[][];
@@ -277,7 +401,11 @@ describe('audit records and webhooks from the query node, against the simulator'
 		const record = (await run({ audit: 'output', auditSignRecords: true })).output[1][0].json;
 		expect(typeof record.hmac).toBe('string');
 		expect(verifyAuditChain([record], { key: SECRET }).ok).toBe(true);
-		expect(verifyAuditChain([record], { key: 'another secret of at least thirty-two chars' }).findings.map(({ kind }) => kind)).toEqual(['forged']);
+		expect(
+			verifyAuditChain([record], {
+				key: 'another secret of at least thirty-two chars',
+			}).findings.map(({ kind }) => kind),
+		).toEqual(['forged']);
 	});
 
 	it('refuses a chain head that is not one, and Sign Audit Records without a signing credential, before sending anything', async () => {
@@ -287,7 +415,12 @@ describe('audit records and webhooks from the query node, against the simulator'
 		);
 		const { ctx } = createContext({
 			params: params({ audit: 'output', auditSignRecords: true }),
-			credentials: { tokenUrl: sim.tokenUrl, baseUrl: sim.baseUrl, clientId: sim.clientId, clientSecret: sim.clientSecret },
+			credentials: {
+				tokenUrl: sim.tokenUrl,
+				baseUrl: sim.baseUrl,
+				clientId: sim.clientId,
+				clientSecret: sim.clientSecret,
+			},
 		});
 		await expect(new NiceCxoneAnalytics().execute.call(ctx)).rejects.toThrow(
 			'Sign Audit Records is on but the node has no readable NICE CXone Webhook Signing API credential.',
@@ -302,12 +435,25 @@ describe('audit records and webhooks from the trends node', () => {
 	const start = Date.parse('2024-03-04T00:00:00Z');
 	const items = Array.from({ length: 21 * 24 + 12 }, (_, i) => {
 		const hour = i % 24;
-		const usual = 20 + 10 * Math.round(Math.sin((Math.PI * hour) / 24) * 10) / 10 + (i % 3);
-		return { json: { bucketStart: new Date(start + i * HOUR).toISOString(), groupId: 'grp_001', count_sum: i === 21 * 24 + 11 ? usual * 10 : usual } };
+		const usual = 20 + (10 * Math.round(Math.sin((Math.PI * hour) / 24) * 10)) / 10 + (i % 3);
+		return {
+			json: {
+				bucketStart: new Date(start + i * HOUR).toISOString(),
+				groupId: 'grp_001',
+				count_sum: i === 21 * 24 + 11 ? usual * 10 : usual,
+			},
+		};
 	});
 	const run = async (options: IDataObject, staticData: IDataObject = {}) => {
 		const { ctx, log } = createContext({
-			params: { outputMode: 'summary', method: 'seasonalRobust', sensitivity: 'medium', timestampField: 'bucketStart', timeZone: 'UTC', options },
+			params: {
+				outputMode: 'summary',
+				method: 'seasonalRobust',
+				sensitivity: 'medium',
+				timestampField: 'bucketStart',
+				timeZone: 'UTC',
+				options,
+			},
 			items,
 			credentials: { tokenUrl: 'x', baseUrl: 'x', clientId: 'x', clientSecret: 'x' },
 			staticData,
@@ -337,9 +483,20 @@ describe('audit records and webhooks from the trends node', () => {
 			webhook: { delivered: true, attempts: 1, status: 200 },
 		});
 		expect(audit[0].pairedItem).toHaveLength(items.length);
-		expect(first.log.logged).toEqual([{ message: 'NICE CXone audit record', meta: { auditRecord: record } }]);
-		expect(JSON.parse(receiver.requests[0].body)).toMatchObject({ event: 'anomaliesFound', anomalies: anomalies.length, auditId: record.id });
+		expect(first.log.logged).toEqual([
+			{ message: 'NICE CXone audit record', meta: { auditRecord: record } },
+		]);
+		expect(JSON.parse(receiver.requests[0].body)).toMatchObject({
+			event: 'anomaliesFound',
+			anomalies: anomalies.length,
+			auditId: record.id,
+		});
 		expect(second.output[2][0].json).toMatchObject({ seq: 2, previousHash: record.hash });
-		expect(verifyAuditChain([record, second.output[2][0].json])).toEqual({ ok: true, records: 2, chains: 1, findings: [] });
+		expect(verifyAuditChain([record, second.output[2][0].json])).toEqual({
+			ok: true,
+			records: 2,
+			chains: 1,
+			findings: [],
+		});
 	});
 });

@@ -4,14 +4,24 @@
  * not offered there).
  */
 import type { CompletedContact } from '../../nodes/NiceCxoneAnalytics/core/platform/contacts';
-import { ContactAggregator, PLATFORM_UNAVAILABLE_METRICS } from '../../nodes/NiceCxoneAnalytics/core/platform/contacts';
+import {
+	ContactAggregator,
+	PLATFORM_UNAVAILABLE_METRICS,
+} from '../../nodes/NiceCxoneAnalytics/core/platform/contacts';
 import type { QueryBody } from '../../nodes/NiceCxoneAnalytics/core/query';
 import type { ResultRow } from '../../nodes/NiceCxoneAnalytics/core/rows';
 import { LIMITS, METRICS } from '../../nodes/shared/core/catalogue';
 import { startSimulatorProcess } from '../support/simulator';
 
-const PAIRS = METRICS.flatMap((metric) => metric.aggregations.map((aggregation) => ({ name: metric.name, aggregation })));
-const WEEK = { bucketSize: 'DAY' as const, start: '2024-01-08T00:00:00Z', end: '2024-01-15T00:00:00Z', timeZone: 'UTC' };
+const PAIRS = METRICS.flatMap((metric) =>
+	metric.aggregations.map((aggregation) => ({ name: metric.name, aggregation })),
+);
+const WEEK = {
+	bucketSize: 'DAY' as const,
+	start: '2024-01-08T00:00:00Z',
+	end: '2024-01-15T00:00:00Z',
+	timeZone: 'UTC',
+};
 
 describe('catalogue completeness', () => {
 	let sim: Awaited<ReturnType<typeof startSimulatorProcess>>;
@@ -25,20 +35,30 @@ describe('catalogue completeness', () => {
 		// A query holds at most LIMITS.maxMetrics metrics.
 		for (let first = 0; first < PAIRS.length; first += LIMITS.maxMetrics) {
 			const metrics = PAIRS.slice(first, first + LIMITS.maxMetrics);
-			const { rows } = (await sim.truth({ metrics, dimensions: [], timeSeries: WEEK })) as { rows: ResultRow[] };
+			const { rows } = (await sim.truth({ metrics, dimensions: [], timeSeries: WEEK })) as {
+				rows: ResultRow[];
+			};
 			expect(rows).toHaveLength(7);
 			for (const metric of rows.flatMap((row) => row.metrics)) {
 				if (Number.isFinite(metric.value)) answered.push(`${metric.name}:${metric.aggregation}`);
 			}
 		}
 		expect(answered).toHaveLength(7 * PAIRS.length);
-		expect(new Set(answered)).toEqual(new Set(PAIRS.map(({ name, aggregation }) => `${name}:${aggregation}`)));
+		expect(new Set(answered)).toEqual(
+			new Set(PAIRS.map(({ name, aggregation }) => `${name}:${aggregation}`)),
+		);
 	});
 
 	it('platform mode computes every metric × aggregation from completed contacts, or lists the metric as unavailable', () => {
 		const offered = PAIRS.filter(({ name }) => !(name in PLATFORM_UNAVAILABLE_METRICS));
-		expect(offered.length + PAIRS.filter(({ name }) => name in PLATFORM_UNAVAILABLE_METRICS).length).toBe(PAIRS.length);
-		expect(Object.keys(PLATFORM_UNAVAILABLE_METRICS).every((name) => METRICS.some((metric) => metric.name === name))).toBe(true);
+		expect(
+			offered.length + PAIRS.filter(({ name }) => name in PLATFORM_UNAVAILABLE_METRICS).length,
+		).toBe(PAIRS.length);
+		expect(
+			Object.keys(PLATFORM_UNAVAILABLE_METRICS).every((name) =>
+				METRICS.some((metric) => metric.name === name),
+			),
+		).toBe(true);
 		const body = { metrics: offered, dimensions: [], timeSeries: WEEK } as QueryBody;
 		const aggregator = new ContactAggregator(body);
 		const contact: CompletedContact = {

@@ -21,7 +21,16 @@ useTestClockForDateNow();
 const todayMs = TEST_TODAY_MS;
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
-const METRICS = ['count:sum', 'handle_time:avg', 'abandoned:pct', 'service_level:pct', 'queue_time:max', 'transferred:pct', 'talk_time:sum', 'duration:min'];
+const METRICS = [
+	'count:sum',
+	'handle_time:avg',
+	'abandoned:pct',
+	'service_level:pct',
+	'queue_time:max',
+	'transferred:pct',
+	'talk_time:sum',
+	'duration:min',
+];
 
 let sim: Simulator;
 let universe: Record<string, Array<Record<string, string | number>>>;
@@ -60,10 +69,18 @@ function platformCredentials(overrides: IDataObject = {}): IDataObject {
 	};
 }
 
-async function runNode(params: IDataObject, options: { credentials?: IDataObject; staticData?: IDataObject } = {}) {
+async function runNode(
+	params: IDataObject,
+	options: { credentials?: IDataObject; staticData?: IDataObject } = {},
+) {
 	const { ctx, log } = createContext({
 		params: { resource: 'platform', ...params },
-		credentials: { tokenUrl: 'unused', baseUrl: 'unused', clientId: 'unused', clientSecret: 'unused' },
+		credentials: {
+			tokenUrl: 'unused',
+			baseUrl: 'unused',
+			clientId: 'unused',
+			clientSecret: 'unused',
+		},
 		platformCredentials: options.credentials ?? platformCredentials(),
 		staticData: options.staticData,
 	});
@@ -89,7 +106,10 @@ const aggregate = (overrides: IDataObject = {}) => ({
 });
 
 beforeAll(async () => {
-	sim = (await startSimulatorProcess({ seed: 4, extraArgs: ['--speed', '0.2', '--result-url-ttl-seconds', '30'] })) as Simulator;
+	sim = (await startSimulatorProcess({
+		seed: 4,
+		extraArgs: ['--speed', '0.2', '--result-url-ttl-seconds', '30'],
+	})) as Simulator;
 	universe = (await request({ url: `${sim.baseUrl}/_sim/platform/universe` })).body;
 });
 afterAll(async () => await sim.stop());
@@ -113,9 +133,17 @@ describe('Aggregate Completed Contacts', () => {
 	});
 
 	it('in a DST time zone, by team, direction and disposition, filtered, through the legacy token route', async () => {
-		const filter = { type: 'or', filters: [{ type: 'equals', field: 'direction', value: 'outbound' }, { type: 'in', field: 'channel', values: ['voice', 'chat'] }] };
+		const filter = {
+			type: 'or',
+			filters: [
+				{ type: 'equals', field: 'direction', value: 'outbound' },
+				{ type: 'in', field: 'channel', values: ['voice', 'chat'] },
+			],
+		};
 		const params = aggregate({
-			metrics: { metric: [{ metric: 'count:sum' }, { metric: 'hold_time:avg' }, { metric: 'acw_time:max' }] },
+			metrics: {
+				metric: [{ metric: 'count:sum' }, { metric: 'hold_time:avg' }, { metric: 'acw_time:max' }],
+			},
 			dimensions: ['team.id', 'direction', 'disposition'],
 			bucketSize: 'DAY',
 			filterMode: 'json',
@@ -123,13 +151,25 @@ describe('Aggregate Completed Contacts', () => {
 			options: { timeZone: 'America/New_York' },
 		});
 		const expected = await truth({
-			metrics: [{ name: 'count', aggregation: 'sum' }, { name: 'hold_time', aggregation: 'avg' }, { name: 'acw_time', aggregation: 'max' }],
+			metrics: [
+				{ name: 'count', aggregation: 'sum' },
+				{ name: 'hold_time', aggregation: 'avg' },
+				{ name: 'acw_time', aggregation: 'max' },
+			],
 			dimensions: [{ name: 'team.id' }, { name: 'direction' }, { name: 'disposition' }],
 			filter,
-			timeSeries: { bucketSize: 'DAY', start: params.start, end: params.end, timeZone: 'America/New_York' },
+			timeSeries: {
+				bucketSize: 'DAY',
+				start: params.start,
+				end: params.end,
+				timeZone: 'America/New_York',
+			},
 		});
 		const { items, error } = await runNode(params, {
-			credentials: platformCredentials({ authRoute: 'legacy', legacyTokenUrl: `${sim.authHost}/authentication/v1/token/access-key` }),
+			credentials: platformCredentials({
+				authRoute: 'legacy',
+				legacyTokenUrl: `${sim.authHost}/authentication/v1/token/access-key`,
+			}),
 		});
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.json)).toEqual(expected);
@@ -145,7 +185,10 @@ describe('Aggregate Completed Contacts', () => {
 
 	it('a key whose role lacks the permission gets an error that names it', async () => {
 		const { error } = await runNode(aggregate(), {
-			credentials: platformCredentials({ accessKeyId: sim.limitedAccessKeyId, accessKeySecret: sim.limitedAccessKeySecret }),
+			credentials: platformCredentials({
+				accessKeyId: sim.limitedAccessKeyId,
+				accessKeySecret: sim.limitedAccessKeySecret,
+			}),
 		});
 		expect(error?.message).toBe(
 			"The access key's role lacks a permission (HTTP 403: The access key's role lacks the permission Reporting > Completed Contacts). Ask a CXone admin to add it to the role of the key's employee.",
@@ -162,7 +205,9 @@ describe('Aggregate Completed Contacts', () => {
 	});
 
 	it('a metric completed contacts cannot give is refused with the reason', async () => {
-		const { error } = await runNode(aggregate({ metrics: { metric: [{ metric: 'sentiment:avg' }] } }));
+		const { error } = await runNode(
+			aggregate({ metrics: { metric: [{ metric: 'sentiment:avg' }] } }),
+		);
 		expect(error?.message).toBe(
 			'The metric sentiment:avg is not available here: completed contacts carry no sentiment. Use the Analytics resource for it.',
 		);
@@ -170,7 +215,11 @@ describe('Aggregate Completed Contacts', () => {
 
 	it('Only Since Last Run reads the whole range first, then only what changed, remembering where it stopped', async () => {
 		const staticData: IDataObject = {};
-		const params = aggregate({ options: { timeZone: 'UTC', onlySinceLastRun: true }, dimensions: [], bucketSize: 'DAY' });
+		const params = aggregate({
+			options: { timeZone: 'UTC', onlySinceLastRun: true },
+			dimensions: [],
+			bucketSize: 'DAY',
+		});
 		const first = await runNode(params, { staticData });
 		expect(first.error).toBeUndefined();
 		expect(first.items.length).toBe(2);
@@ -180,7 +229,9 @@ describe('Aggregate Completed Contacts', () => {
 		expect(second.error).toBeUndefined();
 		// Nothing in a window two days back changed since the first run.
 		expect(second.items).toEqual([]);
-		expect(Date.parse(staticData['updatedSince:0'] as string)).toBeGreaterThanOrEqual(Date.parse(since));
+		expect(Date.parse(staticData['updatedSince:0'] as string)).toBeGreaterThanOrEqual(
+			Date.parse(since),
+		);
 	});
 });
 
@@ -188,10 +239,22 @@ describe('Get Skill Summary', () => {
 	it('gives one item per skill with durations in seconds, consistent with the contacts', async () => {
 		const start = iso(todayMs - 2 * DAY_MS);
 		const end = iso(todayMs - DAY_MS);
-		const { items, error } = await runNode({ operation: 'getSkillSummary', timeRange: 'custom', start, end, options: { timeZone: 'UTC' } });
+		const { items, error } = await runNode({
+			operation: 'getSkillSummary',
+			timeRange: 'custom',
+			start,
+			end,
+			options: { timeZone: 'UTC' },
+		});
 		expect(error).toBeUndefined();
-		const counts = await truth({ metrics: [{ name: 'count', aggregation: 'sum' }], dimensions: [{ name: 'skill.id' }], timeSeries: { bucketSize: 'DAY', start, end, timeZone: 'UTC' } });
-		expect(items.map((item) => [String(item.json.skillId), item.json.contactsOffered])).toEqual(counts.map((row) => [row.skillId, row.count_sum]));
+		const counts = await truth({
+			metrics: [{ name: 'count', aggregation: 'sum' }],
+			dimensions: [{ name: 'skill.id' }],
+			timeSeries: { bucketSize: 'DAY', start, end, timeZone: 'UTC' },
+		});
+		expect(items.map((item) => [String(item.json.skillId), item.json.contactsOffered])).toEqual(
+			counts.map((row) => [row.skillId, row.count_sum]),
+		);
 		for (const { json } of items) {
 			expect(typeof json.averageHandleTimeSeconds).toBe('number');
 			expect(typeof json.holdTimeSeconds).toBe('number');
@@ -203,30 +266,67 @@ describe('Get Skill Summary', () => {
 describe('Run Report Job', () => {
 	const start = iso(todayMs - 2 * DAY_MS);
 	const end = iso(todayMs);
-	const exact = (value: string) => (/^-?\d+(\.\d+)?$/.test(value) && String(Number(value)) === value ? Number(value) : value);
+	const exact = (value: string) =>
+		/^-?\d+(\.\d+)?$/.test(value) && String(Number(value)) === value ? Number(value) : value;
 
 	it('returns the CSV rows as items, quoting and all', async () => {
-		const reportTruth = (await request({ method: 'POST', url: `${sim.baseUrl}/_sim/platform/report-truth`, body: { reportId: '1001', startDate: start, endDate: end } })).body;
-		const { items, error } = await runNode({ operation: 'runReportJob', reportId: '1001', timeRange: 'custom', start, end, reportOutput: 'items', options: { timeZone: 'UTC' } });
+		const reportTruth = (
+			await request({
+				method: 'POST',
+				url: `${sim.baseUrl}/_sim/platform/report-truth`,
+				body: { reportId: '1001', startDate: start, endDate: end },
+			})
+		).body;
+		const { items, error } = await runNode({
+			operation: 'runReportJob',
+			reportId: '1001',
+			timeRange: 'custom',
+			start,
+			end,
+			reportOutput: 'items',
+			options: { timeZone: 'UTC' },
+		});
 		expect(error).toBeUndefined();
-		const expected = (reportTruth.rows as Array<Record<string, string>>).map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, exact(v)])));
+		const expected = (reportTruth.rows as Array<Record<string, string>>).map((row) =>
+			Object.fromEntries(Object.entries(row).map(([k, v]) => [k, exact(v)])),
+		);
 		expect(expected.length).toBeGreaterThan(10);
 		expect(items.map((item) => item.json)).toEqual(expected);
 		expect(JSON.stringify(expected)).toMatch(/[",]/);
 	});
 
 	it('or the CSV file as binary data', async () => {
-		const { items, error } = await runNode({ operation: 'runReportJob', reportId: '1002', timeRange: 'custom', start, end, reportOutput: 'binary', options: { timeZone: 'UTC' } });
+		const { items, error } = await runNode({
+			operation: 'runReportJob',
+			reportId: '1002',
+			timeRange: 'custom',
+			start,
+			end,
+			reportOutput: 'binary',
+			options: { timeZone: 'UTC' },
+		});
 		expect(error).toBeUndefined();
 		expect(items.length).toBe(1);
 		expect(items[0].json).toEqual({ reportId: '1002', fileName: expect.stringMatching(/\.csv$/) });
 		const csv = Buffer.from(String(items[0].binary?.data.data), 'base64').toString('utf8');
-		expect(csv.split(/\r?\n/)[0]).toBe('Date,Agent ID,Agent Name,Team,Contacts,Contacts Handled,Talk Time (s),Hold Time (s),After Contact Work (s),Transfers');
+		expect(csv.split(/\r?\n/)[0]).toBe(
+			'Date,Agent ID,Agent Name,Team,Contacts,Contacts Handled,Talk Time (s),Hold Time (s),After Contact Work (s),Transfers',
+		);
 		expect(items[0].binary?.data.mimeType).toBe('text/csv');
 	});
 
 	it('an unknown report gives a clear error', async () => {
-		const { error } = await runNode({ operation: 'runReportJob', reportId: '9999', timeRange: 'custom', start, end, reportOutput: 'items', options: {} });
-		expect(error?.message).toMatch(/^CXone does not know what was asked for \(HTTP 404: .+\)\. Check the report ID or the API Base URL\.$/);
+		const { error } = await runNode({
+			operation: 'runReportJob',
+			reportId: '9999',
+			timeRange: 'custom',
+			start,
+			end,
+			reportOutput: 'items',
+			options: {},
+		});
+		expect(error?.message).toMatch(
+			/^CXone does not know what was asked for \(HTTP 404: .+\)\. Check the report ID or the API Base URL\.$/,
+		);
 	});
 });

@@ -8,7 +8,11 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ResultRow } from '../../nodes/NiceCxoneAnalytics/core/rows';
 import { flattenRow } from '../../nodes/NiceCxoneAnalytics/core/rows';
-import { analyzeRows, type RowsAnalysis, type SeriesResult } from '../../nodes/NiceCxoneTrends/core/analyzeRows';
+import {
+	analyzeRows,
+	type RowsAnalysis,
+	type SeriesResult,
+} from '../../nodes/NiceCxoneTrends/core/analyzeRows';
 import { DEFAULT_SETTINGS } from '../../nodes/NiceCxoneTrends/core/analyzeSeries';
 import { anomalyTypeName, type AnomalyType } from '../../nodes/NiceCxoneTrends/core/detection';
 import { request } from '../support/http';
@@ -39,7 +43,11 @@ const HOUR_MS = 3_600_000;
 /** History before an incident: five weeks, so its weekday has the same-weekday reference too. */
 const HISTORY_DAYS = 35;
 /** Query node field of each contract dimension. */
-const FIELD_OF: Record<string, string> = { 'group.id': 'groupId', 'skill.id': 'skillId', channel: 'channel' };
+const FIELD_OF: Record<string, string> = {
+	'group.id': 'groupId',
+	'skill.id': 'skillId',
+	channel: 'channel',
+};
 /** Metric of each incident, as the query node names its column. */
 const METRIC_OF: Record<Incident['kind'], { name: string; aggregation: string; field: string }> = {
 	volume_spike: { name: 'count', aggregation: 'sum', field: 'count_sum' },
@@ -74,7 +82,11 @@ async function hourlyRows(
 
 /** The node's core with its default settings, as the node runs it on these items. */
 function analyse(rows: IDataObject[]): RowsAnalysis {
-	return analyzeRows(rows, { timestampField: 'bucketStart', missingBuckets: 'auto', settings: DEFAULT_SETTINGS });
+	return analyzeRows(rows, {
+		timestampField: 'bucketStart',
+		missingBuckets: 'auto',
+		settings: DEFAULT_SETTINGS,
+	});
 }
 
 function alertsOf(series: SeriesResult): Alert[] {
@@ -105,13 +117,17 @@ describe('seasonal robust detection on the simulator’s data', () => {
 	it('has incidents of every kind to find: one of each per year, 2023 to 2026', () => {
 		expect(incidents).toHaveLength(12);
 		for (const kind of ['volume_spike', 'handle_time_increase', 'channel_outage'] as const) {
-			const years = incidents.filter((incident) => incident.kind === kind).map((incident) => incident.start.slice(0, 4));
+			const years = incidents
+				.filter((incident) => incident.kind === kind)
+				.map((incident) => incident.start.slice(0, 4));
 			expect(years).toEqual(['2023', '2024', '2025', '2026']);
 		}
 	});
 
 	/** Each incident with the analysis of the five weeks before it and the two days from its start. */
-	async function analyseAround(incident: Incident): Promise<{ analysis: RowsAnalysis; own: SeriesResult }> {
+	async function analyseAround(
+		incident: Incident,
+	): Promise<{ analysis: RowsAnalysis; own: SeriesResult }> {
 		const dayStart = Math.floor(Date.parse(incident.start) / DAY_MS) * DAY_MS;
 		const rows = await hourlyRows(
 			sim,
@@ -121,7 +137,9 @@ describe('seasonal robust detection on the simulator’s data', () => {
 			dayStart + 2 * DAY_MS,
 		);
 		const analysis = analyse(rows);
-		const own = analysis.series.find((series) => series.groupValues[FIELD_OF[incident.dimension]] === incident.value);
+		const own = analysis.series.find(
+			(series) => series.groupValues[FIELD_OF[incident.dimension]] === incident.value,
+		);
 		if (own === undefined) throw new Error(`No series for ${incident.value}`);
 		expect(own.metric).toBe(METRIC_OF[incident.kind].field);
 		expect(own.analysis.status).toBe('ok');
@@ -137,7 +155,8 @@ describe('seasonal robust detection on the simulator’s data', () => {
 				expect(alerts.map(({ bucketStart, type }) => ({ bucketStart, type }))).toEqual([
 					{ bucketStart: incident.start, type: TYPE_OF[kind] },
 				]);
-				if (kind === 'channel_outage') expect(alerts[0].value).toBe(0); // no row = no contacts = 0
+				if (kind === 'channel_outage')
+					expect(alerts[0].value).toBe(0); // no row = no contacts = 0
 				else expect(alerts[0].value).toBeGreaterThan(2 * alerts[0].expected); // factor 3
 				// The incident's second hour belongs to the same episode: one alert, not two.
 				const second = own.grid.timesMs.indexOf(Date.parse(incident.start) + HOUR_MS);
@@ -152,7 +171,9 @@ describe('seasonal robust detection on the simulator’s data', () => {
 	);
 
 	it('handle_time_increase: a SPIKE in average handle time of the skill during the slow day', async () => {
-		for (const incident of incidents.filter((candidate) => candidate.kind === 'handle_time_increase')) {
+		for (const incident of incidents.filter(
+			(candidate) => candidate.kind === 'handle_time_increase',
+		)) {
 			const { own } = await analyseAround(incident);
 			const during = alertsOf(own).filter(
 				({ bucketStart }) => bucketStart >= incident.start && bucketStart < incident.end,
@@ -169,7 +190,9 @@ describe('seasonal robust detection on the simulator’s data', () => {
 		const start = Date.UTC(2022, 1, 1);
 		const end = start + (HISTORY_DAYS + 56) * DAY_MS;
 		for (const dimension of ['group.id', 'channel']) {
-			const analysis = analyse(await hourlyRows(sim, dimension, METRIC_OF.volume_spike, start, end));
+			const analysis = analyse(
+				await hourlyRows(sim, dimension, METRIC_OF.volume_spike, start, end),
+			);
 			expect(analysis.series.length).toBeGreaterThanOrEqual(4);
 			for (const series of analysis.series) {
 				expect(series.analysis.status).toBe('ok');

@@ -578,11 +578,7 @@ describe('simulator, CXone platform mode', () => {
 		});
 
 		it('returns up to 10,000 records by default', async () => {
-			const response = await reporting(
-				sim,
-				token,
-				`/contacts/completed?${busyWeekdays(2)}`,
-			);
+			const response = await reporting(sim, token, `/contacts/completed?${busyWeekdays(2)}`);
 			expect(response.status).toBe(200);
 			expect(response.body.totalRecords).toBeGreaterThan(10_000);
 			expect(response.body.completedContacts).toHaveLength(10_000);
@@ -618,11 +614,7 @@ describe('simulator, CXone platform mode', () => {
 		});
 
 		it('keeps every contact consistent: handle = agent + hold + ACW, abandoned contacts have no work', async () => {
-			const { contacts } = await fetchAllContacts(
-				sim,
-				token,
-				busyWeekdays(1),
-			);
+			const { contacts } = await fetchAllContacts(sim, token, busyWeekdays(1));
 			const skillById = new Map(universe.skills.map((skill) => [skill.skillId, skill]));
 			const problems = contacts.flatMap((contact) => {
 				const skill = skillById.get(contact.skillId);

@@ -93,7 +93,8 @@ function deleteQuery(sim: Simulator, token: string, id: string) {
 
 /** Polls every 50 ms until the query leaves PENDING/RUNNING; returns every poll's body. */
 async function pollUntilDone(sim: Simulator, token: string, id: string) {
-	const polls: Array<{ status?: string; progress?: number; totalCount: number; results: Row[] }> = [];
+	const polls: Array<{ status?: string; progress?: number; totalCount: number; results: Row[] }> =
+		[];
 	for (let attempt = 0; attempt < 400; attempt++) {
 		const response = await getQuery(sim, token, id, '?limit=1000');
 		expect(response.status).toBe(200);
@@ -721,11 +722,15 @@ describe('simulator, clean profile', () => {
 			try {
 				const strictToken = await fetchToken(strict);
 				const strictStatuses = [];
-				for (let i = 0; i < 4; i++) strictStatuses.push((await getQuery(strict, strictToken, 'qry_none')).status);
+				for (let i = 0; i < 4; i++)
+					strictStatuses.push((await getQuery(strict, strictToken, 'qry_none')).status);
 				expect(strictStatuses).toEqual([404, 404, 404, 429]);
 				const openToken = await fetchToken(open);
 				const openStatuses = await Promise.all(
-					Array.from({ length: 700 }, async () => (await getQuery(open, openToken, 'qry_none')).status),
+					Array.from(
+						{ length: 700 },
+						async () => (await getQuery(open, openToken, 'qry_none')).status,
+					),
 				);
 				expect(openStatuses.filter((status) => status !== 404)).toEqual([]);
 			} finally {

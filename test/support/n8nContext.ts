@@ -5,7 +5,13 @@
  * the call repeated once; failures surface as NodeApiError wrapping the axios error.
  */
 import axios from 'axios';
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INode, INodeExecutionData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INode,
+	INodeExecutionData,
+} from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { NiceCxoneApi } from '../../credentials/NiceCxoneApi.credentials';
@@ -50,7 +56,10 @@ export interface RequestLog {
 	logged: Array<{ message: string; meta?: IDataObject }>;
 }
 
-const credentialTypes = { niceCxoneOAuth2Api: new NiceCxoneOAuth2Api(), niceCxoneApi: new NiceCxoneApi() };
+const credentialTypes = {
+	niceCxoneOAuth2Api: new NiceCxoneOAuth2Api(),
+	niceCxoneApi: new NiceCxoneApi(),
+};
 
 async function httpRequest(options: IHttpRequestOptions): Promise<unknown> {
 	const url = options.baseURL ? `${options.baseURL}${options.url}` : options.url;
@@ -71,7 +80,10 @@ async function httpRequest(options: IHttpRequestOptions): Promise<unknown> {
 		: response.data;
 }
 
-export function createContext(options: ContextOptions): { ctx: IExecuteFunctions; log: RequestLog } {
+export function createContext(options: ContextOptions): {
+	ctx: IExecuteFunctions;
+	log: RequestLog;
+} {
 	const node: INode = {
 		id: 'node-1',
 		name: 'NICE CXone Analytics',
@@ -85,7 +97,13 @@ export function createContext(options: ContextOptions): { ctx: IExecuteFunctions
 		tokenRequests: 0,
 		apiRequests: [],
 		stored: { scope: 'analytics:query analytics:view', ...options.credentials, accessToken: '' },
-		storedPlatform: { authRoute: 'openid', apiBaseUrl: '', ...options.platformCredentials, accessToken: '', apiEndpoint: '' },
+		storedPlatform: {
+			authRoute: 'openid',
+			apiBaseUrl: '',
+			...options.platformCredentials,
+			accessToken: '',
+			apiEndpoint: '',
+		},
 		platformAuthRequests: 0,
 		logged: [],
 	};
@@ -98,17 +116,32 @@ export function createContext(options: ContextOptions): { ctx: IExecuteFunctions
 		},
 	};
 	// n8n hands preAuthentication the helpers of the context the request is made with.
-	const preAuthenticate = async (self: IExecuteFunctions, type: string, credentials: IDataObject) => {
+	const preAuthenticate = async (
+		self: IExecuteFunctions,
+		type: string,
+		credentials: IDataObject,
+	) => {
 		const credentialType = credentialTypes[type as keyof typeof credentialTypes];
-		const output = await credentialType.preAuthentication.call({ helpers: self.helpers } as never, credentials as never);
+		const output = await credentialType.preAuthentication.call(
+			{ helpers: self.helpers } as never,
+			credentials as never,
+		);
 		Object.assign(credentials, output);
 		Object.assign(type === 'niceCxoneApi' ? log.storedPlatform : log.stored, output);
 	};
 	// A credential's authenticate is either a function or the generic Bearer header of ours.
-	const authenticated = async (type: string, credentials: IDataObject, request: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
+	const authenticated = async (
+		type: string,
+		credentials: IDataObject,
+		request: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> => {
 		const { authenticate } = credentialTypes[type as keyof typeof credentialTypes];
-		if (typeof authenticate === 'function') return await authenticate(credentials as never, request);
-		return { ...request, headers: { ...request.headers, Authorization: `Bearer ${String(credentials.accessToken)}` } };
+		if (typeof authenticate === 'function')
+			return await authenticate(credentials as never, request);
+		return {
+			...request,
+			headers: { ...request.headers, Authorization: `Bearer ${String(credentials.accessToken)}` },
+		};
 	};
 
 	async function httpRequestWithAuthentication(
@@ -147,7 +180,8 @@ export function createContext(options: ContextOptions): { ctx: IExecuteFunctions
 		getExecutionCancelSignal: () => options.signal,
 		getCredentials: async (type: string) => {
 			if (type === 'niceCxoneWebhookSigningApi') {
-				if (options.webhookSecret === undefined) throw new Error('Node does not have credentials of type niceCxoneWebhookSigningApi');
+				if (options.webhookSecret === undefined)
+					throw new Error('Node does not have credentials of type niceCxoneWebhookSigningApi');
 				return { secret: options.webhookSecret };
 			}
 			if (type === 'niceCxoneApi') return { ...log.storedPlatform };

@@ -20,8 +20,9 @@ function explainFailure(failure: ApiFailure, mode: Resource): string {
 	// The Reporting API says what went wrong in the icStatusDescription header. Whatever the server
 	// wrote is redacted and clipped: it ends up in items, audit records, logs and webhooks.
 	const serverText =
-		[failure.headers.icstatusdescription, body.message, body.error].map((text) => cleanServerText(text)).find((text) => text !== '') ??
-		cleanServerText(failure.message);
+		[failure.headers.icstatusdescription, body.message, body.error]
+			.map((text) => cleanServerText(text))
+			.find((text) => text !== '') ?? cleanServerText(failure.message);
 	if (failure.status !== undefined && failure.status >= 300 && failure.status < 400) {
 		return `CXone answered with a redirect (HTTP ${failure.status} to ${displayUrl(failure.headers.location)}). The node follows no redirects, so the token goes only to the API host: check ${mode === 'platform' ? 'API Base URL Override in the NICE CXone API credential' : 'Base URL in the credential'}.`;
 	}
@@ -39,7 +40,11 @@ function explainFailure(failure: ApiFailure, mode: Resource): string {
 	}
 	switch (failure.status) {
 		case 400: {
-			const details = (Array.isArray(body.details) ? (body.details as Array<{ field?: unknown; problem?: unknown }>) : [])
+			const details = (
+				Array.isArray(body.details)
+					? (body.details as Array<{ field?: unknown; problem?: unknown }>)
+					: []
+			)
 				.slice(0, 10)
 				.map((d) => `${cleanServerText(d?.field)}: ${cleanServerText(d?.problem)}`)
 				.join('; ');
@@ -63,10 +68,18 @@ function explainFailure(failure: ApiFailure, mode: Resource): string {
 }
 
 /** Turns any failure of an item into the n8n error the user sees. */
-export function toNodeError(node: INode, error: unknown, itemIndex: number, mode: Resource = 'analytics'): NodeApiError | NodeOperationError {
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+	mode: Resource = 'analytics',
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (error instanceof QueryValidationError) {
-		return new NodeOperationError(node, error.message, { itemIndex, description: `Field: ${error.field}` });
+		return new NodeOperationError(node, error.message, {
+			itemIndex,
+			description: `Field: ${error.field}`,
+		});
 	}
 	if (error instanceof ApiFailure) {
 		const message = explainFailure(error, mode);
@@ -80,10 +93,14 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number, mode
 	if (error instanceof CxoneApiError || error instanceof ImpossibleResultError) {
 		return new NodeApiError(node, { message: error.message } as JsonObject, {
 			message: error.message,
-			httpCode: error instanceof CxoneApiError && error.status !== undefined ? String(error.status) : undefined,
+			httpCode:
+				error instanceof CxoneApiError && error.status !== undefined
+					? String(error.status)
+					: undefined,
 			itemIndex,
 		});
 	}
-	if (error instanceof QueryCancelledError) return new NodeOperationError(node, error.message, { itemIndex });
+	if (error instanceof QueryCancelledError)
+		return new NodeOperationError(node, error.message, { itemIndex });
 	return new NodeOperationError(node, error as Error, { itemIndex });
 }

@@ -15,9 +15,14 @@ const RESOURCES: { [R in Resource]: ResourceOperations<R> } = { analytics, platf
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = String(this.getNodeParameter('resource', 0));
 	const operationName = String(this.getNodeParameter('operation', 0));
-	const operation = (RESOURCES[resource as Resource] as Record<string, Operation<unknown>> | undefined)?.[operationName];
+	const operation = (
+		RESOURCES[resource as Resource] as Record<string, Operation<unknown>> | undefined
+	)?.[operationName];
 	if (!operation) {
-		throw new NodeOperationError(this.getNode(), `The operation '${operationName}' of '${resource}' is not supported.`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation '${operationName}' of '${resource}' is not supported.`,
+		);
 	}
 	const state = await operation.prepare?.call(this);
 	const output: INodeExecutionData[] = [];
@@ -29,7 +34,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const nodeError = toNodeError(this.getNode(), error, itemIndex, resource as Resource);
 			if (!this.continueOnFail()) throw nodeError;
 			output.push({
-				json: { error: nodeError.message, ...(nodeError.description ? { errorDetails: nodeError.description } : {}) },
+				json: {
+					error: nodeError.message,
+					...(nodeError.description ? { errorDetails: nodeError.description } : {}),
+				},
 				pairedItem: { item: itemIndex },
 			});
 		}

@@ -22,4 +22,7 @@ export interface Operation<State = undefined> {
 }
 
 /** The operations of one resource, keyed by their `operation` value. */
-export type ResourceOperations<R extends Resource> = Record<NiceCxoneAnalyticsMap[R], Operation<unknown>>;
+export type ResourceOperations<R extends Resource> = Record<
+	NiceCxoneAnalyticsMap[R],
+	Operation<unknown>
+>;

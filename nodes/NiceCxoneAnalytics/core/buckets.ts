@@ -27,15 +27,18 @@ export function bucketStartOf(instantMs: number, bucketSize: BucketSize, zone: s
 	if (minutes !== undefined) {
 		// Subtract the local wall-clock remainder instead of setting fields, so that the repeated
 		// hour on the night clocks go back stays two distinct buckets.
-		const intoBucketMs =
-			((local.minute % minutes) * 60 + local.second) * 1000 + local.millisecond;
+		const intoBucketMs = ((local.minute % minutes) * 60 + local.second) * 1000 + local.millisecond;
 		return instantMs - intoBucketMs;
 	}
 	return local.startOf(CALENDAR_UNIT[bucketSize] as 'day').toMillis();
 }
 
 /** Start (epoch ms) of the bucket after the one that starts at `bucketStartMs`. */
-export function nextBucketStart(bucketStartMs: number, bucketSize: BucketSize, zone: string): number {
+export function nextBucketStart(
+	bucketStartMs: number,
+	bucketSize: BucketSize,
+	zone: string,
+): number {
 	const minutes = MINUTES_PER_BUCKET[bucketSize];
 	if (minutes !== undefined) {
 		// Realigned to the local clock, as the server does: where the offset moves by less than a
@@ -58,7 +61,11 @@ export function bucketStartsBetween(
 	zone: string,
 ): number[] {
 	const starts: number[] = [];
-	for (let at = bucketStartOf(startMs, bucketSize, zone); at < endMs; at = nextBucketStart(at, bucketSize, zone)) {
+	for (
+		let at = bucketStartOf(startMs, bucketSize, zone);
+		at < endMs;
+		at = nextBucketStart(at, bucketSize, zone)
+	) {
 		starts.push(at);
 	}
 	return starts;
@@ -90,7 +97,9 @@ export function splitAtBucketBoundaries(
 		}
 		const cutMs = bucketStartOf(latestEndMs, bucketSize, zone);
 		if (cutMs <= startMs) {
-			throw new Error(`A ${bucketSize} bucket is longer than ${maxHours} hours; it cannot be split.`);
+			throw new Error(
+				`A ${bucketSize} bucket is longer than ${maxHours} hours; it cannot be split.`,
+			);
 		}
 		windows.push({ startMs, endMs: cutMs });
 		startMs = cutMs;

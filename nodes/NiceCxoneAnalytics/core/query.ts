@@ -1,7 +1,13 @@
 import type { TimeWindow } from './buckets';
 import { toIsoUtc } from './buckets';
 import type { Aggregation, BucketSize, MetricRef } from '../../shared/core/catalogue';
-import { BUCKET_SIZES, DIMENSIONS, LIMITS, findDimension, findMetric } from '../../shared/core/catalogue';
+import {
+	BUCKET_SIZES,
+	DIMENSIONS,
+	LIMITS,
+	findDimension,
+	findMetric,
+} from '../../shared/core/catalogue';
 import { isValidTimeZone } from '../../shared/core/time';
 import { QueryValidationError } from './validationError';
 
@@ -58,12 +64,20 @@ export function buildQueryBody(spec: QuerySpec): QueryBody {
 	}
 	const { startMs, endMs } = spec.window;
 	if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || endMs <= startMs) {
-		fail('Time Range', 'The time range is empty: its end is not after its start. Choose a later end.');
+		fail(
+			'Time Range',
+			'The time range is empty: its end is not after its start. Choose a later end.',
+		);
 	}
 	const body: QueryBody = {
 		metrics,
 		dimensions: dimensions.map((name) => ({ name })),
-		timeSeries: { bucketSize, start: toIsoUtc(startMs), end: toIsoUtc(endMs), timeZone: spec.timeZone },
+		timeSeries: {
+			bucketSize,
+			start: toIsoUtc(startMs),
+			end: toIsoUtc(endMs),
+			timeZone: spec.timeZone,
+		},
 	};
 	if (spec.filter !== undefined) body.filter = validateFilter(spec.filter, 'Filter', 1);
 	return body;
@@ -84,12 +98,20 @@ function validateMetrics(values: unknown[]): MetricRef[] {
 		const field = `Metrics › Metric ${index + 1}`;
 		const [name, aggregation, extra] = typeof value === 'string' ? value.split(':') : [];
 		if (!name || !aggregation || extra !== undefined) {
-			fail(field, `${field} is '${String(value)}'; write it as metric:aggregation, for example handle_time:avg.`);
+			fail(
+				field,
+				`${field} is '${String(value)}'; write it as metric:aggregation, for example handle_time:avg.`,
+			);
 		}
 		const metric = findMetric(name);
 		if (!metric) {
 			// Names are lower case with underscores: 'Duration' or 'Handle Time' means something known.
-			const near = findMetric(name.trim().toLowerCase().replace(/[\s-]+/g, '_'));
+			const near = findMetric(
+				name
+					.trim()
+					.toLowerCase()
+					.replace(/[\s-]+/g, '_'),
+			);
 			fail(
 				field,
 				near
@@ -124,13 +146,17 @@ function validateDimensions(values: unknown[]): string[] {
 	const seen = new Set<string>();
 	return values.map((value) => {
 		if (typeof value !== 'string' || !findDimension(value)) {
-			const near = typeof value === 'string' ? findDimension(value.trim().toLowerCase()) : undefined;
+			const near =
+				typeof value === 'string' ? findDimension(value.trim().toLowerCase()) : undefined;
 			fail(
 				'Dimensions',
-				near ? `Dimension '${String(value)}' is unknown; did you mean '${near.name}'? Use ${DIMENSION_NAMES}.` : `Dimension '${String(value)}' is unknown. Use ${DIMENSION_NAMES}.`,
+				near
+					? `Dimension '${String(value)}' is unknown; did you mean '${near.name}'? Use ${DIMENSION_NAMES}.`
+					: `Dimension '${String(value)}' is unknown. Use ${DIMENSION_NAMES}.`,
 			);
 		}
-		if (seen.has(value as string)) fail('Dimensions', `Dimension '${String(value)}' is selected twice. Remove the repeat.`);
+		if (seen.has(value as string))
+			fail('Dimensions', `Dimension '${String(value)}' is selected twice. Remove the repeat.`);
 		seen.add(value as string);
 		return value as string;
 	});
@@ -149,16 +175,27 @@ function validateBucketSize(value: unknown): BucketSize {
 
 function validateFilter(filter: unknown, path: string, depth: number): Filter {
 	if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) {
-		return fail(path, `${path} must be an object such as {"type":"equals","field":"channel","value":"voice"}.`);
+		return fail(
+			path,
+			`${path} must be an object such as {"type":"equals","field":"channel","value":"voice"}.`,
+		);
 	}
 	const f = filter as Record<string, unknown>;
 	switch (f.type) {
 		case 'equals':
 		case 'notEquals':
-			return { type: f.type, field: validateFilterField(f.field, path), value: validateFilterValue(f.value, `${path}.value`) };
+			return {
+				type: f.type,
+				field: validateFilterField(f.field, path),
+				value: validateFilterValue(f.value, `${path}.value`),
+			};
 		case 'in': {
 			const values = f.values;
-			if (!Array.isArray(values) || values.length < LIMITS.minFilterValues || values.length > LIMITS.maxFilterValues) {
+			if (
+				!Array.isArray(values) ||
+				values.length < LIMITS.minFilterValues ||
+				values.length > LIMITS.maxFilterValues
+			) {
 				fail(
 					`${path}.values`,
 					`${path}.values must be a list of ${LIMITS.minFilterValues} to ${LIMITS.maxFilterValues} values; it has ${Array.isArray(values) ? values.length : 'none'}.`,
@@ -173,10 +210,17 @@ function validateFilter(filter: unknown, path: string, depth: number): Filter {
 		case 'and':
 		case 'or': {
 			if (depth > LIMITS.maxFilterDepth) {
-				fail(path, `${path} nests and/or ${depth} levels deep; the API allows ${LIMITS.maxFilterDepth}. Flatten the filter.`);
+				fail(
+					path,
+					`${path} nests and/or ${depth} levels deep; the API allows ${LIMITS.maxFilterDepth}. Flatten the filter.`,
+				);
 			}
 			const members = f.filters;
-			if (!Array.isArray(members) || members.length < LIMITS.minFilterMembers || members.length > LIMITS.maxFilterMembers) {
+			if (
+				!Array.isArray(members) ||
+				members.length < LIMITS.minFilterMembers ||
+				members.length > LIMITS.maxFilterMembers
+			) {
 				fail(
 					`${path}.filters`,
 					`${path}.filters must hold ${LIMITS.minFilterMembers} to ${LIMITS.maxFilterMembers} filters; it has ${Array.isArray(members) ? members.length : 'none'}.`,
@@ -184,24 +228,35 @@ function validateFilter(filter: unknown, path: string, depth: number): Filter {
 			}
 			return {
 				type: f.type,
-				filters: (members as unknown[]).map((m, i) => validateFilter(m, `${path}.filters[${i}]`, depth + 1)),
+				filters: (members as unknown[]).map((m, i) =>
+					validateFilter(m, `${path}.filters[${i}]`, depth + 1),
+				),
 			};
 		}
 		default:
-			return fail(`${path}.type`, `${path}.type '${String(f.type)}' is unknown. Use equals, notEquals, in, and or or.`);
+			return fail(
+				`${path}.type`,
+				`${path}.type '${String(f.type)}' is unknown. Use equals, notEquals, in, and or or.`,
+			);
 	}
 }
 
 function validateFilterField(field: unknown, path: string): string {
 	if (typeof field !== 'string' || !findDimension(field)) {
-		fail(`${path}.field`, `${path}.field '${String(field)}' is not a dimension. Use ${DIMENSION_NAMES}.`);
+		fail(
+			`${path}.field`,
+			`${path}.field '${String(field)}' is not a dimension. Use ${DIMENSION_NAMES}.`,
+		);
 	}
 	return field as string;
 }
 
 function validateFilterValue(value: unknown, path: string): string {
 	if (typeof value !== 'string' || value.trim() === '') {
-		fail(path, `${path} must be a non-empty text value, for example "grp_001"; it is ${JSON.stringify(value) ?? 'missing'}.`);
+		fail(
+			path,
+			`${path} must be a non-empty text value, for example "grp_001"; it is ${JSON.stringify(value) ?? 'missing'}.`,
+		);
 	}
 	return value as string;
 }

@@ -62,7 +62,8 @@ export function checkResult<T>(
 	let totalCount: number | null = 0;
 
 	parts.forEach((part, partIndex) => {
-		totalCount = part.totalCount === undefined || totalCount === null ? null : totalCount + part.totalCount;
+		totalCount =
+			part.totalCount === undefined || totalCount === null ? null : totalCount + part.totalCount;
 		let latestMs = Number.NEGATIVE_INFINITY;
 		for (const row of part.rows) {
 			received++;
@@ -124,14 +125,22 @@ export function checkResult<T>(
  * parts of a split range both holding a bucket are never repaired quietly: one of the rows is wrong,
  * and which cannot be known.
  */
-export function impossibleResult(report: AccuracyReport, rowsOutOfOrder: number): string | undefined {
+export function impossibleResult(
+	report: AccuracyReport,
+	rowsOutOfOrder: number,
+): string | undefined {
 	const problems = [
 		[report.duplicatesDropped, 'repeated a bucket and series already sent'],
-		[report.splitBoundaryOverlapsResolved, 'repeated a bucket and series of the previous part of the split range'],
+		[
+			report.splitBoundaryOverlapsResolved,
+			'repeated a bucket and series of the previous part of the split range',
+		],
 		[report.rowsOutsideRange, 'lay outside the requested range (or had no valid bucket start)'],
 		[rowsOutOfOrder, 'came after a later bucket'],
 	] as const;
-	const found = problems.filter(([count]) => count > 0).map(([count, what]) => `${count} ${count === 1 ? 'row' : 'rows'} ${what}`);
+	const found = problems
+		.filter(([count]) => count > 0)
+		.map(([count, what]) => `${count} ${count === 1 ? 'row' : 'rows'} ${what}`);
 	return found.length === 0 ? undefined : found.join('; ');
 }
 
@@ -139,7 +148,10 @@ export function impossibleResult(report: AccuracyReport, rowsOutOfOrder: number)
  * Where an output row of a query sits: its bucket start and its dimension values, read from a raw row
  * (`timeSeries`, `dimensions`) or a flattened one (`bucketStart`, `groupId` …).
  */
-export function queryRowKey(body: QueryBody, raw: boolean): (row: Record<string, unknown>) => RowKey {
+export function queryRowKey(
+	body: QueryBody,
+	raw: boolean,
+): (row: Record<string, unknown>) => RowKey {
 	// A result has few distinct bucket starts and many rows: each text is parsed once.
 	const parsed = new Map<string, number>();
 	const startMs = (value: unknown) => {
@@ -155,7 +167,10 @@ export function queryRowKey(body: QueryBody, raw: boolean): (row: Record<string,
 		});
 	}
 	const fields = body.dimensions.map((d) => dimensionFieldName(d.name));
-	return (row) => ({ bucketStartMs: startMs(row.bucketStart), series: fields.map((f) => row[f]).join('|') });
+	return (row) => ({
+		bucketStartMs: startMs(row.bucketStart),
+		series: fields.map((f) => row[f]).join('|'),
+	});
 }
 
 /**
@@ -168,7 +183,12 @@ export function checkQueryResult<T extends Record<string, unknown>>(
 	options: { raw: boolean; hash: boolean },
 ): { rows: T[]; report: AccuracyReport } {
 	const { timeSeries } = body;
-	const grid = bucketStartsBetween(Date.parse(timeSeries.start), Date.parse(timeSeries.end), timeSeries.bucketSize, timeSeries.timeZone);
+	const grid = bucketStartsBetween(
+		Date.parse(timeSeries.start),
+		Date.parse(timeSeries.end),
+		timeSeries.bucketSize,
+		timeSeries.timeZone,
+	);
 	const checked = checkResult(parts, queryRowKey(body, options.raw), grid, { hash: options.hash });
 	const impossible = impossibleResult(checked.report, checked.rowsOutOfOrder);
 	if (impossible) throw new ImpossibleResultError(`a result that cannot be right: ${impossible}`);

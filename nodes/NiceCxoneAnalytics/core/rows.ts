@@ -21,7 +21,8 @@ const resultMetricField = (metric: ResultMetric) => metricFieldName(metric as Me
  */
 export function flattenRow(row: ResultRow): FlatRow {
 	const flat: FlatRow = { bucketStart: row.timeSeries };
-	for (const [name, value] of Object.entries(row.dimensions)) flat[dimensionFieldName(name)] = value;
+	for (const [name, value] of Object.entries(row.dimensions))
+		flat[dimensionFieldName(name)] = value;
 	for (const metric of row.metrics) flat[resultMetricField(metric)] = metric.value;
 	return flat;
 }
@@ -49,32 +50,50 @@ export function createRowFlattener(query: FlattenedQuery): (row: ResultRow) => F
 	};
 	// Only the query's own dimensions and metrics become fields: a name the server made up (say
 	// `bucketStart` or `__proto__`) would overwrite another field or the object's prototype.
-	const dimensionFields = new Map((query.dimensions ?? []).map((dimension) => [dimension.name, dimensionFieldName(dimension.name)]));
+	const dimensionFields = new Map(
+		(query.dimensions ?? []).map((dimension) => [
+			dimension.name,
+			dimensionFieldName(dimension.name),
+		]),
+	);
 	const metricFields = new Map<string, Map<string, string>>();
 	for (const metric of query.metrics) {
 		let byAggregation = metricFields.get(metric.name);
 		if (byAggregation === undefined) metricFields.set(metric.name, (byAggregation = new Map()));
 		byAggregation.set(metric.aggregation, metricFieldName(metric));
 	}
-	const fields = ['bucketStart', ...dimensionFields.values(), ...query.metrics.map(metricFieldName)];
-	const template = JSON.parse(JSON.stringify(Object.fromEntries(fields.map((field) => [field, null])))) as FlatRow;
+	const fields = [
+		'bucketStart',
+		...dimensionFields.values(),
+		...query.metrics.map(metricFieldName),
+	];
+	const template = JSON.parse(
+		JSON.stringify(Object.fromEntries(fields.map((field) => [field, null]))),
+	) as FlatRow;
 	return (row) => {
 		if (typeof row?.timeSeries !== 'string' || !Array.isArray(row.metrics)) {
-			throw new ImpossibleResultError('a row without a timeSeries bucket start or without a list of metrics');
+			throw new ImpossibleResultError(
+				'a row without a timeSeries bucket start or without a list of metrics',
+			);
 		}
 		const flat = { ...template };
 		flat.bucketStart = intern(row.timeSeries);
 		const dimensions = row.dimensions ?? {};
 		for (const name in dimensions) {
 			const field = dimensionFields.get(name);
-			if (field === undefined) throw new ImpossibleResultError(`a row with the dimension '${name.slice(0, 40)}', which the query did not ask for`);
+			if (field === undefined)
+				throw new ImpossibleResultError(
+					`a row with the dimension '${name.slice(0, 40)}', which the query did not ask for`,
+				);
 			const value = dimensions[name];
 			flat[field] = typeof value === 'string' ? intern(value) : value;
 		}
 		for (const metric of row.metrics) {
 			const field = metricFields.get(metric?.name)?.get(metric?.aggregation);
 			if (field === undefined) {
-				throw new ImpossibleResultError(`a row with the metric '${String(metric?.name).slice(0, 40)}:${String(metric?.aggregation).slice(0, 20)}', which the query did not ask for`);
+				throw new ImpossibleResultError(
+					`a row with the metric '${String(metric?.name).slice(0, 40)}:${String(metric?.aggregation).slice(0, 20)}', which the query did not ask for`,
+				);
 			}
 			flat[field] = metric.value;
 		}
@@ -85,7 +104,9 @@ export function createRowFlattener(query: FlattenedQuery): (row: ResultRow) => F
 /** A result that cannot be the answer to the query; the message says what the server sent. */
 export class ImpossibleResultError extends Error {
 	constructor(readonly what: string) {
-		super(`The CXone API sent ${what}. Nothing was output; run the workflow again, and report it to NICE if it persists.`);
+		super(
+			`The CXone API sent ${what}. Nothing was output; run the workflow again, and report it to NICE if it persists.`,
+		);
 		this.name = 'ImpossibleResultError';
 	}
 }

@@ -90,7 +90,12 @@ export function parseDateTime(value: unknown, zone: string, field: string): numb
 		if (parsed.isValid) return parsed.toMillis();
 	}
 	// An expression that gave null or nothing is said to have done so, not shown as ''.
-	const given = value === null ? ' is null (its expression gave no value), which' : value === undefined ? ' is missing, which' : ` '${String(value)}'`;
+	const given =
+		value === null
+			? ' is null (its expression gave no value), which'
+			: value === undefined
+				? ' is missing, which'
+				: ` '${String(value)}'`;
 	throw new QueryValidationError(
 		field,
 		`${field}${given} is not a date-time. Use ISO-8601, for example 2024-01-31T00:00:00Z, or an expression such as {{ $now.minus({ days: 1 }) }}.`,

@@ -53,9 +53,16 @@ export function stopError(signal: AbortSignal | undefined): Error {
  * is empty, `.` or `..` (which a URL would resolve to another path) or absurdly long.
  */
 export function pathSegment(id: unknown, what: string): string {
-	const text = typeof id === 'number' && Number.isSafeInteger(id) ? String(id) : typeof id === 'string' ? id : '';
+	const text =
+		typeof id === 'number' && Number.isSafeInteger(id)
+			? String(id)
+			: typeof id === 'string'
+				? id
+				: '';
 	if (text === '' || text === '.' || text === '..' || text.length > 200) {
-		throw new CxoneApiError(`CXone sent a ${what} that cannot be used in a URL (${JSON.stringify(String(id ?? '')).slice(0, 60)}). Nothing more was requested; run the workflow again, and report it to NICE if it persists.`);
+		throw new CxoneApiError(
+			`CXone sent a ${what} that cannot be used in a URL (${JSON.stringify(String(id ?? '')).slice(0, 60)}). Nothing more was requested; run the workflow again, and report it to NICE if it persists.`,
+		);
 	}
 	return encodeURIComponent(text);
 }

@@ -38,19 +38,27 @@ export interface N8nSendOptions {
  * whose `httpRequest` (used only for the token) is timed, and which, when detached, has no signal.
  * Each call gets a signal of its own that follows the execution's (see ownSignal).
  */
-export function createN8nSend(ctx: IExecuteFunctions, baseUrl: string | undefined, options: N8nSendOptions = {}): Send {
+export function createN8nSend(
+	ctx: IExecuteFunctions,
+	baseUrl: string | undefined,
+	options: N8nSendOptions = {},
+): Send {
 	const { tokenTimer, detached = false, credentialType = CREDENTIAL_TYPE } = options;
-	const httpRequest = tokenTimer ? timed(ctx.helpers.httpRequest, tokenTimer) : ctx.helpers.httpRequest;
+	const httpRequest = tokenTimer
+		? timed(ctx.helpers.httpRequest, tokenTimer)
+		: ctx.helpers.httpRequest;
 	return async (request: ApiRequest) => {
 		// The execution's cancel signal (unless detached) and the request's own deadline, as one signal.
-		const signals = [detached ? undefined : ctx.getExecutionCancelSignal?.(), request.signal].filter(
-			(signal): signal is AbortSignal => signal !== undefined,
-		);
+		const signals = [
+			detached ? undefined : ctx.getExecutionCancelSignal?.(),
+			request.signal,
+		].filter((signal): signal is AbortSignal => signal !== undefined);
 		const signal = signals.length === 0 ? undefined : AbortSignal.any(signals);
 		// The credential's token requests get the same signal, so a deadline bounds them too.
 		const helpers = {
 			...ctx.helpers,
-			httpRequest: async (tokenRequest: IHttpRequestOptions) => await httpRequest({ abortSignal: signal, ...tokenRequest }),
+			httpRequest: async (tokenRequest: IHttpRequestOptions) =>
+				await httpRequest({ abortSignal: signal, ...tokenRequest }),
 		};
 		const self = new Proxy(ctx, {
 			get(target, property) {
@@ -60,7 +68,9 @@ export function createN8nSend(ctx: IExecuteFunctions, baseUrl: string | undefine
 				return typeof value === 'function' ? value.bind(target) : value;
 			},
 			has(target, property) {
-				return property === 'getExecutionCancelSignal' ? signal !== undefined : Reflect.has(target, property);
+				return property === 'getExecutionCancelSignal'
+					? signal !== undefined
+					: Reflect.has(target, property);
 			},
 		});
 		const common = {
@@ -77,16 +87,27 @@ export function createN8nSend(ctx: IExecuteFunctions, baseUrl: string | undefine
 		try {
 			const response = request.anonymous
 				? // A pre-signed link (a report file): fetched without any credential.
-					await ctx.helpers.httpRequest({ ...common, url: request.path, headers: { Accept: '*/*' }, abortSignal: signal })
+					await ctx.helpers.httpRequest({
+						...common,
+						url: request.path,
+						headers: { Accept: '*/*' },
+						abortSignal: signal,
+					})
 				: await ctx.helpers.httpRequestWithAuthentication.call(self, credentialType, {
 						...common,
 						baseURL: baseUrl?.replace(/\/+$/, ''),
 						url: request.path,
 						body: request.body as never,
 						headers:
-							request.body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+							request.body === undefined
+								? { Accept: 'application/json' }
+								: { Accept: 'application/json', 'Content-Type': 'application/json' },
 					});
-			return { status: response.statusCode, headers: lowerCaseHeaders(response.headers), body: response.body };
+			return {
+				status: response.statusCode,
+				headers: lowerCaseHeaders(response.headers),
+				body: response.body,
+			};
 		} catch (error) {
 			throw toApiFailure(error);
 		}
@@ -106,7 +127,9 @@ export function toApiFailure(error: unknown): ApiFailure {
 	// The credential's own failures (a refused secret, an unavailable token endpoint, a refused
 	// address) already say what happened and what to do; n8n wraps them in a NodeApiError.
 	const own = [outer.cause, error].find(
-		(candidate) => candidate instanceof Error && (candidate.name === 'CredentialRequestError' || candidate.name === 'EndpointError'),
+		(candidate) =>
+			candidate instanceof Error &&
+			(candidate.name === 'CredentialRequestError' || candidate.name === 'EndpointError'),
 	) as (Error & Partial<CredentialRequestError>) | undefined;
 	if (own) {
 		return new ApiFailure(
@@ -118,10 +141,14 @@ export function toApiFailure(error: unknown): ApiFailure {
 			{ fromCredential: true, retryable: own.retryable ?? false },
 		);
 	}
-	const cause = (outer.cause ?? outer) as { code?: string; response?: { status?: number; headers?: unknown; data?: unknown } };
+	const cause = (outer.cause ?? outer) as {
+		code?: string;
+		response?: { status?: number; headers?: unknown; data?: unknown };
+	};
 	const response = cause.response ?? (outer.response as typeof cause.response);
 	const status =
-		response?.status ?? (outer.httpCode && /^\d{3}$/.test(outer.httpCode) ? Number(outer.httpCode) : undefined);
+		response?.status ??
+		(outer.httpCode && /^\d{3}$/.test(outer.httpCode) ? Number(outer.httpCode) : undefined);
 	const body = response?.data ?? outer.context?.data;
 	const headers = lowerCaseHeaders(response?.headers);
 	// CXone's Reporting API puts its error text in this header rather than the body.
@@ -145,9 +172,19 @@ function timed<A extends unknown[], R>(request: (...args: A) => Promise<R>, time
 	};
 }
 
-function describeFailure(status: number | undefined, body: unknown, fallback: string | undefined, statusText?: string): string {
+function describeFailure(
+	status: number | undefined,
+	body: unknown,
+	fallback: string | undefined,
+	statusText?: string,
+): string {
 	const b = body as { error?: unknown; message?: unknown; error_description?: unknown } | undefined;
-	const text = serverText(statusText) || [b?.error, b?.message ?? b?.error_description].map((x) => serverText(x)).filter((x) => x !== '').join(': ');
+	const text =
+		serverText(statusText) ||
+		[b?.error, b?.message ?? b?.error_description]
+			.map((x) => serverText(x))
+			.filter((x) => x !== '')
+			.join(': ');
 	const other = serverText(fallback);
 	if (status === undefined) return other || 'No response from the CXone API';
 	return text ? `HTTP ${status} ${text}` : `HTTP ${status}${other ? ` (${other})` : ''}`;
@@ -157,7 +194,11 @@ function lowerCaseHeaders(headers: unknown): Headers {
 	const result: Headers = {};
 	if (headers && typeof headers === 'object') {
 		for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
-			result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value === undefined ? undefined : String(value);
+			result[name.toLowerCase()] = Array.isArray(value)
+				? value.join(', ')
+				: value === undefined
+					? undefined
+					: String(value);
 		}
 	}
 	return result;

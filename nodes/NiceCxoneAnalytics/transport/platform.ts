@@ -117,20 +117,30 @@ export const MAX_COMPLETED_CONTACTS_PER_WINDOW = 10_000_000;
 
 /** The `totalRecords` CXone sent, checked: a whole number from 0 to MAX_COMPLETED_CONTACTS_PER_WINDOW. */
 export function checkedTotalRecords(value: unknown): number {
-	if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= MAX_COMPLETED_CONTACTS_PER_WINDOW) return value;
+	if (
+		typeof value === 'number' &&
+		Number.isSafeInteger(value) &&
+		value >= 0 &&
+		value <= MAX_COMPLETED_CONTACTS_PER_WINDOW
+	)
+		return value;
 	const sent = typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : String(value);
 	const why =
 		typeof value === 'number' && Number.isSafeInteger(value) && value > 0
 			? `the node reads at most ${MAX_COMPLETED_CONTACTS_PER_WINDOW} contacts of one ${PLATFORM_LIMITS.maxWindowDays}-day window; shorten the time range`
 			: 'that is not a number of contacts; run the workflow again, and report it to NICE if it persists';
-	throw new CxoneApiError(`CXone sent totalRecords ${sent} for completed contacts; ${why}. Nothing was output.`);
+	throw new CxoneApiError(
+		`CXone sent totalRecords ${sent} for completed contacts; ${why}. Nothing was output.`,
+	);
 }
 
 /** The contacts of a page, which must be a list. */
 function contactsOf(body: CompletedContactsPage | undefined, skip: number): CompletedContact[] {
 	const contacts = body?.completedContacts ?? [];
 	if (!Array.isArray(contacts)) {
-		throw new CxoneApiError(`CXone's page of completed contacts at skip ${skip} holds no list of contacts. Nothing was output; run the workflow again.`);
+		throw new CxoneApiError(
+			`CXone's page of completed contacts at skip ${skip} holds no list of contacts. Nothing was output; run the workflow again.`,
+		);
 	}
 	return contacts;
 }
@@ -214,21 +224,28 @@ function nextLink(value: unknown, visited: Set<string>): string {
 	}
 	const relative = `${url.pathname}${url.search}`;
 	if (visited.has(relative)) {
-		throw new CxoneApiError(`CXone's next link (${displayUrl(url.href)}) leads back to a page already read, so the pages would never end. Nothing was output; run the workflow again.`);
+		throw new CxoneApiError(
+			`CXone's next link (${displayUrl(url.href)}) leads back to a page already read, so the pages would never end. Nothing was output; run the workflow again.`,
+		);
 	}
 	visited.add(relative);
 	return relative;
 }
 
 /** `GET /skills/summary` for a window (at most `PLATFORM_LIMITS.maxWindowDays`): the skills' summaries, none on 204. */
-export async function readSkillSummaries(ctx: PlatformContext, window: TimeWindow): Promise<Array<Record<string, unknown>>> {
+export async function readSkillSummaries(
+	ctx: PlatformContext,
+	window: TimeWindow,
+): Promise<Array<Record<string, unknown>>> {
 	const response = await call(ctx, {
 		method: 'GET',
 		path: `${REPORTING_PATH}/skills/summary`,
 		qs: { startDate: toIsoUtc(window.startMs), endDate: toIsoUtc(window.endMs) },
 	});
 	if (response.status === 204) return [];
-	return ((response.body as { skillSummaries?: Array<Record<string, unknown>> }).skillSummaries ?? []);
+	return (
+		(response.body as { skillSummaries?: Array<Record<string, unknown>> }).skillSummaries ?? []
+	);
 }
 
 interface JobResult {
@@ -265,7 +282,9 @@ export async function runReportJob(
 	});
 	const jobId = (started.body as { jobId?: unknown })?.jobId;
 	if (typeof jobId !== 'string' && typeof jobId !== 'number') {
-		throw new CxoneApiError(`CXone accepted report ${reportId} but returned no job id (HTTP ${started.status}).`);
+		throw new CxoneApiError(
+			`CXone accepted report ${reportId} but returned no job id (HTTP ${started.status}).`,
+		);
 	}
 	const jobPath = `${REPORTING_PATH}/report-jobs/${pathSegment(jobId, 'report job id')}`;
 	const jobName = serverText(String(jobId));
@@ -273,38 +292,63 @@ export async function runReportJob(
 		const schedule = new PollSchedule(poll, ctx.clock.now());
 		for (;;) {
 			ctx.stats.polls++;
-			const job = ((await call(ctx, { method: 'GET', path: jobPath })).body as { jobResult?: JobResult })?.jobResult ?? {};
+			const job =
+				((await call(ctx, { method: 'GET', path: jobPath })).body as { jobResult?: JobResult })
+					?.jobResult ?? {};
 			if (job.state === 'Finished' && job.resultFileURL) return job;
 			if (job.state === 'Failed' || job.state === 'Cancelled') {
 				const reason = serverText(job.errorMessage);
-				throw new CxoneApiError(`Report job ${jobName} (report ${reportId}) ended ${job.state}${reason ? `: ${reason}` : ''}. Check the report in CXone and run again.`);
+				throw new CxoneApiError(
+					`Report job ${jobName} (report ${reportId}) ended ${job.state}${reason ? `: ${reason}` : ''}. Check the report in CXone and run again.`,
+				);
 			}
 			const intervalMs = schedule.nextWaitMs(ctx.clock.now());
 			if (ctx.clock.now() + intervalMs > ctx.deadlineMs) {
-				throw new CxoneApiError(`Report job ${jobName} did not finish within the timeout (Options › Timeout). Raise it and run again.`);
+				throw new CxoneApiError(
+					`Report job ${jobName} did not finish within the timeout (Options › Timeout). Raise it and run again.`,
+				);
 			}
 			if (!(await settle(ctx.clock.sleep(intervalMs, ctx.signal))).ok) {
-				throw ctx.signal?.reason instanceof CxoneApiError ? ctx.signal.reason : new CxoneApiError('The execution was cancelled while a report job ran.');
+				throw ctx.signal?.reason instanceof CxoneApiError
+					? ctx.signal.reason
+					: new CxoneApiError('The execution was cancelled while a report job ran.');
 			}
 		}
 	};
 	let job = await finished();
 	// The link is pre-signed: it is fetched without the token, over https, following no redirect.
-	const download = async (link: unknown) => await settle(call(ctx, { method: 'GET', path: fileLink(link, jobName), text: true, anonymous: true }));
+	const download = async (link: unknown) =>
+		await settle(
+			call(ctx, { method: 'GET', path: fileLink(link, jobName), text: true, anonymous: true }),
+		);
 	let file = await download(job.resultFileURL);
-	if (!file.ok && file.error instanceof ApiFailure && (file.error.status === 403 || file.error.status === 404)) {
+	if (
+		!file.ok &&
+		file.error instanceof ApiFailure &&
+		(file.error.status === 403 || file.error.status === 404)
+	) {
 		job = await finished();
 		file = await download(job.resultFileURL);
 	}
 	if (!file.ok) throw file.error;
-	return { fileName: safeFileName(job.fileName, `report_${reportId}.csv`), csv: String(file.value.body ?? '') };
+	return {
+		fileName: safeFileName(job.fileName, `report_${reportId}.csv`),
+		csv: String(file.value.body ?? ''),
+	};
 }
 
 /** A report file link: an https URL (http only on this machine, for the simulator). */
 function fileLink(value: unknown, jobName: string): string {
 	const url = typeof value === 'string' ? resolveUrl(value, undefined) : undefined;
-	if (!url || url.username !== '' || url.password !== '' || !(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url)))) {
-		throw new CxoneApiError(`The file link of report job ${jobName} (${displayUrl(value)}) is not an https URL; nothing was downloaded. Run the workflow again.`);
+	if (
+		!url ||
+		url.username !== '' ||
+		url.password !== '' ||
+		!(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url)))
+	) {
+		throw new CxoneApiError(
+			`The file link of report job ${jobName} (${displayUrl(value)}) is not an https URL; nothing was downloaded. Run the workflow again.`,
+		);
 	}
 	return url.href;
 }

@@ -23,13 +23,21 @@ const QUERY_PATH = '/api/v2/analytics/query';
  * page is asked for or any memory is set aside for one.
  */
 export function checkedTotalCount(id: string, value: unknown): number {
-	if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= LIMITS.maxEstimatedRows) return value;
+	if (
+		typeof value === 'number' &&
+		Number.isSafeInteger(value) &&
+		value >= 0 &&
+		value <= LIMITS.maxEstimatedRows
+	)
+		return value;
 	const sent = typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : String(value);
 	const why =
 		typeof value === 'number' && Number.isSafeInteger(value) && value > LIMITS.maxEstimatedRows
 			? `the API returns at most ${LIMITS.maxEstimatedRows} rows per query`
 			: 'that is not a number of rows';
-	throw new CxoneApiError(`Query ${id} came back with totalCount ${sent}; ${why}. Nothing was output; run the workflow again, and report it to NICE if it persists.`);
+	throw new CxoneApiError(
+		`Query ${id} came back with totalCount ${sent}; ${why}. Nothing was output; run the workflow again, and report it to NICE if it persists.`,
+	);
 }
 
 export interface RunnerOptions {
@@ -116,15 +124,26 @@ export async function fetchQueryResult<T>(
 ): Promise<Array<ResultPart<T>>> {
 	const options: RunnerOptions = { ...DEFAULT_RUNNER_OPTIONS, ...ctx.options };
 	const { bucketSize, timeZone } = body.timeSeries;
-	const whole = { startMs: Date.parse(body.timeSeries.start), endMs: Date.parse(body.timeSeries.end) };
-	const windows = splitAtBucketBoundaries(whole, bucketSize, timeZone, maxRangeHoursFor(bucketSize));
+	const whole = {
+		startMs: Date.parse(body.timeSeries.start),
+		endMs: Date.parse(body.timeSeries.end),
+	};
+	const windows = splitAtBucketBoundaries(
+		whole,
+		bucketSize,
+		timeZone,
+		maxRangeHoursFor(bucketSize),
+	);
 	// One stop signal for the whole run: the execution's cancel, the first failing window, or the
 	// deadline (Options › Timeout), which also ends a request in flight.
 	const stop = new AbortController();
 	const onCancel = () => stop.abort();
 	if (ctx.signal?.aborted) stop.abort();
 	ctx.signal?.addEventListener('abort', onCancel, { once: true });
-	const deadline = deadlineAfter(options.timeoutMs, () => new CxoneApiError(timeoutMessage(options.timeoutMs)));
+	const deadline = deadlineAfter(
+		options.timeoutMs,
+		() => new CxoneApiError(timeoutMessage(options.timeoutMs)),
+	);
 	const run = new QueryRun(
 		{ ...ctx, options, signal: AbortSignal.any([stop.signal, deadline.signal]) },
 		body,
@@ -195,13 +214,19 @@ class QueryRun<T> {
 		const first = await this.window(halves[0], limit);
 		const firstRows = first.reduce((sum, part) => sum + part.rows.length, 0);
 		if (limit !== undefined && firstRows >= limit) return first;
-		return first.concat(await this.window(halves[1], limit === undefined ? undefined : limit - firstRows));
+		return first.concat(
+			await this.window(halves[1], limit === undefined ? undefined : limit - firstRows),
+		);
 	}
 
 	private async once(window: TimeWindow, limit?: number): Promise<ResultPart<T>> {
 		const body: QueryBody = {
 			...this.body,
-			timeSeries: { ...this.body.timeSeries, start: toIsoUtc(window.startMs), end: toIsoUtc(window.endMs) },
+			timeSeries: {
+				...this.body.timeSeries,
+				start: toIsoUtc(window.startMs),
+				end: toIsoUtc(window.endMs),
+			},
 		};
 		// A 410 or FAILED allows one more submission of the same query (docs/api/analytics-v2.md §3).
 		const first = await settle(this.submitAndRead(window, body, limit));
@@ -218,7 +243,11 @@ class QueryRun<T> {
 		);
 	}
 
-	private async submitAndRead(window: TimeWindow, body: QueryBody, limit?: number): Promise<ResultPart<T>> {
+	private async submitAndRead(
+		window: TimeWindow,
+		body: QueryBody,
+		limit?: number,
+	): Promise<ResultPart<T>> {
 		const { slots, signal, clock, stats } = this.ctx;
 		await slots.acquire(signal);
 		let id: string;
@@ -243,10 +272,15 @@ class QueryRun<T> {
 
 	private async submit(body: QueryBody): Promise<string> {
 		this.ctx.stats.submits++;
-		const response = await this.request({ method: 'POST', path: QUERY_PATH, body }, this.ctx.detachedSend);
+		const response = await this.request(
+			{ method: 'POST', path: QUERY_PATH, body },
+			this.ctx.detachedSend,
+		);
 		const id = (response.body as { id?: unknown })?.id;
 		if (typeof id !== 'string' || id === '') {
-			throw new CxoneApiError(`The CXone API accepted the query but returned no query id (HTTP ${response.status}).`);
+			throw new CxoneApiError(
+				`The CXone API accepted the query but returned no query id (HTTP ${response.status}).`,
+			);
 		}
 		pathSegment(id, 'query id');
 		this.open.add(id);
@@ -262,7 +296,8 @@ class QueryRun<T> {
 		);
 		for (;;) {
 			const waitMs = schedule.nextWaitMs(clock.now());
-			if (clock.now() + waitMs > this.deadlineMs) throw new CxoneApiError(timeoutMessage(options.timeoutMs));
+			if (clock.now() + waitMs > this.deadlineMs)
+				throw new CxoneApiError(timeoutMessage(options.timeoutMs));
 			if (!(await settle(clock.sleep(waitMs, signal))).ok) throw stopError(signal);
 			this.ctx.stats.polls++;
 			const page = await this.getPage(id, 0, options.pageSize);
@@ -272,9 +307,17 @@ class QueryRun<T> {
 	}
 
 	/** One GET of the query: a page once it is COMPLETED, its progress while PENDING or RUNNING. */
-	private async getPage(id: string, offset: number, limit: number): Promise<CompletedPage | RunningAnswer> {
+	private async getPage(
+		id: string,
+		offset: number,
+		limit: number,
+	): Promise<CompletedPage | RunningAnswer> {
 		const outcome = await settle(
-			this.request({ method: 'GET', path: `${QUERY_PATH}/${pathSegment(id, 'query id')}`, qs: { limit, offset } }),
+			this.request({
+				method: 'GET',
+				path: `${QUERY_PATH}/${pathSegment(id, 'query id')}`,
+				qs: { limit, offset },
+			}),
 		);
 		if (!outcome.ok) {
 			const error = outcome.error;
@@ -300,7 +343,9 @@ class QueryRun<T> {
 				throw new QueryGoneError(serverText(page.error) || 'no reason given', true);
 			case 'COMPLETED':
 				if (!Array.isArray(page.results)) {
-					throw new CxoneApiError(`Query ${id} is COMPLETED but its page at offset ${offset} has no results.`);
+					throw new CxoneApiError(
+						`Query ${id} is COMPLETED but its page at offset ${offset} has no results.`,
+					);
 				}
 				return page as CompletedPage;
 			default:
@@ -312,7 +357,8 @@ class QueryRun<T> {
 	private async readPages(id: string, first: CompletedPage, limit?: number): Promise<T[]> {
 		const { pageSize, pageConcurrency } = this.ctx.options;
 		const cap = limit ?? Number.POSITIVE_INFINITY;
-		if (first.totalCount === undefined || first.totalCount === null) return await this.readPagesSequentially(id, first, cap);
+		if (first.totalCount === undefined || first.totalCount === null)
+			return await this.readPagesSequentially(id, first, cap);
 
 		const total = checkedTotalCount(id, first.totalCount);
 		const wanted = Math.min(total, cap);
@@ -324,7 +370,8 @@ class QueryRun<T> {
 			const asked = Math.min(pageSize, wanted - offset);
 			this.ctx.stats.pages++;
 			const page = await this.getPage(id, offset, asked);
-			if (page.status !== 'COMPLETED') throw new CxoneApiError(`Query ${id} went back to running while its pages were read.`);
+			if (page.status !== 'COMPLETED')
+				throw new CxoneApiError(`Query ${id} went back to running while its pages were read.`);
 			pages[index] = this.checkedPage(id, page, offset, asked, total, wanted);
 		});
 		return pages.flat();
@@ -334,9 +381,18 @@ class QueryRun<T> {
 	 * Checks that a page asked for `asked` rows at `offset` holds exactly the rows totalCount promises
 	 * there (fewer is a lost row, more a row totalCount hid), and maps those before `wanted`.
 	 */
-	private checkedPage(id: string, page: CompletedPage, offset: number, asked: number, total: number, wanted: number): T[] {
+	private checkedPage(
+		id: string,
+		page: CompletedPage,
+		offset: number,
+		asked: number,
+		total: number,
+		wanted: number,
+	): T[] {
 		if (page.totalCount !== undefined && page.totalCount !== total) {
-			throw new CxoneApiError(`Query ${id} changed its totalCount from ${total} to ${String(page.totalCount).slice(0, 30)} between pages.`);
+			throw new CxoneApiError(
+				`Query ${id} changed its totalCount from ${total} to ${String(page.totalCount).slice(0, 30)} between pages.`,
+			);
 		}
 		const due = Math.max(0, Math.min(asked, total - offset));
 		if (page.results.length !== due) {
@@ -361,9 +417,12 @@ class QueryRun<T> {
 			}
 			this.ctx.stats.pages++;
 			const page = await this.getPage(id, rows.length, pageSize);
-			if (page.status !== 'COMPLETED') throw new CxoneApiError(`Query ${id} went back to running while its pages were read.`);
+			if (page.status !== 'COMPLETED')
+				throw new CxoneApiError(`Query ${id} went back to running while its pages were read.`);
 			if (page.results.length > pageSize) {
-				throw new CxoneApiError(`Query ${id} returned ${page.results.length} rows at offset ${rows.length}; a page holds at most ${pageSize}. Nothing was output; run the workflow again.`);
+				throw new CxoneApiError(
+					`Query ${id} returned ${page.results.length} rows at offset ${rows.length}; a page holds at most ${pageSize}. Nothing was output; run the workflow again.`,
+				);
 			}
 			last = page.results.length;
 			rows.push(...page.results.slice(0, cap - rows.length).map(this.mapRow));
@@ -371,7 +430,10 @@ class QueryRun<T> {
 		return rows;
 	}
 
-	private async request(request: Parameters<Send>[0], send: Send = this.ctx.send): Promise<ApiResponse> {
+	private async request(
+		request: Parameters<Send>[0],
+		send: Send = this.ctx.send,
+	): Promise<ApiResponse> {
 		const { clock, options, stats, signal } = this.ctx;
 		const detached = send === this.ctx.detachedSend;
 		return await sendWithRetries(
@@ -393,12 +455,19 @@ class QueryRun<T> {
 		const ids = [...this.open];
 		this.open.clear();
 		if (ids.length === 0) return;
-		const cleanup = deadlineAfter(CLEANUP_TIMEOUT_MS, () => new CxoneApiError('The cancel requests took too long.'));
+		const cleanup = deadlineAfter(
+			CLEANUP_TIMEOUT_MS,
+			() => new CxoneApiError('The cancel requests took too long.'),
+		);
 		await Promise.all(
 			ids.map(async (id) => {
 				this.ctx.stats.cancels++;
 				await this.ctx
-					.detachedSend({ method: 'DELETE', path: `${QUERY_PATH}/${pathSegment(id, 'query id')}`, signal: cleanup.signal })
+					.detachedSend({
+						method: 'DELETE',
+						path: `${QUERY_PATH}/${pathSegment(id, 'query id')}`,
+						signal: cleanup.signal,
+					})
 					.catch(() => undefined);
 			}),
 		);

@@ -77,14 +77,19 @@ export interface RetryContext {
  * their own budget (`maxThrottledRetries`), so a busy tenant's queue does not eat the retries meant for
  * failures. No wait ends after the deadline. Other failures, and the last one, are thrown.
  */
-export async function sendWithRetries(ctx: RetryContext, request: ApiRequest): Promise<ApiResponse> {
+export async function sendWithRetries(
+	ctx: RetryContext,
+	request: ApiRequest,
+): Promise<ApiResponse> {
 	let attempt = 0;
 	let throttled = 0;
 	for (;;) {
 		if (ctx.signal?.aborted) throw stopError(ctx.signal);
 		ctx.stats.requests++;
 		const requestSignal = ctx.requestSignal ?? ctx.signal;
-		const outcome = await settle(ctx.send(requestSignal ? { ...request, signal: requestSignal } : request));
+		const outcome = await settle(
+			ctx.send(requestSignal ? { ...request, signal: requestSignal } : request),
+		);
 		if (outcome.ok) return outcome.value;
 		const error = outcome.error;
 		if (ctx.signal?.aborted) throw stopError(ctx.signal);
@@ -96,7 +101,8 @@ export async function sendWithRetries(ctx: RetryContext, request: ApiRequest): P
 			throttled++;
 		} else attempt++;
 		if (!isRetryable(error)) throw error;
-		if (isThrottle ? throttled > ctx.policy.maxThrottledRetries : attempt >= ctx.policy.maxAttempts) throw error;
+		if (isThrottle ? throttled > ctx.policy.maxThrottledRetries : attempt >= ctx.policy.maxAttempts)
+			throw error;
 		const askedMs = retryAfterMs(error.headers['retry-after'], ctx.clock.now());
 		if (askedMs !== undefined && askedMs > ctx.policy.maxRetryAfterMs) {
 			throw new CxoneApiError(

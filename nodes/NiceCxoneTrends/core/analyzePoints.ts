@@ -1,6 +1,12 @@
 import { analyzeSeries, type AnalysisSettings, type SeriesAnalysis } from './analyzeSeries';
 import type { ContactNoise } from './detectors/contactNoise';
-import { SeriesInputError, detectBucketMsOfTimes, toRegularGrid, type DuplicateRule, type RegularSeries } from './series';
+import {
+	SeriesInputError,
+	detectBucketMsOfTimes,
+	toRegularGrid,
+	type DuplicateRule,
+	type RegularSeries,
+} from './series';
 
 /** How raw points are put on a regular grid before analysis. */
 export interface GridOptions {
@@ -61,8 +67,19 @@ export function analyzePoints(
 		grid.duplicates,
 	);
 	const contacts = grid.contacts && {
-		counts: toRegularGrid(timesMs, grid.contacts.counts, bucketMs, regular.timesMs[0], regular.timesMs[regular.timesMs.length - 1], false, 'sum').values,
+		counts: toRegularGrid(
+			timesMs,
+			grid.contacts.counts,
+			bucketMs,
+			regular.timesMs[0],
+			regular.timesMs[regular.timesMs.length - 1],
+			false,
+			'sum',
+		).values,
 		noise: grid.contacts.noise,
 	};
-	return { grid: regular, analysis: analyzeSeries(regular.timesMs, regular.values, bucketMs, settings, contacts) };
+	return {
+		grid: regular,
+		analysis: analyzeSeries(regular.timesMs, regular.values, bucketMs, settings, contacts),
+	};
 }

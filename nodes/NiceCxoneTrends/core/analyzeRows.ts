@@ -1,3 +1,5 @@
+import type { Goal, GoalEpisode } from './goals';
+import { goalEpisodes } from './goals';
 import type { AnalysisSettings } from './analyzeSeries';
 import { analyzePoints, type PointsAnalysis } from './analyzePoints';
 import type { ContactNoise } from './detectors/contactNoise';
@@ -30,6 +32,8 @@ export interface RowsConfig {
 	 * (`*_avg`) by their sampling noise; `undefined` = `count_sum` when the rows carry it, `''` = none.
 	 */
 	countField?: string;
+	/** Goals per metric field, judged beside the anomaly test. */
+	goals?: readonly Goal[];
 	settings: AnalysisSettings;
 }
 
@@ -52,6 +56,8 @@ export interface SeriesResult extends PointsAnalysis {
 	rowIndices: number[];
 	/** Whether a bucket without a row was read as 0. */
 	missingIsZero: boolean;
+	/** The episodes in which the series missed one of its metric's goals, on its grid. */
+	goalEpisodes: Array<GoalEpisode & { goal: Goal }>;
 }
 
 /** All series of a set of rows, with the choices that were made for them. */
@@ -109,7 +115,9 @@ function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
 			if (t > gridEndMs) gridEndMs = t;
 		}
 	}
-	const countField = config.countField ?? (fieldInNoRow(rows, [DEFAULT_COUNT_FIELD]) === undefined ? DEFAULT_COUNT_FIELD : '');
+	const countField =
+		config.countField ??
+		(fieldInNoRow(rows, [DEFAULT_COUNT_FIELD]) === undefined ? DEFAULT_COUNT_FIELD : '');
 	if (countField !== '' && rows.length > 0 && fieldInNoRow(rows, [countField]) !== undefined) {
 		throw new SeriesInputError(
 			`Contact Count Field '${countField}' is not in any item. Set it to the field with each item's contacts (count_sum from the query node), or empty it to judge rates and averages without counts.`,
@@ -118,7 +126,8 @@ function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
 	}
 	let bucketMs = config.bucketMs ?? detectBucketMs(groups);
 	if (!Number.isFinite(bucketMs)) bucketMs = config.bucketMs ?? 3_600_000;
-	const bucketCount = groups.length === 0 ? 0 : Math.floor((gridEndMs - gridStartMs) / bucketMs + 0.5) + 1;
+	const bucketCount =
+		groups.length === 0 ? 0 : Math.floor((gridEndMs - gridStartMs) / bucketMs + 0.5) + 1;
 	const seriesCount = groups.length * metrics.length;
 	if (bucketCount > MAX_SERIES_BUCKETS || seriesCount * bucketCount > MAX_TOTAL_BUCKETS) {
 		throw new SeriesInputError(
@@ -132,10 +141,17 @@ function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
 }
 
 /** Analyses one group's metric on the plan's common grid. */
-function analyseSeries(rows: readonly Row[], config: RowsConfig, plan: RowsPlan, group: RowGroup, metric: string): SeriesResult {
+function analyseSeries(
+	rows: readonly Row[],
+	config: RowsConfig,
+	plan: RowsPlan,
+	group: RowGroup,
+	metric: string,
+): SeriesResult {
 	const values = group.rowIndices.map((index) => parseMetricValue(rows[index][metric]));
 	const missingIsZero = missingMeansZero(metric, config.missingBuckets);
-	const noise = plan.countField !== '' && metric !== plan.countField ? contactNoiseOf(metric) : undefined;
+	const noise =
+		plan.countField !== '' && metric !== plan.countField ? contactNoiseOf(metric) : undefined;
 	const contacts = noise && {
 		counts: group.rowIndices.map((index) => parseMetricValue(rows[index][plan.countField])),
 		noise,
@@ -148,7 +164,18 @@ function analyseSeries(rows: readonly Row[], config: RowsConfig, plan: RowsPlan,
 		gridStartMs: plan.gridStartMs,
 		gridEndMs: plan.gridEndMs,
 	});
-	return { ...analysed, groupValues: group.groupValues, metric, rowIndices: group.rowIndices, missingIsZero };
+	const goalEpisodesOf = (goal: Goal) =>
+		goalEpisodes(analysed.grid.values, goal).map((episode) => ({ ...episode, goal }));
+	return {
+		...analysed,
+		groupValues: group.groupValues,
+		metric,
+		rowIndices: group.rowIndices,
+		missingIsZero,
+		goalEpisodes: (config.goals ?? [])
+			.filter((goal) => goal.metric === metric)
+			.flatMap(goalEpisodesOf),
+	};
 }
 
 /**
@@ -160,12 +187,22 @@ function analyseSeries(rows: readonly Row[], config: RowsConfig, plan: RowsPlan,
  */
 export function analyzeRows(rows: readonly Row[], config: RowsConfig): RowsAnalysis {
 	const plan = planSeries(rows, config);
-	return { groupBy: plan.groupBy, metrics: plan.metrics, bucketMs: plan.bucketMs, series: [...eachSeries(rows, config, plan)] };
+	return {
+		groupBy: plan.groupBy,
+		metrics: plan.metrics,
+		bucketMs: plan.bucketMs,
+		series: [...eachSeries(rows, config, plan)],
+	};
 }
 
 /** The plan's series one by one, group by group, metric by metric. */
-function* eachSeries(rows: readonly Row[], config: RowsConfig, plan: RowsPlan): Generator<SeriesResult> {
-	for (const group of plan.groups) for (const metric of plan.metrics) yield analyseSeries(rows, config, plan, group, metric);
+function* eachSeries(
+	rows: readonly Row[],
+	config: RowsConfig,
+	plan: RowsPlan,
+): Generator<SeriesResult> {
+	for (const group of plan.groups)
+		for (const metric of plan.metrics) yield analyseSeries(rows, config, plan, group, metric);
 }
 
 /**

@@ -144,7 +144,13 @@ export function analyzeSeries(
 		judgedBuckets += detection.judged[i];
 		if (Number.isFinite(values[i])) withValue++;
 	}
-	const trend = summariseTrend(timesMs, values, settings.trendDeadBandPercent, settings.movingAverageBuckets);
-	const status: SeriesStatus = withValue === 0 ? 'no_data' : judgedBuckets === 0 ? 'insufficient_history' : 'ok';
+	const trend = summariseTrend(
+		timesMs,
+		values,
+		settings.trendDeadBandPercent,
+		settings.movingAverageBuckets,
+	);
+	const status: SeriesStatus =
+		withValue === 0 ? 'no_data' : judgedBuckets === 0 ? 'insufficient_history' : 'ok';
 	return { status, judgedBuckets, detection, trend };
 }

@@ -30,7 +30,12 @@ export function localCalendar(sortedTimesMs: Float64Array, zone: string): LocalC
 	const offsetMs = (t: number): number => tz.offset(t) * 60_000;
 
 	let segmentOffset = offsetMs(sortedTimesMs[0]);
-	let segmentEnd = findOffsetChange(sortedTimesMs[0], sortedTimesMs[n - 1], segmentOffset, offsetMs);
+	let segmentEnd = findOffsetChange(
+		sortedTimesMs[0],
+		sortedTimesMs[n - 1],
+		segmentOffset,
+		offsetMs,
+	);
 	for (let i = 0; i < n; i++) {
 		const t = sortedTimesMs[i];
 		while (t >= segmentEnd) {
@@ -41,7 +46,7 @@ export function localCalendar(sortedTimesMs: Float64Array, zone: string): LocalC
 		const day = Math.floor(local / DAY_MS);
 		dayNumber[i] = day;
 		// 1970-01-01 was a Thursday (ISO weekday 4).
-		isoWeekday[i] = (((day + 3) % 7) + 7) % 7 + 1;
+		isoWeekday[i] = ((((day + 3) % 7) + 7) % 7) + 1;
 		msOfDay[i] = local - day * DAY_MS;
 	}
 	return { dayNumber, isoWeekday, msOfDay };
@@ -77,7 +82,12 @@ function findOffsetChange(
  * Formats a UTC timestamp (ms) as local wall-clock text in `zone`: "HH:mm" when `withDate` is false,
  * else "ccc d LLL HH:mm" (e.g. "Mon 1 Jan 14:00"); date only ("ccc d LLL") when `dateOnly` is true.
  */
-export function formatLocalTime(timeMs: number, zone: string, withDate: boolean, dateOnly = false): string {
+export function formatLocalTime(
+	timeMs: number,
+	zone: string,
+	withDate: boolean,
+	dateOnly = false,
+): string {
 	const local = DateTime.fromMillis(timeMs, { zone });
 	if (dateOnly) return local.toFormat('ccc d LLL');
 	return local.toFormat(withDate ? 'ccc d LLL HH:mm' : 'HH:mm');

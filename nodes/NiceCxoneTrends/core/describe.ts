@@ -41,7 +41,9 @@ export function metricPhrase(field: string): string {
 
 /** Label of a group-by combination: its values joined by " / " ("grp_002 / chat"); "all" without any. */
 export function seriesLabel(groupValues: Record<string, unknown>): string {
-	const parts = Object.values(groupValues).filter((value) => value !== null && value !== '').map(String);
+	const parts = Object.values(groupValues)
+		.filter((value) => value !== null && value !== '')
+		.map(String);
 	return parts.length > 0 ? parts.join(' / ') : 'all';
 }
 
@@ -61,7 +63,12 @@ export function seriesSubject(groupValues: Record<string, unknown>, metric: stri
 }
 
 /** How a bucket's time is written: "at 14:00", "at Mon 1 Jan 14:00" when the data spans days, "on Mon 1 Jan" for DAY buckets. */
-export function bucketTimePhrase(timeMs: number, bucketMs: number, spanMs: number, zone: string): string {
+export function bucketTimePhrase(
+	timeMs: number,
+	bucketMs: number,
+	spanMs: number,
+	zone: string,
+): string {
 	if (bucketMs >= DAY_MS) return `on ${formatLocalTime(timeMs, zone, true, true)}`;
 	return `at ${formatLocalTime(timeMs, zone, spanMs >= DAY_MS)}`;
 }
@@ -86,7 +93,9 @@ export interface AnomalyFacts {
  * The ± is one robust standard deviation. A level shift says how long it lasted.
  */
 export function describeAnomaly(facts: AnomalyFacts): string {
-	const value = facts.missingBucket ? `${formatNumber(facts.value)} (no data in that bucket)` : formatNumber(facts.value);
+	const value = facts.missingBucket
+		? `${formatNumber(facts.value)} (no data in that bucket)`
+		: formatNumber(facts.value);
 	const kind =
 		facts.type === 'LEVEL_SHIFT'
 			? `level shift${facts.episodeLength ? `, lasting ${facts.episodeLength}` : ''}`
@@ -101,4 +110,37 @@ export function durationPhrase(ms: number): string {
 	if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
 	if (ms < 2 * DAY_MS) return `${formatNumber(ms / 3_600_000)} h`;
 	return `${formatNumber(ms / DAY_MS)} days`;
+}
+
+/** The facts one goal sentence is made of. */
+export interface GoalFacts {
+	subject: string;
+	direction: 'atLeast' | 'atMost';
+	goal: number;
+	/** When the first bucket that missed the goal started ("at Tue 16 Jan 14:00"). */
+	startPhrase: string;
+	/** How long it missed the goal so far, or until it recovered ("3 h"). */
+	length: string;
+	/** The value furthest from the goal. */
+	worst: number;
+	/** When it met the goal again; undefined while it still misses it. */
+	recoveredPhrase?: string;
+	/** The unit after a number (" %" for rates), or ''. */
+	unit: string;
+}
+
+/**
+ * One sentence about a missed goal: "Voice service level for grp_002 has been below its goal of 80 % since
+ * 14:00 (3 h; lowest 65.2 %)." or, recovered, "… was below its goal of 80 % from 14:00 for 3 h (lowest
+ * 65.2 %); back at goal at 17:00."
+ */
+export function describeGoal(facts: GoalFacts): string {
+	const side = facts.direction === 'atLeast' ? 'below' : 'above';
+	const extreme = facts.direction === 'atLeast' ? 'lowest' : 'highest';
+	const goal = `${formatNumber(facts.goal)}${facts.unit}`;
+	const worst = `${extreme} ${formatNumber(facts.worst)}${facts.unit}`;
+	if (facts.recoveredPhrase === undefined) {
+		return `${facts.subject} has been ${side} its goal of ${goal} since ${facts.startPhrase.replace(/^(at|on) /, '')} (${facts.length}; ${worst}).`;
+	}
+	return `${facts.subject} was ${side} its goal of ${goal} from ${facts.startPhrase.replace(/^(at|on) /, '')} for ${facts.length} (${worst}); back at goal ${facts.recoveredPhrase}.`;
 }

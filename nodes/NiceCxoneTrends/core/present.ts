@@ -3,6 +3,7 @@ import { anomalyTypeName } from './detection';
 import {
 	bucketTimePhrase,
 	describeAnomaly,
+	describeGoal,
 	durationPhrase,
 	formatNumber,
 	roundOrNull,
@@ -30,7 +31,11 @@ export function bucketFields(series: SeriesResult, bucket: number): Record<strin
 	const value = series.grid.values[bucket];
 	const expected = detection.expected[bucket];
 	const judged = detection.judged[bucket] === 1;
-	const status: BucketStatus = !judged ? 'insufficient_history' : Number.isFinite(value) ? 'ok' : 'no_value';
+	const status: BucketStatus = !judged
+		? 'insufficient_history'
+		: Number.isFinite(value)
+			? 'ok'
+			: 'no_value';
 	return {
 		metric: series.metric,
 		value: roundOrNull(value, VALUE_DECIMALS),
@@ -57,12 +62,17 @@ export function bucketFields(series: SeriesResult, bucket: number): Record<strin
 export function annotateRecords(rows: readonly Row[], analysis: RowsAnalysis): OutputRecord[] {
 	const perRow: Array<Array<{ series: SeriesResult; bucket: number }>> = rows.map(() => []);
 	for (const series of analysis.series) {
-		series.rowIndices.forEach((rowIndex, k) => perRow[rowIndex].push({ series, bucket: series.grid.bucketOfPoint[k] }));
+		series.rowIndices.forEach((rowIndex, k) =>
+			perRow[rowIndex].push({ series, bucket: series.grid.bucketOfPoint[k] }),
+		);
 	}
 	const records: OutputRecord[] = [];
 	perRow.forEach((entries, rowIndex) => {
 		for (const { series, bucket } of entries) {
-			records.push({ json: { ...rows[rowIndex], ...bucketFields(series, bucket) }, rowIndices: [rowIndex] });
+			records.push({
+				json: { ...rows[rowIndex], ...bucketFields(series, bucket) },
+				rowIndices: [rowIndex],
+			});
 		}
 	});
 	return records;
@@ -123,6 +133,7 @@ export function seriesAnomalyRecords(series: SeriesResult, zone: string): Output
 				...series.groupValues,
 				bucketStart: new Date(grid.timesMs[b]).toISOString(),
 				...bucketFields(series, b),
+				rule: 'anomaly',
 				episodeType: finalType,
 				episodeBuckets: length,
 				missingBucket,
@@ -131,7 +142,69 @@ export function seriesAnomalyRecords(series: SeriesResult, zone: string): Output
 			rowIndices: byBucket[b],
 		});
 	}
-	return records;
+	const withGoals = [...records, ...goalRecords(series, zone, byBucket)];
+	// In time order; at one bucket, anomalies before goals (a stable sort keeps them so).
+	return withGoals.sort((a, b) =>
+		String(a.json.bucketStart).localeCompare(String(b.json.bucketStart)),
+	);
+}
+
+/**
+ * The missed goals of one series as alert records: one per episode, at the bucket that raised it, with its
+ * start, its end (or `ongoing`), the value furthest from the goal, a severity and a sentence.
+ */
+function goalRecords(series: SeriesResult, zone: string, byBucket: number[][]): OutputRecord[] {
+	const { grid } = series;
+	const { timesMs, values, bucketMs } = grid;
+	const spanMs = timesMs[timesMs.length - 1] - timesMs[0];
+	const subject = seriesSubject(series.groupValues, series.metric);
+	const unit = series.metric.endsWith('_pct') ? ' %' : '';
+	const iso = (ms: number) => new Date(ms).toISOString();
+	return series.goalEpisodes.map((episode) => {
+		const { goal } = episode;
+		const startMs = timesMs[episode.startIndex];
+		const endMs =
+			episode.recoveredIndex === null
+				? timesMs[timesMs.length - 1] + bucketMs
+				: timesMs[episode.recoveredIndex];
+		const message = describeGoal({
+			subject,
+			direction: goal.direction,
+			goal: goal.value,
+			startPhrase: bucketTimePhrase(startMs, bucketMs, spanMs, zone),
+			length: durationPhrase(endMs - startMs),
+			worst: values[episode.worstIndex],
+			recoveredPhrase:
+				episode.recoveredIndex === null
+					? undefined
+					: bucketTimePhrase(endMs, bucketMs, spanMs, zone),
+			unit,
+		});
+		const b = episode.alertIndex;
+		return {
+			json: {
+				series: seriesLabel(series.groupValues),
+				...series.groupValues,
+				bucketStart: iso(timesMs[b]),
+				...bucketFields(series, b),
+				rule: 'goal',
+				goal: {
+					direction: goal.direction,
+					value: goal.value,
+					forBuckets: goal.forBuckets,
+					criticalValue: goal.criticalValue ?? null,
+				},
+				severity: episode.critical ? 'critical' : 'warning',
+				episodeStart: iso(startMs),
+				episodeEnd: episode.recoveredIndex === null ? null : iso(endMs),
+				ongoing: episode.recoveredIndex === null,
+				episodeBuckets: episode.buckets,
+				worstValue: roundOrNull(values[episode.worstIndex], VALUE_DECIMALS),
+				message,
+			},
+			rowIndices: byBucket[b],
+		};
+	});
 }
 
 /**
@@ -156,7 +229,11 @@ export function summaryRecords(analysis: RowsAnalysis, zone: string): OutputReco
 			message = `${subject}: not enough history to judge yet (${grid.values.length} buckets); ${trendText}.`;
 		else if (anomalies.length === 0)
 			message = `${subject}: no anomalies in ${result.judgedBuckets} judged buckets; ${trendText}.`;
-		else message = [...anomalies.map((anomaly) => String(anomaly.message)), `${subject}: ${trendText}.`].join('\n');
+		else
+			message = [
+				...anomalies.map((anomaly) => String(anomaly.message)),
+				`${subject}: ${trendText}.`,
+			].join('\n');
 		return {
 			json: {
 				series: seriesLabel(series.groupValues),
@@ -168,7 +245,10 @@ export function summaryRecords(analysis: RowsAnalysis, zone: string): OutputReco
 				bucketMinutes: grid.bucketMs / 60_000,
 				firstBucket: new Date(grid.timesMs[0]).toISOString(),
 				lastBucket: new Date(grid.timesMs[last]).toISOString(),
-				latest: { bucketStart: new Date(grid.timesMs[last]).toISOString(), ...bucketFields(series, last) },
+				latest: {
+					bucketStart: new Date(grid.timesMs[last]).toISOString(),
+					...bucketFields(series, last),
+				},
 				anomalyCount: anomalies.length,
 				anomalies,
 				trendDirection: trend.direction,

@@ -16,7 +16,8 @@ export const CRITICAL_SCORE_MULTIPLE = 2;
 /** First bucket start (UTC ms) a report covers: the last `days` days of the analysed buckets. */
 export function reportStartMs(analysis: RowsAnalysis, days: number): number {
 	let lastMs = -Infinity;
-	for (const series of analysis.series) lastMs = Math.max(lastMs, series.grid.timesMs[series.grid.timesMs.length - 1]);
+	for (const series of analysis.series)
+		lastMs = Math.max(lastMs, series.grid.timesMs[series.grid.timesMs.length - 1]);
 	return lastMs - days * DAY_MS;
 }
 
@@ -25,8 +26,9 @@ export function alertedSeries(analysis: RowsAnalysis, sinceMs: number): SeriesRe
 	return analysis.series.filter((series) => {
 		const { alert } = series.analysis.detection;
 		const { timesMs } = series.grid;
-		for (let b = timesMs.length - 1; b >= 0 && timesMs[b] >= sinceMs; b--) if (alert[b] === 1) return true;
-		return false;
+		for (let b = timesMs.length - 1; b >= 0 && timesMs[b] >= sinceMs; b--)
+			if (alert[b] === 1) return true;
+		return series.goalEpisodes.some((episode) => timesMs[episode.alertIndex] >= sinceMs);
 	});
 }
 
@@ -39,6 +41,8 @@ export function reportChartProperty(k: number): string {
 export interface ReportedAlert {
 	series: string;
 	metric: string;
+	/** What raised it: the anomaly test or a goal. */
+	rule: 'anomaly' | 'goal';
 	bucketStart: string;
 	severity: 'warning' | 'critical';
 	message: string;
@@ -80,14 +84,27 @@ export function reportRecord(
 		(summary.anomalies as Array<Record<string, unknown>>)
 			.filter((anomaly) => Date.parse(String(anomaly.bucketStart)) >= sinceMs)
 			.map((anomaly) => ({
-			series: String(summary.series),
-			metric: String(summary.metric),
-			bucketStart: String(anomaly.bucketStart),
-			severity: Math.abs(Number(anomaly.score)) >= CRITICAL_SCORE_MULTIPLE * threshold ? 'critical' : 'warning',
-			message: String(anomaly.message),
-		})),
+				series: String(summary.series),
+				metric: String(summary.metric),
+				rule: anomaly.rule === 'goal' ? 'goal' : 'anomaly',
+				bucketStart: String(anomaly.bucketStart),
+				// A missed goal carries its own severity; an anomaly's comes from its score.
+				severity:
+					anomaly.severity === 'critical' ||
+					(anomaly.rule === 'anomaly' &&
+						Math.abs(Number(anomaly.score)) >= CRITICAL_SCORE_MULTIPLE * threshold)
+						? 'critical'
+						: 'warning',
+				message: String(anomaly.message),
+			})),
 	);
-	alerts.sort((a, b) => (a.severity === b.severity ? a.bucketStart.localeCompare(b.bucketStart) : a.severity === 'critical' ? -1 : 1));
+	alerts.sort((a, b) =>
+		a.severity === b.severity
+			? a.bucketStart.localeCompare(b.bucketStart)
+			: a.severity === 'critical'
+				? -1
+				: 1,
+	);
 	const judged = summaries.filter((summary) => summary.status === 'ok').length;
 	const critical = alerts.filter((alert) => alert.severity === 'critical').length;
 	const headline =
@@ -97,29 +114,42 @@ export function reportRecord(
 	const listed = alerts.slice(0, MAX_REPORTED_ALERTS);
 	const more = alerts.length - listed.length;
 	const context = `${judged} of ${summaries.length} series judged; ${summaries.length - judged} without enough history or data.`;
-	const icon = (alert: ReportedAlert) => (alert.severity === 'critical' ? ':red_circle:' : ':large_orange_circle:');
+	const icon = (alert: ReportedAlert) =>
+		alert.severity === 'critical' ? ':red_circle:' : ':large_orange_circle:';
 
 	const slackBlocks: unknown[] = [
 		{ type: 'header', text: { type: 'plain_text', text: headline } },
-		...listed.map((alert) => ({ type: 'section', text: { type: 'mrkdwn', text: `${icon(alert)} ${escapeSlack(alert.message)}` } })),
-		...(more > 0 ? [{ type: 'section', text: { type: 'mrkdwn', text: `… and ${more} more.` } }] : []),
+		...listed.map((alert) => ({
+			type: 'section',
+			text: { type: 'mrkdwn', text: `${icon(alert)} ${escapeSlack(alert.message)}` },
+		})),
+		...(more > 0
+			? [{ type: 'section', text: { type: 'mrkdwn', text: `… and ${more} more.` } }]
+			: []),
 		{ type: 'context', elements: [{ type: 'mrkdwn', text: escapeSlack(context) }] },
 	];
 
-	const cell = (value: unknown) => `<td>${escapeHtml(value === null || value === undefined ? '–' : String(value))}</td>`;
+	const cell = (value: unknown) =>
+		`<td>${escapeHtml(value === null || value === undefined ? '–' : String(value))}</td>`;
 	const rows = summaries.map((summary) => {
 		const latest = summary.latest as Record<string, unknown>;
 		return `<tr>${cell(summary.series)}${cell(summary.metric)}${cell(latest.value)}${cell(latest.expected)}${cell(summary.trendDirection)}${cell(summary.anomalyCount)}</tr>`;
 	});
 	const charts = withCharts
-		? alertedSeries(analysis, sinceMs).map((series, k) => ({ property: reportChartProperty(k), title: seriesLabel(series.groupValues) }))
+		? alertedSeries(analysis, sinceMs).map((series, k) => ({
+				property: reportChartProperty(k),
+				title: seriesLabel(series.groupValues),
+			}))
 		: [];
 	const html = [
 		`<h2>${escapeHtml(headline)}</h2>`,
 		listed.length > 0
 			? `<ul>${listed.map((alert) => `<li><b>${alert.severity}</b>: ${escapeHtml(alert.message)}</li>`).join('')}</ul>${more > 0 ? `<p>… and ${more} more.</p>` : ''}`
 			: '<p>Nothing abnormal.</p>',
-		...charts.map(({ property, title }) => `<p><img src="cid:${property}" alt="${escapeHtml(title)}" width="800" height="400"></p>`),
+		...charts.map(
+			({ property, title }) =>
+				`<p><img src="cid:${property}" alt="${escapeHtml(title)}" width="800" height="400"></p>`,
+		),
 		'<table border="1" cellpadding="4" cellspacing="0"><tr><th>Series</th><th>Metric</th><th>Latest</th><th>Expected</th><th>Trend</th><th>Alerts</th></tr>',
 		...rows,
 		'</table>',

@@ -13,7 +13,9 @@ export type MissingBuckets = 'auto' | 'zero' | 'noValue';
 export type DuplicateRule = 'sum' | 'mean';
 
 /** The dimension fields of the query node's output, in catalogue order (`groupId`, `channel`, …). */
-export const DIMENSION_FIELDS: readonly string[] = DIMENSIONS.map((dimension) => dimension.fieldName);
+export const DIMENSION_FIELDS: readonly string[] = DIMENSIONS.map(
+	(dimension) => dimension.fieldName,
+);
 
 /** Largest number of buckets one series may span, relative to its rows, before the spacing is refused. */
 const MAX_BUCKETS_PER_ROW = 50;
@@ -52,7 +54,8 @@ export function missingMeansZero(field: string, rule: MissingBuckets): boolean {
  * `NaN` when it cannot be read.
  */
 export function parseTimestamp(raw: unknown, zone: string): number {
-	if (typeof raw === 'number') return Number.isFinite(raw) ? (Math.abs(raw) < 1e11 ? raw * 1000 : raw) : NaN;
+	if (typeof raw === 'number')
+		return Number.isFinite(raw) ? (Math.abs(raw) < 1e11 ? raw * 1000 : raw) : NaN;
 	if (raw instanceof Date) return raw.getTime();
 	if (typeof raw !== 'string' || raw.trim() === '') return NaN;
 	const text = raw.trim();
@@ -101,7 +104,11 @@ export function defaultGroupByFields(rows: readonly Row[]): string[] {
 }
 
 /** Default metric fields: every field holding a number in some row, except the timestamp and group-by fields. */
-export function defaultMetricFields(rows: readonly Row[], timestampField: string, groupBy: readonly string[]): string[] {
+export function defaultMetricFields(
+	rows: readonly Row[],
+	timestampField: string,
+	groupBy: readonly string[],
+): string[] {
 	const excluded = new Set([timestampField, ...groupBy]);
 	const found = new Set<string>();
 	for (const row of rows) {
@@ -127,7 +134,12 @@ export interface RowGroup {
  * each row's timestamp. Throws {@link SeriesInputError} naming the row when a timestamp is missing or
  * unreadable.
  */
-export function groupRows(rows: readonly Row[], timestampField: string, groupBy: readonly string[], zone: string): RowGroup[] {
+export function groupRows(
+	rows: readonly Row[],
+	timestampField: string,
+	groupBy: readonly string[],
+	zone: string,
+): RowGroup[] {
 	const groups = new Map<string, RowGroup>();
 	rows.forEach((row, index) => {
 		const raw = ownField(row, timestampField);
@@ -151,7 +163,10 @@ export function groupRows(rows: readonly Row[], timestampField: string, groupBy:
 			const value = ownField(row, field);
 			// defineProperty: a field named __proto__ becomes a field, not the object's prototype.
 			Object.defineProperty(groupValues, field, {
-				value: typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null,
+				value:
+					typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+						? value
+						: null,
 				enumerable: true,
 				writable: true,
 				configurable: true,
@@ -175,7 +190,11 @@ export function groupRows(rows: readonly Row[], timestampField: string, groupBy:
  */
 export function detectBucketMs(groups: readonly RowGroup[]): number {
 	const counts = new Map<number, number>();
-	for (const group of groups) countPositiveGaps([...group.timesMs].sort((a, b) => a - b), counts);
+	for (const group of groups)
+		countPositiveGaps(
+			[...group.timesMs].sort((a, b) => a - b),
+			counts,
+		);
 	return mostFrequent(counts);
 }
 
@@ -229,7 +248,10 @@ export function toRegularGrid(
 	const rowCount = new Int32Array(bucketCount);
 	const bucketOfPoint = new Int32Array(pointCount);
 	for (let i = 0; i < pointCount; i++) {
-		const bucket = Math.min(bucketCount - 1, Math.max(0, Math.round((timesMs[i] - gridStartMs) / bucketMs)));
+		const bucket = Math.min(
+			bucketCount - 1,
+			Math.max(0, Math.round((timesMs[i] - gridStartMs) / bucketMs)),
+		);
 		bucketOfPoint[i] = bucket;
 		rowCount[bucket]++;
 		const value = values[i];
@@ -247,5 +269,12 @@ export function toRegularGrid(
 		if (valueCounts[b] > 0) series[b] = duplicates === 'sum' ? sums[b] : sums[b] / valueCounts[b];
 		else series[b] = rowCount[b] === 0 && missingIsZero ? 0 : NaN;
 	}
-	return { bucketMs, timesMs: gridTimes, values: series, rowCount, bucketOfPoint, duplicateBuckets };
+	return {
+		bucketMs,
+		timesMs: gridTimes,
+		values: series,
+		rowCount,
+		bucketOfPoint,
+		duplicateBuckets,
+	};
 }

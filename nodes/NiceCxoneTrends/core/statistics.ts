@@ -15,7 +15,9 @@ export const MAD_TO_SD = 1.4826;
  * deviations.
  */
 export function countScore(value: number, expected: number, scale: number): number {
-	return (2 * (Math.sqrt(value + 0.375) - Math.sqrt(expected + 0.375)) * Math.sqrt(expected)) / scale;
+	return (
+		(2 * (Math.sqrt(value + 0.375) - Math.sqrt(expected + 0.375)) * Math.sqrt(expected)) / scale
+	);
 }
 
 /**
@@ -198,7 +200,10 @@ export function mostCommonPositiveGap(sortedValues: ArrayLike<number>): number {
 }
 
 /** Adds each positive gap between consecutive values of a sorted list to `counts`, and returns it. */
-export function countPositiveGaps(sortedValues: ArrayLike<number>, counts: Map<number, number>): Map<number, number> {
+export function countPositiveGaps(
+	sortedValues: ArrayLike<number>,
+	counts: Map<number, number>,
+): Map<number, number> {
 	for (let i = 1; i < sortedValues.length; i++) {
 		const gap = sortedValues[i] - sortedValues[i - 1];
 		if (gap > 0) counts.set(gap, (counts.get(gap) ?? 0) + 1);

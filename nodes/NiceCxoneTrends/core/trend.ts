@@ -26,7 +26,11 @@ export interface TrendSummary {
  * Direction of a change given in percent: FLAT inside the dead band (|change| < `deadBandPercent`), else
  * UP or DOWN. Without a percentage (a line starting at 0), any non-zero absolute change gives its sign.
  */
-export function trendDirection(changePercent: number, absoluteChange: number, deadBandPercent: number): TrendDirection {
+export function trendDirection(
+	changePercent: number,
+	absoluteChange: number,
+	deadBandPercent: number,
+): TrendDirection {
 	if (Number.isFinite(changePercent)) {
 		if (Math.abs(changePercent) < deadBandPercent) return 'FLAT';
 		return changePercent > 0 ? 'UP' : 'DOWN';
@@ -58,7 +62,12 @@ export function summariseTrend(
 	}
 	// Exact up to 200 points; beyond, 20 sampled pairs a point (at most 200,000): the cost stays linear in the
 	// points, so 5,000 series of a month of hours take a second rather than a minute.
-	const slopePerDay = theilSenSlope(days, values, EXACT_TREND_POINTS, Math.min(200_000, SAMPLED_PAIRS_PER_POINT * values.length));
+	const slopePerDay = theilSenSlope(
+		days,
+		values,
+		EXACT_TREND_POINTS,
+		Math.min(200_000, SAMPLED_PAIRS_PER_POINT * values.length),
+	);
 	let fittedStart = NaN;
 	let fittedEnd = NaN;
 	if (Number.isFinite(slopePerDay)) {

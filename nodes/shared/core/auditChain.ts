@@ -30,19 +30,36 @@ export interface ChainHead {
 const UNSEALED = new Set(['hash', 'hmac', 'webhook']);
 
 function sealedJson(record: object): string {
-	return canonicalJson(Object.fromEntries(Object.entries(record).filter(([field]) => !UNSEALED.has(field))));
+	return canonicalJson(
+		Object.fromEntries(Object.entries(record).filter(([field]) => !UNSEALED.has(field))),
+	);
 }
 
-const hmacHex = (key: string, text: string) => createHmac('sha256', key).update(text, 'utf8').digest('hex');
+const hmacHex = (key: string, text: string) =>
+	createHmac('sha256', key).update(text, 'utf8').digest('hex');
 
 /**
  * Seals a record into its chain: after `head` (seq + 1, linked to its hash), or as the chain's first
  * record without one; signed with `key` when given.
  */
-export function sealRecord<T extends object>(record: T, chainId: string, head: ChainHead | undefined, key?: string): T & Chained {
-	const linked = { ...record, chainId, seq: head ? head.seq + 1 : 1, previousHash: head ? head.hash : null };
+export function sealRecord<T extends object>(
+	record: T,
+	chainId: string,
+	head: ChainHead | undefined,
+	key?: string,
+): T & Chained {
+	const linked = {
+		...record,
+		chainId,
+		seq: head ? head.seq + 1 : 1,
+		previousHash: head ? head.hash : null,
+	};
 	const text = sealedJson(linked);
-	return { ...linked, hash: sha256Hex(text), ...(key === undefined ? {} : { hmac: hmacHex(key, text) }) };
+	return {
+		...linked,
+		hash: sha256Hex(text),
+		...(key === undefined ? {} : { hmac: hmacHex(key, text) }),
+	};
 }
 
 /** The head a sealed record leaves its chain at. */
@@ -65,8 +82,19 @@ export function parseChainHead(value: unknown): ChainHead | undefined | { proble
 		}
 	}
 	const { chainId, seq, hash } = (head ?? {}) as Partial<ChainHead>;
-	if (typeof chainId !== 'string' || chainId === '' || typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1 || typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) {
-		return { problem: 'needs chainId (text), seq (a whole number from 1) and hash (64 hex digits), as the last audit record has them' };
+	if (
+		typeof chainId !== 'string' ||
+		chainId === '' ||
+		typeof seq !== 'number' ||
+		!Number.isSafeInteger(seq) ||
+		seq < 1 ||
+		typeof hash !== 'string' ||
+		!/^[0-9a-f]{64}$/.test(hash)
+	) {
+		return {
+			problem:
+				'needs chainId (text), seq (a whole number from 1) and hash (64 hex digits), as the last audit record has them',
+		};
 	}
 	return { chainId, seq, hash };
 }
@@ -118,7 +146,10 @@ export interface VerifyOptions {
  * truncated start or end. Records from before chain ids and sequence numbers existed are checked as one
  * chain in the order given (edited records and broken links).
  */
-export function verifyAuditChain(records: readonly object[], options: VerifyOptions = {}): ChainReport {
+export function verifyAuditChain(
+	records: readonly object[],
+	options: VerifyOptions = {},
+): ChainReport {
 	const findings: ChainFinding[] = [];
 	const chains = new Map<string, Array<{ index: number; record: Partial<Chained> }>>();
 	(records as ReadonlyArray<Partial<Chained>>).forEach((record, index) => {
@@ -128,21 +159,43 @@ export function verifyAuditChain(records: readonly object[], options: VerifyOpti
 		chains.set(chainId, chain);
 	});
 	for (const [chainId, chain] of chains) {
-		const find = (kind: ChainFindingKind, at: { index: number; record: Partial<Chained> } | undefined, message: string) =>
-			findings.push({ kind, chainId, ...(at ? { index: at.index, seq: at.record.seq } : {}), message });
+		const find = (
+			kind: ChainFindingKind,
+			at: { index: number; record: Partial<Chained> } | undefined,
+			message: string,
+		) =>
+			findings.push({
+				kind,
+				chainId,
+				...(at ? { index: at.index, seq: at.record.seq } : {}),
+				message,
+			});
 		const legacy = chainId === '';
 		for (const at of chain) {
 			const { hash, hmac } = at.record;
-			const text = legacy ? canonicalJson(Object.fromEntries(Object.entries(at.record).filter(([field]) => field !== 'hash'))) : sealedJson(at.record);
-			if (typeof hash !== 'string' || sha256Hex(text) !== hash) find('edited', at, `Record ${at.index} does not match its hash: it was edited.`);
+			const text = legacy
+				? canonicalJson(
+						Object.fromEntries(Object.entries(at.record).filter(([field]) => field !== 'hash')),
+					)
+				: sealedJson(at.record);
+			if (typeof hash !== 'string' || sha256Hex(text) !== hash)
+				find('edited', at, `Record ${at.index} does not match its hash: it was edited.`);
 			else if (options.key !== undefined && !legacy && hmac !== hmacHex(options.key, text)) {
-				find('forged', at, `Record ${at.index} is not signed with the key: it was sealed by someone without it.`);
+				find(
+					'forged',
+					at,
+					`Record ${at.index} is not signed with the key: it was sealed by someone without it.`,
+				);
 			}
 		}
 		if (legacy) {
 			for (let i = 1; i < chain.length; i++) {
 				if (chain[i].record.previousHash !== chain[i - 1].record.hash) {
-					find('broken-link', chain[i], `Record ${chain[i].index} does not follow record ${chain[i - 1].index}: a record was deleted, inserted or moved.`);
+					find(
+						'broken-link',
+						chain[i],
+						`Record ${chain[i].index} does not follow record ${chain[i - 1].index}: a record was deleted, inserted or moved.`,
+					);
 				}
 			}
 			continue;
@@ -150,8 +203,15 @@ export function verifyAuditChain(records: readonly object[], options: VerifyOpti
 		const ordered = [...chain].sort((a, b) => Number(a.record.seq) - Number(b.record.seq));
 		const first = ordered[0];
 		const start = options.starts?.find((head) => head.chainId === chainId);
-		if (first.record.seq !== 1 && !(start && first.record.seq === start.seq + 1 && first.record.previousHash === start.hash)) {
-			find('truncated-start', first, `Chain ${chainId} starts at record ${first.index} (seq ${first.record.seq}): the records before it are missing.`);
+		if (
+			first.record.seq !== 1 &&
+			!(start && first.record.seq === start.seq + 1 && first.record.previousHash === start.hash)
+		) {
+			find(
+				'truncated-start',
+				first,
+				`Chain ${chainId} starts at record ${first.index} (seq ${first.record.seq}): the records before it are missing.`,
+			);
 		}
 		for (let i = 1; i < ordered.length; i++) {
 			const before = ordered[i - 1];
@@ -159,21 +219,39 @@ export function verifyAuditChain(records: readonly object[], options: VerifyOpti
 			const seq = Number(at.record.seq);
 			const beforeSeq = Number(before.record.seq);
 			if (seq === beforeSeq) {
-				find('fork', at, `Records ${before.index} and ${at.index} both claim seq ${seq} of chain ${chainId}: two runs continued from the same record.`);
+				find(
+					'fork',
+					at,
+					`Records ${before.index} and ${at.index} both claim seq ${seq} of chain ${chainId}: two runs continued from the same record.`,
+				);
 			} else if (seq > beforeSeq + 1) {
-				find('gap', at, `Chain ${chainId} has no records with seq ${beforeSeq + 1} to ${seq - 1} (before record ${at.index}): they were deleted or never stored.`);
+				find(
+					'gap',
+					at,
+					`Chain ${chainId} has no records with seq ${beforeSeq + 1} to ${seq - 1} (before record ${at.index}): they were deleted or never stored.`,
+				);
 			} else {
 				// The record before may be one branch of a fork: linking to any record of the previous seq is a link.
-				const previous = ordered.filter((other) => other.record.seq === beforeSeq).map((other) => other.record.hash);
+				const previous = ordered
+					.filter((other) => other.record.seq === beforeSeq)
+					.map((other) => other.record.hash);
 				if (!previous.includes(at.record.previousHash as string)) {
-					find('broken-link', at, `Record ${at.index} (seq ${seq}) does not link to the record with seq ${beforeSeq}: a record was replaced or inserted.`);
+					find(
+						'broken-link',
+						at,
+						`Record ${at.index} (seq ${seq}) does not link to the record with seq ${beforeSeq}: a record was replaced or inserted.`,
+					);
 				}
 			}
 		}
 		const head = options.heads?.find((known) => known.chainId === chainId);
 		const last = ordered[ordered.length - 1];
 		if (head && !ordered.some((at) => at.record.seq === head.seq && at.record.hash === head.hash)) {
-			find('truncated-end', undefined, `Chain ${chainId} should reach seq ${head.seq} (hash ${head.hash.slice(0, 12)}…) but ends at seq ${last.record.seq}: its last records were cut or replaced.`);
+			find(
+				'truncated-end',
+				undefined,
+				`Chain ${chainId} should reach seq ${head.seq} (hash ${head.hash.slice(0, 12)}…) but ends at seq ${last.record.seq}: its last records were cut or replaced.`,
+			);
 		}
 	}
 	return { ok: findings.length === 0, records: records.length, chains: chains.size, findings };

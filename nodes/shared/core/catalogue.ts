@@ -14,7 +14,12 @@ export interface MetricDefinition {
 }
 
 export const METRICS: readonly MetricDefinition[] = [
-	{ name: 'count', displayName: 'Contacts', description: 'Number of contacts', aggregations: ['sum'] },
+	{
+		name: 'count',
+		displayName: 'Contacts',
+		description: 'Number of contacts',
+		aggregations: ['sum'],
+	},
 	{
 		name: 'duration',
 		displayName: 'Duration',
@@ -103,7 +108,12 @@ export const DIMENSIONS: readonly DimensionDefinition[] = [
 		fieldName: 'channel',
 		values: ['voice', 'chat', 'email', 'sms', 'social'],
 	},
-	{ name: 'direction', displayName: 'Direction', fieldName: 'direction', values: ['inbound', 'outbound'] },
+	{
+		name: 'direction',
+		displayName: 'Direction',
+		fieldName: 'direction',
+		values: ['inbound', 'outbound'],
+	},
 	{ name: 'disposition', displayName: 'Disposition', fieldName: 'disposition' },
 ];
 
@@ -160,7 +170,9 @@ export function findDimension(name: string): DimensionDefinition | undefined {
 
 /** Longest allowed range for a bucket size, in hours. */
 export function maxRangeHoursFor(bucketSize: BucketSize): number {
-	return SUB_HOURLY_BUCKETS.includes(bucketSize) ? LIMITS.maxRangeHoursSubHourly : LIMITS.maxRangeHours;
+	return SUB_HOURLY_BUCKETS.includes(bucketSize)
+		? LIMITS.maxRangeHoursSubHourly
+		: LIMITS.maxRangeHours;
 }
 
 /** Limits of the CXone Reporting API (completed contacts, skill summaries, report jobs). */
@@ -193,10 +205,14 @@ export function parseMetricField(field: string): MetricRef | undefined {
 	if (cut <= 0) return undefined;
 	const metric = findMetric(field.slice(0, cut));
 	const aggregation = field.slice(cut + 1) as Aggregation;
-	return metric?.aggregations.includes(aggregation) ? { name: metric.name, aggregation } : undefined;
+	return metric?.aggregations.includes(aggregation)
+		? { name: metric.name, aggregation }
+		: undefined;
 }
 
 /** The output field of a dimension: `group.id` → `groupId`, `channel` → `channel`. */
 export function dimensionFieldName(name: string): string {
-	return findDimension(name)?.fieldName ?? name.replace(/\.(\w)/g, (_, c: string) => c.toUpperCase());
+	return (
+		findDimension(name)?.fieldName ?? name.replace(/\.(\w)/g, (_, c: string) => c.toUpperCase())
+	);
 }

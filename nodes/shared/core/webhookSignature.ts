@@ -22,7 +22,12 @@ export function signWebhook(secret: string, timestampSeconds: number, body: stri
  * Receiver side: true when `signature` is the signature of this body and timestamp. Any header text
  * is safe to pass: only `v1=` and 64 hex digits are compared (in constant time), anything else is false.
  */
-export function verifyWebhookSignature(secret: string, timestampSeconds: number, body: string, signature: string): boolean {
+export function verifyWebhookSignature(
+	secret: string,
+	timestampSeconds: number,
+	body: string,
+	signature: string,
+): boolean {
 	const match = /^v1=([0-9a-f]{64})$/.exec(signature);
 	if (!match) return false;
 	const expected = Buffer.from(signWebhook(secret, timestampSeconds, body).slice(3), 'hex');

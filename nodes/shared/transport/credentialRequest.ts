@@ -55,13 +55,16 @@ export async function credentialRequest(
 		})
 		.then(
 			(answer: unknown) => ({ answer: answer as Answer }),
-			(error: unknown) => ({ error: error as Error & { code?: unknown; cause?: { code?: unknown } } }),
+			(error: unknown) => ({
+				error: error as Error & { code?: unknown; cause?: { code?: unknown } },
+			}),
 		);
 	if ('error' in outcome) {
 		const { error } = outcome;
 		const code = error.code ?? error.cause?.code;
 		// A cancelled execution or a passed deadline is not the endpoint's fault: let the caller see it.
-		const aborted = code === 'ERR_CANCELED' || error.name === 'AbortError' || error.name === 'CanceledError';
+		const aborted =
+			code === 'ERR_CANCELED' || error.name === 'AbortError' || error.name === 'CanceledError';
 		const networkCode = typeof code === 'string' ? code : 'no response';
 		throw aborted
 			? error
@@ -79,7 +82,10 @@ export async function credentialRequest(
 			headers[name.toLowerCase()] = value === undefined ? undefined : String(value);
 		}
 	}
-	const body = response.body && typeof response.body === 'object' && !Array.isArray(response.body) ? (response.body as IDataObject) : {};
+	const body =
+		response.body && typeof response.body === 'object' && !Array.isArray(response.body)
+			? (response.body as IDataObject)
+			: {};
 	return { status: response.statusCode, headers, body };
 }
 
@@ -109,7 +115,8 @@ export function credentialResponseError(
 			status,
 		);
 	}
-	if (status === 400 || status === 401) return new CredentialRequestError(refused(detail), false, status);
+	if (status === 400 || status === 401)
+		return new CredentialRequestError(refused(detail), false, status);
 	if (status === 429 || status >= 500) {
 		return new CredentialRequestError(
 			`${what} at ${displayUrl(url)} is unavailable (${detail}), even after retries: an outage or throttling, not a refusal of the credentials. Run the workflow again later.`,
@@ -119,5 +126,9 @@ export function credentialResponseError(
 			headers['retry-after'],
 		);
 	}
-	return new CredentialRequestError(`${what} at ${displayUrl(url)} answered ${detail}: ${fix}`, false, status);
+	return new CredentialRequestError(
+		`${what} at ${displayUrl(url)} answered ${detail}: ${fix}`,
+		false,
+		status,
+	);
 }

@@ -47,7 +47,11 @@ export function checkEndpointUrl(value: unknown, field: string, where: string): 
 	const text = typeof value === 'string' ? value.trim() : '';
 	if (text === '') throw new EndpointError(field, `${field} is empty. Enter it in ${where}.`);
 	const url = resolveUrl(text, undefined);
-	if (!url) throw new EndpointError(field, `${field} is not a URL. Enter it in ${where} as https://host/path.`);
+	if (!url)
+		throw new EndpointError(
+			field,
+			`${field} is not a URL. Enter it in ${where} as https://host/path.`,
+		);
 	if (url.username !== '' || url.password !== '') {
 		throw new EndpointError(
 			field,
@@ -94,7 +98,10 @@ const ANALYTICS_CREDENTIAL = 'the NICE CXone OAuth2 API credential';
 export function analyticsApiRoot(baseUrl: unknown): URL {
 	const url = checkEndpointUrl(baseUrl, 'Base URL', ANALYTICS_CREDENTIAL);
 	if (url.search !== '' || url.hash !== '') {
-		throw new EndpointError('Base URL', `Base URL (${displayUrl(url.href)}) has a query or fragment. Remove it in ${ANALYTICS_CREDENTIAL}: write only https://host.`);
+		throw new EndpointError(
+			'Base URL',
+			`Base URL (${displayUrl(url.href)}) has a query or fragment. Remove it in ${ANALYTICS_CREDENTIAL}: write only https://host.`,
+		);
 	}
 	url.pathname = url.pathname.replace(/\/+$/, '').replace(/\/api\/v2$/i, '') || '/';
 	return url;

@@ -10,7 +10,8 @@ export const MAX_SERVER_TEXT_CHARS = 300;
 
 const REDACTED = '[redacted]';
 
-const SECRET_NAME = '[\\w-]*(?:token|secret|password|passwd|authorization|api[_-]?key|access[_-]?key|signature|credential|session|cookie)[\\w-]*';
+const SECRET_NAME =
+	'[\\w-]*(?:token|secret|password|passwd|authorization|api[_-]?key|access[_-]?key|signature|credential|session|cookie)[\\w-]*';
 
 const PATTERNS: Array<[RegExp, string]> = [
 	// Authorization header values.
@@ -25,13 +26,15 @@ const PATTERNS: Array<[RegExp, string]> = [
 
 /** A long run of base64, base64url or hex with letters and digits: a key, token or signature (not a path). */
 const LONG_RUN = /[A-Za-z0-9+/_=-]{32,}/g;
-const looksLikeKey = (run: string) => /\d/.test(run) && /[A-Za-z]/.test(run) && (!run.includes('/') || /[+=]/.test(run));
+const looksLikeKey = (run: string) =>
+	/\d/.test(run) && /[A-Za-z]/.test(run) && (!run.includes('/') || /[+=]/.test(run));
 
 /** Replaces what looks like a credential or token in `text`, and every exact `secrets` value. */
 export function redact(text: string, secrets: readonly unknown[] = []): string {
 	let result = text;
 	for (const secret of secrets) {
-		if (typeof secret === 'string' && secret.length >= 4) result = result.split(secret).join(REDACTED);
+		if (typeof secret === 'string' && secret.length >= 4)
+			result = result.split(secret).join(REDACTED);
 	}
 	for (const [pattern, replacement] of PATTERNS) result = result.replace(pattern, replacement);
 	return result.replace(LONG_RUN, (run) => (looksLikeKey(run) ? REDACTED : run));

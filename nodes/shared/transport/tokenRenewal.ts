@@ -35,7 +35,9 @@ interface CredentialTokens {
 	latest?: IDataObject;
 }
 
-type RenewalOutcome = { ok: true; fields: IDataObject } | { ok: false; error: SerializedError; aborted: boolean; cause: unknown };
+type RenewalOutcome =
+	| { ok: true; fields: IDataObject }
+	| { ok: false; error: SerializedError; aborted: boolean; cause: unknown };
 
 interface SerializedError {
 	name: string;
@@ -69,10 +71,14 @@ function isRejected(entry: CredentialTokens, token: unknown): boolean {
 }
 
 function serialize(error: unknown): { error: SerializedError; aborted: boolean } {
-	const e = (error ?? {}) as Partial<CredentialRequestError & EndpointError> & { code?: unknown; cause?: { code?: unknown } };
+	const e = (error ?? {}) as Partial<CredentialRequestError & EndpointError> & {
+		code?: unknown;
+		cause?: { code?: unknown };
+	};
 	const own = e.name === 'CredentialRequestError' || e.name === 'EndpointError';
 	const code = e.code ?? e.cause?.code;
-	const aborted = !own && (code === 'ERR_CANCELED' || e.name === 'AbortError' || e.name === 'CanceledError');
+	const aborted =
+		!own && (code === 'ERR_CANCELED' || e.name === 'AbortError' || e.name === 'CanceledError');
 	if (own) {
 		return {
 			aborted,
@@ -87,7 +93,9 @@ function serialize(error: unknown): { error: SerializedError; aborted: boolean }
 			},
 		};
 	}
-	const message = aborted ? 'The token request was stopped: the execution was cancelled or reached Options › Timeout.' : 'The token request failed.';
+	const message = aborted
+		? 'The token request was stopped: the execution was cancelled or reached Options › Timeout.'
+		: 'The token request failed.';
 	return { aborted, error: { name: 'CredentialRequestError', message, retryable: true } };
 }
 
@@ -126,7 +134,12 @@ export async function renewToken(
 			return fieldsOf(shared, refused);
 		}
 		// The token came back refused, but a renewal replaced it already: the newer token serves.
-		if (refused !== '' && entry.latest && entry.latest.accessToken !== refused && !isRejected(entry, entry.latest.accessToken)) {
+		if (
+			refused !== '' &&
+			entry.latest &&
+			entry.latest.accessToken !== refused &&
+			!isRejected(entry, entry.latest.accessToken)
+		) {
 			return fieldsOf({ ok: true, fields: entry.latest }, refused);
 		}
 		const renewal: Promise<RenewalOutcome> = request()
@@ -153,7 +166,9 @@ export class KnownRejectedTokenError extends Error {
 	readonly response = { status: 401 };
 
 	constructor() {
-		super('The CXone access token was refused before; it is renewed before any request carries it again.');
+		super(
+			'The CXone access token was refused before; it is renewed before any request carries it again.',
+		);
 		this.name = 'KnownRejectedTokenError';
 	}
 }
@@ -162,7 +177,10 @@ export class KnownRejectedTokenError extends Error {
  * The token `authenticate` may send: throws the renewal's error when there is none, and a 401 of its
  * own (n8n then renews and repeats the request) when this process saw the API refuse it.
  */
-export function tokenToSend(identity: readonly unknown[], credentials: ICredentialDataDecryptedObject): string {
+export function tokenToSend(
+	identity: readonly unknown[],
+	credentials: ICredentialDataDecryptedObject,
+): string {
 	const token = String(credentials.accessToken ?? '');
 	if (token === '') throw renewalError(credentials[RENEWAL_ERROR_FIELD]);
 	if (isRejected(tokensOf(identity), token)) throw new KnownRejectedTokenError();
@@ -172,15 +190,27 @@ export function tokenToSend(identity: readonly unknown[], credentials: ICredenti
 function renewalError(stored: unknown): Error {
 	let error: SerializedError | undefined;
 	try {
-		error = typeof stored === 'string' && stored !== '' ? (JSON.parse(stored) as SerializedError) : undefined;
+		error =
+			typeof stored === 'string' && stored !== ''
+				? (JSON.parse(stored) as SerializedError)
+				: undefined;
 	} catch {
 		error = undefined;
 	}
 	if (!error || typeof error.message !== 'string') {
-		return new CredentialRequestError('The credential holds no access token: the last renewal failed. Run the workflow again.', true);
+		return new CredentialRequestError(
+			'The credential holds no access token: the last renewal failed. Run the workflow again.',
+			true,
+		);
 	}
 	if (error.name === 'EndpointError') return new EndpointError(error.field ?? '', error.message);
-	return new CredentialRequestError(error.message, error.retryable === true, error.httpStatus, error.networkCode, error.retryAfter);
+	return new CredentialRequestError(
+		error.message,
+		error.retryable === true,
+		error.httpStatus,
+		error.networkCode,
+		error.retryAfter,
+	);
 }
 
 /** Forgets every renewal and refused token of this process: what a new queue-mode worker knows. For tests. */

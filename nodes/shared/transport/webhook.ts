@@ -1,6 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook, signingSecretProblem } from '../core/webhookSignature';
+import {
+	SIGNATURE_HEADER,
+	TIMESTAMP_HEADER,
+	signWebhook,
+	signingSecretProblem,
+} from '../core/webhookSignature';
 import type { Clock } from './clock';
 import { settle } from './clock';
 import { displayUrl } from './endpoints';
@@ -46,7 +51,13 @@ export interface PostAnswer {
 }
 
 /** POSTs a body without following a redirect; resolves with the answer whatever it is, rejects only when no response came. */
-export type PostText = (url: string, body: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal) => Promise<PostAnswer>;
+export type PostText = (
+	url: string,
+	body: string,
+	headers: Record<string, string>,
+	timeoutMs: number,
+	signal?: AbortSignal,
+) => Promise<PostAnswer>;
 
 /** The body of every webhook carries the audit record's id: receivers drop a body whose id they have seen. */
 export interface WebhookPayload {
@@ -61,7 +72,12 @@ export interface WebhookPayload {
  * no usable secret nothing is sent. Never throws: the outcome says what happened, and the caller
  * decides whether a failed delivery fails the item.
  */
-export async function deliverWebhook(post: PostText, clock: Clock, target: WebhookTarget, payload: WebhookPayload): Promise<WebhookOutcome> {
+export async function deliverWebhook(
+	post: PostText,
+	clock: Clock,
+	target: WebhookTarget,
+	payload: WebhookPayload,
+): Promise<WebhookOutcome> {
 	const startedMs = clock.now();
 	const done = (attempts: number, status: number | null, error: string | null): WebhookOutcome => ({
 		delivered: error === null,
@@ -79,31 +95,53 @@ export async function deliverWebhook(post: PostText, clock: Clock, target: Webho
 	let waitMs = 0;
 	let attempt = 0;
 	while (attempt < target.maxAttempts) {
-		if (target.signal?.aborted || (waitMs > 0 && !(await settle(clock.sleep(waitMs, target.signal))).ok)) {
-			return done(attempt, status, attempt === 0 ? 'not sent: the execution was cancelled' : `${error}; not retried: the execution was cancelled`);
+		if (
+			target.signal?.aborted ||
+			(waitMs > 0 && !(await settle(clock.sleep(waitMs, target.signal))).ok)
+		) {
+			return done(
+				attempt,
+				status,
+				attempt === 0
+					? 'not sent: the execution was cancelled'
+					: `${error}; not retried: the execution was cancelled`,
+			);
 		}
 		attempt++;
 		const timestampSeconds = Math.floor(clock.now() / 1000);
-		const headers: Record<string, string> = { 'Content-Type': 'application/json', [TIMESTAMP_HEADER]: String(timestampSeconds) };
-		if (target.secret) headers[SIGNATURE_HEADER] = signWebhook(target.secret, timestampSeconds, body);
+		const headers: Record<string, string> = {
+			'Content-Type': 'application/json',
+			[TIMESTAMP_HEADER]: String(timestampSeconds),
+		};
+		if (target.secret)
+			headers[SIGNATURE_HEADER] = signWebhook(target.secret, timestampSeconds, body);
 		const outcome = await settle(post(target.url, body, headers, target.timeoutMs, target.signal));
 		const backoffMs = target.baseDelayMs * 2 ** (attempt - 1);
 		if (!outcome.ok) {
 			status = null;
 			// The error text may quote the receiver's answer or address: redacted and clipped.
-			error = serverText((outcome.error as Error)?.message ?? String(outcome.error)) || 'no response';
+			error =
+				serverText((outcome.error as Error)?.message ?? String(outcome.error)) || 'no response';
 			waitMs = backoffMs;
 			continue;
 		}
 		status = outcome.value.status;
 		if (status >= 200 && status < 300) return done(attempt, status, null);
 		if (status >= 300 && status < 400) {
-			return done(attempt, status, `HTTP ${status}: a redirect to ${displayUrl(outcome.value.location)}, not followed; set Options › Webhook URL to the receiver's own address`);
+			return done(
+				attempt,
+				status,
+				`HTTP ${status}: a redirect to ${displayUrl(outcome.value.location)}, not followed; set Options › Webhook URL to the receiver's own address`,
+			);
 		}
 		if (status === 429) {
 			const askedMs = retryAfterMs(outcome.value.retryAfter, clock.now());
 			if (askedMs !== undefined && askedMs > maxRetryAfterMs) {
-				return done(attempt, status, `HTTP 429: the receiver asked to wait ${Math.ceil(askedMs / 1000)} s, more than the ${maxRetryAfterMs / 1000} s the node waits`);
+				return done(
+					attempt,
+					status,
+					`HTTP 429: the receiver asked to wait ${Math.ceil(askedMs / 1000)} s, more than the ${maxRetryAfterMs / 1000} s the node waits`,
+				);
 			}
 			error = 'HTTP 429';
 			waitMs = Math.max(backoffMs, askedMs ?? 0);
@@ -138,6 +176,10 @@ export function createN8nPost(ctx: IExecuteFunctions): PostText {
 			const value = answer.headers?.[name];
 			return value === undefined || value === null ? undefined : String(value);
 		};
-		return { status: answer.statusCode, retryAfter: header('retry-after'), location: header('location') };
+		return {
+			status: answer.statusCode,
+			retryAfter: header('retry-after'),
+			location: header('location'),
+		};
 	};
 }

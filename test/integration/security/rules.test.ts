@@ -5,8 +5,16 @@
 import { safeFileName } from '../../../nodes/NiceCxoneAnalytics/core/platform/fileName';
 import { retryAfterMs } from '../../../nodes/NiceCxoneAnalytics/transport/retry';
 import { pathSegment } from '../../../nodes/NiceCxoneAnalytics/transport/errors';
-import { checkEndpointUrl, displayUrl, isPlatformHost } from '../../../nodes/shared/transport/endpoints';
-import { MAX_SERVER_TEXT_CHARS, redact, serverText } from '../../../nodes/shared/transport/serverText';
+import {
+	checkEndpointUrl,
+	displayUrl,
+	isPlatformHost,
+} from '../../../nodes/shared/transport/endpoints';
+import {
+	MAX_SERVER_TEXT_CHARS,
+	redact,
+	serverText,
+} from '../../../nodes/shared/transport/serverText';
 
 describe('server text', () => {
 	it.each([
@@ -24,13 +32,15 @@ describe('server text', () => {
 	it.each([
 		'invalid_token: The access token expired',
 		'Resource not found: /inContactAPI/services/v30.0/report-jobs/9999',
-		'The access key\'s role lacks the permission Reporting > Completed Contacts',
+		"The access key's role lacks the permission Reporting > Completed Contacts",
 	])('leaves plain explanations alone: %j', (text) => {
 		expect(redact(text)).toBe(text);
 	});
 
 	it("redacts the credential's own secrets wherever they appear", () => {
-		expect(redact('you sent s3cr3t-value in a field called x', ['s3cr3t-value'])).toBe('you sent [redacted] in a field called x');
+		expect(redact('you sent s3cr3t-value in a field called x', ['s3cr3t-value'])).toBe(
+			'you sent [redacted] in a field called x',
+		);
 	});
 
 	it('flattens control characters and clips long text', () => {
@@ -44,7 +54,10 @@ describe('server text', () => {
 
 describe('URLs', () => {
 	it.each([
-		['https://user:pass@login.example.test/oauth/token?key=k#frag', 'https://login.example.test/oauth/token'],
+		[
+			'https://user:pass@login.example.test/oauth/token?key=k#frag',
+			'https://login.example.test/oauth/token',
+		],
 		['http://127.0.0.1:8080/', 'http://127.0.0.1:8080'],
 		['not a url', '(not a URL)'],
 		[undefined, '(not a URL)'],
@@ -57,11 +70,23 @@ describe('URLs', () => {
 		['http://localhost:5678/token', undefined],
 		['http://127.0.0.1:1/token', undefined],
 		['http://[::1]:1/token', undefined],
-		['http://login.example.test/oauth/token', 'Token URL (http://login.example.test/oauth/token) must use https; only this machine (localhost, 127.0.0.1) may use http. Fix it in X.'],
-		['ftp://login.example.test/x', 'Token URL (ftp://login.example.test/x) must use https; only this machine (localhost, 127.0.0.1) may use http. Fix it in X.'],
-		['https://a:b@login.example.test/', 'Token URL contains a user name or password (https://login.example.test). Remove them in X: secrets go in their own fields.'],
+		[
+			'http://login.example.test/oauth/token',
+			'Token URL (http://login.example.test/oauth/token) must use https; only this machine (localhost, 127.0.0.1) may use http. Fix it in X.',
+		],
+		[
+			'ftp://login.example.test/x',
+			'Token URL (ftp://login.example.test/x) must use https; only this machine (localhost, 127.0.0.1) may use http. Fix it in X.',
+		],
+		[
+			'https://a:b@login.example.test/',
+			'Token URL contains a user name or password (https://login.example.test). Remove them in X: secrets go in their own fields.',
+		],
 		['', 'Token URL is empty. Enter it in X.'],
-		['login.example.test/oauth/token', 'Token URL is not a URL. Enter it in X as https://host/path.'],
+		[
+			'login.example.test/oauth/token',
+			'Token URL is not a URL. Enter it in X as https://host/path.',
+		],
 	])('checkEndpointUrl(%j)', (url, message) => {
 		const check = () => checkEndpointUrl(url, 'Token URL', 'X');
 		if (message === undefined) expect(check).not.toThrow();

@@ -26,15 +26,18 @@ async function startApi(token: TokenAnswer): Promise<HostileServer> {
 		startHostileServer((request, res, self) => {
 			const url = new URL(request.url, self.url);
 			if (url.pathname === '/oauth/token') return token(++attempts, res);
-			if (request.method === 'POST' && url.pathname === '/api/v2/analytics/query') return sendJson(res, 202, { id: 'q1', status: 'PENDING' });
+			if (request.method === 'POST' && url.pathname === '/api/v2/analytics/query')
+				return sendJson(res, 202, { id: 'q1', status: 'PENDING' });
 			if (request.method === 'DELETE') return sendJson(res, 204, {});
-			if (url.pathname === '/api/v2/analytics/query/q1') return sendJson(res, 200, { id: 'q1', status: 'COMPLETED', totalCount: 0, results: [] });
+			if (url.pathname === '/api/v2/analytics/query/q1')
+				return sendJson(res, 200, { id: 'q1', status: 'COMPLETED', totalCount: 0, results: [] });
 			sendJson(res, 404, { error: 'not_found', message: `no route ${url.pathname}` });
 		}),
 	);
 }
 
-const params = (overrides: IDataObject = {}) => analyticsQueryParams({ timeoutSeconds: 20 }, overrides);
+const params = (overrides: IDataObject = {}) =>
+	analyticsQueryParams({ timeoutSeconds: 20 }, overrides);
 
 const credential = (server: HostileServer, overrides: IDataObject = {}) => ({
 	tokenUrl: `${server.url}/oauth/token`,
@@ -43,17 +46,24 @@ const credential = (server: HostileServer, overrides: IDataObject = {}) => ({
 	clientSecret: 's',
 	...overrides,
 });
-const tokenRequests = (server: HostileServer) => server.received.filter((request) => request.url === '/oauth/token').length;
+const tokenRequests = (server: HostileServer) =>
+	server.received.filter((request) => request.url === '/oauth/token').length;
 /** A host and path without a scheme, as someone might paste it. */
 const NOT_A_URL = ['login', 'mynicecx.com/oauth/token'].join('.');
-const ok: TokenAnswer = (_attempt, res) => sendJson(res, 200, { access_token: 'tok', token_type: 'Bearer' });
+const ok: TokenAnswer = (_attempt, res) =>
+	sendJson(res, 200, { access_token: 'tok', token_type: 'Bearer' });
 
 describe('13. Every URL of the credentials is checked before anything is sent, and named', () => {
 	it('a Token URL that is not a URL names Token URL, and nothing is sent or retried', async () => {
 		const api = await startApi(ok);
-		const { ctx, log } = createN8nLikeContext({ params: params(), analytics: credential(api, { tokenUrl: NOT_A_URL }) });
+		const { ctx, log } = createN8nLikeContext({
+			params: params(),
+			analytics: credential(api, { tokenUrl: NOT_A_URL }),
+		});
 		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
-		expect(error?.message).toBe('Token URL is not a URL. Enter it in the NICE CXone OAuth2 API credential as https://host/path.');
+		expect(error?.message).toBe(
+			'Token URL is not a URL. Enter it in the NICE CXone OAuth2 API credential as https://host/path.',
+		);
 		expect(log.requests).toEqual([]);
 		expect(api.received).toEqual([]);
 	});
@@ -65,7 +75,9 @@ describe('13. Every URL of the credentials is checked before anything is sent, a
 			platform: platformCredential(platform, { authRoute: 'legacy', legacyTokenUrl: NOT_A_URL }),
 		});
 		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
-		expect(error?.message).toBe('Legacy Token URL is not a URL. Enter it in the NICE CXone API credential as https://host/path.');
+		expect(error?.message).toBe(
+			'Legacy Token URL is not a URL. Enter it in the NICE CXone API credential as https://host/path.',
+		);
 		expect(log.requests).toEqual([]);
 	});
 
@@ -85,7 +97,11 @@ describe('13. Every URL of the credentials is checked before anything is sent, a
 
 describe('14. The token endpoint is retried like the API; "refused" only for 400 and 401', () => {
 	it('two 503s, then a token: the run succeeds', async () => {
-		const api = await startApi((attempt, res) => (attempt <= 2 ? sendJson(res, 503, { error: 'temporarily_unavailable' }, { 'Retry-After': '0' }) : ok(attempt, res)));
+		const api = await startApi((attempt, res) =>
+			attempt <= 2
+				? sendJson(res, 503, { error: 'temporarily_unavailable' }, { 'Retry-After': '0' })
+				: ok(attempt, res),
+		);
 		const { ctx } = createN8nLikeContext({ params: params(), analytics: credential(api) });
 		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error).toBeUndefined();
@@ -93,7 +109,9 @@ describe('14. The token endpoint is retried like the API; "refused" only for 400
 	});
 
 	it('a dropped connection, then a token: the run succeeds', async () => {
-		const api = await startApi((attempt, res) => (attempt === 1 ? res.socket?.destroy() : ok(attempt, res)));
+		const api = await startApi((attempt, res) =>
+			attempt === 1 ? res.socket?.destroy() : ok(attempt, res),
+		);
 		const { ctx } = createN8nLikeContext({ params: params(), analytics: credential(api) });
 		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error).toBeUndefined();
@@ -101,7 +119,9 @@ describe('14. The token endpoint is retried like the API; "refused" only for 400
 	});
 
 	it('an outage that lasts is called an outage, not a refusal, after the API’s six attempts', async () => {
-		const api = await startApi((_attempt, res) => sendJson(res, 503, { error: 'temporarily_unavailable' }, { 'Retry-After': '0' }));
+		const api = await startApi((_attempt, res) =>
+			sendJson(res, 503, { error: 'temporarily_unavailable' }, { 'Retry-After': '0' }),
+		);
 		const { ctx } = createN8nLikeContext({ params: params(), analytics: credential(api) });
 		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error?.message).toMatch(
@@ -119,7 +139,10 @@ describe('14. The token endpoint is retried like the API; "refused" only for 400
 				return true;
 			}),
 		);
-		const { ctx } = createN8nLikeContext({ params: aggregateParams(), platform: platformCredential(platform) });
+		const { ctx } = createN8nLikeContext({
+			params: aggregateParams(),
+			platform: platformCredential(platform),
+		});
 		const { error, items } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error).toBeUndefined();
 		expect(items.length).toBe(1);
@@ -127,7 +150,12 @@ describe('14. The token endpoint is retried like the API; "refused" only for 400
 	});
 
 	it('a 401 is a refusal, said once and not retried', async () => {
-		const api = await startApi((_attempt, res) => sendJson(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed' }));
+		const api = await startApi((_attempt, res) =>
+			sendJson(res, 401, {
+				error: 'invalid_client',
+				error_description: 'Client authentication failed',
+			}),
+		);
 		const { ctx } = createN8nLikeContext({ params: params(), analytics: credential(api) });
 		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error?.message).toMatch(
@@ -140,23 +168,39 @@ describe('14. The token endpoint is retried like the API; "refused" only for 400
 describe('16. Messages that say exactly what is wrong', () => {
 	it('an empty Client Secret says so, and nothing is sent', async () => {
 		const api = await startApi(ok);
-		const { ctx } = createN8nLikeContext({ params: params(), analytics: credential(api, { clientSecret: '' }) });
+		const { ctx } = createN8nLikeContext({
+			params: params(),
+			analytics: credential(api, { clientSecret: '' }),
+		});
 		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
-		expect(error?.message).toBe("Client Secret is empty. Enter the API client's secret in the NICE CXone OAuth2 API credential.");
+		expect(error?.message).toBe(
+			"Client Secret is empty. Enter the API client's secret in the NICE CXone OAuth2 API credential.",
+		);
 		expect(api.received).toEqual([]);
 	});
 
 	it('a Base URL ending in /api/v2/ posts to /api/v2/analytics/query, not /api/v2/api/v2/…', async () => {
 		const api = await startApi(ok);
-		const { ctx } = createN8nLikeContext({ params: params(), analytics: credential(api, { baseUrl: `${api.url}/api/v2/` }) });
+		const { ctx } = createN8nLikeContext({
+			params: params(),
+			analytics: credential(api, { baseUrl: `${api.url}/api/v2/` }),
+		});
 		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error).toBeUndefined();
-		expect(api.received.filter((request) => request.method === 'POST').map((request) => request.url)).toEqual(['/oauth/token', '/api/v2/analytics/query']);
+		expect(
+			api.received.filter((request) => request.method === 'POST').map((request) => request.url),
+		).toEqual(['/oauth/token', '/api/v2/analytics/query']);
 	});
 
 	it.each([
-		[{ metrics: { metric: [{ metric: 'Duration:avg' }] } }, "Metrics › Metric 1: 'Duration' is not a CXone metric; did you mean 'duration'? Metric names are lower case, e.g. duration:avg."],
-		[{ metrics: { metric: [{ metric: 'handle_time:AVG' }] } }, "Metrics › Metric 1: aggregation 'AVG' is not known; did you mean 'avg'? Write it as handle_time:avg."],
+		[
+			{ metrics: { metric: [{ metric: 'Duration:avg' }] } },
+			"Metrics › Metric 1: 'Duration' is not a CXone metric; did you mean 'duration'? Metric names are lower case, e.g. duration:avg.",
+		],
+		[
+			{ metrics: { metric: [{ metric: 'handle_time:AVG' }] } },
+			"Metrics › Metric 1: aggregation 'AVG' is not known; did you mean 'avg'? Write it as handle_time:avg.",
+		],
 		[{ dimensions: ['Channel'] }, "Dimension 'Channel' is unknown; did you mean 'channel'?"],
 		[{ returnAll: false, limit: 0 }, 'Limit is 0; it must be a whole number of at least 1.'],
 		[{ start: null }, 'Start is null (its expression gave no value), which is not a date-time.'],

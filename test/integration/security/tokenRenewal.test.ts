@@ -30,9 +30,19 @@ type Answer = Parameters<typeof sendJson>[0];
  * An analytics API that accepts only `valid()` tokens (401 otherwise) and whose token endpoint answers
  * with `token(n)` (n from 1). Every API request's token is recorded, with when its answer went out.
  */
-async function startApi(options: { token: (attempt: number, res: Answer) => void; valid: (token: string) => boolean; hold?: (request: Received) => Promise<void> }) {
+async function startApi(options: {
+	token: (attempt: number, res: Answer) => void;
+	valid: (token: string) => boolean;
+	hold?: (request: Received) => Promise<void>;
+}) {
 	let tokenRequests = 0;
-	const calls: Array<{ token: string; path: string; status: number; answeredAtMs: number; receivedAtMs: number }> = [];
+	const calls: Array<{
+		token: string;
+		path: string;
+		status: number;
+		answeredAtMs: number;
+		receivedAtMs: number;
+	}> = [];
 	const server = await track(
 		startHostileServer(async (request, res, self) => {
 			const url = new URL(request.url, self.url);
@@ -40,9 +50,16 @@ async function startApi(options: { token: (attempt: number, res: Answer) => void
 			const token = String(request.headers.authorization ?? '').replace(/^Bearer /, '');
 			await options.hold?.(request);
 			const status = options.valid(token) ? 200 : 401;
-			calls.push({ token, path: url.pathname, status, receivedAtMs: request.atMs, answeredAtMs: Date.now() });
+			calls.push({
+				token,
+				path: url.pathname,
+				status,
+				receivedAtMs: request.atMs,
+				answeredAtMs: Date.now(),
+			});
 			if (status === 401) return sendJson(res, 401, { error: 'invalid_token' });
-			if (request.method === 'POST' && url.pathname === '/api/v2/analytics/query') return sendJson(res, 202, { id: 'q1', status: 'PENDING' });
+			if (request.method === 'POST' && url.pathname === '/api/v2/analytics/query')
+				return sendJson(res, 202, { id: 'q1', status: 'PENDING' });
 			if (request.method === 'DELETE') return sendJson(res, 204, {});
 			sendJson(res, 200, { id: 'q1', status: 'COMPLETED', totalCount: 0, results: [] });
 		}),
@@ -68,12 +85,17 @@ describe('15. After a failed renewal, the next execution does not start with the
 		let outage = true;
 		const api = await startApi({
 			// The renewal meets an outage; once it is over, the endpoint hands out tok-2.
-			token: (_n, res) => (outage ? sendJson(res, 503, { error: 'temporarily_unavailable' }, { 'Retry-After': '0' }) : sendJson(res, 200, { access_token: 'tok-2' })),
+			token: (_n, res) =>
+				outage
+					? sendJson(res, 503, { error: 'temporarily_unavailable' }, { 'Retry-After': '0' })
+					: sendJson(res, 200, { access_token: 'tok-2' }),
 			valid: (token) => token === 'tok-2',
 		});
 		const first = createN8nLikeContext({ params, analytics: credential(api.server, 'tok-1') });
 		const failed = await runNode(new NiceCxoneAnalytics(), first.ctx);
-		expect(failed.error?.message).toMatch(/^The CXone token endpoint at http:\/\/127\.0\.0\.1:\d+\/oauth\/token is unavailable \(HTTP 503 temporarily_unavailable\)/);
+		expect(failed.error?.message).toMatch(
+			/^The CXone token endpoint at http:\/\/127\.0\.0\.1:\d+\/oauth\/token is unavailable \(HTTP 503 temporarily_unavailable\)/,
+		);
 		// The refused token is not what n8n keeps.
 		expect(first.log.stored.niceCxoneOAuth2Api.accessToken).toBe('');
 		expect(api.calls.map((call) => call.token)).toEqual(['tok-1']);
@@ -98,17 +120,27 @@ describe('15. The platform credential keeps no refused token either', () => {
 				return true;
 			}),
 		);
-		const sentWith = (token: string) => platform.received.filter((request) => request.headers.authorization === `Bearer ${token}`).length;
+		const sentWith = (token: string) =>
+			platform.received.filter((request) => request.headers.authorization === `Bearer ${token}`)
+				.length;
 		const first = createN8nLikeContext({
 			params: aggregateParams(),
-			platform: platformCredential(platform, { accessToken: 'refused-token', apiEndpoint: platform.url }),
+			platform: platformCredential(platform, {
+				accessToken: 'refused-token',
+				apiEndpoint: platform.url,
+			}),
 		});
-		expect((await runNode(new NiceCxoneAnalytics(), first.ctx)).error?.message).toMatch(/is unavailable \(HTTP 503 temporarily_unavailable\)/);
+		expect((await runNode(new NiceCxoneAnalytics(), first.ctx)).error?.message).toMatch(
+			/is unavailable \(HTTP 503 temporarily_unavailable\)/,
+		);
 		expect(first.log.stored.niceCxoneApi.accessToken).toBe('');
 
 		outage = false;
 		forgetTokenRenewals();
-		const second = createN8nLikeContext({ params: aggregateParams(), platform: first.log.stored.niceCxoneApi });
+		const second = createN8nLikeContext({
+			params: aggregateParams(),
+			platform: first.log.stored.niceCxoneApi,
+		});
 		expect((await runNode(new NiceCxoneAnalytics(), second.ctx)).error).toBeUndefined();
 		expect(sentWith('refused-token')).toBe(1);
 		expect(sentWith(TOKEN)).toBeGreaterThan(0);
@@ -120,7 +152,8 @@ describe('15. Concurrent requests that meet an expired token share one renewal',
 		// The first five requests are held until all five arrived, then all refused together.
 		let waiting: Array<() => void> = [];
 		const api = await startApi({
-			token: (_n, res) => void sleep(50).then(() => sendJson(res, 200, { access_token: 'tok-new' })),
+			token: (_n, res) =>
+				void sleep(50).then(() => sendJson(res, 200, { access_token: 'tok-new' })),
 			valid: (token) => token === 'tok-new',
 			hold: async (request) => {
 				if (!String(request.headers.authorization).endsWith('tok-old')) return;
@@ -135,12 +168,20 @@ describe('15. Concurrent requests that meet an expired token share one renewal',
 		});
 		const { ctx } = createN8nLikeContext({ params, analytics: credential(api.server, 'tok-old') });
 		const send = createN8nSend(ctx, api.server.url);
-		const responses = await Promise.all([1, 2, 3, 4, 5].map(async (n) => await send({ method: 'GET', path: `/api/v2/analytics/query/q${n}` })));
+		const responses = await Promise.all(
+			[1, 2, 3, 4, 5].map(
+				async (n) => await send({ method: 'GET', path: `/api/v2/analytics/query/q${n}` }),
+			),
+		);
 		expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
 		expect(api.tokenRequests()).toBe(1);
-		const firstRefusalMs = Math.min(...api.calls.filter((call) => call.status === 401).map((call) => call.answeredAtMs));
+		const firstRefusalMs = Math.min(
+			...api.calls.filter((call) => call.status === 401).map((call) => call.answeredAtMs),
+		);
 		expect(api.calls.filter((call) => call.token === 'tok-old').length).toBe(5);
-		expect(api.calls.filter((call) => call.token === 'tok-old' && call.receivedAtMs > firstRefusalMs)).toEqual([]);
+		expect(
+			api.calls.filter((call) => call.token === 'tok-old' && call.receivedAtMs > firstRefusalMs),
+		).toEqual([]);
 		expect(api.calls.filter((call) => call.token === 'tok-new').length).toBe(5);
 	});
 
@@ -154,16 +195,29 @@ describe('15. Concurrent requests that meet an expired token share one renewal',
 			},
 			valid: (token) => token === 'tok-new',
 		});
-		const { ctx, log } = createN8nLikeContext({ params, analytics: credential(api.server, 'tok-old') });
+		const { ctx, log } = createN8nLikeContext({
+			params,
+			analytics: credential(api.server, 'tok-old'),
+		});
 		const send = createN8nSend(ctx, api.server.url);
 		const first = send({ method: 'GET', path: '/api/v2/analytics/query/q1' });
 		await started;
 		// n8n still has tok-old stored: the renewal has not returned yet.
 		expect(log.stored.niceCxoneOAuth2Api.accessToken).toBe('tok-old');
-		const later = await Promise.all([2, 3, 4].map(async (n) => await send({ method: 'GET', path: `/api/v2/analytics/query/q${n}` })));
+		const later = await Promise.all(
+			[2, 3, 4].map(
+				async (n) => await send({ method: 'GET', path: `/api/v2/analytics/query/q${n}` }),
+			),
+		);
 		expect((await first).status).toBe(200);
 		expect(later.map((response) => response.status)).toEqual([200, 200, 200]);
 		expect(api.tokenRequests()).toBe(1);
-		expect(api.calls.map((call) => call.token).sort()).toEqual(['tok-new', 'tok-new', 'tok-new', 'tok-new', 'tok-old']);
+		expect(api.calls.map((call) => call.token).sort()).toEqual([
+			'tok-new',
+			'tok-new',
+			'tok-new',
+			'tok-new',
+			'tok-old',
+		]);
 	});
 });

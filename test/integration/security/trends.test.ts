@@ -8,13 +8,32 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from '
 import { NiceCxoneTrends } from '../../../nodes/NiceCxoneTrends/NiceCxoneTrends.node';
 import { parseMetricValue } from '../../../nodes/NiceCxoneTrends/core/series';
 
-const node: INode = { id: 't', name: 'Trends', type: 'n8n-nodes-nice-cxone.niceCxoneTrends', typeVersion: 1, position: [0, 0], parameters: {} };
+const node: INode = {
+	id: 't',
+	name: 'Trends',
+	type: 'n8n-nodes-nice-cxone.niceCxoneTrends',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
 
-function context(items: INodeExecutionData[], options: IDataObject = {}, outputMode = 'annotate'): IExecuteFunctions {
-	const parameters: IDataObject = { outputMode, method: 'rollingRobust', sensitivity: 'medium', timestampField: 'bucketStart', timeZone: 'UTC', options };
+function context(
+	items: INodeExecutionData[],
+	options: IDataObject = {},
+	outputMode = 'annotate',
+): IExecuteFunctions {
+	const parameters: IDataObject = {
+		outputMode,
+		method: 'rollingRobust',
+		sensitivity: 'medium',
+		timestampField: 'bucketStart',
+		timeZone: 'UTC',
+		options,
+	};
 	return {
 		getInputData: () => items,
-		getNodeParameter: (name: string, _index: number, fallback?: unknown) => parameters[name] ?? fallback,
+		getNodeParameter: (name: string, _index: number, fallback?: unknown) =>
+			parameters[name] ?? fallback,
 		getNode: () => node,
 		getTimezone: () => 'UTC',
 		continueOnFail: () => false,
@@ -27,11 +46,17 @@ const START_MS = Date.parse('2024-01-01T00:00:00Z');
 /** Hourly items built by `fields(i)`, parsed from JSON as n8n gives them (so `__proto__` is an own field). */
 function items(count: number, fields: (i: number) => IDataObject): INodeExecutionData[] {
 	return Array.from({ length: count }, (_, i) => ({
-		json: JSON.parse(JSON.stringify({ bucketStart: new Date(START_MS + i * HOUR_MS).toISOString(), ...fields(i) })) as IDataObject,
+		json: JSON.parse(
+			JSON.stringify({ bucketStart: new Date(START_MS + i * HOUR_MS).toISOString(), ...fields(i) }),
+		) as IDataObject,
 	}));
 }
 
-async function run(input: INodeExecutionData[], options: IDataObject = {}, outputMode = 'annotate') {
+async function run(
+	input: INodeExecutionData[],
+	options: IDataObject = {},
+	outputMode = 'annotate',
+) {
 	return await new NiceCxoneTrends().execute.call(context(input, options, outputMode)).then(
 		(outputs) => ({ outputs, error: undefined as Error | undefined }),
 		(error: Error) => ({ outputs: [] as INodeExecutionData[][], error }),
@@ -62,31 +87,58 @@ describe('10. Trends reads items as they are', () => {
 	});
 
 	it("a metric called 'constructor' that no item has is refused, like any missing field", async () => {
-		const { error } = await run(items(10, () => ({ count_sum: 1 })), { metrics: 'constructor' });
-		expect(error?.message).toBe("Metric field 'constructor' is not in any item. Check 'Metric Fields' against the incoming fields.");
+		const { error } = await run(
+			items(10, () => ({ count_sum: 1 })),
+			{ metrics: 'constructor' },
+		);
+		expect(error?.message).toBe(
+			"Metric field 'constructor' is not in any item. Check 'Metric Fields' against the incoming fields.",
+		);
 	});
 
 	it("groupBy '__proto__' groups by that field when the items have it", async () => {
 		// As JSON text: in an object literal, __proto__ would set the prototype instead of a field.
 		const input = items(40, (i) => ({ count_sum: 10 + (i % 2) })).map((item, i) => ({
-			json: JSON.parse(`{"__proto__":"${i % 2 === 0 ? 'east' : 'west'}",${JSON.stringify(item.json).slice(1)}`) as IDataObject,
+			json: JSON.parse(
+				`{"__proto__":"${i % 2 === 0 ? 'east' : 'west'}",${JSON.stringify(item.json).slice(1)}`,
+			) as IDataObject,
 		}));
-		const { outputs, error } = await run(input, { metrics: 'count_sum', groupBy: '__proto__' }, 'summary');
+		const { outputs, error } = await run(
+			input,
+			{ metrics: 'count_sum', groupBy: '__proto__' },
+			'summary',
+		);
 		expect(error).toBeUndefined();
 		expect(outputs[0].length).toBe(2);
 	});
 
 	it("groupBy '__proto__' that no item has is refused instead of silently dropped", async () => {
-		const { error } = await run(items(10, () => ({ count_sum: 1 })), { metrics: 'count_sum', groupBy: '__proto__' });
-		expect(error?.message).toBe("Group-by field '__proto__' is not in any item. Check 'Group By' against the incoming fields.");
+		const { error } = await run(
+			items(10, () => ({ count_sum: 1 })),
+			{ metrics: 'count_sum', groupBy: '__proto__' },
+		);
+		expect(error?.message).toBe(
+			"Group-by field '__proto__' is not in any item. Check 'Group By' against the incoming fields.",
+		);
 	});
 
 	it('item fields the analysis writes over (value, status, metric) are kept as input_<field>', async () => {
-		const input = items(30, (i) => ({ count_sum: 5 + (i % 3), value: `v${i}`, status: 'open', metric: 'mine' }));
+		const input = items(30, (i) => ({
+			count_sum: 5 + (i % 3),
+			value: `v${i}`,
+			status: 'open',
+			metric: 'mine',
+		}));
 		const { outputs, error } = await run(input, { metrics: 'count_sum' });
 		expect(error).toBeUndefined();
 		const first = outputs[0][0].json;
-		expect(first).toMatchObject({ metric: 'count_sum', value: 5, input_value: 'v0', input_status: 'open', input_metric: 'mine' });
+		expect(first).toMatchObject({
+			metric: 'count_sum',
+			value: 5,
+			input_value: 'v0',
+			input_status: 'open',
+			input_metric: 'mine',
+		});
 		// Fields the analysis leaves alone are not copied.
 		expect(first.input_count_sum).toBeUndefined();
 		expect(first.input_bucketStart).toBeUndefined();

@@ -6,7 +6,10 @@ import { DEFAULT_SETTINGS } from '../../../nodes/NiceCxoneTrends/core/analyzeSer
 import { bucketAt, contactVolume } from './synthetic';
 import { evaluateOutputs } from '../../support/outputs';
 import { analyzeRows } from '../../../nodes/NiceCxoneTrends/core/analyzeRows';
-import { ChartColour, drawSeriesChart } from '../../../nodes/NiceCxoneTrends/core/chart/seriesChart';
+import {
+	ChartColour,
+	drawSeriesChart,
+} from '../../../nodes/NiceCxoneTrends/core/chart/seriesChart';
 import { seriesChartInput } from '../../../nodes/NiceCxoneTrends/core/chart/seriesChartInput';
 import { decodeIndexedPng } from './core/chart/pngReader';
 
@@ -20,7 +23,11 @@ const node: INode = {
 };
 
 /** A minimal execute context: the node's parameters, its input items and continueOnFail. */
-function context(items: INodeExecutionData[], parameters: IDataObject, continueOnFail = false): IExecuteFunctions {
+function context(
+	items: INodeExecutionData[],
+	parameters: IDataObject,
+	continueOnFail = false,
+): IExecuteFunctions {
 	const all: IDataObject = {
 		outputMode: 'annotate',
 		method: 'seasonalRobust',
@@ -37,7 +44,11 @@ function context(items: INodeExecutionData[], parameters: IDataObject, continueO
 		getTimezone: () => 'UTC',
 		continueOnFail: () => continueOnFail,
 		helpers: {
-			prepareBinaryData: async (data: Buffer, fileName?: string, mimeType?: string) => ({ data: data.toString('base64'), fileName, mimeType }),
+			prepareBinaryData: async (data: Buffer, fileName?: string, mimeType?: string) => ({
+				data: data.toString('base64'),
+				fileName,
+				mimeType,
+			}),
 		},
 	} as unknown as IExecuteFunctions;
 }
@@ -76,7 +87,8 @@ describe('NiceCxoneTrends node', () => {
 		const { description } = new NiceCxoneTrends();
 		expect(description.usableAsTool).toBe(true);
 		expect(evaluateOutputs(description.outputs, {})).toEqual(['Output', 'Anomalies']);
-		const options = description.properties.find((p) => p.name === 'options')?.options as unknown as IDataObject[];
+		const options = description.properties.find((p) => p.name === 'options')
+			?.options as unknown as IDataObject[];
 		const defaultOf = (name: string) => options.find((o) => o.name === name)?.default;
 		expect(defaultOf('historyDays')).toBe(DEFAULT_SETTINGS.historyDays);
 		expect(defaultOf('movingAverageBuckets')).toBe(DEFAULT_SETTINGS.movingAverageBuckets);
@@ -99,11 +111,17 @@ describe('NiceCxoneTrends node', () => {
 			anomalyType: 'SPIKE',
 			status: 'ok',
 		});
-		expect(main[0].json).toMatchObject({ status: 'insufficient_history', expected: null, isAnomaly: false });
+		expect(main[0].json).toMatchObject({
+			status: 'insufficient_history',
+			expected: null,
+			isAnomaly: false,
+		});
 		expect(anomalies).toHaveLength(1);
 		expect(anomalies[0].pairedItem).toEqual([{ item: 2016 + bucketAt(15, 14) }]);
 		expect(spikeItem).toMatchObject({ expected: 119.5, expectedSpread: 12.6697 });
-		expect(anomalies[0].json.message).toBe('Chat volume for grp_002 at Tue 16 Jan 14:00 was 212, expected 120 ± 12.7 (spike).');
+		expect(anomalies[0].json.message).toBe(
+			'Chat volume for grp_002 at Tue 16 Jan 14:00 was 212, expected 120 ± 12.7 (spike).',
+		);
 	});
 
 	it('writes one summary per series, paired with all the items of the series', async () => {
@@ -114,28 +132,42 @@ describe('NiceCxoneTrends node', () => {
 		expect(main[0].json).toMatchObject({ status: 'ok', anomalyCount: 0, bucketMinutes: 15 });
 		expect(main[1].json.anomalyCount).toBe(1);
 		// Times in messages are in the chosen zone: 14:00 UTC is 15:00 in Paris.
-		expect(String(main[1].json.message)).toContain('Chat volume for grp_002 at Tue 16 Jan 15:00 was 212');
+		expect(String(main[1].json.message)).toContain(
+			'Chat volume for grp_002 at Tue 16 Jan 15:00 was 212',
+		);
 		expect(anomalies).toHaveLength(1);
 	});
 
 	it('returns only the anomalies in anomalies mode', async () => {
 		const [main, anomalies] = await run(items, { outputMode: 'anomalies' });
 		expect(main).toEqual(anomalies);
-		expect(main[0].json).toMatchObject({ bucketStart: '2024-01-16T14:00:00.000Z', anomalyType: 'SPIKE', missingBucket: false });
+		expect(main[0].json).toMatchObject({
+			bucketStart: '2024-01-16T14:00:00.000Z',
+			anomalyType: 'SPIKE',
+			missingBucket: false,
+		});
 	});
 
 	it('reads a missing count bucket as zero: a drop to nothing is an anomaly paired with the previous item', async () => {
 		const gap = bucketAt(16, 12);
 		const withGap = items.filter((_, index) => index !== gap);
-		const [, anomalies] = await run(withGap, { options: { metrics: 'count_sum', groupBy: 'groupId' } });
+		const [, anomalies] = await run(withGap, {
+			options: { metrics: 'count_sum', groupBy: 'groupId' },
+		});
 		const drop = anomalies.find((item) => item.json.groupId === 'grp_001');
 		expect(drop?.json).toMatchObject({ value: 0, missingBucket: true, anomalyType: 'DROP' });
 		expect(drop?.pairedItem).toEqual([{ item: gap - 1 }]);
 	});
 
 	it('attaches a PNG chart of its series to each summary and anomaly item, the alert marked at its time', async () => {
-		const [summaries, anomalies] = await run(items, { outputMode: 'summary', options: { attachCharts: true, chartDays: 7 } });
-		expect(summaries.map((item) => item.binary?.chart.fileName)).toEqual(['grp_001-chat-count_sum.png', 'grp_002-chat-count_sum.png']);
+		const [summaries, anomalies] = await run(items, {
+			outputMode: 'summary',
+			options: { attachCharts: true, chartDays: 7 },
+		});
+		expect(summaries.map((item) => item.binary?.chart.fileName)).toEqual([
+			'grp_001-chat-count_sum.png',
+			'grp_002-chat-count_sum.png',
+		]);
 		expect(anomalies).toHaveLength(1);
 		const chart = anomalies[0].binary!.chart;
 		expect(chart).toEqual(summaries[1].binary!.chart); // one chart per series, shared by its items
@@ -146,10 +178,16 @@ describe('NiceCxoneTrends node', () => {
 		// Where the renderer puts the alert's bucket, from the same analysis the node made.
 		const analysis = analyzeRows(
 			items.map((item) => item.json),
-			{ timestampField: 'bucketStart', missingBuckets: 'auto', settings: { ...DEFAULT_SETTINGS, timeZone: 'UTC' } },
+			{
+				timestampField: 'bucketStart',
+				missingBuckets: 'auto',
+				settings: { ...DEFAULT_SETTINGS, timeZone: 'UTC' },
+			},
 		);
 		const series = analysis.series[1];
-		const { layout } = drawSeriesChart(seriesChartInput(series, 'UTC', DEFAULT_SETTINGS.threshold, 7));
+		const { layout } = drawSeriesChart(
+			seriesChartInput(series, 'UTC', DEFAULT_SETTINGS.threshold, 7),
+		);
 		const alertX = layout.xOfTimeMs(Date.parse(String(anomalies[0].json.bucketStart)));
 		const inPlot: number[] = [];
 		const colours = new Set<number>();
@@ -165,13 +203,22 @@ describe('NiceCxoneTrends node', () => {
 		expect(Math.max(...inPlot) - Math.min(...inPlot)).toBeLessThanOrEqual(6);
 		expect(Math.abs(inPlot.reduce((a, b) => a + b, 0) / inPlot.length - alertX)).toBeLessThan(1.5);
 		// Not blank: the value line, the expected line, the band and the episode tint are all there.
-		for (const colour of [ChartColour.value, ChartColour.expected, ChartColour.band]) expect(colours.has(colour)).toBe(true);
+		for (const colour of [ChartColour.value, ChartColour.expected, ChartColour.band])
+			expect(colours.has(colour)).toBe(true);
 	});
 
 	it('reports the run as one item for Slack and email, with the charts of the series that alerted', async () => {
-		const [main, anomalies] = await run(items, { outputMode: 'report', options: { attachCharts: true, reportDays: 7 } });
+		const [main, anomalies] = await run(items, {
+			outputMode: 'report',
+			options: { attachCharts: true, reportDays: 7 },
+		});
 		expect(main).toHaveLength(1);
-		expect(main[0].json).toMatchObject({ headline: '1 alert in 2 series', alertCount: 1, seriesCount: 2, chartProperties: 'chart_1' });
+		expect(main[0].json).toMatchObject({
+			headline: '1 alert in 2 series',
+			alertCount: 1,
+			seriesCount: 2,
+			chartProperties: 'chart_1',
+		});
 		expect(Object.keys(main[0].binary!)).toEqual(['chart_1']);
 		expect(main[0].binary!.chart_1).toEqual(anomalies[0].binary!.chart);
 		expect(main[0].pairedItem).toHaveLength(items.length);
@@ -190,6 +237,71 @@ describe('NiceCxoneTrends node', () => {
 		);
 	});
 
+	it('raises a missed goal as an alert on the Anomalies output, paired with its item, beside the anomaly', async () => {
+		const goals = {
+			goal: [
+				{ metric: 'count_sum', direction: 'atMost', value: 200, forBuckets: 1, criticalValue: '' },
+			],
+		};
+		const [, alerts] = await run(items, { outputMode: 'anomalies', goals });
+		expect(
+			alerts.map((item) => [
+				item.json.rule,
+				item.json.bucketStart,
+				item.json.severity,
+				item.pairedItem,
+			]),
+		).toEqual([
+			['anomaly', '2024-01-16T14:00:00.000Z', undefined, alerts[0].pairedItem],
+			['goal', '2024-01-16T14:00:00.000Z', 'warning', alerts[0].pairedItem],
+		]);
+		expect(alerts[1].json).toMatchObject({
+			goal: { direction: 'atMost', value: 200, forBuckets: 1, criticalValue: null },
+			episodeStart: '2024-01-16T14:00:00.000Z',
+			episodeEnd: '2024-01-16T14:15:00.000Z',
+			ongoing: false,
+			episodeBuckets: 1,
+			worstValue: 212,
+		});
+	});
+
+	it('names the goal and the fix for a goal that cannot be judged', async () => {
+		await expect(
+			run(items, {
+				goals: {
+					goal: [
+						{
+							metric: 'service_level_pct',
+							direction: 'atLeast',
+							value: 80,
+							forBuckets: 2,
+							criticalValue: '',
+						},
+					],
+				},
+			}),
+		).rejects.toThrow(
+			"Goal metric 'service_level_pct' is not a metric of the items (metrics: count_sum). Check 'Goals' and 'Metric Fields' against the incoming fields.",
+		);
+		await expect(
+			run(items, {
+				goals: {
+					goal: [
+						{
+							metric: 'count_sum',
+							direction: 'atLeast',
+							value: 80,
+							forBuckets: 1,
+							criticalValue: '90',
+						},
+					],
+				},
+			}),
+		).rejects.toThrow(
+			"Goals › Goal 1: 'Critical Beyond' is 90. Use a number below the goal of 80, or leave it empty.",
+		);
+	});
+
 	it('honours continueOnFail with an error item paired with all input items', async () => {
 		const [main, anomalies] = await run(items.slice(0, 3), { timestampField: 'bucket' }, true);
 		expect(main).toHaveLength(1);
@@ -205,7 +317,11 @@ describe('NiceCxoneTrends node', () => {
 			{ json: { bucketStart: '2024-01-01T01:00:00Z', groupId: 'g', count_sum: null } },
 		];
 		const [main] = await run(few, { outputMode: 'summary' });
-		expect(main[0].json).toMatchObject({ status: 'insufficient_history', duplicateBuckets: 1, buckets: 2 });
+		expect(main[0].json).toMatchObject({
+			status: 'insufficient_history',
+			duplicateBuckets: 1,
+			buckets: 2,
+		});
 		expect(main[0].json.latest).toMatchObject({ value: null });
 		const [empty, none] = await run([], {});
 		expect(empty).toEqual([]);

@@ -15,7 +15,13 @@ const node: INode = {
 
 /** A context that only answers parameter reads. */
 function context(parameters: IDataObject): IExecuteFunctions {
-	const all: IDataObject = { outputMode: 'annotate', method: 'seasonalRobust', timestampField: 'bucketStart', timeZone: 'UTC', ...parameters };
+	const all: IDataObject = {
+		outputMode: 'annotate',
+		method: 'seasonalRobust',
+		timestampField: 'bucketStart',
+		timeZone: 'UTC',
+		...parameters,
+	};
 	return {
 		getNode: () => node,
 		getTimezone: () => 'UTC',
@@ -26,17 +32,17 @@ function context(parameters: IDataObject): IExecuteFunctions {
 describe('Method parameter', () => {
 	it('offers every detection method, seasonal first and by default, and hides Sensitivity only for the legacy rule', () => {
 		const method = properties.find((property) => property.name === 'method')!;
-		expect(method.options!.map((option) => ('value' in option ? option.value : undefined))).toEqual([
-			'seasonalRobust',
-			'rollingRobust',
-			'legacyZScore',
-		]);
+		expect(method.options!.map((option) => ('value' in option ? option.value : undefined))).toEqual(
+			['seasonalRobust', 'rollingRobust', 'legacyZScore'],
+		);
 		expect(method.default).toBe(DEFAULT_SETTINGS.method);
 		const sensitivity = properties.find((property) => property.name === 'sensitivity')!;
 		expect(sensitivity.displayOptions).toEqual({ hide: { method: ['legacyZScore'] } });
 	});
 	it('reads a known method and refuses an unknown one with the list of methods', () => {
-		expect(readParameters(context({ method: 'rollingRobust' })).config.settings.method).toBe('rollingRobust');
+		expect(readParameters(context({ method: 'rollingRobust' })).config.settings.method).toBe(
+			'rollingRobust',
+		);
 		expect(() => readParameters(context({ method: 'seasonal' }))).toThrow(
 			"'Method' is 'seasonal'. Choose one of seasonalRobust, rollingRobust, legacyZScore.",
 		);

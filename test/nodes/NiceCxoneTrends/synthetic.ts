@@ -18,7 +18,10 @@ export function seededRandom(seed: number): () => number {
  * Contacts per 15-minute bucket over `days` days (UTC): open 08:00–20:00 with a midday peak, weekend days
  * at 40 % of weekdays, a few contacts at night, and roughly Poisson noise.
  */
-export function contactVolume(days: number, seed = 7): { timesMs: Float64Array; values: Float64Array } {
+export function contactVolume(
+	days: number,
+	seed = 7,
+): { timesMs: Float64Array; values: Float64Array } {
 	const random = seededRandom(seed);
 	const n = days * 96;
 	const timesMs = new Float64Array(n);

@@ -1,9 +1,19 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { LIMITS } from '../../../shared/core/catalogue';
 import type { AuditChainState, AuditSettings } from '../../../shared/audit';
-import { AUDIT_AND_WEBHOOK_OPTIONS, finishAudit, readAuditSettings, readWebhookSecret } from '../../../shared/audit';
+import {
+	AUDIT_AND_WEBHOOK_OPTIONS,
+	finishAudit,
+	readAuditSettings,
+	readWebhookSecret,
+} from '../../../shared/audit';
 import { n8nClock } from '../../../shared/transport/clock';
 import type { EndpointError } from '../../../shared/transport/endpoints';
 import { analyticsApiRoot } from '../../../shared/transport/endpoints';
@@ -21,7 +31,13 @@ import { QuerySlots } from '../../transport/slots';
 import type { Send, TransportStats } from '../../transport/types';
 import { newTransportStats } from '../../transport/types';
 import { toNodeError } from '../errors';
-import { itemTimeZone, positiveNumber, queryFields, readQueryFields, wholeNumber } from '../shared/queryFields';
+import {
+	itemTimeZone,
+	positiveNumber,
+	queryFields,
+	readQueryFields,
+	wholeNumber,
+} from '../shared/queryFields';
 
 // The defaults below are literals (n8n's lint wants them so); a test checks them against DEFAULT_RUNNER_OPTIONS.
 const DEFAULTS = DEFAULT_RUNNER_OPTIONS;
@@ -51,7 +67,12 @@ const properties: INodeProperties[] = [
 				name: 'output',
 				type: 'options',
 				options: [
-					{ name: 'Flattened Items', value: 'flat', description: 'Fields bucketStart, one per dimension (groupId …) and one per metric (handle_time_avg …)' },
+					{
+						name: 'Flattened Items',
+						value: 'flat',
+						description:
+							'Fields bucketStart, one per dimension (groupId …) and one per metric (handle_time_avg …)',
+					},
 					{ name: 'Raw Rows', value: 'raw', description: 'Rows exactly as the API returns them' },
 				],
 				default: 'flat',
@@ -86,7 +107,8 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'Europe/Berlin',
-				description: "IANA time zone of the buckets and of the time range. Empty: the workflow's time zone.",
+				description:
+					"IANA time zone of the buckets and of the time range. Empty: the workflow's time zone.",
 			},
 			{
 				displayName: 'Timeout (Seconds)',
@@ -117,18 +139,40 @@ interface ItemQuery {
 function readItemQuery(ctx: IExecuteFunctions, itemIndex: number): ItemQuery {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const { body, limit } = readQueryFields(ctx, itemIndex, itemTimeZone(ctx, options));
-	const pollFirstSeconds = positiveNumber(options.pollIntervalSeconds ?? DEFAULTS.pollFirstMs / 1000, 'Options › Poll Interval (Seconds)');
-	const pollMaxSeconds = positiveNumber(options.maxPollIntervalSeconds ?? DEFAULTS.pollMaxMs / 1000, 'Options › Max Poll Interval (Seconds)');
+	const pollFirstSeconds = positiveNumber(
+		options.pollIntervalSeconds ?? DEFAULTS.pollFirstMs / 1000,
+		'Options › Poll Interval (Seconds)',
+	);
+	const pollMaxSeconds = positiveNumber(
+		options.maxPollIntervalSeconds ?? DEFAULTS.pollMaxMs / 1000,
+		'Options › Max Poll Interval (Seconds)',
+	);
 	if (pollMaxSeconds < pollFirstSeconds) {
 		throw new QueryValidationError(
 			'Options › Max Poll Interval (Seconds)',
 			`Max Poll Interval (${pollMaxSeconds} s) is shorter than Poll Interval (${pollFirstSeconds} s). Raise it or lower Poll Interval.`,
 		);
 	}
-	const runner: Partial<RunnerOptions> = { pollFirstMs: pollFirstSeconds * 1000, pollMaxMs: pollMaxSeconds * 1000 };
-	if (options.pageSize !== undefined) runner.pageSize = wholeNumber(options.pageSize, 'Options › Page Size', LIMITS.minPageSize, LIMITS.maxPageSize);
-	if (options.pageConcurrency !== undefined) runner.pageConcurrency = wholeNumber(options.pageConcurrency, 'Options › Page Concurrency', 1, MAX_PAGE_CONCURRENCY);
-	if (options.timeoutSeconds !== undefined) runner.timeoutMs = positiveNumber(options.timeoutSeconds, 'Options › Timeout (Seconds)') * 1000;
+	const runner: Partial<RunnerOptions> = {
+		pollFirstMs: pollFirstSeconds * 1000,
+		pollMaxMs: pollMaxSeconds * 1000,
+	};
+	if (options.pageSize !== undefined)
+		runner.pageSize = wholeNumber(
+			options.pageSize,
+			'Options › Page Size',
+			LIMITS.minPageSize,
+			LIMITS.maxPageSize,
+		);
+	if (options.pageConcurrency !== undefined)
+		runner.pageConcurrency = wholeNumber(
+			options.pageConcurrency,
+			'Options › Page Concurrency',
+			1,
+			MAX_PAGE_CONCURRENCY,
+		);
+	if (options.timeoutSeconds !== undefined)
+		runner.timeoutMs = positiveNumber(options.timeoutSeconds, 'Options › Timeout (Seconds)') * 1000;
 	return { body, limit, raw: options.output === 'raw', runner };
 }
 
@@ -151,7 +195,9 @@ export async function prepare(this: IExecuteFunctions): Promise<QueryExecution> 
 		// https (http only on this machine), no user info; a trailing /api/v2 is dropped, the node adds it.
 		baseUrl = analyticsApiRoot(credentials.baseUrl).href.replace(/\/+$/, '');
 	} catch (error) {
-		throw new NodeOperationError(this.getNode(), (error as Error).message, { description: `Field: ${(error as EndpointError).field ?? 'Base URL'}` });
+		throw new NodeOperationError(this.getNode(), (error as Error).message, {
+			description: `Field: ${(error as EndpointError).field ?? 'Base URL'}`,
+		});
 	}
 	const tokenTimer: TokenTimer = { requests: 0, ms: 0 };
 	return {
@@ -166,10 +212,17 @@ export async function prepare(this: IExecuteFunctions): Promise<QueryExecution> 
 	};
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, run: QueryExecution): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: QueryExecution,
+): Promise<INodeExecutionData[]> {
 	const startedMs = Date.now();
 	const tokenBefore = { ...run.tokenTimer };
-	const tokenSince = (): TokenTimer => ({ requests: run.tokenTimer.requests - tokenBefore.requests, ms: run.tokenTimer.ms - tokenBefore.ms });
+	const tokenSince = (): TokenTimer => ({
+		requests: run.tokenTimer.requests - tokenBefore.requests,
+		ms: run.tokenTimer.ms - tokenBefore.ms,
+	});
 	const stats = newTransportStats();
 	let query: ItemQuery | undefined;
 	let settings: AuditSettings | undefined;
@@ -181,7 +234,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: Q
 		// Before anything is sent: with signing on, a missing, empty or short secret is an error.
 		await readWebhookSecret(this, settings, itemIndex);
 		query = readItemQuery(this, itemIndex);
-		const mapRow = query.raw ? (row: ResultRow) => row as unknown as IDataObject : createRowFlattener(query.body);
+		const mapRow = query.raw
+			? (row: ResultRow) => row as unknown as IDataObject
+			: createRowFlattener(query.body);
 		const { send, detachedSend, slots, signal } = run;
 		const parts = await fetchQueryResult(
 			{ send, detachedSend, clock: n8nClock, slots, signal, stats, options: query.runner },
@@ -195,14 +250,32 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: Q
 		if (audited) {
 			// One record per item whatever follows: a failed delivery below is not recorded twice.
 			recorded = true;
-			const failure = await recordQuery(this, settings, { itemIndex, query, stats, startedMs, accuracy: report, queries: parts.length, token: tokenSince() }, run);
+			const failure = await recordQuery(
+				this,
+				settings,
+				{
+					itemIndex,
+					query,
+					stats,
+					startedMs,
+					accuracy: report,
+					queries: parts.length,
+					token: tokenSince(),
+				},
+				run,
+			);
 			if (failure) throw failure;
 		}
 		return rows.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 	} catch (error) {
 		const nodeError = toNodeError(this.getNode(), error, itemIndex);
 		if (settings && !recorded && isAudited(settings)) {
-			await recordQuery(this, settings, { itemIndex, query, stats, startedMs, error: nodeError.message, token: tokenSince() }, run);
+			await recordQuery(
+				this,
+				settings,
+				{ itemIndex, query, stats, startedMs, error: nodeError.message, token: tokenSince() },
+				run,
+			);
 		}
 		throw nodeError;
 	}
@@ -213,7 +286,8 @@ export function extraOutputs(this: IExecuteFunctions, run: QueryExecution): INod
 	return 'invalid' in settings || !settings.toOutput ? [] : [run.auditOutput];
 }
 
-const isAudited = (settings: AuditSettings) => Boolean(settings.toOutput || settings.toLog || settings.webhook);
+const isAudited = (settings: AuditSettings) =>
+	Boolean(settings.toOutput || settings.toLog || settings.webhook);
 
 interface QueryRecordInput {
 	itemIndex: number;
@@ -269,7 +343,12 @@ async function recordQuery(
 				pages,
 				cancels: stats.cancels,
 			},
-			result: { rows, pages, queries: input.queries ?? 0, totalCount: accuracy?.totalCount ?? null },
+			result: {
+				rows,
+				pages,
+				queries: input.queries ?? 0,
+				totalCount: accuracy?.totalCount ?? null,
+			},
 			accuracy: (accuracy ?? null) as IDataObject | null,
 		},
 		input.itemIndex,

@@ -335,7 +335,10 @@ export function wholeNumber(value: unknown, field: string, min: number, max: num
 	if (value === null || value === '' || !Number.isInteger(n) || n < min || n > max) {
 		// No bound is shown that nobody would type (9007199254740991).
 		const range = max >= Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
-		throw new QueryValidationError(field, `${field} is ${shownValue(value)}; it must be a whole number ${range}.`);
+		throw new QueryValidationError(
+			field,
+			`${field} is ${shownValue(value)}; it must be a whole number ${range}.`,
+		);
 	}
 	return n;
 }
@@ -343,7 +346,10 @@ export function wholeNumber(value: unknown, field: string, min: number, max: num
 export function positiveNumber(value: unknown, field: string): number {
 	const n = Number(value);
 	if (value === null || value === '' || !Number.isFinite(n) || n <= 0) {
-		throw new QueryValidationError(field, `${field} is ${shownValue(value)}; it must be a number above 0.`);
+		throw new QueryValidationError(
+			field,
+			`${field} is ${shownValue(value)}; it must be a number above 0.`,
+		);
 	}
 	return n;
 }

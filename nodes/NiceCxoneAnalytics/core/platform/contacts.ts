@@ -27,7 +27,8 @@ export interface CompletedContact {
 
 /** Metrics completed contacts cannot give, and why; the node does not offer them in platform mode. */
 export const PLATFORM_UNAVAILABLE_METRICS: Record<string, string> = {
-	first_contact_resolved: 'completed contacts do not say whether a contact was resolved without a repeat',
+	first_contact_resolved:
+		'completed contacts do not say whether a contact was resolved without a repeat',
 	sentiment: 'completed contacts carry no sentiment',
 };
 
@@ -37,7 +38,14 @@ export const PLATFORM_UNAVAILABLE_DIMENSIONS: Record<string, string> = {
 };
 
 /** CXone media types → the catalogue's channels. */
-const MEDIA_TYPE_CHANNELS: Record<number, string> = { 1: 'email', 3: 'chat', 4: 'voice', 5: 'voice', 7: 'sms', 8: 'social' };
+const MEDIA_TYPE_CHANNELS: Record<number, string> = {
+	1: 'email',
+	3: 'chat',
+	4: 'voice',
+	5: 'voice',
+	7: 'sms',
+	8: 'social',
+};
 
 /** The value of a catalogue dimension for a contact (ids as text, as the analytics API gives them). */
 export function contactDimension(contact: CompletedContact, dimension: string): string {
@@ -49,7 +57,10 @@ export function contactDimension(contact: CompletedContact, dimension: string): 
 		case 'agent.id':
 			return String(contact.agentId ?? '');
 		case 'channel':
-			return MEDIA_TYPE_CHANNELS[contact.mediaTypeId] ?? String(contact.mediaTypeName ?? contact.mediaTypeId).toLowerCase();
+			return (
+				MEDIA_TYPE_CHANNELS[contact.mediaTypeId] ??
+				String(contact.mediaTypeName ?? contact.mediaTypeId).toLowerCase()
+			);
 		case 'direction':
 			return contact.isOutbound ? 'outbound' : 'inbound';
 		case 'disposition':
@@ -103,7 +114,8 @@ class RowTotals {
 	}
 
 	value(metric: string, aggregation: string): number | null {
-		const percent = (part: number, whole: number) => (whole === 0 ? null : roundTo4((100 * part) / whole));
+		const percent = (part: number, whole: number) =>
+			whole === 0 ? null : roundTo4((100 * part) / whole);
 		switch (metric) {
 			case 'count':
 				return this.count;
@@ -153,7 +165,10 @@ function secondsOf(c: CompletedContact): Record<string, number> {
  * are ignored.
  */
 export class ContactAggregator {
-	private readonly totals = new Map<string, { bucketStartMs: number; values: string[]; totals: RowTotals }>();
+	private readonly totals = new Map<
+		string,
+		{ bucketStartMs: number; values: string[]; totals: RowTotals }
+	>();
 	private readonly startMs: number;
 	private readonly endMs: number;
 
@@ -164,7 +179,11 @@ export class ContactAggregator {
 
 	add(contact: CompletedContact): void {
 		const startedMs = Date.parse(contact.contactStartDate);
-		if (!(startedMs >= this.startMs && startedMs < this.endMs) || !matchesFilter(contact, this.body.filter)) return;
+		if (
+			!(startedMs >= this.startMs && startedMs < this.endMs) ||
+			!matchesFilter(contact, this.body.filter)
+		)
+			return;
 		const { bucketSize, timeZone } = this.body.timeSeries;
 		const bucketStartMs = bucketStartOf(startedMs, bucketSize, timeZone);
 		const values = this.body.dimensions.map((d) => contactDimension(contact, d.name));
@@ -188,7 +207,10 @@ export class ContactAggregator {
 			.map(({ bucketStartMs, values, totals }) => ({
 				timeSeries: toIsoUtc(bucketStartMs),
 				dimensions: Object.fromEntries(this.body.dimensions.map((d, i) => [d.name, values[i]])),
-				metrics: this.body.metrics.map((m) => ({ ...m, value: totals.value(m.name, m.aggregation) })),
+				metrics: this.body.metrics.map((m) => ({
+					...m,
+					value: totals.value(m.name, m.aggregation),
+				})),
 			}));
 	}
 }

@@ -7,7 +7,8 @@ import { isoDurationSeconds } from './isoDuration';
 export function skillSummaryRecord(summary: Record<string, unknown>): Record<string, unknown> {
 	const record: Record<string, unknown> = {};
 	for (const [field, value] of Object.entries(summary)) {
-		const seconds = typeof value === 'string' && value.startsWith('P') ? isoDurationSeconds(value) : undefined;
+		const seconds =
+			typeof value === 'string' && value.startsWith('P') ? isoDurationSeconds(value) : undefined;
 		if (seconds === undefined) record[field] = value;
 		else record[`${field}Seconds`] = seconds;
 	}

@@ -30,9 +30,13 @@ export function seriesChartInput(
 	const window = (array: Float64Array) => array.slice(start, last + 1);
 	// A series that has never gone below zero (counts, rates, durations) has no band below zero either.
 	const floor = series.grid.values.every((value) => !(value < 0)) ? 0 : -Infinity;
-	const lower = window(expected).map((center, i) => Math.max(floor, center - threshold * scale[start + i]));
+	const lower = window(expected).map((center, i) =>
+		Math.max(floor, center - threshold * scale[start + i]),
+	);
 	const ceiling = series.metric.endsWith('_pct') ? 100 : Infinity;
-	const upper = window(expected).map((center, i) => Math.min(ceiling, center + threshold * scale[start + i]));
+	const upper = window(expected).map((center, i) =>
+		Math.min(ceiling, center + threshold * scale[start + i]),
+	);
 	const anomalies: number[] = [];
 	const episodes: Array<{ startIndex: number; endIndex: number }> = [];
 	for (let b = start; b <= last; b++) {
@@ -53,13 +57,17 @@ export function seriesChartInput(
 		upper,
 		anomalies,
 		episodes,
-		formatTime: (ms) => (spansDays ? formatLocalTime(ms, zone, false, true) : formatLocalTime(ms, zone, false)),
+		formatTime: (ms) =>
+			spansDays ? formatLocalTime(ms, zone, false, true) : formatLocalTime(ms, zone, false),
 		unit: series.metric.endsWith('_pct') ? '%' : undefined,
 	};
 }
 
 /** File name of a series' chart: its group values and metric, letters, digits, dot, dash and underscore only. */
 export function chartFileName(series: SeriesResult): string {
-	const parts = [...Object.values(series.groupValues).filter((value) => value !== null && value !== ''), series.metric];
+	const parts = [
+		...Object.values(series.groupValues).filter((value) => value !== null && value !== ''),
+		series.metric,
+	];
 	return `${parts.map((part) => String(part).replace(/[^A-Za-z0-9._-]+/g, '_')).join('-')}.png`;
 }

@@ -45,14 +45,19 @@ export class SamplingNoise {
 		if (!(count > 0)) return;
 		if (this.kind === 'percent') {
 			const share = value / 100;
-			this.meanShare = this.meanShare === this.meanShare ? this.meanShare + PER_CONTACT_WEIGHT * (share - this.meanShare) : share;
+			this.meanShare =
+				this.meanShare === this.meanShare
+					? this.meanShare + PER_CONTACT_WEIGHT * (share - this.meanShare)
+					: share;
 			return;
 		}
 		const deviation = Math.abs(value - expected) * Math.sqrt(count);
 		if (!(deviation > 0)) return;
 		const logDeviation = Math.log(deviation);
 		this.logPerContact =
-			this.observations === 0 ? logDeviation : this.logPerContact + PER_CONTACT_WEIGHT * (logDeviation - this.logPerContact);
+			this.observations === 0
+				? logDeviation
+				: this.logPerContact + PER_CONTACT_WEIGHT * (logDeviation - this.logPerContact);
 		this.observations++;
 	}
 }

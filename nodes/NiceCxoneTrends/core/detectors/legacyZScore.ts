@@ -1,4 +1,10 @@
-import { ANOMALY_DROP, ANOMALY_SPIKE, emptyDetection, type Detection, type Detector } from '../detection';
+import {
+	ANOMALY_DROP,
+	ANOMALY_SPIKE,
+	emptyDetection,
+	type Detection,
+	type Detector,
+} from '../detection';
 
 /**
  * The original tutorial's rule, kept only as a named legacy method: z = (value − mean) / sd over the

@@ -1,4 +1,10 @@
-import { emptyDetection, markEpisodes, type Detection, type Detector, type EpisodeRules } from '../detection';
+import {
+	emptyDetection,
+	markEpisodes,
+	type Detection,
+	type Detector,
+	type EpisodeRules,
+} from '../detection';
 import { MAD_TO_SD, medianInPlace } from '../statistics';
 import { createScaleFloor, TYPICAL_SPREAD_FRACTION, type ScaleFloorOptions } from './scaleFloor';
 
@@ -16,7 +22,11 @@ export interface RollingRobustOptions extends ScaleFloorOptions {
  * `windowBuckets` values, scale = 1.4826 · MAD of that window (floored, see `ScaleFloor`), score =
  * (value − expected) / scale in robust standard deviations. Causal. O(points · window).
  */
-export function detectRollingRobust(values: Float64Array, bucketMs: number, options: RollingRobustOptions): Detection {
+export function detectRollingRobust(
+	values: Float64Array,
+	bucketMs: number,
+	options: RollingRobustOptions,
+): Detection {
 	const n = values.length;
 	const detection = emptyDetection(n);
 	const w = Math.max(1, Math.floor(options.windowBuckets));

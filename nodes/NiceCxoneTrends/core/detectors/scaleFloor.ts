@@ -66,7 +66,8 @@ export class ScaleFloor {
 		let floor = 1e-9 * Math.max(1, Math.abs(expected));
 		if (this.resolution !== Infinity && this.resolution > floor) floor = this.resolution;
 		if (this.counts) floor = Math.max(floor, Math.sqrt(Math.max(expected, 1)));
-		if (!Number.isNaN(this.logTypical)) floor = Math.max(floor, this.fraction * Math.exp(this.logTypical));
+		if (!Number.isNaN(this.logTypical))
+			floor = Math.max(floor, this.fraction * Math.exp(this.logTypical));
 		return spread > floor ? spread : floor;
 	}
 }

@@ -1,10 +1,21 @@
 import { DAY_MS, HOUR_MS, WEEK_MS } from '../../../shared/core/time';
 import { localCalendar, type LocalCalendar } from '../calendar';
-import { emptyDetection, markEpisodes, type Detection, type Detector, type EpisodeRules } from '../detection';
+import {
+	emptyDetection,
+	markEpisodes,
+	type Detection,
+	type Detector,
+	type EpisodeRules,
+} from '../detection';
 import { countScore, MAD_TO_SD } from '../statistics';
 import type { ContactCounts } from '../analyzeSeries';
 import { SamplingNoise } from './contactNoise';
-import { createScaleFloor, TYPICAL_SPREAD_FRACTION, type ScaleFloor, type ScaleFloorOptions } from './scaleFloor';
+import {
+	createScaleFloor,
+	TYPICAL_SPREAD_FRACTION,
+	type ScaleFloor,
+	type ScaleFloorOptions,
+} from './scaleFloor';
 import { ScoreCalibration, type ScoreCalibrationOptions } from './scoreCalibration';
 import { SustainedScore, WindowShiftScore } from './sustainedScore';
 import { medianAndMadOfSorted, SlidingSortedWindow, SortedRings } from './sortedRings';
@@ -95,7 +106,10 @@ class SlotReference {
 		this.sorted = new Float64Array(this.width);
 		this.sortStride = Math.max(1, Math.ceil(reach / SORTED_EACH_SIDE));
 		this.firstSorted = reach % this.sortStride;
-		this.wrappedSlot = Int32Array.from({ length: slotsPerDay + 2 * reach }, (_, j) => (j - reach + slotsPerDay) % slotsPerDay);
+		this.wrappedSlot = Int32Array.from(
+			{ length: slotsPerDay + 2 * reach },
+			(_, j) => (j - reach + slotsPerDay) % slotsPerDay,
+		);
 	}
 
 	/** Builds the reference of `slot` from the rings of reference `group`, for a bucket over `contacts` contacts. */
@@ -231,10 +245,16 @@ export function detectSeasonalRobust(
 	const stayLevel = options.episodes.threshold * options.episodes.stayRatio;
 	const calibration = new ScoreCalibration(options.calibration);
 	const sustained = new SustainedScore(options.sustainedAlpha, options.episodes.threshold);
-	const sustainedCalibration = new ScoreCalibration({ ...options.calibration, quantile: options.sustainedQuantile });
+	const sustainedCalibration = new ScoreCalibration({
+		...options.calibration,
+		quantile: options.sustainedQuantile,
+	});
 	// The shift window: a day of sub-day buckets, a week of days, four of anything longer.
 	const shift = new WindowShiftScore(slotsPerDay > 1 ? slotsPerDay : bucketMs < WEEK_MS ? 7 : 4);
-	const shiftCalibration = new ScoreCalibration({ ...options.calibration, quantile: options.sustainedQuantile });
+	const shiftCalibration = new ScoreCalibration({
+		...options.calibration,
+		quantile: options.sustainedQuantile,
+	});
 	/** A run score divided by its calibration factor where that could matter (at the stay level or more); recorded. */
 	const calibrated = (runScore: number, runCalibration: ScoreCalibration): number => {
 		const result = Math.abs(runScore) >= stayLevel ? runScore / runCalibration.factor() : runScore;
@@ -248,7 +268,8 @@ export function detectSeasonalRobust(
 	const reference = new SlotReference(rings, slotsPerDay, reach, floor, sampling);
 
 	for (let i = 0; i < n; i++) {
-		const slot = slotsPerDay === 1 ? 0 : Math.min(slotsPerDay - 1, Math.floor(calendar.msOfDay[i] / bucketMs));
+		const slot =
+			slotsPerDay === 1 ? 0 : Math.min(slotsPerDay - 1, Math.floor(calendar.msOfDay[i] / bucketMs));
 		const isoWeekday = calendar.isoWeekday[i];
 		const kind = seasonal ? (weekend[isoWeekday] ? WEEKEND : WEEKDAY) : ANY_DAY;
 		const kindRing = kind * slotsPerDay + slot;
@@ -268,7 +289,12 @@ export function detectSeasonalRobust(
 			let chosenSpread = reference.spread;
 			let chosenScale = reference.scale;
 			let chosenScore = hasValue ? scoreOf(value, chosenCenter, chosenScale, counts) : NaN;
-			if (!weeklyFirst && seasonal && Math.abs(chosenScore) >= stayLevel && rings.size(weekdayRing) >= minWeeks) {
+			if (
+				!weeklyFirst &&
+				seasonal &&
+				Math.abs(chosenScore) >= stayLevel &&
+				rings.size(weekdayRing) >= minWeeks
+			) {
 				// Consulted only when the recent days find the bucket unusual: below that level the smaller
 				// score could not open or prolong an episode.
 				reference.build(SAME_WEEKDAY + isoWeekday - 1, slot, bucketContacts);
@@ -311,7 +337,10 @@ export function detectSeasonalRobust(
 			if (recent.count >= recentSpan >> 1) {
 				const recentCenter = recent.median();
 				// Anything within the recent range scores at most the stay level.
-				const halfRange = Math.max(recent.largest() - recentCenter, recentCenter - recent.smallest());
+				const halfRange = Math.max(
+					recent.largest() - recentCenter,
+					recentCenter - recent.smallest(),
+				);
 				let recentScale = floor.apply(halfRange / stayLevel, recentCenter);
 				const noise = sampling ? sampling.sd(recentCenter, contactCounts![i]) : NaN;
 				if (noise > recentScale) recentScale = noise;
@@ -353,18 +382,23 @@ function calendarTimes(timesMs: Float64Array, bucketMs: number): Float64Array {
 /** The seasonal method as the node runs it, in the calendar of the settings' time zone. */
 export const seasonalRobust: Detector = {
 	detect: ({ timesMs, values, bucketMs, settings, episodes, contacts }) =>
-		detectSeasonalRobust(values, bucketMs, localCalendar(calendarTimes(timesMs, bucketMs), settings.timeZone), {
-			historyDays: settings.historyDays,
-			minHistoryDays: settings.minHistoryDays,
-			historyWeeks: settings.historyWeeks,
-			minHistoryWeeks: settings.minHistoryWeeks,
-			weekendDays: settings.weekendDays,
-			typicalSpreadFraction: TYPICAL_SPREAD_FRACTION,
-			episodes,
-			calibration: SCORE_CALIBRATION,
-			sustainedAlpha: SUSTAINED_ALPHA,
-			sustainedQuantile: SUSTAINED_QUANTILE,
-			contacts,
-		}),
+		detectSeasonalRobust(
+			values,
+			bucketMs,
+			localCalendar(calendarTimes(timesMs, bucketMs), settings.timeZone),
+			{
+				historyDays: settings.historyDays,
+				minHistoryDays: settings.minHistoryDays,
+				historyWeeks: settings.historyWeeks,
+				minHistoryWeeks: settings.minHistoryWeeks,
+				weekendDays: settings.weekendDays,
+				typicalSpreadFraction: TYPICAL_SPREAD_FRACTION,
+				episodes,
+				calibration: SCORE_CALIBRATION,
+				sustainedAlpha: SUSTAINED_ALPHA,
+				sustainedQuantile: SUSTAINED_QUANTILE,
+				contacts,
+			},
+		),
 	usesThreshold: true,
 };

@@ -84,7 +84,11 @@ const stats = new Float64Array(2);
  * the deviations below and above the median form two ascending runs, merged only as far as their middle.
  * Returns a shared two-element array [median, mad] (both `NaN` when empty) — copy it before the next call.
  */
-export function medianAndMadOfSorted(sorted: Float64Array, start: number, length: number): Float64Array {
+export function medianAndMadOfSorted(
+	sorted: Float64Array,
+	start: number,
+	length: number,
+): Float64Array {
 	if (length === 0) {
 		stats[0] = NaN;
 		stats[1] = NaN;

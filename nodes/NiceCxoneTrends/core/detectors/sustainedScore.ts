@@ -62,7 +62,9 @@ export class WindowShiftScore {
 		this.deviationSum += deviation;
 		this.varianceSum += variance;
 		this.head = (this.head + 1) % this.width;
-		return this.size === this.width && this.varianceSum > 0 ? this.deviationSum / Math.sqrt(this.varianceSum) : NaN;
+		return this.size === this.width && this.varianceSum > 0
+			? this.deviationSum / Math.sqrt(this.varianceSum)
+			: NaN;
 	}
 
 	/** Forgets the past. */

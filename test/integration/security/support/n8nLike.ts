@@ -15,13 +15,22 @@
  */
 import axios from 'axios';
 import type { AxiosRequestConfig } from 'axios';
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INode, INodeExecutionData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INode,
+	INodeExecutionData,
+} from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { NiceCxoneApi } from '../../../../credentials/NiceCxoneApi.credentials';
 import { NiceCxoneOAuth2Api } from '../../../../credentials/NiceCxoneOAuth2Api.credentials';
 
-const credentialTypes = { niceCxoneOAuth2Api: new NiceCxoneOAuth2Api(), niceCxoneApi: new NiceCxoneApi() };
+const credentialTypes = {
+	niceCxoneOAuth2Api: new NiceCxoneOAuth2Api(),
+	niceCxoneApi: new NiceCxoneApi(),
+};
 
 export interface N8nLikeOptions {
 	params: Record<string, unknown>;
@@ -61,27 +70,35 @@ function toAxios(options: IHttpRequestOptions): AxiosRequestConfig {
 		maxContentLength: Infinity,
 	};
 	if (options.disableFollowRedirect === true) config.maxRedirects = 0;
-	if (options.encoding !== undefined) config.responseType = options.encoding as AxiosRequestConfig['responseType'];
+	if (options.encoding !== undefined)
+		config.responseType = options.encoding as AxiosRequestConfig['responseType'];
 	const sendCredentials = options.sendCredentialsOnCrossOriginRedirect ?? true;
 	config.beforeRedirect = (redirected: Record<string, unknown>) => {
 		const original = new URL(options.url, options.baseURL);
 		const target = new URL(String(redirected.href));
 		if (original.origin === target.origin || sendCredentials) {
 			const headers = config.headers as Record<string, string>;
-			if (headers.Authorization) (redirected.headers as Record<string, string>).Authorization = headers.Authorization;
+			if (headers.Authorization)
+				(redirected.headers as Record<string, string>).Authorization = headers.Authorization;
 			if (config.auth) redirected.auth = `${config.auth.username}:${config.auth.password}`;
 		}
 	};
 	const body = options.body;
 	if (body !== undefined && body !== '' && (options.method ?? 'GET') !== 'GET') config.data = body;
-	if (options.json && !Object.keys(config.headers ?? {}).some((name) => name.toLowerCase() === 'accept')) {
+	if (
+		options.json &&
+		!Object.keys(config.headers ?? {}).some((name) => name.toLowerCase() === 'accept')
+	) {
 		(config.headers as Record<string, string>).Accept = 'application/json';
 	}
 	if (options.ignoreHttpStatusErrors) config.validateStatus = () => true;
 	return config;
 }
 
-export function createN8nLikeContext(options: N8nLikeOptions): { ctx: IExecuteFunctions; log: N8nLikeLog } {
+export function createN8nLikeContext(options: N8nLikeOptions): {
+	ctx: IExecuteFunctions;
+	log: N8nLikeLog;
+} {
 	const node: INode = {
 		id: 'node-1',
 		name: options.nodeName ?? 'NICE CXone Analytics',
@@ -93,8 +110,18 @@ export function createN8nLikeContext(options: N8nLikeOptions): { ctx: IExecuteFu
 	const log: N8nLikeLog = {
 		requests: [],
 		stored: {
-			niceCxoneOAuth2Api: { scope: 'analytics:query analytics:view', accessToken: '', ...options.analytics },
-			niceCxoneApi: { authRoute: 'openid', apiBaseUrl: '', accessToken: '', apiEndpoint: '', ...options.platform },
+			niceCxoneOAuth2Api: {
+				scope: 'analytics:query analytics:view',
+				accessToken: '',
+				...options.analytics,
+			},
+			niceCxoneApi: {
+				authRoute: 'openid',
+				apiBaseUrl: '',
+				accessToken: '',
+				apiEndpoint: '',
+				...options.platform,
+			},
 		},
 		logged: [],
 	};
@@ -103,11 +130,20 @@ export function createN8nLikeContext(options: N8nLikeOptions): { ctx: IExecuteFu
 		log.requests.push(request);
 		const response = await axios.request(toAxios(request));
 		return request.returnFullResponse
-			? { body: response.data, headers: response.headers, statusCode: response.status, statusMessage: response.statusText }
+			? {
+					body: response.data,
+					headers: response.headers,
+					statusCode: response.status,
+					statusMessage: response.statusText,
+				}
 			: response.data;
 	}
 
-	async function httpRequestWithAuthentication(this: IExecuteFunctions, type: string, incoming: IHttpRequestOptions): Promise<unknown> {
+	async function httpRequestWithAuthentication(
+		this: IExecuteFunctions,
+		type: string,
+		incoming: IHttpRequestOptions,
+	): Promise<unknown> {
 		let request = { ...incoming };
 		if ('getExecutionCancelSignal' in this) request.abortSignal = this.getExecutionCancelSignal();
 		const credentialType = credentialTypes[type as keyof typeof credentialTypes];
@@ -115,8 +151,15 @@ export function createN8nLikeContext(options: N8nLikeOptions): { ctx: IExecuteFu
 		// A function authenticate, or the generic Bearer header (what n8n resolves it to for these credentials).
 		const authenticate = async (options: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
 			const { authenticate: how } = credentialType as { authenticate: unknown };
-			if (typeof how === 'function') return await (how as (c: unknown, o: IHttpRequestOptions) => Promise<IHttpRequestOptions>)(credentials, options);
-			return { ...options, headers: { ...options.headers, Authorization: `Bearer ${String(credentials.accessToken)}` } };
+			if (typeof how === 'function')
+				return await (how as (c: unknown, o: IHttpRequestOptions) => Promise<IHttpRequestOptions>)(
+					credentials,
+					options,
+				);
+			return {
+				...options,
+				headers: { ...options.headers, Authorization: `Bearer ${String(credentials.accessToken)}` },
+			};
 		};
 		const preAuthenticate = async () => {
 			const output = await credentialType.preAuthentication.call(
@@ -153,7 +196,8 @@ export function createN8nLikeContext(options: N8nLikeOptions): { ctx: IExecuteFu
 		getExecutionCancelSignal: () => options.signal,
 		getCredentials: async (type: string) => {
 			if (type === 'niceCxoneWebhookSigningApi') {
-				if (options.webhookSigning === undefined) throw new Error('Node does not have credentials of type niceCxoneWebhookSigningApi');
+				if (options.webhookSigning === undefined)
+					throw new Error('Node does not have credentials of type niceCxoneWebhookSigningApi');
 				return { ...options.webhookSigning };
 			}
 			return { ...log.stored[type as keyof N8nLikeLog['stored']] };
@@ -195,7 +239,12 @@ export function createN8nLikeContext(options: N8nLikeOptions): { ctx: IExecuteFu
 export async function runNode(
 	node: { execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> },
 	ctx: IExecuteFunctions,
-): Promise<{ items: INodeExecutionData[]; outputs: INodeExecutionData[][]; error?: Error & { description?: string | null }; elapsedMs: number }> {
+): Promise<{
+	items: INodeExecutionData[];
+	outputs: INodeExecutionData[][];
+	error?: Error & { description?: string | null };
+	elapsedMs: number;
+}> {
 	const startedMs = Date.now();
 	return await node.execute.call(ctx).then(
 		(outputs) => ({ items: outputs[0], outputs, elapsedMs: Date.now() - startedMs }),

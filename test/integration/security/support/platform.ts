@@ -45,26 +45,41 @@ export function contact(contactId: number, startMs = TWO_DAYS_AGO_MS + 3_600_000
 export type Route = (request: Received, res: Response, server: HostileServer) => boolean | void;
 
 /** Starts the platform; `route` may answer a request first (return true when it did). */
-export async function startPlatform(route: Route = () => false, options?: HostileOptions): Promise<HostileServer> {
+export async function startPlatform(
+	route: Route = () => false,
+	options?: HostileOptions,
+): Promise<HostileServer> {
 	return await startHostileServer((request, res, server) => {
 		if (route(request, res, server) === true) return;
 		const url = new URL(request.url, server.url);
-		if (url.pathname === '/.well-known/openid-configuration') return sendJson(res, 200, { token_endpoint: `${server.url}/auth/token` });
+		if (url.pathname === '/.well-known/openid-configuration')
+			return sendJson(res, 200, { token_endpoint: `${server.url}/auth/token` });
 		if (url.pathname === '/auth/token' || url.pathname === '/authentication/v1/token/access-key') {
 			return sendJson(res, 200, { access_token: TOKEN, token_type: 'Bearer', expires_in: 3600 });
 		}
-		if (url.pathname === '/.well-known/cxone-configuration') return sendJson(res, 200, { api_endpoint: server.url, area: 'na1' });
-		if (request.headers.authorization !== `Bearer ${TOKEN}`) return sendJson(res, 401, { error: 'invalid_token' });
+		if (url.pathname === '/.well-known/cxone-configuration')
+			return sendJson(res, 200, { api_endpoint: server.url, area: 'na1' });
+		if (request.headers.authorization !== `Bearer ${TOKEN}`)
+			return sendJson(res, 401, { error: 'invalid_token' });
 		if (url.pathname === `${REPORTING}/contacts/completed`) {
-			return sendJson(res, 200, { completedContacts: [contact(1)], totalRecords: 1, lastPollTime: new Date().toISOString(), _links: { next: null } });
+			return sendJson(res, 200, {
+				completedContacts: [contact(1)],
+				totalRecords: 1,
+				lastPollTime: new Date().toISOString(),
+				_links: { next: null },
+			});
 		}
-		if (url.pathname === `${REPORTING}/skills/summary`) return sendJson(res, 200, { skillSummaries: [{ skillId: 11, contactsOffered: 3 }] });
+		if (url.pathname === `${REPORTING}/skills/summary`)
+			return sendJson(res, 200, { skillSummaries: [{ skillId: 11, contactsOffered: 3 }] });
 		sendJson(res, 404, { error: 'not_found' });
 	}, options);
 }
 
 /** Fields of a NICE CXone API credential for `platform`. */
-export function platformCredential(platform: HostileServer, overrides: Record<string, unknown> = {}) {
+export function platformCredential(
+	platform: HostileServer,
+	overrides: Record<string, unknown> = {},
+) {
 	return {
 		accessKeyId: 'AK1',
 		accessKeySecret: ACCESS_KEY_SECRET,
@@ -109,11 +124,17 @@ export function reportParams(overrides: Record<string, unknown> = {}) {
 }
 
 /** Whether any request a server received carried one of the secrets, in a header or its body. */
-export function sawSecret(server: HostileServer, secrets: string[] = [ACCESS_KEY_SECRET, CLIENT_SECRET, TOKEN]): boolean {
-	const basic = (user: string, secret: string) => Buffer.from(`${user}:${secret}`).toString('base64');
+export function sawSecret(
+	server: HostileServer,
+	secrets: string[] = [ACCESS_KEY_SECRET, CLIENT_SECRET, TOKEN],
+): boolean {
+	const basic = (user: string, secret: string) =>
+		Buffer.from(`${user}:${secret}`).toString('base64');
 	const encoded = [...secrets, basic('client-1', CLIENT_SECRET)];
 	return server.received.some((request) => {
 		const text = `${JSON.stringify(request.headers)} ${request.body} ${request.url}`;
-		return encoded.some((secret) => text.includes(secret)) || request.headers.authorization !== undefined;
+		return (
+			encoded.some((secret) => text.includes(secret)) || request.headers.authorization !== undefined
+		);
 	});
 }

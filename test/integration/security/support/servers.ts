@@ -27,7 +27,10 @@ export function serverTracker(): <T extends HostileServer>(server: Promise<T>) =
  * added to the node's options, whose default is a 0.05 s poll interval; `overrides` replace whole
  * parameters (an `options` among them replaces the options, defaults included).
  */
-export function analyticsQueryParams(options: IDataObject = {}, overrides: IDataObject = {}): IDataObject {
+export function analyticsQueryParams(
+	options: IDataObject = {},
+	overrides: IDataObject = {},
+): IDataObject {
 	return {
 		resource: 'analytics',
 		operation: 'runAggregationQuery',

@@ -42,7 +42,12 @@ describe('bucket alignment', () => {
 	});
 
 	it('the repeated local hour when clocks go back gives two HOUR buckets with distinct UTC starts', () => {
-		const starts = bucketStartsBetween(ms('2024-10-26T23:00:00Z'), ms('2024-10-27T03:00:00Z'), 'HOUR', 'Europe/Berlin');
+		const starts = bucketStartsBetween(
+			ms('2024-10-26T23:00:00Z'),
+			ms('2024-10-27T03:00:00Z'),
+			'HOUR',
+			'Europe/Berlin',
+		);
 		// Local 01:00+02, 02:00+02, 02:00+01 (the repeat), 03:00+01.
 		expect(starts.map(toIsoUtc)).toEqual([
 			'2024-10-26T23:00:00Z',
@@ -50,11 +55,18 @@ describe('bucket alignment', () => {
 			'2024-10-27T01:00:00Z',
 			'2024-10-27T02:00:00Z',
 		]);
-		expect(toIsoUtc(bucketStartOf(ms('2024-10-27T01:30:00Z'), 'HOUR', 'Europe/Berlin'))).toBe('2024-10-27T01:00:00Z');
+		expect(toIsoUtc(bucketStartOf(ms('2024-10-27T01:30:00Z'), 'HOUR', 'Europe/Berlin'))).toBe(
+			'2024-10-27T01:00:00Z',
+		);
 	});
 
 	it('on Lord Howe Island (+10:30 → +11 at 02:00 local) the hour before the change lasts 30 minutes, then hours start on the hour again', () => {
-		const starts = bucketStartsBetween(ms('2024-10-05T13:30:00Z'), ms('2024-10-05T17:00:00Z'), 'HOUR', 'Australia/Lord_Howe');
+		const starts = bucketStartsBetween(
+			ms('2024-10-05T13:30:00Z'),
+			ms('2024-10-05T17:00:00Z'),
+			'HOUR',
+			'Australia/Lord_Howe',
+		);
 		// Local 00:00 and 01:00 (+10:30), then 01:30 (+10:30, half an hour before the jump to 02:30 +11), 03:00, 04:00 (+11).
 		expect(starts.map(toIsoUtc)).toEqual([
 			'2024-10-05T13:30:00Z',
@@ -65,14 +77,28 @@ describe('bucket alignment', () => {
 	});
 
 	it('a DAY range in Berlin across the spring change has buckets at each local midnight', () => {
-		const starts = bucketStartsBetween(ms('2024-03-30T12:00:00Z'), ms('2024-04-01T22:00:00Z'), 'DAY', 'Europe/Berlin');
-		expect(starts.map(toIsoUtc)).toEqual(['2024-03-29T23:00:00Z', '2024-03-30T23:00:00Z', '2024-03-31T22:00:00Z']);
+		const starts = bucketStartsBetween(
+			ms('2024-03-30T12:00:00Z'),
+			ms('2024-04-01T22:00:00Z'),
+			'DAY',
+			'Europe/Berlin',
+		);
+		expect(starts.map(toIsoUtc)).toEqual([
+			'2024-03-29T23:00:00Z',
+			'2024-03-30T23:00:00Z',
+			'2024-03-31T22:00:00Z',
+		]);
 	});
 });
 
 describe('range splitting', () => {
 	it('splits a leap year of DAY buckets into 365 days and the rest, at a midnight', () => {
-		const windows = splitAtBucketBoundaries({ startMs: ms('2024-01-01T00:00:00Z'), endMs: ms('2025-01-01T00:00:00Z') }, 'DAY', 'UTC', 365 * 24);
+		const windows = splitAtBucketBoundaries(
+			{ startMs: ms('2024-01-01T00:00:00Z'), endMs: ms('2025-01-01T00:00:00Z') },
+			'DAY',
+			'UTC',
+			365 * 24,
+		);
 		expect(iso(windows)).toEqual([
 			['2024-01-01T00:00:00Z', '2024-12-31T00:00:00Z'],
 			['2024-12-31T00:00:00Z', '2025-01-01T00:00:00Z'],
@@ -85,7 +111,12 @@ describe('range splitting', () => {
 	});
 
 	it('cuts 15-minute ranges into 31-day windows at bucket boundaries, the last one short', () => {
-		const windows = splitAtBucketBoundaries({ startMs: ms('2024-01-01T00:07:00Z'), endMs: ms('2024-03-05T00:00:00Z') }, 'FIFTEEN_MINUTES', 'UTC', 31 * 24);
+		const windows = splitAtBucketBoundaries(
+			{ startMs: ms('2024-01-01T00:07:00Z'), endMs: ms('2024-03-05T00:00:00Z') },
+			'FIFTEEN_MINUTES',
+			'UTC',
+			31 * 24,
+		);
 		expect(iso(windows)).toEqual([
 			['2024-01-01T00:07:00Z', '2024-02-01T00:00:00Z'],
 			['2024-02-01T00:00:00Z', '2024-03-03T00:00:00Z'],
@@ -94,7 +125,12 @@ describe('range splitting', () => {
 	});
 
 	it('cuts at local midnights in a DST zone, each window at most the limit in real hours', () => {
-		const windows = splitAtBucketBoundaries({ startMs: ms('2024-03-01T00:00:00+01:00'), endMs: ms('2024-04-10T00:00:00+02:00') }, 'DAY', 'Europe/Berlin', 31 * 24);
+		const windows = splitAtBucketBoundaries(
+			{ startMs: ms('2024-03-01T00:00:00+01:00'), endMs: ms('2024-04-10T00:00:00+02:00') },
+			'DAY',
+			'Europe/Berlin',
+			31 * 24,
+		);
 		expect(iso(windows)).toEqual([
 			// 744 h after the start is 01:00 on 1 April local; the cut is that day's midnight (743 h).
 			['2024-02-29T23:00:00Z', '2024-03-31T22:00:00Z'],
@@ -104,13 +140,31 @@ describe('range splitting', () => {
 	});
 
 	it('halves a window at the bucket boundary nearest its middle, and refuses a single bucket', () => {
-		const halves = halveAtBucketBoundary({ startMs: ms('2024-01-01T00:00:00Z'), endMs: ms('2024-01-04T00:00:00Z') }, 'DAY', 'UTC');
+		const halves = halveAtBucketBoundary(
+			{ startMs: ms('2024-01-01T00:00:00Z'), endMs: ms('2024-01-04T00:00:00Z') },
+			'DAY',
+			'UTC',
+		);
 		expect(iso(halves!)).toEqual([
 			['2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z'],
 			['2024-01-02T00:00:00Z', '2024-01-04T00:00:00Z'],
 		]);
-		expect(halveAtBucketBoundary({ startMs: ms('2024-01-01T00:00:00Z'), endMs: ms('2024-01-02T00:00:00Z') }, 'DAY', 'UTC')).toBeUndefined();
-		expect(iso(halveAtBucketBoundary({ startMs: ms('2024-01-01T06:00:00Z'), endMs: ms('2024-01-02T12:00:00Z') }, 'DAY', 'UTC')!)).toEqual([
+		expect(
+			halveAtBucketBoundary(
+				{ startMs: ms('2024-01-01T00:00:00Z'), endMs: ms('2024-01-02T00:00:00Z') },
+				'DAY',
+				'UTC',
+			),
+		).toBeUndefined();
+		expect(
+			iso(
+				halveAtBucketBoundary(
+					{ startMs: ms('2024-01-01T06:00:00Z'), endMs: ms('2024-01-02T12:00:00Z') },
+					'DAY',
+					'UTC',
+				)!,
+			),
+		).toEqual([
 			['2024-01-01T06:00:00Z', '2024-01-02T00:00:00Z'],
 			['2024-01-02T00:00:00Z', '2024-01-02T12:00:00Z'],
 		]);
@@ -127,8 +181,20 @@ describe('time range presets', () => {
 		['lastWeek', {}, 'UTC', '2024-03-18T00:00:00Z', '2024-03-25T00:00:00Z'],
 		['monthToDate', {}, 'America/New_York', '2024-03-01T05:00:00Z', '2024-03-31T10:00:00Z'],
 		['lastMonth', {}, 'Europe/Berlin', '2024-01-31T23:00:00Z', '2024-02-29T23:00:00Z'],
-		['custom', { start: '2024-03-01T00:00:00', end: '2024-03-02T00:00:00+00:00' }, 'Europe/Berlin', '2024-02-29T23:00:00Z', '2024-03-02T00:00:00Z'],
-		['custom', { start: '2024-03-01', end: '2024-03-02' }, 'UTC', '2024-03-01T00:00:00Z', '2024-03-02T00:00:00Z'],
+		[
+			'custom',
+			{ start: '2024-03-01T00:00:00', end: '2024-03-02T00:00:00+00:00' },
+			'Europe/Berlin',
+			'2024-02-29T23:00:00Z',
+			'2024-03-02T00:00:00Z',
+		],
+		[
+			'custom',
+			{ start: '2024-03-01', end: '2024-03-02' },
+			'UTC',
+			'2024-03-01T00:00:00Z',
+			'2024-03-02T00:00:00Z',
+		],
 	])('%s %j in %s', (preset, extra, zone, start, end) => {
 		const window = resolveTimeRange({ preset: preset as never, ...extra }, now, zone);
 		expect([toIsoUtc(window.startMs), toIsoUtc(window.endMs)]).toEqual([start, end]);
@@ -155,8 +221,16 @@ describe('flattening rows', () => {
 			],
 		}));
 		const items = rows.map(flatten);
-		expect(items.map((item) => JSON.stringify(item))).toEqual(rows.map((row) => JSON.stringify(flattenRow(row))));
-		expect(items[2]).toEqual({ bucketStart: '2024-01-01T00:00:00Z', groupId: 'grp_001', channel: 'voice', count_sum: 1, handle_time_avg: 301.5 });
+		expect(items.map((item) => JSON.stringify(item))).toEqual(
+			rows.map((row) => JSON.stringify(flattenRow(row))),
+		);
+		expect(items[2]).toEqual({
+			bucketStart: '2024-01-01T00:00:00Z',
+			groupId: 'grp_001',
+			channel: 'voice',
+			count_sum: 1,
+			handle_time_avg: 301.5,
+		});
 	});
 
 	it('a field the API leaves out of a row stays null', () => {

@@ -6,7 +6,10 @@ import { flattenRow } from '../../../../nodes/NiceCxoneAnalytics/core/rows';
 import { NiceCxoneAnalytics } from '../../../../nodes/NiceCxoneAnalytics/NiceCxoneAnalytics.node';
 import { createN8nSend } from '../../../../nodes/NiceCxoneAnalytics/transport/n8n';
 import { fetchQueryResult } from '../../../../nodes/NiceCxoneAnalytics/transport/queryRunner';
-import { DEFAULT_RETRY_POLICY, retryAfterMs } from '../../../../nodes/NiceCxoneAnalytics/transport/retry';
+import {
+	DEFAULT_RETRY_POLICY,
+	retryAfterMs,
+} from '../../../../nodes/NiceCxoneAnalytics/transport/retry';
 import { QuerySlots } from '../../../../nodes/NiceCxoneAnalytics/transport/slots';
 import type { Clock } from '../../../../nodes/shared/transport/clock';
 import { newTransportStats } from '../../../../nodes/NiceCxoneAnalytics/transport/types';
@@ -231,27 +234,37 @@ describe('transport against a mocked CXone API', () => {
 	it.each([
 		['seconds', '3', 3000],
 		['an HTTP-date', new Date(START_MS + 5000).toUTCString(), 5000],
-	])('waits what a 429 Retry-After in %s asks, plus up to a fifth more at random', async (_form, header, waitMs) => {
-		tokens('tok1');
-		nock(API)
-			.post(QUERY)
-			.reply(429, { error: 'too_many_requests', message: 'slow down' }, { 'Retry-After': header });
-		serve(['submit', 'qry_1'], ['poll', 'qry_1', completed('qry_1', [row(1)])]);
-		const { clock, sleeps } = fakeClock();
-		const { rows, stats } = await run({ clock });
-		expect(await rows).toEqual([
-			{ bucketStart: '2024-01-01T00:00:00Z', channel: 'voice', count_sum: 1 },
-		]);
-		// random() = 0.5: a tenth more than asked, so executions turned away together come back apart.
-		expect(sleeps).toEqual([Math.round(waitMs * 1.1), 500]);
-		expect(stats.throttled).toBe(1);
-		expect(stats.retries).toBe(1);
-	});
+	])(
+		'waits what a 429 Retry-After in %s asks, plus up to a fifth more at random',
+		async (_form, header, waitMs) => {
+			tokens('tok1');
+			nock(API)
+				.post(QUERY)
+				.reply(
+					429,
+					{ error: 'too_many_requests', message: 'slow down' },
+					{ 'Retry-After': header },
+				);
+			serve(['submit', 'qry_1'], ['poll', 'qry_1', completed('qry_1', [row(1)])]);
+			const { clock, sleeps } = fakeClock();
+			const { rows, stats } = await run({ clock });
+			expect(await rows).toEqual([
+				{ bucketStart: '2024-01-01T00:00:00Z', channel: 'voice', count_sum: 1 },
+			]);
+			// random() = 0.5: a tenth more than asked, so executions turned away together come back apart.
+			expect(sleeps).toEqual([Math.round(waitMs * 1.1), 500]);
+			expect(stats.throttled).toBe(1);
+			expect(stats.retries).toBe(1);
+		},
+	);
 
 	it('waits out 429s on their own budget: eight in a row, more than the six attempts a failure gets', async () => {
 		tokens('tok1');
 		const api = nock(API);
-		for (let i = 0; i < 8; i++) api.post(QUERY).reply(429, { error: 'too_many_queries', message: 'five queries are running' });
+		for (let i = 0; i < 8; i++)
+			api
+				.post(QUERY)
+				.reply(429, { error: 'too_many_queries', message: 'five queries are running' });
 		serve(['submit', 'qry_1'], ['poll', 'qry_1', completed('qry_1', [row(1)])]);
 		const { clock, sleeps } = fakeClock();
 		const { rows, stats } = await run({ clock });
@@ -264,7 +277,10 @@ describe('transport against a mocked CXone API', () => {
 	it('a 429 that never ends is given up after 30 waits, with the server’s answer', async () => {
 		tokens('tok1');
 		const api = nock(API);
-		for (let i = 0; i < 31; i++) api.post(QUERY).reply(429, { error: 'too_many_queries', message: 'five queries are running' });
+		for (let i = 0; i < 31; i++)
+			api
+				.post(QUERY)
+				.reply(429, { error: 'too_many_queries', message: 'five queries are running' });
 		const { clock, sleeps } = fakeClock();
 		const { rows, stats } = await run({ clock });
 		await expect(rows).rejects.toThrow(/HTTP 429/);

@@ -1,4 +1,8 @@
-import { analyzeRows, analyzeRowsPausing, MAX_TOTAL_BUCKETS } from '../../../../nodes/NiceCxoneTrends/core/analyzeRows';
+import {
+	analyzeRows,
+	analyzeRowsPausing,
+	MAX_TOTAL_BUCKETS,
+} from '../../../../nodes/NiceCxoneTrends/core/analyzeRows';
 import { DEFAULT_SETTINGS } from '../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
 import { SeriesInputError } from '../../../../nodes/NiceCxoneTrends/core/series';
 
@@ -10,12 +14,20 @@ function hourlyRows(groups: number, hours: number) {
 	const rows = [];
 	for (let h = 0; h < hours; h++) {
 		for (let g = 0; g < groups; g++) {
-			rows.push({ bucketStart: new Date(START_MS + h * HOUR_MS).toISOString(), groupId: `g${g}`, count_sum: 10 + ((h * 7 + g) % 5) });
+			rows.push({
+				bucketStart: new Date(START_MS + h * HOUR_MS).toISOString(),
+				groupId: `g${g}`,
+				count_sum: 10 + ((h * 7 + g) % 5),
+			});
 		}
 	}
 	return rows;
 }
-const config = { timestampField: 'bucketStart', missingBuckets: 'auto' as const, settings: DEFAULT_SETTINGS };
+const config = {
+	timestampField: 'bucketStart',
+	missingBuckets: 'auto' as const,
+	settings: DEFAULT_SETTINGS,
+};
 
 describe('analyzeRows limits', () => {
 	it('refuses more buckets in all than it analyses, before building any series, naming the way out', () => {
@@ -23,8 +35,16 @@ describe('analyzeRows limits', () => {
 		const rows = [];
 		for (let g = 0; g < 5000; g++) {
 			rows.push({ bucketStart: new Date(START_MS).toISOString(), groupId: `g${g}`, count_sum: 1 });
-			rows.push({ bucketStart: new Date(START_MS + HOUR_MS).toISOString(), groupId: `g${g}`, count_sum: 1 });
-			rows.push({ bucketStart: new Date(START_MS + 8760 * HOUR_MS).toISOString(), groupId: `g${g}`, count_sum: 1 });
+			rows.push({
+				bucketStart: new Date(START_MS + HOUR_MS).toISOString(),
+				groupId: `g${g}`,
+				count_sum: 1,
+			});
+			rows.push({
+				bucketStart: new Date(START_MS + 8760 * HOUR_MS).toISOString(),
+				groupId: `g${g}`,
+				count_sum: 1,
+			});
 		}
 		let error: unknown;
 		try {
@@ -46,14 +66,25 @@ describe('analyzeRowsPausing', () => {
 	it('gives the same analysis as analyzeRows, pausing each time the buckets analysed reach the budget', async () => {
 		const rows = hourlyRows(31, 840);
 		let pauses = 0;
-		const paused = await analyzeRowsPausing(rows, config, async () => {
-			pauses++;
-		}, 10_000);
+		const paused = await analyzeRowsPausing(
+			rows,
+			config,
+			async () => {
+				pauses++;
+			},
+			10_000,
+		);
 		const direct = analyzeRows(rows, config);
 		// 31 series × 840 buckets: a pause after every 12th series (10,080 buckets), so after the 12th and the 24th.
 		expect(paused.series).toHaveLength(31);
 		expect(pauses).toBe(2);
-		const differing = paused.series.filter((s, i) => !Object.is(s.analysis.detection.score.join(), direct.series[i].analysis.detection.score.join()));
+		const differing = paused.series.filter(
+			(s, i) =>
+				!Object.is(
+					s.analysis.detection.score.join(),
+					direct.series[i].analysis.detection.score.join(),
+				),
+		);
 		expect(differing).toHaveLength(0);
 	});
 });
@@ -64,7 +95,9 @@ describe('Contact Count Field', () => {
 		{ bucketStart: '2024-01-01T01:00:00Z', abandoned_pct: 33.3, contacts: 3 },
 	];
 	it('names the field when the one set is in no item', () => {
-		expect(() => analyzeRows(rows, { ...config, metrics: ['abandoned_pct'], countField: 'count_sum' })).toThrow(
+		expect(() =>
+			analyzeRows(rows, { ...config, metrics: ['abandoned_pct'], countField: 'count_sum' }),
+		).toThrow(
 			"Contact Count Field 'count_sum' is not in any item. Set it to the field with each item's contacts (count_sum from the query node), or empty it to judge rates and averages without counts.",
 		);
 	});

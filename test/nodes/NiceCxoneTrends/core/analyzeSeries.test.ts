@@ -1,4 +1,8 @@
-import { analyzeSeries, DEFAULT_SETTINGS, SENSITIVITY_THRESHOLDS } from '../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
+import {
+	analyzeSeries,
+	DEFAULT_SETTINGS,
+	SENSITIVITY_THRESHOLDS,
+} from '../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
 import {
 	ANOMALY_DROP,
 	ANOMALY_LEVEL_SHIFT,
@@ -8,26 +12,56 @@ import {
 } from '../../../../nodes/NiceCxoneTrends/core/detection';
 import { detectLegacyZScore } from '../../../../nodes/NiceCxoneTrends/core/detectors/legacyZScore';
 import { neighboursEachSide } from '../../../../nodes/NiceCxoneTrends/core/detectors/seasonalRobust';
-import { bucketAt, contactVolume, DAY_MS, QUARTER_HOUR_MS, seededRandom, START_MS } from '../synthetic';
+import {
+	bucketAt,
+	contactVolume,
+	DAY_MS,
+	QUARTER_HOUR_MS,
+	seededRandom,
+	START_MS,
+} from '../synthetic';
 
-const alertsOf = (alert: Uint8Array): number[] => Array.from(alert.keys()).filter((i) => alert[i] === 1);
+const alertsOf = (alert: Uint8Array): number[] =>
+	Array.from(alert.keys()).filter((i) => alert[i] === 1);
 
 describe('markEpisodes', () => {
-	const rules = { threshold: 5, stayRatio: 0.5, calmBuckets: 2, levelShiftBuckets: 3, alertOnLevelShift: false };
+	const rules = {
+		threshold: 5,
+		stayRatio: 0.5,
+		calmBuckets: 2,
+		levelShiftBuckets: 3,
+		alertOnLevelShift: false,
+	};
 	it('raises one alert per episode and closes it after the calm buckets', () => {
 		const detection = emptyDetection(9);
 		detection.score.set([0, 6, 3, 0, 0, 7, -1, 0.5, 0]);
 		markEpisodes(detection, rules);
 		expect(Array.from(detection.alert)).toEqual([0, 1, 0, 0, 0, 1, 0, 0, 0]);
 		expect(Array.from(detection.episode)).toEqual([0, 1, 1, 0, 0, 2, 0, 0, 0]);
-		expect(Array.from(detection.anomalyType)).toEqual([0, ANOMALY_SPIKE, ANOMALY_SPIKE, 0, 0, ANOMALY_SPIKE, 0, 0, 0]);
+		expect(Array.from(detection.anomalyType)).toEqual([
+			0,
+			ANOMALY_SPIKE,
+			ANOMALY_SPIKE,
+			0,
+			0,
+			ANOMALY_SPIKE,
+			0,
+			0,
+			0,
+		]);
 	});
 	it('turns a lasting same-sign deviation into a level shift, alerting again only when asked', () => {
 		const detection = emptyDetection(5);
 		detection.score.set([-6, -4, -3, -3, 0]);
 		markEpisodes(detection, rules);
 		expect(Array.from(detection.alert)).toEqual([1, 0, 0, 0, 0]);
-		expect(Array.from(detection.anomalyType)).toEqual([ANOMALY_DROP, ANOMALY_DROP, ANOMALY_LEVEL_SHIFT, ANOMALY_LEVEL_SHIFT, 0]);
+		expect(Array.from(detection.anomalyType)).toEqual([
+			ANOMALY_DROP,
+			ANOMALY_DROP,
+			ANOMALY_LEVEL_SHIFT,
+			ANOMALY_LEVEL_SHIFT,
+			0,
+		]);
 		const again = emptyDetection(5);
 		again.score.set([-6, -4, -3, -3, 0]);
 		markEpisodes(again, { ...rules, alertOnLevelShift: true });
@@ -102,7 +136,10 @@ describe('seasonal robust detection on a seeded contact-centre series', () => {
 		expect(detection.judged[bucketAt(3, 12)]).toBe(1); // Thursday
 		// First Saturday noon: median of the last three days, scale wide enough for their whole range (0 … 136).
 		expect(detection.expected[bucketAt(5, 12)]).toBe(7);
-		expect(detection.scale[bucketAt(5, 12)]).toBeCloseTo((136 - 7) / (SENSITIVITY_THRESHOLDS.medium / 2), 10);
+		expect(detection.scale[bucketAt(5, 12)]).toBeCloseTo(
+			(136 - 7) / (SENSITIVITY_THRESHOLDS.medium / 2),
+			10,
+		);
 		expect(detection.score[bucketAt(5, 12)]).toBeCloseTo(0.5581, 4);
 		expect(detection.expected[bucketAt(12, 12)]).toBe(7.5); // second Saturday: two weekend days before
 		expect(detection.expected[bucketAt(13, 12)]).toBe(41.5); // second Sunday: earlier weekend days
@@ -112,8 +149,12 @@ describe('seasonal robust detection on a seeded contact-centre series', () => {
 		const altered = Float64Array.from(values);
 		for (let i = spike + 1; i < altered.length; i++) altered[i] = 0;
 		const other = analyzeSeries(timesMs, altered, QUARTER_HOUR_MS, DEFAULT_SETTINGS).detection;
-		expect(Array.from(other.score.subarray(0, spike + 1))).toEqual(Array.from(detection.score.subarray(0, spike + 1)));
-		expect(Array.from(other.alert.subarray(0, spike + 1))).toEqual(Array.from(detection.alert.subarray(0, spike + 1)));
+		expect(Array.from(other.score.subarray(0, spike + 1))).toEqual(
+			Array.from(detection.score.subarray(0, spike + 1)),
+		);
+		expect(Array.from(other.alert.subarray(0, spike + 1))).toEqual(
+			Array.from(detection.alert.subarray(0, spike + 1)),
+		);
 	});
 	it('catches the level shift at its first bucket at high sensitivity', () => {
 		const high = analyzeSeries(timesMs, values, QUARTER_HOUR_MS, {
@@ -142,8 +183,14 @@ describe('steep ramps and the first weekend', () => {
 		// CPU-like: 13.3 % ± 0.6 every 5 minutes from Thursday 4 January, 76.2 % on Sunday at 06:50.
 		const fiveMinutesMs = 5 * 60_000;
 		const random = seededRandom(3);
-		const timesMs = Float64Array.from({ length: 6 * 288 }, (_, i) => START_MS + 3 * DAY_MS + i * fiveMinutesMs);
-		const values = Float64Array.from(timesMs, () => Math.round((13.3 + (random() - 0.5) * 1.2) * 10) / 10);
+		const timesMs = Float64Array.from(
+			{ length: 6 * 288 },
+			(_, i) => START_MS + 3 * DAY_MS + i * fiveMinutesMs,
+		);
+		const values = Float64Array.from(
+			timesMs,
+			() => Math.round((13.3 + (random() - 0.5) * 1.2) * 10) / 10,
+		);
 		const spike = 3 * 288 + 6 * 12 + 10;
 		values[spike] = 76.2;
 		const { detection } = analyzeSeries(timesMs, values, fiveMinutesMs, DEFAULT_SETTINGS);
@@ -156,44 +203,80 @@ describe('steep ramps and the first weekend', () => {
 });
 
 describe('edge cases', () => {
-	const times = (n: number, stepMs: number) => Float64Array.from({ length: n }, (_, i) => START_MS + i * stepMs);
+	const times = (n: number, stepMs: number) =>
+		Float64Array.from({ length: n }, (_, i) => START_MS + i * stepMs);
 
 	it('a constant series raises nothing', () => {
-		const result = analyzeSeries(times(2000, QUARTER_HOUR_MS), new Float64Array(2000).fill(42), QUARTER_HOUR_MS, DEFAULT_SETTINGS);
+		const result = analyzeSeries(
+			times(2000, QUARTER_HOUR_MS),
+			new Float64Array(2000).fill(42),
+			QUARTER_HOUR_MS,
+			DEFAULT_SETTINGS,
+		);
 		expect(alertsOf(result.detection.alert)).toEqual([]);
 		expect(result.detection.score[1999]).toBe(0);
 	});
 	it('a constant zero series raises nothing and has a finite scale', () => {
-		const result = analyzeSeries(times(2000, QUARTER_HOUR_MS), new Float64Array(2000), QUARTER_HOUR_MS, DEFAULT_SETTINGS);
+		const result = analyzeSeries(
+			times(2000, QUARTER_HOUR_MS),
+			new Float64Array(2000),
+			QUARTER_HOUR_MS,
+			DEFAULT_SETTINGS,
+		);
 		expect(alertsOf(result.detection.alert)).toEqual([]);
 		expect(result.detection.scale[1999]).toBe(1); // Poisson floor √max(0, 1)
 	});
 	it('a quantised 0/50/100 % series cannot collapse its scale below one step', () => {
 		const values = Float64Array.from({ length: 3000 }, (_, i) => (i % 97 === 0 ? 50 : 100));
 		values[2500] = 0;
-		const result = analyzeSeries(times(3000, QUARTER_HOUR_MS), values, QUARTER_HOUR_MS, DEFAULT_SETTINGS);
+		const result = analyzeSeries(
+			times(3000, QUARTER_HOUR_MS),
+			values,
+			QUARTER_HOUR_MS,
+			DEFAULT_SETTINGS,
+		);
 		expect(alertsOf(result.detection.alert)).toEqual([]);
 		expect(result.detection.scale[2500]).toBe(50);
 		// Whole numbers are read as counts: 0 against 100 ± 50 on the square-root scale, still no alarm.
 		expect(result.detection.score[2500]).toBeCloseTo(-3.7625, 4);
 	});
 	it('too little history is reported, not guessed', () => {
-		const result = analyzeSeries(times(150, QUARTER_HOUR_MS), new Float64Array(150).fill(3), QUARTER_HOUR_MS, DEFAULT_SETTINGS);
+		const result = analyzeSeries(
+			times(150, QUARTER_HOUR_MS),
+			new Float64Array(150).fill(3),
+			QUARTER_HOUR_MS,
+			DEFAULT_SETTINGS,
+		);
 		expect(result.status).toBe('insufficient_history');
 		expect(result.judgedBuckets).toBe(0);
 		expect(alertsOf(result.detection.alert)).toEqual([]);
 	});
 	it('no values at all is no_data; NaN buckets are skipped without alarms', () => {
-		expect(analyzeSeries(times(10, QUARTER_HOUR_MS), new Float64Array(10).fill(NaN), QUARTER_HOUR_MS, DEFAULT_SETTINGS).status).toBe('no_data');
+		expect(
+			analyzeSeries(
+				times(10, QUARTER_HOUR_MS),
+				new Float64Array(10).fill(NaN),
+				QUARTER_HOUR_MS,
+				DEFAULT_SETTINGS,
+			).status,
+		).toBe('no_data');
 		const { values } = contactVolume(14);
 		for (let i = 0; i < values.length; i += 5) values[i] = NaN;
-		const result = analyzeSeries(times(values.length, QUARTER_HOUR_MS), values, QUARTER_HOUR_MS, DEFAULT_SETTINGS);
+		const result = analyzeSeries(
+			times(values.length, QUARTER_HOUR_MS),
+			values,
+			QUARTER_HOUR_MS,
+			DEFAULT_SETTINGS,
+		);
 		expect(alertsOf(result.detection.alert)).toEqual([]);
 		expect(result.detection.score[5 * 200]).toBeNaN();
 	});
 	it('at DAY buckets compares weekdays with weekdays: a quiet weekend is no alarm, a quiet Wednesday is', () => {
 		const days = 70;
-		const values = Float64Array.from({ length: days }, (_, d) => ((d % 7) >= 5 ? 300 : 1000) + ((d * 37) % 11) * 3);
+		const values = Float64Array.from(
+			{ length: days },
+			(_, d) => (d % 7 >= 5 ? 300 : 1000) + ((d * 37) % 11) * 3,
+		);
 		values[66] = 300; // a Wednesday as quiet as a weekend day
 		const result = analyzeSeries(times(days, DAY_MS), values, DAY_MS, DEFAULT_SETTINGS);
 		expect(alertsOf(result.detection.alert)).toEqual([66]);
@@ -202,7 +285,10 @@ describe('edge cases', () => {
 	it('the rolling method works without seasonality', () => {
 		const values = Float64Array.from({ length: 200 }, (_, i) => 50 + (i % 5));
 		values[150] = 120;
-		const result = analyzeSeries(times(200, QUARTER_HOUR_MS), values, QUARTER_HOUR_MS, { ...DEFAULT_SETTINGS, method: 'rollingRobust' });
+		const result = analyzeSeries(times(200, QUARTER_HOUR_MS), values, QUARTER_HOUR_MS, {
+			...DEFAULT_SETTINGS,
+			method: 'rollingRobust',
+		});
 		expect(alertsOf(result.detection.alert)).toEqual([150]);
 		expect(result.detection.expected[150]).toBe(52);
 	});

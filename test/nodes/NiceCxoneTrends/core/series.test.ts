@@ -1,7 +1,12 @@
 import { analyzeRows } from '../../../../nodes/NiceCxoneTrends/core/analyzeRows';
 import { DEFAULT_SETTINGS } from '../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
 import { localCalendar } from '../../../../nodes/NiceCxoneTrends/core/calendar';
-import { describeAnomaly, formatNumber, metricPhrase, seriesSubject } from '../../../../nodes/NiceCxoneTrends/core/describe';
+import {
+	describeAnomaly,
+	formatNumber,
+	metricPhrase,
+	seriesSubject,
+} from '../../../../nodes/NiceCxoneTrends/core/describe';
 import {
 	SeriesInputError,
 	defaultGroupByFields,
@@ -22,9 +27,14 @@ describe('metric fields', () => {
 		expect(missingMeansZero('count_sum', 'noValue')).toBe(false);
 	});
 	it('defaults to the dimension fields present and every other numeric field', () => {
-		const rows = [{ bucketStart: 'x', groupId: 'g', channel: 'chat', count_sum: 1, duration_avg: 2, note: 'n' }];
+		const rows = [
+			{ bucketStart: 'x', groupId: 'g', channel: 'chat', count_sum: 1, duration_avg: 2, note: 'n' },
+		];
 		expect(defaultGroupByFields(rows)).toEqual(['groupId', 'channel']);
-		expect(defaultMetricFields(rows, 'bucketStart', ['groupId', 'channel'])).toEqual(['count_sum', 'duration_avg']);
+		expect(defaultMetricFields(rows, 'bucketStart', ['groupId', 'channel'])).toEqual([
+			'count_sum',
+			'duration_avg',
+		]);
 	});
 });
 
@@ -52,16 +62,20 @@ describe('toRegularGrid', () => {
 		expect(Array.from(mean.values)).toEqual([1, 3, NaN, NaN, NaN]);
 	});
 	it('refuses a spacing far finer than the data', () => {
-		expect(() => toRegularGrid([0, 365 * 86_400_000], [1, 2], 1000, 0, 365 * 86_400_000, false, 'mean')).toThrow(
-			SeriesInputError,
-		);
+		expect(() =>
+			toRegularGrid([0, 365 * 86_400_000], [1, 2], 1000, 0, 365 * 86_400_000, false, 'mean'),
+		).toThrow(SeriesInputError);
 	});
 });
 
 describe('localCalendar', () => {
 	it('follows daylight saving time in the chosen zone', () => {
 		// London moves to BST at 01:00 UTC on 31 March 2024.
-		const times = Float64Array.from([Date.UTC(2024, 2, 31, 0, 30), Date.UTC(2024, 2, 31, 1, 30), Date.UTC(2024, 3, 1, 8)]);
+		const times = Float64Array.from([
+			Date.UTC(2024, 2, 31, 0, 30),
+			Date.UTC(2024, 2, 31, 1, 30),
+			Date.UTC(2024, 3, 1, 8),
+		]);
 		const calendar = localCalendar(times, 'Europe/London');
 		expect(Array.from(calendar.msOfDay, (ms) => ms / 60_000)).toEqual([30, 150, 540]);
 		expect(Array.from(calendar.isoWeekday)).toEqual([7, 7, 1]);
@@ -77,7 +91,11 @@ describe('analyzeRows', () => {
 			{ bucketStart: '2024-01-01T02:00:00Z', groupId: 'a', count_sum: 7, duration_avg: 120 },
 			{ bucketStart: '2024-01-01T00:00:00Z', groupId: 'b', count_sum: 1, duration_avg: 90 },
 		];
-		const result = analyzeRows(rows, { timestampField: 'bucketStart', missingBuckets: 'auto', settings });
+		const result = analyzeRows(rows, {
+			timestampField: 'bucketStart',
+			missingBuckets: 'auto',
+			settings,
+		});
 		expect(result.groupBy).toEqual(['groupId']);
 		expect(result.metrics).toEqual(['count_sum', 'duration_avg']);
 		expect(result.bucketMs).toBe(3_600_000);
@@ -91,16 +109,28 @@ describe('analyzeRows', () => {
 		expect(Array.from(result.series[3].grid.values)).toEqual([90, NaN, NaN]);
 	});
 	it('names the item and the fix when a timestamp is missing', () => {
-		const rows = [{ bucketStart: '2024-01-01T00:00:00Z', v: 1 }, { when: 'x', v: 2 }];
-		expect(() => analyzeRows(rows, { timestampField: 'bucketStart', missingBuckets: 'auto', settings })).toThrow(
+		const rows = [
+			{ bucketStart: '2024-01-01T00:00:00Z', v: 1 },
+			{ when: 'x', v: 2 },
+		];
+		expect(() =>
+			analyzeRows(rows, { timestampField: 'bucketStart', missingBuckets: 'auto', settings }),
+		).toThrow(
 			"Timestamp field 'bucketStart' is missing in item 1. Set 'Timestamp Field' to the field that holds the bucket start.",
 		);
 	});
 	it('names an unknown metric field', () => {
 		const rows = [{ bucketStart: '2024-01-01T00:00:00Z', v: 1 }];
 		expect(() =>
-			analyzeRows(rows, { timestampField: 'bucketStart', metrics: ['w'], missingBuckets: 'auto', settings }),
-		).toThrow("Metric field 'w' is not in any item. Check 'Metric Fields' against the incoming fields.");
+			analyzeRows(rows, {
+				timestampField: 'bucketStart',
+				metrics: ['w'],
+				missingBuckets: 'auto',
+				settings,
+			}),
+		).toThrow(
+			"Metric field 'w' is not in any item. Check 'Metric Fields' against the incoming fields.",
+		);
 	});
 });
 
@@ -109,7 +139,9 @@ describe('sentences', () => {
 		expect(metricPhrase('count_sum')).toBe('volume');
 		expect(metricPhrase('handle_time_avg')).toBe('average handle time');
 		expect(metricPhrase('my_metric')).toBe('my_metric');
-		expect(seriesSubject({ groupId: 'grp_002', channel: 'chat' }, 'count_sum')).toBe('Chat volume for grp_002');
+		expect(seriesSubject({ groupId: 'grp_002', channel: 'chat' }, 'count_sum')).toBe(
+			'Chat volume for grp_002',
+		);
 		expect(formatNumber(119.6)).toBe('120');
 		expect(formatNumber(14.96)).toBe('15');
 		expect(formatNumber(0.125)).toBe('0.13');

@@ -11,7 +11,11 @@ import {
 	selectInPlace,
 	theilSenSlope,
 } from '../../../../nodes/NiceCxoneTrends/core/statistics';
-import { medianAndMadOfSorted, SlidingSortedWindow, SortedRings } from '../../../../nodes/NiceCxoneTrends/core/detectors/sortedRings';
+import {
+	medianAndMadOfSorted,
+	SlidingSortedWindow,
+	SortedRings,
+} from '../../../../nodes/NiceCxoneTrends/core/detectors/sortedRings';
 import { summariseTrend, trendDirection } from '../../../../nodes/NiceCxoneTrends/core/trend';
 
 describe('median', () => {
@@ -73,14 +77,21 @@ describe('SlidingSortedWindow', () => {
 			expect(window.largest()).toBe(Math.max(...finite));
 		}
 		window.cover(values, 2, 6); // a jump back: rebuilt
-		expect([window.count, window.median(), window.smallest(), window.largest()]).toEqual([3, 3, 3, 9]);
+		expect([window.count, window.median(), window.smallest(), window.largest()]).toEqual([
+			3, 3, 3, 9,
+		]);
 		window.cover(values, 3, 5);
 		expect([window.count, window.median()]).toEqual([2, 6]);
 	});
 	it('is empty over a range without values', () => {
 		const window = new SlidingSortedWindow(2);
 		window.cover(Float64Array.from([NaN, NaN]), 0, 2);
-		expect([window.count, window.median(), window.smallest(), window.largest()]).toEqual([0, NaN, NaN, NaN]);
+		expect([window.count, window.median(), window.smallest(), window.largest()]).toEqual([
+			0,
+			NaN,
+			NaN,
+			NaN,
+		]);
 	});
 });
 

@@ -1,7 +1,12 @@
 import { createHmac } from 'crypto';
 
 import type { ChainHead } from '../../../../nodes/shared/core/auditChain';
-import { headOf, parseChainHead, sealRecord, verifyAuditChain } from '../../../../nodes/shared/core/auditChain';
+import {
+	headOf,
+	parseChainHead,
+	sealRecord,
+	verifyAuditChain,
+} from '../../../../nodes/shared/core/auditChain';
 import { canonicalJson, sha256Hex } from '../../../../nodes/shared/core/canonical';
 
 const KEY = 'k'.repeat(40);
@@ -24,9 +29,18 @@ describe('sealing', () => {
 	it('numbers records from 1, links each to the one before, and hashes all but the seal and the webhook outcome', () => {
 		const [first, second] = chainOf(2);
 		expect(first).toMatchObject({ chainId: 'wf/node', seq: 1, previousHash: null });
-		expect(first.hash).toBe(sha256Hex(canonicalJson({ n: 0, text: 'run 0', chainId: 'wf/node', seq: 1, previousHash: null })));
+		expect(first.hash).toBe(
+			sha256Hex(
+				canonicalJson({ n: 0, text: 'run 0', chainId: 'wf/node', seq: 1, previousHash: null }),
+			),
+		);
 		expect(second).toMatchObject({ seq: 2, previousHash: first.hash });
-		expect(verifyAuditChain([{ ...first, webhook: { delivered: false } }, second])).toEqual({ ok: true, records: 2, chains: 1, findings: [] });
+		expect(verifyAuditChain([{ ...first, webhook: { delivered: false } }, second])).toEqual({
+			ok: true,
+			records: 2,
+			chains: 1,
+			findings: [],
+		});
 	});
 
 	it('signs with the key: an HMAC-SHA256 of the same JSON', () => {
@@ -42,14 +56,24 @@ describe('verifying', () => {
 		const records = chainOf(4);
 		records[2] = { ...records[2], text: 'run 2, edited' };
 		expect(verifyAuditChain(records).findings).toEqual([
-			{ kind: 'edited', chainId: 'wf/node', index: 2, seq: 3, message: 'Record 2 does not match its hash: it was edited.' },
+			{
+				kind: 'edited',
+				chainId: 'wf/node',
+				index: 2,
+				seq: 3,
+				message: 'Record 2 does not match its hash: it was edited.',
+			},
 		]);
 	});
 
 	it('finds a deleted record as a gap, and records in another order still verify', () => {
 		const records = chainOf(5);
-		expect(kinds([records[0], records[1], records[3], records[4]])).toEqual([{ kind: 'gap', index: 2, seq: 4 }]);
-		expect(verifyAuditChain([records[3], records[0], records[4], records[2], records[1]]).ok).toBe(true);
+		expect(kinds([records[0], records[1], records[3], records[4]])).toEqual([
+			{ kind: 'gap', index: 2, seq: 4 },
+		]);
+		expect(verifyAuditChain([records[3], records[0], records[4], records[2], records[1]]).ok).toBe(
+			true,
+		);
 	});
 
 	it('finds a fork: two runs that continued from the same record', () => {
@@ -78,7 +102,11 @@ describe('verifying', () => {
 		expect(kinds(records, { heads: [head] })).toEqual([]);
 		const report = verifyAuditChain(records.slice(0, 3), { heads: [head] });
 		expect(report.findings).toEqual([
-			{ kind: 'truncated-end', chainId: 'wf/node', message: `Chain wf/node should reach seq 5 (hash ${head.hash.slice(0, 12)}…) but ends at seq 3: its last records were cut or replaced.` },
+			{
+				kind: 'truncated-end',
+				chainId: 'wf/node',
+				message: `Chain wf/node should reach seq 5 (hash ${head.hash.slice(0, 12)}…) but ends at seq 3: its last records were cut or replaced.`,
+			},
 		]);
 	});
 
@@ -87,8 +115,12 @@ describe('verifying', () => {
 		expect(kinds(signed, { key: KEY })).toEqual([]);
 		const resealed = chainOf(3, 'c');
 		expect(kinds(resealed)).toEqual([]);
-		expect(kinds(resealed, { key: KEY })).toEqual([0, 1, 2].map((index) => ({ kind: 'forged', index, seq: index + 1 })));
-		expect(kinds(chainOf(3, 'c', 'another key'.repeat(4)), { key: KEY }).map(({ kind }) => kind)).toEqual(['forged', 'forged', 'forged']);
+		expect(kinds(resealed, { key: KEY })).toEqual(
+			[0, 1, 2].map((index) => ({ kind: 'forged', index, seq: index + 1 })),
+		);
+		expect(
+			kinds(chainOf(3, 'c', 'another key'.repeat(4)), { key: KEY }).map(({ kind }) => kind),
+		).toEqual(['forged', 'forged', 'forged']);
 	});
 
 	it('keeps chains apart by chainId, and reports each finding once', () => {
@@ -118,10 +150,12 @@ describe('the chain head a user gives', () => {
 		expect(parseChainHead(undefined)).toBeUndefined();
 	});
 
-	it.each([['{not json'], [{ chainId: 'c', seq: 0, hash: 'a'.repeat(64) }], [{ chainId: 'c', seq: 1, hash: 'xyz' }], [{ seq: 1, hash: 'a'.repeat(64) }]])(
-		'refuses %j with what it needs',
-		(value) => {
-			expect(parseChainHead(value)).toHaveProperty('problem');
-		},
-	);
+	it.each([
+		['{not json'],
+		[{ chainId: 'c', seq: 0, hash: 'a'.repeat(64) }],
+		[{ chainId: 'c', seq: 1, hash: 'xyz' }],
+		[{ seq: 1, hash: 'a'.repeat(64) }],
+	])('refuses %j with what it needs', (value) => {
+		expect(parseChainHead(value)).toHaveProperty('problem');
+	});
 });

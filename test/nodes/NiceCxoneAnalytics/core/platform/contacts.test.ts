@@ -1,5 +1,8 @@
 import type { CompletedContact } from '../../../../../nodes/NiceCxoneAnalytics/core/platform/contacts';
-import { ContactAggregator, contactDimension } from '../../../../../nodes/NiceCxoneAnalytics/core/platform/contacts';
+import {
+	ContactAggregator,
+	contactDimension,
+} from '../../../../../nodes/NiceCxoneAnalytics/core/platform/contacts';
 import { csvToObjects, parseCsv } from '../../../../../nodes/NiceCxoneAnalytics/core/platform/csv';
 import { isoDurationSeconds } from '../../../../../nodes/NiceCxoneAnalytics/core/platform/isoDuration';
 import type { QueryBody } from '../../../../../nodes/NiceCxoneAnalytics/core/query';
@@ -39,15 +42,34 @@ describe('aggregating completed contacts like the analytics API', () => {
 		],
 		dimensions: [{ name: 'channel' }, { name: 'skill.id' }],
 		filter: { type: 'notEquals', field: 'direction', value: 'outbound' },
-		timeSeries: { bucketSize: 'HOUR', start: '2026-11-02T09:00:00Z', end: '2026-11-02T11:00:00Z', timeZone: 'Europe/Berlin' },
+		timeSeries: {
+			bucketSize: 'HOUR',
+			start: '2026-11-02T09:00:00Z',
+			end: '2026-11-02T11:00:00Z',
+			timeZone: 'Europe/Berlin',
+		},
 	};
 
 	it('buckets by start in the time zone, groups, filters, and weighs averages over all contacts', () => {
 		const aggregator = new ContactAggregator(body);
 		[
 			contact({ contactId: 1 }),
-			contact({ contactId: 2, abandoned: true, agentSeconds: 0, holdSeconds: 0, acwSeconds: 0, inQueueSeconds: 95, totalDurationSeconds: 95, serviceLevelFlag: 0 }),
-			contact({ contactId: 3, serviceLevelFlag: -1, transferIndicatorId: 4, totalDurationSeconds: 410 }),
+			contact({
+				contactId: 2,
+				abandoned: true,
+				agentSeconds: 0,
+				holdSeconds: 0,
+				acwSeconds: 0,
+				inQueueSeconds: 95,
+				totalDurationSeconds: 95,
+				serviceLevelFlag: 0,
+			}),
+			contact({
+				contactId: 3,
+				serviceLevelFlag: -1,
+				transferIndicatorId: 4,
+				totalDurationSeconds: 410,
+			}),
 			contact({ contactId: 4, mediaTypeId: 3, contactStartDate: '2026-11-02T10:59:59Z' }),
 			contact({ contactId: 5, isOutbound: true }),
 			contact({ contactId: 6, contactStartDate: '2026-11-02T11:00:00Z' }),
@@ -85,17 +107,25 @@ describe('aggregating completed contacts like the analytics API', () => {
 	});
 
 	it('maps media types to channels and ids to text', () => {
-		expect([1, 3, 4, 7, 8].map((mediaTypeId) => contactDimension(contact({ mediaTypeId }), 'channel'))).toEqual(['email', 'chat', 'voice', 'sms', 'social']);
+		expect(
+			[1, 3, 4, 7, 8].map((mediaTypeId) => contactDimension(contact({ mediaTypeId }), 'channel')),
+		).toEqual(['email', 'chat', 'voice', 'sms', 'social']);
 		expect(contactDimension(contact({ isOutbound: true }), 'direction')).toBe('outbound');
 		expect(contactDimension(contact({}), 'agent.id')).toBe('3001');
 		expect(contactDimension(contact({}), 'disposition')).toBe('2');
-		expect(() => contactDimension(contact({}), 'group.id')).toThrow('Dimension group.id is not available from completed contacts.');
+		expect(() => contactDimension(contact({}), 'group.id')).toThrow(
+			'Dimension group.id is not available from completed contacts.',
+		);
 	});
 
 	it('a row whose contacts all have no service-level flag has no service level', () => {
 		const aggregator = new ContactAggregator({ ...body, filter: undefined, dimensions: [] });
 		aggregator.add(contact({ serviceLevelFlag: -1 }));
-		expect(aggregator.rows()[0].metrics[4]).toEqual({ name: 'service_level', aggregation: 'pct', value: null });
+		expect(aggregator.rows()[0].metrics[4]).toEqual({
+			name: 'service_level',
+			aggregation: 'pct',
+			value: null,
+		});
 	});
 });
 
@@ -103,7 +133,11 @@ describe('reporting windows', () => {
 	it('cuts a range into windows of at most 31 days', () => {
 		const day = 86_400_000;
 		const start = Date.parse('2026-01-01T00:00:00Z');
-		expect(reportingWindows({ startMs: start, endMs: start + 70 * day }).map((w) => (w.endMs - w.startMs) / day)).toEqual([31, 31, 8]);
+		expect(
+			reportingWindows({ startMs: start, endMs: start + 70 * day }).map(
+				(w) => (w.endMs - w.startMs) / day,
+			),
+		).toEqual([31, 31, 8]);
 	});
 });
 
@@ -125,7 +159,15 @@ describe('ISO-8601 durations', () => {
 	});
 
 	it('a skill summary item carries seconds in fields named …Seconds', () => {
-		expect(skillSummaryRecord({ skillId: 1001, skillName: 'Sales, EMEA', averageHandleTime: 'PT4M12S', holdTime: 'PT1H', abandonRate: 2.5 })).toEqual({
+		expect(
+			skillSummaryRecord({
+				skillId: 1001,
+				skillName: 'Sales, EMEA',
+				averageHandleTime: 'PT4M12S',
+				holdTime: 'PT1H',
+				abandonRate: 2.5,
+			}),
+		).toEqual({
 			skillId: 1001,
 			skillName: 'Sales, EMEA',
 			averageHandleTimeSeconds: 252,
@@ -146,7 +188,11 @@ describe('CSV', () => {
 	});
 
 	it('turns records into objects, with exact numbers as numbers and everything else as text', () => {
-		expect(csvToObjects('\ufeffskill,contacts,rate,code\n"Sales, EMEA",12,2.5,007\nSupport,0,-1.25,1e3\n')).toEqual([
+		expect(
+			csvToObjects(
+				'\ufeffskill,contacts,rate,code\n"Sales, EMEA",12,2.5,007\nSupport,0,-1.25,1e3\n',
+			),
+		).toEqual([
 			{ skill: 'Sales, EMEA', contacts: 12, rate: 2.5, code: '007' },
 			{ skill: 'Support', contacts: 0, rate: -1.25, code: '1e3' },
 		]);
