@@ -10,9 +10,25 @@ import type {
 } from 'n8n-workflow';
 
 import type { CredentialResponse } from '../nodes/shared/transport/credentialRequest';
-import { CredentialRequestError, credentialRequest, credentialResponseError } from '../nodes/shared/transport/credentialRequest';
-import { EndpointError, checkEndpointUrl, displayUrl, isLoopback, isPlatformHost, resolveUrl, sameOrigin } from '../nodes/shared/transport/endpoints';
-import { RENEWAL_ERROR_FIELD, renewToken, tokenToSend } from '../nodes/shared/transport/tokenRenewal';
+import {
+	CredentialRequestError,
+	credentialRequest,
+	credentialResponseError,
+} from '../nodes/shared/transport/credentialRequest';
+import {
+	EndpointError,
+	checkEndpointUrl,
+	displayUrl,
+	isLoopback,
+	isPlatformHost,
+	resolveUrl,
+	sameOrigin,
+} from '../nodes/shared/transport/endpoints';
+import {
+	RENEWAL_ERROR_FIELD,
+	renewToken,
+	tokenToSend,
+} from '../nodes/shared/transport/tokenRenewal';
 
 const WHERE = 'the NICE CXone API credential';
 const DEFAULT_AUTH_HOST = 'https://cxone.niceincontact.com';
@@ -43,7 +59,11 @@ function discoveredTokenEndpoint(value: unknown, authHost: URL): string {
  */
 function discoveredApiHost(value: unknown, authHost: URL): string {
 	const url = typeof value === 'string' ? resolveUrl(value, undefined) : undefined;
-	const local = url !== undefined && isLoopback(url) && isLoopback(authHost) && (url.protocol === 'http:' || url.protocol === 'https:');
+	const local =
+		url !== undefined &&
+		isLoopback(url) &&
+		isLoopback(authHost) &&
+		(url.protocol === 'http:' || url.protocol === 'https:');
 	const platform = url !== undefined && url.protocol === 'https:' && isPlatformHost(url.hostname);
 	if (!url || url.username !== '' || url.password !== '' || !(local || platform)) {
 		throw new CredentialRequestError(
@@ -57,8 +77,12 @@ function discoveredApiHost(value: unknown, authHost: URL): string {
 /** The `tenantId` claim of the token (a JWT), or '' when it has none or is not a JWT. */
 function tenantIdOf(accessToken: string): string {
 	try {
-		const claims = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { tenantId?: unknown };
-		return typeof claims?.tenantId === 'string' || typeof claims?.tenantId === 'number' ? String(claims.tenantId) : '';
+		const claims = JSON.parse(
+			Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8'),
+		) as { tenantId?: unknown };
+		return typeof claims?.tenantId === 'string' || typeof claims?.tenantId === 'number'
+			? String(claims.tenantId)
+			: '';
 	} catch {
 		return '';
 	}
@@ -78,7 +102,10 @@ const identity = (credentials: ICredentialDataDecryptedObject) => [
 ];
 
 /** Asks for a token by the configured route and finds the API host; throws what went wrong, named. */
-async function requestToken(context: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+async function requestToken(
+	context: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<IDataObject> {
 	const authHost = checkEndpointUrl(credentials.authHost || DEFAULT_AUTH_HOST, 'Auth Host', WHERE);
 	const authRoot = `${authHost.origin}${authHost.pathname.replace(/\/+$/, '')}`;
 	const override = apiOverride(credentials);
@@ -86,10 +113,16 @@ async function requestToken(context: IHttpRequestHelper, credentials: ICredentia
 	const required: Array<[string, string]> = [
 		['accessKeyId', 'Access Key ID'],
 		['accessKeySecret', 'Access Key Secret'],
-		...(legacy ? [] : ([['clientId', 'Client ID'], ['clientSecret', 'Client Secret']] as Array<[string, string]>)),
+		...(legacy
+			? []
+			: ([
+					['clientId', 'Client ID'],
+					['clientSecret', 'Client Secret'],
+				] as Array<[string, string]>)),
 	];
 	for (const [field, label] of required) {
-		if (String(credentials[field] ?? '').trim() === '') throw new EndpointError(label, `${label} is empty. Enter it in ${WHERE}.`);
+		if (String(credentials[field] ?? '').trim() === '')
+			throw new EndpointError(label, `${label} is empty. Enter it in ${WHERE}.`);
 	}
 	const secrets = [credentials.accessKeySecret, credentials.clientSecret, credentials.accessToken];
 	const refused = (detail: string) =>
@@ -107,8 +140,19 @@ async function requestToken(context: IHttpRequestHelper, credentials: ICredentia
 		});
 	} else {
 		const discoveryUrl = `${authRoot}/.well-known/openid-configuration`;
-		const discovery = await credentialRequest(context, 'Token discovery', { method: 'GET', url: discoveryUrl });
-		if (discovery.status !== 200) throw credentialResponseError('Token discovery', discoveryUrl, discovery, refused, `check Auth Host in ${WHERE}.`, secrets);
+		const discovery = await credentialRequest(context, 'Token discovery', {
+			method: 'GET',
+			url: discoveryUrl,
+		});
+		if (discovery.status !== 200)
+			throw credentialResponseError(
+				'Token discovery',
+				discoveryUrl,
+				discovery,
+				refused,
+				`check Auth Host in ${WHERE}.`,
+				secrets,
+			);
 		tokenUrl = discoveredTokenEndpoint(discovery.body.token_endpoint, authHost);
 		token = await credentialRequest(context, 'The CXone token endpoint', {
 			method: 'POST',
@@ -123,9 +167,21 @@ async function requestToken(context: IHttpRequestHelper, credentials: ICredentia
 		});
 	}
 	const accessToken = token.body.access_token;
-	if (token.status !== 200) throw credentialResponseError('The CXone token endpoint', tokenUrl, token, refused, `check the hosts in ${WHERE}.`, secrets);
+	if (token.status !== 200)
+		throw credentialResponseError(
+			'The CXone token endpoint',
+			tokenUrl,
+			token,
+			refused,
+			`check the hosts in ${WHERE}.`,
+			secrets,
+		);
 	if (typeof accessToken !== 'string' || accessToken === '') {
-		throw new CredentialRequestError(`The CXone token endpoint at ${displayUrl(tokenUrl)} answered without an access token. Check the hosts in ${WHERE}.`, false, 200);
+		throw new CredentialRequestError(
+			`The CXone token endpoint at ${displayUrl(tokenUrl)} answered without an access token. Check the hosts in ${WHERE}.`,
+			false,
+			200,
+		);
 	}
 	if (override) return { accessToken, apiEndpoint: override };
 
@@ -135,7 +191,15 @@ async function requestToken(context: IHttpRequestHelper, credentials: ICredentia
 		url: lookupUrl,
 		qs: { tenantId: tenantIdOf(accessToken) },
 	});
-	if (lookup.status !== 200) throw credentialResponseError('The API host lookup', lookupUrl, lookup, refused, `set API Base URL Override in ${WHERE}.`, secrets);
+	if (lookup.status !== 200)
+		throw credentialResponseError(
+			'The API host lookup',
+			lookupUrl,
+			lookup,
+			refused,
+			`set API Base URL Override in ${WHERE}.`,
+			secrets,
+		);
 	return { accessToken, apiEndpoint: discoveredApiHost(lookup.body.api_endpoint, authHost) };
 }
 
@@ -153,7 +217,8 @@ export class NiceCxoneApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:nice-cxone.svg', dark: 'file:nice-cxone.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-nice-cxone/n8n-nodes-nice-cxone#cxone-platform-mode';
+	documentationUrl =
+		'https://github.com/n8n-nodes-nice-cxone/n8n-nodes-nice-cxone#cxone-platform-mode';
 
 	properties: INodeProperties[] = [
 		{
@@ -203,14 +268,16 @@ export class NiceCxoneApi implements ICredentialType {
 			name: 'authHost',
 			type: 'string',
 			default: 'https://cxone.niceincontact.com',
-			description: 'Serves token discovery and the regional API host lookup. FedRAMP tenants: https://cxone-gov.niceincontact.com.',
+			description:
+				'Serves token discovery and the regional API host lookup. FedRAMP tenants: https://cxone-gov.niceincontact.com.',
 		},
 		{
 			displayName: 'Legacy Token URL',
 			name: 'legacyTokenUrl',
 			type: 'string',
 			default: 'https://na1.nice-incontact.com/authentication/v1/token/access-key',
-			description: 'For the legacy route: https://{area}.nice-incontact.com/authentication/v1/token/access-key with area na1, eu1 or au1',
+			description:
+				'For the legacy route: https://{area}.nice-incontact.com/authentication/v1/token/access-key with area na1, eu1 or au1',
 			displayOptions: { show: { authRoute: ['legacy'] } },
 		},
 		{
@@ -247,20 +314,30 @@ export class NiceCxoneApi implements ICredentialType {
 	 * renewal at a time per credential, and a failure stores an empty token, never keeps the refused one.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		return await renewToken(identity(credentials), credentials, async () => await requestToken(this, credentials));
+		return await renewToken(
+			identity(credentials),
+			credentials,
+			async () => await requestToken(this, credentials),
+		);
 	}
 
 	/**
 	 * Adds the token to requests for the tenant's API host (the override, or the host found with the
 	 * token) and sends relative URLs there; an absolute URL on any other origin is refused, token and all.
 	 */
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		// First: without a token the renewal's error says what went wrong, and a refused one is renewed before sending.
 		const token = tokenToSend(identity(credentials), credentials);
 		// The stored host is checked again: one kept from before these checks existed is no exception.
 		const apiRoot =
 			apiOverride(credentials) ??
-			discoveredApiHost(credentials.apiEndpoint, checkEndpointUrl(credentials.authHost || DEFAULT_AUTH_HOST, 'Auth Host', WHERE));
+			discoveredApiHost(
+				credentials.apiEndpoint,
+				checkEndpointUrl(credentials.authHost || DEFAULT_AUTH_HOST, 'Auth Host', WHERE),
+			);
 		const api = checkEndpointUrl(apiRoot, 'API Base URL Override', WHERE);
 		const base = requestOptions.baseURL || apiRoot;
 		if (!sameOrigin(requestOptions.url, base, api.origin)) {
@@ -287,8 +364,21 @@ export class NiceCxoneApi implements ICredentialType {
 			ignoreHttpStatusErrors: true,
 		},
 		rules: [
-			{ type: 'responseCode', properties: { value: 401, message: 'CXone rejected the token. Check the access key and the client ID and secret.' } },
-			{ type: 'responseCode', properties: { value: 403, message: "The access key's role lacks Reporting permissions. Ask a CXone admin to add them." } },
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'CXone rejected the token. Check the access key and the client ID and secret.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						"The access key's role lacks Reporting permissions. Ask a CXone admin to add them.",
+				},
+			},
 		],
 	};
 }

@@ -8,9 +8,24 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { CredentialRequestError, credentialRequest, credentialResponseError } from '../nodes/shared/transport/credentialRequest';
-import { EndpointError, analyticsApiRoot, checkEndpointUrl, displayUrl, resolveUrl, sameOrigin } from '../nodes/shared/transport/endpoints';
-import { RENEWAL_ERROR_FIELD, renewToken, tokenToSend } from '../nodes/shared/transport/tokenRenewal';
+import {
+	CredentialRequestError,
+	credentialRequest,
+	credentialResponseError,
+} from '../nodes/shared/transport/credentialRequest';
+import {
+	EndpointError,
+	analyticsApiRoot,
+	checkEndpointUrl,
+	displayUrl,
+	resolveUrl,
+	sameOrigin,
+} from '../nodes/shared/transport/endpoints';
+import {
+	RENEWAL_ERROR_FIELD,
+	renewToken,
+	tokenToSend,
+} from '../nodes/shared/transport/tokenRenewal';
 
 const WHERE = 'the NICE CXone OAuth2 API credential';
 
@@ -24,7 +39,10 @@ const identity = (credentials: ICredentialDataDecryptedObject) => [
 ];
 
 /** Asks the token endpoint for a token (client credentials grant); throws what went wrong, named. */
-async function requestToken(context: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+async function requestToken(
+	context: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+) {
 	// Every URL of the credential is checked before anything is sent, the Base URL included.
 	const tokenUrl = checkEndpointUrl(credentials.tokenUrl, 'Token URL', WHERE);
 	analyticsApiRoot(credentials.baseUrl);
@@ -33,7 +51,10 @@ async function requestToken(context: IHttpRequestHelper, credentials: ICredentia
 		['clientSecret', 'Client Secret'],
 	] as const) {
 		if (String(credentials[field] ?? '').trim() === '') {
-			throw new EndpointError(label, `${label} is empty. Enter the API client's ${label === 'Client ID' ? 'id' : 'secret'} in ${WHERE}.`);
+			throw new EndpointError(
+				label,
+				`${label} is empty. Enter the API client's ${label === 'Client ID' ? 'id' : 'secret'} in ${WHERE}.`,
+			);
 		}
 	}
 	const secrets = [credentials.clientSecret, credentials.accessToken];
@@ -42,10 +63,14 @@ async function requestToken(context: IHttpRequestHelper, credentials: ICredentia
 		url: tokenUrl.href,
 		auth: { username: String(credentials.clientId), password: String(credentials.clientSecret) },
 		headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-		body: new URLSearchParams({ grant_type: 'client_credentials', scope: String(credentials.scope ?? '') }).toString(),
+		body: new URLSearchParams({
+			grant_type: 'client_credentials',
+			scope: String(credentials.scope ?? ''),
+		}).toString(),
 	});
 	const accessToken = response.body.access_token;
-	if (response.status === 200 && typeof accessToken === 'string' && accessToken !== '') return { accessToken };
+	if (response.status === 200 && typeof accessToken === 'string' && accessToken !== '')
+		return { accessToken };
 	if (response.status === 200) {
 		throw new CredentialRequestError(
 			`The CXone token endpoint ${displayUrl(tokenUrl.href)} answered without an access token. Check Token URL in ${WHERE}.`,
@@ -115,7 +140,8 @@ export class NiceCxoneOAuth2Api implements ICredentialType {
 			name: 'scope',
 			type: 'string',
 			default: 'analytics:query analytics:view',
-			description: 'Space-separated scopes: analytics:query to run queries, analytics:view to read results',
+			description:
+				'Space-separated scopes: analytics:query to run queries, analytics:view to read results',
 		},
 		{
 			displayName: 'Access Token',
@@ -137,11 +163,18 @@ export class NiceCxoneOAuth2Api implements ICredentialType {
 	 * credential, and a failure stores an empty token, never keeps the refused one (tokenRenewal.ts).
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		return await renewToken(identity(credentials), credentials, async () => await requestToken(this, credentials));
+		return await renewToken(
+			identity(credentials),
+			credentials,
+			async () => await requestToken(this, credentials),
+		);
 	}
 
 	/** Adds the token to requests for the Base URL's origin, and to no other: a foreign address is refused. */
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		// First: without a token the renewal's error says what went wrong, and a refused one is renewed before sending.
 		const token = tokenToSend(identity(credentials), credentials);
 		const apiOrigin = analyticsApiRoot(credentials.baseUrl).origin;
@@ -170,11 +203,18 @@ export class NiceCxoneOAuth2Api implements ICredentialType {
 		rules: [
 			{
 				type: 'responseCode',
-				properties: { value: 401, message: 'The CXone API rejected the token. Check Client ID, Client Secret and Base URL.' },
+				properties: {
+					value: 401,
+					message: 'The CXone API rejected the token. Check Client ID, Client Secret and Base URL.',
+				},
 			},
 			{
 				type: 'responseCode',
-				properties: { value: 403, message: 'The token lacks a scope. Grant analytics:query and analytics:view to this client.' },
+				properties: {
+					value: 403,
+					message:
+						'The token lacks a scope. Grant analytics:query and analytics:view to this client.',
+				},
 			},
 		],
 	};
