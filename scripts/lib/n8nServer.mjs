@@ -1,0 +1,177 @@
+// Runs `n8n start` (the editor and its REST API) from the pinned installation in a sandbox made by
+// createN8nSandbox, and talks to its REST API as a logged-in user.
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+import { n8nBinary, nodeBinary, repoRoot } from './paths.mjs';
+
+/**
+ * Installs this package into the sandbox's n8n the way Settings › Community Nodes leaves it: what
+ * `npm pack` would publish, unpacked into `<user folder>/.n8n/nodes/node_modules/<name>`, where
+ * `n8n start` loads it as a package (node types `n8n-nodes-nice-cxone.*`, as in the examples). Unlike
+ * N8N_CUSTOM_EXTENSIONS, this way n8n knows which nodes use a credential, which a `testedBy` credential
+ * test needs. Needs a build in dist/. Returns the package folder.
+ */
+export function installAsCommunityPackage(sandbox) {
+	const packDir = fs.mkdtempSync(path.join(sandbox.userFolder, 'pack-'));
+	const pack = spawnSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: repoRoot, encoding: 'utf8' });
+	if (pack.status !== 0) throw new Error(`npm pack failed (exit ${pack.status}):\n${pack.stderr}`);
+	const [{ name, filename }] = JSON.parse(pack.stdout);
+	const packageDir = path.join(sandbox.userFolder, '.n8n', 'nodes', 'node_modules', name);
+	fs.mkdirSync(packageDir, { recursive: true });
+	const untar = spawnSync('tar', ['-xzf', path.join(packDir, filename), '-C', packageDir, '--strip-components=1'], { encoding: 'utf8' });
+	if (untar.status !== 0) throw new Error(`unpacking ${filename} failed (exit ${untar.status}):\n${untar.stderr}`);
+	fs.rmSync(packDir, { recursive: true, force: true });
+	return packageDir;
+}
+
+/** A port nobody listens on now (the OS picks it). */
+export function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Starts `n8n start` on a free port of 127.0.0.1 with the sandbox's user folder and environment, and
+ * resolves once its REST API answers (`GET /rest/settings` gives JSON), to `{url, output(), stop()}`. Rejects when
+ * n8n exits first or is not ready within `startTimeoutMs` (the first start migrates a new database).
+ */
+export async function startN8nServer(sandbox, { startTimeoutMs = 240000, env: extraEnv = {} } = {}) {
+	const [port, brokerPort] = [await freePort(), await freePort()];
+	const url = `http://127.0.0.1:${port}`;
+	const env = {
+		...sandbox.env,
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PROTOCOL: 'http',
+		N8N_EDITOR_BASE_URL: url,
+		// Plain http on 127.0.0.1: a Secure cookie would not come back from the browser.
+		N8N_SECURE_COOKIE: 'false',
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		N8N_HIDE_USAGE_PAGE: 'true',
+		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
+		...extraEnv,
+	};
+	// An undefined value in `env` removes the variable (e.g. N8N_CUSTOM_EXTENSIONS).
+	for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
+	const child = spawn(nodeBinary, [n8nBinary, 'start'], {
+		cwd: sandbox.userFolder,
+		env,
+		// Its own process group, so stop() ends the task runners n8n starts with it.
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let output = '';
+	const keep = (chunk) => {
+		output += chunk;
+		if (output.length > 200000) output = output.slice(-100000);
+	};
+	child.stdout.on('data', keep);
+	child.stderr.on('data', keep);
+	const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+	let hasExited = false;
+	exited.then(() => (hasExited = true));
+	// Whatever ends this process (an uncaught error, Ctrl-C), n8n does not outlive it.
+	const killOnExit = () => {
+		try {
+			process.kill(-child.pid, 'SIGKILL');
+		} catch {
+			// Already gone.
+		}
+	};
+	process.once('exit', killOnExit);
+
+	const stop = async () => {
+		if (!hasExited) {
+			try {
+				process.kill(-child.pid, 'SIGTERM');
+			} catch {
+				// Already gone.
+			}
+			const killer = setTimeout(() => {
+				try {
+					process.kill(-child.pid, 'SIGKILL');
+				} catch {
+					// Already gone.
+				}
+			}, 15000);
+			await exited;
+			clearTimeout(killer);
+		}
+		process.off('exit', killOnExit);
+	};
+
+	const deadline = Date.now() + startTimeoutMs;
+	for (;;) {
+		if (hasExited) throw new Error(`n8n start exited with ${await exited} before it was ready:\n${output.slice(-4000)}`);
+		try {
+			// While it starts, n8n answers every path with 200 and the text "n8n is starting up".
+			const response = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(5000) });
+			if (response.ok && response.headers.get('content-type')?.includes('application/json')) break;
+		} catch {
+			// Not listening yet.
+		}
+		if (Date.now() > deadline) {
+			await stop();
+			throw new Error(`n8n start did not answer on ${url} within ${startTimeoutMs / 1000} s:\n${output.slice(-4000)}`);
+		}
+		await sleep(500);
+	}
+	return { url, port, output: () => output, stop };
+}
+
+/**
+ * A client of n8n's REST API that keeps the auth cookie and sends one `browser-id` header (n8n binds
+ * the cookie to it). `request` resolves to the `data` n8n wraps its answers in; a non-2xx answer throws
+ * with n8n's message.
+ */
+export function createRestClient(baseUrl) {
+	const browserId = crypto.randomUUID();
+	let cookie = '';
+
+	async function request(method, path, body) {
+		const response = await fetch(`${baseUrl}/rest${path}`, {
+			method,
+			headers: {
+				'browser-id': browserId,
+				...(cookie ? { cookie } : {}),
+				...(body === undefined ? {} : { 'content-type': 'application/json' }),
+			},
+			body: body === undefined ? undefined : JSON.stringify(body),
+			signal: AbortSignal.timeout(120000),
+		});
+		const setCookie = response.headers.getSetCookie().find((line) => line.startsWith('n8n-auth='));
+		if (setCookie) cookie = setCookie.split(';')[0];
+		const text = await response.text();
+		let json;
+		try {
+			json = JSON.parse(text);
+		} catch {
+			json = undefined;
+		}
+		if (!response.ok) throw new Error(`${method} /rest${path} answered ${response.status}: ${text.slice(0, 1000)}`);
+		return json && typeof json === 'object' && 'data' in json ? json.data : json;
+	}
+
+	return {
+		request,
+		/** The `n8n-auth` cookie's value, for a browser that should be logged in as this user. */
+		authCookie: () => cookie.replace(/^n8n-auth=/, ''),
+		browserId,
+		/** Creates the instance owner (only possible once, on a new instance); n8n logs them in. */
+		setupOwner: (owner) => request('POST', '/owner/setup', owner),
+		login: ({ email, password }) => request('POST', '/login', { emailOrLdapLoginId: email, password }),
+	};
+}
