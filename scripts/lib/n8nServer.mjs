@@ -3,9 +3,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 
+import { freePort } from './freePort.mjs';
 import { n8nBinary, nodeBinary, repoRoot } from './paths.mjs';
 
 /**
@@ -26,18 +26,6 @@ export function installAsCommunityPackage(sandbox) {
 	if (untar.status !== 0) throw new Error(`unpacking ${filename} failed (exit ${untar.status}):\n${untar.stderr}`);
 	fs.rmSync(packDir, { recursive: true, force: true });
 	return packageDir;
-}
-
-/** A port nobody listens on now (the OS picks it). */
-export function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
