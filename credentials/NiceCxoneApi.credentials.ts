@@ -354,14 +354,19 @@ export class NiceCxoneApi implements ICredentialType {
 		};
 	}
 
-	// Without dates the call answers 400 to a valid token and 401/403 otherwise: enough to tell a
-	// working key from a broken one without reading any data.
 	test: ICredentialTestRequest = {
 		request: {
 			url: '/inContactAPI/services/v30.0/contacts/completed',
 			method: 'GET',
 			headers: { Accept: 'application/json' },
-			ignoreHttpStatusErrors: true,
+			// The last hour, one record at most: 200 or 204 for a working key; 401 and 403 throw, and
+			// n8n applies the rules below only to a request that throws.
+			qs: {
+				startDate:
+					'={{ $now.toUTC().minus({ hours: 1 }).startOf("second").toISO({ suppressMilliseconds: true }) }}',
+				endDate: '={{ $now.toUTC().startOf("second").toISO({ suppressMilliseconds: true }) }}',
+				top: 1,
+			},
 		},
 		rules: [
 			{

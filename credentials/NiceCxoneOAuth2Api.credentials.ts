@@ -191,27 +191,32 @@ export class NiceCxoneOAuth2Api implements ICredentialType {
 		};
 	}
 
-	// No read-only endpoint exists in the contract: reading an unknown query id answers 404 with a
-	// valid token and 401/403 without one, which is what the test needs to tell apart.
+	// No read-only endpoint needs the query scope: an empty query is refused (400) for a working client
+	// before any query exists, and answers 401 or 403 (analytics:query missing) otherwise.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "").replace(/\\/api\\/v2$/i, "")}}',
-			url: '/api/v2/analytics/query/qry_credential_test',
-			method: 'GET',
+			url: '/api/v2/analytics/query',
+			method: 'POST',
+			body: {},
+			// A 400 for the empty query is the answer a working client gets; n8n applies responseCode
+			// rules only to requests that throw, so the API's error codes are read from the body.
 			ignoreHttpStatusErrors: true,
 		},
 		rules: [
 			{
-				type: 'responseCode',
+				type: 'responseSuccessBody',
 				properties: {
-					value: 401,
+					key: 'error',
+					value: 'invalid_token',
 					message: 'The CXone API rejected the token. Check Client ID, Client Secret and Base URL.',
 				},
 			},
 			{
-				type: 'responseCode',
+				type: 'responseSuccessBody',
 				properties: {
-					value: 403,
+					key: 'error',
+					value: 'insufficient_scope',
 					message:
 						'The token lacks a scope. Grant analytics:query and analytics:view to this client.',
 				},

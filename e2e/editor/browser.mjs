@@ -44,7 +44,7 @@ function analyticsFields({ resource, operation, timeRange = 'yesterday', filterM
 
 /** The fields a Trends panel shows, in order: Sensitivity is not used by the legacy method. */
 function trendsFields({ method = 'seasonalRobust' } = {}) {
-	return ['Output Mode', 'Method', ...(method === 'legacyZScore' ? [] : ['Sensitivity']), 'Timestamp Field', 'Time Zone', 'Options'];
+	return ['Output Mode', 'Method', ...(method === 'legacyZScore' ? [] : ['Sensitivity']), 'Timestamp Field', 'Time Zone', 'Goals', 'Options'];
 }
 
 /** The rows of the README table that follows `heading`: the first column, split at " / ". */

@@ -71,6 +71,14 @@ export function registerCredentialTests(harness, context) {
 		assert.ok(!answer.message.includes(WRONG_SECRET), 'the message shows the secret');
 	});
 
+	harness.test('NICE CXone OAuth2 API: Test fails for a viewer-only client, saying the token lacks a scope', async () => {
+		const { rest, simulator } = context();
+		const data = { ...oauth2(simulator), clientId: simulator.viewerClientId, clientSecret: simulator.viewerClientSecret };
+		const answer = await saveAndTest(rest, { name: 'OAuth2, viewer only', type: 'niceCxoneOAuth2Api', data });
+		assert.deepStrictEqual(answer, { status: 'Error', message: 'The token lacks a scope. Grant analytics:query and analytics:view to this client.' });
+		assert.ok(section().includes('The token lacks a scope.'), 'the README does not promise this message');
+	});
+
 	harness.test('NICE CXone API: Test passes with the access key', async () => {
 		const { rest, simulator } = context();
 		const answer = await saveAndTest(rest, { name: 'Access key, right secret', type: 'niceCxoneApi', data: accessKey(simulator) });
@@ -88,6 +96,14 @@ export function registerCredentialTests(harness, context) {
 				'Check the access key, the client ID and secret in the NICE CXone API credential.',
 		});
 		assert.ok(section().includes('CXone refused the access key (HTTP 401 invalid_grant'), 'the README does not promise this message');
+	});
+
+	harness.test("NICE CXone API: Test fails for an access key whose role lacks Reporting, saying so", async () => {
+		const { rest, simulator } = context();
+		const data = { ...accessKey(simulator), accessKeyId: simulator.limitedAccessKeyId, accessKeySecret: simulator.limitedAccessKeySecret };
+		const answer = await saveAndTest(rest, { name: 'Access key, no Reporting', type: 'niceCxoneApi', data });
+		assert.deepStrictEqual(answer, { status: 'Error', message: "The access key's role lacks Reporting permissions. Ask a CXone admin to add them." });
+		assert.ok(section().includes("The access key's role lacks Reporting permissions."), 'the README does not promise this message');
 	});
 
 	harness.test('NICE CXone Webhook Signing API: Test passes with a secret of 32 characters or more', async () => {
