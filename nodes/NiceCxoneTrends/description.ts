@@ -205,6 +205,14 @@ export const properties: INodeProperties[] = [
 		options: [
 			...AUDIT_AND_WEBHOOK_OPTIONS,
 			{
+				displayName: 'Alert Once',
+				name: 'alertOnce',
+				type: 'boolean',
+				default: true,
+				description:
+					"Whether an alert an earlier run raised is left out of the Anomalies output and the report (an ongoing goal episode alerts once, and once more when it recovers). The memory is the workflow's static data: production runs in regular mode keep it; manual runs and queue-mode workers start without it.",
+			},
+			{
 				displayName: 'Alert When Level Shift Confirmed',
 				name: 'alertOnLevelShift',
 				type: 'boolean',

@@ -21,7 +21,9 @@ import {
 	summaryRecords,
 	type OutputRecord,
 } from './core/present';
-import { alertedSeries, reportChartProperty, reportRecord, reportStartMs } from './core/report';
+import { alertId, readAlertMemory, sortOutAlerts } from './core/alertMemory';
+import type { ReportedAlert } from './core/report';
+import { reportChartProperty, reportRecord, reportStartMs, reportedSeries } from './core/report';
 import type { Row } from './core/series';
 import { SeriesInputError, fieldInNoRow } from './core/series';
 import { readParameters } from './parameters';
@@ -135,11 +137,29 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			parameters.chartDays === undefined
 				? undefined
 				: chartMaker(this, zone, config.settings.threshold, parameters.chartDays);
+		const alertsBySeries = analysis.series.map((series) => seriesAnomalyRecords(series, zone));
+		// Alert Once: what an earlier run raised is not raised again; a goal episode it raised while ongoing
+		// is said once more when it recovers. The memory lives in static data (production runs, regular mode).
+		const staticData = this.getWorkflowStaticData('node');
+		const sorted = parameters.alertOnce
+			? sortOutAlerts(
+					alertsBySeries.flat().map((record) => record.json),
+					readAlertMemory(staticData.alertMemory),
+				)
+			: undefined;
+		if (sorted) staticData.alertMemory = sorted.memory;
+		const fresh = new Set(sorted?.fresh.map(alertId));
+		const isNew = (alert: Record<string, unknown>) => !sorted || fresh.has(alertId(alert));
 		const anomalies: INodeExecutionData[] = [];
-		for (const series of analysis.series) {
-			const records = seriesAnomalyRecords(series, zone);
+		for (const [index, series] of analysis.series.entries()) {
+			const records = alertsBySeries[index].filter((record) => isNew(record.json));
 			if (records.length > 0) anomalies.push(...toItems(records, await chartOf?.(series)));
 		}
+		const recoveredRecords = alertsBySeries
+			.flat()
+			.filter((record) => sorted?.recovered.includes(record.json));
+		for (const record of recoveredRecords) record.json.recovery = true;
+		anomalies.push(...toItems(recoveredRecords));
 		let main: INodeExecutionData[];
 		if (outputMode === 'summary') {
 			const summaries = summaryRecords(analysis, zone);
@@ -148,20 +168,20 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				main.push(...toItems([summaries[index]], await chartOf?.(series)));
 		} else if (outputMode === 'report') {
 			const days = parameters.reportDays;
-			const [report] = toItems([
-				reportRecord(
-					analysis,
-					zone,
-					config.settings.threshold,
-					rows.length,
-					days,
-					chartOf !== undefined,
-				),
-			]);
+			const record = reportRecord(analysis, zone, config.settings.threshold, rows.length, days, {
+				withCharts: chartOf !== undefined,
+				isNew,
+				recovered: sorted?.recovered,
+			});
+			const [report] = toItems([record]);
 			if (chartOf) {
-				// The charts of the series that alerted, as chart_1, chart_2 … (the report's HTML shows them inline).
+				// The charts of the series it lists alerts of, as chart_1, chart_2 … (the report's HTML shows them inline).
 				report.binary = {};
-				const alerted = alertedSeries(analysis, reportStartMs(analysis, days));
+				const alerted = reportedSeries(
+					analysis,
+					reportStartMs(analysis, days),
+					record.json.alerts as ReportedAlert[],
+				);
 				for (const [k, series] of alerted.entries())
 					report.binary[reportChartProperty(k)] = await chartOf(series);
 			}

@@ -23,6 +23,8 @@ export interface TrendsParameters {
 	chartDays?: number;
 	/** Days whose alerts a report lists (the last ones). */
 	reportDays: number;
+	/** Leave out alerts an earlier run raised (and say a raised goal's recovery once). */
+	alertOnce: boolean;
 }
 
 /** Splits a comma-separated list of field names, dropping blanks. */
@@ -103,6 +105,7 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 				? positive('chartDays', DEFAULT_CHART_DAYS, 'Chart Days')
 				: undefined,
 		reportDays: positive('reportDays', DEFAULT_REPORT_DAYS, 'Report Days'),
+		alertOnce: options.alertOnce !== false,
 		config: {
 			timestampField,
 			groupBy: options.groupBy === undefined ? undefined : fieldList(String(options.groupBy)),

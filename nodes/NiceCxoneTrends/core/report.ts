@@ -32,6 +32,32 @@ export function alertedSeries(analysis: RowsAnalysis, sinceMs: number): SeriesRe
 	});
 }
 
+/**
+ * The series whose charts a report carries: those with an alert the report lists (an alert of its last
+ * days that an earlier run did not raise), in the analysis' order.
+ */
+export function reportedSeries(
+	analysis: RowsAnalysis,
+	sinceMs: number,
+	alerts: readonly ReportedAlert[],
+): SeriesResult[] {
+	return alertedSeries(analysis, sinceMs).filter((series) =>
+		alerts.some(
+			(alert) => alert.series === seriesLabel(series.groupValues) && alert.metric === series.metric,
+		),
+	);
+}
+
+/** How a report is made beyond its analysis. */
+export interface ReportOptions {
+	/** Show the charts of the series it lists alerts of (cid:chart_1 …). */
+	withCharts?: boolean;
+	/** Whether an alert is news (not raised by an earlier run); all are by default. */
+	isNew?: (alert: Record<string, unknown>) => boolean;
+	/** Goal episodes raised by an earlier run that have recovered since: each said once. */
+	recovered?: ReadonlyArray<Record<string, unknown>>;
+}
+
 /** Binary property of the k-th chart of a report (0-based): chart_1, chart_2 … */
 export function reportChartProperty(k: number): string {
 	return `chart_${k + 1}`;
@@ -76,13 +102,14 @@ export function reportRecord(
 	threshold: number,
 	rowCount: number,
 	days: number,
-	withCharts = false,
+	options: ReportOptions = {},
 ): OutputRecord {
+	const { withCharts = false, isNew = () => true, recovered = [] } = options;
 	const sinceMs = reportStartMs(analysis, days);
 	const summaries = summaryRecords(analysis, zone).map((record) => record.json);
 	const alerts: ReportedAlert[] = summaries.flatMap((summary) =>
 		(summary.anomalies as Array<Record<string, unknown>>)
-			.filter((anomaly) => Date.parse(String(anomaly.bucketStart)) >= sinceMs)
+			.filter((anomaly) => Date.parse(String(anomaly.bucketStart)) >= sinceMs && isNew(anomaly))
 			.map((anomaly) => ({
 				series: String(summary.series),
 				metric: String(summary.metric),
@@ -105,6 +132,7 @@ export function reportRecord(
 				? -1
 				: 1,
 	);
+	const recoveries = recovered.map((record) => String(record.message));
 	const judged = summaries.filter((summary) => summary.status === 'ok').length;
 	const critical = alerts.filter((alert) => alert.severity === 'critical').length;
 	const headline =
@@ -126,6 +154,10 @@ export function reportRecord(
 		...(more > 0
 			? [{ type: 'section', text: { type: 'mrkdwn', text: `… and ${more} more.` } }]
 			: []),
+		...recoveries.map((message) => ({
+			type: 'section',
+			text: { type: 'mrkdwn', text: `:white_check_mark: ${escapeSlack(message)}` },
+		})),
 		{ type: 'context', elements: [{ type: 'mrkdwn', text: escapeSlack(context) }] },
 	];
 
@@ -136,7 +168,7 @@ export function reportRecord(
 		return `<tr>${cell(summary.series)}${cell(summary.metric)}${cell(latest.value)}${cell(latest.expected)}${cell(summary.trendDirection)}${cell(summary.anomalyCount)}</tr>`;
 	});
 	const charts = withCharts
-		? alertedSeries(analysis, sinceMs).map((series, k) => ({
+		? reportedSeries(analysis, sinceMs, alerts).map((series, k) => ({
 				property: reportChartProperty(k),
 				title: seriesLabel(series.groupValues),
 			}))
@@ -146,6 +178,11 @@ export function reportRecord(
 		listed.length > 0
 			? `<ul>${listed.map((alert) => `<li><b>${alert.severity}</b>: ${escapeHtml(alert.message)}</li>`).join('')}</ul>${more > 0 ? `<p>… and ${more} more.</p>` : ''}`
 			: '<p>Nothing abnormal.</p>',
+		...(recoveries.length > 0
+			? [
+					`<ul>${recoveries.map((message) => `<li><b>recovered</b>: ${escapeHtml(message)}</li>`).join('')}</ul>`,
+				]
+			: []),
 		...charts.map(
 			({ property, title }) =>
 				`<p><img src="cid:${property}" alt="${escapeHtml(title)}" width="800" height="400"></p>`,
@@ -163,7 +200,8 @@ export function reportRecord(
 			criticalCount: critical,
 			seriesCount: summaries.length,
 			alerts,
-			text: [headline, ...alerts.map((alert) => alert.message)].join('\n'),
+			recoveries,
+			text: [headline, ...alerts.map((alert) => alert.message), ...recoveries].join('\n'),
 			slackBlocks,
 			slackBlocksJson: JSON.stringify({ blocks: slackBlocks }),
 			html,

@@ -27,6 +27,7 @@ function context(
 	items: INodeExecutionData[],
 	parameters: IDataObject,
 	continueOnFail = false,
+	staticData: IDataObject = {},
 ): IExecuteFunctions {
 	const all: IDataObject = {
 		outputMode: 'annotate',
@@ -43,6 +44,7 @@ function context(
 		getNode: () => node,
 		getTimezone: () => 'UTC',
 		continueOnFail: () => continueOnFail,
+		getWorkflowStaticData: () => staticData,
 		helpers: {
 			prepareBinaryData: async (data: Buffer, fileName?: string, mimeType?: string) => ({
 				data: data.toString('base64'),
@@ -77,8 +79,13 @@ function queryItems(): INodeExecutionData[] {
 	return items;
 }
 
-const run = async (items: INodeExecutionData[], parameters: IDataObject, continueOnFail = false) =>
-	await new NiceCxoneTrends().execute.call(context(items, parameters, continueOnFail));
+const run = async (
+	items: INodeExecutionData[],
+	parameters: IDataObject,
+	continueOnFail = false,
+	staticData: IDataObject = {},
+) =>
+	await new NiceCxoneTrends().execute.call(context(items, parameters, continueOnFail, staticData));
 
 describe('NiceCxoneTrends node', () => {
 	const items = queryItems();
@@ -263,6 +270,51 @@ describe('NiceCxoneTrends node', () => {
 			episodeBuckets: 1,
 			worstValue: 212,
 		});
+	});
+
+	it('raises an alert once across runs (Alert Once), and says a goal episode it raised while ongoing has recovered, once', async () => {
+		const staticData: IDataObject = {};
+		const goals = {
+			goal: [
+				{ metric: 'count_sum', direction: 'atMost', value: 200, forBuckets: 1, criticalValue: '' },
+			],
+		};
+		// Run 1 ends in the spike: the goal episode is ongoing.
+		const upToSpike = items.filter(
+			(item) => String(item.json.bucketStart) <= '2024-01-16T14:00:00.000Z',
+		);
+		const first = (await run(upToSpike, { outputMode: 'anomalies', goals }, false, staticData))[1];
+		expect(
+			first.map((item) => [item.json.rule, item.json.ongoing ?? null, item.json.recovery ?? false]),
+		).toEqual([
+			['anomaly', null, false],
+			['goal', true, false],
+		]);
+		// Run 2 sees the same spike and its recovery: nothing new, the recovery once.
+		const second = (await run(items, { outputMode: 'anomalies', goals }, false, staticData))[1];
+		expect(second.map((item) => [item.json.rule, item.json.ongoing, item.json.recovery])).toEqual([
+			['goal', false, true],
+		]);
+		expect(second[0].json.message).toBe(
+			'Chat volume for grp_002 was above its goal of 200 from Tue 16 Jan 14:00 for 15 min (highest 212); back at goal at Tue 16 Jan 14:15.',
+		);
+		// Run 3: nothing to say; the report says so too.
+		expect((await run(items, { outputMode: 'anomalies', goals }, false, staticData))[1]).toEqual(
+			[],
+		);
+		const [[report]] = await run(items, { outputMode: 'report', goals }, false, staticData);
+		expect([report.json.headline, report.json.recoveries]).toEqual(['No alerts in 2 series', []]);
+		// Off: every run says everything it finds.
+		expect(
+			(
+				await run(
+					items,
+					{ outputMode: 'anomalies', goals, options: { alertOnce: false } },
+					false,
+					staticData,
+				)
+			)[1],
+		).toHaveLength(2);
 	});
 
 	it('names the goal and the fix for a goal that cannot be judged', async () => {

@@ -94,8 +94,9 @@ describe('reportRecord', () => {
 	it('with charts, shows each alerted series’ chart inline in the HTML and names them for Send Email', () => {
 		const items = rows('grp_002', [[15, 14, 212]]);
 		const analysis = analyzeRows(items, config);
-		const json = reportRecord(analysis, 'UTC', DEFAULT_SETTINGS.threshold, items.length, 7, true)
-			.json as unknown as ReportJson & { chartProperties: string };
+		const json = reportRecord(analysis, 'UTC', DEFAULT_SETTINGS.threshold, items.length, 7, {
+			withCharts: true,
+		}).json as unknown as ReportJson & { chartProperties: string };
 		expect(json.chartProperties).toBe('chart_1');
 		expect(json.html).toContain(
 			'<p><img src="cid:chart_1" alt="grp_002 / chat" width="800" height="400"></p>',
