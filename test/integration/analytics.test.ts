@@ -206,6 +206,63 @@ describe.each(['clean', 'flaky'] as const)('against the simulator (%s profile)',
 	);
 });
 
+describe('one file instead of one item per row', () => {
+	let sim: Simulator;
+	beforeAll(async () => {
+		sim = await startSimulatorProcess({ seed: 7 });
+	});
+	afterAll(async () => await sim.stop());
+
+	it.each(['ndjson', 'csv'])(
+		'%s: every row of the result exactly once, in one binary file on one item',
+		async (format) => {
+			const [, params, body] = QUERIES[0];
+			const expected = await truth(sim, body);
+			const { items, error } = await runNode(sim, {
+				...params,
+				options: { ...FAST, output: format },
+			});
+			expect(error).toBeUndefined();
+			expect(items).toHaveLength(1);
+			const [item] = items;
+			const text = Buffer.from(String(item.binary?.data.data), 'base64').toString('utf8');
+			const fields = [
+				'bucketStart',
+				'groupId',
+				'channel',
+				'handle_time_avg',
+				'count_sum',
+				'abandoned_pct',
+				'sentiment_min',
+			];
+			expect(item.json).toMatchObject({
+				format,
+				rows: expected.length,
+				bytes: Buffer.byteLength(text),
+				fields,
+				fileName: `cxone-analytics_2024-01-01_2024-01-15.${format}`,
+			});
+			expect(item.pairedItem).toEqual({ item: 0 });
+			if (format === 'ndjson') {
+				expect(
+					text
+						.trimEnd()
+						.split('\n')
+						.map((line) => JSON.parse(line) as unknown),
+				).toEqual(expected);
+			} else {
+				const lines = text.trimEnd().split('\r\n');
+				expect(lines[0]).toBe(fields.join(','));
+				expect(lines.slice(1)).toEqual(
+					expected.map((row) =>
+						fields.map((field) => (row[field] === null ? '' : String(row[field]))).join(','),
+					),
+				);
+			}
+		},
+	);
+});
+
 describe('many requests at once against the simulator', () => {
 	it("hold one listener on the execution's cancel signal, however many requests run (Node warns past 10)", async () => {
 		const sim = await startSimulatorProcess({ seed: 5, extraArgs: ['--latency-ms', '20'] });

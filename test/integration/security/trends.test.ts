@@ -37,6 +37,7 @@ function context(
 		getNode: () => node,
 		getTimezone: () => 'UTC',
 		continueOnFail: () => false,
+		getWorkflowStaticData: () => ({}),
 	} as unknown as IExecuteFunctions;
 }
 

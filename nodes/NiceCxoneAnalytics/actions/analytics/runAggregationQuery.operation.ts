@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { LIMITS } from '../../../shared/core/catalogue';
+import { LIMITS, dimensionFieldName, metricFieldName } from '../../../shared/core/catalogue';
 import type { AuditChainState, AuditSettings } from '../../../shared/audit';
 import {
 	AUDIT_AND_WEBHOOK_OPTIONS,
@@ -21,7 +21,8 @@ import type { QueryBody } from '../../core/query';
 import type { AccuracyReport } from '../../core/resultCheck';
 import { checkQueryResult } from '../../core/resultCheck';
 import type { ResultRow } from '../../core/rows';
-import { createRowFlattener } from '../../core/rows';
+import { createRowFlattener, type FlatRow } from '../../core/rows';
+import { rowsToFile, type RowFileFormat } from '../../core/rowFile';
 import { QueryValidationError } from '../../core/validationError';
 import type { TokenTimer } from '../../transport/n8n';
 import { CREDENTIAL_TYPE, createN8nSend } from '../../transport/n8n';
@@ -74,6 +75,18 @@ const properties: INodeProperties[] = [
 							'Fields bucketStart, one per dimension (groupId …) and one per metric (handle_time_avg …)',
 					},
 					{ name: 'Raw Rows', value: 'raw', description: 'Rows exactly as the API returns them' },
+					{
+						name: 'One CSV File',
+						value: 'csv',
+						description:
+							'One item per query with the flattened rows as a CSV file in the binary property "data", for big extracts headed for a database or a bucket',
+					},
+					{
+						name: 'One NDJSON File',
+						value: 'ndjson',
+						description:
+							'One item per query with the flattened rows as newline-delimited JSON in the binary property "data"',
+					},
 				],
 				default: 'flat',
 			},
@@ -131,6 +144,8 @@ interface ItemQuery {
 	body: QueryBody;
 	limit?: number;
 	raw: boolean;
+	/** One file of the flattened rows instead of one item per row. */
+	file?: RowFileFormat;
 	/** What the user set under Options; the runner defaults the rest. */
 	runner: Partial<RunnerOptions>;
 }
@@ -173,7 +188,8 @@ function readItemQuery(ctx: IExecuteFunctions, itemIndex: number): ItemQuery {
 		);
 	if (options.timeoutSeconds !== undefined)
 		runner.timeoutMs = positiveNumber(options.timeoutSeconds, 'Options › Timeout (Seconds)') * 1000;
-	return { body, limit, raw: options.output === 'raw', runner };
+	const file = options.output === 'csv' || options.output === 'ndjson' ? options.output : undefined;
+	return { body, limit, raw: options.output === 'raw', file, runner };
 }
 
 /** What every item of one execution shares: the senders, their token timer and the tenant's query slots. */
@@ -266,6 +282,7 @@ export async function execute(
 			);
 			if (failure) throw failure;
 		}
+		if (query.file) return [await fileItem(this, query, rows, report, itemIndex)];
 		return rows.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 	} catch (error) {
 		const nodeError = toNodeError(this.getNode(), error, itemIndex);
@@ -279,6 +296,48 @@ export async function execute(
 		}
 		throw nodeError;
 	}
+}
+
+/**
+ * The rows of one query as one file in the binary property `data` (through n8n's binary data, so a big
+ * extract is not a million items), with what it holds in the item's JSON.
+ */
+async function fileItem(
+	ctx: IExecuteFunctions,
+	query: ItemQuery,
+	rows: IDataObject[],
+	report: AccuracyReport,
+	itemIndex: number,
+): Promise<INodeExecutionData> {
+	const format = query.file as RowFileFormat;
+	const { timeSeries, dimensions, metrics } = query.body;
+	const fields = [
+		'bucketStart',
+		...dimensions.map((d) => dimensionFieldName(d.name)),
+		...metrics.map(metricFieldName),
+	];
+	const content = Buffer.from(rowsToFile(rows as FlatRow[], fields, format), 'utf8');
+	const day = (iso: string) => iso.slice(0, 10);
+	const fileName = `cxone-analytics_${day(timeSeries.start)}_${day(timeSeries.end)}.${format}`;
+	const data = await ctx.helpers.prepareBinaryData(
+		content,
+		fileName,
+		format === 'csv' ? 'text/csv' : 'application/x-ndjson',
+	);
+	return {
+		json: {
+			fileName,
+			format,
+			rows: rows.length,
+			bytes: content.length,
+			fields,
+			start: timeSeries.start,
+			end: timeSeries.end,
+			series: report.series,
+		},
+		binary: { data },
+		pairedItem: { item: itemIndex },
+	};
 }
 
 export function extraOutputs(this: IExecuteFunctions, run: QueryExecution): INodeExecutionData[][] {
