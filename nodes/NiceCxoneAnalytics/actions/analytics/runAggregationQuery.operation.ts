@@ -32,6 +32,7 @@ import type { Send, TransportStats } from '../../transport/types';
 import { newTransportStats } from '../../transport/types';
 import { toNodeError } from '../errors';
 import {
+	TIME_ZONE_OPTION,
 	itemTimeZone,
 	positiveNumber,
 	queryFields,
@@ -113,15 +114,7 @@ const properties: INodeProperties[] = [
 				default: 0.1,
 				description: `First wait before asking whether the query completed. Each wait is ${DEFAULTS.pollGrowth}× the last, or shorter when the server's progress says the query ends sooner.`,
 			},
-			{
-				displayName: 'Time Zone',
-				name: 'timeZone',
-				type: 'string',
-				default: '',
-				placeholder: 'Europe/Berlin',
-				description:
-					"IANA time zone of the buckets and of the time range. Empty: the workflow's time zone.",
-			},
+			TIME_ZONE_OPTION,
 			{
 				displayName: 'Timeout (Seconds)',
 				name: 'timeoutSeconds',

@@ -8,7 +8,7 @@ import type { PlatformContext } from '../../transport/platform';
 import { DEFAULT_PLATFORM_OPTIONS } from '../../transport/platform';
 import { DEFAULT_RETRY_POLICY } from '../../transport/retry';
 import { newTransportStats } from '../../transport/types';
-import { positiveNumber, wholeNumber } from '../shared/queryFields';
+import { TIME_ZONE_OPTION, positiveNumber, wholeNumber } from '../shared/queryFields';
 
 export const PLATFORM_CREDENTIAL_TYPE = 'niceCxoneApi';
 
@@ -22,15 +22,7 @@ export const PLATFORM_COMMON_OPTIONS = [
 		default: 4,
 		description: 'Pages of completed contacts read at once',
 	},
-	{
-		displayName: 'Time Zone',
-		name: 'timeZone',
-		type: 'string' as const,
-		default: '',
-		placeholder: 'Europe/Berlin',
-		description:
-			"IANA time zone of the buckets and of the time range. Empty: the workflow's time zone.",
-	},
+	TIME_ZONE_OPTION,
 	{
 		displayName: 'Timeout (Seconds)',
 		name: 'timeoutSeconds',

@@ -355,3 +355,14 @@ export function positiveNumber(value: unknown, field: string): number {
 }
 
 /** Bucket and series of an output row, flattened or raw, for the accuracy check. */
+
+/** Options › Time Zone, the same on every operation. */
+export const TIME_ZONE_OPTION: INodeProperties = {
+	displayName: 'Time Zone',
+	name: 'timeZone',
+	type: 'string',
+	default: '',
+	placeholder: 'Europe/Berlin',
+	description:
+		"IANA time zone of the buckets and of the time range. Empty: the workflow's time zone.",
+};
