@@ -1,0 +1,418 @@
+// The package in n8n's queue mode: one main (`n8n start`) and two workers (`n8n worker
+// --concurrency=5`) sharing a private Redis and Postgres, a published webhook workflow (Webhook →
+// NICE CXone Analytics → Respond to Webhook), batches of concurrent production webhook calls checked
+// row by row against the simulator's ground truth, then one worker killed mid-batch. What the kill
+// does is asserted as README.md › Queue mode describes it.
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { freePort } from '../scripts/lib/freePort.mjs';
+import { cxoneCredential, forCustomExtensions } from '../scripts/lib/n8n.mjs';
+import { n8nRestClient } from '../scripts/lib/n8nRest.mjs';
+import {
+	canSetHostName,
+	ensureQueuePackages,
+	groupAlive,
+	n8nLogRecords,
+	queueModeEnv,
+	startN8n,
+	startPostgres,
+	startRedis,
+	stopAllServices,
+	tempFolder,
+	waitFor,
+	waitForHttpOk,
+	workerExecutions,
+} from '../scripts/lib/queue.mjs';
+import { startSimulator } from '../scripts/lib/simulator.mjs';
+import { expectedQueryBody, flattenContractRow } from './expected.mjs';
+import { assertSameItems, createHarness } from './harness.mjs';
+
+const WORKER_CONCURRENCY = 5;
+const BATCHES = 3;
+const BATCH_SIZE = 20;
+/** The contract's limit of PENDING or RUNNING queries per tenant (docs/api/analytics-v2.md §2). */
+const TENANT_QUERY_LIMIT = 5;
+/** Queries in the kill batch run ~20× longer (~7 s), so the kill lands while some are running. */
+const SLOW_SPEED = 20;
+const DAY_MS = 86_400_000;
+/** The first of the past days the executions query, one day each, every execution its own day. */
+const FIRST_DAY_MS = Date.parse('2024-01-01T00:00:00Z');
+/** n8n's defaults for a worker's lock on a job (QUEUE_WORKER_LOCK_DURATION, QUEUE_WORKER_LOCK_RENEW_TIME). */
+const BULL_LOCK_MS = 60_000;
+const BULL_LOCK_RENEW_MS = 10_000;
+const STARTUP_TIMEOUT_MS = 300_000;
+/** How long a webhook call may take; a killed worker's calls are answered only once n8n gives up on them. */
+const CALL_TIMEOUT_MS = 300_000;
+/** How long after the kill its executions may take to end (n8n's defaults: lock 60 s, stalled check 30 s). */
+const KILLED_END_TIMEOUT_MS = 420_000;
+const OWNER = { email: 'queue-e2e@example.com', password: 'Queue-e2e-Passw0rd' };
+const QUERY_NODE = 'Hourly Rows by Group and Channel';
+
+const QUERY_PARAMETERS = {
+	resource: 'analytics',
+	operation: 'runAggregationQuery',
+	metrics: {
+		metric: [{ metric: 'count:sum' }, { metric: 'handle_time:avg' }, { metric: 'abandoned:pct' }, { metric: 'service_level:pct' }],
+	},
+	dimensions: ['group.id', 'channel'],
+	bucketSize: 'HOUR',
+	timeRange: 'custom',
+	filterMode: 'none',
+	returnAll: true,
+	options: { timeZone: 'UTC' },
+};
+
+/** Webhook (POST {start, end}) → the query over [start, end) → the rows as the response, with the execution id. */
+function webhookWorkflow({ name, webhookPath, credential }) {
+	const node = (name_, type, typeVersion, x, parameters, extra = {}) => ({
+		id: crypto.randomUUID(),
+		name: name_,
+		type,
+		typeVersion,
+		position: [x, 0],
+		parameters,
+		...extra,
+	});
+	return forCustomExtensions({
+		name,
+		nodes: [
+			node('Webhook', 'n8n-nodes-base.webhook', 2, 0, { httpMethod: 'POST', path: webhookPath, responseMode: 'responseNode', options: {} }, { webhookId: crypto.randomUUID() }),
+			node(QUERY_NODE, 'n8n-nodes-nice-cxone.niceCxoneAnalytics', 1, 260, { ...QUERY_PARAMETERS, start: '={{ $json.body.start }}', end: '={{ $json.body.end }}' }, {
+				credentials: { niceCxoneOAuth2Api: { id: credential.id, name: credential.name } },
+			}),
+			node('Respond with the Rows', 'n8n-nodes-base.respondToWebhook', 1.1, 520, {
+				respondWith: 'allIncomingItems',
+				options: { responseHeaders: { entries: [{ name: 'x-execution-id', value: '={{ $execution.id }}' }] } },
+			}),
+		],
+		connections: {
+			Webhook: { main: [[{ node: QUERY_NODE, type: 'main', index: 0 }]] },
+			[QUERY_NODE]: { main: [[{ node: 'Respond with the Rows', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1', timezone: 'UTC' },
+	});
+}
+
+/** The window of call `index`: one whole UTC day, a different one for every call. */
+function windowOf(index) {
+	const startMs = FIRST_DAY_MS + index * DAY_MS;
+	return { start: new Date(startMs).toISOString(), end: new Date(startMs + DAY_MS).toISOString() };
+}
+
+/** POSTs the window to the webhook; resolves to {window, status, executionId, body, ms} (never rejects). */
+async function callWebhook(url, window) {
+	const startedAt = Date.now();
+	try {
+		const response = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(window),
+			signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+		});
+		const text = await response.text();
+		let body;
+		try {
+			body = JSON.parse(text);
+		} catch {
+			body = text;
+		}
+		return { window, status: response.status, executionId: response.headers.get('x-execution-id'), body, ms: Date.now() - startedAt };
+	} catch (error) {
+		return { window, status: 'no answer', error: String(error), ms: Date.now() - startedAt };
+	}
+}
+
+/** The simulator's rows for a window, flattened as the node emits them. */
+async function truthFor(simulator, window) {
+	const { rows, totalCount } = await simulator.truth(expectedQueryBody({ ...QUERY_PARAMETERS, ...window }, Date.now()));
+	assert.equal(rows.length, totalCount, 'the simulator returned a partial truth');
+	return rows.map(flattenContractRow);
+}
+
+function assertExactRows(call, truth) {
+	const what = `execution ${call.executionId} (${call.window.start})`;
+	assert.ok(Array.isArray(call.body), `${what}: the answer is not a list of rows: ${JSON.stringify(call.body).slice(0, 300)}`);
+	const keys = call.body.map((row) => `${row.bucketStart}|${row.groupId}|${row.channel}`);
+	assert.equal(new Set(keys).size, keys.length, `${what}: some rows came back twice`);
+	assertSameItems(call.body, truth, what);
+}
+
+const seconds = (ms) => (ms / 1000).toFixed(1);
+
+/** Registers the queue-mode tests on a harness and runs them. Resolves to {passed, failed}. */
+export async function runQueueSuite({ log }) {
+	const harness = createHarness({ log });
+	const run = tempFolder('cxone-queue-');
+	const services = [];
+	const folders = [run];
+	const simulators = {};
+	const state = { calls: {}, timings: [] };
+	const timed = async (what, fn) => {
+		const startedAt = Date.now();
+		const result = await fn();
+		state.timings.push([what, Date.now() - startedAt]);
+		return result;
+	};
+
+	harness.test('Redis and Postgres (from the Debian packages) start privately on 127.0.0.1', async () => {
+		const install = await timed('packages', () => ensureQueuePackages({ log }));
+		if (install.installed.length > 0) log(`    installed ${install.installed.join(', ')} in ${install.seconds} s`);
+		const redisConfig = { port: await freePort() };
+		const postgresConfig = { port: await freePort(), database: 'postgres', user: 'n8n' };
+		const redisDir = path.join(run, 'redis');
+		fs.mkdirSync(redisDir);
+		// Its own folder: the postgres user must reach it, and `run` is private to this user.
+		const dataDir = tempFolder('cxone-queue-postgres-');
+		folders.push(dataDir);
+		const started = await timed('Redis and Postgres', () =>
+			Promise.allSettled([
+				startRedis({ port: redisConfig.port, dir: redisDir, logFile: path.join(run, 'redis.log') }),
+				startPostgres({ port: postgresConfig.port, dataDir, user: postgresConfig.user, logFile: path.join(run, 'postgres.log') }),
+			]),
+		);
+		for (const outcome of started) if (outcome.status === 'fulfilled') services.push(outcome.value);
+		for (const outcome of started) if (outcome.status === 'rejected') throw outcome.reason;
+		[state.redis, state.postgres] = [redisConfig, postgresConfig];
+		log(`    redis 127.0.0.1:${state.redis.port}, postgres 127.0.0.1:${state.postgres.port}`);
+	});
+
+	harness.test(`n8n main and two workers (concurrency ${WORKER_CONCURRENCY}) start in queue mode, each with its own host name, user folder and runner port`, async () => {
+		assert.ok(state.postgres && state.redis, 'Redis and Postgres did not start (see the test before)');
+		const encryptionKey = crypto.randomBytes(24).toString('hex');
+		const ownHostName = canSetHostName();
+		if (!ownHostName) log('    no UTS namespace here (not root?): the processes share the machine host name');
+		const n8nProcess = async (hostName, args, extra) => {
+			const userFolder = path.join(run, hostName);
+			fs.mkdirSync(userFolder);
+			const env = queueModeEnv({ encryptionKey, postgres: state.postgres, redis: state.redis, userFolder, brokerPort: await freePort(), extra });
+			const service = startN8n({ hostName, args, env, logFile: path.join(run, `${hostName}.log`), ownHostName });
+			services.push(service);
+			return service;
+		};
+		state.mainPort = await freePort();
+		state.baseUrl = `http://127.0.0.1:${state.mainPort}`;
+		// The main first: it creates the schema, which the workers then find ready.
+		state.main = await n8nProcess('queue-main', ['start'], {
+			N8N_PORT: String(state.mainPort),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			WEBHOOK_URL: `${state.baseUrl}/`,
+		});
+		await timed('n8n main ready', () => waitForHttpOk(`${state.baseUrl}/healthz/readiness`, state.main, { timeoutMs: STARTUP_TIMEOUT_MS, what: 'the main to be ready' }));
+		const workerPorts = [await freePort(), await freePort()];
+		state.workers = await Promise.all(
+			workerPorts.map((port, i) =>
+				n8nProcess(`queue-worker-${i + 1}`, ['worker', `--concurrency=${WORKER_CONCURRENCY}`], {
+					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+					QUEUE_HEALTH_CHECK_PORT: String(port),
+					N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+				}),
+			),
+		);
+		await timed('n8n workers ready', () =>
+			Promise.all(
+				state.workers.map((worker, i) =>
+					waitForHttpOk(`http://127.0.0.1:${workerPorts[i]}/healthz/readiness`, worker, { timeoutMs: STARTUP_TIMEOUT_MS, what: 'the worker to be ready' }),
+				),
+			),
+		);
+		for (const worker of state.workers) assert.match(worker.readLog(), /Concurrency: 5/);
+	});
+
+	harness.test('through the REST API: the owner, a CXone credential per simulator, and two published webhook workflows', async () => {
+		assert.ok(state.workers, 'n8n did not start (see the test before)');
+		simulators.clean = await startSimulator({ seed: 1, profile: 'clean' });
+		simulators.slow = await startSimulator({ seed: 1, profile: 'clean', speed: SLOW_SPEED });
+		const rest = n8nRestClient(state.baseUrl);
+		await rest.setupOwner(OWNER);
+		const me = await rest.login(OWNER);
+		assert.equal(me.email, OWNER.email);
+		state.rest = rest;
+		state.workflows = {};
+		for (const [key, simulator] of Object.entries(simulators)) {
+			const credential = await rest.createCredential(cxoneCredential({ name: `CXone simulator (${key})`, ...simulator }));
+			const webhookPath = `cxone-queue-${key}`;
+			const saved = await rest.createWorkflow(webhookWorkflow({ name: `queue e2e: ${key}`, webhookPath, credential }));
+			const published = await rest.activateWorkflow(saved.id, saved.versionId);
+			assert.equal(published.activeVersionId, saved.versionId, `the workflow ${saved.id} was not published`);
+			state.workflows[key] = { id: saved.id, url: `${state.baseUrl}/webhook/${webhookPath}` };
+		}
+	});
+
+	harness.test(`${BATCHES} batches of ${BATCH_SIZE} concurrent webhook calls: every execution's rows exact, both workers used, ≤ ${TENANT_QUERY_LIMIT} queries at once, none left`, async () => {
+		assert.ok(state.workflows, 'the workflows were not published (see the test before)');
+		const { url, id: workflowId } = state.workflows.clean;
+		const calls = [];
+		for (let batch = 0; batch < BATCHES; batch++) {
+			const windows = Array.from({ length: BATCH_SIZE }, (_, i) => windowOf(batch * BATCH_SIZE + i));
+			const answers = await timed(`batch ${batch + 1}`, () => Promise.all(windows.map((window) => callWebhook(url, window))));
+			const slowest = Math.max(...answers.map((call) => call.ms));
+			log(`    batch ${batch + 1}: ${answers.filter((call) => call.status === 200).length}/${BATCH_SIZE} answered 200, slowest call ${seconds(slowest)} s`);
+			calls.push(...answers);
+		}
+		for (const call of calls) assert.equal(call.status, 200, `the call for ${call.window.start} answered ${call.status}: ${JSON.stringify(call.body ?? call.error).slice(0, 500)}`);
+		const truths = await Promise.all(calls.map((call) => truthFor(simulators.clean, call.window)));
+		calls.forEach((call, i) => assertExactRows(call, truths[i]));
+		const rows = calls.reduce((sum, call) => sum + call.body.length, 0);
+
+		// n8n's own records: one successful execution per call, no more.
+		const ids = calls.map((call) => call.executionId);
+		assert.equal(new Set(ids).size, calls.length, 'two calls were answered by the same execution');
+		const executions = await state.rest.listExecutions(workflowId);
+		assert.deepStrictEqual(executions.map((execution) => execution.id).sort(), [...ids].sort(), 'the executions n8n recorded are not the calls made');
+		for (const execution of executions) assert.equal(execution.status, 'success', `execution ${execution.id} is ${execution.status}`);
+
+		// Which worker ran what: each worker's log, and the main's log (the worker's host id on "finished").
+		const byWorker = state.workers.map((worker) => workerExecutions(worker));
+		for (const [i, { started, finished }] of byWorker.entries()) {
+			assert.deepStrictEqual([...finished].sort(), [...started].sort(), `worker ${i + 1} started executions it did not finish`);
+			assert.ok(started.length > 0, `worker ${i + 1} ran no execution: ${byWorker.map((w) => w.started.length).join(' / ')}`);
+		}
+		assert.deepStrictEqual(byWorker.flatMap((w) => w.started).sort(), [...ids].sort(), 'the workers ran other executions than the calls');
+		const hostIdOf = Object.fromEntries(
+			n8nLogRecords(state.main)
+				.filter((record) => /^Execution \d+ \(job \d+\) finished$/.test(record.message ?? ''))
+				.map((record) => [record.metadata.executionId, record.metadata.workerId]),
+		);
+		const hostIds = byWorker.map(({ started }) => new Set(started.map((id) => hostIdOf[id])));
+		for (const [i, set] of hostIds.entries()) assert.equal(set.size, 1, `the main names several host ids for worker ${i + 1}: ${[...set]}`);
+		assert.notEqual([...hostIds[0]][0], [...hostIds[1]][0], 'the main cannot tell the two workers apart');
+
+		const stats = await simulators.clean.stats();
+		assert.ok(stats.maxActiveObserved <= TENANT_QUERY_LIMIT, `${stats.maxActiveObserved} queries ran at once`);
+		assert.equal(stats.activeQueries, 0, `queries still running: ${JSON.stringify(stats.queries.filter((q) => ['PENDING', 'RUNNING'].includes(q.status)))}`);
+		assert.equal(stats.queries.length, calls.length, 'one query per execution, none submitted twice');
+		log(`    ${calls.length} executions, ${rows} rows, all exact; worker split ${byWorker.map((w) => w.started.length).join(' / ')} (host ids ${hostIds.map((set) => [...set][0]).join(', ')})`);
+		log(`    simulator: ${stats.queries.length} queries, at most ${stats.maxActiveObserved} at once, ${stats.requests.submit - stats.queries.length} submits turned away (429, tenant busy), ${stats.tokensIssued} tokens`);
+	});
+
+	harness.test('a worker killed (SIGKILL) mid-batch: its executions end as README › Queue mode says, the other worker runs the rest exactly', async () => {
+		assert.ok(state.workflows, 'the workflows were not published (see the test before)');
+		const { url, id: workflowId } = state.workflows.slow;
+		const [victim, survivor] = state.workers;
+		const before = { victim: workerExecutions(victim).started.length, survivor: workerExecutions(survivor).started.length };
+		const windows = Array.from({ length: BATCH_SIZE }, (_, i) => windowOf(BATCHES * BATCH_SIZE + i));
+		const batchStartedAt = Date.now();
+		const pending = Promise.all(windows.map((window) => callWebhook(url, window)));
+
+		// Kill while the victim has executions in flight, every running execution has asked for a query
+		// and the tenant's query slots are all taken.
+		const inFlight = (worker, skip) => {
+			const { started, finished } = workerExecutions(worker);
+			return started.slice(skip).filter((id) => !finished.includes(id));
+		};
+		const running = 2 * WORKER_CONCURRENCY;
+		await waitFor(async () => {
+			if (inFlight(victim, before.victim).length === 0) return false;
+			const { activeQueries, requests } = await simulators.slow.stats();
+			return activeQueries >= TENANT_QUERY_LIMIT && requests.submit >= running;
+		}, {
+			timeoutMs: 120_000,
+			what: 'the victim worker to run executions with queries on the simulator',
+		});
+		victim.kill('SIGKILL');
+		const killedAt = Date.now();
+		const statsAtKill = await simulators.slow.stats();
+		await waitFor(() => !groupAlive(victim.pid), { timeoutMs: 10_000, what: 'the killed worker to be gone' });
+		const killed = inFlight(victim, before.victim);
+		const ranOnVictim = workerExecutions(victim).started.slice(before.victim);
+		log(`    killed ${victim.name} ${seconds(killedAt - batchStartedAt)} s into the batch: ${killed.length} executions in flight (${killed.join(', ')}), ${statsAtKill.activeQueries} queries active on the simulator`);
+
+		const calls = await pending;
+		const callsDoneAt = Date.now();
+		// n8n records an end for every execution of the batch: none stays running.
+		const executions = await waitFor(
+			async () => {
+				const list = await state.rest.listExecutions(workflowId);
+				return list.length === BATCH_SIZE && list.every((execution) => !['new', 'running', 'waiting'].includes(execution.status)) && list;
+			},
+			{ timeoutMs: KILLED_END_TIMEOUT_MS, what: 'every execution of the batch to end', intervalMs: 1000 },
+		);
+		const statusOf = Object.fromEntries(executions.map((execution) => [execution.id, execution]));
+
+		// The killed executions: error, with n8n's message for a job that stalled; nobody ran them again.
+		const survivorRan = workerExecutions(survivor).started.slice(before.survivor);
+		for (const id of killed) {
+			assert.equal(statusOf[id].status, 'error', `killed execution ${id} is ${statusOf[id].status}`);
+			assert.ok(!survivorRan.includes(id), `the surviving worker ran killed execution ${id} again`);
+			const detail = await state.rest.getExecution(id);
+			assert.match(detail.data, /failed to be processed too many times/, `execution ${id} ended with another error`);
+		}
+		// Not before the dead worker's job lock has run out (60 s, renewed every 10 s): nothing notices sooner.
+		const endedAfterKillMs = killed.map((id) => Date.parse(statusOf[id].stoppedAt) - killedAt);
+		for (const ms of endedAfterKillMs) assert.ok(ms >= BULL_LOCK_MS - BULL_LOCK_RENEW_MS, `a killed execution ended ${seconds(ms)} s after the kill`);
+		// Their callers get HTTP 500 with n8n's generic failure body once n8n has given up.
+		const failedCalls = calls.filter((call) => call.status !== 200);
+		assert.equal(failedCalls.length, killed.length, `calls not answered 200: ${JSON.stringify(failedCalls.map((c) => [c.status, c.body ?? c.error]))}`);
+		for (const call of failedCalls) {
+			assert.equal(call.status, 500, `a killed execution's caller got ${call.status}: ${JSON.stringify(call.body ?? call.error)}`);
+			assert.deepStrictEqual(call.body, { message: 'Error in workflow' });
+		}
+
+		// Every other execution succeeded with exact rows, the ones that had not started on the surviving worker.
+		const okCalls = calls.filter((call) => call.status === 200);
+		const truths = await Promise.all(okCalls.map((call) => truthFor(simulators.slow, call.window)));
+		okCalls.forEach((call, i) => assertExactRows(call, truths[i]));
+		for (const call of okCalls) assert.equal(statusOf[call.executionId]?.status, 'success', `execution ${call.executionId}`);
+		assert.deepStrictEqual(
+			[...okCalls.map((call) => call.executionId), ...killed].sort(),
+			executions.map((execution) => execution.id).sort(),
+			'the executions are not the successful calls plus the killed ones',
+		);
+		assert.deepStrictEqual(
+			ranOnVictim.filter((id) => !killed.includes(id)).concat(survivorRan).sort(),
+			okCalls.map((call) => call.executionId).sort(),
+			'the successful executions are not those the workers finished',
+		);
+
+		// On the simulator: the killed executions' queries were neither read nor cancelled; they run to
+		// their end on their own, so no query stays active, and none was cancelled or deleted.
+		const stats = await waitFor(
+			async () => {
+				const current = await simulators.slow.stats();
+				return current.activeQueries === 0 && current;
+			},
+			{ timeoutMs: 120_000, what: 'the orphaned queries to finish on the simulator' },
+		);
+		const orphaned = stats.queries.length - okCalls.length;
+		assert.ok(orphaned >= 0 && orphaned <= killed.length, `${stats.queries.length} queries for ${okCalls.length} successful and ${killed.length} killed executions`);
+		for (const query of stats.queries) {
+			assert.equal(query.status, 'COMPLETED', `query ${query.id} is ${query.status}`);
+			assert.equal(query.deleted, false, `query ${query.id} was deleted`);
+		}
+		assert.ok(stats.maxActiveObserved <= TENANT_QUERY_LIMIT, `${stats.maxActiveObserved} queries ran at once`);
+		state.timings.push(['kill batch', callsDoneAt - batchStartedAt]);
+		log(
+			`    ${okCalls.length} executions exact (${ranOnVictim.length - killed.length} on ${victim.name} before the kill, ${survivorRan.length} on ${survivor.name}); ` +
+				`${killed.length} killed: error ${endedAfterKillMs.map((ms) => seconds(ms)).join(', ')} s after the kill, their callers got 500`,
+		);
+		log(`    simulator: ${stats.queries.length} queries, ${orphaned} never read (ran to completion unattended), at most ${stats.maxActiveObserved} at once, none active now`);
+	});
+
+	let result;
+	try {
+		result = await harness.run();
+	} finally {
+		const teardownStartedAt = Date.now();
+		// Workers before the main, Redis and Postgres last; Postgres's fast shutdown is SIGINT.
+		const notEnded = await stopAllServices({ signalFor: (service) => (service.name === 'postgres' ? 'SIGINT' : 'SIGTERM') });
+		await Promise.all(Object.values(simulators).map((simulator) => simulator.stop()));
+		const left = [...new Set([...notEnded, ...services.filter((service) => groupAlive(service.pid)).map((service) => service.name)])];
+		state.timings.push(['teardown', Date.now() - teardownStartedAt]);
+		log(`timings: ${state.timings.map(([what, ms]) => `${what} ${seconds(ms)} s`).join(', ')}`);
+		if (left.length > 0 || result?.failed > 0) {
+			log(`logs kept in ${run}`);
+			folders.shift();
+		}
+		for (const folder of folders) fs.rmSync(folder, { recursive: true, force: true });
+		if (left.length > 0) {
+			log(`not ok - teardown: still running: ${left.join(', ')}`);
+			result = { passed: result?.passed ?? 0, failed: (result?.failed ?? 0) + 1 };
+		} else {
+			log(`teardown: ${services.length} process groups ended, none left`);
+		}
+	}
+	return result;
+}

@@ -1,0 +1,49 @@
+// The REST API of a running n8n (the one its editor uses, under /rest): owner setup, login,
+// credentials, workflows, publishing, executions. Authenticates with the `n8n-auth` cookie and a fixed
+// `browser-id` header, which n8n binds the cookie to.
+import crypto from 'node:crypto';
+
+/** A client of the n8n at `baseUrl` (`http://127.0.0.1:5678`). Every call rejects on a non-2xx answer. */
+export function n8nRestClient(baseUrl) {
+	const browserId = crypto.randomUUID();
+	let cookie;
+
+	async function call(method, path, body) {
+		const response = await fetch(`${baseUrl}/rest${path}`, {
+			method,
+			headers: {
+				'browser-id': browserId,
+				...(cookie ? { cookie } : {}),
+				...(body === undefined ? {} : { 'content-type': 'application/json' }),
+			},
+			body: body === undefined ? undefined : JSON.stringify(body),
+			signal: AbortSignal.timeout(60000),
+		});
+		const text = await response.text();
+		if (!response.ok) throw new Error(`n8n ${method} /rest${path} answered ${response.status}: ${text.slice(0, 1000)}`);
+		const auth = response.headers.getSetCookie().find((value) => value.startsWith('n8n-auth='));
+		if (auth) cookie = auth.split(';')[0];
+		return text === '' ? undefined : JSON.parse(text).data;
+	}
+
+	return {
+		/** Creates the instance owner (only possible once) and signs in as them. */
+		setupOwner: ({ email, password, firstName = 'Queue', lastName = 'Tester' }) =>
+			call('POST', '/owner/setup', { email, password, firstName, lastName }),
+		login: ({ email, password }) => call('POST', '/login', { emailOrLdapLoginId: email, password }),
+		/** Resolves to the stored credential ({id, name, type}); n8n encrypts `data`. */
+		createCredential: ({ name, type, data }) => call('POST', '/credentials', { name, type, data }),
+		/** Resolves to the saved workflow ({id, versionId, …}). */
+		createWorkflow: (workflow) => call('POST', '/workflows', workflow),
+		/** Publishes the workflow's version `versionId`: its triggers (webhooks) go live. */
+		activateWorkflow: (id, versionId) => call('POST', `/workflows/${id}/activate`, { versionId }),
+		/** Up to 100 executions of a workflow, newest first: [{id, status, startedAt, stoppedAt, …}]. */
+		async listExecutions(workflowId) {
+			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+			const page = await call('GET', `/executions?filter=${filter}&limit=100`);
+			return page.results;
+		},
+		/** One execution with its run data (`data` is n8n's flattened form, a string). */
+		getExecution: (id) => call('GET', `/executions/${id}`),
+	};
+}
