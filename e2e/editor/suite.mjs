@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { createN8nSandbox } from '../../scripts/lib/n8n.mjs';
-import { createRestClient, installAsCommunityPackage, startN8nServer } from '../../scripts/lib/n8nServer.mjs';
+import { n8nRestClient } from '../../scripts/lib/n8nRest.mjs';
+import { installAsCommunityPackage, startN8nServer } from '../../scripts/lib/n8nServer.mjs';
 import { startSimulator } from '../../scripts/lib/simulator.mjs';
 import { readExamples } from '../../scripts/lib/workflows.mjs';
 import { createHarness } from '../harness.mjs';
@@ -60,8 +61,8 @@ export async function runEditorSuite({ log, outputDir, chromiumPath }) {
 		await sandbox.importWorkflows(readExamples().map(({ workflow }) => workflow));
 		// Loaded from the community packages folder only, as a user's install is (not N8N_CUSTOM_EXTENSIONS).
 		server = await startN8nServer(sandbox, { env: { N8N_CUSTOM_EXTENSIONS: undefined } });
-		await createRestClient(server.url).setupOwner(OWNER);
-		rest = createRestClient(server.url);
+		await n8nRestClient(server.url).setupOwner(OWNER);
+		rest = n8nRestClient(server.url);
 		const me = await rest.login(OWNER);
 		if (me.email !== OWNER.email || me.role !== 'global:owner') throw new Error(`logged in as ${JSON.stringify({ email: me.email, role: me.role })}`);
 		context.baseUrl = server.url;

@@ -6,9 +6,10 @@ import crypto from 'node:crypto';
 /** A client of the n8n at `baseUrl` (`http://127.0.0.1:5678`). Every call rejects on a non-2xx answer. */
 export function n8nRestClient(baseUrl) {
 	const browserId = crypto.randomUUID();
-	let cookie;
+	let cookie = '';
 
-	async function call(method, path, body) {
+	/** Resolves to the `data` n8n wraps its answers in (or the whole answer); a non-2xx answer throws with n8n's message. */
+	async function request(method, path, body) {
 		const response = await fetch(`${baseUrl}/rest${path}`, {
 			method,
 			headers: {
@@ -17,33 +18,43 @@ export function n8nRestClient(baseUrl) {
 				...(body === undefined ? {} : { 'content-type': 'application/json' }),
 			},
 			body: body === undefined ? undefined : JSON.stringify(body),
-			signal: AbortSignal.timeout(60000),
+			signal: AbortSignal.timeout(120000),
 		});
-		const text = await response.text();
-		if (!response.ok) throw new Error(`n8n ${method} /rest${path} answered ${response.status}: ${text.slice(0, 1000)}`);
 		const auth = response.headers.getSetCookie().find((value) => value.startsWith('n8n-auth='));
 		if (auth) cookie = auth.split(';')[0];
-		return text === '' ? undefined : JSON.parse(text).data;
+		const text = await response.text();
+		if (!response.ok) throw new Error(`n8n ${method} /rest${path} answered ${response.status}: ${text.slice(0, 1000)}`);
+		let json;
+		try {
+			json = JSON.parse(text);
+		} catch {
+			json = undefined;
+		}
+		return json && typeof json === 'object' && 'data' in json ? json.data : json;
 	}
 
 	return {
-		/** Creates the instance owner (only possible once) and signs in as them. */
-		setupOwner: ({ email, password, firstName = 'Queue', lastName = 'Tester' }) =>
-			call('POST', '/owner/setup', { email, password, firstName, lastName }),
-		login: ({ email, password }) => call('POST', '/login', { emailOrLdapLoginId: email, password }),
+		request,
+		/** The `n8n-auth` cookie's value, for a browser that should be logged in as this user. */
+		authCookie: () => cookie.replace(/^n8n-auth=/, ''),
+		browserId,
+		/** Creates the instance owner (only possible once, on a new instance); n8n logs them in. */
+		setupOwner: ({ email, password, firstName = 'Test', lastName = 'Owner' }) =>
+			request('POST', '/owner/setup', { email, password, firstName, lastName }),
+		login: ({ email, password }) => request('POST', '/login', { emailOrLdapLoginId: email, password }),
 		/** Resolves to the stored credential ({id, name, type}); n8n encrypts `data`. */
-		createCredential: ({ name, type, data }) => call('POST', '/credentials', { name, type, data }),
+		createCredential: ({ name, type, data }) => request('POST', '/credentials', { name, type, data }),
 		/** Resolves to the saved workflow ({id, versionId, …}). */
-		createWorkflow: (workflow) => call('POST', '/workflows', workflow),
+		createWorkflow: (workflow) => request('POST', '/workflows', workflow),
 		/** Publishes the workflow's version `versionId`: its triggers (webhooks) go live. */
-		activateWorkflow: (id, versionId) => call('POST', `/workflows/${id}/activate`, { versionId }),
+		activateWorkflow: (id, versionId) => request('POST', `/workflows/${id}/activate`, { versionId }),
 		/** Up to 100 executions of a workflow, newest first: [{id, status, startedAt, stoppedAt, …}]. */
 		async listExecutions(workflowId) {
 			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-			const page = await call('GET', `/executions?filter=${filter}&limit=100`);
+			const page = await request('GET', `/executions?filter=${filter}&limit=100`);
 			return page.results;
 		},
 		/** One execution with its run data (`data` is n8n's flattened form, a string). */
-		getExecution: (id) => call('GET', `/executions/${id}`),
+		getExecution: (id) => request('GET', `/executions/${id}`),
 	};
 }

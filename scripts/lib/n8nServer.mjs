@@ -1,7 +1,6 @@
 // Runs `n8n start` (the editor and its REST API) from the pinned installation in a sandbox made by
 // createN8nSandbox, and talks to its REST API as a logged-in user.
 import { spawn, spawnSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -120,46 +119,3 @@ export async function startN8nServer(sandbox, { startTimeoutMs = 240000, env: ex
 	return { url, port, output: () => output, stop };
 }
 
-/**
- * A client of n8n's REST API that keeps the auth cookie and sends one `browser-id` header (n8n binds
- * the cookie to it). `request` resolves to the `data` n8n wraps its answers in; a non-2xx answer throws
- * with n8n's message.
- */
-export function createRestClient(baseUrl) {
-	const browserId = crypto.randomUUID();
-	let cookie = '';
-
-	async function request(method, path, body) {
-		const response = await fetch(`${baseUrl}/rest${path}`, {
-			method,
-			headers: {
-				'browser-id': browserId,
-				...(cookie ? { cookie } : {}),
-				...(body === undefined ? {} : { 'content-type': 'application/json' }),
-			},
-			body: body === undefined ? undefined : JSON.stringify(body),
-			signal: AbortSignal.timeout(120000),
-		});
-		const setCookie = response.headers.getSetCookie().find((line) => line.startsWith('n8n-auth='));
-		if (setCookie) cookie = setCookie.split(';')[0];
-		const text = await response.text();
-		let json;
-		try {
-			json = JSON.parse(text);
-		} catch {
-			json = undefined;
-		}
-		if (!response.ok) throw new Error(`${method} /rest${path} answered ${response.status}: ${text.slice(0, 1000)}`);
-		return json && typeof json === 'object' && 'data' in json ? json.data : json;
-	}
-
-	return {
-		request,
-		/** The `n8n-auth` cookie's value, for a browser that should be logged in as this user. */
-		authCookie: () => cookie.replace(/^n8n-auth=/, ''),
-		browserId,
-		/** Creates the instance owner (only possible once, on a new instance); n8n logs them in. */
-		setupOwner: (owner) => request('POST', '/owner/setup', owner),
-		login: ({ email, password }) => request('POST', '/login', { emailOrLdapLoginId: email, password }),
-	};
-}
