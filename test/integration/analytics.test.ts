@@ -263,6 +263,58 @@ describe('one file instead of one item per row', () => {
 	);
 });
 
+describe('50 concurrent executions against one tenant on the flaky profile', () => {
+	let sim: Simulator;
+	beforeAll(async () => {
+		sim = await startSimulatorProcess({ seed: 9, profile: 'flaky' });
+	});
+	afterAll(async () => await sim.stop());
+
+	it('all succeed with exact rows, never more than the tenant’s 5 queries at once, none left running', async () => {
+		const days = Array.from({ length: 50 }, (_, i) =>
+			new Date(Date.UTC(2024, 0, 1 + i)).toISOString().replace('.000', ''),
+		);
+		const nextDay = (day: string) =>
+			new Date(Date.parse(day) + 86_400_000).toISOString().replace('.000', '');
+		const runs = await Promise.all(
+			days.map(async (day) => {
+				const params = {
+					metrics: metrics('count:sum', 'handle_time:avg'),
+					dimensions: ['group.id'],
+					bucketSize: 'HOUR',
+					start: day,
+					end: nextDay(day),
+				};
+				const body = {
+					metrics: [
+						{ name: 'count', aggregation: 'sum' },
+						{ name: 'handle_time', aggregation: 'avg' },
+					],
+					dimensions: [{ name: 'group.id' }],
+					timeSeries: { bucketSize: 'HOUR', start: day, end: nextDay(day), timeZone: 'UTC' },
+				};
+				const [{ items, error }, expected] = await Promise.all([
+					runNode(sim, params),
+					truth(sim, body),
+				]);
+				return { day, error: error?.message, rows: items.map((item) => item.json), expected };
+			}),
+		);
+		expect(
+			runs.filter((run) => run.error !== undefined).map(({ day, error }) => [day, error]),
+		).toEqual([]);
+		for (const run of runs) expect([run.day, run.rows]).toEqual([run.day, run.expected]);
+		const stats = await simStats(sim);
+		expect(stats.maxActiveObserved).toBeLessThanOrEqual(5);
+		expect(stats.activeQueries).toBe(0);
+		const { tooManyRequests, unavailable, serverError, connectionReset, tokenExpired } =
+			stats.faults;
+		expect(
+			tooManyRequests + unavailable + serverError + connectionReset + tokenExpired,
+		).toBeGreaterThan(0);
+	}, 240_000);
+});
+
 describe('many requests at once against the simulator', () => {
 	it("hold one listener on the execution's cancel signal, however many requests run (Node warns past 10)", async () => {
 		const sim = await startSimulatorProcess({ seed: 5, extraArgs: ['--latency-ms', '20'] });

@@ -23,6 +23,12 @@ export interface RetryPolicy {
 	 * concurrent-query limit, a rate limit), not a failure, so it is bounded by Options › Timeout and this.
 	 */
 	maxThrottledRetries: number;
+	/**
+	 * 401s a request may retry after n8n's own renewal and repeat: under load a renewed token can be
+	 * refused again at once (many executions on one credential use it up or replace it). Each retry renews
+	 * again; a credential the API really refuses still fails after these.
+	 */
+	maxUnauthorizedRetries: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -33,6 +39,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	minDelayMs: 250,
 	retryAfterJitterFraction: 0.2,
 	maxThrottledRetries: 30,
+	maxUnauthorizedRetries: 3,
 };
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -71,7 +78,7 @@ export interface RetryContext {
 }
 
 /**
- * Sends a request, retrying 429, 5xx and dropped connections: it waits what Retry-After asks plus up
+ * Sends a request, retrying 429, 5xx, dropped connections and (a few times) a 401 after n8n's renewal: it waits what Retry-After asks plus up
  * to a fifth more at random, or else backs off exponentially with full jitter, so that many executions
  * turned away at once come back spread out. 5xx and dropped connections use up `maxAttempts`; 429s have
  * their own budget (`maxThrottledRetries`), so a busy tenant's queue does not eat the retries meant for
@@ -83,6 +90,7 @@ export async function sendWithRetries(
 ): Promise<ApiResponse> {
 	let attempt = 0;
 	let throttled = 0;
+	let unauthorized = 0;
 	for (;;) {
 		if (ctx.signal?.aborted) throw stopError(ctx.signal);
 		ctx.stats.requests++;
@@ -96,13 +104,21 @@ export async function sendWithRetries(
 		if (!(error instanceof ApiFailure)) throw error;
 		ctx.stats.failedResponses++;
 		const isThrottle = error.status === 429;
+		// A 401 from the API (not from the credential's token endpoint) after n8n's renewal: renew again, a few times.
+		const isUnauthorized = error.status === 401 && !error.credential;
 		if (isThrottle) {
 			ctx.stats.throttled++;
 			throttled++;
-		} else attempt++;
-		if (!isRetryable(error)) throw error;
-		if (isThrottle ? throttled > ctx.policy.maxThrottledRetries : attempt >= ctx.policy.maxAttempts)
-			throw error;
+		} else if (isUnauthorized) unauthorized++;
+		else attempt++;
+		if (!isUnauthorized && !isRetryable(error)) throw error;
+		const exhausted = isThrottle
+			? throttled > ctx.policy.maxThrottledRetries
+			: isUnauthorized
+				? unauthorized > ctx.policy.maxUnauthorizedRetries
+				: attempt >= ctx.policy.maxAttempts;
+		if (exhausted) throw error;
+		const retry = isThrottle ? throttled : isUnauthorized ? unauthorized : attempt;
 		const askedMs = retryAfterMs(error.headers['retry-after'], ctx.clock.now());
 		if (askedMs !== undefined && askedMs > ctx.policy.maxRetryAfterMs) {
 			throw new CxoneApiError(
@@ -113,7 +129,7 @@ export async function sendWithRetries(
 		const waitMs = Math.max(
 			ctx.policy.minDelayMs,
 			askedMs === undefined
-				? backoffMs((isThrottle ? throttled : attempt) - 1, ctx.policy, ctx.clock.random())
+				? backoffMs(retry - 1, ctx.policy, ctx.clock.random())
 				: askedMs + Math.floor(askedMs * ctx.policy.retryAfterJitterFraction * ctx.clock.random()),
 		);
 		if (ctx.clock.now() + waitMs > ctx.deadlineMs) throw error;

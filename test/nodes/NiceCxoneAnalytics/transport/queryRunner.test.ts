@@ -202,9 +202,10 @@ describe('transport against a mocked CXone API', () => {
 		expect(log.apiRequests.length).toBe(4);
 	});
 
-	it('a second 401 in a row is an error that says to check the credential', async () => {
-		tokens('tok1', 'tok2');
-		nock(API).post(QUERY).times(2).reply(401, { error: 'invalid_token' });
+	it("a 401 that lasts through n8n's renewal and three more renewals is an error that says to check the credential", async () => {
+		// n8n renews once and repeats once per attempt; the node renews again three times (DEFAULT_RETRY_POLICY.maxUnauthorizedRetries).
+		tokens('tok1', 'tok2', 'tok3', 'tok4', 'tok5');
+		nock(API).post(QUERY).times(8).reply(401, { error: 'invalid_token' });
 		const { ctx, log } = createContext({
 			params: queryParams({ options: { pollIntervalSeconds: 0.01 } }),
 			credentials,
@@ -215,7 +216,23 @@ describe('transport against a mocked CXone API', () => {
 			'The CXone API rejected the access token even after renewing it (HTTP 401). Check Client ID, Client Secret, Token URL and Base URL in the credential.',
 		);
 		expect((error as NodeApiError).httpCode).toBe('401');
+		expect(log.tokenRequests).toBe(5);
+		expect(nock.isDone()).toBe(true);
+	});
+
+	it("a 401 after n8n's renewal and repeat (the token used up by other executions) is sent again, not an error", async () => {
+		tokens('tok1', 'tok2');
+		nock(API).post(QUERY).times(2).reply(401, { error: 'invalid_token' });
+		nock(API).post(QUERY).reply(400, { error: 'invalid_request', message: 'stop here' });
+		const { ctx, log } = createContext({
+			params: queryParams({ options: { pollIntervalSeconds: 0.01 } }),
+			credentials,
+		});
+		const { error } = await outcome(new NiceCxoneAnalytics().execute.call(ctx));
+		expect((error as Error).message).toBe('The CXone API rejected the query: stop here');
+		// The third POST carries the renewed token again: it was never refused before n8n's repeat.
 		expect(log.tokenRequests).toBe(2);
+		expect(nock.isDone()).toBe(true);
 	});
 
 	it('a refused client secret names the credential fields to check', async () => {
