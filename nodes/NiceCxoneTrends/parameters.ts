@@ -8,6 +8,8 @@ import {
 	type Sensitivity,
 } from './core/analyzeSeries';
 import type { RowsConfig } from './core/analyzeRows';
+import type { BusinessHours } from './core/businessHours';
+import { parseBusinessHours } from './core/businessHours';
 import type { Goal } from './core/goals';
 import { isValidTimeZone } from '../shared/core/time';
 import { DEFAULT_CHART_DAYS } from './core/chart/seriesChartInput';
@@ -118,6 +120,7 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 			bucketMs: bucketMinutes > 0 ? bucketMinutes * 60_000 : undefined,
 			missingBuckets: (options.missingBuckets as MissingBuckets | undefined) ?? 'auto',
 			goals: readGoals(context),
+			businessHours: readBusinessHours(context, String(options.businessHours ?? '')),
 			settings: {
 				...DEFAULT_SETTINGS,
 				method,
@@ -193,4 +196,13 @@ function readGoals(context: IExecuteFunctions): Goal[] {
 			...(criticalValue === undefined ? {} : { criticalValue }),
 		};
 	});
+}
+
+/** Reads Options › Business Hours; a text that is not hours is an error that shows how to write them. */
+function readBusinessHours(context: IExecuteFunctions, text: string): BusinessHours | undefined {
+	const hours = parseBusinessHours(text);
+	if (hours && 'problem' in hours) {
+		throw new NodeOperationError(context.getNode(), `'Business Hours': ${String(hours.problem)}.`);
+	}
+	return hours as BusinessHours | undefined;
 }

@@ -1,3 +1,6 @@
+import type { BusinessHours } from './businessHours';
+import { withinBusinessHours } from './businessHours';
+import type { Detection } from './detection';
 import type { Goal, GoalEpisode } from './goals';
 import { goalEpisodes } from './goals';
 import type { AnalysisSettings } from './analyzeSeries';
@@ -34,6 +37,8 @@ export interface RowsConfig {
 	countField?: string;
 	/** Goals per metric field, judged beside the anomaly test. */
 	goals?: readonly Goal[];
+	/** Hours in the settings' time zone outside which nothing alerts; undefined = all hours. */
+	businessHours?: BusinessHours;
 	settings: AnalysisSettings;
 }
 
@@ -164,8 +169,17 @@ function analyseSeries(
 		gridStartMs: plan.gridStartMs,
 		gridEndMs: plan.gridEndMs,
 	});
+	const { businessHours } = config;
+	const zone = config.settings.timeZone;
+	const inHours = businessHours && ((ms: number) => withinBusinessHours(ms, businessHours, zone));
+	if (inHours) moveAlertsIntoHours(analysed.analysis.detection, analysed.grid.timesMs, inHours);
+	// Outside business hours a goal is neither missed nor met.
+	const { grid } = analysed;
+	const goalValues = inHours
+		? grid.values.map((value, b) => (inHours(grid.timesMs[b]) ? value : NaN))
+		: grid.values;
 	const goalEpisodesOf = (goal: Goal) =>
-		goalEpisodes(analysed.grid.values, goal).map((episode) => ({ ...episode, goal }));
+		goalEpisodes(goalValues, goal).map((episode) => ({ ...episode, goal }));
 	return {
 		...analysed,
 		groupValues: group.groupValues,
@@ -176,6 +190,30 @@ function analyseSeries(
 			.filter((goal) => goal.metric === metric)
 			.flatMap(goalEpisodesOf),
 	};
+}
+
+/**
+ * Business hours for anomalies: an alert outside them is not raised; an episode that began outside them
+ * and is still going on when they open raises its alert then, at its first bucket within them.
+ */
+function moveAlertsIntoHours(
+	detection: Detection,
+	timesMs: ArrayLike<number>,
+	inHours: (ms: number) => boolean,
+): void {
+	const { alert, episode } = detection;
+	let waiting = 0;
+	for (let b = 0; b < alert.length; b++) {
+		const open = inHours(timesMs[b]);
+		if (alert[b] === 1 && !open) {
+			alert[b] = 0;
+			waiting = episode[b];
+		} else if (waiting !== 0 && episode[b] !== waiting) waiting = 0;
+		else if (waiting !== 0 && open) {
+			alert[b] = 1;
+			waiting = 0;
+		}
+	}
 }
 
 /**

@@ -317,6 +317,27 @@ describe('NiceCxoneTrends node', () => {
 		).toHaveLength(2);
 	});
 
+	it('raises nothing outside Business Hours (the spike at Tue 14:00 UTC is inside Mon-Fri 08:00-18:00, outside 15:00-18:00)', async () => {
+		const inside = (
+			await run(items, {
+				outputMode: 'anomalies',
+				options: { businessHours: 'Mon-Fri 08:00-18:00' },
+			})
+		)[1];
+		expect(inside.map((item) => item.json.bucketStart)).toEqual(['2024-01-16T14:00:00.000Z']);
+		expect(
+			(
+				await run(items, {
+					outputMode: 'anomalies',
+					options: { businessHours: 'Mon-Fri 15:00-18:00' },
+				})
+			)[1],
+		).toEqual([]);
+		await expect(run(items, { options: { businessHours: 'weekdays' } })).rejects.toThrow(
+			"'Business Hours': 'weekdays' is not days and hours; write e.g. Mon-Fri 08:00-18:00; Sat 09:00-13:00.",
+		);
+	});
+
 	it('names the goal and the fix for a goal that cannot be judged', async () => {
 		await expect(
 			run(items, {

@@ -1,6 +1,16 @@
-import { MAX_REMEMBERED_ALERTS, alertId, readAlertMemory, sortOutAlerts } from '../../../../nodes/NiceCxoneTrends/core/alertMemory';
+import {
+	MAX_REMEMBERED_ALERTS,
+	alertId,
+	readAlertMemory,
+	sortOutAlerts,
+} from '../../../../nodes/NiceCxoneTrends/core/alertMemory';
 
-const anomaly = (bucketStart: string) => ({ series: 'grp_001 / chat', metric: 'count_sum', rule: 'anomaly', bucketStart });
+const anomaly = (bucketStart: string) => ({
+	series: 'grp_001 / chat',
+	metric: 'count_sum',
+	rule: 'anomaly',
+	bucketStart,
+});
 const goal = (bucketStart: string, episodeStart: string, ongoing: boolean) => ({
 	series: 'grp_001',
 	metric: 'service_level_pct',
@@ -15,33 +25,63 @@ describe('alert memory', () => {
 	it('raises an alert once: a later run raises only alerts after the last one it remembers', () => {
 		const first = sortOutAlerts([anomaly('2024-01-01T10:00:00Z')], readAlertMemory(undefined));
 		expect(first.fresh).toHaveLength(1);
-		const second = sortOutAlerts([anomaly('2024-01-01T10:00:00Z'), anomaly('2024-01-01T12:00:00Z')], first.memory);
+		const second = sortOutAlerts(
+			[anomaly('2024-01-01T10:00:00Z'), anomaly('2024-01-01T12:00:00Z')],
+			first.memory,
+		);
 		expect(second.fresh.map((alert) => alert.bucketStart)).toEqual(['2024-01-01T12:00:00Z']);
 	});
 
 	it('says a goal episode raised while ongoing has recovered once, and not one it never raised', () => {
-		const first = sortOutAlerts([goal('2024-01-01T10:30:00Z', '2024-01-01T10:15:00Z', true)], readAlertMemory({}));
-		const second = sortOutAlerts([goal('2024-01-01T10:30:00Z', '2024-01-01T10:15:00Z', false)], first.memory);
+		const first = sortOutAlerts(
+			[goal('2024-01-01T10:30:00Z', '2024-01-01T10:15:00Z', true)],
+			readAlertMemory({}),
+		);
+		const second = sortOutAlerts(
+			[goal('2024-01-01T10:30:00Z', '2024-01-01T10:15:00Z', false)],
+			first.memory,
+		);
 		expect([second.fresh, second.recovered.length]).toEqual([[], 1]);
-		const third = sortOutAlerts([goal('2024-01-01T10:30:00Z', '2024-01-01T10:15:00Z', false)], second.memory);
+		const third = sortOutAlerts(
+			[goal('2024-01-01T10:30:00Z', '2024-01-01T10:15:00Z', false)],
+			second.memory,
+		);
 		expect([third.fresh, third.recovered]).toEqual([[], []]);
 		// Raised already recovered (a backfill): new, and no separate recovery.
-		const backfill = sortOutAlerts([goal('2024-01-02T10:30:00Z', '2024-01-02T10:15:00Z', false)], third.memory);
+		const backfill = sortOutAlerts(
+			[goal('2024-01-02T10:30:00Z', '2024-01-02T10:15:00Z', false)],
+			third.memory,
+		);
 		expect([backfill.fresh.length, backfill.recovered.length]).toEqual([1, 0]);
 	});
 
 	it('tells alerts apart whichever object holds them, and two goals on one metric apart', () => {
-		expect(alertId(anomaly('2024-01-01T10:00:00Z'))).toBe(alertId({ ...anomaly('2024-01-01T10:00:00Z'), value: 3 }));
-		const other = { ...goal('2024-01-01T10:30:00Z', '2024-01-01T10:15:00Z', true), goal: { direction: 'atLeast', value: 60 } };
-		expect(alertId(other)).not.toBe(alertId(goal('2024-01-01T10:30:00Z', '2024-01-01T10:15:00Z', true)));
+		expect(alertId(anomaly('2024-01-01T10:00:00Z'))).toBe(
+			alertId({ ...anomaly('2024-01-01T10:00:00Z'), value: 3 }),
+		);
+		const other = {
+			...goal('2024-01-01T10:30:00Z', '2024-01-01T10:15:00Z', true),
+			goal: { direction: 'atLeast', value: 60 },
+		};
+		expect(alertId(other)).not.toBe(
+			alertId(goal('2024-01-01T10:30:00Z', '2024-01-01T10:15:00Z', true)),
+		);
 	});
 
 	it('reads anything unreadable as an empty memory, and keeps at most MAX_REMEMBERED_ALERTS keys, the newest', () => {
 		expect(readAlertMemory('junk')).toEqual({ raised: {}, openGoals: {} });
-		expect(readAlertMemory({ raised: { a: 'x', b: 5 } })).toEqual({ raised: { b: 5 }, openGoals: {} });
-		const many = Array.from({ length: MAX_REMEMBERED_ALERTS + 5 }, (_, i) => ({ ...anomaly(new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString()), series: `s${i}` }));
+		expect(readAlertMemory({ raised: { a: 'x', b: 5 } })).toEqual({
+			raised: { b: 5 },
+			openGoals: {},
+		});
+		const many = Array.from({ length: MAX_REMEMBERED_ALERTS + 5 }, (_, i) => ({
+			...anomaly(new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString()),
+			series: `s${i}`,
+		}));
 		const { memory } = sortOutAlerts(many, readAlertMemory(undefined));
 		expect(Object.keys(memory.raised)).toHaveLength(MAX_REMEMBERED_ALERTS);
-		expect(Object.keys(memory.raised)).not.toContain(JSON.stringify(['s0', 'count_sum', 'anomaly']));
+		expect(Object.keys(memory.raised)).not.toContain(
+			JSON.stringify(['s0', 'count_sum', 'anomaly']),
+		);
 	});
 });
