@@ -96,6 +96,21 @@ function webhookWorkflow({ name, webhookPath, credential }) {
 	});
 }
 
+/**
+ * Webhook (POST {start, end, head?}) → the query with Audit on its Audit output, continuing the chain
+ * from `head` (the last record, which the caller keeps: the workflow's own store) → the record as the
+ * response.
+ */
+function auditWorkflow({ name, webhookPath, credential }) {
+	const workflow = webhookWorkflow({ name, webhookPath, credential });
+	const query = workflow.nodes.find((candidate) => candidate.name === QUERY_NODE);
+	query.parameters.options = { ...query.parameters.options, audit: 'output', auditChainHead: '={{ $json.body.head ?? "" }}' };
+	const respond = workflow.nodes.find((candidate) => candidate.type === 'n8n-nodes-base.respondToWebhook');
+	respond.parameters.respondWith = 'firstIncomingItem';
+	workflow.connections[QUERY_NODE] = { main: [[], [{ node: respond.name, type: 'main', index: 0 }]] };
+	return workflow;
+}
+
 /** The window of call `index`: one whole UTC day, a different one for every call. */
 function windowOf(index) {
 	const startMs = FIRST_DAY_MS + index * DAY_MS;
@@ -221,7 +236,7 @@ export async function runQueueSuite({ log }) {
 		for (const worker of state.workers) assert.match(worker.readLog(), /Concurrency: 5/);
 	});
 
-	harness.test('through the REST API: the owner, a CXone credential per simulator, and two published webhook workflows', async () => {
+	harness.test('through the REST API: the owner, a CXone credential per simulator, and three published webhook workflows', async () => {
 		assert.ok(state.workers, 'n8n did not start (see the test before)');
 		simulators.clean = await startSimulator({ seed: 1, profile: 'clean' });
 		simulators.slow = await startSimulator({ seed: 1, profile: 'clean', speed: SLOW_SPEED });
@@ -238,6 +253,11 @@ export async function runQueueSuite({ log }) {
 			const published = await rest.activateWorkflow(saved.id, saved.versionId);
 			assert.equal(published.activeVersionId, saved.versionId, `the workflow ${saved.id} was not published`);
 			state.workflows[key] = { id: saved.id, url: `${state.baseUrl}/webhook/${webhookPath}` };
+			if (key !== 'clean') continue;
+			const auditPath = 'cxone-queue-audit';
+			const audited = await rest.createWorkflow(auditWorkflow({ name: 'queue e2e: audit chain', webhookPath: auditPath, credential }));
+			await rest.activateWorkflow(audited.id, audited.versionId);
+			state.workflows.audit = { id: audited.id, url: `${state.baseUrl}/webhook/${auditPath}` };
 		}
 	});
 
@@ -286,6 +306,34 @@ export async function runQueueSuite({ log }) {
 		assert.equal(stats.queries.length, calls.length, 'one query per execution, none submitted twice');
 		log(`    ${calls.length} executions, ${rows} rows, all exact; worker split ${byWorker.map((w) => w.started.length).join(' / ')} (host ids ${hostIds.map((set) => [...set][0]).join(', ')})`);
 		log(`    simulator: ${stats.queries.length} queries, at most ${stats.maxActiveObserved} at once, ${stats.requests.submit - stats.queries.length} submits turned away (429, tenant busy), ${stats.tokensIssued} tokens`);
+	});
+
+	harness.test('the audit chain across workers: continued from the head the caller keeps, a fork when two runs share a head, a new start without one', async () => {
+		assert.ok(state.workflows?.audit, 'the workflows were not published (see the test before)');
+		const { verifyAuditChain, headOf } = await import('../dist/nodes/shared/core/auditChain.js');
+		const call = async (index, head) => {
+			const answer = await callWebhook(state.workflows.audit.url, { ...windowOf(100 + index), ...(head ? { head } : {}) });
+			assert.equal(answer.status, 200, `audit call ${index} answered ${answer.status}: ${JSON.stringify(answer.body ?? answer.error).slice(0, 300)}`);
+			return answer;
+		};
+		// The caller keeps the last record (as a Data table would) and hands its head to the next run.
+		const chain = [];
+		for (let i = 0; i < 6; i++) chain.push((await call(i, chain.length > 0 ? headOf(chain[chain.length - 1]) : undefined)).body);
+		assert.deepStrictEqual(chain.map((record) => record.seq), [1, 2, 3, 4, 5, 6]);
+		assert.deepStrictEqual(verifyAuditChain(chain), { ok: true, records: 6, chains: 1, findings: [] });
+		// Three runs at once from the same head: three records claim seq 7, reported as two forks.
+		const head = headOf(chain[5]);
+		const overlapping = (await Promise.all([6, 7, 8].map((i) => call(i, head)))).map((answer) => answer.body);
+		assert.deepStrictEqual(overlapping.map((record) => record.seq), [7, 7, 7]);
+		const forks = verifyAuditChain([...chain, ...overlapping]).findings;
+		assert.deepStrictEqual(forks.map(({ kind, seq }) => [kind, seq]), [['fork', 7], ['fork', 7]]);
+		// Without a head a worker has no memory (its static data starts empty): every record starts again at seq 1.
+		const unanchored = [];
+		for (let i = 9; i < 12; i++) unanchored.push((await call(i)).body);
+		assert.deepStrictEqual(unanchored.map((record) => record.seq), [1, 1, 1]);
+		const workers = state.workers.map((worker) => workerExecutions(worker).started);
+		const ran = [...chain, ...overlapping, ...unanchored].map((record) => workers.findIndex((ids) => ids.includes(record.executionId)) + 1);
+		log(`    audit chain: 6 chained records, 2 forks reported for 3 overlapping runs, 3 runs without a head each at seq 1; workers ${ran.join(' ')}`);
 	});
 
 	harness.test('a worker killed (SIGKILL) mid-batch: its executions end as README › Queue mode says, the other worker runs the rest exactly', async () => {
