@@ -229,15 +229,6 @@ export const properties: INodeProperties[] = [
 					'Whether each summary item and each anomaly item gets a PNG chart of its series in the binary property "chart" (value, expected band, alerts), and a report the charts of the series that alerted (chart_1, chart_2 …), ready for a Slack upload or an email attachment. Drawn inside n8n: no data leaves the workflow.',
 			},
 			{
-				displayName: 'Business Hours',
-				name: 'businessHours',
-				type: 'string',
-				default: '',
-				placeholder: 'Mon-Fri 08:00-18:00; Sat 09:00-13:00',
-				description:
-					'Hours in the time zone above outside which nothing alerts: an anomaly that starts outside them alerts when they open if it is still going on, and a goal counts only within them. Empty: all hours.',
-			},
-			{
 				displayName: 'Bucket Minutes',
 				name: 'bucketMinutes',
 				type: 'number',
@@ -245,6 +236,15 @@ export const properties: INodeProperties[] = [
 				default: 0,
 				description:
 					'Spacing of the buckets in minutes (15, 30, 60, 1440 for a day …). 0: detect it from the data (the most common gap between timestamps).',
+			},
+			{
+				displayName: 'Business Hours',
+				name: 'businessHours',
+				type: 'string',
+				default: '',
+				placeholder: 'Mon-Fri 08:00-18:00; Sat 09:00-13:00',
+				description:
+					'Hours in the time zone above outside which nothing alerts: an anomaly that starts outside them alerts when they open if it is still going on, and a goal counts only within them. Empty: all hours.',
 			},
 			{
 				displayName: 'Chart Days',

@@ -1,3 +1,4 @@
+import { HOUR_MS } from '../../shared/core/time';
 import type { RowsAnalysis, SeriesResult } from './analyzeRows';
 import { anomalyTypeName } from './detection';
 import {
@@ -208,6 +209,19 @@ function goalRecords(series: SeriesResult, zone: string, byBucket: number[][]): 
 }
 
 /**
+ * When a series stopped reporting: its last buckets (at least two, and at least an hour) had no row at all
+ * while earlier ones had; `lastDataMs` is the start of its last bucket with a row. Undefined otherwise.
+ */
+export function silentSince(series: SeriesResult): { lastDataMs: number } | undefined {
+	const { rowCount, timesMs, bucketMs } = series.grid;
+	let b = rowCount.length - 1;
+	while (b >= 0 && rowCount[b] === 0) b--;
+	const silentBuckets = rowCount.length - 1 - b;
+	if (b < 0 || silentBuckets < Math.max(2, Math.round(HOUR_MS / bucketMs))) return undefined;
+	return { lastDataMs: timesMs[b] };
+}
+
+/**
  * Summary mode: one record per series with its status, trend, latest bucket and its anomalies, and a
  * `message` ready for Slack or email (one sentence per anomaly). Pairs with all rows of the series.
  */
@@ -223,6 +237,10 @@ export function summaryRecords(analysis: RowsAnalysis, zone: string): OutputReco
 				? ` (${trend.percentChange >= 0 ? '+' : ''}${formatNumber(trend.percentChange)} % over the window)`
 				: ''
 		}`;
+		const silence = silentSince(series);
+		const silenceText =
+			silence &&
+			`${subject} has sent no data since ${bucketTimePhrase(silence.lastDataMs, grid.bucketMs, grid.timesMs[last] - grid.timesMs[0], zone).replace(/^(at|on) /, '')} (${durationPhrase(grid.timesMs[last] + grid.bucketMs - silence.lastDataMs)}).`;
 		let message: string;
 		if (result.status === 'no_data') message = `${subject}: no values in the window.`;
 		else if (result.status === 'insufficient_history')
@@ -255,7 +273,10 @@ export function summaryRecords(analysis: RowsAnalysis, zone: string): OutputReco
 				trendSlopePerDay: roundOrNull(trend.slopePerDay, VALUE_DECIMALS),
 				trendPercentChange: roundOrNull(trend.percentChange, 2),
 				duplicateBuckets: grid.duplicateBuckets,
-				message,
+				reporting: silence ? 'stopped' : 'ok',
+				lastDataAt: silence ? new Date(silence.lastDataMs).toISOString() : null,
+				message: silenceText ? `${silenceText}\n${message}` : message,
+				...(silenceText ? { noDataMessage: silenceText } : {}),
 			},
 			rowIndices: [...series.rowIndices],
 		};

@@ -133,12 +133,17 @@ export function reportRecord(
 				: 1,
 	);
 	const recoveries = recovered.map((record) => String(record.message));
+	// A series that stopped reporting is a state, said in every report while it lasts.
+	const silent = summaries
+		.filter((summary) => summary.reporting === 'stopped')
+		.map((summary) => String(summary.noDataMessage));
 	const judged = summaries.filter((summary) => summary.status === 'ok').length;
 	const critical = alerts.filter((alert) => alert.severity === 'critical').length;
-	const headline =
+	const found =
 		alerts.length === 0
 			? `No alerts in ${summaries.length} series`
 			: `${alerts.length} alert${alerts.length === 1 ? '' : 's'}${critical > 0 ? ` (${critical} critical)` : ''} in ${summaries.length} series`;
+	const headline = silent.length > 0 ? `${found}; ${silent.length} stopped reporting` : found;
 	const listed = alerts.slice(0, MAX_REPORTED_ALERTS);
 	const more = alerts.length - listed.length;
 	const context = `${judged} of ${summaries.length} series judged; ${summaries.length - judged} without enough history or data.`;
@@ -157,6 +162,10 @@ export function reportRecord(
 		...recoveries.map((message) => ({
 			type: 'section',
 			text: { type: 'mrkdwn', text: `:white_check_mark: ${escapeSlack(message)}` },
+		})),
+		...silent.slice(0, MAX_REPORTED_ALERTS).map((message) => ({
+			type: 'section',
+			text: { type: 'mrkdwn', text: `:grey_question: ${escapeSlack(message)}` },
 		})),
 		{ type: 'context', elements: [{ type: 'mrkdwn', text: escapeSlack(context) }] },
 	];
@@ -183,6 +192,11 @@ export function reportRecord(
 					`<ul>${recoveries.map((message) => `<li><b>recovered</b>: ${escapeHtml(message)}</li>`).join('')}</ul>`,
 				]
 			: []),
+		...(silent.length > 0
+			? [
+					`<ul>${silent.map((message) => `<li><b>no data</b>: ${escapeHtml(message)}</li>`).join('')}</ul>`,
+				]
+			: []),
 		...charts.map(
 			({ property, title }) =>
 				`<p><img src="cid:${property}" alt="${escapeHtml(title)}" width="800" height="400"></p>`,
@@ -201,7 +215,10 @@ export function reportRecord(
 			seriesCount: summaries.length,
 			alerts,
 			recoveries,
-			text: [headline, ...alerts.map((alert) => alert.message), ...recoveries].join('\n'),
+			noData: silent,
+			text: [headline, ...alerts.map((alert) => alert.message), ...recoveries, ...silent].join(
+				'\n',
+			),
 			slackBlocks,
 			slackBlocksJson: JSON.stringify({ blocks: slackBlocks }),
 			html,

@@ -205,4 +205,27 @@ describe('reportRecord', () => {
 			},
 		]);
 	});
+
+	it('says a series that stopped reporting has sent no data since when, in every report while it lasts', () => {
+		const all = rows('grp_002', []);
+		const lastMs = Math.max(...all.map((row) => Date.parse(String(row.bucketStart))));
+		// grp_002 sends nothing in the last two hours (8 quarter hours); grp_001 goes on.
+		const items = all.filter(
+			(row) =>
+				row.groupId !== 'grp_002' || Date.parse(String(row.bucketStart)) <= lastMs - 8 * 900_000,
+		);
+		const json = reportOf(items).json as unknown as ReportJson & { noData: string[] };
+		expect(json.noData).toEqual([
+			'Chat volume for grp_002 has sent no data since Sun 21 Jan 21:45 (2.25 h).',
+		]);
+		expect(json.headline.endsWith('; 1 stopped reporting')).toBe(true);
+		expect(
+			json.slackBlocks
+				.map((block) => block.text?.text)
+				.filter((text) => text?.startsWith(':grey_question:')),
+		).toEqual([
+			':grey_question: Chat volume for grp_002 has sent no data since Sun 21 Jan 21:45 (2.25 h).',
+		]);
+		expect(reportOf(all).json).toMatchObject({ noData: [] });
+	});
 });
