@@ -9,7 +9,7 @@ import {
 } from 'n8n-workflow';
 
 import type { AuditSettings } from '../shared/audit';
-import { finishAudit, readAuditSettings, readWebhookSecret } from '../shared/audit';
+import { finishAudit, readAuditSettings, readSigningSecret } from '../shared/audit';
 
 import { analyzeRowsPausing } from './core/analyzeRows';
 import type { SeriesResult } from './core/analyzeRows';
@@ -105,7 +105,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	let run: TrendsRunRecord;
 	try {
 		// Before anything is sent: with signing on, a missing, empty or short secret is an error.
-		await readWebhookSecret(this, audit);
+		await readSigningSecret(this, audit);
 		parameters = readParameters(this);
 		const { outputMode, config } = parameters;
 		const rows = items.map((item) => item.json);

@@ -102,7 +102,7 @@ export interface AuditSettings {
 	toLog: boolean;
 	/** The chain head the user gave (Options › Audit Chain Head). */
 	chainHead?: ChainHead;
-	/** Set by readWebhookSecret when Sign Audit Records is on: the key of the records' HMAC. */
+	/** Set by readSigningSecret when Sign Audit Records is on: the key of the records' HMAC. */
 	recordKey?: string;
 	signRecords: boolean;
 	webhook?: {
@@ -111,7 +111,7 @@ export interface AuditSettings {
 		timeoutMs: number;
 		failWorkflow: boolean;
 		sign: boolean;
-		/** Set by readWebhookSecret: the secret, or null when the user turned signing off. */
+		/** Set by readSigningSecret: the secret, or null when the user turned signing off. */
 		secret?: string | null;
 	};
 }
@@ -177,7 +177,7 @@ function auditOrigin(ctx: IExecuteFunctions) {
  * call it before the node sends anything. Fails closed: a signing credential that is not on the node,
  * cannot be read, is empty or is shorter than 32 characters is an error that names the field and the fix.
  */
-export async function readWebhookSecret(
+export async function readSigningSecret(
 	ctx: IExecuteFunctions,
 	settings: AuditSettings,
 	itemIndex?: number,

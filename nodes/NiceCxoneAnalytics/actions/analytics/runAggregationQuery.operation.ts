@@ -12,7 +12,7 @@ import {
 	AUDIT_AND_WEBHOOK_OPTIONS,
 	finishAudit,
 	readAuditSettings,
-	readWebhookSecret,
+	readSigningSecret,
 } from '../../../shared/audit';
 import { n8nClock } from '../../../shared/transport/clock';
 import type { EndpointError } from '../../../shared/transport/endpoints';
@@ -240,7 +240,7 @@ export async function execute(
 		if ('invalid' in read) throw new QueryValidationError('Options', read.invalid);
 		settings = read;
 		// Before anything is sent: with signing on, a missing, empty or short secret is an error.
-		await readWebhookSecret(this, settings, itemIndex);
+		await readSigningSecret(this, settings, itemIndex);
 		query = readItemQuery(this, itemIndex);
 		const mapRow = query.raw
 			? (row: ResultRow) => row as unknown as IDataObject
