@@ -61,6 +61,8 @@ export interface SeriesResult extends PointsAnalysis {
 	rowIndices: number[];
 	/** Whether a bucket without a row was read as 0. */
 	missingIsZero: boolean;
+	/** The goals of its metric. */
+	goals: Goal[];
 	/** The episodes in which the series missed one of its metric's goals, on its grid. */
 	goalEpisodes: Array<GoalEpisode & { goal: Goal }>;
 }
@@ -180,15 +182,15 @@ function analyseSeries(
 		: grid.values;
 	const goalEpisodesOf = (goal: Goal) =>
 		goalEpisodes(goalValues, goal).map((episode) => ({ ...episode, goal }));
+	const goals = (config.goals ?? []).filter((goal) => goal.metric === metric);
 	return {
 		...analysed,
 		groupValues: group.groupValues,
 		metric,
 		rowIndices: group.rowIndices,
 		missingIsZero,
-		goalEpisodes: (config.goals ?? [])
-			.filter((goal) => goal.metric === metric)
-			.flatMap(goalEpisodesOf),
+		goals,
+		goalEpisodes: goals.flatMap(goalEpisodesOf),
 	};
 }
 

@@ -1,7 +1,7 @@
 import type { SeriesResult } from '../analyzeRows';
 import { DAY_MS } from '../../../shared/core/time';
 import { formatLocalTime } from '../calendar';
-import { seriesSubject } from '../describe';
+import { formatNumber, seriesSubject } from '../describe';
 import type { SeriesChartInput } from './seriesChart';
 
 /** Days a chart shows unless the node's 'Chart Days' says otherwise. */
@@ -48,6 +48,9 @@ export function seriesChartInput(
 		}
 	}
 	const spansDays = timesMs[last] - timesMs[start] > 2 * DAY_MS;
+	// The chart has room for one goal line: the metric's first goal.
+	const [goal] = series.goals;
+	const unit = series.metric.endsWith('_pct') ? '%' : undefined;
 	return {
 		title: seriesSubject(series.groupValues, series.metric),
 		timesMs: window(timesMs),
@@ -57,9 +60,17 @@ export function seriesChartInput(
 		upper,
 		anomalies,
 		episodes,
+		...(goal
+			? {
+					goal: {
+						value: goal.value,
+						label: `goal ${goal.direction === 'atLeast' ? '>=' : '<='} ${formatNumber(goal.value)}${unit ? ` ${unit}` : ''}`,
+					},
+				}
+			: {}),
 		formatTime: (ms) =>
 			spansDays ? formatLocalTime(ms, zone, false, true) : formatLocalTime(ms, zone, false),
-		unit: series.metric.endsWith('_pct') ? '%' : undefined,
+		unit,
 	};
 }
 
