@@ -141,13 +141,16 @@ export function createN8nSandbox({ logLevel = 'info' } = {}) {
  * `{` and ends on a line `}` (n8n prints it with two-space indentation), skipping the log lines.
  */
 export function extractRunJson(stdout) {
+	// Inside the object every line is indented; a line at column 0 there is a log line another part of
+	// n8n wrote into the middle of it (seen under load), and is left out.
 	const lines = stdout.split('\n');
 	for (let start = 0; start < lines.length; start++) {
 		if (lines[start].trimEnd() !== '{') continue;
 		for (let end = start + 1; end < lines.length; end++) {
 			if (lines[end].trimEnd() !== '}') continue;
 			try {
-				const value = JSON.parse(lines.slice(start, end + 1).join('\n'));
+				const body = lines.slice(start + 1, end).filter((line) => /^\s/.test(line));
+				const value = JSON.parse(['{', ...body, '}'].join('\n'));
 				if (value && typeof value === 'object' && 'data' in value) return value;
 			} catch {
 				// Not the end of the object yet; the closing brace of the top level comes later.

@@ -278,12 +278,14 @@ describe('50 concurrent executions against one tenant on the flaky profile', () 
 			new Date(Date.parse(day) + 86_400_000).toISOString().replace('.000', '');
 		const runs = await Promise.all(
 			days.map(async (day) => {
+				// The node's default options (poll interval and all), as a scheduled workflow runs it.
 				const params = {
 					metrics: metrics('count:sum', 'handle_time:avg'),
 					dimensions: ['group.id'],
 					bucketSize: 'HOUR',
 					start: day,
 					end: nextDay(day),
+					options: {},
 				};
 				const body = {
 					metrics: [

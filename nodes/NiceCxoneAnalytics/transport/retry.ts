@@ -39,7 +39,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	minDelayMs: 250,
 	retryAfterJitterFraction: 0.2,
 	maxThrottledRetries: 30,
-	maxUnauthorizedRetries: 3,
+	maxUnauthorizedRetries: 5,
 };
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);

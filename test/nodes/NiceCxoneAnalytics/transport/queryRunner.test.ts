@@ -202,10 +202,10 @@ describe('transport against a mocked CXone API', () => {
 		expect(log.apiRequests.length).toBe(4);
 	});
 
-	it("a 401 that lasts through n8n's renewal and three more renewals is an error that says to check the credential", async () => {
-		// n8n renews once and repeats once per attempt; the node renews again three times (DEFAULT_RETRY_POLICY.maxUnauthorizedRetries).
-		tokens('tok1', 'tok2', 'tok3', 'tok4', 'tok5');
-		nock(API).post(QUERY).times(8).reply(401, { error: 'invalid_token' });
+	it("a 401 that lasts through n8n's renewal and five more sends is an error that says to check the credential", async () => {
+		// n8n renews once and repeats once per attempt; the node sends it again five times (DEFAULT_RETRY_POLICY.maxUnauthorizedRetries).
+		tokens('tok1', 'tok2', 'tok3', 'tok4', 'tok5', 'tok6', 'tok7');
+		nock(API).post(QUERY).times(12).reply(401, { error: 'invalid_token' });
 		const { ctx, log } = createContext({
 			params: queryParams({ options: { pollIntervalSeconds: 0.01 } }),
 			credentials,
@@ -216,7 +216,7 @@ describe('transport against a mocked CXone API', () => {
 			'The CXone API rejected the access token even after renewing it (HTTP 401). Check Client ID, Client Secret, Token URL and Base URL in the credential.',
 		);
 		expect((error as NodeApiError).httpCode).toBe('401');
-		expect(log.tokenRequests).toBe(5);
+		expect(log.tokenRequests).toBe(7);
 		expect(nock.isDone()).toBe(true);
 	});
 
