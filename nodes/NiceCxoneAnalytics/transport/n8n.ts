@@ -150,6 +150,9 @@ export function toApiFailure(error: unknown): ApiFailure {
 		response?.status ??
 		(outer.httpCode && /^\d{3}$/.test(outer.httpCode) ? Number(outer.httpCode) : undefined);
 	const body = response?.data ?? outer.context?.data;
+	// n8n 1.x's NodeApiError keeps no cause: a dropped connection's code is then only in its httpCode.
+	const codeInHttpCode =
+		outer.httpCode && /^(E[A-Z]+|ERR_[A-Z_]+)$/.test(outer.httpCode) ? outer.httpCode : undefined;
 	const headers = lowerCaseHeaders(response?.headers);
 	// CXone's Reporting API puts its error text in this header rather than the body.
 	return new ApiFailure(
@@ -157,7 +160,7 @@ export function toApiFailure(error: unknown): ApiFailure {
 		status,
 		headers,
 		body,
-		status === undefined ? (cause.code ?? outer.code) : undefined,
+		status === undefined ? (cause.code ?? outer.code ?? codeInHttpCode) : undefined,
 	);
 }
 

@@ -1,0 +1,36 @@
+import { NodeApiError, type INode } from 'n8n-workflow';
+
+import { toApiFailure } from '../../../../nodes/NiceCxoneAnalytics/transport/n8n';
+import { isRetryable } from '../../../../nodes/NiceCxoneAnalytics/transport/retry';
+
+const node = {
+	name: 'NICE CXone Analytics',
+	type: 'test',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+} as unknown as INode;
+
+describe('what n8n hands back for a failed request', () => {
+	it('a dropped connection is a network failure, retried, whether the code is on the cause (n8n 2) or only in httpCode (n8n 1)', () => {
+		const dropped = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+		const n8n2 = toApiFailure(new NodeApiError(node, dropped as never));
+		expect([n8n2.status, n8n2.networkCode, isRetryable(n8n2)]).toEqual([
+			undefined,
+			'ECONNRESET',
+			true,
+		]);
+		// n8n-workflow 1.x: no cause kept, the code found among the response's keys as httpCode.
+		const n8n1 = toApiFailure({
+			message: 'The connection to the server was closed unexpectedly',
+			httpCode: 'ECONNRESET',
+		});
+		expect([n8n1.status, n8n1.networkCode, isRetryable(n8n1)]).toEqual([
+			undefined,
+			'ECONNRESET',
+			true,
+		]);
+		const http = toApiFailure({ message: 'Service unavailable', httpCode: '503' });
+		expect([http.status, http.networkCode]).toEqual([503, undefined]);
+	});
+});
