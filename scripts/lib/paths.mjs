@@ -6,27 +6,45 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
- * Git-ignored folder holding n8n and a Node 24 binary, separate from the repo's own node_modules.
- * N8N_TEST_INSTALL_DIR moves it, e.g. to a cache that fresh clones (CI) share instead of
- * installing 3 GB again each time.
+ * The n8n lines the e2e runs on, chosen with N8N_LINE=1 or N8N_LINE=2 (the default; `npm run test:e2e
+ * -- --n8n 1` sets it). Each line has its own installation folder and Node binary from the npm package
+ * that ships it (the same Node everywhere, whatever the machine has).
+ * - 2.x: n8n 2.41.3 (the newest) does not install: it needs a package version the registry lacks.
+ *   n8n 2.36+ needs Node 24.
+ * - 1.x: 1.123.81 is the newest 1.x; n8n 1.123 accepts Node 20.19 to 24.x, and runs here on Node 20.
  */
-export const installDir = process.env.N8N_TEST_INSTALL_DIR
-	? path.resolve(process.env.N8N_TEST_INSTALL_DIR)
-	: path.join(repoRoot, '.n8n-test');
+export const N8N_LINES = {
+	2: { n8n: '2.41.1', node: '24.14.1' },
+	1: { n8n: '1.123.81', node: '20.20.2' },
+};
+export const n8nLine = String(process.env.N8N_LINE || '2').replace(/\.x$/, '');
+if (!N8N_LINES[n8nLine]) {
+	throw new Error(`N8N_LINE=${process.env.N8N_LINE}: the e2e knows the n8n lines ${Object.keys(N8N_LINES).join(' and ')}`);
+}
 
 /**
- * n8n 2.41.3 (the newest) does not install: it needs a package version the registry lacks.
- * n8n 2.36+ needs Node 24, so a Node 24 binary comes from the npm package that ships it.
+ * Git-ignored folder holding n8n and a Node binary, separate from the repo's own node_modules.
+ * N8N_TEST_INSTALL_DIR moves the 2.x installation, e.g. to a cache that fresh clones (CI) share instead
+ * of installing 3 GB again each time; the 1.x installation then sits next to it with `-1` appended
+ * (…/n8n-test → …/n8n-test-1), unless N8N_TEST_INSTALL_DIR_1 names its own folder.
  */
-export const N8N_VERSION = '2.41.1';
-export const NODE_VERSION = '24.14.1';
+function lineInstallDir() {
+	const dir2 = process.env.N8N_TEST_INSTALL_DIR;
+	if (n8nLine === '2') return dir2 ? path.resolve(dir2) : path.join(repoRoot, '.n8n-test');
+	if (process.env.N8N_TEST_INSTALL_DIR_1) return path.resolve(process.env.N8N_TEST_INSTALL_DIR_1);
+	return dir2 ? `${path.resolve(dir2)}-${n8nLine}` : path.join(repoRoot, `.n8n-test-${n8nLine}`);
+}
+export const installDir = lineInstallDir();
+
+export const N8N_VERSION = N8N_LINES[n8nLine].n8n;
+export const NODE_VERSION = N8N_LINES[n8nLine].node;
 export const nodePackageName = `node-${process.platform}-${process.arch}`;
 
 export const markerFile = path.join(installDir, 'installed.json');
 export const nodePackageDir = path.join(installDir, 'node_modules', nodePackageName);
 export const nodeBinary = path.join(nodePackageDir, 'bin', 'node');
 export const n8nBinary = path.join(installDir, 'node_modules', 'n8n', 'bin', 'n8n');
-/** The native SQLite binding n8n needs, compiled by the install against Node 24. */
+/** The native SQLite binding n8n needs, compiled by the install against the line's Node. */
 export const sqliteBinding = path.join(installDir, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node');
 export const distDir = path.join(repoRoot, 'dist');
 export const simulatorCli = path.join(repoRoot, 'simulator', 'cli.mjs');
