@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+	N8N_OVERRIDES,
 	N8N_VERSION,
 	NODE_VERSION,
 	installDir,
@@ -117,6 +118,7 @@ async function installPackages(npm) {
 				private: true,
 				description: 'Pinned n8n used by npm run test:e2e and npm run demo; made by scripts/n8n-install.mjs.',
 				dependencies: { n8n: N8N_VERSION, [nodePackageName]: NODE_VERSION },
+				...(N8N_OVERRIDES ? { overrides: N8N_OVERRIDES } : {}),
 			},
 			null,
 			'\t',

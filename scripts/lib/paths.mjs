@@ -12,10 +12,12 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
  * - 2.x: n8n 2.41.3 (the newest) does not install: it needs a package version the registry lacks.
  *   n8n 2.36+ needs Node 24.
  * - 1.x: 1.123.81 is the newest 1.x; n8n 1.123 accepts Node 20.19 to 24.x, and runs here on Node 20.
+ *   Its n8n-nodes-base takes `xlsx` from cdn.sheetjs.com, which is not reachable here: `overrides`
+ *   takes the same SheetJS 0.20.2 from the registry's republished copy (2.x itself uses @e965/xlsx).
  */
 export const N8N_LINES = {
 	2: { n8n: '2.41.1', node: '24.14.1' },
-	1: { n8n: '1.123.81', node: '20.20.2' },
+	1: { n8n: '1.123.81', node: '20.20.2', overrides: { xlsx: 'npm:@e965/xlsx@0.20.2' } },
 };
 export const n8nLine = String(process.env.N8N_LINE || '2').replace(/\.x$/, '');
 if (!N8N_LINES[n8nLine]) {
@@ -38,6 +40,8 @@ export const installDir = lineInstallDir();
 
 export const N8N_VERSION = N8N_LINES[n8nLine].n8n;
 export const NODE_VERSION = N8N_LINES[n8nLine].node;
+/** npm `overrides` the line's installation needs (see N8N_LINES). */
+export const N8N_OVERRIDES = N8N_LINES[n8nLine].overrides;
 export const nodePackageName = `node-${process.platform}-${process.arch}`;
 
 export const markerFile = path.join(installDir, 'installed.json');
