@@ -14,10 +14,19 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
  * - 1.x: 1.123.81 is the newest 1.x; n8n 1.123 accepts Node 20.19 to 24.x, and runs here on Node 20.
  *   Its n8n-nodes-base takes `xlsx` from cdn.sheetjs.com, which is not reachable here: `overrides`
  *   takes the same SheetJS 0.20.2 from the registry's republished copy (2.x itself uses @e965/xlsx).
+ *   Its default expression engine ('vm') runs on isolated-vm 6.2, which needs Node 22 or later (no
+ *   build for Node 20's ABI): on Node 20 every n8n command that evaluates expressions (start, worker,
+ *   execute, import:workflow) exits with "Could not initialize the vm expression engine". n8n's own
+ *   setting N8N_EXPRESSION_ENGINE=legacy (the engine of every earlier 1.x) is what a Node 20 user needs.
  */
 export const N8N_LINES = {
 	2: { n8n: '2.41.1', node: '24.14.1' },
-	1: { n8n: '1.123.81', node: '20.20.2', overrides: { xlsx: 'npm:@e965/xlsx@0.20.2' } },
+	1: {
+		n8n: '1.123.81',
+		node: '20.20.2',
+		overrides: { xlsx: 'npm:@e965/xlsx@0.20.2' },
+		env: { N8N_EXPRESSION_ENGINE: 'legacy' },
+	},
 };
 export const n8nLine = String(process.env.N8N_LINE || '2').replace(/\.x$/, '');
 if (!N8N_LINES[n8nLine]) {
@@ -42,6 +51,8 @@ export const N8N_VERSION = N8N_LINES[n8nLine].n8n;
 export const NODE_VERSION = N8N_LINES[n8nLine].node;
 /** npm `overrides` the line's installation needs (see N8N_LINES). */
 export const N8N_OVERRIDES = N8N_LINES[n8nLine].overrides;
+/** Settings n8n needs on this line's Node (see N8N_LINES), given to every n8n the scripts start. */
+export const N8N_LINE_ENV = N8N_LINES[n8nLine].env ?? {};
 export const nodePackageName = `node-${process.platform}-${process.arch}`;
 
 export const markerFile = path.join(installDir, 'installed.json');
