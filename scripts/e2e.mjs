@@ -34,9 +34,10 @@ async function main() {
 		if (build.status !== 0) throw new Error(`npm run build failed (exit ${build.status})`);
 	}
 	const suiteStartedAt = Date.now();
-	const { passed, failed } = await runE2eSuite({ log });
+	const { passed, failed, known } = await runE2eSuite({ log });
 	log(`e2e in n8n ${N8N_VERSION} finished in ${Math.round((Date.now() - startedAt) / 1000)} s (suite ${Math.round((Date.now() - suiteStartedAt) / 1000)} s)`);
-	log(`${passed} passed, ${failed} failed`);
+	for (const name of known) log(`known failure in n8n ${N8N_VERSION} (not counted as failed, see # KNOWN FAILURE above): ${name}`);
+	log(`${passed} passed, ${failed} failed${known.length > 0 ? `, ${known.length} known failure${known.length > 1 ? 's' : ''}` : ''}`);
 	process.exitCode = failed === 0 ? 0 : 1;
 }
 
