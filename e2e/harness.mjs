@@ -2,29 +2,49 @@
 // with the plain line `N passed, N failed`.
 import assert from 'node:assert/strict';
 
-export function createHarness({ log = (line) => process.stdout.write(`${line}\n`) } = {}) {
+/**
+ * `knownFailures` maps a test name to why it fails where it runs (a known incompatibility of the
+ * node's code, named precisely). Such a test still runs and its failure is printed in full, marked
+ * `# KNOWN FAILURE`, and counted apart instead of as failed; if it passes, that is a failure
+ * (`# UNEXPECTED PASS`), so the mark goes once the cause is fixed.
+ */
+export function createHarness({ log = (line) => process.stdout.write(`${line}\n`), knownFailures = {} } = {}) {
 	const tests = [];
 	return {
 		test(name, fn) {
 			tests.push({ name, fn });
 		},
-		/** Runs every test in order; resolves to {passed, failed}. */
+		/** Runs every test in order; resolves to {passed, failed, known} (`known`: the names of known failures that failed). */
 		async run() {
 			let passed = 0;
 			let failed = 0;
+			const known = [];
 			for (const { name, fn } of tests) {
 				const startedAt = Date.now();
+				const knownFailure = knownFailures[name];
 				try {
 					await fn();
-					passed++;
-					log(`ok - ${name} (${seconds(startedAt)} s)`);
+					if (knownFailure) {
+						failed++;
+						log(`not ok - ${name} (${seconds(startedAt)} s) # UNEXPECTED PASS: marked as a known failure (${knownFailure}); remove the mark`);
+					} else {
+						passed++;
+						log(`ok - ${name} (${seconds(startedAt)} s)`);
+					}
 				} catch (error) {
-					failed++;
-					log(`not ok - ${name} (${seconds(startedAt)} s)`);
+					if (knownFailure) known.push(name);
+					else failed++;
+					log(`not ok - ${name} (${seconds(startedAt)} s)${knownFailure ? ` # KNOWN FAILURE: ${knownFailure}` : ''}`);
 					log(indent(error?.stack ?? String(error)));
 				}
 			}
-			return { passed, failed };
+			for (const name of Object.keys(knownFailures)) {
+				if (!tests.some((test) => test.name === name)) {
+					failed++;
+					log(`not ok - ${name} # a known failure names no test of this suite; correct the mark`);
+				}
+			}
+			return { passed, failed, known };
 		},
 	};
 }

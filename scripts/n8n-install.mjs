@@ -1,17 +1,19 @@
 #!/usr/bin/env node
-// Installs the pinned n8n and a Node 24 binary into .n8n-test/ once; later runs return in moments.
+// Installs the pinned n8n and its Node binary into .n8n-test/ once; later runs return in moments.
+// N8N_LINE=1 installs the 1.x line (n8n 1.123, Node 20) into its own folder (scripts/lib/paths.mjs).
 //
 // Why it is done this way:
 // - `--ignore-scripts`: some of n8n's native dependencies download prebuilt binaries in their
 //   install scripts, and only the npm registry is reachable here, so those scripts fail.
-// - sqlite3 is then built from source against the Node 24 headers that the Node package ships,
-//   because n8n's default database needs it and no prebuilt binary can be fetched.
+// - sqlite3 is then built from source against the headers that the Node package ships (Node 24 for 2.x,
+//   Node 20 for 1.x), because n8n's default database needs it and no prebuilt binary can be fetched.
 // - A marker file records the versions; a matching marker (and the binaries present) means done.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+	N8N_OVERRIDES,
 	N8N_VERSION,
 	NODE_VERSION,
 	installDir,
@@ -116,6 +118,7 @@ async function installPackages(npm) {
 				private: true,
 				description: 'Pinned n8n used by npm run test:e2e and npm run demo; made by scripts/n8n-install.mjs.',
 				dependencies: { n8n: N8N_VERSION, [nodePackageName]: NODE_VERSION },
+				...(N8N_OVERRIDES ? { overrides: N8N_OVERRIDES } : {}),
 			},
 			null,
 			'\t',
@@ -150,10 +153,10 @@ export async function ensureN8nInstalled() {
 	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 	if (!packagesPresent) await installPackages(npm);
 
-	// node-gyp compiles against the headers given by --nodedir; running it under Node 24 too keeps
+	// node-gyp compiles against the headers given by --nodedir; running it under that Node too keeps
 	// every tool in the build on the same version.
 	const nodeBinDir = path.dirname(nodeBinary);
-	await runStep('building sqlite3 from source against the Node 24 headers', npm, [
+	await runStep(`building sqlite3 from source against the Node ${NODE_VERSION} headers`, npm, [
 		'rebuild',
 		'sqlite3',
 		'--ignore-scripts=false',

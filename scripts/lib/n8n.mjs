@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { freePort } from './freePort.mjs';
-import { distDir, installDir, n8nBinary, nodeBinary } from './paths.mjs';
+import { N8N_LINE_ENV, distDir, installDir, n8nBinary, nodeBinary } from './paths.mjs';
 
 /** Node type prefix of this package when installed as a community package (the prefix the examples use). */
 export const PACKAGE_TYPE_PREFIX = 'n8n-nodes-nice-cxone.';
@@ -67,6 +67,7 @@ export function createN8nSandbox({ logLevel = 'info' } = {}) {
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'false',
 		NO_COLOR: '1',
 		FORCE_COLOR: '0',
+		...N8N_LINE_ENV,
 	};
 
 	/** Runs `n8n <args>` and resolves to {code, stdout, stderr, durationMs}; never rejects on exit codes. */
