@@ -31,17 +31,10 @@ const FLAKY_TEST = 'against the flaky profile every row comes back exactly once'
 
 /**
  * Tests that fail on an n8n line because of the node's code, not the harness (see the harness's
- * `knownFailures`): each still runs, is printed as `# KNOWN FAILURE` with this reason, and fails the
- * run if it passes.
+ * `knownFailures`): each still runs, is printed as `# KNOWN FAILURE` with its reason, and fails the run
+ * if it passes. None today: the one n8n 1.x had (a dropped connection not retried) is fixed.
  */
-const KNOWN_FAILURES = {
-	1: {
-		[FLAKY_TEST]:
-			`n8n ${N8N_VERSION}: its n8n-workflow (1.120) NodeApiError drops an Error \`cause\` (ExecutionBaseError's class field ` +
-			'resets it), so toApiFailure in nodes/NiceCxoneAnalytics/transport/n8n.ts finds no network code (ECONNRESET is only in ' +
-			'`httpCode`) and a dropped connection is not retried',
-	},
-};
+const KNOWN_FAILURES = {};
 
 /** Every item paired with the single input item of the trigger. */
 function assertPairedWithTrigger(items, what) {
