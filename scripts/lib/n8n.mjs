@@ -41,6 +41,26 @@ export function cxoneCredential({ id, name, baseUrl, tokenUrl, clientId, clientS
 }
 
 /**
+ * What every test n8n here runs with: this package from dist/ as a custom extension, UTC, logs on the
+ * console without colour, and nothing that phones home or changes the instance (diagnostics, version
+ * notes, templates, personalisation, community packages).
+ */
+export const QUIET_N8N_ENV = {
+	N8N_CUSTOM_EXTENSIONS: distDir,
+	GENERIC_TIMEZONE: 'UTC',
+	TZ: 'UTC',
+	N8N_LOG_OUTPUT: 'console',
+	N8N_DIAGNOSTICS_ENABLED: 'false',
+	N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+	N8N_TEMPLATES_ENABLED: 'false',
+	N8N_PERSONALIZATION_ENABLED: 'false',
+	N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+	N8N_COMMUNITY_PACKAGES_ENABLED: 'false',
+	NO_COLOR: '1',
+	FORCE_COLOR: '0',
+};
+
+/**
  * A fresh n8n user folder (own SQLite database, settings and encryption key) with helpers that run
  * the n8n CLI in it. Call `cleanup()` when done.
  */
@@ -54,19 +74,8 @@ export function createN8nSandbox({ logLevel = 'info' } = {}) {
 		PATH: `${path.dirname(nodeBinary)}${path.delimiter}${process.env.PATH}`,
 		N8N_USER_FOLDER: userFolder,
 		N8N_ENCRYPTION_KEY: crypto.randomBytes(24).toString('hex'),
-		N8N_CUSTOM_EXTENSIONS: distDir,
-		GENERIC_TIMEZONE: 'UTC',
-		TZ: 'UTC',
+		...QUIET_N8N_ENV,
 		N8N_LOG_LEVEL: logLevel,
-		N8N_LOG_OUTPUT: 'console',
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		N8N_COMMUNITY_PACKAGES_ENABLED: 'false',
-		NO_COLOR: '1',
-		FORCE_COLOR: '0',
 		...N8N_LINE_ENV,
 	};
 

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { distDir, n8nBinary, nodeBinary } from './paths.mjs';
+import { QUIET_N8N_ENV } from './n8n.mjs';
+import { n8nBinary, nodeBinary } from './paths.mjs';
 
 const POLL_MS = 200;
 /** Started services not stopped yet; killed (SIGKILL, whole group) if this process exits first. */
@@ -268,22 +269,11 @@ export function queueModeEnv({ encryptionKey, postgres, redis, userFolder, broke
 		N8N_ENCRYPTION_KEY: encryptionKey,
 		N8N_USER_FOLDER: userFolder,
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-		N8N_CUSTOM_EXTENSIONS: distDir,
-		GENERIC_TIMEZONE: 'UTC',
-		TZ: 'UTC',
+		...QUIET_N8N_ENV,
 		N8N_LOG_LEVEL: 'info',
-		N8N_LOG_OUTPUT: 'console',
 		// One JSON object a line, with the metadata (the worker's host id on "Execution … finished").
 		N8N_LOG_FORMAT: 'json',
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		N8N_COMMUNITY_PACKAGES_ENABLED: 'false',
 		N8N_SECURE_COOKIE: 'false',
-		NO_COLOR: '1',
-		FORCE_COLOR: '0',
 		...extra,
 	};
 }
