@@ -70,3 +70,39 @@ export function expectedQueryBody(parameters, nowMs) {
 	if (filter !== undefined) body.filter = filter;
 	return body;
 }
+
+/** A parameter value that is one `$fromAI('key', 'description', 'type')` expression. */
+const FROM_AI_VALUE = /^=\{\{\s*\$fromAI\(\s*'([^']*)'\s*(?:,\s*'([^']*)'\s*)?(?:,\s*'([^']*)'\s*)?\)\s*\}\}$/;
+
+function mapStrings(value, fn) {
+	if (typeof value === 'string') return fn(value);
+	if (Array.isArray(value)) return value.map((element) => mapStrings(element, fn));
+	if (value && typeof value === 'object') {
+		return Object.fromEntries(Object.entries(value).map(([key, element]) => [key, mapStrings(element, fn)]));
+	}
+	return value;
+}
+
+/**
+ * The parameters a tool node leaves to the model: each `$fromAI(…)` value as `{key, description, type}`
+ * (type `string` when not given), in the order of the parameters.
+ */
+export function fromAiParameters(parameters) {
+	const found = [];
+	mapStrings(parameters, (value) => {
+		const match = FROM_AI_VALUE.exec(value);
+		if (match) found.push({ key: match[1], description: match[2] ?? '', type: match[3] ?? 'string' });
+		return value;
+	});
+	return found;
+}
+
+/** A tool node's parameters with each `$fromAI(…)` value replaced by the model's argument of that key. */
+export function withFromAiArguments(parameters, args) {
+	return mapStrings(parameters, (value) => {
+		const match = FROM_AI_VALUE.exec(value);
+		if (!match) return value;
+		if (!(match[1] in args)) throw new Error(`The model's arguments have no '${match[1]}': ${JSON.stringify(args)}`);
+		return args[match[1]];
+	});
+}

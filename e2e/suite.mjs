@@ -11,8 +11,9 @@ import { createN8nSandbox, cxoneCredential, forCustomExtensions, nodeOutputItems
 import { N8N_VERSION, n8nLine } from '../scripts/lib/paths.mjs';
 import { startSimulator } from '../scripts/lib/simulator.mjs';
 import { analyticsNodes, readExample, readExamples, workflowVariant } from '../scripts/lib/workflows.mjs';
-import { expectedQueryBody, flattenContractRow } from './expected.mjs';
+import { expectedQueryBody, flattenContractRow, fromAiParameters, withFromAiArguments } from './expected.mjs';
 import { assertSameItems, createHarness } from './harness.mjs';
+import { startScriptedChatModel } from './scriptedChatModel.mjs';
 
 const { startReceiver } = createRequire(import.meta.url)('../test/support/receiver.js');
 
@@ -21,6 +22,19 @@ const AUDIT_EXAMPLE = 'audit-trail-and-anomaly-webhook.json';
 const PLATFORM_EXAMPLE = 'platform-completed-contacts.json';
 const WEBHOOK_SECRET = 'e2e-webhook-signing-secret-0001-0123456789abcdef';
 const EXPLORE_EXAMPLE = 'explore-cxone-analytics.json';
+const AGENT_EXAMPLE = 'ai-agent-cxone-analytics-tool.json';
+/** The Analytics node as an AI Agent's tool: the node type n8n makes of a node with `usableAsTool`. */
+const ANALYTICS_TOOL_TYPE_SUFFIX = '.niceCxoneAnalyticsTool';
+/**
+ * The agent example's question in the e2e, about fixed past weeks (the example itself asks about last
+ * week), and the tool call the scripted model answers it with: the two weeks in one WEEK query.
+ */
+const AGENT_QUESTION = 'How did AHT in group 2 in the week of 11 March 2024 compare with the week before?';
+/** A question the scripted model first gets wrong (a metric without its aggregation), then right. */
+const AGENT_RETRY_QUESTION = 'And the handle time of group 2 in the weeks of 4 and 11 March 2024?';
+const AGENT_TOOL_ARGUMENTS = { metric: 'handle_time:avg', bucketSize: 'WEEK', start: '2024-03-04T00:00:00Z', end: '2024-03-18T00:00:00Z', groupId: 'grp_002' };
+/** The credential the agent example's OpenAI Chat Model names. */
+const OPENAI_CREDENTIAL = { id: 'openAiCredential01', name: 'OpenAI account' };
 const SLACK_TYPE = 'n8n-nodes-base.slack';
 /** Nodes that need a service this machine has not: disabled, so n8n passes their input through. */
 const OUTSIDE_TYPES = [SLACK_TYPE, 'n8n-nodes-base.emailSend'];
@@ -46,6 +60,51 @@ function assertPairedWithTrigger(items, what) {
 /** The output items of a node's first run on output `index`. */
 function nodeOutput(run, nodeName, index) {
 	return run?.data?.resultData?.runData?.[nodeName]?.[0]?.data?.main?.[index] ?? [];
+}
+
+/** The tool node's items of each of its runs, as the agent got them (its `ai_tool` output). */
+function toolRunsItems(run, nodeName) {
+	return (run?.data?.resultData?.runData?.[nodeName] ?? []).map((task) => (task.data?.ai_tool?.[0] ?? []).map((item) => item.json));
+}
+
+/** The agent example made to run here as `id`: the Run Now path asks `question`. */
+function agentVariant(workflow, { id, name, question }) {
+	const variant = { ...structuredClone(workflow), id, name };
+	const chatInput = variant.nodes
+		.flatMap((node) => node.parameters.assignments?.assignments ?? [])
+		.find((assignment) => assignment.name === 'chatInput');
+	assert.ok(chatInput, `${AGENT_EXAMPLE}: no node sets chatInput for the Run Now path`);
+	chatInput.value = question;
+	return variant;
+}
+
+/** The final answer of the scripted model: the rows of the tool, in one sentence. */
+function agentAnswer(rows) {
+	const weeks = rows.map((row) => `week of ${row.bucketStart.slice(0, 10)}: ${row.handle_time_avg} s`);
+	return `AHT of ${rows[0]?.groupId ?? 'no group'}: ${weeks.join('; ')}.`;
+}
+
+/**
+ * The scripted model, read from the conversation so far: to a question, a call of the one tool
+ * offered with AGENT_TOOL_ARGUMENTS (for AGENT_RETRY_QUESTION first with a bare metric, which the node
+ * refuses); to a tool result that is an error, the call again with AGENT_TOOL_ARGUMENTS, once; to rows,
+ * agentAnswer of them. Anything else is refused (a 400 that fails the run).
+ */
+function agentScript(body) {
+	const messages = body.messages ?? [];
+	const last = messages.at(-1);
+	const name = body.tools?.[0]?.function?.name;
+	if (!name) throw new Error('no tool was offered');
+	if (last?.role === 'user') {
+		const bareMetric = last.content === AGENT_RETRY_QUESTION ? { metric: 'handle_time' } : {};
+		return { toolCalls: [{ name, arguments: { ...AGENT_TOOL_ARGUMENTS, ...bareMetric } }] };
+	}
+	if (last?.role === 'tool') {
+		const result = JSON.parse(last.content);
+		if (result[0]?.error === undefined) return { content: agentAnswer(result) };
+		if (messages.filter((message) => message.role === 'tool').length === 1) return { toolCalls: [{ name, arguments: AGENT_TOOL_ARGUMENTS }] };
+	}
+	throw new Error(`the script has no answer to a conversation ending with ${JSON.stringify(last).slice(0, 300)}`);
 }
 
 /**
@@ -140,6 +199,9 @@ export async function runE2eSuite({ log }) {
 
 		const receiver = await startReceiver();
 		simulators.receiver = { stop: () => receiver.close() };
+		const chatModel = await startScriptedChatModel({ reply: agentScript });
+		simulators.chatModel = { stop: () => chatModel.close() };
+		credentialRecords.push({ ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: chatModel.apiKey, url: chatModel.url } });
 		const auditFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'cxone-audit-'));
 		sandbox.env.N8N_RESTRICT_FILE_ACCESS_TO = auditFolder;
 		credentialRecords.push({
@@ -165,10 +227,14 @@ export async function runE2eSuite({ log }) {
 		// Every example as it is (only the Slack node disabled: no Slack workspace here), plus variants.
 		const audit = readExample(AUDIT_EXAMPLE);
 		const platform = readExample(PLATFORM_EXAMPLE);
+		const agentExample = readExample(AGENT_EXAMPLE);
+		const agent = agentVariant(agentExample, { id: agentExample.id, name: agentExample.name, question: AGENT_QUESTION });
 		const examples = readExamples().map(({ file, workflow }) =>
 			file === AUDIT_EXAMPLE
 				? auditVariant(workflow, receiver.url, auditFolder)
-				: workflowVariant(workflow, { id: workflow.id, name: workflow.name, disableTypes: OUTSIDE_TYPES }),
+				: file === AGENT_EXAMPLE
+					? agent
+					: workflowVariant(workflow, { id: workflow.id, name: workflow.name, disableTypes: OUTSIDE_TYPES }),
 		);
 		const variants = {
 			wrongSecret: workflowVariant(explore, {
@@ -193,6 +259,7 @@ export async function runE2eSuite({ log }) {
 			}),
 			// No node timeout this time: n8n's own workflow timeout (settings.executionTimeout) stops the
 			// run, and the node must hear n8n's cancel signal and cancel its query.
+			agentRetry: agentVariant(agentExample, { id: 'e2eAgentRetry00001', name: 'e2e: the model corrects its tool call', question: AGENT_RETRY_QUESTION }),
 			cancelled: {
 				...workflowVariant(explore, {
 					id: 'e2eCancelled000001',
@@ -321,7 +388,76 @@ export async function runE2eSuite({ log }) {
 			assert.equal(stats.platform.tokensIssued, 1, 'one access-key token for the whole run');
 		});
 
-		for (const example of examples.filter((workflow) => ![daily.id, explore.id, audit.id, platform.id].includes(workflow.id))) {
+		const toolNode = agent.nodes.find((node) => node.type.endsWith(ANALYTICS_TOOL_TYPE_SUFFIX));
+		/**
+		 * Runs an agent workflow; resolves to {execution, completions} (the bodies of the chat completion
+		 * requests of this run), after asserting the run succeeded with `turns` requests to the model, all answered.
+		 */
+		const runAgent = async (id, turns) => {
+			const seen = chatModel.requests.length;
+			const execution = await sandbox.executeWorkflow(id);
+			const ours = chatModel.requests.slice(seen);
+			const requests = ours.map(({ method, path: url, status, error }) => `${method} ${url} ${status}${error ? ` ${error}` : ''}`);
+			assertSucceeded(execution, `${id} (the model server saw: ${requests.join(' | ')})`);
+			assert.deepStrictEqual(requests, Array(turns).fill('POST /v1/chat/completions 200'), 'the requests to the model');
+			return { execution, completions: ours.map((request) => request.body) };
+		};
+		/** The truth of the tool's query with the arguments the script gives (two weeks of grp_002). */
+		const agentTruth = async () => {
+			const [truth] = await groundTruth(simulators.clean, withFromAiArguments(toolNode.parameters, AGENT_TOOL_ARGUMENTS), Date.now());
+			assert.deepStrictEqual(truth.map((row) => [row.bucketStart, row.groupId]), [['2024-03-04T00:00:00Z', 'grp_002'], ['2024-03-11T00:00:00Z', 'grp_002']]);
+			return truth;
+		};
+
+		harness.test(`${AGENT_EXAMPLE}: n8n's AI Agent calls the Analytics node as a tool, and the rows the model gets equal the ground truth`, async () => {
+			const { execution, completions } = await runAgent(agent.id, 2);
+			const [question, afterTool] = completions;
+
+			// What n8n offers the model: one tool named after the node, with its description, whose
+			// parameters are the node's $fromAI() values; the question, after a system message whose
+			// expressions (today's date) were resolved.
+			assert.equal(question.tools.length, 1, `tools offered: ${question.tools.map((tool) => tool.function.name)}`);
+			const [{ function: tool }] = question.tools;
+			assert.equal(tool.name, toolNode.name.replace(/ /g, '_'));
+			assert.equal(tool.description, toolNode.parameters.toolDescription);
+			const fromAi = fromAiParameters(toolNode.parameters);
+			assert.deepStrictEqual(tool.parameters.properties, Object.fromEntries(fromAi.map(({ key, type, description }) => [key, { type, description }])));
+			assert.deepStrictEqual([...tool.parameters.required].sort(), fromAi.map(({ key }) => key).sort());
+			const [system, user] = question.messages;
+			assert.ok(['system', 'developer'].includes(system.role), `the first message is a ${system.role} message`);
+			assert.match(system.content, /^You answer questions about a NICE CXone contact centre .* Today is \w+day \d+ \w+ \d{4} in UTC;/);
+			assert.deepStrictEqual([user, question.messages.length], [{ role: 'user', content: AGENT_QUESTION }, 2]);
+
+			// The rows the tool returned: as the model got them (the answer to its call), and as the tool node output them.
+			const call = afterTool.messages.at(-2)?.tool_calls?.[0];
+			const result = afterTool.messages.at(-1);
+			assert.equal(call?.function?.name, tool.name, "the model's tool call is not in the conversation");
+			assert.deepStrictEqual([result.role, result.tool_call_id], ['tool', call.id]);
+			const truth = await agentTruth();
+			assertSameItems(JSON.parse(result.content), truth, 'the tool result the model got');
+			const toolRuns = toolRunsItems(execution.run, toolNode.name);
+			assert.equal(toolRuns.length, 1, 'the tool ran once');
+			assertSameItems(toolRuns[0], truth, `${toolNode.name} (its output)`);
+
+			// The model's final message is the agent's output.
+			assert.deepStrictEqual(nodeOutputItems(execution.run, 'AI Agent').map((item) => item.json), [{ output: agentAnswer(truth) }]);
+			log(`    ${agentAnswer(truth)}`);
+		});
+
+		harness.test(`${AGENT_EXAMPLE}: a call the node refuses comes back to the model as the node's message, and its corrected call gets the ground truth`, async () => {
+			const { execution, completions } = await runAgent(variants.agentRetry.id, 3);
+			const refused = completions[1].messages.at(-1);
+			// The tool's On Error setting (Continue) hands the node's error item to the model instead of failing the run.
+			assert.deepStrictEqual(JSON.parse(refused.content), [
+				{ error: "Metrics › Metric 1 is 'handle_time'; write it as metric:aggregation, for example handle_time:avg.", errorDetails: 'Field: Metrics › Metric 1' },
+			]);
+			const truth = await agentTruth();
+			assertSameItems(JSON.parse(completions[2].messages.at(-1).content), truth, 'the result of the corrected call');
+			assert.deepStrictEqual(toolRunsItems(execution.run, toolNode.name).map((items) => items.length), [1, truth.length], 'the tool ran twice');
+			assert.deepStrictEqual(nodeOutputItems(execution.run, 'AI Agent').map((item) => item.json), [{ output: agentAnswer(truth) }]);
+		});
+
+		for (const example of examples.filter((workflow) => ![daily.id, explore.id, audit.id, platform.id, agent.id].includes(workflow.id))) {
 			harness.test(`${example.name}: every query node's rows equal the ground truth`, async () => {
 				const startedAtMs = Date.now();
 				const execution = await sandbox.executeWorkflow(example.id);
