@@ -13,6 +13,8 @@ import { readExamples } from '../../scripts/lib/workflows.mjs';
 
 const PACKAGE_PREFIX = 'n8n-nodes-nice-cxone.';
 const ANALYTICS_TYPE = `${PACKAGE_PREFIX}niceCxoneAnalytics`;
+/** The Analytics node as an AI Agent's tool (n8n adds the type for a node with `usableAsTool`). */
+const ANALYTICS_TOOL_TYPE = `${ANALYTICS_TYPE}Tool`;
 const TRENDS_TYPE = `${PACKAGE_PREFIX}niceCxoneTrends`;
 /** Generous: a loaded machine renders slowly; every wait is for a condition, never a fixed time. */
 const TIMEOUT_MS = 60000;
@@ -40,6 +42,15 @@ function analyticsFields({ resource, operation, timeRange = 'yesterday', filterM
 		...(returnAll ? [] : ['Limit']),
 		'Options',
 	];
+}
+
+/**
+ * The fields the Analytics node shows first when it is an AI Agent's tool (the README's table under
+ * "As an AI Agent tool"); Description only when the description is set manually.
+ */
+function toolFields({ descriptionType = 'auto' }) {
+	const fields = readmeTableFields('### As an AI Agent tool');
+	return descriptionType === 'manual' ? fields : fields.filter((field) => field !== 'Description');
 }
 
 /** The fields a Trends panel shows, in order: Sensitivity is not used by the legacy method. */
@@ -175,7 +186,7 @@ export function registerBrowserTests(harness, context) {
 	});
 
 	for (const { file, workflow } of examples) {
-		const ours = workflow.nodes.filter((node) => node.type === ANALYTICS_TYPE || node.type === TRENDS_TYPE);
+		const ours = workflow.nodes.filter((node) => [ANALYTICS_TYPE, ANALYTICS_TOOL_TYPE, TRENDS_TYPE].includes(node.type));
 		harness.test(`${file}: opens with every node, and each of our nodes' panel shows the fields of its settings`, async () => {
 			assert.ok(state.page, 'the browser did not start (see the first test)');
 			await openWorkflow(state.page, context().baseUrl, workflow);
@@ -183,9 +194,12 @@ export function registerBrowserTests(harness, context) {
 				await openNode(state.page, node.name);
 				const p = node.parameters;
 				const expected =
-					node.type === ANALYTICS_TYPE
-						? analyticsFields({ ...p, returnAll: p.returnAll ?? true })
-						: trendsFields({ method: p.method });
+					node.type === TRENDS_TYPE
+						? trendsFields({ method: p.method })
+						: [
+								...(node.type === ANALYTICS_TOOL_TYPE ? toolFields(p) : []),
+								...analyticsFields({ ...p, returnAll: p.returnAll ?? true }),
+							];
 				await expectFields(state.page, expected, `${file} › ${node.name}`);
 				await shoot(`${path.basename(file, '.json')}--${node.name.replace(/[^A-Za-z0-9]+/g, '-')}`);
 				await closeNode(state.page);
