@@ -10,15 +10,17 @@ import http from 'node:http';
  * fail the request with a 400 that names the reason; n8n then reports it, and the test sees it in
  * `requests`.
  *
- * Serves `POST /v1/chat/completions` (as JSON, or as server-sent events when the body asks for
- * `stream: true`) and `GET /v1/models`; anything else is a 404 in OpenAI's error shape. Each request
- * must carry `Authorization: Bearer <apiKey>`. Every request is recorded as `{method, path, body,
- * status, error?}` in `requests`, in order.
+ * Serves what n8n's OpenAI Chat Model asks for in a run with *Use Responses API* off: `POST
+ * /v1/chat/completions`, answered as JSON. A request for a stream (`stream: true`, which n8n does not
+ * send from `n8n execute`) is refused with a 400 that says so, and any other path is a 404 in OpenAI's
+ * error shape, so a test that checks `requests` names what n8n asked for. Each request must carry
+ * `Authorization: Bearer <apiKey>`. Every request is recorded as `{method, path, body, status, error?}`
+ * in `requests`, in order.
  *
- * Resolves to `{ url, apiKey, model, requests, completions(), close() }`: `url` ends in `/v1` (the
+ * Resolves to `{ url, apiKey, requests, completions(), close() }`: `url` ends in `/v1` (the
  * credential's Base URL), `completions()` the recorded chat completion requests.
  */
-export async function startScriptedChatModel({ reply, apiKey = 'sk-e2e-scripted-model', model = 'gpt-5-mini' }) {
+export async function startScriptedChatModel({ reply, apiKey = 'sk-e2e-scripted-model' }) {
 	const requests = [];
 	let idCounter = 0;
 	const nextId = (prefix) => `${prefix}-e2e-${++idCounter}`;
@@ -43,11 +45,8 @@ export async function startScriptedChatModel({ reply, apiKey = 'sk-e2e-scripted-
 				return fail(400, 'The body is not JSON.');
 			}
 			if (req.headers.authorization !== `Bearer ${apiKey}`) return fail(401, 'Incorrect API key provided.');
-			if (req.method === 'GET' && path === '/v1/models') {
-				res.writeHead(200, { 'Content-Type': 'application/json' });
-				return res.end(JSON.stringify({ object: 'list', data: [{ id: model, object: 'model', created: 0, owned_by: 'e2e' }] }));
-			}
 			if (req.method !== 'POST' || path !== '/v1/chat/completions') return fail(404, `${req.method} ${path} is not served here.`);
+			if (record.body?.stream) return fail(400, 'The scripted model does not stream; the request asked for stream: true.');
 			let answer;
 			try {
 				answer = reply(record.body);
@@ -55,23 +54,16 @@ export async function startScriptedChatModel({ reply, apiKey = 'sk-e2e-scripted-
 				return fail(400, `The scripted model refused the request: ${error.message}`);
 			}
 			const message = assistantMessage(answer, nextId);
-			const finishReason = message.tool_calls ? 'tool_calls' : 'stop';
-			const id = nextId('chatcmpl');
-			const created = 1_700_000_000;
-			const usage = { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 };
-			if (record.body?.stream) {
-				record.streamed = true;
-				res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
-				for (const delta of streamDeltas(message)) {
-					const chunk = { id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: null }] };
-					res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-				}
-				const last = { id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta: {}, finish_reason: finishReason }], usage };
-				res.write(`data: ${JSON.stringify(last)}\n\n`);
-				return res.end('data: [DONE]\n\n');
-			}
+			const body = {
+				id: nextId('chatcmpl'),
+				object: 'chat.completion',
+				created: 1_700_000_000,
+				model: record.body?.model,
+				choices: [{ index: 0, message, finish_reason: message.tool_calls ? 'tool_calls' : 'stop', logprobs: null }],
+				usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+			};
 			res.writeHead(200, { 'Content-Type': 'application/json' });
-			res.end(JSON.stringify({ id, object: 'chat.completion', created, model, choices: [{ index: 0, message, finish_reason: finishReason, logprobs: null }], usage }));
+			res.end(JSON.stringify(body));
 		});
 	});
 	const sockets = new Set();
@@ -84,7 +76,6 @@ export async function startScriptedChatModel({ reply, apiKey = 'sk-e2e-scripted-
 	return {
 		url: `http://127.0.0.1:${port}/v1`,
 		apiKey,
-		model,
 		requests,
 		completions: () => requests.filter((request) => request.path === '/v1/chat/completions'),
 		close: () =>
@@ -109,12 +100,4 @@ function assistantMessage(answer, nextId) {
 		};
 	}
 	return { role: 'assistant', content: answer.content };
-}
-
-/** The message as stream deltas: the role, then the content or each tool call whole. */
-function streamDeltas(message) {
-	const deltas = [{ role: 'assistant', content: '' }];
-	if (message.content) deltas.push({ content: message.content });
-	(message.tool_calls ?? []).forEach((call, index) => deltas.push({ tool_calls: [{ index, ...call }] }));
-	return deltas;
 }

@@ -423,6 +423,8 @@ export async function runE2eSuite({ log }) {
 			const fromAi = fromAiParameters(toolNode.parameters);
 			assert.deepStrictEqual(tool.parameters.properties, Object.fromEntries(fromAi.map(({ key, type, description }) => [key, { type, description }])));
 			assert.deepStrictEqual([...tool.parameters.required].sort(), fromAi.map(({ key }) => key).sort());
+			const modelNode = agent.nodes.find((node) => node.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi');
+			assert.equal(question.model, modelNode.parameters.model.value, 'the model the request names');
 			const [system, user] = question.messages;
 			assert.ok(['system', 'developer'].includes(system.role), `the first message is a ${system.role} message`);
 			assert.match(system.content, /^You answer questions about a NICE CXone contact centre .* Today is \w+day \d+ \w+ \d{4} in UTC;/);
