@@ -15,8 +15,7 @@ import { createContext } from '../../../../support/n8nContext';
 useTestClockForDateNow();
 
 const API = 'https://api-na1.niceincontact.example';
-const TOKEN_HOST = 'https://na1.nice-incontact.example';
-const TOKEN_PATH = '/authentication/v1/token/access-key';
+const LEGACY_AUTH_HOST = 'https://na1.nice-incontact.example';
 const CONTACTS = '/inContactAPI/services/v30.0/contacts/completed';
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 /** The range: the day before yesterday, UTC. */
@@ -72,7 +71,7 @@ async function run(options: IDataObject, staticData: IDataObject = {}) {
 		},
 		platformCredentials: {
 			authRoute: 'legacy',
-			legacyTokenUrl: `${TOKEN_HOST}${TOKEN_PATH}`,
+			legacyTokenUrl: `${LEGACY_AUTH_HOST}/authentication/v1/token/access-key`,
 			apiBaseUrl: API,
 			accessKeyId: 'key',
 			accessKeySecret: 'key-secret',
@@ -106,7 +105,9 @@ afterEach(() => nock.cleanAll());
 
 /** The token endpoint, and the Reporting API answering with `answer(query)`; resolves the queries asked. */
 function platform(answer: (query: URLSearchParams) => [number, unknown?]) {
-	nock(TOKEN_HOST).post(TOKEN_PATH).reply(200, { access_token: 'tok', token_type: 'Bearer' });
+	nock(LEGACY_AUTH_HOST)
+		.post('/authentication/v1/token/access-key')
+		.reply(200, { access_token: 'tok', token_type: 'Bearer' });
 	const asked: URLSearchParams[] = [];
 	nock(API)
 		.get(CONTACTS)
