@@ -16,7 +16,7 @@
 // the same process and measures that too; --trace prints each run's RSS over time.
 //
 //   node bench/output-memory-bench.mjs [--sizes 100k,1m] [--outputs items,csv,ndjson]
-//     [--binary-modes filesystem,default] [--repeats 3] [--items-sizes 100k] [--again] [--trace]
+//     [--binary-modes filesystem,default] [--repeats 3] [--items-sizes 100k,1m] [--again] [--trace]
 //     [--json FILE] [--markdown]
 //
 // Binary data: n8n 2.41.1 keeps binary data in files (`filesystem`) by default in regular mode; `default`
@@ -148,6 +148,21 @@ async function executionEnded(rest, workflowId, count) {
 	}
 }
 
+/**
+ * What n8n says went wrong in a failed execution: its run data is in n8n's flatted form, a JSON array in
+ * which an object's values are the indexes (as text) of other entries.
+ */
+async function executionError(rest, id) {
+	try {
+		const table = JSON.parse((await rest.getExecution(id)).data);
+		const at = (index) => table[Number(index)];
+		const error = at(at(table[0].resultData).error);
+		return String(at(error.message)).slice(0, 300);
+	} catch (error) {
+		return `its run data could not be read (${String(error.message).slice(0, 200)})`;
+	}
+}
+
 /** POSTs to a production webhook until n8n has registered it (it answers 404 before). */
 async function triggerWebhook(url) {
 	for (let attempt = 0; ; attempt++) {
@@ -200,7 +215,7 @@ export async function runOutputMemoryBench({
 	sizes = ['100k', '1m'],
 	outputs = ALL_OUTPUTS,
 	binaryModes = ['filesystem', 'default'],
-	itemsSizes = ['100k'],
+	itemsSizes = ['100k', '1m'],
 	repeats = 3,
 	trace = false,
 	again = false,
@@ -265,7 +280,7 @@ export async function runOutputMemoryBench({
 						const truth = truths[size];
 						const check =
 							execution.status !== 'success'
-								? { ok: false, problem: `execution ${execution.id} ended ${execution.status}` }
+								? { ok: false, problem: `execution ${execution.id} ended ${execution.status}: ${await executionError(rest, execution.id)}` }
 								: output !== 'items' && binaryMode === 'filesystem'
 									? checkFile(output, sandbox.userFolder, startedAt - 1000, truth)
 									: { ok: undefined };
