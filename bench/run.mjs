@@ -1,17 +1,20 @@
 #!/usr/bin/env node
-// npm run bench — the query benchmark (bench/query-bench.mjs) and the trends benchmark
-// (bench/trends-bench.mjs) against the simulator on this machine: a readable table, the targets of
-// issue 5, and with --json FILE every figure. Needs `npm run build` first.
+// npm run bench — the query benchmark (bench/query-bench.mjs), the output memory inside n8n
+// (bench/output-memory-bench.mjs) and the trends benchmark (bench/trends-bench.mjs) against the simulator
+// on this machine: readable tables, the targets of issues 5 and 15, and with --json FILE every figure.
+// Needs `npm run build` first.
 //
 //   npm run bench                      all sizes (1k…1M), all scenarios, 0 and 20 ms, 3 rounds (1M: 1)
-//   npm run bench -- --quick           1k and 10k, 1 round, trends --quick: a few minutes
-//   options: --sizes 1k,10k,100k,1m  --scenarios naive,raw,ours,n8n  --latencies 0,20
-//            --repeats N  --repeats-1m N  --no-throttled  --no-trends  --no-query  --json FILE  --markdown
+//   npm run bench -- --quick           1k and 10k, 1 round, output memory at 100k once, trends --quick
+//   options: --sizes 1k,10k,100k,1m  --scenarios naive,raw,ours,n8n  --latencies 0,20  --repeats N
+//            --repeats-1m N  --no-throttled  --no-trends  --no-query  --no-output-memory
+//            --output-sizes 100k,1m  --output-repeats N  --json FILE  --markdown
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { evaluateOutputTargets, outputMemoryTable, runOutputMemoryBench } from './output-memory-bench.mjs';
 import { evaluateTargets, runQueryBench } from './query-bench.mjs';
 import { queryTable, table } from './lib/report.mjs';
 import { repoRoot } from './lib/simulator.mjs';
@@ -20,7 +23,7 @@ import { parseSizes } from './lib/sizes.mjs';
 const log = (line = '') => process.stdout.write(`${line}\n`);
 
 function parseArgs(argv) {
-	const options = { query: {}, trends: true, runQuery: true };
+	const options = { query: {}, output: {}, trends: true, runQuery: true, runOutput: true };
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
 		const value = () => argv[++i];
@@ -28,6 +31,9 @@ function parseArgs(argv) {
 			options.quick = true;
 			options.query.sizes ??= ['1k', '10k'];
 			options.query.repeats ??= 1;
+			options.output.sizes ??= ['100k'];
+			options.output.repeats ??= 1;
+			options.output.binaryModes ??= ['filesystem'];
 		} else if (arg === '--sizes') options.query.sizes = parseSizes(value());
 		else if (arg === '--scenarios') options.query.scenarios = value().split(',');
 		else if (arg === '--latencies') options.query.latencies = value().split(',').map(Number);
@@ -36,10 +42,13 @@ function parseArgs(argv) {
 		else if (arg === '--no-throttled') options.query.throttled = false;
 		else if (arg === '--no-trends') options.trends = false;
 		else if (arg === '--no-query') options.runQuery = false;
+		else if (arg === '--no-output-memory') options.runOutput = false;
+		else if (arg === '--output-sizes') options.output.sizes = parseSizes(value());
+		else if (arg === '--output-repeats') options.output.repeats = Number(value());
 		else if (arg === '--json') options.json = value();
 		else if (arg === '--markdown') options.markdown = true;
 		else if (arg === '--help' || arg === '-h') {
-			log(fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1, 9).join('\n').replace(/^\/\/ ?/gm, ''));
+			log(fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1, 11).join('\n').replace(/^\/\/ ?/gm, ''));
 			process.exit(0);
 		} else throw new Error(`Unknown option ${arg}; see --help.`);
 	}
@@ -103,6 +112,21 @@ async function main() {
 		for (const reason of query.skipped) log(`skipped ${reason}`);
 		log();
 		log(table(['target', 'value', 'met'], report.targets.map((t) => [t.target, t.value ?? 'not measured', t.met === undefined ? '–' : t.met ? 'yes' : 'NO']), { markdown: options.markdown }));
+	}
+	if (options.runOutput) {
+		log();
+		log('output memory inside n8n (bench/output-memory-bench.mjs; each line one run in a fresh n8n process):');
+		const output = await runOutputMemoryBench({ ...options.output, log });
+		report.outputMemory = output;
+		for (const reason of output.skipped) log(`skipped output memory: ${reason}`);
+		if (output.cells.length > 0) {
+			log();
+			log(outputMemoryTable(output.cells, { markdown: options.markdown }));
+			const targets = evaluateOutputTargets(output.cells);
+			report.targets = [...(report.targets ?? []), ...targets];
+			log();
+			log(table(['target', 'value', 'met'], targets.map((t) => [t.target, t.value, t.met ? 'yes' : 'NO']), { markdown: options.markdown }));
+		}
 	}
 	if (options.trends) {
 		log();

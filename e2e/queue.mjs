@@ -1,8 +1,9 @@
 // The package in n8n's queue mode: one main (`n8n start`) and two workers (`n8n worker
 // --concurrency=5`) sharing a private Redis and Postgres, a published webhook workflow (Webhook →
 // NICE CXone Analytics → Respond to Webhook), batches of concurrent production webhook calls checked
-// row by row against the simulator's ground truth, then one worker killed mid-batch. What the kill
-// does is asserted as README.md › Queue mode describes it.
+// row by row against the simulator's ground truth; the audit chain and the Only Since Last Run cursor
+// carried from run to run by the caller (the workflow's own store); then one worker killed mid-batch.
+// What the kill does is asserted as README.md › Queue mode describes it.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -50,6 +51,9 @@ const CALL_TIMEOUT_MS = 300_000;
 const KILLED_END_TIMEOUT_MS = 420_000;
 const OWNER = { email: 'queue-e2e@example.com', password: 'Queue-e2e-Passw0rd' };
 const QUERY_NODE = 'Hourly Rows by Group and Channel';
+const CURSOR_NODE = 'Contacts Changed Since the Cursor';
+/** The simulated Reporting API (docs/api/cxone-platform.md §2). */
+const REPORTING_PATH = '/inContactAPI/services/v30.0';
 
 const QUERY_PARAMETERS = {
 	resource: 'analytics',
@@ -110,6 +114,97 @@ function auditWorkflow({ name, webhookPath, credential }) {
 	workflow.connections[QUERY_NODE] = { main: [[], [{ node: respond.name, type: 'main', index: 0 }]] };
 	return workflow;
 }
+
+/**
+ * Webhook (POST {start, end, updatedSince?}) → Aggregate Completed Contacts (contacts per UTC day) with
+ * Only Since Last Run, continuing from `updatedSince` (the cursor the caller kept from the last run's
+ * items: the workflow's own store) → the rows as the response. No rows still answer (one empty item).
+ */
+function cursorWorkflow({ name, webhookPath, credential }) {
+	const workflow = webhookWorkflow({ name, webhookPath, credential });
+	const query = workflow.nodes.find((candidate) => candidate.name === QUERY_NODE);
+	Object.assign(query, {
+		name: CURSOR_NODE,
+		alwaysOutputData: true,
+		credentials: { niceCxoneApi: { id: credential.id, name: credential.name } },
+		parameters: {
+			resource: 'platform',
+			operation: 'aggregateCompletedContacts',
+			metrics: { metric: [{ metric: 'count:sum' }] },
+			dimensions: [],
+			bucketSize: 'DAY',
+			timeRange: 'custom',
+			start: '={{ $json.body.start }}',
+			end: '={{ $json.body.end }}',
+			filterMode: 'none',
+			returnAll: true,
+			options: { timeZone: 'UTC', onlySinceLastRun: true, updatedSince: '={{ $json.body.updatedSince ?? "" }}' },
+		},
+	});
+	workflow.connections = {
+		Webhook: { main: [[{ node: CURSOR_NODE, type: 'main', index: 0 }]] },
+		[CURSOR_NODE]: { main: [[{ node: 'Respond with the Rows', type: 'main', index: 0 }]] },
+	};
+	return workflow;
+}
+
+/**
+ * How far to shift the platform simulator's clock so that it reads 10:30 UTC of the latest weekday
+ * (its busiest hours, a new contact every few seconds) whenever the test runs: within four days of
+ * the real clock, so the node's 30-day reach (on the real clock) is not in the way.
+ */
+function busyHourOffsetMs(nowMs = Date.now()) {
+	let busyMs = Math.floor(nowMs / DAY_MS) * DAY_MS + 10.5 * 3_600_000;
+	while (busyMs > nowMs || [0, 6].includes(new Date(busyMs).getUTCDay())) busyMs -= DAY_MS;
+	return busyMs - nowMs;
+}
+
+let listings = 0;
+
+/**
+ * The platform simulator's completed contacts that started in [start, end) (and, with `updatedSince`,
+ * were updated since then), as the test itself reads them now with the access key. `end` lies ahead and
+ * each call asks up to a different instant past it, where no contact starts yet, so the simulator makes
+ * a fresh listing instead of reusing one of the last 15 seconds.
+ */
+async function simulatorContacts(simulator, { start, end, updatedSince }) {
+	const basic = Buffer.from(`${simulator.platformClientId}:${simulator.platformClientSecret}`).toString('base64');
+	const grant = await fetch(`${simulator.authHost}/auth/token`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },
+		body: new URLSearchParams({ grant_type: 'password', username: simulator.accessKeyId, password: simulator.accessKeySecret }),
+	});
+	assert.equal(grant.status, 200, 'the simulator refused the access key');
+	const headers = { authorization: `Bearer ${(await grant.json()).access_token}`, accept: 'application/json' };
+	const query = new URLSearchParams({ startDate: start, endDate: isoSeconds(Date.parse(end) + ++listings * 1000), ...(updatedSince ? { updatedSince } : {}) });
+	const contacts = [];
+	for (let skip = 0; ; skip += 10_000) {
+		const response = await fetch(`${simulator.baseUrl}${REPORTING_PATH}/contacts/completed?${query}&skip=${skip}`, { headers });
+		if (response.status === 204) break;
+		const text = await response.text();
+		assert.equal(response.status, 200, `the simulator answered ${response.status}: ${text.slice(0, 300)}`);
+		const page = JSON.parse(text);
+		contacts.push(...page.completedContacts);
+		if (contacts.length >= page.totalRecords) break;
+	}
+	return contacts.filter((contact) => Date.parse(contact.contactStartDate) < Date.parse(end));
+}
+
+/** The node's rows (contacts per UTC day, with the cursor) of the contacts updated in [fromMs, toMs). */
+function contactRows(contacts, fromMs, toMs, cursor) {
+	const perDay = new Map();
+	for (const contact of contacts) {
+		const updatedMs = Date.parse(contact.lastUpdateTime);
+		if (updatedMs < fromMs || updatedMs >= toMs) continue;
+		const day = `${contact.contactStartDate.slice(0, 10)}T00:00:00Z`;
+		perDay.set(day, (perDay.get(day) ?? 0) + 1);
+	}
+	return [...perDay]
+		.sort(([a], [b]) => a.localeCompare(b))
+		.map(([bucketStart, count]) => ({ bucketStart, count_sum: count, nextUpdatedSince: cursor }));
+}
+
+const isoSeconds = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 /** The window of call `index`: one whole UTC day, a different one for every call. */
 function windowOf(index) {
@@ -236,7 +331,7 @@ export async function runQueueSuite({ log }) {
 		for (const worker of state.workers) assert.match(worker.readLog(), /Concurrency: 5/);
 	});
 
-	harness.test('through the REST API: the owner, a CXone credential per simulator, and three published webhook workflows', async () => {
+	harness.test('through the REST API: the owner, a CXone credential per simulator, and four published webhook workflows', async () => {
 		assert.ok(state.workers, 'n8n did not start (see the test before)');
 		simulators.clean = await startSimulator({ seed: 1, profile: 'clean' });
 		simulators.slow = await startSimulator({ seed: 1, profile: 'clean', speed: SLOW_SPEED });
@@ -259,6 +354,24 @@ export async function runQueueSuite({ log }) {
 			await rest.activateWorkflow(audited.id, audited.versionId);
 			state.workflows.audit = { id: audited.id, url: `${state.baseUrl}/webhook/${auditPath}` };
 		}
+		simulators.platform = await startSimulator({ seed: 1, profile: 'clean', clockOffsetMs: busyHourOffsetMs() });
+		const platform = simulators.platform;
+		const accessKey = await rest.createCredential({
+			name: 'CXone simulator (access key)',
+			type: 'niceCxoneApi',
+			data: {
+				authRoute: 'openid',
+				accessKeyId: platform.accessKeyId,
+				accessKeySecret: platform.accessKeySecret,
+				clientId: platform.platformClientId,
+				clientSecret: platform.platformClientSecret,
+				authHost: platform.authHost,
+			},
+		});
+		const cursorPath = 'cxone-queue-cursor';
+		const cursor = await rest.createWorkflow(cursorWorkflow({ name: 'queue e2e: since the cursor', webhookPath: cursorPath, credential: accessKey }));
+		await rest.activateWorkflow(cursor.id, cursor.versionId);
+		state.workflows.cursor = { id: cursor.id, url: `${state.baseUrl}/webhook/${cursorPath}` };
 	});
 
 	harness.test(`${BATCHES} batches of ${BATCH_SIZE} concurrent webhook calls: every execution's rows exact, both workers used, ≤ ${TENANT_QUERY_LIMIT} queries at once, none left`, async () => {
@@ -334,6 +447,44 @@ export async function runQueueSuite({ log }) {
 		const workers = state.workers.map((worker) => workerExecutions(worker).started);
 		const ran = [...chain, ...overlapping, ...unanchored].map((record) => workers.findIndex((ids) => ids.includes(record.executionId)) + 1);
 		log(`    audit chain: 6 chained records, 2 forks reported for 3 overlapping runs, 3 runs without a head each at seq 1; workers ${ran.join(' ')}`);
+	});
+
+	harness.test('the Only Since Last Run cursor across workers: handed from run to run by the caller, the next run reads only the contacts updated since; without it, the whole range', async () => {
+		assert.ok(state.workflows?.cursor, 'the workflows were not published (see the test before)');
+		const simulator = simulators.platform;
+		// Since yesterday on the simulator's clock, up to an hour ahead: contacts keep completing in it.
+		const simNowMs = Date.now() + simulator.args.clockOffsetMs;
+		const range = { start: isoSeconds(Math.floor(simNowMs / 3_600_000) * 3_600_000 - DAY_MS), end: isoSeconds(Math.ceil(simNowMs / 3_600_000) * 3_600_000 + 3_600_000) };
+		const workers = () => state.workers.map((worker) => workerExecutions(worker).started);
+		const call = async (updatedSince) => {
+			const answer = await callWebhook(state.workflows.cursor.url, { ...range, ...(updatedSince ? { updatedSince } : {}) });
+			assert.equal(answer.status, 200, `the cursor call answered ${answer.status}: ${JSON.stringify(answer.body ?? answer.error).slice(0, 300)}`);
+			assert.ok(Array.isArray(answer.body), `the cursor call's answer is not a list of rows: ${JSON.stringify(answer.body).slice(0, 300)}`);
+			const rows = answer.body.filter((row) => row.bucketStart !== undefined);
+			const next = rows[0]?.nextUpdatedSince;
+			assert.ok(rows.every((row) => row.nextUpdatedSince === next), 'the rows of one run carry different cursors');
+			return { ...answer, rows, next, contacts: rows.reduce((sum, row) => sum + row.count_sum, 0) };
+		};
+		const first = await call();
+		assert.ok(first.next, `the first run's rows carry no nextUpdatedSince: ${JSON.stringify(first.body).slice(0, 300)}`);
+		// Until a contact of the range has been updated since that cursor (a few seconds at this hour).
+		await waitFor(async () => (await simulatorContacts(simulator, { ...range, updatedSince: first.next })).length > 0, {
+			timeoutMs: 180_000,
+			intervalMs: 2000,
+			what: 'a contact updated on the simulator since the first run',
+		});
+		const second = await call(first.next);
+		assert.ok(second.next, 'the second run has rows but no cursor');
+		// Without the cursor, a worker remembers nothing (its static data starts empty): the whole range again.
+		const third = await call();
+		const contacts = await simulatorContacts(simulator, range);
+		const at = (text) => Date.parse(text);
+		assert.deepStrictEqual(first.rows, contactRows(contacts, -Infinity, at(first.next), first.next), 'the first run did not read the whole range');
+		assert.deepStrictEqual(second.rows, contactRows(contacts, at(first.next), at(second.next), second.next), 'the second run did not read exactly the contacts updated since the first');
+		assert.deepStrictEqual(third.rows, contactRows(contacts, -Infinity, at(third.next), third.next), 'the run without a cursor did not read the whole range');
+		assert.ok(second.contacts > 0 && second.contacts < first.contacts, `${second.contacts} contacts in the second run, ${first.contacts} in the first`);
+		const ranOn = [first, second, third].map((answer) => workers().findIndex((ids) => ids.includes(answer.executionId)) + 1);
+		log(`    cursor: run 1 read ${first.contacts} contacts (whole range, cursor ${first.next}), run 2 from that cursor ${second.contacts} (only those updated since, cursor ${second.next}), run 3 without it ${third.contacts} (whole range); workers ${ranOn.join(' ')}`);
 	});
 
 	harness.test('a worker killed (SIGKILL) mid-batch: its executions end as README › Queue mode says, the other worker runs the rest exactly', async () => {

@@ -22,14 +22,17 @@ export async function startBenchSimulator({ latencyMs = 0, seed = 1, requestsPer
 }
 
 /**
- * The ground truth of a size: row count and SHA-256 digests (one JSON row a line) of the rows as the
- * API returns them and as the node flattens them. Read window by window to bound memory.
+ * The ground truth of a size: row count, SHA-256 digests (one JSON row a line) of the rows as the API
+ * returns them and as the node flattens them, and the size of each as one JSON array (`rawJsonBytes`:
+ * the result's JSON, `flatJsonBytes`: the items' JSON). Read window by window to bound memory.
  */
 export async function groundTruth(sim, size) {
 	const { flattenRow } = require('../../dist/nodes/NiceCxoneAnalytics/core/rows.js');
 	const raw = crypto.createHash('sha256');
 	const flat = crypto.createHash('sha256');
 	let rowCount = 0;
+	let rawBytes = 0;
+	let flatBytes = 0;
 	for (const body of windowBodies(size)) {
 		const response = await httpRequest(`${sim.baseUrl}/_sim/truth`, { method: 'POST', body, fresh: true });
 		if (response.status !== 200) throw new Error(`/_sim/truth answered ${response.status}: ${response.text.slice(0, 300)}`);
@@ -37,9 +40,21 @@ export async function groundTruth(sim, size) {
 		if (rows.length !== totalCount) throw new Error('/_sim/truth returned a partial truth');
 		rowCount += rows.length;
 		for (const row of rows) {
-			raw.update(`${JSON.stringify(row)}\n`);
-			flat.update(`${JSON.stringify(flattenRow(row))}\n`);
+			const rawLine = JSON.stringify(row);
+			const flatLine = JSON.stringify(flattenRow(row));
+			raw.update(`${rawLine}\n`);
+			flat.update(`${flatLine}\n`);
+			rawBytes += Buffer.byteLength(rawLine);
+			flatBytes += Buffer.byteLength(flatLine);
 		}
 	}
-	return { rowCount, rawSha256: raw.digest('hex'), flatSha256: flat.digest('hex') };
+	// As one JSON array: rows, commas and brackets.
+	const arrayBytes = (bytes) => bytes + Math.max(0, rowCount - 1) + 2;
+	return {
+		rowCount,
+		rawSha256: raw.digest('hex'),
+		flatSha256: flat.digest('hex'),
+		rawJsonBytes: arrayBytes(rawBytes),
+		flatJsonBytes: arrayBytes(flatBytes),
+	};
 }

@@ -31,7 +31,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Starts `n8n start` on a free port of 127.0.0.1 with the sandbox's user folder and environment, and
- * resolves once its REST API answers (`GET /rest/settings` gives JSON), to `{url, output(), stop()}`. Rejects when
+ * resolves once its REST API answers (`GET /rest/settings` gives JSON), to `{url, port, pid, output(), stop()}`
+ * (`pid`: the n8n process itself, which runs the workflows in regular mode). Rejects when
  * n8n exits first or is not ready within `startTimeoutMs` (the first start migrates a new database).
  */
 export async function startN8nServer(sandbox, { startTimeoutMs = 240000, env: extraEnv = {} } = {}) {
@@ -116,6 +117,6 @@ export async function startN8nServer(sandbox, { startTimeoutMs = 240000, env: ex
 		}
 		await sleep(500);
 	}
-	return { url, port, output: () => output, stop };
+	return { url, port, pid: child.pid, output: () => output, stop };
 }
 

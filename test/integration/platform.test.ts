@@ -235,6 +235,141 @@ describe('Aggregate Completed Contacts', () => {
 	});
 });
 
+/** Headers of the simulator's Reporting API, with a token of the full access key. */
+async function reportingHeaders() {
+	const basic = Buffer.from(`${sim.platformClientId}:${sim.platformClientSecret}`).toString(
+		'base64',
+	);
+	const grant = await request({
+		method: 'POST',
+		url: `${sim.authHost}/auth/token`,
+		headers: {
+			'Content-Type': 'application/x-www-form-urlencoded',
+			Authorization: `Basic ${basic}`,
+		},
+		body: `grant_type=password&username=${encodeURIComponent(sim.accessKeyId)}&password=${encodeURIComponent(sim.accessKeySecret)}`,
+	});
+	return { Authorization: `Bearer ${grant.body.access_token}`, Accept: 'application/json' };
+}
+
+let listings = 0;
+
+/**
+ * The simulator's completed contacts that started in [startMs, endMs), as the test itself reads them
+ * now: every page. `endMs` lies ahead, and each call asks up to a different instant past it (no
+ * contact starts there yet), so the simulator makes a fresh listing instead of reusing one of the
+ * last 15 seconds.
+ */
+async function listContacts(startMs: number, endMs: number) {
+	const headers = await reportingHeaders();
+	const range = `startDate=${iso(startMs)}&endDate=${iso(endMs + ++listings * 1000)}`;
+	const contacts: Array<{ contactStartDate: string; lastUpdateTime: string }> = [];
+	for (let skip = 0; ; skip += 10_000) {
+		const page = await request({
+			url: `${sim.baseUrl}/inContactAPI/services/v30.0/contacts/completed?${range}&skip=${skip}`,
+			headers,
+		});
+		if (page.status === 204) break;
+		expect(page.status).toBe(200);
+		contacts.push(...page.body.completedContacts);
+		if (contacts.length >= page.body.totalRecords) break;
+	}
+	return contacts.filter((contact) => Date.parse(contact.contactStartDate) < endMs);
+}
+
+describe('Only Since Last Run with the cursor the workflow keeps (Options › Updated Since)', () => {
+	// Two days up to an hour from now: contacts keep completing in it while the test runs.
+	const startMs = todayMs - DAY_MS;
+	const endMs = testNow() + 3_600_000;
+	const params = (options: IDataObject) =>
+		aggregate({
+			metrics: { metric: [{ metric: 'count:sum' }] },
+			dimensions: [],
+			bucketSize: 'DAY',
+			start: iso(startMs),
+			end: iso(endMs),
+			options: { timeZone: 'UTC', onlySinceLastRun: true, ...options },
+		});
+	/** Contacts per UTC day among `contacts` updated in [fromMs, toMs), as the node's rows. */
+	const rowsOf = (
+		contacts: Array<{ contactStartDate: string; lastUpdateTime: string }>,
+		fromMs: number,
+		toMs: number,
+		cursor: string,
+	) => {
+		const counts = new Map<string, number>();
+		for (const contact of contacts) {
+			const updatedMs = Date.parse(contact.lastUpdateTime);
+			if (updatedMs < fromMs || updatedMs >= toMs) continue;
+			const day = `${contact.contactStartDate.slice(0, 10)}T00:00:00Z`;
+			counts.set(day, (counts.get(day) ?? 0) + 1);
+		}
+		return [...counts]
+			.sort(([a], [b]) => a.localeCompare(b))
+			.map(([bucketStart, count]) => ({ bucketStart, count_sum: count, nextUpdatedSince: cursor }));
+	};
+
+	it('each run reads exactly the contacts updated since the cursor it was given, and hands on the next one', async () => {
+		// Run 1, no cursor stored yet (the expression gives ''): the whole range.
+		const staticData: IDataObject = {};
+		const first = await runNode(params({ updatedSince: '' }), { staticData });
+		expect(first.error).toBeUndefined();
+		const firstCursor = String(first.items[0]?.json.nextUpdatedSince);
+		// Run 2 from a cursor a day back (inside the range): only what was updated since then.
+		const since = iso(Date.parse(firstCursor) - DAY_MS);
+		const second = await runNode(params({ updatedSince: since }), { staticData });
+		expect(second.error).toBeUndefined();
+		const updatedSinceOf = (r: { url: string; qs?: IDataObject }) =>
+			r.qs?.updatedSince ?? new URL(r.url, sim.baseUrl).searchParams.get('updatedSince');
+		expect(second.log.apiRequests.length).toBeGreaterThan(0);
+		expect(second.log.apiRequests.map(updatedSinceOf)).toEqual(
+			second.log.apiRequests.map(() => since),
+		);
+		const secondCursor = String(second.items[0]?.json.nextUpdatedSince);
+		// Run 3 from run 2's items, as a workflow hands it on; nothing may have changed since (no items).
+		const third = await runNode(params({ updatedSince: secondCursor }), { staticData });
+		expect(third.error).toBeUndefined();
+		const thirdCursor = String(staticData['updatedSince:0']);
+
+		const contacts = await listContacts(startMs, endMs);
+		const at = Date.parse;
+		expect(first.items.map((item) => item.json)).toEqual(
+			rowsOf(contacts, -Infinity, at(firstCursor), firstCursor),
+		);
+		const changed = rowsOf(contacts, at(since), at(secondCursor), secondCursor);
+		expect(changed.reduce((sum, row) => sum + row.count_sum, 0)).toBeGreaterThan(0);
+		expect(second.items.map((item) => item.json)).toEqual(changed);
+		expect(third.items.map((item) => item.json)).toEqual(
+			rowsOf(contacts, at(secondCursor), at(thirdCursor), thirdCursor),
+		);
+		expect(at(thirdCursor)).toBeGreaterThanOrEqual(at(secondCursor));
+	});
+
+	it('a cursor older than the 30-day reach, which the server refuses, reads the whole range instead', async () => {
+		const stale = iso(testNow() - 31 * DAY_MS);
+		const { items, error, log } = await runNode(params({ updatedSince: stale }));
+		expect(error).toBeUndefined();
+		expect(log.apiRequests.length).toBeGreaterThan(0);
+		expect(log.apiRequests.some((r) => r.qs?.updatedSince || r.url.includes('updatedSince'))).toBe(
+			false,
+		);
+		const nextUpdatedSince = String(items[0]?.json.nextUpdatedSince);
+		const contacts = await listContacts(startMs, endMs);
+		expect(items.map((item) => item.json)).toEqual(
+			rowsOf(contacts, -Infinity, Date.parse(nextUpdatedSince), nextUpdatedSince),
+		);
+		// What the node spared itself: the simulator refuses the stale cursor, as CXone does.
+		const direct = await request({
+			url: `${sim.baseUrl}/inContactAPI/services/v30.0/contacts/completed?updatedSince=${stale}`,
+			headers: await reportingHeaders(),
+		});
+		expect(direct.status).toBe(400);
+		expect(direct.headers.icstatusdescription).toBe(
+			'updatedSince is outside the 30-day retention window',
+		);
+	});
+});
+
 describe('Get Skill Summary', () => {
 	it('gives one item per skill with durations in seconds, consistent with the contacts', async () => {
 		const start = iso(todayMs - 2 * DAY_MS);
@@ -261,6 +396,31 @@ describe('Get Skill Summary', () => {
 			expect(json.averageHandleTime).toBeUndefined();
 		}
 	});
+});
+
+describe('Skill summaries and report jobs older than 30 days', () => {
+	// docs/api/cxone-platform.md §2: only completed contacts are documented to reach back 30 days, so
+	// the node leaves older summaries and report jobs to the server; the simulator refuses them.
+	it.each([
+		['getSkillSummary', {}, '/skills/summary'],
+		['runReportJob', { reportId: '1001', reportOutput: 'items' }, '/report-jobs/1001'],
+	])(
+		"%s: a range older than 30 days is sent, and the server's refusal says why",
+		async (operation, extra, path) => {
+			const { error, log } = await runNode({
+				operation,
+				timeRange: 'custom',
+				start: iso(todayMs - 40 * DAY_MS),
+				end: iso(todayMs - 39 * DAY_MS),
+				options: { timeZone: 'UTC' },
+				...extra,
+			});
+			expect(log.apiRequests.map((r) => r.url)).toEqual([`/inContactAPI/services/v30.0${path}`]);
+			expect(error?.message).toBe(
+				'CXone refused the request: startDate is outside the 30-day retention window (HTTP 400).',
+			);
+		},
+	);
 });
 
 describe('Run Report Job', () => {

@@ -45,7 +45,7 @@ export interface ContextOptions {
 
 export interface RequestLog {
 	tokenRequests: number;
-	apiRequests: Array<{ method: string; url: string }>;
+	apiRequests: Array<{ method: string; url: string; qs?: IDataObject }>;
 	/** The credential as n8n would have stored it (the token is kept here). */
 	stored: IDataObject;
 	/** The NICE CXone API credential as n8n would have stored it (token and API endpoint). */
@@ -152,7 +152,11 @@ export function createContext(options: ContextOptions): {
 		if ('getExecutionCancelSignal' in this) request.abortSignal = this.getExecutionCancelSignal();
 		const credentials = await this.getCredentials(_type);
 		const send = async () => {
-			log.apiRequests.push({ method: request.method ?? 'GET', url: `${request.url}` });
+			log.apiRequests.push({
+				method: request.method ?? 'GET',
+				url: `${request.url}`,
+				...(request.qs ? { qs: request.qs } : {}),
+			});
 			return await httpRequest(await authenticated(_type, credentials, request));
 		};
 		try {

@@ -29,7 +29,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			output.push(...(await operation.execute.call(this, itemIndex, state)));
+			// One push per item: spreading a million rows into one call overflows the stack.
+			for (const item of await operation.execute.call(this, itemIndex, state)) output.push(item);
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex, resource as Resource);
 			if (!this.continueOnFail()) throw nodeError;

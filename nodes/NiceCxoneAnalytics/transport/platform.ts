@@ -56,6 +56,13 @@ export function reportingWindows(window: TimeWindow): TimeWindow[] {
 	return windows;
 }
 
+/** What reading one window of completed contacts found. */
+export interface CompletedContactsRead {
+	totalRecords: number;
+	/** The first page's `lastPollTime` as the server sent it (none on 204): when its listing was made. */
+	lastPollTime?: unknown;
+}
+
 /**
  * Reads every completed contact that started in the window and hands each to `onContact`: the first
  * page says `totalRecords`, then the other pages are read concurrently by `skip` (the order by start
@@ -66,7 +73,7 @@ export async function readCompletedContacts(
 	ctx: PlatformContext,
 	window: TimeWindow,
 	onContact: (contact: CompletedContact) => void,
-): Promise<number> {
+): Promise<CompletedContactsRead> {
 	const page = async (skip: number) => {
 		ctx.stats.pages++;
 		const response = await call(ctx, {
@@ -83,7 +90,7 @@ export async function readCompletedContacts(
 		return response.status === 204 ? undefined : (response.body as CompletedContactsPage);
 	};
 	const first = await page(0);
-	if (!first) return 0;
+	if (!first) return { totalRecords: 0 };
 	const total = checkedTotalRecords(first.totalRecords ?? contactsOf(first, 0).length);
 	const seen = new ContactIds();
 	const expect = (body: CompletedContactsPage | undefined, skip: number) => {
@@ -109,7 +116,7 @@ export async function readCompletedContacts(
 		const skip = index * PAGE_SIZE;
 		expect(await page(skip), skip);
 	});
-	return total;
+	return { totalRecords: total, lastPollTime: first.lastPollTime };
 }
 
 /** Most completed contacts the node reads for one Reporting API window. */

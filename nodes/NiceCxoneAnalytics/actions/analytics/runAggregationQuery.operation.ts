@@ -308,7 +308,7 @@ async function fileItem(
 		...dimensions.map((d) => dimensionFieldName(d.name)),
 		...metrics.map(metricFieldName),
 	];
-	const content = Buffer.from(rowsToFile(rows as FlatRow[], fields, format), 'utf8');
+	const content = rowsToFile(rows as FlatRow[], fields, format);
 	const day = (iso: string) => iso.slice(0, 10);
 	const fileName = `cxone-analytics_${day(timeSeries.start)}_${day(timeSeries.end)}.${format}`;
 	const data = await ctx.helpers.prepareBinaryData(
