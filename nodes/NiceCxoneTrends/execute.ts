@@ -153,13 +153,15 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const anomalies: INodeExecutionData[] = [];
 		for (const [index, series] of analysis.series.entries()) {
 			const records = alertsBySeries[index].filter((record) => isNew(record.json));
-			if (records.length > 0) anomalies.push(...toItems(records, await chartOf?.(series)));
+			// One push per item: a spread of a long list overflows the call stack.
+			if (records.length > 0)
+				for (const item of toItems(records, await chartOf?.(series))) anomalies.push(item);
 		}
 		const recoveredRecords = alertsBySeries
 			.flat()
 			.filter((record) => sorted?.recovered.includes(record.json));
 		for (const record of recoveredRecords) record.json.recovery = true;
-		anomalies.push(...toItems(recoveredRecords));
+		for (const item of toItems(recoveredRecords)) anomalies.push(item);
 		let main: INodeExecutionData[];
 		if (outputMode === 'summary') {
 			const summaries = summaryRecords(analysis, zone);

@@ -400,4 +400,27 @@ describe('NiceCxoneTrends node', () => {
 		expect(empty).toEqual([]);
 		expect(none).toEqual([]);
 	});
+
+	it('outputs more alerts than one call can take as arguments (140,000 goal episodes)', async () => {
+		// Every third 15-minute bucket misses the goal: one goal episode each. A spread of that many alerts
+		// into one push overflowed the call stack.
+		const start = Date.UTC(2010, 0, 4);
+		const many: INodeExecutionData[] = [];
+		for (let i = 0; i < 420_000; i++) {
+			const bucketStart = new Date(start + i * 900_000).toISOString();
+			many.push({ json: { bucketStart, count_sum: i % 3 === 0 ? 300 : 100 } });
+		}
+		const goals = {
+			goal: [
+				{ metric: 'count_sum', direction: 'atMost', value: 200, forBuckets: 1, criticalValue: '' },
+			],
+		};
+		const [, alerts] = await run(many, { outputMode: 'anomalies', goals });
+		const goalAlerts = alerts.filter((item) => item.json.rule === 'goal');
+		expect(goalAlerts).toHaveLength(140_000);
+		expect(goalAlerts[139_999].json.episodeStart).toBe(
+			new Date(start + 419_997 * 900_000).toISOString(),
+		);
+		expect(goalAlerts[139_999].pairedItem).toEqual([{ item: 419_997 }]);
+	}, 60_000);
 });
