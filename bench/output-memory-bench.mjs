@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { n8nUnavailable } from './lib/n8n-scenario.mjs';
 import { median, table } from './lib/report.mjs';
 import { groundTruth, startBenchSimulator } from './lib/simulator.mjs';
-import { SIZES, parseSizes, queryBody } from './lib/sizes.mjs';
+import { SIZES, parseSizes, queryNodeParameters } from './lib/sizes.mjs';
 
 const OWNER = { email: 'bench@example.com', password: 'Bench-Passw0rd-1' };
 const CREDENTIAL_NAME = 'CXone bench';
@@ -57,7 +57,6 @@ function resetPeakRss(pid) {
 
 /** Webhook (POST, answered at once) → the benchmark's query of `size` with its rows output as `output`. */
 function workflowOf(size, output, credential) {
-	const body = queryBody(size);
 	const webhookPath = `bench-output-${output}-${size}`;
 	return {
 		webhookPath,
@@ -79,19 +78,7 @@ function workflowOf(size, output, credential) {
 					type: 'CUSTOM.niceCxoneAnalytics',
 					typeVersion: 1,
 					position: [260, 0],
-					parameters: {
-						resource: 'analytics',
-						operation: 'runAggregationQuery',
-						metrics: { metric: body.metrics.map((m) => ({ metric: `${m.name}:${m.aggregation}` })) },
-						dimensions: body.dimensions.map((d) => d.name),
-						bucketSize: body.timeSeries.bucketSize,
-						timeRange: 'custom',
-						start: body.timeSeries.start,
-						end: body.timeSeries.end,
-						filterMode: 'none',
-						returnAll: true,
-						options: { timeZone: 'UTC', output: OUTPUT_OPTION[output] },
-					},
+					parameters: queryNodeParameters(size, { output: OUTPUT_OPTION[output] }),
 					credentials: { niceCxoneOAuth2Api: { id: credential.id, name: credential.name } },
 				},
 			],

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { freePort } from '../../scripts/lib/freePort.mjs';
-import { queryBody } from './sizes.mjs';
+import { queryNodeParameters } from './sizes.mjs';
 
 const CREDENTIAL = { id: 'benchCxoneCred01', name: 'CXone bench' };
 
@@ -26,7 +26,6 @@ export async function n8nUnavailable() {
 }
 
 function workflowFor(size) {
-	const body = queryBody(size);
 	return {
 		id: `benchQuery${size.toUpperCase().padStart(5, '0')}`.slice(0, 16),
 		name: `bench ${size}`,
@@ -38,18 +37,7 @@ function workflowFor(size) {
 				type: 'CUSTOM.niceCxoneAnalytics',
 				typeVersion: 1,
 				position: [260, 0],
-				parameters: {
-					resource: 'analytics',
-					operation: 'runAggregationQuery',
-					metrics: { metric: body.metrics.map((m) => ({ metric: `${m.name}:${m.aggregation}` })) },
-					dimensions: body.dimensions.map((d) => d.name),
-					bucketSize: body.timeSeries.bucketSize,
-					timeRange: 'custom',
-					start: body.timeSeries.start,
-					end: body.timeSeries.end,
-					returnAll: true,
-					options: { timeZone: 'UTC' },
-				},
+				parameters: queryNodeParameters(size),
 				credentials: { niceCxoneOAuth2Api: CREDENTIAL },
 			},
 		],

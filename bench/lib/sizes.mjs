@@ -34,6 +34,24 @@ export function queryBody(size) {
  * The body split into consecutive ranges the API accepts (31 days, cut at UTC midnights, which are
  * 15-minute bucket boundaries): what the naive and raw clients submit.
  */
+/** The Analytics node's parameters for the benchmark's query of `size` (`options` adds to its Options). */
+export function queryNodeParameters(size, options = {}) {
+	const body = queryBody(size);
+	return {
+		resource: 'analytics',
+		operation: 'runAggregationQuery',
+		metrics: { metric: body.metrics.map((m) => ({ metric: `${m.name}:${m.aggregation}` })) },
+		dimensions: body.dimensions.map((d) => d.name),
+		bucketSize: body.timeSeries.bucketSize,
+		timeRange: 'custom',
+		start: body.timeSeries.start,
+		end: body.timeSeries.end,
+		filterMode: 'none',
+		returnAll: true,
+		options: { timeZone: 'UTC', ...options },
+	};
+}
+
 export function windowBodies(size) {
 	const body = queryBody(size);
 	const endMs = Date.parse(body.timeSeries.end);

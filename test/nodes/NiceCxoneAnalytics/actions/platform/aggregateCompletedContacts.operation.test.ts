@@ -9,7 +9,13 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { NiceCxoneAnalytics } from '../../../../../nodes/NiceCxoneAnalytics/NiceCxoneAnalytics.node';
-import { DAY_MS, TEST_TODAY_MS, testNow, useTestClockForDateNow } from '../../../../support/clock';
+import { DAY_MS, testNow, useTestClockForDateNow } from '../../../../support/clock';
+import {
+	aggregateParams,
+	contact,
+	iso,
+	TWO_DAYS_AGO_MS,
+} from '../../../../integration/security/support/platform';
 import { createContext } from '../../../../support/n8nContext';
 
 useTestClockForDateNow();
@@ -17,46 +23,11 @@ useTestClockForDateNow();
 const API = 'https://api-na1.niceincontact.example';
 const LEGACY_AUTH_HOST = 'https://na1.nice-incontact.example';
 const CONTACTS = '/inContactAPI/services/v30.0/contacts/completed';
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 /** The range: the day before yesterday, UTC. */
-const RANGE_START_MS = TEST_TODAY_MS - 2 * DAY_MS;
-const RANGE = { start: iso(RANGE_START_MS), end: iso(RANGE_START_MS + DAY_MS) };
-
-function contact(contactId: number, startMs = RANGE_START_MS + 3_600_000) {
-	return {
-		contactId,
-		contactStartDate: iso(startMs),
-		lastUpdateTime: iso(startMs + 600_000),
-		mediaTypeId: 4,
-		skillId: 11,
-		teamId: 21,
-		agentId: 31,
-		isOutbound: false,
-		abandoned: false,
-		inQueueSeconds: 10,
-		agentSeconds: 100,
-		holdSeconds: 5,
-		acwSeconds: 20,
-		totalDurationSeconds: 135,
-		serviceLevelFlag: 1,
-		transferIndicatorId: 0,
-		dispositionCode: 1,
-	};
-}
+const RANGE = { start: iso(TWO_DAYS_AGO_MS), end: iso(TWO_DAYS_AGO_MS + DAY_MS) };
 
 function params(options: IDataObject = {}) {
-	return {
-		resource: 'platform',
-		operation: 'aggregateCompletedContacts',
-		metrics: { metric: [{ metric: 'count:sum' }] },
-		dimensions: [],
-		bucketSize: 'DAY',
-		timeRange: 'custom',
-		...RANGE,
-		filterMode: 'none',
-		returnAll: true,
-		options: { timeZone: 'UTC', ...options },
-	};
+	return aggregateParams({ options: { timeZone: 'UTC', ...options } });
 }
 
 /** Runs the node once; `hints` are what it added above its output. */
