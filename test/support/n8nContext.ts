@@ -12,10 +12,9 @@ import type {
 	INode,
 	INodeExecutionData,
 } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
 
-import { NiceCxoneApi } from '../../credentials/NiceCxoneApi.credentials';
-import { NiceCxoneOAuth2Api } from '../../credentials/NiceCxoneOAuth2Api.credentials';
+import type { CredentialTypeName } from './n8nAuthentication';
+import { authenticated, credentialTypes, sendWithAuthentication } from './n8nAuthentication';
 
 export interface CredentialValues {
 	tokenUrl: string;
@@ -55,11 +54,6 @@ export interface RequestLog {
 	/** What the node wrote to n8n's log at info level. */
 	logged: Array<{ message: string; meta?: IDataObject }>;
 }
-
-const credentialTypes = {
-	niceCxoneOAuth2Api: new NiceCxoneOAuth2Api(),
-	niceCxoneApi: new NiceCxoneApi(),
-};
 
 async function httpRequest(options: IHttpRequestOptions): Promise<unknown> {
 	const url = options.baseURL ? `${options.baseURL}${options.url}` : options.url;
@@ -129,21 +123,6 @@ export function createContext(options: ContextOptions): {
 		Object.assign(credentials, output);
 		Object.assign(type === 'niceCxoneApi' ? log.storedPlatform : log.stored, output);
 	};
-	// A credential's authenticate is either a function or the generic Bearer header of ours.
-	const authenticated = async (
-		type: string,
-		credentials: IDataObject,
-		request: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> => {
-		const { authenticate } = credentialTypes[type as keyof typeof credentialTypes];
-		if (typeof authenticate === 'function')
-			return await authenticate(credentials as never, request);
-		return {
-			...request,
-			headers: { ...request.headers, Authorization: `Bearer ${String(credentials.accessToken)}` },
-		};
-	};
-
 	async function httpRequestWithAuthentication(
 		this: IExecuteFunctions,
 		_type: string,
@@ -157,22 +136,16 @@ export function createContext(options: ContextOptions): {
 				url: `${request.url}`,
 				...(request.qs ? { qs: request.qs } : {}),
 			});
-			return await httpRequest(await authenticated(_type, credentials, request));
+			return await httpRequest(
+				await authenticated(_type as CredentialTypeName, credentials, request),
+			);
 		};
-		try {
-			if (credentials.accessToken === '') await preAuthenticate(this, _type, credentials);
-			return await send();
-		} catch (error) {
-			if ((error as { response?: { status?: number } }).response?.status === 401) {
-				try {
-					await preAuthenticate(this, _type, credentials);
-					return await send();
-				} catch (retryError) {
-					throw new NodeApiError(node, retryError as never);
-				}
-			}
-			throw new NodeApiError(node, error as never);
-		}
+		return await sendWithAuthentication(
+			node,
+			credentials,
+			async () => await preAuthenticate(this, _type, credentials),
+			send,
+		);
 	}
 
 	const items = options.items ?? [{ json: {} }];

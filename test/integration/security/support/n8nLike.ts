@@ -22,15 +22,13 @@ import type {
 	INode,
 	INodeExecutionData,
 } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
 
-import { NiceCxoneApi } from '../../../../credentials/NiceCxoneApi.credentials';
-import { NiceCxoneOAuth2Api } from '../../../../credentials/NiceCxoneOAuth2Api.credentials';
-
-const credentialTypes = {
-	niceCxoneOAuth2Api: new NiceCxoneOAuth2Api(),
-	niceCxoneApi: new NiceCxoneApi(),
-};
+import type { CredentialTypeName } from '../../../support/n8nAuthentication';
+import {
+	authenticated,
+	credentialTypes,
+	sendWithAuthentication,
+} from '../../../support/n8nAuthentication';
 
 export interface N8nLikeOptions {
 	params: Record<string, unknown>;
@@ -144,23 +142,10 @@ export function createN8nLikeContext(options: N8nLikeOptions): {
 		type: string,
 		incoming: IHttpRequestOptions,
 	): Promise<unknown> {
-		let request = { ...incoming };
+		const request = { ...incoming };
 		if ('getExecutionCancelSignal' in this) request.abortSignal = this.getExecutionCancelSignal();
-		const credentialType = credentialTypes[type as keyof typeof credentialTypes];
+		const credentialType = credentialTypes[type as CredentialTypeName];
 		const credentials = { ...log.stored[type as keyof N8nLikeLog['stored']] };
-		// A function authenticate, or the generic Bearer header (what n8n resolves it to for these credentials).
-		const authenticate = async (options: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
-			const { authenticate: how } = credentialType as { authenticate: unknown };
-			if (typeof how === 'function')
-				return await (how as (c: unknown, o: IHttpRequestOptions) => Promise<IHttpRequestOptions>)(
-					credentials,
-					options,
-				);
-			return {
-				...options,
-				headers: { ...options.headers, Authorization: `Bearer ${String(credentials.accessToken)}` },
-			};
-		};
 		const preAuthenticate = async () => {
 			const output = await credentialType.preAuthentication.call(
 				{ helpers: { httpRequest: this.helpers.httpRequest } } as never,
@@ -169,22 +154,13 @@ export function createN8nLikeContext(options: N8nLikeOptions): {
 			Object.assign(credentials, output);
 			Object.assign(log.stored[type as keyof N8nLikeLog['stored']], output);
 		};
-		try {
-			if (credentials.accessToken === '') await preAuthenticate();
-			request = await authenticate(request);
-			return await httpRequest(request);
-		} catch (error) {
-			if ((error as { response?: { status?: number } }).response?.status === 401) {
-				try {
-					await preAuthenticate();
-					request = await authenticate(request);
-					return await httpRequest(request);
-				} catch (retryError) {
-					throw new NodeApiError(node, retryError as never);
-				}
-			}
-			throw new NodeApiError(node, error as never);
-		}
+		return await sendWithAuthentication(
+			node,
+			credentials,
+			preAuthenticate,
+			async () =>
+				await httpRequest(await authenticated(type as CredentialTypeName, credentials, request)),
+		);
 	}
 
 	const items = options.items ?? [{ json: {} }];
