@@ -3,43 +3,14 @@
  * number, names every object inherits are not fields, and an item's own fields are never lost under
  * the analysis's. The node does no I/O, so the hostile party here is the input.
  */
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { NiceCxoneTrends } from '../../../nodes/NiceCxoneTrends/NiceCxoneTrends.node';
 import { parseMetricValue } from '../../../nodes/NiceCxoneTrends/core/series';
+import { trendsContext } from '../../support/trendsContext';
 
-const node: INode = {
-	id: 't',
-	name: 'Trends',
-	type: 'n8n-nodes-nice-cxone.niceCxoneTrends',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: {},
-};
-
-function context(
-	items: INodeExecutionData[],
-	options: IDataObject = {},
-	outputMode = 'annotate',
-): IExecuteFunctions {
-	const parameters: IDataObject = {
-		outputMode,
-		method: 'rollingRobust',
-		sensitivity: 'medium',
-		timestampField: 'bucketStart',
-		timeZone: 'UTC',
-		options,
-	};
-	return {
-		getInputData: () => items,
-		getNodeParameter: (name: string, _index: number, fallback?: unknown) =>
-			parameters[name] ?? fallback,
-		getNode: () => node,
-		getTimezone: () => 'UTC',
-		continueOnFail: () => false,
-		getWorkflowStaticData: () => ({}),
-	} as unknown as IExecuteFunctions;
-}
+const context = (items: INodeExecutionData[], options: IDataObject = {}, outputMode = 'annotate') =>
+	trendsContext(items, { outputMode, method: 'rollingRobust', sensitivity: 'medium', options });
 
 const HOUR_MS = 3_600_000;
 const START_MS = Date.parse('2024-01-01T00:00:00Z');

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { NiceCxoneTrends } from '../../../nodes/NiceCxoneTrends/NiceCxoneTrends.node';
@@ -12,48 +12,7 @@ import {
 } from '../../../nodes/NiceCxoneTrends/core/chart/seriesChart';
 import { seriesChartInput } from '../../../nodes/NiceCxoneTrends/core/chart/seriesChartInput';
 import { decodeIndexedPng } from './core/chart/pngReader';
-
-const node: INode = {
-	id: 'trends',
-	name: 'NICE CXone Trends & Anomalies',
-	type: 'n8n-nodes-nice-cxone.niceCxoneTrends',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: {},
-};
-
-/** A minimal execute context: the node's parameters, its input items and continueOnFail. */
-function context(
-	items: INodeExecutionData[],
-	parameters: IDataObject,
-	continueOnFail = false,
-	staticData: IDataObject = {},
-): IExecuteFunctions {
-	const all: IDataObject = {
-		outputMode: 'annotate',
-		method: 'seasonalRobust',
-		sensitivity: 'medium',
-		timestampField: 'bucketStart',
-		timeZone: 'UTC',
-		options: {},
-		...parameters,
-	};
-	return {
-		getInputData: () => items,
-		getNodeParameter: (name: string, _index: number, fallback?: unknown) => all[name] ?? fallback,
-		getNode: () => node,
-		getTimezone: () => 'UTC',
-		continueOnFail: () => continueOnFail,
-		getWorkflowStaticData: () => staticData,
-		helpers: {
-			prepareBinaryData: async (data: Buffer, fileName?: string, mimeType?: string) => ({
-				data: data.toString('base64'),
-				fileName,
-				mimeType,
-			}),
-		},
-	} as unknown as IExecuteFunctions;
-}
+import { trendsContext } from '../../support/trendsContext';
 
 /** Query-node items: two groups of chat volume over three weeks in 15-minute buckets, one spike in grp_002. */
 function queryItems(): INodeExecutionData[] {
@@ -85,7 +44,13 @@ const run = async (
 	continueOnFail = false,
 	staticData: IDataObject = {},
 ) =>
-	await new NiceCxoneTrends().execute.call(context(items, parameters, continueOnFail, staticData));
+	await new NiceCxoneTrends().execute.call(
+		trendsContext(
+			items,
+			{ sensitivity: 'medium', options: {}, ...parameters },
+			{ continueOnFail, staticData },
+		),
+	);
 
 describe('NiceCxoneTrends node', () => {
 	const items = queryItems();

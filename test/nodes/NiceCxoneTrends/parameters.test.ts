@@ -1,33 +1,12 @@
-import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { DEFAULT_SETTINGS } from '../../../nodes/NiceCxoneTrends/core/analyzeSeries';
 import { properties } from '../../../nodes/NiceCxoneTrends/description';
 import { readParameters } from '../../../nodes/NiceCxoneTrends/parameters';
-
-const node: INode = {
-	id: 'trends',
-	name: 'NICE CXone Trends & Anomalies',
-	type: 'n8n-nodes-nice-cxone.niceCxoneTrends',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: {},
-};
+import { trendsContext } from '../../support/trendsContext';
 
 /** A context that only answers parameter reads. */
-function context(parameters: IDataObject): IExecuteFunctions {
-	const all: IDataObject = {
-		outputMode: 'annotate',
-		method: 'seasonalRobust',
-		timestampField: 'bucketStart',
-		timeZone: 'UTC',
-		...parameters,
-	};
-	return {
-		getNode: () => node,
-		getTimezone: () => 'UTC',
-		getNodeParameter: (name: string, _index: number, fallback?: unknown) => all[name] ?? fallback,
-	} as unknown as IExecuteFunctions;
-}
+const context = (parameters: IDataObject) => trendsContext([], parameters);
 
 describe('Method parameter', () => {
 	it('offers every detection method, seasonal first and by default, and hides Sensitivity only for the legacy rule', () => {
