@@ -14,6 +14,7 @@ import { analyticsQueryParams, serverTracker } from './support/servers';
 import {
 	REPORTING,
 	aggregateParams,
+	finishedReportJob,
 	contact,
 	platformCredential,
 	reportParams,
@@ -318,21 +319,12 @@ describe('8. Ids and file names from the server', () => {
 		const jobId = '../../../admin';
 		const platform = await track(
 			startPlatform((request, res, server) => {
-				if (request.method === 'POST' && request.url.startsWith(`${REPORTING}/report-jobs/1001`)) {
-					sendJson(res, 202, { jobId });
-					return true;
-				}
-				if (request.url.startsWith(`${REPORTING}/report-jobs/`)) {
-					sendJson(res, 200, {
-						jobResult: {
-							jobId,
-							state: 'Finished',
-							fileName: '../../etc/passwd\u0000.csv',
-							resultFileURL: `${server.url}/files/1`,
-						},
-					});
-					return true;
-				}
+				const job = finishedReportJob(
+					jobId,
+					(platform) => `${platform.url}/files/1`,
+					'../../etc/passwd\u0000.csv',
+				);
+				if (job(request, res, server)) return true;
 				if (request.url === '/files/1') {
 					res.writeHead(200, { 'Content-Type': 'text/csv' }).end('A\r\n1\r\n');
 					return true;

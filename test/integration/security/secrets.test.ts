@@ -17,6 +17,7 @@ import {
 	REPORTING,
 	aggregateParams,
 	contact,
+	finishedReportJob,
 	platformCredential,
 	reportParams,
 	sawSecret,
@@ -126,24 +127,7 @@ describe('1. Authorization goes only to the API endpoint’s own origin', () => 
 			}),
 		);
 		const platform = await track(
-			startPlatform((request, res) => {
-				if (request.method === 'POST' && request.url.startsWith(`${REPORTING}/report-jobs/1001`)) {
-					sendJson(res, 202, { jobId: 'job-7' });
-					return true;
-				}
-				if (request.url === `${REPORTING}/report-jobs/job-7`) {
-					sendJson(res, 200, {
-						jobResult: {
-							jobId: 'job-7',
-							state: 'Finished',
-							fileName: 'r.csv',
-							resultFileURL: `${files.url}/files/r.csv?sig=abc`,
-						},
-					});
-					return true;
-				}
-				return false;
-			}),
+			startPlatform(finishedReportJob('job-7', `${files.url}/files/r.csv?sig=abc`)),
 		);
 		const { ctx } = createN8nLikeContext({
 			params: reportParams(),
@@ -163,26 +147,7 @@ describe('1. Authorization goes only to the API endpoint’s own origin', () => 
 				res.writeHead(302, { Location: `${other.url}/steal` }).end();
 			}),
 		);
-		const platform = await track(
-			startPlatform((request, res) => {
-				if (request.method === 'POST' && request.url.startsWith(`${REPORTING}/report-jobs/`)) {
-					sendJson(res, 202, { jobId: 'job-8' });
-					return true;
-				}
-				if (request.url.startsWith(`${REPORTING}/report-jobs/`)) {
-					sendJson(res, 200, {
-						jobResult: {
-							jobId: 'job-8',
-							state: 'Finished',
-							fileName: 'r.csv',
-							resultFileURL: `${files.url}/r.csv`,
-						},
-					});
-					return true;
-				}
-				return false;
-			}),
-		);
+		const platform = await track(startPlatform(finishedReportJob('job-8', `${files.url}/r.csv`)));
 		const { ctx } = createN8nLikeContext({
 			params: reportParams(),
 			platform: platformCredential(platform),
@@ -313,26 +278,7 @@ describe('2. No credential follows a redirect', () => {
 					void res.writeHead(200, { 'Content-Type': 'text/csv' }).end('A\r\n1\r\n'),
 			),
 		);
-		const platform = await track(
-			startPlatform((request, res) => {
-				if (request.method === 'POST' && request.url.startsWith(`${REPORTING}/report-jobs/`)) {
-					sendJson(res, 202, { jobId: 'j1' });
-					return true;
-				}
-				if (request.url.startsWith(`${REPORTING}/report-jobs/`)) {
-					sendJson(res, 200, {
-						jobResult: {
-							jobId: 'j1',
-							state: 'Finished',
-							fileName: 'r.csv',
-							resultFileURL: `${files.url}/r.csv`,
-						},
-					});
-					return true;
-				}
-				return false;
-			}),
-		);
+		const platform = await track(startPlatform(finishedReportJob('j1', `${files.url}/r.csv`)));
 		const reportRun = createN8nLikeContext({
 			params: reportParams(),
 			platform: platformCredential(platform),

@@ -44,6 +44,29 @@ export function contact(contactId: number, startMs = TWO_DAYS_AGO_MS + 3_600_000
 
 export type Route = (request: Received, res: Response, server: HostileServer) => boolean | void;
 
+/**
+ * A route that starts a report job as `jobId` and answers its status as finished, with `fileName` at
+ * `resultFileURL` (a function of the platform server when the file is served there too).
+ */
+export function finishedReportJob(
+	jobId: string,
+	resultFileURL: string | ((server: HostileServer) => string),
+	fileName = 'r.csv',
+): Route {
+	return (request, res, server) => {
+		if (request.method === 'POST' && request.url.startsWith(`${REPORTING}/report-jobs/`)) {
+			sendJson(res, 202, { jobId });
+			return true;
+		}
+		if (request.url.startsWith(`${REPORTING}/report-jobs/`)) {
+			const url = typeof resultFileURL === 'function' ? resultFileURL(server) : resultFileURL;
+			sendJson(res, 200, { jobResult: { jobId, state: 'Finished', fileName, resultFileURL: url } });
+			return true;
+		}
+		return false;
+	};
+}
+
 /** Starts the platform; `route` may answer a request first (return true when it did). */
 export async function startPlatform(
 	route: Route = () => false,
