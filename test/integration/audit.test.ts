@@ -37,32 +37,37 @@ describe('accuracy check of a result', () => {
 	const HOUR = 3_600_000;
 	const T0 = Date.parse('2024-01-01T00:00:00Z');
 	const grid = [T0, T0 + HOUR, T0 + 2 * HOUR, T0 + 3 * HOUR];
-	const row = (hour: number, series: string) => ({ bucketStartMs: T0 + hour * HOUR, series });
-	it('drops repeats and rows outside the range, counts overlaps and gaps, and hashes what it keeps', () => {
+	const SERIES = ['a', 'b'];
+	/** The keys of rows given as [hour, series]. */
+	const keys = (...rows: Array<[number, string]>) => ({
+		bucketStartsMs: rows.map(([hour]) => T0 + hour * HOUR),
+		series: rows.map(([, series]) => SERIES.indexOf(series)),
+	});
+	it('counts repeats, overlaps of consecutive parts, rows outside the range and gaps, over blocks of keys', () => {
 		const parts = [
-			{ totalCount: 4, rows: [row(0, 'a'), row(0, 'b'), row(0, 'b'), row(1, 'a')] },
-			{ totalCount: 4, rows: [row(1, 'a'), row(2, 'a'), row(3, 'a'), row(9, 'a')] },
+			{ totalCount: 4, keys: [keys([0, 'a'], [0, 'b']), keys([0, 'b'], [1, 'a'])] },
+			{ totalCount: 4, keys: [keys([1, 'a'], [2, 'a'], [3, 'a'], [9, 'a'])] },
 		];
-		const { rows, report } = checkResult(parts, (r) => r, grid);
-		expect(rows).toEqual([row(0, 'a'), row(0, 'b'), row(1, 'a'), row(2, 'a'), row(3, 'a')]);
-		expect(report).toEqual({
-			rowsReceived: 8,
-			totalCount: 8,
-			rowsOutput: 5,
-			duplicatesDropped: 1,
-			splitBoundaryOverlapsResolved: 1,
-			rowsOutsideRange: 1,
-			series: 2,
-			bucketsInRange: 4,
-			missingBuckets: 3,
-			seriesWithGaps: 1,
-			missingBucketsBySeries: { b: 3 },
-			resultSha256: sha256Hex(canonicalJson(rows)),
+		expect(checkResult(parts, SERIES, grid)).toEqual({
+			report: {
+				rowsReceived: 8,
+				totalCount: 8,
+				rowsOutput: 5,
+				duplicatesDropped: 1,
+				splitBoundaryOverlapsResolved: 1,
+				rowsOutsideRange: 1,
+				series: 2,
+				bucketsInRange: 4,
+				missingBuckets: 3,
+				seriesWithGaps: 1,
+				missingBucketsBySeries: { b: 3 },
+			},
+			rowsOutOfOrder: 0,
 		});
 	});
 
 	it('reports a null totalCount when a server omitted it', () => {
-		expect(checkResult([{ rows: [row(0, 'a')] }], (r) => r, grid).report.totalCount).toBeNull();
+		expect(checkResult([{ keys: [keys([0, 'a'])] }], SERIES, grid).report.totalCount).toBeNull();
 	});
 });
 
