@@ -77,6 +77,12 @@ export interface RunnerContext {
 	options?: Partial<RunnerOptions>;
 }
 
+/** The pages of one query as read, and the rows on them. */
+interface ReadPages<P> {
+	pages: P[];
+	rowCount: number;
+}
+
 interface CompletedPage {
 	status: 'COMPLETED';
 	totalCount?: number;
@@ -107,14 +113,20 @@ export interface ResultPart<T> {
 	rows: T[];
 }
 
+/** The pages of one submitted query, each as its page reader made it, in order. */
+export interface ResultPages<P> {
+	queryId: string;
+	window: TimeWindow;
+	/** The server's totalCount for this query, when it sent one. */
+	totalCount?: number;
+	pages: P[];
+	/** Rows on those pages. */
+	rowCount: number;
+}
+
 /**
- * Runs one aggregation query to the end: splits a long range at bucket boundaries, submits each
- * part (never more than the tenant's slots at once), polls with a growing interval (shorter when the
- * server's progress predicts the end sooner) until a deadline, pages concurrently once `totalCount`
- * is known, resubmits once after a 410 or FAILED,
- * halves a part the server finds too large, and cancels every query it started when it fails,
- * times out or is cancelled. Rows come back in the server's order, mapped by `mapRow` page by page,
- * as one part per submitted query.
+ * Runs one aggregation query to the end ({@link fetchQueryPages}); rows come back in the server's
+ * order, mapped by `mapRow`, as one part per submitted query.
  */
 export async function fetchQueryResult<T>(
 	ctx: RunnerContext,
@@ -122,6 +134,31 @@ export async function fetchQueryResult<T>(
 	mapRow: (row: ResultRow) => T,
 	limit?: number,
 ): Promise<Array<ResultPart<T>>> {
+	const parts = await fetchQueryPages(ctx, body, (rows) => rows.map(mapRow), limit);
+	return parts.map(({ queryId, window, totalCount, pages }) => ({
+		queryId,
+		window,
+		totalCount,
+		rows: pages.flat(),
+	}));
+}
+
+/**
+ * Runs one aggregation query to the end: splits a long range at bucket boundaries, submits each
+ * part (never more than the tenant's slots at once), polls with a growing interval (shorter when the
+ * server's progress predicts the end sooner) until a deadline, pages concurrently once `totalCount`
+ * is known, resubmits once after a 410 or FAILED,
+ * halves a part the server finds too large, and cancels every query it started when it fails,
+ * times out or is cancelled. Each page is handed to `readPage` as it arrives (the pages of a query,
+ * and the parts of a split range, arrive in any order; a page read before a resubmission is dropped),
+ * and what it returns comes back in the server's order, as one part per submitted query.
+ */
+export async function fetchQueryPages<P>(
+	ctx: RunnerContext,
+	body: QueryBody,
+	readPage: (rows: ResultRow[]) => P,
+	limit?: number,
+): Promise<Array<ResultPages<P>>> {
 	const options: RunnerOptions = { ...DEFAULT_RUNNER_OPTIONS, ...ctx.options };
 	const { bucketSize, timeZone } = body.timeSeries;
 	const whole = {
@@ -147,23 +184,23 @@ export async function fetchQueryResult<T>(
 	const run = new QueryRun(
 		{ ...ctx, options, signal: AbortSignal.any([stop.signal, deadline.signal]) },
 		body,
-		mapRow,
+		readPage,
 		ctx.clock.now() + options.timeoutMs,
 		deadline.signal,
 	);
-	let tasks: Array<Promise<Array<ResultPart<T>>>> = [];
-	const readAll = async (): Promise<Array<ResultPart<T>>> => {
+	let tasks: Array<Promise<Array<ResultPages<P>>>> = [];
+	const readAll = async (): Promise<Array<ResultPages<P>>> => {
 		if (limit === undefined) {
 			tasks = windows.map(async (window) => await run.window(window));
 			return (await Promise.all(tasks)).flat();
 		}
-		const parts: Array<ResultPart<T>> = [];
+		const parts: Array<ResultPages<P>> = [];
 		let rows = 0;
 		for (const window of windows) {
 			if (rows >= limit) break;
 			for (const part of await run.window(window, limit - rows)) {
 				parts.push(part);
-				rows += part.rows.length;
+				rows += part.rowCount;
 			}
 		}
 		return parts;
@@ -184,21 +221,21 @@ const timeoutMessage = (timeoutMs: number) =>
 /** How long the DELETEs of a failed run may take, once its own deadline has passed. */
 const CLEANUP_TIMEOUT_MS = 10_000;
 
-class QueryRun<T> {
+class QueryRun<P> {
 	/** Queries submitted and not yet finished with, to cancel if the run fails. */
 	private readonly open = new Set<string>();
 
 	constructor(
 		private readonly ctx: RunnerContext & { options: RunnerOptions },
 		private readonly body: QueryBody,
-		private readonly mapRow: (row: ResultRow) => T,
+		private readonly readPage: (rows: ResultRow[]) => P,
 		private readonly deadlineMs: number,
 		/** The deadline alone: the submit is not tied to the cancel signal, only to the time limit. */
 		private readonly deadlineSignal: AbortSignal,
 	) {}
 
 	/** The rows of one window; a window the server finds too large is halved and run again. */
-	async window(window: TimeWindow, limit?: number): Promise<Array<ResultPart<T>>> {
+	async window(window: TimeWindow, limit?: number): Promise<Array<ResultPages<P>>> {
 		const outcome = await settle(this.once(window, limit));
 		if (outcome.ok) return [outcome.value];
 		const error = outcome.error;
@@ -212,14 +249,14 @@ class QueryRun<T> {
 			);
 		}
 		const first = await this.window(halves[0], limit);
-		const firstRows = first.reduce((sum, part) => sum + part.rows.length, 0);
+		const firstRows = first.reduce((sum, part) => sum + part.rowCount, 0);
 		if (limit !== undefined && firstRows >= limit) return first;
 		return first.concat(
 			await this.window(halves[1], limit === undefined ? undefined : limit - firstRows),
 		);
 	}
 
-	private async once(window: TimeWindow, limit?: number): Promise<ResultPart<T>> {
+	private async once(window: TimeWindow, limit?: number): Promise<ResultPages<P>> {
 		const body: QueryBody = {
 			...this.body,
 			timeSeries: {
@@ -247,7 +284,7 @@ class QueryRun<T> {
 		window: TimeWindow,
 		body: QueryBody,
 		limit?: number,
-	): Promise<ResultPart<T>> {
+	): Promise<ResultPages<P>> {
 		const { slots, signal, clock, stats } = this.ctx;
 		await slots.acquire(signal);
 		let id: string;
@@ -264,10 +301,10 @@ class QueryRun<T> {
 		} finally {
 			slots.release();
 		}
-		const rows = await this.readPages(id, firstPage, limit);
+		const { pages, rowCount } = await this.readPages(id, firstPage, limit);
 		stats.pagingMs += clock.now() - completedAt;
 		this.open.delete(id);
-		return { queryId: id, window, totalCount: firstPage.totalCount, rows };
+		return { queryId: id, window, totalCount: firstPage.totalCount, pages, rowCount };
 	}
 
 	private async submit(body: QueryBody): Promise<string> {
@@ -354,7 +391,7 @@ class QueryRun<T> {
 	}
 
 	/** All pages of a completed query (up to `limit` rows), concurrently when totalCount is known. */
-	private async readPages(id: string, first: CompletedPage, limit?: number): Promise<T[]> {
+	private async readPages(id: string, first: CompletedPage, limit?: number): Promise<ReadPages<P>> {
 		const { pageSize, pageConcurrency } = this.ctx.options;
 		const cap = limit ?? Number.POSITIVE_INFINITY;
 		if (first.totalCount === undefined || first.totalCount === null)
@@ -363,7 +400,7 @@ class QueryRun<T> {
 		const total = checkedTotalCount(id, first.totalCount);
 		const wanted = Math.min(total, cap);
 		const pageCount = Math.ceil(wanted / pageSize);
-		const pages: T[][] = new Array(pageCount);
+		const pages: P[] = new Array(pageCount);
 		pages[0] = this.checkedPage(id, first, 0, pageSize, total, wanted);
 		await forEachConcurrently(1, pageCount, pageConcurrency, async (index) => {
 			const offset = index * pageSize;
@@ -374,12 +411,12 @@ class QueryRun<T> {
 				throw new CxoneApiError(`Query ${id} went back to running while its pages were read.`);
 			pages[index] = this.checkedPage(id, page, offset, asked, total, wanted);
 		});
-		return pages.flat();
+		return { pages, rowCount: wanted };
 	}
 
 	/**
 	 * Checks that a page asked for `asked` rows at `offset` holds exactly the rows totalCount promises
-	 * there (fewer is a lost row, more a row totalCount hid), and maps those before `wanted`.
+	 * there (fewer is a lost row, more a row totalCount hid), and reads those before `wanted`.
 	 */
 	private checkedPage(
 		id: string,
@@ -388,7 +425,7 @@ class QueryRun<T> {
 		asked: number,
 		total: number,
 		wanted: number,
-	): T[] {
+	): P {
 		if (page.totalCount !== undefined && page.totalCount !== total) {
 			throw new CxoneApiError(
 				`Query ${id} changed its totalCount from ${total} to ${String(page.totalCount).slice(0, 30)} between pages.`,
@@ -401,33 +438,41 @@ class QueryRun<T> {
 			);
 		}
 		const keep = Math.min(due, wanted - offset);
-		return (keep < due ? page.results.slice(0, keep) : page.results).map(this.mapRow);
+		return this.readPage(keep < due ? page.results.slice(0, keep) : page.results);
 	}
 
 	/** Pages one after another until a short page, for a server that omits totalCount. */
-	private async readPagesSequentially(id: string, first: CompletedPage, cap: number): Promise<T[]> {
+	private async readPagesSequentially(
+		id: string,
+		first: CompletedPage,
+		cap: number,
+	): Promise<ReadPages<P>> {
 		const { pageSize } = this.ctx.options;
-		const rows = first.results.slice(0, cap).map(this.mapRow);
+		const firstRows = first.results.slice(0, cap);
+		const pages = [this.readPage(firstRows)];
+		let rowCount = firstRows.length;
 		let last = first.results.length;
-		while (last >= pageSize && rows.length < cap) {
-			if (rows.length >= LIMITS.maxEstimatedRows) {
+		while (last >= pageSize && rowCount < cap) {
+			if (rowCount >= LIMITS.maxEstimatedRows) {
 				throw new CxoneApiError(
 					`Query ${id} sent more than ${LIMITS.maxEstimatedRows} rows without a totalCount; the API returns at most ${LIMITS.maxEstimatedRows} rows per query. Nothing was output; run the workflow again, and report it to NICE if it persists.`,
 				);
 			}
 			this.ctx.stats.pages++;
-			const page = await this.getPage(id, rows.length, pageSize);
+			const page = await this.getPage(id, rowCount, pageSize);
 			if (page.status !== 'COMPLETED')
 				throw new CxoneApiError(`Query ${id} went back to running while its pages were read.`);
 			if (page.results.length > pageSize) {
 				throw new CxoneApiError(
-					`Query ${id} returned ${page.results.length} rows at offset ${rows.length}; a page holds at most ${pageSize}. Nothing was output; run the workflow again.`,
+					`Query ${id} returned ${page.results.length} rows at offset ${rowCount}; a page holds at most ${pageSize}. Nothing was output; run the workflow again.`,
 				);
 			}
 			last = page.results.length;
-			rows.push(...page.results.slice(0, cap - rows.length).map(this.mapRow));
+			const rows = page.results.slice(0, cap - rowCount);
+			pages.push(this.readPage(rows));
+			rowCount += rows.length;
 		}
-		return rows;
+		return { pages, rowCount };
 	}
 
 	private async request(
