@@ -29,6 +29,17 @@ export class SequenceHash {
 		this.first = false;
 	}
 
+	/**
+	 * Adds values whose canonical JSON is already made: one value's, or several joined by commas (as
+	 * UTF-8 bytes or text). The same as adding the values themselves, one by one.
+	 */
+	addCanonicalJson(json: string | Uint8Array): void {
+		if (json.length === 0) return;
+		if (!this.first) this.hash.update(',');
+		this.hash.update(json);
+		this.first = false;
+	}
+
 	/** Hex digest of the canonical JSON array of everything added; equals sha256Hex(canonicalJson(values)). */
 	digest(): string {
 		return this.hash.update(']').digest('hex');
