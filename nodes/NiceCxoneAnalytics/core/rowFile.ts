@@ -1,4 +1,10 @@
-import type { FlatRow } from './rows';
+import { dimensionFieldName, metricFieldName } from '../../shared/core/catalogue';
+import { SequenceHash, canonicalJson } from '../../shared/core/canonical';
+import type { QueryBody } from './query';
+import type { AccuracyReport, RowKeys } from './resultCheck';
+import { QueryRowKeys, checkQueryKeys } from './resultCheck';
+import type { FlatRow, FlattenedQuery, ResultRow } from './rows';
+import { createRowFlattener } from './rows';
 
 export type RowFileFormat = 'csv' | 'ndjson';
 
@@ -18,50 +24,169 @@ export function csvCell(value: unknown): string {
 	return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** Rows written into the file at a time: one string of a few hundred kilobytes, then its bytes. */
-const ROWS_PER_CHUNK = 4096;
-/** Room given beyond the size the first rows predict, so that a file is allocated once. */
-const SIZE_MARGIN = 1.05;
+/** The fields of a query's flattened rows, in order: its file's columns. */
+export function fileFields(query: FlattenedQuery): string[] {
+	return [
+		'bucketStart',
+		...(query.dimensions ?? []).map((d) => dimensionFieldName(d.name)),
+		...query.metrics.map(metricFieldName),
+	];
+}
+
+/** Writes one row as its line of the file: CSV cells (CRLF, as RFC 4180 and spreadsheets expect) or JSON. */
+function lineWriter(fields: readonly string[], format: RowFileFormat): (row: FlatRow) => string {
+	return format === 'ndjson'
+		? (row) => `${JSON.stringify(row)}\n`
+		: (row) => `${fields.map((field) => csvCell(row[field])).join(',')}\r\n`;
+}
+
+/** What a file starts with: the CSV header line of `fields`; nothing for NDJSON. */
+const fileHeader = (fields: readonly string[], format: RowFileFormat) =>
+	format === 'csv' ? `${fields.map(csvCell).join(',')}\r\n` : '';
+
+/** The lines of some rows as UTF-8, a block of the file. */
+const linesOf = (rows: readonly FlatRow[], line: (row: FlatRow) => string) => {
+	let text = '';
+	for (const row of rows) text += line(row);
+	return Buffer.from(text, 'utf8');
+};
 
 /**
- * Rows as one file, as UTF-8 bytes: CSV with a header line of `fields` (CRLF line ends, as RFC 4180 and
- * spreadsheets expect), or NDJSON with one JSON object per line. Every row becomes exactly one line.
- *
- * Built for a million rows: the lines are written straight into one buffer, a few thousand at a time,
- * never held as a list of lines or one long string (which cost three times the file). The buffer's size
- * is predicted from the first rows (their bytes per row, times the rows, plus a twentieth) and grows by
- * a quarter when later rows run longer, so a file of F bytes takes about F while it is written.
+ * One file from its header and its blocks of lines, in order, copied into one buffer of exactly their
+ * size. Each block is released (its slot emptied) once copied, so a file of F bytes takes at most 2F
+ * while it is put together, and F after.
+ */
+function joinFile(header: string, blocks: Array<Uint8Array | undefined>): Buffer {
+	const headerBytes = Buffer.from(header, 'utf8');
+	let size = headerBytes.length;
+	for (const block of blocks) size += block?.length ?? 0;
+	const file = Buffer.alloc(size);
+	let used = headerBytes.copy(file, 0);
+	for (let i = 0; i < blocks.length; i++) {
+		const block = blocks[i];
+		if (block === undefined) continue;
+		file.set(block, used);
+		used += block.length;
+		blocks[i] = undefined;
+	}
+	return file;
+}
+
+/** Rows turned into lines at a time by rowsToFile: one string of a few hundred kilobytes, then its bytes. */
+const ROWS_PER_BLOCK = 4096;
+
+/**
+ * Rows as one file, as UTF-8 bytes: CSV with a header line of `fields`, or NDJSON with one JSON object
+ * per line. Every row becomes exactly one line. The node writes its files page by page
+ * ({@link createPageEncoder}); this writes the same bytes from rows held all at once.
  */
 export function rowsToFile(
 	rows: readonly FlatRow[],
 	fields: readonly string[],
 	format: RowFileFormat,
 ): Buffer {
-	const line =
-		format === 'ndjson'
-			? (row: FlatRow) => `${JSON.stringify(row)}\n`
-			: (row: FlatRow) => `${fields.map((field) => csvCell(row[field])).join(',')}\r\n`;
-	let buffer = Buffer.alloc(0);
-	let used = 0;
-	const write = (text: string, rowsWritten: number) => {
-		const bytes = Buffer.byteLength(text, 'utf8');
-		if (used + bytes > buffer.length) {
-			const needed = used + bytes;
-			const predicted =
-				rowsWritten > 0 ? Math.ceil((needed / rowsWritten) * rows.length * SIZE_MARGIN) : needed;
-			const grown = Buffer.alloc(Math.max(needed, predicted, Math.ceil(buffer.length * 1.25)));
-			buffer.copy(grown, 0, 0, used);
-			buffer = grown;
-		}
-		buffer.write(text, used, 'utf8');
-		used += bytes;
+	const line = lineWriter(fields, format);
+	const blocks: Uint8Array[] = [];
+	for (let start = 0; start < rows.length; start += ROWS_PER_BLOCK)
+		blocks.push(linesOf(rows.slice(start, start + ROWS_PER_BLOCK), line));
+	return joinFile(fileHeader(fields, format), blocks);
+}
+
+/**
+ * One page of a query's result, turned into what the file and its checks need, without the rows: its
+ * lines, where each row sits, and (when the result is hashed) the rows' canonical JSON.
+ */
+export interface EncodedPage {
+	rows: number;
+	keys: RowKeys;
+	/** The page's lines of the file, UTF-8; emptied once copied into the file. */
+	lines?: Uint8Array;
+	/** The canonical JSON of the page's rows, joined by commas, UTF-8; emptied once hashed. */
+	canonicalJson?: Uint8Array;
+}
+
+/** Turns the pages of one query's result into EncodedPages, and knows their series and fields. */
+export interface PageEncoder {
+	encode(rows: ResultRow[]): EncodedPage;
+	/** The series of every page encoded so far, by the numbers in their keys. */
+	readonly seriesNames: readonly string[];
+	readonly fields: readonly string[];
+	readonly format: RowFileFormat;
+	/** Whether each page keeps its rows' canonical JSON, for the result's hash. */
+	readonly hashed: boolean;
+}
+
+/**
+ * Writes a query's result into a file page by page, as the pages arrive, instead of holding a million
+ * flattened rows until the end: each page's rows are flattened (createRowFlattener, whose errors a
+ * bad row still throws), turned into their lines and keys (and canonical JSON when `hash` is set), and
+ * let go. A page keeps about its lines' bytes plus 12 bytes a row.
+ */
+export function createPageEncoder(
+	query: QueryBody,
+	format: RowFileFormat,
+	options: { hash: boolean },
+): PageEncoder {
+	const flatten = createRowFlattener(query);
+	const keys = new QueryRowKeys(query, false);
+	const fields = fileFields(query);
+	const line = lineWriter(fields, format);
+	return {
+		encode(rows) {
+			const flat = rows.map(flatten);
+			return {
+				rows: flat.length,
+				keys: keys.keysOf(flat),
+				lines: linesOf(flat, line),
+				canonicalJson: options.hash
+					? Buffer.from(flat.map(canonicalJson).join(','), 'utf8')
+					: undefined,
+			};
+		},
+		seriesNames: keys.seriesNames,
+		fields,
+		format,
+		hashed: options.hash,
 	};
-	if (format === 'csv') write(`${fields.map(csvCell).join(',')}\r\n`, 0);
-	for (let start = 0; start < rows.length; start += ROWS_PER_CHUNK) {
-		let chunk = '';
-		const end = Math.min(rows.length, start + ROWS_PER_CHUNK);
-		for (let i = start; i < end; i++) chunk += line(rows[i]);
-		write(chunk, end);
+}
+
+/**
+ * Checks the encoded parts of a query's result (checkQueryKeys: throws when it cannot be right) and,
+ * when the encoder hashed, adds the SHA-256 of the rows' canonical JSON array, releasing each page's
+ * canonical JSON once hashed. The same report as checkQueryResult gives for the same rows.
+ */
+export function checkEncodedResult(
+	parts: ReadonlyArray<{ pages: EncodedPage[]; totalCount?: number }>,
+	body: QueryBody,
+	encoder: PageEncoder,
+): AccuracyReport {
+	const counts = checkQueryKeys(
+		parts.map((part) => ({
+			keys: part.pages.map((page) => page.keys),
+			totalCount: part.totalCount,
+		})),
+		encoder.seriesNames,
+		body,
+	);
+	let resultSha256 = '';
+	if (encoder.hashed) {
+		const hash = new SequenceHash();
+		for (const page of parts.flatMap((part) => part.pages)) {
+			hash.addCanonicalJson(page.canonicalJson ?? '');
+			page.canonicalJson = undefined;
+		}
+		resultSha256 = hash.digest();
 	}
-	return buffer.subarray(0, used);
+	return { ...counts, resultSha256 };
+}
+
+/** The file of a checked result's encoded parts, in order; each page's lines are released once copied. */
+export function encodedFile(
+	parts: ReadonlyArray<{ pages: EncodedPage[] }>,
+	encoder: PageEncoder,
+): Buffer {
+	const pages = parts.flatMap((part) => part.pages);
+	const blocks = pages.map((page) => page.lines);
+	for (const page of pages) page.lines = undefined;
+	return joinFile(fileHeader(encoder.fields, encoder.format), blocks);
 }

@@ -45,9 +45,13 @@ async function serveResult(
 	);
 }
 
-async function run(server: HostileServer, options: IDataObject = {}) {
+async function run(server: HostileServer, options: IDataObject = {}, overrides: IDataObject = {}) {
 	const { ctx } = createN8nLikeContext({
-		params: analyticsQueryParams(options, { dimensions: ['channel'], end: '2024-01-03T00:00:00Z' }),
+		params: analyticsQueryParams(options, {
+			dimensions: ['channel'],
+			end: '2024-01-03T00:00:00Z',
+			...overrides,
+		}),
 		analytics: {
 			tokenUrl: `${server.url}/oauth/token`,
 			baseUrl: server.url,
@@ -134,4 +138,62 @@ describe('9. A result that cannot be right is an error, Audit on or off', () => 
 		expect(off.items.map((item) => item.json)).toEqual(on.items.map((item) => item.json));
 		expect(off.items.length).toBe(3);
 	});
+});
+
+describe('9. … and in a file (One CSV File, One NDJSON File): nothing is output', () => {
+	it.each([['csv'], ['ndjson']])('%s: rows sent twice, a page served again', async (output) => {
+		const twice = await serveResult([
+			row(1, 'chat'),
+			row(1, 'voice'),
+			row(1, 'chat'),
+			row(2, 'voice'),
+		]);
+		const first = await run(twice, { output, audit: 'both', pageSize: 2 });
+		expect(first.items).toEqual([]);
+		expect(first.error?.message).toBe(
+			`The CXone API sent a result that cannot be right: 1 row repeated a bucket and series already sent${tail}`,
+		);
+		const page = [row(1, 'chat'), row(1, 'voice'), row(2, 'chat')];
+		const again = await run(await serveResult([...page, ...page, ...page]), {
+			output,
+			pageSize: 3,
+		});
+		expect(again.error?.message).toBe(
+			`The CXone API sent a result that cannot be right: 6 rows repeated a bucket and series already sent; 4 rows came after a later bucket${tail}`,
+		);
+	});
+
+	it.each([['csv'], ['ndjson']])(
+		'%s: a row outside the range, a row without its bucket start',
+		async (output) => {
+			const outside = await run(await serveResult([row(1, 'chat'), row(5, 'chat')]), { output });
+			expect(outside.error?.message).toBe(
+				`The CXone API sent a result that cannot be right: 1 row lay outside the requested range (or had no valid bucket start)${tail}`,
+			);
+			const noStart = await run(
+				await serveResult([row(1, 'chat'), { dimensions: { channel: 'voice' }, metrics: [] }]),
+				{ output },
+			);
+			expect(noStart.error?.message).toBe(
+				`The CXone API sent a row without a timeSeries bucket start or without a list of metrics${tail}`,
+			);
+		},
+	);
+
+	it.each([['csv'], ['ndjson'], ['flat']])(
+		'%s: the two parts of a split range both holding a bucket',
+		async (output) => {
+			// 40 days of 15-minute buckets are two queries; this server answers both with the same row.
+			const server = await serveResult([row(1, 'chat')]);
+			const { items, error } = await run(
+				server,
+				{ output },
+				{ bucketSize: 'FIFTEEN_MINUTES', end: '2024-02-10T00:00:00Z' },
+			);
+			expect(items).toEqual([]);
+			expect(error?.message).toBe(
+				`The CXone API sent a result that cannot be right: 1 row repeated a bucket and series of the previous part of the split range${tail}`,
+			);
+		},
+	);
 });

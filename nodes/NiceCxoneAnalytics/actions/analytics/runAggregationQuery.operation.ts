@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { LIMITS, dimensionFieldName, metricFieldName } from '../../../shared/core/catalogue';
+import { LIMITS } from '../../../shared/core/catalogue';
 import type { AuditChainState, AuditSettings } from '../../../shared/audit';
 import {
 	AUDIT_AND_WEBHOOK_OPTIONS,
@@ -20,13 +20,22 @@ import { analyticsApiRoot } from '../../../shared/transport/endpoints';
 import type { QueryBody } from '../../core/query';
 import type { AccuracyReport } from '../../core/resultCheck';
 import { checkQueryResult } from '../../core/resultCheck';
-import { createRowFlattener, type FlatRow, type ResultRow } from '../../core/rows';
-import { rowsToFile, type RowFileFormat } from '../../core/rowFile';
+import { createRowFlattener, type ResultRow } from '../../core/rows';
+import {
+	checkEncodedResult,
+	createPageEncoder,
+	encodedFile,
+	type RowFileFormat,
+} from '../../core/rowFile';
 import { QueryValidationError } from '../../core/validationError';
 import type { TokenTimer } from '../../transport/n8n';
 import { CREDENTIAL_TYPE, createN8nSend } from '../../transport/n8n';
-import type { RunnerOptions } from '../../transport/queryRunner';
-import { DEFAULT_RUNNER_OPTIONS, fetchQueryResult } from '../../transport/queryRunner';
+import type { RunnerContext, RunnerOptions } from '../../transport/queryRunner';
+import {
+	DEFAULT_RUNNER_OPTIONS,
+	fetchQueryPages,
+	fetchQueryResult,
+} from '../../transport/queryRunner';
 import { QuerySlots } from '../../transport/slots';
 import type { Send, TransportStats } from '../../transport/types';
 import { newTransportStats } from '../../transport/types';
@@ -242,19 +251,21 @@ export async function execute(
 		// Before anything is sent: with signing on, a missing, empty or short secret is an error.
 		await readSigningSecret(this, settings, itemIndex);
 		query = readItemQuery(this, itemIndex);
-		const mapRow = query.raw
-			? (row: ResultRow) => row as unknown as IDataObject
-			: createRowFlattener(query.body);
 		const { send, detachedSend, slots, signal } = run;
-		const parts = await fetchQueryResult(
-			{ send, detachedSend, clock: n8nClock, slots, signal, stats, options: query.runner },
-			query.body,
-			mapRow,
-			query.limit,
-		);
+		const runner: RunnerContext = {
+			send,
+			detachedSend,
+			clock: n8nClock,
+			slots,
+			signal,
+			stats,
+			options: query.runner,
+		};
 		const audited = isAudited(settings);
 		// The same checks with or without Audit; only the hash is left out when nobody reads it.
-		const { rows, report } = checkQueryResult(parts, query.body, { raw: query.raw, hash: audited });
+		const result = query.file
+			? await readFile(runner, query, query.file, audited)
+			: await readItems(runner, query, audited);
 		if (audited) {
 			// One record per item whatever follows: a failed delivery below is not recorded twice.
 			recorded = true;
@@ -266,16 +277,15 @@ export async function execute(
 					query,
 					stats,
 					startedMs,
-					accuracy: report,
-					queries: parts.length,
+					accuracy: result.report,
+					queries: result.queries,
 					token: tokenSince(),
 				},
 				run,
 			);
 			if (failure) throw failure;
 		}
-		if (query.file) return [await fileItem(this, query, rows, report, itemIndex)];
-		return rows.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+		return await result.output(this, itemIndex);
 	} catch (error) {
 		const nodeError = toNodeError(this.getNode(), error, itemIndex);
 		if (settings && !recorded && isAudited(settings)) {
@@ -290,46 +300,75 @@ export async function execute(
 	}
 }
 
+/** A query's result, read and checked, not yet output. */
+interface CheckedResult {
+	report: AccuracyReport;
+	/** Queries submitted and read (more than one when the range was split). */
+	queries: number;
+	output: (ctx: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
+}
+
+/** One item per row, flattened or raw. */
+async function readItems(
+	runner: RunnerContext,
+	query: ItemQuery,
+	hash: boolean,
+): Promise<CheckedResult> {
+	const mapRow = query.raw
+		? (row: ResultRow) => row as unknown as IDataObject
+		: createRowFlattener(query.body);
+	const parts = await fetchQueryResult(runner, query.body, mapRow, query.limit);
+	const { rows, report } = checkQueryResult(parts, query.body, { raw: query.raw, hash });
+	return {
+		report,
+		queries: parts.length,
+		output: async (_ctx, itemIndex) =>
+			rows.map((json) => ({ json, pairedItem: { item: itemIndex } })),
+	};
+}
+
 /**
  * The rows of one query as one file in the binary property `data` (through n8n's binary data, so a big
- * extract is not a million items), with what it holds in the item's JSON.
+ * extract is not a million items), with what it holds in the item's JSON. Each page becomes its lines
+ * as it arrives, so the rows are never all held (createPageEncoder).
  */
-async function fileItem(
-	ctx: IExecuteFunctions,
+async function readFile(
+	runner: RunnerContext,
 	query: ItemQuery,
-	rows: IDataObject[],
-	report: AccuracyReport,
-	itemIndex: number,
-): Promise<INodeExecutionData> {
-	const format = query.file as RowFileFormat;
-	const { timeSeries, dimensions, metrics } = query.body;
-	const fields = [
-		'bucketStart',
-		...dimensions.map((d) => dimensionFieldName(d.name)),
-		...metrics.map(metricFieldName),
-	];
-	const content = rowsToFile(rows as FlatRow[], fields, format);
-	const day = (iso: string) => iso.slice(0, 10);
-	const fileName = `cxone-analytics_${day(timeSeries.start)}_${day(timeSeries.end)}.${format}`;
-	const data = await ctx.helpers.prepareBinaryData(
-		content,
-		fileName,
-		format === 'csv' ? 'text/csv' : 'application/x-ndjson',
-	);
-	return {
-		json: {
+	format: RowFileFormat,
+	hash: boolean,
+): Promise<CheckedResult> {
+	const encoder = createPageEncoder(query.body, format, { hash });
+	const parts = await fetchQueryPages(runner, query.body, encoder.encode, query.limit);
+	const report = checkEncodedResult(parts, query.body, encoder);
+	const output = async (ctx: IExecuteFunctions, itemIndex: number) => {
+		const content = encodedFile(parts, encoder);
+		const { timeSeries } = query.body;
+		const day = (iso: string) => iso.slice(0, 10);
+		const fileName = `cxone-analytics_${day(timeSeries.start)}_${day(timeSeries.end)}.${format}`;
+		const data = await ctx.helpers.prepareBinaryData(
+			content,
 			fileName,
-			format,
-			rows: rows.length,
-			bytes: content.length,
-			fields,
-			start: timeSeries.start,
-			end: timeSeries.end,
-			series: report.series,
-		},
-		binary: { data },
-		pairedItem: { item: itemIndex },
+			format === 'csv' ? 'text/csv' : 'application/x-ndjson',
+		);
+		return [
+			{
+				json: {
+					fileName,
+					format,
+					rows: report.rowsOutput,
+					bytes: content.length,
+					fields: [...encoder.fields],
+					start: timeSeries.start,
+					end: timeSeries.end,
+					series: report.series,
+				},
+				binary: { data },
+				pairedItem: { item: itemIndex },
+			},
+		];
 	};
+	return { report, queries: parts.length, output };
 }
 
 export function extraOutputs(this: IExecuteFunctions, run: QueryExecution): INodeExecutionData[][] {
