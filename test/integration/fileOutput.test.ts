@@ -4,7 +4,6 @@
  * windows, and pages, complete out of order (local server, real HTTP).
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
 import { rowsToFile } from '../../nodes/NiceCxoneAnalytics/core/rowFile';
 import type { ResultRow } from '../../nodes/NiceCxoneAnalytics/core/rows';
@@ -51,13 +50,20 @@ function rowsBetween(startMs: number, endMs: number): ResultRow[] {
 const ALL_ROWS = rowsBetween(Date.parse(START), Date.parse(END));
 
 /**
- * An analytics API that completes each query at once with the rows of its window, paged by offset and
- * limit. The first window's pages are slower than the second's, and a window's later pages faster than
- * its earlier ones, so windows and pages complete out of order; `served` says in which.
+ * An analytics API that completes each query at once with the rows of its window (`w1` before the split,
+ * `w2` after it), paged by offset and limit. The first window's second page is held until the second
+ * window's second page and the first window's ninth have been served, so windows and pages complete out of
+ * order on any machine, whatever its load; `served` says in which.
  */
 async function serveWindows(): Promise<HostileServer & { served: string[] }> {
 	const windows = new Map<string, ResultRow[]>();
 	const served: string[] = [];
+	const servedOnce = new Map<string, () => void>();
+	const reached = new Map<string, Promise<void>>();
+	const whenServed = (key: string) => {
+		if (!reached.has(key)) reached.set(key, new Promise((resolve) => servedOnce.set(key, resolve)));
+		return reached.get(key) as Promise<void>;
+	};
 	const server = await track(
 		startHostileServer(
 			async (request, res, self) => {
@@ -68,7 +74,7 @@ async function serveWindows(): Promise<HostileServer & { served: string[] }> {
 				if (request.method === 'POST') {
 					const { timeSeries } = JSON.parse(request.body) as { timeSeries: IDataObject };
 					const startMs = Date.parse(String(timeSeries.start));
-					const id = `q${windows.size + 1}`;
+					const id = startMs < SPLIT_MS ? 'w1' : 'w2';
 					windows.set(id, rowsBetween(startMs, Date.parse(String(timeSeries.end))));
 					return sendJson(res, 202, { id, status: 'PENDING' });
 				}
@@ -76,10 +82,11 @@ async function serveWindows(): Promise<HostileServer & { served: string[] }> {
 				const rows = windows.get(id) ?? [];
 				const offset = Number(url.searchParams.get('offset'));
 				const limit = Number(url.searchParams.get('limit'));
-				const firstWindow = rows.length > 0 && Date.parse(rows[0].timeSeries) < SPLIT_MS;
-				const delayMs = (firstWindow ? 60 : 0) + Math.max(0, 9 - offset / 1000) * 5;
-				await sleep(delayMs);
+				if (id === 'w1' && offset === 1000)
+					await Promise.all([whenServed('w2@1000'), whenServed('w1@8000')]);
 				served.push(`${id}@${offset}`);
+				whenServed(`${id}@${offset}`);
+				servedOnce.get(`${id}@${offset}`)?.();
 				sendJson(res, 200, {
 					id,
 					status: 'COMPLETED',
@@ -128,8 +135,8 @@ describe('a file written page by page, over a split range completing out of orde
 			expect(file.error).toBeUndefined();
 			// The second window's last page came before the first window's first paged one, and within the
 			// first window a later page before an earlier one: the parts and pages completed out of order.
-			expect(server.served.indexOf('q2@1000')).toBeLessThan(server.served.indexOf('q1@1000'));
-			expect(server.served.indexOf('q1@8000')).toBeLessThan(server.served.indexOf('q1@1000'));
+			expect(server.served.indexOf('w2@1000')).toBeLessThan(server.served.indexOf('w1@1000'));
+			expect(server.served.indexOf('w1@8000')).toBeLessThan(server.served.indexOf('w1@1000'));
 
 			const flat = ALL_ROWS.map(flattenRow);
 			const [item] = file.items;
