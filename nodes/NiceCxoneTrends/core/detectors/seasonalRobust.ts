@@ -187,8 +187,8 @@ class SlotReference {
  * non-negative integer) the same deviation measured on the square-root scale (see `countScore`), where
  * Poisson noise is equally wide at every level: a channel going silent scores as the surprise it is,
  * and a burst on a small count is not overstated. Once `minHistoryWeeks` of its weekday exist, a weekday
- * bucket is anomalous only if it is also abnormal against the same weekday (the smaller score is kept),
- * so a Monday is no alarm merely for differing from the other days, and slow drift is none because the
+ * bucket is anomalous only if it is also abnormal against the same weekday (the smaller score is kept,
+ * both measured with the narrower of the two references' scales), so a Monday is no alarm merely for differing from the other days, and slow drift is none because the
  * recent days follow it; a weekend day is then judged against its own weekday alone (a Saturday is no
  * Sunday).
  *
@@ -296,13 +296,16 @@ export function detectSeasonalRobust(
 				rings.size(weekdayRing) >= minWeeks
 			) {
 				// Consulted only when the recent days find the bucket unusual: below that level the smaller
-				// score could not open or prolong an episode.
+				// score could not open or prolong an episode. Measured with the narrower of the two scales: the
+				// recent days' spread holds the differences between weekdays, and the three or four values a slot
+				// has of its own weekday give a spread too noisy to trust when it comes out wider.
 				reference.build(SAME_WEEKDAY + isoWeekday - 1, slot, bucketContacts);
-				const weeklyScore = scoreOf(value, reference.center, reference.scale, counts);
+				const weeklyScale = Math.min(chosenScale, reference.scale);
+				const weeklyScore = scoreOf(value, reference.center, weeklyScale, counts);
 				if (Math.abs(weeklyScore) < Math.abs(chosenScore)) {
 					chosenCenter = reference.center;
-					chosenSpread = reference.spread;
-					chosenScale = reference.scale;
+					chosenSpread = Math.min(chosenSpread, reference.spread);
+					chosenScale = weeklyScale;
 					chosenScore = weeklyScore;
 				}
 			}

@@ -293,3 +293,34 @@ describe('edge cases', () => {
 		expect(result.detection.expected[150]).toBe(52);
 	});
 });
+
+describe('the same-weekday second opinion', () => {
+	const HOUR_MS = 3_600_000;
+	const MONDAY_MS = Date.UTC(2024, 0, 1); // a Monday
+	const weeks = 9;
+	const timesMs = Float64Array.from({ length: weeks * 168 }, (_, i) => MONDAY_MS + i * HOUR_MS);
+	// 97–103 contacts every hour, except 9:00–11:00 on the four Mondays before the last: 140, 60, 140, 60.
+	const values = Float64Array.from({ length: weeks * 168 }, (_, i) => 97 + ((i * 37) % 7));
+	const lastMonday = (weeks - 1) * 168;
+	[140, 60, 140, 60].forEach((level, w) => {
+		for (const hour of [9, 10, 11]) values[lastMonday - (4 - w) * 168 + hour] = level;
+	});
+	const spike = lastMonday + 10;
+	values[spike] = 160;
+
+	it('judges with the narrower scale: a few Mondays that ran apart do not make the next one deaf', () => {
+		const { detection } = analyzeSeries(timesMs, values, HOUR_MS, DEFAULT_SETTINGS);
+		// The recent weekdays say about 100 ± 10 (the Poisson floor, √expected); the last four Mondays' own
+		// spread at 10:00, about 1.4826 · 24 (the mean MAD of their 8:00–12:00 slots), would score the spike
+		// below 2 on its own.
+		const expected = detection.expected[spike];
+		expect(Math.abs(expected - 100)).toBeLessThanOrEqual(3);
+		expect(detection.scale[spike]).toBe(Math.sqrt(expected));
+		expect(detection.score[spike]).toBeCloseTo(
+			2 * (Math.sqrt(160.375) - Math.sqrt(expected + 0.375)),
+			10,
+		);
+		expect(detection.alert[spike]).toBe(1);
+		expect(detection.anomalyType[spike]).toBe(ANOMALY_SPIKE);
+	});
+});
