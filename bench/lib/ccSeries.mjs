@@ -13,6 +13,8 @@
 //   shift  — a level shift from its start to the end of the data (at least three weeks).
 // Sizes: volume ×2–3 (spike), ×0.1–0.4 (drop), ×1.5–1.9 or ×0.45–0.65 (shift); handle time ×1.6–2.2,
 // ×0.45–0.6, ×1.35–1.6; abandon % +15–35 points (spike), +8–15 points (shift) among the bucket's contacts.
+// `incidentScale` (default 1) scales every incident's effect: a factor f becomes 1 + (f − 1) · scale, a
+// number of abandon points points · scale; the same incidents at the same times, only smaller.
 import { DateTime } from 'luxon';
 
 import { createUniverse } from '../../simulator/data.mjs';
@@ -90,7 +92,7 @@ function normalFromUnit(u) {
 }
 
 /** Chooses the incident of one series (or none) from its identity. */
-function planIncident(ids, bucket, kind, bucketStarts, timeZone) {
+function planIncident(ids, bucket, kind, bucketStarts, timeZone, incidentScale) {
 	const u = (salt) => unitFromInts(...ids, salt);
 	if (u(1) < 0.5) return null;
 	const types = kind === 'abandon' ? ['spike', 'shift'] : ['spike', 'drop', 'shift'];
@@ -122,6 +124,7 @@ function planIncident(ids, bucket, kind, bucketStarts, timeZone) {
 	if (kind === 'volume') size = type === 'spike' ? between(2, 3) : type === 'drop' ? between(0.1, 0.4) : u(6) < 0.5 ? between(1.5, 1.9) : between(0.45, 0.65);
 	else if (kind === 'aht') size = type === 'spike' ? between(1.6, 2.2) : type === 'drop' ? between(0.45, 0.6) : between(1.35, 1.6);
 	else size = type === 'spike' ? between(15, 35) : between(8, 15);
+	size = kind === 'abandon' ? size * incidentScale : 1 + (size - 1) * incidentScale;
 	return { type, startIndex, length, size };
 }
 
@@ -142,7 +145,7 @@ function applyIncident(kind, incident, value, contacts, u) {
  * One block of the set: one seed, one bucket size, one grouping. Returns the items (as the Analytics node
  * outputs them, incidents planted) and the series with their incidents.
  */
-export function generateBlock({ seed, timeZone, part }, bucket, byChannel) {
+export function generateBlock({ seed, timeZone, part }, bucket, byChannel, { incidentScale = 1 } = {}) {
 	const range = RANGES[bucket];
 	const universe = createUniverse(seed);
 	const result = computeResult(universe, {
@@ -178,7 +181,7 @@ export function generateBlock({ seed, timeZone, part }, bucket, byChannel) {
 	for (const [key, seriesRows] of seriesKeys) {
 		for (const [m, metric] of METRICS.entries()) {
 			const ids = [seed, bucket === 'HOUR' ? 1 : 2, byChannel ? 1 : 0, serial++, m];
-			const incident = planIncident(ids, bucket, metric.kind, bucketStarts, timeZone);
+			const incident = planIncident(ids, bucket, metric.kind, bucketStarts, timeZone, incidentScale);
 			if (incident) {
 				const end = incident.startIndex + incident.length;
 				for (const row of seriesRows) {
@@ -204,10 +207,10 @@ export function generateBlock({ seed, timeZone, part }, bucket, byChannel) {
 	return { items, series, timeZone, bucket, bucketMs: range.bucketMs };
 }
 
-/** Every block of the set (or of one part: 'tune' / 'check'). */
-export function* ccBlocks(part = 'all') {
+/** Every block of the set (or of one part: 'tune' / 'check'), incidents scaled by `options.incidentScale`. */
+export function* ccBlocks(part = 'all', options = {}) {
 	for (const entry of CC_SEEDS) {
 		if (part !== 'all' && entry.part !== part) continue;
-		for (const bucket of ['HOUR', 'DAY']) for (const byChannel of [false, true]) yield generateBlock(entry, bucket, byChannel);
+		for (const bucket of ['HOUR', 'DAY']) for (const byChannel of [false, true]) yield generateBlock(entry, bucket, byChannel, options);
 	}
 }
