@@ -13,7 +13,7 @@ import { canonicalJson, sha256Hex } from '../../nodes/shared/core/canonical';
 import { sendJson, startHostileServer } from './security/support/hostile';
 import { createN8nLikeContext, runNode } from './security/support/n8nLike';
 import type { HostileServer } from './security/support/platform';
-import { analyticsQueryParams, serverTracker } from './security/support/servers';
+import { analyticsQueryParams, serverCredential, serverTracker } from './security/support/servers';
 
 const track = serverTracker();
 
@@ -112,12 +112,7 @@ async function run(server: HostileServer, options: IDataObject, overrides: IData
 			end: END,
 			...overrides,
 		}),
-		analytics: {
-			tokenUrl: `${server.url}/oauth/token`,
-			baseUrl: server.url,
-			clientId: 'c',
-			clientSecret: 's',
-		},
+		analytics: serverCredential(server),
 	});
 	return await runNode(new NiceCxoneAnalytics(), ctx);
 }

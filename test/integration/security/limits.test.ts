@@ -10,7 +10,7 @@ import { sendJson, startHostileServer, trickle } from './support/hostile';
 import { useTestClockForDateNow } from '../../support/clock';
 import { createN8nLikeContext, runNode } from './support/n8nLike';
 import type { HostileServer } from './support/platform';
-import { analyticsQueryParams, serverTracker } from './support/servers';
+import { analyticsQueryParams, serverCredential, serverTracker } from './support/servers';
 import {
 	REPORTING,
 	aggregateParams,
@@ -54,12 +54,6 @@ async function startAnalytics(
 const queryParams = (options: IDataObject = {}) =>
 	analyticsQueryParams({ timeoutSeconds: 10, ...options }, { dimensions: ['channel'] });
 
-const analytics = (server: HostileServer) => ({
-	tokenUrl: `${server.url}/oauth/token`,
-	baseUrl: server.url,
-	clientId: 'c',
-	clientSecret: 's',
-});
 const row = (channel: string) => ({
 	timeSeries: '2024-01-01T00:00:00Z',
 	dimensions: { channel },
@@ -80,7 +74,10 @@ describe('5. Totals are validated before anything is built from them', () => {
 				results: [row('voice')],
 			}),
 		);
-		const { ctx } = createN8nLikeContext({ params: queryParams(), analytics: analytics(api) });
+		const { ctx } = createN8nLikeContext({
+			params: queryParams(),
+			analytics: serverCredential(api),
+		});
 		const { error, elapsedMs } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error?.message).toBe(
 			'Query q1 came back with totalCount 10000000000000; the API returns at most 1000000 rows per query. Nothing was output; run the workflow again, and report it to NICE if it persists.',
@@ -184,7 +181,7 @@ describe('6. One deadline covers every request and paging loop; cycles and repea
 		);
 		const { ctx } = createN8nLikeContext({
 			params: queryParams({ pageSize: 5, timeoutSeconds: 1 }),
-			analytics: analytics(api),
+			analytics: serverCredential(api),
 		});
 		const { error, elapsedMs } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error?.message).toBe(
@@ -212,7 +209,7 @@ describe('6. One deadline covers every request and paging loop; cycles and repea
 		});
 		const { ctx } = createN8nLikeContext({
 			params: queryParams({ timeoutSeconds: 1 }),
-			analytics: analytics(api),
+			analytics: serverCredential(api),
 		});
 		const { error, elapsedMs } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error?.message).toBe(
@@ -234,7 +231,7 @@ describe('6. One deadline covers every request and paging loop; cycles and repea
 		);
 		const { ctx } = createN8nLikeContext({
 			params: queryParams({ timeoutSeconds: 1 }),
-			analytics: analytics(api),
+			analytics: serverCredential(api),
 		});
 		const { error, elapsedMs } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error?.message).toMatch(/^The query did not complete within 1 s \(Options › Timeout\)/);
@@ -283,7 +280,7 @@ describe('7. Retry-After and totalCount values a server should not send', () => 
 			// Unreadable values fall back to the jittered backoff (at most 15.5 s for 5 retries).
 			const { ctx } = createN8nLikeContext({
 				params: queryParams({ timeoutSeconds: 30 }),
-				analytics: analytics(api),
+				analytics: serverCredential(api),
 			});
 			const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
 			expect(error?.message).toMatch(
@@ -306,7 +303,10 @@ describe('7. Retry-After and totalCount values a server should not send', () => 
 		const api = await startAnalytics((_request, res) =>
 			sendJson(res, 200, { id: 'q1', status: 'COMPLETED', totalCount, results: [row('voice')] }),
 		);
-		const { ctx } = createN8nLikeContext({ params: queryParams(), analytics: analytics(api) });
+		const { ctx } = createN8nLikeContext({
+			params: queryParams(),
+			analytics: serverCredential(api),
+		});
 		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error?.message).toBe(
 			`Query q1 came back with totalCount ${said}. Nothing was output; run the workflow again, and report it to NICE if it persists.`,
@@ -358,7 +358,10 @@ describe('8. Ids and file names from the server', () => {
 				sendJson(res, 200, { id: '..', status: 'COMPLETED', totalCount: 0, results: [] }),
 			(_request, res) => sendJson(res, 202, { id: '..', status: 'PENDING' }),
 		);
-		const { ctx } = createN8nLikeContext({ params: queryParams(), analytics: analytics(api) });
+		const { ctx } = createN8nLikeContext({
+			params: queryParams(),
+			analytics: serverCredential(api),
+		});
 		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error?.message).toBe(
 			'CXone sent a query id that cannot be used in a URL (".."). Nothing more was requested; run the workflow again, and report it to NICE if it persists.',

@@ -8,7 +8,7 @@ import { NiceCxoneAnalytics } from '../../../nodes/NiceCxoneAnalytics/NiceCxoneA
 import { sendJson, startHostileServer } from './support/hostile';
 import { createN8nLikeContext, runNode } from './support/n8nLike';
 import type { HostileServer } from './support/platform';
-import { analyticsQueryParams, serverTracker } from './support/servers';
+import { analyticsQueryParams, serverCredential, serverTracker } from './support/servers';
 
 const track = serverTracker();
 
@@ -52,12 +52,7 @@ async function run(server: HostileServer, options: IDataObject = {}, overrides: 
 			end: '2024-01-03T00:00:00Z',
 			...overrides,
 		}),
-		analytics: {
-			tokenUrl: `${server.url}/oauth/token`,
-			baseUrl: server.url,
-			clientId: 'c',
-			clientSecret: 's',
-		},
+		analytics: serverCredential(server),
 	});
 	return await runNode(new NiceCxoneAnalytics(), ctx);
 }

@@ -9,7 +9,7 @@ import { sendJson, startHostileServer } from './support/hostile';
 import { useTestClockForDateNow } from '../../support/clock';
 import { createN8nLikeContext, runNode } from './support/n8nLike';
 import type { HostileServer } from './support/platform';
-import { analyticsQueryParams, serverTracker } from './support/servers';
+import { analyticsQueryParams, serverCredential, serverTracker } from './support/servers';
 import { aggregateParams, platformCredential, startPlatform } from './support/platform';
 
 // The node's 30-day reach and relative ranges read Date.now(): the tests' pinned clock, not the machine's.
@@ -39,13 +39,6 @@ async function startApi(token: TokenAnswer): Promise<HostileServer> {
 const params = (overrides: IDataObject = {}) =>
 	analyticsQueryParams({ timeoutSeconds: 20 }, overrides);
 
-const credential = (server: HostileServer, overrides: IDataObject = {}) => ({
-	tokenUrl: `${server.url}/oauth/token`,
-	baseUrl: server.url,
-	clientId: 'c',
-	clientSecret: 's',
-	...overrides,
-});
 const tokenRequests = (server: HostileServer) =>
 	server.received.filter((request) => request.url === '/oauth/token').length;
 /** A host and path without a scheme, as someone might paste it. */
@@ -58,7 +51,7 @@ describe('13. Every URL of the credentials is checked before anything is sent, a
 		const api = await startApi(ok);
 		const { ctx, log } = createN8nLikeContext({
 			params: params(),
-			analytics: credential(api, { tokenUrl: NOT_A_URL }),
+			analytics: serverCredential(api, { tokenUrl: NOT_A_URL }),
 		});
 		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error?.message).toBe(
@@ -102,7 +95,7 @@ describe('14. The token endpoint is retried like the API; "refused" only for 400
 				? sendJson(res, 503, { error: 'temporarily_unavailable' }, { 'Retry-After': '0' })
 				: ok(attempt, res),
 		);
-		const { ctx } = createN8nLikeContext({ params: params(), analytics: credential(api) });
+		const { ctx } = createN8nLikeContext({ params: params(), analytics: serverCredential(api) });
 		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error).toBeUndefined();
 		expect(tokenRequests(api)).toBe(3);
@@ -112,7 +105,7 @@ describe('14. The token endpoint is retried like the API; "refused" only for 400
 		const api = await startApi((attempt, res) =>
 			attempt === 1 ? res.socket?.destroy() : ok(attempt, res),
 		);
-		const { ctx } = createN8nLikeContext({ params: params(), analytics: credential(api) });
+		const { ctx } = createN8nLikeContext({ params: params(), analytics: serverCredential(api) });
 		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error).toBeUndefined();
 		expect(tokenRequests(api)).toBe(2);
@@ -122,7 +115,7 @@ describe('14. The token endpoint is retried like the API; "refused" only for 400
 		const api = await startApi((_attempt, res) =>
 			sendJson(res, 503, { error: 'temporarily_unavailable' }, { 'Retry-After': '0' }),
 		);
-		const { ctx } = createN8nLikeContext({ params: params(), analytics: credential(api) });
+		const { ctx } = createN8nLikeContext({ params: params(), analytics: serverCredential(api) });
 		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error?.message).toMatch(
 			/^The CXone token endpoint at http:\/\/127\.0\.0\.1:\d+\/oauth\/token is unavailable \(HTTP 503 temporarily_unavailable\), even after retries: an outage or throttling, not a refusal of the credentials\. Run the workflow again later\.$/,
@@ -156,7 +149,7 @@ describe('14. The token endpoint is retried like the API; "refused" only for 400
 				error_description: 'Client authentication failed',
 			}),
 		);
-		const { ctx } = createN8nLikeContext({ params: params(), analytics: credential(api) });
+		const { ctx } = createN8nLikeContext({ params: params(), analytics: serverCredential(api) });
 		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error?.message).toMatch(
 			/^The CXone token endpoint http:\/\/127\.0\.0\.1:\d+\/oauth\/token refused the client credentials \(HTTP 401 invalid_client: Client authentication failed\)\. Check Client ID, Client Secret and Token URL in the NICE CXone OAuth2 API credential\.$/,
@@ -170,7 +163,7 @@ describe('16. Messages that say exactly what is wrong', () => {
 		const api = await startApi(ok);
 		const { ctx } = createN8nLikeContext({
 			params: params(),
-			analytics: credential(api, { clientSecret: '' }),
+			analytics: serverCredential(api, { clientSecret: '' }),
 		});
 		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error?.message).toBe(
@@ -183,7 +176,7 @@ describe('16. Messages that say exactly what is wrong', () => {
 		const api = await startApi(ok);
 		const { ctx } = createN8nLikeContext({
 			params: params(),
-			analytics: credential(api, { baseUrl: `${api.url}/api/v2/` }),
+			analytics: serverCredential(api, { baseUrl: `${api.url}/api/v2/` }),
 		});
 		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error).toBeUndefined();
@@ -206,7 +199,10 @@ describe('16. Messages that say exactly what is wrong', () => {
 		[{ start: null }, 'Start is null (its expression gave no value), which is not a date-time.'],
 	])('%j is refused with a message that gives the fix', async (overrides, message) => {
 		const api = await startApi(ok);
-		const { ctx } = createN8nLikeContext({ params: params(overrides), analytics: credential(api) });
+		const { ctx } = createN8nLikeContext({
+			params: params(overrides),
+			analytics: serverCredential(api),
+		});
 		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
 		expect(error?.message.startsWith(message)).toBe(true);
 		expect(api.received).toEqual([]);

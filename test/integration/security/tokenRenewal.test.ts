@@ -15,7 +15,7 @@ import { useTestClockForDateNow } from '../../support/clock';
 import { sendJson, startHostileServer } from './support/hostile';
 import { createN8nLikeContext, runNode } from './support/n8nLike';
 import type { HostileServer } from './support/platform';
-import { analyticsQueryParams, serverTracker } from './support/servers';
+import { analyticsQueryParams, serverCredential, serverTracker } from './support/servers';
 import { TOKEN, aggregateParams, platformCredential, startPlatform } from './support/platform';
 
 // The node's 30-day reach and relative ranges read Date.now(): the tests' pinned clock, not the machine's.
@@ -67,13 +67,8 @@ async function startApi(options: {
 	return { server, calls, tokenRequests: () => tokenRequests };
 }
 
-const credential = (server: HostileServer, accessToken: string): IDataObject => ({
-	tokenUrl: `${server.url}/oauth/token`,
-	baseUrl: server.url,
-	clientId: 'c',
-	clientSecret: 's',
-	accessToken,
-});
+const credential = (server: HostileServer, accessToken: string): IDataObject =>
+	serverCredential(server, { accessToken });
 
 const params = analyticsQueryParams({ timeoutSeconds: 20 });
 

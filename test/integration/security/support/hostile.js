@@ -72,7 +72,11 @@ async function startHostileServer(handler, options = {}) {
  */
 function sendJson(res, status, body, headers = {}) {
 	const text = JSON.stringify(body);
-	res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+	res.writeHead(status, {
+		'Content-Type': 'application/json',
+		'Content-Length': Buffer.byteLength(text),
+		...headers,
+	});
 	res.end(text);
 }
 

@@ -46,3 +46,17 @@ export function analyticsQueryParams(
 		...overrides,
 	};
 }
+
+/**
+ * The OAuth credential's fields for a local server that plays both the token endpoint
+ * (`/oauth/token`) and the API; `overrides` replace or add fields (an `accessToken`, say).
+ */
+export function serverCredential(server: HostileServer, overrides: IDataObject = {}): IDataObject {
+	return {
+		tokenUrl: `${server.url}/oauth/token`,
+		baseUrl: server.url,
+		clientId: 'c',
+		clientSecret: 's',
+		...overrides,
+	};
+}
