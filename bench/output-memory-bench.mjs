@@ -16,7 +16,7 @@
 // the same process and measures that too; --trace prints each run's RSS over time.
 //
 //   node bench/output-memory-bench.mjs [--sizes 100k,1m] [--outputs items,csv,ndjson]
-//     [--binary-modes filesystem,default] [--repeats 3] [--items-sizes 100k,1m] [--again] [--trace]
+//     [--binary-modes filesystem,default] [--repeats 3] [--items-sizes 100k,1m] [--again] [--trace] [--audit]
 //     [--json FILE] [--markdown]
 //
 // Binary data: n8n 2.41.1 keeps binary data in files (`filesystem`) by default in regular mode; `default`
@@ -55,8 +55,11 @@ function resetPeakRss(pid) {
 	fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
 }
 
-/** Webhook (POST, answered at once) → the benchmark's query of `size` with its rows output as `output`. */
-function workflowOf(size, output, credential) {
+/**
+ * Webhook (POST, answered at once) → the benchmark's query of `size` with its rows output as `output`;
+ * with `audit`, Options › Audit set to "Audit output" (the result's hash computed and its record output).
+ */
+function workflowOf(size, output, credential, audit = false) {
 	const webhookPath = `bench-output-${output}-${size}`;
 	return {
 		webhookPath,
@@ -78,7 +81,7 @@ function workflowOf(size, output, credential) {
 					type: 'CUSTOM.niceCxoneAnalytics',
 					typeVersion: 1,
 					position: [260, 0],
-					parameters: queryNodeParameters(size, { output: OUTPUT_OPTION[output] }),
+					parameters: queryNodeParameters(size, { output: OUTPUT_OPTION[output], ...(audit ? { audit: 'output' } : {}) }),
 					credentials: { niceCxoneOAuth2Api: { id: credential.id, name: credential.name } },
 				},
 			],
@@ -206,6 +209,7 @@ export async function runOutputMemoryBench({
 	repeats = 3,
 	trace = false,
 	again = false,
+	audit = false,
 	log = (line) => process.stdout.write(`${line}\n`),
 } = {}) {
 	const unavailable = await n8nUnavailable();
@@ -236,7 +240,7 @@ export async function runOutputMemoryBench({
 			);
 			for (const size of new Set([WARM_UP_SIZE, ...sizes])) {
 				for (const output of outputs) {
-					const { workflow, webhookPath } = workflowOf(size, output, credential);
+					const { workflow, webhookPath } = workflowOf(size, output, credential, audit);
 					const saved = await rest.createWorkflow(workflow);
 					await rest.activateWorkflow(saved.id, saved.versionId);
 					workflows[`${output}|${size}`] = { id: saved.id, webhookPath };
@@ -384,6 +388,7 @@ function parseArgs(argv) {
 		else if (arg === '--repeats') options.repeats = Number(value());
 		else if (arg === '--trace') options.trace = true;
 		else if (arg === '--again') options.again = true;
+		else if (arg === '--audit') options.audit = true;
 		else if (arg === '--json') options.json = value();
 		else if (arg === '--markdown') options.markdown = true;
 		else throw new Error(`Unknown option ${arg}`);

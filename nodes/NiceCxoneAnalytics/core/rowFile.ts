@@ -94,14 +94,17 @@ export function rowsToFile(
 
 /**
  * One page of a query's result, turned into what the file and its checks need, without the rows: its
- * lines, where each row sits, and (when the result is hashed) the rows' canonical JSON.
+ * lines, where each row sits, and (when a CSV result is hashed) the rows' canonical JSON.
  */
 export interface EncodedPage {
 	rows: number;
 	keys: RowKeys;
 	/** The page's lines of the file, UTF-8; emptied once copied into the file. */
 	lines?: Uint8Array;
-	/** The canonical JSON of the page's rows, joined by commas, UTF-8; emptied once hashed. */
+	/**
+	 * The canonical JSON of the page's rows, joined by commas, UTF-8; emptied once hashed. Only for CSV: an
+	 * NDJSON line is its row's JSON, read back when the result is hashed.
+	 */
 	canonicalJson?: Uint8Array;
 }
 
@@ -112,15 +115,15 @@ export interface PageEncoder {
 	readonly seriesNames: readonly string[];
 	readonly fields: readonly string[];
 	readonly format: RowFileFormat;
-	/** Whether each page keeps its rows' canonical JSON, for the result's hash. */
+	/** Whether the result is hashed (checkEncodedResult). */
 	readonly hashed: boolean;
 }
 
 /**
  * Writes a query's result into a file page by page, as the pages arrive, instead of holding a million
  * flattened rows until the end: each page's rows are flattened (createRowFlattener, whose errors a
- * bad row still throws), turned into their lines and keys (and canonical JSON when `hash` is set), and
- * let go. A page keeps about its lines' bytes plus 12 bytes a row.
+ * bad row still throws), turned into their lines and keys (and for a hashed CSV file their canonical
+ * JSON), and let go. A page keeps about its lines' bytes plus 12 bytes a row.
  */
 export function createPageEncoder(
 	query: QueryBody,
@@ -138,9 +141,10 @@ export function createPageEncoder(
 				rows: flat.length,
 				keys: keys.keysOf(flat),
 				lines: linesOf(flat, line),
-				canonicalJson: options.hash
-					? Buffer.from(flat.map(canonicalJson).join(','), 'utf8')
-					: undefined,
+				canonicalJson:
+					options.hash && format === 'csv'
+						? Buffer.from(flat.map(canonicalJson).join(','), 'utf8')
+						: undefined,
 			};
 		},
 		seriesNames: keys.seriesNames,
@@ -152,8 +156,10 @@ export function createPageEncoder(
 
 /**
  * Checks the encoded parts of a query's result (checkQueryKeys: throws when it cannot be right) and,
- * when the encoder hashed, adds the SHA-256 of the rows' canonical JSON array, releasing each page's
- * canonical JSON once hashed. The same report as checkQueryResult gives for the same rows.
+ * when the encoder hashed, adds the SHA-256 of the rows' canonical JSON array: a CSV page's canonical JSON
+ * (released once hashed), or an NDJSON page's lines read back a page at a time — each line is its flat
+ * row's JSON, whose values (text, numbers, null) come back the same, so the hash is the rows' — instead
+ * of a second copy of the file kept until now. The same report as checkQueryResult gives for the same rows.
  */
 export function checkEncodedResult(
 	parts: ReadonlyArray<{ pages: EncodedPage[]; totalCount?: number }>,
@@ -172,7 +178,12 @@ export function checkEncodedResult(
 	if (encoder.hashed) {
 		const hash = new SequenceHash();
 		for (const page of parts.flatMap((part) => part.pages)) {
-			hash.addCanonicalJson(page.canonicalJson ?? '');
+			if (page.canonicalJson) hash.addCanonicalJson(page.canonicalJson);
+			else if (page.lines && page.lines.length > 0) {
+				const lines = Buffer.from(page.lines.buffer, page.lines.byteOffset, page.lines.length);
+				for (const line of lines.toString('utf8').split('\n'))
+					if (line !== '') hash.add(JSON.parse(line));
+			}
 			page.canonicalJson = undefined;
 		}
 		resultSha256 = hash.digest();

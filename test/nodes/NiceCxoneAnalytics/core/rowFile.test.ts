@@ -208,8 +208,8 @@ describe('a file written page by page as the pages arrive (createPageEncoder)', 
 		expect(encoder.seriesNames).toEqual(['=SUM(A1), "x"', 'Süd 日本', 'grp_001']);
 	});
 
-	it('hashed, a page keeps its rows canonical JSON too, released once hashed; its lines once copied', () => {
-		const encoder = createPageEncoder(body, 'ndjson', { hash: true });
+	it('hashed CSV: a page keeps its rows canonical JSON too, released once hashed; its lines once copied', () => {
+		const encoder = createPageEncoder(body, 'csv', { hash: true });
 		const rows = apiRows(0, 1);
 		const page = encoder.encode(rows);
 		expect(page.canonicalJson?.toString()).toBe(
@@ -219,6 +219,24 @@ describe('a file written page by page as the pages arrive (createPageEncoder)', 
 		expect(page.canonicalJson).toBeUndefined();
 		encodedFile([{ pages: [page] }], encoder);
 		expect(page.lines).toBeUndefined();
+	});
+
+	it('hashed NDJSON: a page keeps no second copy; the hash reads its lines back', () => {
+		const encoder = createPageEncoder(body, 'ndjson', { hash: true });
+		// Text a line must escape (a line break, quotes, non-ASCII) and numbers JSON writes its own way.
+		const rows = apiRows(0, 1).map((row, i) => ({
+			...row,
+			dimensions: { 'group.id': i === 0 ? 'Zürich "HQ"\nnight' : row.dimensions['group.id'] },
+			metrics: [
+				{ ...row.metrics[0], value: [0.1 + 0.2, -0, 1e21][i] },
+				{ ...row.metrics[1], value: [null, 5e-7, 1 / 3][i] },
+			],
+		}));
+		const page = encoder.encode(rows);
+		expect(page.canonicalJson).toBeUndefined();
+		const report = checkEncodedResult([{ pages: [page], totalCount: 3 }], body, encoder);
+		expect(report.resultSha256).toBe(sha256Hex(canonicalJson(rows.map(flattenRow))));
+		expect(page.lines?.length).toBeGreaterThan(0); // still there for the file
 	});
 
 	it.each(['csv', 'ndjson'] as const)(
