@@ -72,24 +72,17 @@ function joinFile(header: string, blocks: Array<Uint8Array | undefined>): Buffer
 	return file;
 }
 
-/** Rows turned into lines at a time by rowsToFile: one string of a few hundred kilobytes, then its bytes. */
-const ROWS_PER_BLOCK = 4096;
-
 /**
  * Rows as one file, as UTF-8 bytes: CSV with a header line of `fields`, or NDJSON with one JSON object
  * per line. Every row becomes exactly one line. The node writes its files page by page
- * ({@link createPageEncoder}); this writes the same bytes from rows held all at once.
+ * ({@link createPageEncoder}); this is the same file from rows held all at once, as one page.
  */
 export function rowsToFile(
 	rows: readonly FlatRow[],
 	fields: readonly string[],
 	format: RowFileFormat,
 ): Buffer {
-	const line = lineWriter(fields, format);
-	const blocks: Uint8Array[] = [];
-	for (let start = 0; start < rows.length; start += ROWS_PER_BLOCK)
-		blocks.push(linesOf(rows.slice(start, start + ROWS_PER_BLOCK), line));
-	return joinFile(fileHeader(fields, format), blocks);
+	return joinFile(fileHeader(fields, format), [linesOf(rows, lineWriter(fields, format))]);
 }
 
 /**

@@ -77,7 +77,7 @@ export interface RunnerContext {
 	options?: Partial<RunnerOptions>;
 }
 
-/** The pages of one query as read, and the rows on them. */
+/** The pages of one query as read (each as its page reader made it), and the rows on them. */
 interface ReadPages<P> {
 	pages: P[];
 	rowCount: number;
@@ -114,14 +114,11 @@ export interface ResultPart<T> {
 }
 
 /** The pages of one submitted query, each as its page reader made it, in order. */
-export interface ResultPages<P> {
+export interface ResultPages<P> extends ReadPages<P> {
 	queryId: string;
 	window: TimeWindow;
 	/** The server's totalCount for this query, when it sent one. */
 	totalCount?: number;
-	pages: P[];
-	/** Rows on those pages. */
-	rowCount: number;
 }
 
 /**
