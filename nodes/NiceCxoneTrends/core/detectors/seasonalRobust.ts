@@ -19,6 +19,7 @@ import {
 import { ScoreCalibration, type ScoreCalibrationOptions } from './scoreCalibration';
 import { SustainedScore, WindowShiftScore } from './sustainedScore';
 import { medianAndMadOfSorted, SlidingSortedWindow, SortedRings } from './sortedRings';
+import { WeekdayLevel } from './weekdayLevel';
 
 /** Settings of the seasonal robust detector. */
 export interface SeasonalRobustOptions extends ScaleFloorOptions {
@@ -112,8 +113,12 @@ class SlotReference {
 		);
 	}
 
-	/** Builds the reference of `slot` from the rings of reference `group`, for a bucket over `contacts` contacts. */
-	build(group: number, slot: number, contacts: number): void {
+	/**
+	 * Builds the reference of `slot` from the rings of reference `group`, for a bucket over `contacts`
+	 * contacts. The expected value is then multiplied by `level` (the weekday's level within its kind of
+	 * day, see `WeekdayLevel`); the scale stays the one measured on the reference's own days.
+	 */
+	build(group: number, slot: number, contacts: number, level = 1): void {
 		const { rings, reach, width, medians, sorted, wrappedSlot } = this;
 		const base = group * this.slotsPerDay;
 		// Slot medians of the neighbourhood (NaN where a slot has no value yet) and the mean of their MADs.
@@ -166,6 +171,7 @@ class SlotReference {
 			const noise = this.sampling.sd(this.center, contacts);
 			if (noise > this.scale) this.scale = noise;
 		}
+		this.center *= level;
 	}
 }
 
@@ -191,6 +197,10 @@ class SlotReference {
  * both measured with the narrower of the two references' scales), so a Monday is no alarm merely for differing from the other days, and slow drift is none because the
  * recent days follow it; a weekend day is then judged against its own weekday alone (a Saturday is no
  * Sunday).
+ *
+ * The recent days of a kind mix its weekdays (Mondays busier, Fridays quieter): once `minHistoryWeeks`
+ * of a weekday have ended, its expected values follow its own level within its kind of day (see
+ * `WeekdayLevel`; non-negative series only).
  *
  * Three more things make the score mean the same on every series (the node is used on series it was never
  * tuned on):
@@ -266,6 +276,9 @@ export function detectSeasonalRobust(
 	const { expected, scale, score, judged } = detection;
 
 	const reference = new SlotReference(rings, slotsPerDay, reach, floor, sampling);
+	const weekdayLevel = seasonal ? new WeekdayLevel(kw, minWeeks, k) : undefined;
+	// The weekday's level is a multiple of its kind's: meaningful while every value so far is non-negative.
+	let nonNegative = true;
 
 	for (let i = 0; i < n; i++) {
 		const slot =
@@ -284,7 +297,16 @@ export function detectSeasonalRobust(
 			// Weekend days differ from each other more than weekdays do (a Saturday is no Sunday): once there is
 			// enough of it, a weekend day's reference is its own weekday.
 			const weeklyFirst = seasonal && kind === WEEKEND && rings.size(weekdayRing) >= minWeeks;
-			reference.build(weeklyFirst ? SAME_WEEKDAY + isoWeekday - 1 : kind, slot, bucketContacts);
+			const level =
+				weekdayLevel && nonNegative && !weeklyFirst
+					? weekdayLevel.factor(calendar.dayNumber[i], isoWeekday, kind)
+					: 1;
+			reference.build(
+				weeklyFirst ? SAME_WEEKDAY + isoWeekday - 1 : kind,
+				slot,
+				bucketContacts,
+				level,
+			);
 			let chosenCenter = reference.center;
 			let chosenSpread = reference.spread;
 			let chosenScale = reference.scale;
@@ -353,7 +375,9 @@ export function detectSeasonalRobust(
 				score[i] = (value - recentCenter) / recentScale;
 			}
 		}
+		weekdayLevel?.observe(calendar.dayNumber[i], isoWeekday, kind, value);
 		if (hasValue) {
+			if (value < 0) nonNegative = false;
 			floor.observe(value);
 			rings.push(kindRing, value);
 			if (seasonal) rings.push(weekdayRing, value);
