@@ -5,45 +5,47 @@
  * every Monday bucket sits a little high and every Friday bucket a little low: a drop on a Monday is
  * understated, and the run scores, which add such deviations over a day, run wide on ordinary days.
  *
- * The level of a local day is the mean of its values. A weekday's factor is the mean level of its last
- * `weeks` occurrences over the median level of the last `kindDays` days of its kind (the day its slot
- * medians stand for), shrunk towards 1 by the uncertainty of that ratio: positive-part James–Stein, the
- * difference d is kept in the share max(0, 1 − se² / d²), with se from the day-to-day spread of each
- * weekday's levels around their own mean, pooled over the weekdays of the kind. So a weekday effect that
- * is clearly there is followed, and one the days' own noise could explain is not. Until `minWeeks`
- * occurrences of the weekday and `kindDays` days of its kind have ended, the factor is 1.
+ * The level of a local day is the mean of its values. When a day ends, its ratio to the median level of
+ * the last `kindDays` days of its kind (itself included: the day a slot median stands for) is kept for its
+ * weekday. A ratio compares days of the same week, so a level shift moves both of its terms and leaves it
+ * nearly as it was; only the few days in which the median is still catching up see a distorted ratio.
+ * A weekday's factor is the median of its last `weeks` ratios, shrunk towards 1 by its uncertainty:
+ * positive-part James–Stein, the difference d from 1 is kept in the share max(0, 1 − se² / d²), with se²
+ * the ratios' variance (pooled over the weekdays of the kind, each around its own mean) · (π/2) / count.
+ * So a weekday effect that is clearly there is followed, and one the days' own noise could explain is not.
+ * Until `minWeeks` ratios of the weekday exist, the factor is 1.
  *
  * Only days that have ended count: the day being judged never informs its own factor. Meant for
  * non-negative series (counts, rates, averages), where one level is a multiple of another.
  */
 export class WeekdayLevel {
-	/** Levels of the last `weeks` occurrences of each ISO weekday (index weekday · weeks + j). */
-	private readonly byWeekday: Float64Array;
-	private readonly weekdayCount = new Int32Array(8);
-	private readonly weekdayHead = new Int32Array(8);
+	/** The last `weeks` ratios of each ISO weekday (index weekday · weeks + j). */
+	private readonly ratios: Float64Array;
+	private readonly ratioCount = new Int32Array(8);
+	private readonly ratioHead = new Int32Array(8);
+	/** Kind of each ISO weekday, as last seen. */
+	private readonly weekdayKind = new Int8Array(8);
 	/** Levels of the last `kindDays` days of each kind (index kind · kindDays + j). */
-	private readonly byKind: Float64Array;
-	private readonly kindCount = new Int32Array(2);
-	private readonly kindHead = new Int32Array(2);
+	private readonly levels: Float64Array;
+	private readonly levelCount = new Int32Array(2);
+	private readonly levelHead = new Int32Array(2);
+	private readonly scratch: Float64Array;
+	/** Factors by weekday (index kind · 8 + ISO weekday), NaN until asked for since the last day ended. */
+	private readonly factors = new Float64Array(16).fill(NaN);
 	private day = NaN;
 	private dayWeekday = 0;
 	private dayKind = 0;
 	private sum = 0;
 	private values = 0;
-	/** Kind of each ISO weekday, as last seen. */
-	private readonly weekdayKind = new Int8Array(8);
-	private readonly sorted: Float64Array;
-	/** Factors by weekday (index kind · 8 + ISO weekday), NaN until asked for since the last day ended. */
-	private readonly factors = new Float64Array(16).fill(NaN);
 
 	constructor(
 		private readonly weeks: number,
 		private readonly minWeeks: number,
 		private readonly kindDays: number,
 	) {
-		this.byWeekday = new Float64Array(8 * weeks);
-		this.byKind = new Float64Array(2 * kindDays);
-		this.sorted = new Float64Array(kindDays);
+		this.ratios = new Float64Array(8 * weeks);
+		this.levels = new Float64Array(2 * kindDays);
+		this.scratch = new Float64Array(Math.max(weeks, kindDays));
 	}
 
 	/** Records a bucket (after it was judged) of local day `dayNumber`; `value` NaN = no value. */
@@ -68,33 +70,24 @@ export class WeekdayLevel {
 	}
 
 	private computeFactor(isoWeekday: number, kind: number): number {
-		const occurrences = this.weekdayCount[isoWeekday];
-		const days = this.kindCount[kind];
-		if (occurrences < this.minWeeks || days < this.kindDays) return 1;
-		const weekdayMean = meanOf(this.byWeekday, isoWeekday * this.weeks, occurrences);
-		// The median day of the kind: the level its slot medians stand for.
-		const sorted = this.sorted;
-		for (let j = 0; j < days; j++) sorted[j] = this.byKind[kind * this.kindDays + j];
-		const kindLevel = medianOfFirst(sorted, days);
-		if (!(kindLevel > 0)) return 1;
-		const difference = weekdayMean / kindLevel - 1;
+		const count = this.ratioCount[isoWeekday];
+		if (count < this.minWeeks) return 1;
+		const difference = this.median(this.ratios, isoWeekday * this.weeks, count) - 1;
 		if (difference === 0) return 1;
-		// Day-to-day variance of a level: pooled over the weekdays of this kind, each around its own mean.
+		// The ratios' variance, pooled over the weekdays of this kind, each around its own mean.
 		let squares = 0;
 		let freedom = 0;
 		for (let weekday = 1; weekday <= 7; weekday++) {
-			const count = this.weekdayCount[weekday];
-			if (this.weekdayKind[weekday] !== kind || count < 2) continue;
+			const n = this.ratioCount[weekday];
+			if (this.weekdayKind[weekday] !== kind || n < 2) continue;
 			const start = weekday * this.weeks;
-			const mean = meanOf(this.byWeekday, start, count);
-			for (let j = start; j < start + count; j++) squares += (this.byWeekday[j] - mean) ** 2;
-			freedom += count - 1;
+			let mean = 0;
+			for (let j = start; j < start + n; j++) mean += this.ratios[j];
+			mean /= n;
+			for (let j = start; j < start + n; j++) squares += (this.ratios[j] - mean) ** 2;
+			freedom += n - 1;
 		}
-		if (freedom === 0) return 1;
-		// Variance of the ratio: the weekday's mean over `occurrences` days, the kind's median over `days`
-		// (a median's variance is π/2 that of a mean).
-		const variance =
-			((squares / freedom) * (1 / occurrences + Math.PI / 2 / days)) / (kindLevel * kindLevel);
+		const variance = ((squares / freedom) * Math.PI) / 2 / count;
 		const kept = Math.max(0, 1 - variance / (difference * difference));
 		return 1 + difference * kept;
 	}
@@ -111,31 +104,33 @@ export class WeekdayLevel {
 	private closeDay(): void {
 		this.factors.fill(NaN);
 		if (this.values > 0) {
-			const level = this.sum / this.values;
-			const weekday = this.dayWeekday;
-			this.byWeekday[weekday * this.weeks + this.weekdayHead[weekday]] = level;
-			this.weekdayHead[weekday] = (this.weekdayHead[weekday] + 1) % this.weeks;
-			if (this.weekdayCount[weekday] < this.weeks) this.weekdayCount[weekday]++;
 			const kind = this.dayKind;
-			this.weekdayKind[weekday] = kind;
-			this.byKind[kind * this.kindDays + this.kindHead[kind]] = level;
-			this.kindHead[kind] = (this.kindHead[kind] + 1) % this.kindDays;
-			if (this.kindCount[kind] < this.kindDays) this.kindCount[kind]++;
+			const level = this.sum / this.values;
+			this.levels[kind * this.kindDays + this.levelHead[kind]] = level;
+			this.levelHead[kind] = (this.levelHead[kind] + 1) % this.kindDays;
+			if (this.levelCount[kind] < this.kindDays) this.levelCount[kind]++;
+			const typical =
+				this.levelCount[kind] === this.kindDays
+					? this.median(this.levels, kind * this.kindDays, this.kindDays)
+					: NaN;
+			if (typical > 0) {
+				const weekday = this.dayWeekday;
+				this.weekdayKind[weekday] = kind;
+				this.ratios[weekday * this.weeks + this.ratioHead[weekday]] = level / typical;
+				this.ratioHead[weekday] = (this.ratioHead[weekday] + 1) % this.weeks;
+				if (this.ratioCount[weekday] < this.weeks) this.ratioCount[weekday]++;
+			}
 		}
 		this.sum = 0;
 		this.values = 0;
 	}
-}
 
-function meanOf(values: Float64Array, start: number, length: number): number {
-	let sum = 0;
-	for (let j = start; j < start + length; j++) sum += values[j];
-	return sum / length;
-}
-
-/** Median of `values[0..length)`, which it sorts. */
-function medianOfFirst(values: Float64Array, length: number): number {
-	const sorted = values.subarray(0, length).sort();
-	const half = length >> 1;
-	return length % 2 === 1 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
+	/** Median of `values[start..start + length)` (left as they are). */
+	private median(values: Float64Array, start: number, length: number): number {
+		const sorted = this.scratch.subarray(0, length);
+		sorted.set(values.subarray(start, start + length));
+		sorted.sort();
+		const half = length >> 1;
+		return length % 2 === 1 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
+	}
 }

@@ -3,61 +3,83 @@ import { WeekdayLevel } from '../../../../../nodes/NiceCxoneTrends/core/detector
 const WEEKDAY = 0;
 const WEEKEND = 1;
 
-/** Day 0 is a Monday; each day is 24 buckets at its level (a day's level is the mean of its values). */
-function feed(level: WeekdayLevel, levels: readonly number[]): void {
-	levels.forEach((value, day) => {
+/** Day d of `levels` (day 0 a Monday) as 24 buckets at its level: a day's level is the mean of its values. */
+function feed(level: WeekdayLevel, levels: readonly number[], firstDay = 0): void {
+	levels.forEach((value, j) => {
+		const day = firstDay + j;
 		const isoWeekday = (day % 7) + 1;
 		for (let hour = 0; hour < 24; hour++)
 			level.observe(day, isoWeekday, isoWeekday >= 6 ? WEEKEND : WEEKDAY, value);
 	});
 }
 
-/** Three weeks: Mondays at 128, 130, 132; Tuesday to Friday at 100; weekend days at 40. */
-const threeWeeks = [0, 1, 2].flatMap((week) => [128 + 2 * week, 100, 100, 100, 100, 40, 40]);
+/** Five weeks: Tuesday to Friday at 100, weekend days at 40, the Mondays at `mondays`. */
+const fiveWeeks = (mondays: readonly number[]): number[] =>
+	mondays.flatMap((monday) => [monday, 100, 100, 100, 100, 40, 40]);
 
 describe('WeekdayLevel', () => {
 	it('follows a weekday that clearly runs above the median day of its kind', () => {
 		const level = new WeekdayLevel(4, 3, 7);
-		feed(level, threeWeeks);
-		// Monday of week 4. The Mondays' mean 130 over the median of the last seven weekdays (132 and six
-		// 100s) is 1.3. The day-to-day variance, pooled over the weekdays around their own means, is
-		// (2² + 0 + 2²) / 10 degrees of freedom = 0.8; the ratio's variance 0.8 · (1/3 + (π/2)/7) / 100²;
-		// the difference 0.3 is kept but for that share of its square.
-		const variance = (0.8 * (1 / 3 + Math.PI / 2 / 7)) / 100 ** 2;
-		expect(level.factor(21, 1, WEEKDAY)).toBeCloseTo(1 + 0.3 * (1 - variance / 0.09), 12);
+		feed(level, fiveWeeks([130, 128, 128, 130, 132]));
+		// A day's ratio is kept once seven weekdays exist (from day 8): the Mondays of days 14, 21 and 28
+		// ran 1.28, 1.30 and 1.32 times their last seven weekdays' median (100). Their median 1.30 is kept
+		// but for the share of 0.3² that its variance explains: the ratios' variance pooled over the weekdays
+		// (0.02² · 2 over 2 + 4 · 3 degrees of freedom; the other weekdays' ratios are all 1) · (π/2) / 3.
+		const variance = (((0.02 ** 2 * 2) / 14) * Math.PI) / 2 / 3;
+		expect(level.factor(35, 1, WEEKDAY)).toBeCloseTo(1 + 0.3 * (1 - variance / 0.09), 12);
 		// The Tuesdays run at the median day: factor 1.
-		expect(level.factor(22, 2, WEEKDAY)).toBe(1);
+		expect(level.factor(36, 2, WEEKDAY)).toBe(1);
 	});
 
 	it('keeps nothing of a difference the days’ own spread could explain', () => {
 		const level = new WeekdayLevel(4, 3, 7);
-		// Mondays at 95, 115, 105 (mean 105); Tuesday to Friday at 90, 110 and 100 in turn: a 5 % difference
-		// from the median day (100) that a day-to-day spread of ±10 could make by chance.
-		const days = [0, 1, 2].flatMap((week) => [
-			[95, 115, 105][week],
-			...[0, 1, 2, 3].map((j) => [90, 110, 100][(week + j) % 3]),
-			40,
-			40,
-		]);
-		feed(level, days);
-		expect(level.factor(21, 1, WEEKDAY)).toBe(1);
+		// The Mondays' ratios 0.8, 1.05 and 1.3: a median 5 % above the median day, well within their spread.
+		feed(level, fiveWeeks([100, 100, 80, 105, 130]));
+		expect(level.factor(35, 1, WEEKDAY)).toBe(1);
 	});
 
-	it('says 1 until the weekday has ended `minWeeks` times and its kind `kindDays` days', () => {
+	it('says 1 until `minWeeks` ratios of the weekday exist', () => {
 		const level = new WeekdayLevel(4, 3, 7);
-		feed(level, threeWeeks.slice(0, 14));
-		expect(level.factor(14, 1, WEEKDAY)).toBe(1); // two Mondays
-		feed(level, threeWeeks);
-		expect(level.factor(21, 1, WEEKDAY)).not.toBe(1);
+		const days = fiveWeeks([130, 128, 128, 130, 132]);
+		feed(level, days.slice(0, 28));
+		expect(level.factor(28, 1, WEEKDAY)).toBe(1); // the Mondays of days 14 and 21
+		feed(level, days.slice(28), 28);
+		expect(level.factor(35, 1, WEEKDAY)).toBeGreaterThan(1.29);
 	});
 
 	it('never lets the day being judged inform its own factor', () => {
 		const level = new WeekdayLevel(4, 3, 7);
-		feed(level, threeWeeks);
-		const before = level.factor(21, 1, WEEKDAY);
-		for (let hour = 0; hour < 12; hour++) level.observe(21, 1, WEEKDAY, 1000);
-		expect(level.factor(21, 1, WEEKDAY)).toBe(before);
-		// Once the day has ended, it counts: the Mondays' mean is now (128 + 130 + 132 + 1000) / 4.
-		expect(level.factor(28, 1, WEEKDAY)).toBeGreaterThan(before + 1);
+		feed(level, fiveWeeks([130, 128, 128, 130, 132]));
+		const before = level.factor(35, 1, WEEKDAY);
+		for (let hour = 0; hour < 12; hour++) level.observe(35, 1, WEEKDAY, 1000);
+		expect(level.factor(35, 1, WEEKDAY)).toBe(before);
+		// Once the day has ended, it counts: its ratio, 1000 / 100, widens the Mondays' spread so far that
+		// nothing of their difference is kept.
+		feed(level, [100, 100, 100, 100, 40, 40], 36);
+		expect(level.factor(42, 1, WEEKDAY)).toBe(1);
+	});
+
+	it('leaves a level shift out of the weekday: every day of a week that moved moves its median too', () => {
+		const level = new WeekdayLevel(4, 3, 7);
+		// Four weeks with Mondays at 120 and the other weekdays at 100, then everything at twice that.
+		const weeks = [1, 1, 1, 1, 2, 2].flatMap((x) => [
+			120 * x,
+			100 * x,
+			100 * x,
+			100 * x,
+			100 * x,
+			40,
+			40,
+		]);
+		feed(level, weeks);
+		// The Mondays' ratios: 1.2 at days 14 and 21; at day 28 the first doubled Monday ran 240 over a
+		// median of 100 (2.4); at day 35, 240 over 200 (1.2). Their median stays 1.2, and the one distorted
+		// ratio widens their spread: the factor falls back towards 1 (no adjustment) — it never follows the
+		// shift, which would expect the next Monday at more than its own level.
+		const monday = level.factor(42, 1, WEEKDAY);
+		expect(monday).toBeGreaterThanOrEqual(1);
+		expect(monday).toBeLessThanOrEqual(1.2);
+		// The Tuesdays likewise: one ratio of 2 (day 29) among ratios of 1.
+		expect(level.factor(43, 2, WEEKDAY)).toBe(1);
 	});
 });
