@@ -4,11 +4,14 @@
 //     into a tuning part and a check part (every fourth series by name) that no tuning loop looks at;
 //   - the contact-centre validation set (bench/lib/ccSeries.mjs): the simulator's contacts as the
 //     Analytics node outputs them, through the node's own row analysis (count fields included), by
-//     metric kind × bucket size, for the tuning seeds and the check seeds.
+//     metric kind × bucket size, for the tuning seeds and the check seeds;
+//   - an independent synthetic set (bench/lib/syntheticSeries.mjs, another generator, in no tuning loop):
+//     alerts per 1000 points on clean series by metric kind × bucket size, and whether a spike five weeks
+//     after a level shift is caught and the shift stays one event.
 // Prints NAB standard, flags per 1000 points and window recall for NAB; recall, alerts per 1000 points on
 // clean series and NAB standard for the contact-centre set. Needs the compiled core (npm run build).
 //
-//   npm run bench:quality -- [--part tune|check|all] [--no-nab] [--no-cc] [--verbose] [--breakdown] [--nab DIR]
+//   npm run bench:quality -- [--part tune|check|all] [--no-nab] [--no-cc] [--no-synthetic] [--verbose] [--breakdown] [--nab DIR]
 //                            [--incident-scale S]
 // --incident-scale: the contact-centre incidents' effects times S (default 1; see ccSeries.mjs), e.g. 0.6 for
 // the smaller incidents a held-back set may hold.
@@ -22,6 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { ccBlocks } from './lib/ccSeries.mjs';
+import { cleanSyntheticSeries, shiftThenSpikeSeries } from './lib/syntheticSeries.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -146,3 +150,32 @@ if (!args.includes('--no-nab')) {
 	else log(`NAB: ${nabDir} not found (the shared data folder beside the repository); skipped.`);
 }
 if (!args.includes('--no-cc')) await scoreCc();
+if (!args.includes('--no-synthetic')) scoreSynthetic();
+
+function scoreSynthetic() {
+	const analyse = (rows) =>
+		analyzeRows(rows, { timestampField: 'bucketStart', groupBy: [], missingBuckets: 'auto', settings: { ...DEFAULT_SETTINGS, timeZone: 'UTC' } }).series;
+	const alertIndexes = (detection) => detection.alert.reduce((found, alert, i) => (alert ? [...found, i] : found), []);
+	const clean = new Map();
+	for (const { bucket, items } of cleanSyntheticSeries())
+		for (const series of analyse(items)) {
+			const key = `${bucket} ${series.metric}`;
+			const total = clean.get(key) ?? { alerts: 0, points: 0 };
+			total.alerts += alertIndexes(series.analysis.detection).length;
+			total.points += series.analysis.detection.alert.length;
+			clean.set(key, total);
+		}
+	log('independent synthetic set, clean series: bucket metric  alerts per 1000 points');
+	for (const [key, { alerts, points }] of clean) log(`SYN clean ${key.padEnd(24)} ${((1000 * alerts) / points).toFixed(2).padStart(5)} (${alerts}/${points})`);
+	let cases = 0;
+	let caught = 0;
+	let again = 0;
+	for (const { items, shiftAt, spikeAt } of shiftThenSpikeSeries()) {
+		const { detection } = analyse(items).find((series) => series.metric === 'count_sum').analysis;
+		const alerts = alertIndexes(detection);
+		cases++;
+		if (alerts.includes(spikeAt) || alerts.includes(spikeAt + 1)) caught++;
+		again += alerts.filter((i) => i >= shiftAt + 48 && i !== spikeAt && i !== spikeAt + 1).length;
+	}
+	log(`SYN after a level shift: spikes caught five weeks later ${caught}/${cases} (${(caught / cases).toFixed(2)}); alerts from two days after the shift on, spikes aside: ${again}`);
+}

@@ -1,0 +1,112 @@
+// A second, independent contact-centre set for the Trends node, from a generator that shares nothing with the
+// simulator (another daily shape, other weekday factors, days that run busier or quieter as a whole,
+// handle times drawn per contact from a heavy-tailed law), for two questions no tuning loop looks at:
+//   - clean: does the default method raise alerts on series with nothing in them (HOUR: 10 weeks, DAY: 52
+//     weeks; peaks of 1–250 contacts an hour; with and without day-to-day variation of 10 %)?
+//   - after a shift: weeks after a level shift (×0.5, ×0.7, ×1.5, ×2 on a Wednesday at 10:00), is a
+//     one-hour ×1.8 spike still caught, and does the shift raise alerts again once it is two days old?
+// Everything is a pure function of the seed.
+
+/** mulberry32: numbers in [0, 1) from a seed. */
+function random(seed) {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+const gaussian = (next) => Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());
+
+/** A Poisson draw (a normal approximation above 200). */
+function poisson(mean, next) {
+	if (mean > 200) return Math.max(0, Math.round(mean + Math.sqrt(mean) * gaussian(next)));
+	const limit = Math.exp(-mean);
+	let k = 0;
+	let product = next();
+	while (product > limit) {
+		k++;
+		product *= next();
+	}
+	return k;
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+const START_MS = Date.UTC(2024, 0, 1); // a Monday
+/** Relative volume by UTC weekday, Sunday first. */
+const WEEKDAY_FACTORS = [0.3, 1.15, 1.05, 1, 0.97, 0.9, 0.4];
+/** Two daily shapes: open 8:00–20:00 with a lunch dip and an evening tail; a morning and an afternoon peak. */
+const SHAPES = [
+	(hour) => (hour < 7 || hour >= 20 ? 0.08 : hour < 8 ? 0.5 : hour === 12 ? 0.75 : hour >= 18 ? 0.45 : 1),
+	(hour) => 0.15 + Math.exp(-(((hour - 11) / 3) ** 2)) + 0.6 * Math.exp(-(((hour - 16) / 2) ** 2)),
+];
+
+/** Items of one series: contacts, abandon % (8 % of contacts) and average handle time (log-normal per contact). */
+function items(bucket, buckets, seed, rate) {
+	const next = random(seed);
+	const bucketMs = bucket === 'HOUR' ? HOUR_MS : DAY_MS;
+	const rows = [];
+	for (let i = 0; i < buckets; i++) {
+		const timeMs = START_MS + i * bucketMs;
+		const contacts = poisson(rate(i, timeMs, next), next);
+		let abandoned = 0;
+		let handle = 0;
+		for (let k = 0; k < contacts; k++) {
+			if (next() < 0.08) abandoned++;
+			handle += 300 * Math.exp(0.6 * gaussian(next));
+		}
+		rows.push({
+			bucketStart: new Date(timeMs).toISOString(),
+			count_sum: contacts,
+			...(contacts > 0 ? { abandoned_pct: (100 * abandoned) / contacts, handle_time_avg: handle / contacts } : {}),
+		});
+	}
+	return rows;
+}
+
+/** Clean series: { bucket, label, items } for every bucket size, peak, shape and day-to-day variation. */
+export function* cleanSyntheticSeries() {
+	for (const bucket of ['HOUR', 'DAY'])
+		for (const peak of [1, 4, 15, 60, 250])
+			for (const seed of [1, 2, 3])
+				for (const dayVariation of [0, 0.1]) {
+					const shape = SHAPES[seed % 2];
+					let day = -1;
+					let dayFactor = 1;
+					const rate = (i, timeMs, next) => {
+						const today = Math.floor((timeMs - START_MS) / DAY_MS);
+						if (today !== day) {
+							day = today;
+							dayFactor = Math.exp(dayVariation * gaussian(next));
+						}
+						const date = new Date(timeMs);
+						const weekly = WEEKDAY_FACTORS[date.getUTCDay()] * dayFactor;
+						return bucket === 'HOUR' ? peak * shape(date.getUTCHours()) * weekly : peak * 11 * weekly;
+					};
+					const buckets = bucket === 'HOUR' ? 10 * 168 : 52 * 7;
+					const seedOf = seed * 1000 + peak * 7 + dayVariation * 100 + (bucket === 'DAY' ? 5 : 0);
+					yield { bucket, label: `peak ${peak} seed ${seed} day variation ${dayVariation}`, items: items(bucket, buckets, seedOf, rate) };
+				}
+}
+
+/** Hourly contacts with a level shift and, five weeks later, a one-hour spike: { shift, peak, items, shiftAt, spikeAt }. */
+export function* shiftThenSpikeSeries() {
+	const shiftAt = 4 * 168 + 2 * 24 + 10; // Wednesday of week 5, 10:00
+	const spikeAt = 9 * 168 + 24 + 11; // Tuesday of week 10, 11:00
+	for (const shift of [0.5, 0.7, 1.5, 2])
+		for (const seed of [1, 2, 3, 4, 5])
+			for (const peak of [10, 40, 150]) {
+				const rate = (i, timeMs) => {
+					const date = new Date(timeMs);
+					const hour = date.getUTCHours();
+					const open = hour >= 7 && hour < 20 ? 1 : 0.1;
+					const weekend = date.getUTCDay() % 6 === 0 ? 0.4 : 1;
+					return peak * open * weekend * (i >= shiftAt ? shift : 1) * (i === spikeAt ? 1.8 : 1);
+				};
+				yield { shift, peak, shiftAt, spikeAt, items: items('HOUR', 12 * 168, seed * 97 + peak + shift * 10, rate) };
+			}
+}
