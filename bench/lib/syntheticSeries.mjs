@@ -5,19 +5,9 @@
 //     weeks; peaks of 1–250 contacts an hour; with and without day-to-day variation of 10 %)?
 //   - after a shift: weeks after a level shift (×0.5, ×0.7, ×1.5, ×2 on a Wednesday at 10:00), is a
 //     one-hour ×1.8 spike still caught, and does the shift raise alerts again once it is two days old?
-// Everything is a pure function of the seed.
+// Everything is a pure function of the seed (the simulator's uniform generator, none of its data).
 
-/** mulberry32: numbers in [0, 1) from a seed. */
-function random(seed) {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+import { createRandom } from '../../simulator/hash.mjs';
 
 const gaussian = (next) => Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());
 
@@ -47,7 +37,7 @@ const SHAPES = [
 
 /** Items of one series: contacts, abandon % (8 % of contacts) and average handle time (log-normal per contact). */
 function items(bucket, buckets, seed, rate) {
-	const next = random(seed);
+	const next = createRandom(seed);
 	const bucketMs = bucket === 'HOUR' ? HOUR_MS : DAY_MS;
 	const rows = [];
 	for (let i = 0; i < buckets; i++) {
