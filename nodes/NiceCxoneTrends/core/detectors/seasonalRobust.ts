@@ -199,8 +199,8 @@ class SlotReference {
  * Sunday).
  *
  * The recent days of a kind mix its weekdays (Mondays busier, Fridays quieter): once `minHistoryWeeks`
- * of a weekday have ended, its expected values follow its own level within its kind of day (see
- * `WeekdayLevel`; non-negative series only).
+ * of a weekday have ended after the kind's first `historyDays` days, its expected values follow its own
+ * level within its kind of day (see `WeekdayLevel`; non-negative series only).
  *
  * Three more things make the score mean the same on every series (the node is used on series it was never
  * tuned on):

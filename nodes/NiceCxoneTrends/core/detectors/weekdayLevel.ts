@@ -87,6 +87,8 @@ export class WeekdayLevel {
 			for (let j = start; j < start + n; j++) squares += (this.ratios[j] - mean) ** 2;
 			freedom += n - 1;
 		}
+		// One ratio a weekday (`minWeeks` 1): no spread to judge the difference by yet.
+		if (freedom === 0) return 1;
 		const variance = ((squares / freedom) * Math.PI) / 2 / count;
 		const kept = Math.max(0, 1 - variance / (difference * difference));
 		return 1 + difference * kept;

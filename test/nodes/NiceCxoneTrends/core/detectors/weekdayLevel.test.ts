@@ -47,6 +47,13 @@ describe('WeekdayLevel', () => {
 		expect(level.factor(35, 1, WEEKDAY)).toBeGreaterThan(1.29);
 	});
 
+	it('says 1 while each weekday has one ratio only (`minWeeks` 1: no spread to judge by yet)', () => {
+		const level = new WeekdayLevel(4, 1, 7);
+		// Ratios from day 8 on: Tuesday to Friday of the second week and its Monday of day 14, one each.
+		feed(level, fiveWeeks([130, 128, 128, 130, 132]).slice(0, 15));
+		expect(level.factor(21, 1, WEEKDAY)).toBe(1);
+	});
+
 	it('never lets the day being judged inform its own factor', () => {
 		const level = new WeekdayLevel(4, 3, 7);
 		feed(level, fiveWeeks([130, 128, 128, 130, 132]));
