@@ -19,6 +19,7 @@ import {
 import { ScoreCalibration, type ScoreCalibrationOptions } from './scoreCalibration';
 import { SustainedScore, WindowShiftScore } from './sustainedScore';
 import { medianAndMadOfSorted, SlidingSortedWindow, SortedRings } from './sortedRings';
+import { LevelFollower } from './levelFollower';
 import { WeekdayLevel } from './weekdayLevel';
 
 /** Settings of the seasonal robust detector. */
@@ -201,6 +202,9 @@ class SlotReference {
  * The recent days of a kind mix its weekdays (Mondays busier, Fridays quieter): once `minHistoryWeeks`
  * of a weekday have ended after the kind's first `historyDays` days, its expected values follow its own
  * level within its kind of day (see `WeekdayLevel`; non-negative series only).
+ * Once those levels are known, a level shift that the last day confirms moves the whole history with it
+ * (sub-day buckets, non-negative series; see `LevelFollower`): the baseline moves on at once instead of
+ * over the days a median takes to catch up.
  *
  * Three more things make the score mean the same on every series (the node is used on series it was never
  * tuned on):
@@ -277,7 +281,9 @@ export function detectSeasonalRobust(
 
 	const reference = new SlotReference(rings, slotsPerDay, reach, floor, sampling);
 	const weekdayLevel = seasonal ? new WeekdayLevel(kw, minWeeks, k) : undefined;
-	// The weekday's level is a multiple of its kind's: meaningful while every value so far is non-negative.
+	// A level shift moves the history with it, at once (sub-day buckets; see LevelFollower).
+	const follower = slotsPerDay > 1 ? new LevelFollower(slotsPerDay) : undefined;
+	// A weekday's level, or a new level, is a multiple of the old: meaningful while no value was negative.
 	let nonNegative = true;
 
 	for (let i = 0; i < n; i++) {
@@ -290,6 +296,22 @@ export function detectSeasonalRobust(
 		const value = values[i];
 		const hasValue = value === value;
 
+		// Only once each weekday's own level is known: before, a busy Monday would look like a new level.
+		if (
+			follower &&
+			nonNegative &&
+			follower.mayHaveMoved(options.episodes.threshold) &&
+			weekdayLevel?.settled()
+		) {
+			const moved = follower.confirmedShift(
+				i,
+				options.episodes.threshold * shiftCalibration.factor(),
+			);
+			if (moved !== 1) {
+				rings.scaleAll(moved);
+				weekdayLevel?.scaleLevels(moved);
+			}
+		}
 		if (rings.size(kindRing) >= minDays) {
 			// A rate or an average with its contacts is no count, even when its values are whole numbers.
 			const counts = !sampling && floor.isCounts();
@@ -307,6 +329,7 @@ export function detectSeasonalRobust(
 				bucketContacts,
 				level,
 			);
+			const kindCenter = reference.center;
 			let chosenCenter = reference.center;
 			let chosenSpread = reference.spread;
 			let chosenScale = reference.scale;
@@ -345,6 +368,7 @@ export function detectSeasonalRobust(
 				// A run of moderate deviations: scored as one, in the same units, when it says more than the bucket.
 				const runScore = calibrated(sustained.push(rawScore), sustainedCalibration);
 				if (Math.abs(runScore) > Math.abs(chosenScore)) chosenScore = runScore;
+				if (follower && !weeklyFirst) follower.record(i, value, kindCenter, rawScale);
 				const windowScore = shift.push(value - chosenCenter, rawScale);
 				if (windowScore === windowScore) {
 					const dayScore = calibrated(windowScore, shiftCalibration);

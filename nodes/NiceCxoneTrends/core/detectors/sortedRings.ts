@@ -67,6 +67,16 @@ export class SortedRings {
 		this.stale[ring] = 1;
 	}
 
+	/** Multiplies every value of every ring by `factor` (positive, so every ring stays in order). */
+	scaleAll(factor: number): void {
+		const { fifo, sorted } = this;
+		for (let j = 0; j < fifo.length; j++) {
+			fifo[j] *= factor;
+			sorted[j] *= factor;
+		}
+		this.stale.fill(1);
+	}
+
 	/** Brings the {@link median} and {@link mad} of `ring` up to date (computed lazily, after pushes). */
 	refresh(ring: number): void {
 		if (this.stale[ring] === 0) return;

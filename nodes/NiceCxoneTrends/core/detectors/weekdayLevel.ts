@@ -94,6 +94,23 @@ export class WeekdayLevel {
 		return 1 + difference * kept;
 	}
 
+	/** Whether every weekday of the weekdays' kind seen so far has its `minWeeks` ratios (its factor is known). */
+	settled(): boolean {
+		let seen = 0;
+		for (let weekday = 1; weekday <= 7; weekday++) {
+			if (this.weekdayKind[weekday] !== 0 || this.ratioCount[weekday] === 0) continue;
+			if (this.ratioCount[weekday] < this.minWeeks) return false;
+			seen++;
+		}
+		return seen > 0;
+	}
+
+	/** Multiplies the days' levels by `factor` (the series moved to a new level; ratios stay as they are). */
+	scaleLevels(factor: number): void {
+		for (let j = 0; j < this.levels.length; j++) this.levels[j] *= factor;
+		this.sum *= factor;
+	}
+
 	/** Ends the day being summed when `dayNumber` is another. */
 	private enterDay(dayNumber: number, isoWeekday: number, kind: number): void {
 		if (dayNumber === this.day) return;

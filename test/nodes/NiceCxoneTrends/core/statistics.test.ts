@@ -142,6 +142,20 @@ describe('medianAndMadOfSorted', () => {
 		rings.refresh(0);
 		expect([rings.median[0], rings.mad[0]]).toEqual([7, 0]);
 	});
+	it('scales every ring at once, and keeps dropping the oldest value after it', () => {
+		const rings = new SortedRings(2, 3, Int32Array.from([3, 3]));
+		[5, 1, 9].forEach((v) => rings.push(0, v));
+		[2, 8].forEach((v) => rings.push(1, v));
+		rings.refresh(0);
+		rings.scaleAll(0.5);
+		rings.refresh(0);
+		rings.refresh(1);
+		expect([rings.median[0], rings.mad[0]]).toEqual([2.5, 2]);
+		expect([rings.median[1], rings.mad[1]]).toEqual([2.5, 1.5]);
+		rings.push(0, 100); // drops the oldest, 5 · 0.5: keeps 0.5, 4.5, 100
+		rings.refresh(0);
+		expect(rings.median[0]).toBe(4.5);
+	});
 	it('updates a ring’s statistics only when refreshed after a push', () => {
 		const rings = new SortedRings(1, 3, Int32Array.from([3]));
 		rings.push(0, 4);

@@ -1,0 +1,88 @@
+import { WindowShiftScore } from './sustainedScore';
+
+/** Least change of level (as a log ratio, about 5 %) worth moving the history for. */
+const LEAST_LOG_CHANGE = 0.05;
+
+/**
+ * Notices, causally, when a non-negative series has moved to a new level, so that the seasonal method can
+ * move its history with it at once. Without it, the references take days to catch up (a median of the last
+ * seven days flips after four of them); meanwhile every bucket scores far off, the episode closes and opens
+ * again, and those scores teach the score calibration that this series runs wild: for weeks afterwards a
+ * real spike scores a third of what it should.
+ *
+ * Each judged bucket leaves its deviation from the reference (for the day score below) and its ratio to
+ * it. A shift is confirmed when the last `span` buckets (a day) deviate as a whole by at least `limit`
+ * (the day score Σ deviation / √Σ scale², as the method's own day score, at the alert threshold after its
+ * calibration) and the median of their ratios, each weighted by its expected value (a level that a few
+ * hours' spike or drop barely moves, and that the noisy ratios of quiet night hours do not sway), is at
+ * least 5 % from 1. Then {@link confirmedShift} returns that ratio, by which the caller multiplies its
+ * history, and forgets the day it measured (it was measured against the old level).
+ */
+export class LevelFollower {
+	/** Ratio, weight and bucket index of the last `span` recorded buckets, by bucket index modulo `span`. */
+	private readonly ratios: Float64Array;
+	private readonly weights: Float64Array;
+	private readonly buckets: Float64Array;
+	/** Positions of the window's ratios, sorted by ratio (scratch). */
+	private readonly order: Int32Array;
+	private readonly dayScore: WindowShiftScore;
+	private lastDayScore = 0;
+
+	constructor(private readonly span: number) {
+		this.ratios = new Float64Array(span);
+		this.weights = new Float64Array(span);
+		this.buckets = new Float64Array(span).fill(-Infinity);
+		this.order = new Int32Array(span);
+		this.dayScore = new WindowShiftScore(span);
+	}
+
+	/** Records judged bucket `i`: its value, the reference's expected value and scale. */
+	record(i: number, value: number, expected: number, scale: number): void {
+		if (!(expected > 0)) return;
+		const at = i % this.span;
+		this.ratios[at] = value / expected;
+		this.weights[at] = expected;
+		this.buckets[at] = i;
+		const score = this.dayScore.push(value - expected, scale);
+		this.lastDayScore = score === score ? score : 0;
+	}
+
+	/** Whether the last day's deviation reaches `threshold` (a cheap test before {@link confirmedShift}). */
+	mayHaveMoved(threshold: number): boolean {
+		return Math.abs(this.lastDayScore) >= threshold;
+	}
+
+	/**
+	 * Before bucket `i` is judged: the factor of a level shift the last `span` buckets confirm (day score at
+	 * least `limit` in size), or 1.
+	 */
+	confirmedShift(i: number, limit: number): number {
+		if (i < this.span || Math.abs(this.lastDayScore) < limit) return 1;
+		const ratio = this.weightedMedian(i - this.span);
+		if (!(ratio > 0) || Math.abs(Math.log(ratio)) < LEAST_LOG_CHANGE) return 1;
+		this.buckets.fill(-Infinity);
+		this.dayScore.reset();
+		this.lastDayScore = 0;
+		return ratio;
+	}
+
+	/** Weighted median of the ratios recorded from bucket `from` on; NaN when fewer than half a span. */
+	private weightedMedian(from: number): number {
+		const { ratios, weights, buckets, order } = this;
+		let count = 0;
+		let total = 0;
+		for (let at = 0; at < this.span; at++) {
+			if (buckets[at] < from) continue;
+			order[count++] = at;
+			total += weights[at];
+		}
+		if (count < this.span >> 1) return NaN;
+		const sorted = order.subarray(0, count).sort((a, b) => ratios[a] - ratios[b]);
+		let below = 0;
+		for (const at of sorted) {
+			below += weights[at];
+			if (below >= total / 2) return ratios[at];
+		}
+		return NaN;
+	}
+}

@@ -1,0 +1,42 @@
+import { LevelFollower } from '../../../../../nodes/NiceCxoneTrends/core/detectors/levelFollower';
+
+/** Records `values` against an expected 100 ± 10 from bucket `from` on. */
+function record(follower: LevelFollower, values: readonly number[], from = 0): void {
+	values.forEach((value, j) => follower.record(from + j, value, 100, 10));
+}
+
+describe('LevelFollower', () => {
+	it('confirms a day at a new level and gives its ratio, then forgets that day', () => {
+		const follower = new LevelFollower(24);
+		// A day of 200s: its day score is 24 · 100 / √(24 · 10²) = 49; the median ratio is 2.
+		record(follower, Array<number>(24).fill(200));
+		expect(follower.confirmedShift(24, 4.5)).toBe(2);
+		// The day was measured against the old level: nothing more to confirm from it.
+		expect(follower.confirmedShift(24, 4.5)).toBe(1);
+	});
+
+	it('does not take a few hours’ drop for a new level: their ratios do not move the day’s median', () => {
+		const follower = new LevelFollower(24);
+		// Six hours at 20 in a day of 100s: the day score is −6 · 80 / 49 = −9.8, beyond the limit, but the
+		// median ratio is 1.
+		record(follower, [...Array<number>(18).fill(100), ...Array<number>(6).fill(20)]);
+		expect(follower.confirmedShift(24, 4.5)).toBe(1);
+	});
+
+	it('needs the day score at the limit and a change of at least 5 %', () => {
+		const small = new LevelFollower(24);
+		// A day at 104: day score 4 · 24 / 49 = 1.96, under the limit.
+		record(small, Array<number>(24).fill(104));
+		expect(small.confirmedShift(24, 4.5)).toBe(1);
+		expect(small.confirmedShift(24, 1.9)).toBe(1); // beyond a limit of 1.9, but only 4 % off
+		const moved = new LevelFollower(24);
+		record(moved, Array<number>(24).fill(106));
+		expect(moved.confirmedShift(24, 1.9)).toBe(1.06);
+	});
+
+	it('waits for a whole day', () => {
+		const follower = new LevelFollower(24);
+		record(follower, Array<number>(23).fill(300));
+		expect(follower.confirmedShift(23, 4.5)).toBe(1);
+	});
+});
