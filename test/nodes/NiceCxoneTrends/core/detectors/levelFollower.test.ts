@@ -34,6 +34,18 @@ describe('LevelFollower', () => {
 		expect(moved.confirmedShift(24, 1.9)).toBe(1.06);
 	});
 
+	it('looks at the ratios again at most once in every eighth of a day', () => {
+		const follower = new LevelFollower(24);
+		record(follower, [...Array<number>(22).fill(104), ...Array<number>(12).fill(300)]);
+		// Bucket 34: half of the last day at 3 times, half at 1.04 — the weighted median is 1.04, too little.
+		expect(follower.confirmedShift(34, 1.9)).toBe(1);
+		// Bucket 35: the median would be 3 now, but the next look is at bucket 37 (24 / 8 buckets later).
+		record(follower, [300], 34);
+		expect(follower.confirmedShift(35, 1.9)).toBe(1);
+		record(follower, [300, 300], 35);
+		expect(follower.confirmedShift(37, 1.9)).toBe(3);
+	});
+
 	it('waits for a whole day', () => {
 		const follower = new LevelFollower(24);
 		record(follower, Array<number>(23).fill(300));
