@@ -2,6 +2,8 @@ import { WindowShiftScore } from './sustainedScore';
 
 /** Least change of level (as a log ratio, about 5 %) worth moving the history for. */
 const LEAST_LOG_CHANGE = 0.05;
+/** Spans shorter than this (3 days of DAY buckets) confirm a shift only when every bucket of them moved. */
+const MEDIAN_SPAN = 8;
 
 /**
  * Notices, causally, when a non-negative series has moved to a new level, so that the seasonal method can
@@ -10,19 +12,26 @@ const LEAST_LOG_CHANGE = 0.05;
  * again, and those scores teach the score calibration that this series runs wild: for weeks afterwards a
  * real spike scores a third of what it should.
  *
- * Each judged bucket leaves its deviation from the reference (for the day score below) and its ratio to
- * it. A shift is confirmed when the last `span` buckets (a day) deviate as a whole by at least `limit`
- * (the day score Σ deviation / √Σ scale², as the method's own day score, at the alert threshold after its
- * calibration) and the median of their ratios, each weighted by its expected value (a level that a few
- * hours' spike or drop barely moves, and that the noisy ratios of quiet night hours do not sway), is at
- * least 5 % from 1. Then {@link confirmedShift} returns that ratio, by which the caller multiplies its
- * history, and forgets the day it measured (it was measured against the old level).
+ * Each judged bucket leaves its deviation from the reference (for the day score below), its ratio to it,
+ * and whether its final score reached the alert threshold. A shift is confirmed when
+ * - the shift has been reported: a bucket of the last `span` scored at the alert threshold (moving the
+ *   history first would silence a shift that has not alerted yet);
+ * - the last `span` buckets (a day) deviate as a whole by at least `limit` (the day score Σ deviation /
+ *   √Σ scale², as the method's own day score, at the alert threshold after its calibration);
+ * - the median of their ratios, each weighted by its expected value (a level that a few hours' spike or
+ *   drop barely moves, and that the noisy ratios of quiet night hours do not sway), is at least 5 % from 1;
+ *   in a span of a few buckets (three days of DAY buckets), every one of them moved that way by 5 % or more,
+ *   so that a one- or two-day drop is no new level.
+ * Then {@link confirmedShift} returns that ratio, by which the caller multiplies its history, and forgets
+ * the span it measured (it was measured against the old level).
  */
 export class LevelFollower {
 	/** Ratio, weight and bucket index of the last `span` recorded buckets, by bucket index modulo `span`. */
 	private readonly ratios: Float64Array;
 	private readonly weights: Float64Array;
 	private readonly buckets: Float64Array;
+	/** The last recorded bucket whose score reached the alert threshold. */
+	private lastAnnounced = -Infinity;
 	/** Positions of the window's ratios, sorted by ratio (scratch). */
 	private readonly order: Int32Array;
 	private readonly dayScore: WindowShiftScore;
@@ -39,9 +48,10 @@ export class LevelFollower {
 	}
 
 	/** Records judged bucket `i`: its value, the reference's expected value and scale. */
-	record(i: number, value: number, expected: number, scale: number): void {
+	record(i: number, value: number, expected: number, scale: number, announced: boolean): void {
 		if (!(expected > 0)) return;
 		const at = i % this.span;
+		if (announced) this.lastAnnounced = i;
 		this.ratios[at] = value / expected;
 		this.weights[at] = expected;
 		this.buckets[at] = i;
@@ -59,16 +69,34 @@ export class LevelFollower {
 	 * least `limit` in size), or 1.
 	 */
 	confirmedShift(i: number, limit: number): number {
-		if (i < this.span || i < this.nextLook || Math.abs(this.lastDayScore) < limit) return 1;
+		if (
+			i < this.span ||
+			i < this.nextLook ||
+			this.lastAnnounced < i - this.span ||
+			Math.abs(this.lastDayScore) < limit
+		)
+			return 1;
 		// Sorting a day of ratios costs O(span log span): on a series whose day stays off by less than 5 %,
 		// it is done once in every eighth of a span, not at every bucket.
 		this.nextLook = i + Math.max(1, this.span >> 3);
 		const ratio = this.weightedMedian(i - this.span);
 		if (!(ratio > 0) || Math.abs(Math.log(ratio)) < LEAST_LOG_CHANGE) return 1;
+		if (this.span < MEDIAN_SPAN && !this.allMoved(i - this.span, ratio)) return 1;
 		this.buckets.fill(-Infinity);
 		this.dayScore.reset();
 		this.lastDayScore = 0;
 		return ratio;
+	}
+
+	/** Whether every one of the last `span` buckets was recorded and moved by 5 % or more the way `ratio` did. */
+	private allMoved(from: number, ratio: number): boolean {
+		const up = ratio > 1;
+		for (let at = 0; at < this.span; at++) {
+			if (this.buckets[at] < from) return false;
+			const change = Math.log(this.ratios[at]);
+			if (!(Math.abs(change) >= LEAST_LOG_CHANGE) || change > 0 !== up) return false;
+		}
+		return true;
 	}
 
 	/** Weighted median of the ratios recorded from bucket `from` on; NaN when fewer than half a span. */

@@ -76,6 +76,14 @@ export class ScoreCalibration {
 		this.total++;
 	}
 
+	/** Takes back a |score| that {@link observe} recorded (it was measured against a level that has moved). */
+	unobserve(score: number): void {
+		const magnitude = Math.abs(score);
+		if (magnitude !== magnitude) return;
+		this.bins[binOf(magnitude)]--;
+		this.total--;
+	}
+
 	/** Inflation factor (≥ 1) for the next bucket's score and scale. */
 	factor(): number {
 		const { quantile, minScores, warmUpFactor } = this.options;
@@ -98,4 +106,45 @@ function binOf(magnitude: number): number {
 	if (!(magnitude > 0)) return 0;
 	const bin = Math.floor((Math.log10(magnitude) - LOG_MIN) * BINS_PER_DECADE);
 	return bin < 0 ? 0 : bin > BIN_COUNT ? BIN_COUNT : bin;
+}
+
+/**
+ * The scores some calibrations were given over the last `span` buckets, so that they can be taken back:
+ * when a level shift is confirmed, the scores of the day that confirmed it were measured against the old
+ * level, and would otherwise teach the calibrations that the series runs wild (see `LevelFollower`).
+ */
+export class RecentScores {
+	/** Per slot (bucket index modulo `span`), one score per calibration. */
+	private readonly scores: Float64Array;
+	private readonly buckets: Float64Array;
+
+	constructor(
+		private readonly span: number,
+		private readonly calibrations: readonly ScoreCalibration[],
+	) {
+		this.scores = new Float64Array(span * calibrations.length).fill(NaN);
+		this.buckets = new Float64Array(span).fill(-Infinity);
+	}
+
+	/** Notes that calibration number `which` observed `score` at bucket `i`. */
+	note(i: number, which: number, score: number): void {
+		const slot = i % this.span;
+		const width = this.calibrations.length;
+		if (this.buckets[slot] !== i) {
+			this.buckets[slot] = i;
+			this.scores.fill(NaN, slot * width, slot * width + width);
+		}
+		this.scores[slot * width + which] = score;
+	}
+
+	/** Takes back from their calibrations the scores noted in the `span` buckets before bucket `i`. */
+	takeBack(i: number): void {
+		const width = this.calibrations.length;
+		for (let slot = 0; slot < this.span; slot++) {
+			if (this.buckets[slot] < i - this.span) continue;
+			for (let which = 0; which < width; which++)
+				this.calibrations[which].unobserve(this.scores[slot * width + which]);
+			this.buckets[slot] = -Infinity;
+		}
+	}
 }

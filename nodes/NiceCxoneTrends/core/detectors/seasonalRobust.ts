@@ -16,7 +16,7 @@ import {
 	type ScaleFloor,
 	type ScaleFloorOptions,
 } from './scaleFloor';
-import { ScoreCalibration, type ScoreCalibrationOptions } from './scoreCalibration';
+import { RecentScores, ScoreCalibration, type ScoreCalibrationOptions } from './scoreCalibration';
 import { SustainedScore, WindowShiftScore } from './sustainedScore';
 import { medianAndMadOfSorted, SlidingSortedWindow, SortedRings } from './sortedRings';
 import { LevelFollower } from './levelFollower';
@@ -54,6 +54,8 @@ const WEEKEND = 1;
 const ANY_DAY = 2;
 const SAME_WEEKDAY = 3;
 
+/** DAY buckets: days that must all have moved the same way before the history follows them. */
+const DAYS_TO_CONFIRM_A_SHIFT = 3;
 /** Time of day on each side of a bucket whose slots shape its reference. */
 const NEIGHBOURHOOD_MS = HOUR_MS / 2;
 /** Most slot medians on each side whose median is the expected value (this bounds the cost of a reference). */
@@ -202,9 +204,10 @@ class SlotReference {
  * The recent days of a kind mix its weekdays (Mondays busier, Fridays quieter): once `minHistoryWeeks`
  * of a weekday have ended after the kind's first `historyDays` days, its expected values follow its own
  * level within its kind of day (see `WeekdayLevel`; non-negative series only).
- * Once those levels are known, a level shift that the last day confirms moves the whole history with it
- * (sub-day buckets, non-negative series; see `LevelFollower`): the baseline moves on at once instead of
- * over the days a median takes to catch up.
+ * Once those levels are known, a level shift that the last day (three days at DAY buckets) confirms moves
+ * the whole history with it, and the scores of that day, measured against the old level, are taken back
+ * from the calibrations (non-negative series; see `LevelFollower`): the baseline moves on at once instead
+ * of over the days a median takes to catch up, and the series does not turn deaf.
  *
  * Three more things make the score mean the same on every series (the node is used on series it was never
  * tuned on):
@@ -270,9 +273,15 @@ export function detectSeasonalRobust(
 		quantile: options.sustainedQuantile,
 	});
 	/** A run score divided by its calibration factor where that could matter (at the stay level or more); recorded. */
-	const calibrated = (runScore: number, runCalibration: ScoreCalibration): number => {
+	const calibrated = (
+		runScore: number,
+		runCalibration: ScoreCalibration,
+		i: number,
+		which: number,
+	): number => {
 		const result = Math.abs(runScore) >= stayLevel ? runScore / runCalibration.factor() : runScore;
 		runCalibration.observe(runScore);
+		recentScores?.note(i, which, runScore);
 		return result;
 	};
 	const contactCounts = options.contacts?.counts;
@@ -281,8 +290,14 @@ export function detectSeasonalRobust(
 
 	const reference = new SlotReference(rings, slotsPerDay, reach, floor, sampling);
 	const weekdayLevel = seasonal ? new WeekdayLevel(kw, minWeeks, k) : undefined;
-	// A level shift moves the history with it, at once (sub-day buckets; see LevelFollower).
-	const follower = slotsPerDay > 1 ? new LevelFollower(slotsPerDay) : undefined;
+	// A level shift moves the history with it, at once (see LevelFollower): confirmed by a day of sub-day
+	// buckets, or by three days at DAY buckets (the seven-day reference itself catches up in four).
+	const shiftSpan = slotsPerDay > 1 ? slotsPerDay : DAYS_TO_CONFIRM_A_SHIFT;
+	const follower = seasonal ? new LevelFollower(shiftSpan) : undefined;
+	// The scores of the span that confirms a shift were measured against the old level: taken back then.
+	const recentScores = follower
+		? new RecentScores(shiftSpan, [calibration, sustainedCalibration, shiftCalibration])
+		: undefined;
 	// A weekday's level, or a new level, is a multiple of the old: meaningful while no value was negative.
 	let nonNegative = true;
 
@@ -309,6 +324,7 @@ export function detectSeasonalRobust(
 			);
 			if (moved !== 1) {
 				rings.scaleAll(moved);
+				recentScores?.takeBack(i);
 				weekdayLevel?.scaleLevels(moved);
 			}
 		}
@@ -363,17 +379,25 @@ export function detectSeasonalRobust(
 				chosenScale *= factor;
 			}
 			calibration.observe(rawScore);
+			recentScores?.note(i, 0, rawScore);
 			if (sampling && hasValue) sampling.observe(value, chosenCenter, bucketContacts);
 			if (hasValue) {
 				// A run of moderate deviations: scored as one, in the same units, when it says more than the bucket.
-				const runScore = calibrated(sustained.push(rawScore), sustainedCalibration);
+				const runScore = calibrated(sustained.push(rawScore), sustainedCalibration, i, 1);
 				if (Math.abs(runScore) > Math.abs(chosenScore)) chosenScore = runScore;
-				if (follower && !weeklyFirst) follower.record(i, value, kindCenter, rawScale);
 				const windowScore = shift.push(value - chosenCenter, rawScale);
 				if (windowScore === windowScore) {
-					const dayScore = calibrated(windowScore, shiftCalibration);
+					const dayScore = calibrated(windowScore, shiftCalibration, i, 2);
 					if (Math.abs(dayScore) > Math.abs(chosenScore)) chosenScore = dayScore;
 				}
+				if (follower && !weeklyFirst)
+					follower.record(
+						i,
+						value,
+						kindCenter,
+						rawScale,
+						Math.abs(chosenScore) >= options.episodes.threshold,
+					);
 			}
 			expected[i] = chosenCenter;
 			scale[i] = chosenScale;

@@ -393,4 +393,23 @@ describe('after a level shift', () => {
 		// A day after the shift, the expected value is already at the new level (about 300 at 10:00).
 		expect(Math.abs(detection.expected[shiftAt + 48] / 300 - 1)).toBeLessThan(0.1);
 	});
+
+	it('does the same at DAY buckets, once three days confirm the new level', () => {
+		const random = seededRandom(1);
+		const days = 52 * 7;
+		const dayShift = 20 * 7 + 2; // a Wednesday: 400 contacts a weekday become 800 for good
+		const daySpike = 35 * 7 + 1; // fifteen weeks later, a Tuesday at 1.5 times
+		const dayTimes = Float64Array.from({ length: days }, (_, i) => MONDAY_MS + i * DAY_MS);
+		const daily = Float64Array.from({ length: days }, (_, i) => {
+			const level =
+				400 * (i % 7 >= 5 ? 0.4 : 1) * (i >= dayShift ? 2 : 1) * (i === daySpike ? 1.5 : 1);
+			const noise = (random() + random() + random() + random() - 2) * Math.sqrt(level) * 1.7;
+			return Math.max(0, Math.round(level + noise));
+		});
+		const { detection } = analyzeSeries(dayTimes, daily, DAY_MS, DEFAULT_SETTINGS);
+		// Before, the shift's first days taught a calibration of a few hundred scores that the series runs wild:
+		// the spike scored 2.2.
+		expect(alertsOf(detection.alert).filter((i) => i >= dayShift)).toEqual([dayShift, daySpike]);
+		expect(detection.score[daySpike]).toBeGreaterThan(10);
+	});
 });

@@ -3,6 +3,7 @@ import { DEFAULT_SETTINGS } from '../../../../../nodes/NiceCxoneTrends/core/anal
 import { SamplingNoise } from '../../../../../nodes/NiceCxoneTrends/core/detectors/contactNoise';
 import {
 	normalAbsQuantile,
+	RecentScores,
 	ScoreCalibration,
 } from '../../../../../nodes/NiceCxoneTrends/core/detectors/scoreCalibration';
 import { SustainedScore } from '../../../../../nodes/NiceCxoneTrends/core/detectors/sustainedScore';
@@ -13,6 +14,38 @@ describe('normalAbsQuantile', () => {
 		expect(normalAbsQuantile(0.95)).toBeCloseTo(1.959964, 5);
 		expect(normalAbsQuantile(0.99)).toBeCloseTo(2.575829, 5);
 		expect(normalAbsQuantile(0.5)).toBeCloseTo(0.67449, 5);
+	});
+});
+
+describe('RecentScores', () => {
+	const options = { quantile: 0.99, minScores: 10, warmUpFactor: 1 };
+	it('takes back from each calibration the scores of the last span, and only those', () => {
+		const quiet = new ScoreCalibration(options);
+		const run = new ScoreCalibration(options);
+		const reference = new ScoreCalibration(options);
+		const recent = new RecentScores(3, [quiet, run]);
+		// 200 ordinary buckets, then 3 buckets that scored 20 (measured against a level that moved).
+		for (let i = 0; i < 200; i++) {
+			const score = ((i * 37) % 11) / 5 - 1;
+			for (const calibration of [quiet, run, reference]) calibration.observe(score);
+			recent.note(i, 0, score);
+			recent.note(i, 1, score);
+		}
+		for (let i = 200; i < 203; i++) {
+			quiet.observe(20);
+			run.observe(20);
+			recent.note(i, 0, 20);
+			recent.note(i, 1, 20);
+		}
+		expect(quiet.factor()).toBeGreaterThan(5);
+		recent.takeBack(203);
+		// As if the three buckets had not been seen (the reference saw only the 200 ordinary ones).
+		expect(quiet.factor()).toBe(reference.factor());
+		expect(run.factor()).toBe(reference.factor());
+		expect(quiet.factor()).toBe(1);
+		// Nothing is taken back twice.
+		recent.takeBack(203);
+		expect(quiet.factor()).toBe(1);
 	});
 });
 

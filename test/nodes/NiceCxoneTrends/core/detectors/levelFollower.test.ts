@@ -1,8 +1,13 @@
 import { LevelFollower } from '../../../../../nodes/NiceCxoneTrends/core/detectors/levelFollower';
 
-/** Records `values` against an expected 100 ± 10 from bucket `from` on. */
-function record(follower: LevelFollower, values: readonly number[], from = 0): void {
-	values.forEach((value, j) => follower.record(from + j, value, 100, 10));
+/** Records `values` against an expected 100 ± 10 from bucket `from` on, each reported as an alert or not. */
+function record(
+	follower: LevelFollower,
+	values: readonly number[],
+	from = 0,
+	announced = true,
+): void {
+	values.forEach((value, j) => follower.record(from + j, value, 100, 10, announced));
 }
 
 describe('LevelFollower', () => {
@@ -44,6 +49,26 @@ describe('LevelFollower', () => {
 		expect(follower.confirmedShift(35, 1.9)).toBe(1);
 		record(follower, [300, 300], 35);
 		expect(follower.confirmedShift(37, 1.9)).toBe(3);
+	});
+
+	it('moves nothing before the shift has been reported: no bucket of the day scored at the threshold', () => {
+		const follower = new LevelFollower(24);
+		record(follower, Array<number>(24).fill(200), 0, false);
+		expect(follower.confirmedShift(24, 4.5)).toBe(1);
+		record(follower, [200], 24, true);
+		expect(follower.confirmedShift(25, 4.5)).toBe(2);
+	});
+
+	it('over a span of three days, needs every one of them moved the same way', () => {
+		const twoDayDrop = new LevelFollower(3);
+		record(twoDayDrop, [100, 50, 50]);
+		expect(twoDayDrop.confirmedShift(3, 4.5)).toBe(1);
+		const mixed = new LevelFollower(3);
+		record(mixed, [150, 50, 50]);
+		expect(mixed.confirmedShift(3, 4.5)).toBe(1);
+		const moved = new LevelFollower(3);
+		record(moved, [52, 50, 48]);
+		expect(moved.confirmedShift(3, 4.5)).toBe(0.5);
 	});
 
 	it('waits for a whole day', () => {
