@@ -167,20 +167,21 @@ function scoreSynthetic() {
 		}
 	log('independent synthetic set, clean series: bucket metric  alerts per 1000 points');
 	for (const [key, { alerts, points }] of clean) log(`SYN clean ${key.padEnd(24)} ${((1000 * alerts) / points).toFixed(2).padStart(5)} (${alerts}/${points})`);
-	let cases = 0;
-	let caught = 0;
-	let again = 0;
-	let later = 0;
-	let laterPoints = 0;
-	for (const { items, shiftAt, spikeAt } of shiftThenSpikeSeries()) {
+	const afterShift = new Map();
+	for (const { bucket, items, shiftAt, spikeAt } of shiftThenSpikeSeries()) {
 		const { detection } = analyse(items).find((series) => series.metric === 'count_sum').analysis;
-		const alerts = alertIndexes(detection).filter((i) => i !== spikeAt && i !== spikeAt + 1);
-		cases++;
-		if (detection.alert[spikeAt] || detection.alert[spikeAt + 1]) caught++;
-		// The shift alerting again in its first week (it should be one event), and any alert after that week.
-		again += alerts.filter((i) => i >= shiftAt + 48 && i < shiftAt + 168).length;
-		later += alerts.filter((i) => i >= shiftAt + 168).length;
-		laterPoints += detection.alert.length - (shiftAt + 168);
+		const alerts = alertIndexes(detection).filter((i) => i !== spikeAt);
+		const week = bucket === 'HOUR' ? 168 : 7;
+		const total = afterShift.get(bucket) ?? { cases: 0, caught: 0, again: 0, later: 0, laterPoints: 0 };
+		total.cases++;
+		if (detection.alert[spikeAt]) total.caught++;
+		// The shift alerting again in its first week once its first two days are past (it should be one event),
+		// and any alert after that week.
+		total.again += alerts.filter((i) => i >= shiftAt + (2 * week) / 7 && i < shiftAt + week).length;
+		total.later += alerts.filter((i) => i >= shiftAt + week).length;
+		total.laterPoints += detection.alert.length - (shiftAt + week);
+		afterShift.set(bucket, total);
 	}
-	log(`SYN after a level shift: spikes caught five weeks later ${caught}/${cases} (${(caught / cases).toFixed(2)}); the shift alerting again 2-7 days after it: ${again}; alerts per 1000 points after its first week: ${((1000 * later) / laterPoints).toFixed(2)} (${later})`);
+	for (const [bucket, { cases, caught, again, later, laterPoints }] of afterShift)
+		log(`SYN after a level shift, ${bucket}: spikes caught weeks later ${caught}/${cases} (${(caught / cases).toFixed(2)}); alerts in days 2-7 after it: ${again}; alerts per 1000 points after its first week: ${((1000 * later) / laterPoints).toFixed(2)} (${later})`);
 }

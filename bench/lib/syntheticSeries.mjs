@@ -83,20 +83,28 @@ export function* cleanSyntheticSeries() {
 				}
 }
 
-/** Hourly contacts with a level shift and, five weeks later, a one-hour spike: { shift, peak, items, shiftAt, spikeAt }. */
+/**
+ * Contacts with a level shift and, weeks later, a one-bucket spike: { bucket, items, shiftAt, spikeAt }.
+ * HOUR: 12 weeks, the shift on a Wednesday of week 5 at 10:00, a × 1.8 spike five weeks later.
+ * DAY: 52 weeks, the shift on a Wednesday of week 21, a × 1.5 day fifteen weeks later.
+ */
 export function* shiftThenSpikeSeries() {
-	const shiftAt = 4 * 168 + 2 * 24 + 10; // Wednesday of week 5, 10:00
-	const spikeAt = 9 * 168 + 24 + 11; // Tuesday of week 10, 11:00
-	for (const shift of [0.5, 0.7, 1.5, 2])
-		for (const seed of [1, 2, 3, 4, 5])
-			for (const peak of [10, 40, 150]) {
-				const rate = (i, timeMs) => {
-					const date = new Date(timeMs);
-					const hour = date.getUTCHours();
-					const open = hour >= 7 && hour < 20 ? 1 : 0.1;
-					const weekend = date.getUTCDay() % 6 === 0 ? 0.4 : 1;
-					return peak * open * weekend * (i >= shiftAt ? shift : 1) * (i === spikeAt ? 1.8 : 1);
-				};
-				yield { shift, peak, shiftAt, spikeAt, items: items('HOUR', 12 * 168, seed * 97 + peak + shift * 10, rate) };
-			}
+	const cases = [
+		{ bucket: 'HOUR', buckets: 12 * 168, shiftAt: 4 * 168 + 2 * 24 + 10, spikeAt: 9 * 168 + 24 + 11, spike: 1.8, peaks: [10, 40, 150] },
+		{ bucket: 'DAY', buckets: 52 * 7, shiftAt: 20 * 7 + 2, spikeAt: 35 * 7 + 1, spike: 1.5, peaks: [30, 100, 400] },
+	];
+	for (const { bucket, buckets, shiftAt, spikeAt, spike, peaks } of cases)
+		for (const shift of [0.5, 0.7, 1.5, 2])
+			for (const seed of [1, 2, 3, 4, 5])
+				for (const peak of peaks) {
+					const rate = (i, timeMs) => {
+						const date = new Date(timeMs);
+						const hour = date.getUTCHours();
+						const open = bucket === 'DAY' || (hour >= 7 && hour < 20) ? 1 : 0.1;
+						const weekend = date.getUTCDay() % 6 === 0 ? 0.4 : 1;
+						return peak * open * weekend * (i >= shiftAt ? shift : 1) * (i === spikeAt ? spike : 1);
+					};
+					const seedOf = seed * 97 + peak + shift * 10 + (bucket === 'DAY' ? 5000 : 0);
+					yield { bucket, shift, peak, shiftAt, spikeAt, items: items(bucket, buckets, seedOf, rate) };
+				}
 }
