@@ -47,7 +47,10 @@ export class LevelFollower {
 		this.dayScore = new WindowShiftScore(span);
 	}
 
-	/** Records judged bucket `i`: its value, the reference's expected value and scale. */
+	/**
+	 * Records judged bucket `i`: its value, the reference's expected value and scale, and whether its final
+	 * score reached the alert threshold (`announced`).
+	 */
 	record(i: number, value: number, expected: number, scale: number, announced: boolean): void {
 		if (!(expected > 0)) return;
 		const at = i % this.span;
