@@ -20,6 +20,7 @@ import { RecentScores, ScoreCalibration, type ScoreCalibrationOptions } from './
 import { SustainedScore, WindowShiftScore } from './sustainedScore';
 import { medianAndMadOfSorted, SlidingSortedWindow, SortedRings } from './sortedRings';
 import { LevelFollower } from './levelFollower';
+import { seenOnMostRecentDays } from './recurringPattern';
 import { WeekdayLevel } from './weekdayLevel';
 
 /** Settings of the seasonal robust detector. */
@@ -54,6 +55,8 @@ const WEEKEND = 1;
 const ANY_DAY = 2;
 const SAME_WEEKDAY = 3;
 
+/** Share of the threshold a recurring deviation's own score is held to (see `seenOnMostRecentDays`). */
+const RECURRING_SCORE_SHARE = 0.99;
 /** DAY buckets: days that must all have moved the same way before the history follows them. */
 const DAYS_TO_CONFIRM_A_SHIFT = 3;
 /** Time of day on each side of a bucket whose slots shape its reference. */
@@ -208,6 +211,9 @@ class SlotReference {
  * the whole history with it, and the scores of that day, measured against the old level, are taken back
  * from the calibrations (non-negative series; see `LevelFollower`): the baseline moves on at once instead
  * of over the days a median takes to catch up, and the series does not turn deaf.
+ *
+ * A deviation seen at about this time of day (±30 min) on most of the last seven days is a pattern, not an
+ * anomaly: its own score is held just below the threshold (see `seenOnMostRecentDays`; sub-day buckets).
  *
  * Three more things make the score mean the same on every series (the node is used on series it was never
  * tuned on):
@@ -380,6 +386,14 @@ export function detectSeasonalRobust(
 			}
 			calibration.observe(rawScore);
 			recentScores?.note(i, 0, rawScore);
+			expected[i] = chosenCenter;
+			if (
+				slotsPerDay > 1 &&
+				Math.abs(chosenScore) >= options.episodes.threshold &&
+				seenOnMostRecentDays(values, expected, i, slotsPerDay, bucketMs)
+			)
+				// A pattern of the last days, not an anomaly: it may prolong an episode, not open one.
+				chosenScore = Math.sign(chosenScore) * options.episodes.threshold * RECURRING_SCORE_SHARE;
 			if (sampling && hasValue) sampling.observe(value, chosenCenter, bucketContacts);
 			if (hasValue) {
 				// A run of moderate deviations: scored as one, in the same units, when it says more than the bucket.
