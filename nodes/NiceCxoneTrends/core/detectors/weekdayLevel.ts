@@ -1,3 +1,5 @@
+import { medianInPlace } from '../statistics';
+
 /**
  * How busy each weekday runs compared with its kind of day (weekdays, or weekend days), causally. Mondays
  * in a contact centre often run busier than the other weekdays and Fridays quieter, while the seasonal
@@ -146,10 +148,7 @@ export class WeekdayLevel {
 
 	/** Median of `values[start..start + length)` (left as they are). */
 	private median(values: Float64Array, start: number, length: number): number {
-		const sorted = this.scratch.subarray(0, length);
-		sorted.set(values.subarray(start, start + length));
-		sorted.sort();
-		const half = length >> 1;
-		return length % 2 === 1 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
+		this.scratch.set(values.subarray(start, start + length));
+		return medianInPlace(this.scratch, length);
 	}
 }
