@@ -200,9 +200,9 @@ class SlotReference {
  * Poisson noise is equally wide at every level: a channel going silent scores as the surprise it is,
  * and a burst on a small count is not overstated. Once `minHistoryWeeks` of its weekday exist, a weekday
  * bucket is anomalous only if it is also abnormal against the same weekday (the smaller score is kept,
- * both measured with the narrower of the two references' scales), so a Monday is no alarm merely for differing from the other days, and slow drift is none because the
- * recent days follow it; a weekend day is then judged against its own weekday alone (a Saturday is no
- * Sunday).
+ * both measured with the narrower of the two references' scales), so a Monday is no alarm merely for
+ * differing from the other days, and slow drift is none because the recent days follow it; a weekend day
+ * is then judged against its own weekday alone (a Saturday is no Sunday).
  *
  * The recent days of a kind mix its weekdays (Mondays busier, Fridays quieter): once `minHistoryWeeks`
  * of a weekday have ended after the kind's first `historyDays` days, its expected values follow its own
@@ -386,6 +386,7 @@ export function detectSeasonalRobust(
 			}
 			calibration.observe(rawScore);
 			recentScores?.note(i, 0, rawScore);
+			// Set before the recurring-pattern check, which reads the expected values up to this bucket.
 			expected[i] = chosenCenter;
 			if (
 				slotsPerDay > 1 &&
@@ -413,7 +414,6 @@ export function detectSeasonalRobust(
 						Math.abs(chosenScore) >= options.episodes.threshold,
 					);
 			}
-			expected[i] = chosenCenter;
 			scale[i] = chosenScale;
 			judged[i] = 1;
 			score[i] = chosenScore;
