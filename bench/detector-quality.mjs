@@ -155,7 +155,7 @@ if (!args.includes('--no-synthetic')) scoreSynthetic();
 function scoreSynthetic() {
 	const analyse = (rows) =>
 		analyzeRows(rows, { timestampField: 'bucketStart', groupBy: [], missingBuckets: 'auto', settings: { ...DEFAULT_SETTINGS, timeZone: 'UTC' } }).series;
-	const alertIndexes = (detection) => detection.alert.reduce((found, alert, i) => (alert ? [...found, i] : found), []);
+	const alertIndexes = ({ alert }) => [...alert.keys()].filter((i) => alert[i]);
 	const clean = new Map();
 	for (const { bucket, items } of cleanSyntheticSeries())
 		for (const series of analyse(items)) {
