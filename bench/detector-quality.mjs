@@ -6,8 +6,9 @@
 //     Analytics node outputs them, through the node's own row analysis (count fields included), by
 //     metric kind × bucket size, for the tuning seeds and the check seeds;
 //   - an independent synthetic set (bench/lib/syntheticSeries.mjs, another generator, in no tuning loop):
-//     alerts per 1000 points on clean series by metric kind × bucket size, and whether a spike five weeks
-//     after a level shift is caught and the shift stays one event.
+//     alerts per 1000 points on clean series by metric kind × bucket size, whether a spike five weeks
+//     after a level shift is caught and the shift stays one event, and the incidents caught by metric kind
+//     × bucket size × type, in two halves of seeds.
 // Prints NAB standard, flags per 1000 points and window recall for NAB; recall, alerts per 1000 points on
 // clean series and NAB standard for the contact-centre set. Needs the compiled core (npm run build).
 //
@@ -25,7 +26,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { ccBlocks } from './lib/ccSeries.mjs';
-import { cleanSyntheticSeries, shiftThenSpikeSeries } from './lib/syntheticSeries.mjs';
+import { cleanSyntheticSeries, incidentSyntheticSeries, shiftThenSpikeSeries } from './lib/syntheticSeries.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -184,4 +185,22 @@ function scoreSynthetic() {
 	}
 	for (const [bucket, { cases, caught, again, later, laterPoints }] of afterShift)
 		log(`SYN after a level shift, ${bucket}: spikes caught weeks later ${caught}/${cases} (${(caught / cases).toFixed(2)}); alerts in days 2-7 after it: ${again}; alerts per 1000 points after its first week: ${((1000 * later) / laterPoints).toFixed(2)} (${later})`);
+	log('independent synthetic set, incidents: half bucket metric  caught (by contacts at the peak: 4 15 60 250)  alerts per 1000 points before the incident');
+	for (const [half, seeds] of [['1-3', [1, 2, 3]], ['4-6', [4, 5, 6]]]) {
+		const incidents = new Map();
+		for (const { bucket, metric, type, peak, first, last, items } of incidentSyntheticSeries(seeds)) {
+			const { detection } = analyse(items).find((series) => series.metric === metric).analysis;
+			const key = `${bucket} ${metric} ${type}`;
+			const total = incidents.get(key) ?? { cases: 0, caught: 0, byPeak: new Map(), alerts: 0, points: 0 };
+			const caught = detection.alert.subarray(first, last + 1).includes(1) ? 1 : 0;
+			total.cases++;
+			total.caught += caught;
+			total.byPeak.set(peak, (total.byPeak.get(peak) ?? 0) + caught);
+			total.alerts += alertIndexes(detection).filter((i) => i < first).length;
+			total.points += first;
+			incidents.set(key, total);
+		}
+		for (const [key, { cases, caught, byPeak, alerts, points }] of incidents)
+			log(`SYN incidents ${half} ${key.padEnd(32)} ${caught}/${cases} (${[...byPeak.values()].join(' ')})  ${((1000 * alerts) / points).toFixed(2)}`);
+	}
 }

@@ -5,6 +5,8 @@
 //     weeks; peaks of 1–250 contacts an hour; with and without day-to-day variation of 10 %)?
 //   - after a shift: weeks after a level shift (×0.5, ×0.7, ×1.5, ×2 on a Wednesday at 10:00), is a
 //     one-hour ×1.8 spike still caught, and does the shift raise alerts again once it is two days old?
+//   - incidents: spikes, drops and shifts of the contact-centre set's sizes in each metric, at peaks of
+//     4–250 contacts an hour: how many are caught, in two halves of three seeds each.
 // Everything is a pure function of the seed (the simulator's uniform generator, none of its data).
 
 import { createRandom } from '../../simulator/hash.mjs';
@@ -35,19 +37,24 @@ const SHAPES = [
 	(hour) => 0.15 + Math.exp(-(((hour - 11) / 3) ** 2)) + 0.6 * Math.exp(-(((hour - 16) / 2) ** 2)),
 ];
 
-/** Items of one series: contacts, abandon % (8 % of contacts) and average handle time (log-normal per contact). */
-function items(bucket, buckets, seed, rate) {
+/**
+ * Items of one series: contacts, abandon % (8 % of contacts) and average handle time (log-normal per contact).
+ * `effect(i)`, when given, is an incident's { handle, abandon } at bucket i: a factor on every contact's
+ * handle time, points added to the abandon probability.
+ */
+function items(bucket, buckets, seed, rate, effect) {
 	const next = createRandom(seed);
 	const bucketMs = bucket === 'HOUR' ? HOUR_MS : DAY_MS;
 	const rows = [];
 	for (let i = 0; i < buckets; i++) {
 		const timeMs = START_MS + i * bucketMs;
 		const contacts = poisson(rate(i, timeMs, next), next);
+		const { handle: handleFactor = 1, abandon: abandonPoints = 0 } = effect?.(i) ?? {};
 		let abandoned = 0;
 		let handle = 0;
 		for (let k = 0; k < contacts; k++) {
-			if (next() < 0.08) abandoned++;
-			handle += 300 * Math.exp(0.6 * gaussian(next));
+			if (next() < 0.08 + abandonPoints / 100) abandoned++;
+			handle += 300 * handleFactor * Math.exp(0.6 * gaussian(next));
 		}
 		rows.push({
 			bucketStart: new Date(timeMs).toISOString(),
@@ -58,29 +65,73 @@ function items(bucket, buckets, seed, rate) {
 	return rows;
 }
 
+/** The expected contacts of a bucket: the shape of the day, the weekday, and each day's own factor. */
+function contactRate(bucket, peak, shape, dayVariation, factor = () => 1) {
+	let day = -1;
+	let dayFactor = 1;
+	return (i, timeMs, next) => {
+		const today = Math.floor((timeMs - START_MS) / DAY_MS);
+		if (today !== day) {
+			day = today;
+			dayFactor = Math.exp(dayVariation * gaussian(next));
+		}
+		const date = new Date(timeMs);
+		const weekly = WEEKDAY_FACTORS[date.getUTCDay()] * dayFactor * factor(i);
+		return bucket === 'HOUR' ? peak * shape(date.getUTCHours()) * weekly : peak * 11 * weekly;
+	};
+}
+
+const BUCKETS = { HOUR: 10 * 168, DAY: 52 * 7 };
+
 /** Clean series: { bucket, label, items } for every bucket size, peak, shape and day-to-day variation. */
 export function* cleanSyntheticSeries() {
 	for (const bucket of ['HOUR', 'DAY'])
 		for (const peak of [1, 4, 15, 60, 250])
 			for (const seed of [1, 2, 3])
 				for (const dayVariation of [0, 0.1]) {
-					const shape = SHAPES[seed % 2];
-					let day = -1;
-					let dayFactor = 1;
-					const rate = (i, timeMs, next) => {
-						const today = Math.floor((timeMs - START_MS) / DAY_MS);
-						if (today !== day) {
-							day = today;
-							dayFactor = Math.exp(dayVariation * gaussian(next));
-						}
-						const date = new Date(timeMs);
-						const weekly = WEEKDAY_FACTORS[date.getUTCDay()] * dayFactor;
-						return bucket === 'HOUR' ? peak * shape(date.getUTCHours()) * weekly : peak * 11 * weekly;
-					};
-					const buckets = bucket === 'HOUR' ? 10 * 168 : 52 * 7;
+					const rate = contactRate(bucket, peak, SHAPES[seed % 2], dayVariation);
 					const seedOf = seed * 1000 + peak * 7 + dayVariation * 100 + (bucket === 'DAY' ? 5 : 0);
-					yield { bucket, label: `peak ${peak} seed ${seed} day variation ${dayVariation}`, items: items(bucket, buckets, seedOf, rate) };
+					yield { bucket, label: `peak ${peak} seed ${seed} day variation ${dayVariation}`, items: items(bucket, BUCKETS[bucket], seedOf, rate) };
 				}
+}
+
+/** The incidents of the set, by metric kind: their types and the range of their sizes (as in ccSeries). */
+const INCIDENTS = {
+	count_sum: { spike: [2, 3], drop: [0.1, 0.4], shiftUp: [1.5, 1.9], shiftDown: [0.45, 0.65] },
+	handle_time_avg: { spike: [1.6, 2.2], drop: [0.45, 0.6], shiftUp: [1.35, 1.6] },
+	abandoned_pct: { spike: [15, 35], shiftUp: [8, 15] },
+};
+
+/**
+ * Series with one incident each, in one metric: { bucket, metric, type, size, peak, first, last, items }.
+ * Spikes last 1–3 hours (a day at DAY buckets), drops 2–6 hours (1–2 days), both within 9:00–17:00 on a
+ * weekday; a shift lasts to the end. `first`–`last` is where an alert counts as catching it: the incident
+ * and two more hours (one more day), or a shift's first 24 hours (7 days). Seeds 1–3 and 4–6 are reported
+ * apart, so a look into one half's series leaves the other unseen. Even seeds have days 10 % busier or
+ * quieter as a whole, odd seeds none; each seed has one of the two daily shapes.
+ */
+export function* incidentSyntheticSeries(seeds) {
+	for (const bucket of ['HOUR', 'DAY'])
+		for (const [metric, types] of Object.entries(INCIDENTS))
+			for (const [type, [low, high]] of Object.entries(types))
+				for (const peak of [4, 15, 60, 250])
+					for (const seed of seeds) {
+						const next = createRandom(seed * 7919 + peak * 31 + metric.length * 7 + type.length + (bucket === 'DAY' ? 3 : 0));
+						const size = low + (high - low) * next();
+						const shift = type.startsWith('shift');
+						const length = shift ? Infinity : bucket === 'DAY' ? (type === 'drop' ? 1 + Math.floor(2 * next()) : 1) : type === 'drop' ? 2 + Math.floor(5 * next()) : 1 + Math.floor(3 * next());
+						// A weekday of the second half (after at least five weeks), at 9:00–(17:00 − length) for hours.
+						const days = BUCKETS[bucket] / (bucket === 'HOUR' ? 24 : 1);
+						let day = Math.floor(days * (0.5 + 0.4 * next()));
+						while ([0, 6].includes(new Date(START_MS + day * DAY_MS).getUTCDay())) day++;
+						const first = bucket === 'HOUR' ? day * 24 + 9 + Math.floor((9 - Math.min(length, 8)) * next()) : day;
+						const last = shift ? first + (bucket === 'HOUR' ? 24 : 7) : first + length - 1 + (bucket === 'HOUR' ? 2 : 1);
+						const inside = (i) => i >= first && i < first + length;
+						const volume = metric === 'count_sum' ? (i) => (inside(i) ? size : 1) : undefined;
+						const effect = metric === 'count_sum' ? undefined : (i) => (inside(i) ? (metric === 'handle_time_avg' ? { handle: size } : { abandon: size }) : undefined);
+						const rate = contactRate(bucket, peak, SHAPES[seed % 2], seed % 2 === 0 ? 0.1 : 0, volume);
+						yield { bucket, metric, type, size, peak, first, last, items: items(bucket, BUCKETS[bucket], seed * 4001 + peak * 13 + Math.round(size * 1000), rate, effect) };
+					}
 }
 
 /**
