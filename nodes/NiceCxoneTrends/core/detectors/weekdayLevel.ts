@@ -8,8 +8,10 @@ import { medianInPlace } from '../statistics';
  * understated, and the run scores, which add such deviations over a day, run wide on ordinary days.
  *
  * The level of a local day is the mean of its values. When a day ends, its ratio to the median level of
- * the last `kindDays` days of its kind (itself included: the day a slot median stands for) is kept for its
- * weekday. A ratio compares days of the same week, so a level shift moves both of its terms and leaves it
+ * the `kindDays` days of its kind before it is kept for its weekday: the days the seasonal reference of
+ * that weekday is the median of. (With itself among them, the window held another mix of weekdays than
+ * the reference: at weekdays of 1250, 1100, 1000, 950 and 800, Tuesdays were expected at 1000 and
+ * Wednesdays at 1100.) A ratio compares days of the same week, so a level shift moves both of its terms and leaves it
  * nearly as it was; only the few days in which the median is still catching up see a distorted ratio.
  * A weekday's factor is the median of its last `weeks` ratios, shrunk towards 1 by its uncertainty:
  * positive-part James–Stein, the difference d from 1 is kept in the share max(0, 1 − se² / d²), with se²
@@ -127,13 +129,13 @@ export class WeekdayLevel {
 		if (this.values > 0) {
 			const kind = this.dayKind;
 			const level = this.sum / this.values;
-			this.levels[kind * this.kindDays + this.levelHead[kind]] = level;
-			this.levelHead[kind] = (this.levelHead[kind] + 1) % this.kindDays;
-			if (this.levelCount[kind] < this.kindDays) this.levelCount[kind]++;
 			const typical =
 				this.levelCount[kind] === this.kindDays
 					? this.median(this.levels, kind * this.kindDays, this.kindDays)
 					: NaN;
+			this.levels[kind * this.kindDays + this.levelHead[kind]] = level;
+			this.levelHead[kind] = (this.levelHead[kind] + 1) % this.kindDays;
+			if (this.levelCount[kind] < this.kindDays) this.levelCount[kind]++;
 			if (typical > 0) {
 				const weekday = this.dayWeekday;
 				this.weekdayKind[weekday] = kind;

@@ -21,14 +21,28 @@ describe('WeekdayLevel', () => {
 	it('follows a weekday that clearly runs above the median day of its kind', () => {
 		const level = new WeekdayLevel(4, 3, 7);
 		feed(level, fiveWeeks([130, 128, 128, 130, 132]));
-		// A day's ratio is kept once seven weekdays exist (from day 8): the Mondays of days 14, 21 and 28
-		// ran 1.28, 1.30 and 1.32 times their last seven weekdays' median (100). Their median 1.30 is kept
-		// but for the share of 0.3² that its variance explains: the ratios' variance pooled over the weekdays
-		// (0.02² · 2 over 2 + 4 · 3 degrees of freedom; the other weekdays' ratios are all 1) · (π/2) / 3.
-		const variance = (((0.02 ** 2 * 2) / 14) * Math.PI) / 2 / 3;
+		// A day's ratio is kept once seven weekdays come before it (from day 9): the Mondays of days 14, 21
+		// and 28 ran 1.28, 1.30 and 1.32 times the median of the seven weekdays before them (100). Their median
+		// 1.30 is kept but for the share of 0.3² that its variance explains: the ratios' variance pooled over
+		// the weekdays (0.02² · 2 over 2 + 2 + 3 · 3 degrees of freedom: three ratios of Mondays and Tuesdays,
+		// four of the other weekdays, which are all 1) · (π/2) / 3.
+		const variance = (((0.02 ** 2 * 2) / 13) * Math.PI) / 2 / 3;
 		expect(level.factor(35, 1, WEEKDAY)).toBeCloseTo(1 + 0.3 * (1 - variance / 0.09), 12);
 		// The Tuesdays run at the median day: factor 1.
 		expect(level.factor(36, 2, WEEKDAY)).toBe(1);
+	});
+
+	it('sets a day against the seven days of its kind before it, as the seasonal reference does', () => {
+		const level = new WeekdayLevel(4, 3, 7);
+		// Weekdays at 1250, 1100, 1000, 950 and 800: the seven weekdays before a Tuesday hold one Tuesday
+		// and two Mondays and Fridays (median 1000), those before a Wednesday two Mondays and two Tuesdays
+		// (median 1100). A reference of those seven days times the factor gives each weekday its own level.
+		feed(
+			level,
+			[1, 2, 3, 4, 5, 6].flatMap(() => [1250, 1100, 1000, 950, 800, 300, 250]),
+		);
+		expect(level.factor(42, 2, WEEKDAY)).toBeCloseTo(1100 / 1000, 12);
+		expect(level.factor(42, 3, WEEKDAY)).toBeCloseTo(1000 / 1100, 12);
 	});
 
 	it('keeps nothing of a difference the days’ own spread could explain', () => {
