@@ -18,6 +18,7 @@ import {
 } from './scaleFloor';
 import { RecentScores, ScoreCalibration, type ScoreCalibrationOptions } from './scoreCalibration';
 import { SustainedScore, WindowShiftScore } from './sustainedScore';
+import { WeekdaySpread } from './weekdaySpread';
 import { medianAndMadOfSorted, SlidingSortedWindow, SortedRings } from './sortedRings';
 import { LevelFollower } from './levelFollower';
 import { seenOnMostRecentDays } from './recurringPattern';
@@ -107,6 +108,7 @@ class SlotReference {
 		private readonly reach: number,
 		private readonly floor: ScaleFloor,
 		private readonly sampling: SamplingNoise | undefined,
+		private readonly weekdaySpread: WeekdaySpread | undefined,
 	) {
 		this.width = 2 * reach + 1;
 		this.medians = new Float64Array(this.width);
@@ -122,9 +124,11 @@ class SlotReference {
 	/**
 	 * Builds the reference of `slot` from the rings of reference `group`, for a bucket over `contacts`
 	 * contacts. The expected value is then multiplied by `level` (the weekday's level within its kind of
-	 * day, see `WeekdayLevel`); the scale stays the one measured on the reference's own days.
+	 * day, see `WeekdayLevel`); the scale stays the one measured on the reference's own days. With a
+	 * `pooledKind`, the day-to-day part of the spread is instead that within each weekday of that kind of day,
+	 * pooled over the neighbourhood (see `WeekdaySpread`): for an expected value that is the weekday's own.
 	 */
-	build(group: number, slot: number, contacts: number, level = 1): void {
+	build(group: number, slot: number, contacts: number, level = 1, pooledKind = -1): void {
 		const { rings, reach, width, medians, sorted, wrappedSlot } = this;
 		const base = group * this.slotsPerDay;
 		// Slot medians of the neighbourhood (NaN where a slot has no value yet) and the mean of their MADs.
@@ -169,7 +173,18 @@ class SlotReference {
 		const stats = medianAndMadOfSorted(sorted, 0, count);
 		this.center = stats[0];
 		const between = stats[1];
-		const within = madSum / madCount;
+		let within = madSum / madCount;
+		if (pooledKind >= 0 && this.weekdaySpread) {
+			const spreads = this.weekdaySpread;
+			let pooledSum = 0;
+			let pooledCount = 0;
+			for (let o = 0; o < width; o++) {
+				const at = spreads.at(pooledKind, wrappedSlot[slot + o]);
+				pooledSum += spreads.madSum[at];
+				pooledCount += spreads.count[at];
+			}
+			if (pooledCount > 0) within = pooledSum / pooledCount;
+		}
 		this.spread = MAD_TO_SD * Math.sqrt(within * within + between * between);
 		this.scale = this.floor.apply(this.spread, this.center);
 		if (this.sampling) {
@@ -206,7 +221,9 @@ class SlotReference {
  *
  * The recent days of a kind mix its weekdays (Mondays busier, Fridays quieter): once `minHistoryWeeks`
  * of a weekday have ended after the kind's first `historyDays` days, its expected values follow its own
- * level within its kind of day (see `WeekdayLevel`; non-negative series only).
+ * level within its kind of day (see `WeekdayLevel`; non-negative series only). The spread then follows
+ * too: its day-to-day part is the spread within each weekday of the kind, pooled over the weekdays and the
+ * neighbourhood (see `WeekdaySpread`), as it is for a weekend day judged against its own weekday.
  * Once those levels are known, a level shift that the last day (three days at DAY buckets) confirms moves
  * the whole history with it, and the scores of that day, measured against the old level, are taken back
  * from the calibrations (non-negative series; see `LevelFollower`): the baseline moves on at once instead
@@ -294,7 +311,10 @@ export function detectSeasonalRobust(
 	const sampling = options.contacts ? new SamplingNoise(options.contacts.noise) : undefined;
 	const { expected, scale, score, judged } = detection;
 
-	const reference = new SlotReference(rings, slotsPerDay, reach, floor, sampling);
+	const weekdaySpread = seasonal
+		? new WeekdaySpread(rings, slotsPerDay, SAME_WEEKDAY, weekend, 2)
+		: undefined;
+	const reference = new SlotReference(rings, slotsPerDay, reach, floor, sampling, weekdaySpread);
 	const weekdayLevel = seasonal ? new WeekdayLevel(kw, minWeeks, k) : undefined;
 	// A level shift moves the history with it, at once (see LevelFollower): confirmed by a day of sub-day
 	// buckets, or by three days at DAY buckets (the seven-day reference itself catches up in four).
@@ -330,6 +350,7 @@ export function detectSeasonalRobust(
 			);
 			if (moved !== 1) {
 				rings.scaleAll(moved);
+				weekdaySpread?.touchAll();
 				recentScores?.takeBack(i);
 				weekdayLevel?.scaleLevels(moved);
 			}
@@ -341,15 +362,18 @@ export function detectSeasonalRobust(
 			// Weekend days differ from each other more than weekdays do (a Saturday is no Sunday): once there is
 			// enough of it, a weekend day's reference is its own weekday.
 			const weeklyFirst = seasonal && kind === WEEKEND && rings.size(weekdayRing) >= minWeeks;
-			const level =
-				weekdayLevel && nonNegative && !weeklyFirst
-					? weekdayLevel.factor(calendar.dayNumber[i], isoWeekday, kind)
-					: 1;
+			const followsWeekday = weekdayLevel !== undefined && nonNegative && !weeklyFirst;
+			const level = followsWeekday
+				? weekdayLevel.factor(calendar.dayNumber[i], isoWeekday, kind)
+				: 1;
+			// Once the expected value is the weekday's own, so is the spread.
+			const ownWeekday = weeklyFirst || (followsWeekday && weekdayLevel.settled());
 			reference.build(
 				weeklyFirst ? SAME_WEEKDAY + isoWeekday - 1 : kind,
 				slot,
 				bucketContacts,
 				level,
+				ownWeekday ? kind : -1,
 			);
 			const kindCenter = reference.center;
 			let chosenCenter = reference.center;
@@ -366,7 +390,7 @@ export function detectSeasonalRobust(
 				// score could not open or prolong an episode. Measured with the narrower of the two scales: the
 				// recent days' spread holds the differences between weekdays, and the three or four values a slot
 				// has of its own weekday give a spread too noisy to trust when it comes out wider.
-				reference.build(SAME_WEEKDAY + isoWeekday - 1, slot, bucketContacts);
+				reference.build(SAME_WEEKDAY + isoWeekday - 1, slot, bucketContacts, 1, kind);
 				const weeklyScale = Math.min(chosenScale, reference.scale);
 				const weeklyScore = scoreOf(value, reference.center, weeklyScale, counts);
 				if (Math.abs(weeklyScore) < Math.abs(chosenScore)) {
@@ -442,7 +466,10 @@ export function detectSeasonalRobust(
 			if (value < 0) nonNegative = false;
 			floor.observe(value);
 			rings.push(kindRing, value);
-			if (seasonal) rings.push(weekdayRing, value);
+			if (seasonal) {
+				rings.push(weekdayRing, value);
+				weekdaySpread?.touch(slot);
+			}
 		}
 	}
 	markEpisodes(detection, options.episodes);

@@ -127,7 +127,7 @@ describe('seasonal robust detection on a seeded contact-centre series', () => {
 	});
 	it('follows the steep morning ramp: a drop to 45 % at 11:00 scores beyond the medium threshold at once', () => {
 		expect(detection.expected[shift]).toBe(84.9375);
-		expect(detection.score[shift]).toBeCloseTo(-5.6752, 4);
+		expect(detection.score[shift]).toBeCloseTo(-5.6649, 4);
 		expect(detection.anomalyType[shift]).toBe(ANOMALY_DROP);
 	});
 	it('raises nothing on the clean weeks, weekends included', () => {
@@ -164,7 +164,7 @@ describe('seasonal robust detection on a seeded contact-centre series', () => {
 			threshold: SENSITIVITY_THRESHOLDS.high,
 		}).detection;
 		expect(high.alert[shift]).toBe(1);
-		expect(high.score[shift]).toBeCloseTo(-5.6752, 4);
+		expect(high.score[shift]).toBeCloseTo(-5.6649, 4);
 	});
 });
 
@@ -180,8 +180,10 @@ describe('steep ramps and the first weekend', () => {
 		// The slot's reference, 36, times the Wednesdays' level among the weekdays: 1.0026, the part of what
 		// this series' Wednesdays happened to run above the median weekday that their noise leaves (WeekdayLevel).
 		expect(detection.expected[drop]).toBeCloseTo(36 * 1.002625, 4);
-		expect(detection.scale[drop]).toBeCloseTo(8.9353, 4);
-		expect(detection.score[drop]).toBeCloseTo(-7.2974, 4);
+		// The spread within each weekday at that time of day, pooled (WeekdaySpread): the last seven weekdays'
+		// gave 8.9353.
+		expect(detection.scale[drop]).toBeCloseTo(6.954, 4);
+		expect(detection.score[drop]).toBeCloseTo(-9.3766, 4);
 	});
 	it('judges a first weekend against the last three days: a jump far outside their range is caught', () => {
 		// CPU-like: 13.3 % ± 0.6 every 5 minutes from Thursday 4 January, 76.2 % on Sunday at 06:50.
@@ -285,6 +287,47 @@ describe('edge cases', () => {
 		const result = analyzeSeries(times(days, DAY_MS), values, DAY_MS, DEFAULT_SETTINGS);
 		expect(alertsOf(result.detection.alert)).toEqual([66]);
 		expect(result.detection.anomalyType[66]).toBe(ANOMALY_DROP);
+	});
+	it('at DAY buckets measures the spread within each weekday, not across them: a busy Monday widens no scale', () => {
+		// Mondays run at 1.25 times a Wednesday, Fridays at 0.8: the last seven weekdays spread over
+		// 800–1250, while each weekday varies by about 1 % from week to week.
+		const weekdayLevels = [1250, 1100, 1000, 950, 800, 300, 250];
+		const random = seededRandom(5);
+		const days = 20 * 7;
+		const values = Float64Array.from({ length: days }, (_, d) =>
+			Math.round(weekdayLevels[d % 7] * (1 + 0.02 * (random() - 0.5))),
+		);
+		values[128] = 1200; // a Wednesday 20 % busier than every other Wednesday
+		const result = analyzeSeries(times(days, DAY_MS), values, DAY_MS, DEFAULT_SETTINGS);
+		expect(alertsOf(result.detection.alert)).toEqual([128]);
+		expect(result.detection.anomalyType[128]).toBe(ANOMALY_SPIKE);
+		// Expected: the last seven weekdays' median, 1100 (two Mondays and two Tuesdays among them), times the
+		// Wednesdays' ratio to the seven weekdays before each, 1000 / 1100. Scale: the spread within each weekday
+		// pooled (floored at Poisson's √1000), not the ~200 of the seven mixed weekdays.
+		expect(Math.abs(result.detection.expected[128] / 1000 - 1)).toBeLessThan(0.01);
+		expect(result.detection.scale[128]).toBeLessThan(40);
+	});
+	it('at HOUR buckets, too: the spread within each weekday at that time of day, pooled over the weekdays', () => {
+		// Hourly contacts open 8:00–20:00, the weekdays at 1.25, 1.1, 1, 0.95 and 0.8 times a Wednesday.
+		const weekdayLevels = [1.25, 1.1, 1, 0.95, 0.8, 0.3, 0.25];
+		const random = seededRandom(3);
+		const hours = 8 * 168;
+		const values = Float64Array.from({ length: hours }, (_, i) => {
+			const hour = i % 24;
+			const open = hour >= 8 && hour < 20 ? Math.sin(((hour - 7.5) / 12) * Math.PI) : 0;
+			const level = (3 + 200 * open) * weekdayLevels[Math.floor(i / 24) % 7];
+			const noise = (random() + random() + random() + random() - 2) * Math.sqrt(level) * 1.7;
+			return Math.max(0, Math.round(level + noise));
+		});
+		const spike = (7 * 7 + 2) * 24 + 14; // the eighth Wednesday at 14:00, 1.5 times
+		values[spike] = Math.round(values[spike] * 1.5);
+		const hourMs = 3_600_000;
+		const { detection } = analyzeSeries(times(hours, hourMs), values, hourMs, DEFAULT_SETTINGS);
+		expect(alertsOf(detection.alert)).toEqual([spike]);
+		// The spread of the last seven weekdays at 14:00, Mondays and Fridays among them, gave a scale of
+		// 33.9 and a score of 2.87.
+		expect(detection.scale[spike]).toBeCloseTo(18.907, 3);
+		expect(detection.score[spike]).toBeCloseTo(5.1455, 4);
 	});
 	it('the rolling method works without seasonality', () => {
 		const values = Float64Array.from({ length: 200 }, (_, i) => 50 + (i % 5));
