@@ -58,6 +58,8 @@ const SAME_WEEKDAY = 3;
 
 /** Share of the threshold a recurring deviation's own score is held to (see `seenOnMostRecentDays`). */
 const RECURRING_SCORE_SHARE = 0.99;
+/** DAY buckets: days of a kind before its days are judged (one value a day: a week, not three). */
+const DAY_BUCKET_HISTORY_DAYS = 7;
 /** DAY buckets: days that must all have moved the same way before the history follows them. */
 const DAYS_TO_CONFIRM_A_SHIFT = 3;
 /** Time of day on each side of a bucket whose slots shape its reference. */
@@ -248,7 +250,10 @@ class SlotReference {
  * `minHistoryDays` days of any kind, once the series is that long: expected = their median, scale wide
  * enough that every value within their range scores at most the stay level. Knowing nothing of that kind
  * of day, only a value far outside everything seen lately is an anomaly (a quiet first Saturday is not).
- * Before that, and at DAY buckets, such buckets are not judged (insufficient history).
+ * Before that, and at DAY buckets, such buckets are not judged (insufficient history). At DAY buckets a slot
+ * holds one value a day, so its kind needs a week of days (`DAY_BUCKET_HISTORY_DAYS`, at most
+ * `historyDays`) before its days are judged: a spread of three days' values is a guess, and the scores
+ * of those guesses stayed in the calibration.
  *
  * Causal: a bucket is judged before it joins the rings. Cost per bucket: two ring pushes and a median
  * and MAD refresh (O(history)), a pass over the neighbourhood (≤ 13 slots) and an insertion sort of ≤ 7
@@ -268,7 +273,17 @@ export function detectSeasonalRobust(
 	const slotsPerDay = bucketMs < DAY_MS ? Math.max(1, Math.round(DAY_MS / bucketMs)) : 1;
 	const reach = neighboursEachSide(bucketMs, slotsPerDay);
 	const k = Math.max(1, Math.floor(options.historyDays));
-	const minDays = Math.max(1, Math.min(k, Math.floor(options.minHistoryDays)));
+	const minDays = Math.max(
+		1,
+		Math.min(
+			k,
+			Math.floor(
+				slotsPerDay === 1 && seasonal
+					? Math.max(options.minHistoryDays, DAY_BUCKET_HISTORY_DAYS)
+					: options.minHistoryDays,
+			),
+		),
+	);
 	const kw = Math.max(1, Math.floor(options.historyWeeks));
 	const minWeeks = Math.max(1, Math.min(kw, Math.floor(options.minHistoryWeeks)));
 	const weekend = new Uint8Array(8);

@@ -288,6 +288,23 @@ describe('edge cases', () => {
 		expect(alertsOf(result.detection.alert)).toEqual([66]);
 		expect(result.detection.anomalyType[66]).toBe(ANOMALY_DROP);
 	});
+	it('at DAY buckets judges a kind of day once a week of its days exists, not after three', () => {
+		// Daily average handle time around 300 s, a few percent from day to day; the first Friday at 330.
+		const random = seededRandom(9);
+		const days = 35;
+		const values = Float64Array.from(
+			{ length: days },
+			() => Math.round(300 * (1 + 0.06 * (random() - 0.5)) * 10) / 10,
+		);
+		values[4] = 330;
+		const { detection } = analyzeSeries(times(days, DAY_MS), values, DAY_MS, DEFAULT_SETTINGS);
+		// After three weekdays, a spread of three values (292.7 … 308.7) made that Friday a spike (5.6).
+		expect(alertsOf(detection.alert)).toEqual([]);
+		// Weekdays from the second Wednesday (seven weekdays before it); weekend days from the fourth Sunday.
+		const judged = alertsOf(detection.judged);
+		expect(judged.slice(0, 3)).toEqual([9, 10, 11]);
+		expect(judged.filter((d) => d % 7 >= 5)).toEqual([27, 33, 34]);
+	});
 	it('at DAY buckets measures the spread within each weekday, not across them: a busy Monday widens no scale', () => {
 		// Mondays run at 1.25 times a Wednesday, Fridays at 0.8: the last seven weekdays spread over
 		// 800–1250, while each weekday varies by about 1 % from week to week.
