@@ -256,9 +256,10 @@ class SlotReference {
  * of those guesses stayed in the calibration.
  *
  * Causal: a bucket is judged before it joins the rings. Cost per bucket: two ring pushes and a median
- * and MAD refresh (O(history)), a pass over the neighbourhood (≤ 13 slots) and an insertion sort of ≤ 7
- * values; the first-weekend reference slides a sorted window of the last `minHistoryDays` days by one
- * bucket (a block move). Linear in the points.
+ * and MAD refresh (O(history)), two passes over the neighbourhood (≤ 13 slots: their rings, then their
+ * pooled weekday spreads, each recomputed once a day) and an insertion sort of ≤ 7 values; the
+ * first-weekend reference slides a sorted window of the last `minHistoryDays` days by one bucket (a block
+ * move). Linear in the points.
  * Buckets of a week or longer have no daily slot: the reference is the last `historyDays` buckets.
  */
 export function detectSeasonalRobust(
@@ -273,17 +274,11 @@ export function detectSeasonalRobust(
 	const slotsPerDay = bucketMs < DAY_MS ? Math.max(1, Math.round(DAY_MS / bucketMs)) : 1;
 	const reach = neighboursEachSide(bucketMs, slotsPerDay);
 	const k = Math.max(1, Math.floor(options.historyDays));
-	const minDays = Math.max(
-		1,
-		Math.min(
-			k,
-			Math.floor(
-				slotsPerDay === 1 && seasonal
-					? Math.max(options.minHistoryDays, DAY_BUCKET_HISTORY_DAYS)
-					: options.minHistoryDays,
-			),
-		),
-	);
+	const wantedDays =
+		slotsPerDay === 1 && seasonal
+			? Math.max(options.minHistoryDays, DAY_BUCKET_HISTORY_DAYS)
+			: options.minHistoryDays;
+	const minDays = Math.max(1, Math.min(k, Math.floor(wantedDays)));
 	const kw = Math.max(1, Math.floor(options.historyWeeks));
 	const minWeeks = Math.max(1, Math.min(kw, Math.floor(options.minHistoryWeeks)));
 	const weekend = new Uint8Array(8);
@@ -402,9 +397,9 @@ export function detectSeasonalRobust(
 				rings.size(weekdayRing) >= minWeeks
 			) {
 				// Consulted only when the recent days find the bucket unusual: below that level the smaller
-				// score could not open or prolong an episode. Measured with the narrower of the two scales: the
-				// recent days' spread holds the differences between weekdays, and the three or four values a slot
-				// has of its own weekday give a spread too noisy to trust when it comes out wider.
+				// score could not open or prolong an episode. Measured with the narrower of the two scales: until
+				// the weekday levels are known, the recent days' spread holds the differences between weekdays;
+				// the same weekday's is the spread within each weekday, pooled (see WeekdaySpread).
 				reference.build(SAME_WEEKDAY + isoWeekday - 1, slot, bucketContacts, 1, kind);
 				const weeklyScale = Math.min(chosenScale, reference.scale);
 				const weeklyScore = scoreOf(value, reference.center, weeklyScale, counts);

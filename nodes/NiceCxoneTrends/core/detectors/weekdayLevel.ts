@@ -11,8 +11,9 @@ import { medianInPlace } from '../statistics';
  * the `kindDays` days of its kind before it is kept for its weekday: the days the seasonal reference of
  * that weekday is the median of. (With itself among them, the window held another mix of weekdays than
  * the reference: at weekdays of 1250, 1100, 1000, 950 and 800, Tuesdays were expected at 1000 and
- * Wednesdays at 1100.) A ratio compares days of the same week, so a level shift moves both of its terms and leaves it
- * nearly as it was; only the few days in which the median is still catching up see a distorted ratio.
+ * Wednesdays at 1100.) A ratio compares days of the same week, so a level shift moves both of its terms
+ * and leaves it nearly as it was; only the few days in which the median is still catching up see a
+ * distorted ratio.
  * A weekday's factor is the median of its last `weeks` ratios, shrunk towards 1 by its uncertainty:
  * positive-part James–Stein, the difference d from 1 is kept in the share max(0, 1 − se² / d²), with se²
  * the ratios' variance (pooled over the weekdays of the kind, each around its own mean) · (π/2) / count.
