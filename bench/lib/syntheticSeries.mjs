@@ -102,6 +102,12 @@ const INCIDENTS = {
 	abandoned_pct: { spike: [15, 35], shiftUp: [8, 15] },
 };
 
+/** Buckets a spike or a drop lasts: spikes 1–3 hours or a day, drops 2–6 hours or 1–2 days. */
+function incidentLength(bucket, type, next) {
+	if (bucket === 'DAY') return type === 'drop' ? 1 + Math.floor(2 * next()) : 1;
+	return type === 'drop' ? 2 + Math.floor(5 * next()) : 1 + Math.floor(3 * next());
+}
+
 /**
  * Series with one incident each, in one metric: { bucket, metric, type, size, peak, first, last, items }.
  * Spikes last 1–3 hours (a day at DAY buckets), drops 2–6 hours (1–2 days), both within 9:00–17:00 on a
@@ -119,7 +125,7 @@ export function* incidentSyntheticSeries(seeds) {
 						const next = createRandom(seed * 7919 + peak * 31 + metric.length * 7 + type.length + (bucket === 'DAY' ? 3 : 0));
 						const size = low + (high - low) * next();
 						const shift = type.startsWith('shift');
-						const length = shift ? Infinity : bucket === 'DAY' ? (type === 'drop' ? 1 + Math.floor(2 * next()) : 1) : type === 'drop' ? 2 + Math.floor(5 * next()) : 1 + Math.floor(3 * next());
+						const length = shift ? Infinity : incidentLength(bucket, type, next);
 						// A weekday of the second half (after at least five weeks), at 9:00–(17:00 − length) for hours.
 						const days = BUCKETS[bucket] / (bucket === 'HOUR' ? 24 : 1);
 						let day = Math.floor(days * (0.5 + 0.4 * next()));

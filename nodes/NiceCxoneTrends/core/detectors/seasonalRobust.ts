@@ -58,7 +58,7 @@ const SAME_WEEKDAY = 3;
 
 /** Share of the threshold a recurring deviation's own score is held to (see `seenOnMostRecentDays`). */
 const RECURRING_SCORE_SHARE = 0.99;
-/** DAY buckets: days of a kind before its days are judged (one value a day: a week, not three). */
+/** DAY buckets (and any of more than 16 h): days of a kind before they are judged (a week, not three). */
 const DAY_BUCKET_HISTORY_DAYS = 7;
 /** DAY buckets: days that must all have moved the same way before the history follows them. */
 const DAYS_TO_CONFIRM_A_SHIFT = 3;
@@ -376,8 +376,10 @@ export function detectSeasonalRobust(
 			const level = followsWeekday
 				? weekdayLevel.factor(calendar.dayNumber[i], isoWeekday, kind)
 				: 1;
-			// Once the expected value is the weekday's own, so is the spread.
-			const ownWeekday = weeklyFirst || (followsWeekday && weekdayLevel.settled());
+			// Once the expected value is the weekday's own, so is the spread (a weekend day's own level is known
+			// only when it is judged against its own weekday).
+			const ownWeekday =
+				weeklyFirst || (followsWeekday && kind === WEEKDAY && weekdayLevel.settled());
 			reference.build(
 				weeklyFirst ? SAME_WEEKDAY + isoWeekday - 1 : kind,
 				slot,

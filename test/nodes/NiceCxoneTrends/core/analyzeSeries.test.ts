@@ -298,7 +298,8 @@ describe('edge cases', () => {
 		);
 		values[4] = 330;
 		const { detection } = analyzeSeries(times(days, DAY_MS), values, DAY_MS, DEFAULT_SETTINGS);
-		// After three weekdays, a spread of three values (292.7 … 308.7) made that Friday a spike (5.6).
+		// Judged after three weekdays, the spread of the four before it (291 … 308.7) made that Friday a
+		// spike (5.6).
 		expect(alertsOf(detection.alert)).toEqual([]);
 		// Weekdays from the second Wednesday (seven weekdays before it); weekend days from the fourth Sunday.
 		const judged = alertsOf(detection.judged);
