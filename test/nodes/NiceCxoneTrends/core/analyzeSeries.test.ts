@@ -455,6 +455,26 @@ describe('after a level shift', () => {
 		expect(Math.abs(detection.expected[shiftAt + 48] / 300 - 1)).toBeLessThan(0.1);
 	});
 
+	it('moves the spread within each weekday with the history', () => {
+		// Weekdays at 1.3, 1.1, 1, 0.95 and 0.8 of 150 contacts an hour, then everything three times as busy.
+		const weekdayLevels = [1.3, 1.1, 1, 0.95, 0.8, 0.4, 0.4];
+		const tripledAt = 6 * 168 + 2 * 24 + 10;
+		const noise = seededRandom(1);
+		const busy = Float64Array.from({ length: n }, (_, i) => {
+			const level =
+				(i % 24 >= 7 && i % 24 < 20 ? 150 : 15) *
+				weekdayLevels[Math.floor(i / 24) % 7] *
+				(i >= tripledAt ? 3 : 1);
+			const jitter = (noise() + noise() + noise() + noise() - 2) * Math.sqrt(level) * 1.7;
+			return Math.max(0, Math.round(level + jitter));
+		});
+		const { detection } = analyzeSeries(timesMs, busy, HOUR_MS, DEFAULT_SETTINGS);
+		expect(alertsOf(detection.alert).filter((i) => i >= tripledAt)).toEqual([tripledAt]);
+		// The Thursday after, at 16:00: the pooled spreads of the rescaled rings. Kept from before the move,
+		// they were a third of that, and the scale 32.66.
+		expect(detection.scale[tripledAt + 30]).toBeCloseTo(40.75, 2);
+	});
+
 	it('does the same at DAY buckets, once three days confirm the new level', () => {
 		const random = seededRandom(1);
 		const days = 52 * 7;
