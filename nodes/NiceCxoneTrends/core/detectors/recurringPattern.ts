@@ -13,10 +13,11 @@ const DEVIATION_SHARE = 0.5;
  * Whether a deviation is a pattern rather than an anomaly: a deviation at least half as large, the same way,
  * each from its own bucket's expected value (`expected`, as judged then), was seen at about this time of day
  * (within half an hour) on most of the last seven days. Deviations, not values: on a steep morning ramp the
- * quieter buckets half an hour earlier are no precedent for a drop. A nightly batch job whose minute wanders, a callback campaign started by hand around
- * nine: the time-of-day slots' medians cannot hold a spike that moves by a few buckets from day to day, but
- * it is no surprise on the fifth day it happens. Sub-day buckets (`slotsPerDay` > 1); reads only earlier
- * values (causal). Cost: at most 7 × (2 · reach + 1) reads, paid only by the buckets about to alert.
+ * quieter buckets half an hour earlier are no precedent for a drop. A nightly batch job whose minute
+ * wanders, a callback campaign started by hand around nine: the time-of-day slots' medians cannot hold a
+ * spike that moves by a few buckets from day to day, but it is no surprise on the fifth day it happens.
+ * Sub-day buckets (`slotsPerDay` > 1); reads only earlier values (causal). Cost: at most
+ * 7 × (2 · reach + 1) reads, paid only by the buckets about to alert.
  */
 export function seenOnMostRecentDays(
 	values: Float64Array,
