@@ -46,6 +46,8 @@ export interface SeasonalRobustOptions extends ScaleFloorOptions {
 	 * neighbouring scores is smoother — its bulk, not its rare tail, says how wide it runs on this series.
 	 */
 	sustainedQuantile: number;
+	/** Calibration quantile of the day score (see `WindowShiftScore`), which also confirms a level shift. */
+	dayScoreQuantile: number;
 	/** Contacts behind each bucket of a rate or an average, when the items carry them. */
 	contacts?: ContactCounts;
 }
@@ -303,7 +305,7 @@ export function detectSeasonalRobust(
 	const shift = new WindowShiftScore(slotsPerDay > 1 ? slotsPerDay : bucketMs < WEEK_MS ? 7 : 4);
 	const shiftCalibration = new ScoreCalibration({
 		...options.calibration,
-		quantile: options.sustainedQuantile,
+		quantile: options.dayScoreQuantile,
 	});
 	/** A run score divided by its calibration factor where that could matter (at the stay level or more); recorded. */
 	const calibrated = (
@@ -493,8 +495,19 @@ const SCORE_CALIBRATION = { quantile: 0.99, minScores: 100, warmUpFactor: 2 };
 
 /** Weight of each new bucket in the seasonal method's sustained-deviation score. */
 const SUSTAINED_ALPHA = 0.3;
-/** Calibration quantile of the sustained-deviation score. */
-const SUSTAINED_QUANTILE = 0.95;
+/**
+ * Calibration quantile of the sustained score. Every bucket of a run is scored again, so an excursion of a
+ * day or two puts that many buckets in the tail: above the 95th percentile of a month of hourly buckets lie
+ * 36, and a shift's own first days widened the calibration so that the shift never alerted; above the 90th
+ * lie 72 (three days). A mean of several buckets is near normal, so its bulk says how wide it runs.
+ */
+const SUSTAINED_QUANTILE = 0.9;
+/**
+ * Calibration quantile of the day score. It stays at the 95th percentile: its factor also sets when a level
+ * shift is confirmed, and at the 90th a tripling was confirmed at × 1.9 and never after at its full size
+ * (the rest alerted again three days later).
+ */
+const DAY_SCORE_QUANTILE = 0.95;
 
 /**
  * The instants whose local calendar places each bucket: the bucket starts, or for buckets of a day or more
@@ -525,6 +538,7 @@ export const seasonalRobust: Detector = {
 				calibration: SCORE_CALIBRATION,
 				sustainedAlpha: SUSTAINED_ALPHA,
 				sustainedQuantile: SUSTAINED_QUANTILE,
+				dayScoreQuantile: DAY_SCORE_QUANTILE,
 				contacts,
 			},
 		),

@@ -475,6 +475,35 @@ describe('after a level shift', () => {
 		expect(detection.scale[tripledAt + 30]).toBeCloseTo(40.75, 2);
 	});
 
+	it('alerts a lasting drop to 55 % on a small channel, though its first days widen the calibration', () => {
+		// 30 contacts an hour 8:00–18:00 and 1 at night, 40 % at the weekend, each day busier or quieter as a
+		// whole (about ± 8 %); from the Saturday of week 6 the channel runs at 55 % for good.
+		const random = seededRandom(16);
+		const small = 8 * 168;
+		const droppedAt = 5 * 168 + 5 * 24;
+		let day = 1;
+		const channel = Float64Array.from({ length: small }, (_, i) => {
+			if (i % 24 === 0) day = 1 + (random() + random() + random() + random() - 2) * 0.14;
+			const hour = i % 24;
+			const weekend = Math.floor(i / 24) % 7 >= 5;
+			const level =
+				(hour >= 8 && hour < 18 ? 30 : 1) * (weekend ? 0.4 : 1) * day * (i >= droppedAt ? 0.55 : 1);
+			const noise = (random() + random() + random() + random() - 2) * Math.sqrt(level) * 1.7;
+			return Math.max(0, Math.round(level + noise));
+		});
+		const { detection } = analyzeSeries(
+			timesMs.subarray(0, small),
+			channel,
+			HOUR_MS,
+			DEFAULT_SETTINGS,
+		);
+		// The Monday after, at 13:00, by its sustained score (−5.2). Calibrated at the 95th percentile, the
+		// weekend's own run scores entered the tail (factor 1.21 → 1.28): it scored −4.05, and the drop never
+		// alerted while the day score's factor widened from 1.28 to 2.28 in five days.
+		expect(alertsOf(detection.alert)).toEqual([droppedAt + 61]);
+		expect(detection.anomalyType[droppedAt + 61]).toBe(ANOMALY_DROP);
+	});
+
 	it('does the same at DAY buckets, once three days confirm the new level', () => {
 		const random = seededRandom(1);
 		const days = 52 * 7;
