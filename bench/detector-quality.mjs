@@ -10,7 +10,8 @@
 //     after a level shift is caught and the shift stays one event, and the incidents caught by metric kind
 //     × bucket size × type, in two halves of seeds.
 // Prints NAB standard, flags per 1000 points and window recall for NAB; recall, alerts per 1000 points on
-// clean series and NAB standard for the contact-centre set. Needs the compiled core (npm run build).
+// clean series, NAB standard and the level shifts alerted at all (however late) for the contact-centre set.
+// Needs the compiled core (npm run build).
 //
 //   npm run bench:quality -- [--part tune|check|all] [--no-nab] [--no-cc] [--no-synthetic] [--verbose] [--breakdown] [--nab DIR]
 //                            [--incident-scale S]
@@ -95,7 +96,7 @@ async function scoreCc() {
 	const { scoreFile, normalize, PROFILES } = await import(path.join(nabDir, 'nab_score.mjs'));
 	const totals = new Map();
 	const add = (key, figures) => {
-		const t = totals.get(key) ?? { series: 0, points: 0, incidents: 0, caught: 0, cleanPoints: 0, cleanAlerts: 0, nabRaw: 0, nabNull: 0, windows: 0 };
+		const t = totals.get(key) ?? { series: 0, points: 0, incidents: 0, caught: 0, cleanPoints: 0, cleanAlerts: 0, nabRaw: 0, nabNull: 0, windows: 0, shifts: 0, shiftsEver: 0 };
 		for (const [k, v] of Object.entries(figures)) t[k] += v;
 		totals.set(key, t);
 	};
@@ -115,6 +116,7 @@ async function scoreCc() {
 			const n = times.length;
 			const windows = [];
 			let caught = 0;
+			let shiftEver = 0;
 			if (spec.incident) {
 				// Grid times are UTC-regular; a local DAY bucket starts up to an hour off them across DST.
 				const first = Math.round((spec.incident.startMs - times[0]) / result.grid.bucketMs);
@@ -124,6 +126,8 @@ async function scoreCc() {
 					: Math.min(n - 1, first + spec.incident.length - 1 + tolerance);
 				windows.push([times[first], times[last]]);
 				for (let i = first; i <= last; i++) if (alert[i]) caught = 1;
+				// A shift lasts to the end of the data: alerted at all, however late (a supervisor would still want it).
+				if (spec.incident.type === 'shift') shiftEver = alert.subarray(first).includes(1) ? 1 : 0;
 				if (verbose) log(`  ${spec.part} ${spec.key} ${spec.incident.type} x${spec.incident.size.toFixed(2)} len ${spec.incident.length} ${caught ? 'caught' : 'MISSED'}`);
 			}
 			let alerts = 0;
@@ -134,15 +138,16 @@ async function scoreCc() {
 				series: 1, points: n, incidents: windows.length, caught, windows: windows.length,
 				cleanPoints: spec.incident ? 0 : n, cleanAlerts: spec.incident ? 0 : alerts,
 				nabRaw: nab.score, nabNull: -PROFILES.standard.fnWeight * nab.scoredWindows,
+				shifts: spec.incident?.type === 'shift' ? 1 : 0, shiftsEver: shiftEver,
 			};
 			add(`${spec.part} ${spec.bucket} ${spec.kind}`, figures);
 			add(`${spec.part} all`, figures);
 		}
 	}
-	log(`contact-centre set${incidentScale === 1 ? '' : ` (incidents × ${incidentScale})`}: part bucket kind  series  incidents caught recall  clean alerts/1k  NAB`);
+	log(`contact-centre set${incidentScale === 1 ? '' : ` (incidents × ${incidentScale})`}: part bucket kind  series  incidents caught recall  clean alerts/1k  NAB  shifts alerted at all`);
 	for (const [key, t] of [...totals].sort()) {
 		const nab = t.windows > 0 ? normalize(t.nabRaw, t.nabNull, t.windows, PROFILES.standard).toFixed(1) : 'n/a';
-		log(`CC ${key.padEnd(18)} ${String(t.series).padStart(4)} ${String(t.incidents).padStart(4)} ${String(t.caught).padStart(4)} ${(t.caught / Math.max(1, t.incidents)).toFixed(2).padStart(5)}  ${((1000 * t.cleanAlerts) / Math.max(1, t.cleanPoints)).toFixed(2).padStart(6)} (${t.cleanAlerts}/${t.cleanPoints})  ${nab}`);
+		log(`CC ${key.padEnd(18)} ${String(t.series).padStart(4)} ${String(t.incidents).padStart(4)} ${String(t.caught).padStart(4)} ${(t.caught / Math.max(1, t.incidents)).toFixed(2).padStart(5)}  ${((1000 * t.cleanAlerts) / Math.max(1, t.cleanPoints)).toFixed(2).padStart(6)} (${t.cleanAlerts}/${t.cleanPoints})  ${nab}  ${t.shiftsEver}/${t.shifts}`);
 	}
 }
 
