@@ -117,17 +117,18 @@ async function scoreCc() {
 			const windows = [];
 			let caught = 0;
 			let shiftEver = 0;
+			const isShift = spec.incident?.type === 'shift';
 			if (spec.incident) {
 				// Grid times are UTC-regular; a local DAY bucket starts up to an hour off them across DST.
 				const first = Math.round((spec.incident.startMs - times[0]) / result.grid.bucketMs);
 				const tolerance = spec.bucket === 'HOUR' ? 2 : 1;
-				const last = spec.incident.type === 'shift'
+				const last = isShift
 					? Math.min(n - 1, first + (spec.bucket === 'HOUR' ? 24 : 7))
 					: Math.min(n - 1, first + spec.incident.length - 1 + tolerance);
 				windows.push([times[first], times[last]]);
 				for (let i = first; i <= last; i++) if (alert[i]) caught = 1;
 				// A shift lasts to the end of the data: alerted at all, however late (a supervisor would still want it).
-				if (spec.incident.type === 'shift') shiftEver = alert.subarray(first).includes(1) ? 1 : 0;
+				if (isShift) shiftEver = alert.subarray(first).includes(1) ? 1 : 0;
 				if (verbose) log(`  ${spec.part} ${spec.key} ${spec.incident.type} x${spec.incident.size.toFixed(2)} len ${spec.incident.length} ${caught ? 'caught' : 'MISSED'}`);
 			}
 			let alerts = 0;
@@ -138,7 +139,7 @@ async function scoreCc() {
 				series: 1, points: n, incidents: windows.length, caught, windows: windows.length,
 				cleanPoints: spec.incident ? 0 : n, cleanAlerts: spec.incident ? 0 : alerts,
 				nabRaw: nab.score, nabNull: -PROFILES.standard.fnWeight * nab.scoredWindows,
-				shifts: spec.incident?.type === 'shift' ? 1 : 0, shiftsEver: shiftEver,
+				shifts: isShift ? 1 : 0, shiftsEver: shiftEver,
 			};
 			add(`${spec.part} ${spec.bucket} ${spec.kind}`, figures);
 			add(`${spec.part} all`, figures);

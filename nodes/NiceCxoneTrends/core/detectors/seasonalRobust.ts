@@ -499,7 +499,7 @@ const SUSTAINED_ALPHA = 0.3;
  * Calibration quantile of the sustained score. Every bucket of a run is scored again, so an excursion of a
  * day or two puts that many buckets in the tail: above the 95th percentile of a month of hourly buckets lie
  * 36, and a shift's own first days widened the calibration so that the shift never alerted; above the 90th
- * lie 72 (three days). A mean of several buckets is near normal, so its bulk says how wide it runs.
+ * lie 72 (three days). At DAY buckets, a tenth of a year's days is five weeks.
  */
 const SUSTAINED_QUANTILE = 0.9;
 /**
