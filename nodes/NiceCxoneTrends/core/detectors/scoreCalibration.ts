@@ -20,7 +20,12 @@ export interface ScoreCalibrationOptions {
 	warmUpFactor: number;
 }
 
-/** Histogram bins per factor of 10 in |score|; bins cover 10^LOG_MIN … 10^LOG_MAX. */
+/**
+ * Histogram bins per factor of 10 in |score|; bins cover 10^LOG_MIN … 10^LOG_MAX. Every |score| below 1
+ * counts in the lowest bin: a quantile below 1 gives the factor 1 in whichever bin (the nominal quantile is
+ * above 1 for any `quantile` over 0.69), and most scores are below 1, so most need no logarithm. The bins
+ * from 1 up keep the edges of LOG_MIN = −2 (other float roundings at an edge would change verdicts).
+ */
 const BINS_PER_DECADE = 40;
 const LOG_MIN = -2;
 const LOG_MAX = 4;
@@ -103,7 +108,7 @@ export class ScoreCalibration {
 }
 
 function binOf(magnitude: number): number {
-	if (!(magnitude > 0)) return 0;
+	if (!(magnitude >= 1)) return 0;
 	const bin = Math.floor((Math.log10(magnitude) - LOG_MIN) * BINS_PER_DECADE);
 	return bin < 0 ? 0 : bin > BIN_COUNT ? BIN_COUNT : bin;
 }

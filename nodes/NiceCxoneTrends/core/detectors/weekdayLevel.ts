@@ -37,6 +37,8 @@ export class WeekdayLevel {
 	private readonly scratch: Float64Array;
 	/** Factors by weekday (index kind · 8 + ISO weekday), NaN until asked for since the last day ended. */
 	private readonly factors = new Float64Array(16).fill(NaN);
+	/** {@link settled}, brought up to date when a day ends (the only time the ratios change). */
+	private weekdaysSettled = false;
 	private day = NaN;
 	private dayWeekday = 0;
 	private dayKind = 0;
@@ -101,6 +103,10 @@ export class WeekdayLevel {
 
 	/** Whether every weekday of the weekdays' kind seen so far has its `minWeeks` ratios (its factor is known). */
 	settled(): boolean {
+		return this.weekdaysSettled;
+	}
+
+	private computeSettled(): boolean {
 		let seen = 0;
 		for (let weekday = 1; weekday <= 7; weekday++) {
 			if (this.weekdayKind[weekday] !== 0 || this.ratioCount[weekday] === 0) continue;
@@ -143,6 +149,7 @@ export class WeekdayLevel {
 				this.ratios[weekday * this.weeks + this.ratioHead[weekday]] = level / typical;
 				this.ratioHead[weekday] = (this.ratioHead[weekday] + 1) % this.weeks;
 				if (this.ratioCount[weekday] < this.weeks) this.ratioCount[weekday]++;
+				this.weekdaysSettled = this.computeSettled();
 			}
 		}
 		this.sum = 0;
