@@ -127,8 +127,13 @@ async function scoreCc() {
 					: Math.min(n - 1, first + spec.incident.length - 1 + tolerance);
 				windows.push([times[first], times[last]]);
 				for (let i = first; i <= last; i++) if (alert[i]) caught = 1;
-				// A shift lasts to the end of the data: alerted at all, however late (a supervisor would still want it).
-				if (isShift) shiftEver = alert.subarray(first).includes(1) ? 1 : 0;
+				// A shift lasts to the end of the data: alerted at all, however late (a supervisor would still want
+				// it), by an alert its way (abandon % shifts add points: up).
+				if (isShift) {
+					const up = spec.kind === 'abandon' || spec.incident.size > 1;
+					const { score } = result.analysis.detection;
+					for (let i = first; i < n && !shiftEver; i++) if (alert[i] && score[i] > 0 === up) shiftEver = 1;
+				}
 				if (verbose) log(`  ${spec.part} ${spec.key} ${spec.incident.type} x${spec.incident.size.toFixed(2)} len ${spec.incident.length} ${caught ? 'caught' : 'MISSED'}`);
 			}
 			let alerts = 0;
