@@ -92,6 +92,17 @@ async function nabBreakdown(name, series) {
 	log(`NAB ${name.padEnd(5)} as is ${nab(totals.asIs)}, without false positives ${nab(totals.noFalsePositives)}, every missed window caught at its middle ${nab(totals.everyWindow)}`);
 }
 
+/**
+ * The last bucket at which an alert still catches an incident from bucket `first` of `length` buckets
+ * (Infinity: a shift) in a series of `n`: two buckets after it (one at DAY), or a shift's first 24 hours
+ * (first week at DAY).
+ */
+function lastCatchingBucket(bucket, first, length, n) {
+	const hourly = bucket === 'HOUR';
+	const last = length === Infinity ? first + (hourly ? 24 : 7) : first + length - 1 + (hourly ? 2 : 1);
+	return Math.min(n - 1, last);
+}
+
 async function scoreCc() {
 	const { scoreFile, normalize, PROFILES } = await import(path.join(nabDir, 'nab_score.mjs'));
 	const totals = new Map();
@@ -121,10 +132,7 @@ async function scoreCc() {
 			if (spec.incident) {
 				// Grid times are UTC-regular; a local DAY bucket starts up to an hour off them across DST.
 				const first = Math.round((spec.incident.startMs - times[0]) / result.grid.bucketMs);
-				const tolerance = spec.bucket === 'HOUR' ? 2 : 1;
-				const last = isShift
-					? Math.min(n - 1, first + (spec.bucket === 'HOUR' ? 24 : 7))
-					: Math.min(n - 1, first + spec.incident.length - 1 + tolerance);
+				const last = lastCatchingBucket(spec.bucket, first, isShift ? Infinity : spec.incident.length, n);
 				windows.push([times[first], times[last]]);
 				for (let i = first; i <= last; i++) if (alert[i]) caught = 1;
 				// A shift lasts to the end of the data: alerted at all, however late (a supervisor would still want
@@ -199,8 +207,9 @@ function scoreSynthetic() {
 	log('independent synthetic set, incidents: half bucket metric  caught (by contacts at the peak: 4 15 60 250)  alerts per 1000 points before the incident');
 	for (const [half, seeds] of [['1-3', [1, 2, 3]], ['4-6', [4, 5, 6]]]) {
 		const incidents = new Map();
-		for (const { bucket, metric, type, peak, first, last, items } of incidentSyntheticSeries(seeds)) {
+		for (const { bucket, metric, type, peak, first, length, items } of incidentSyntheticSeries(seeds)) {
 			const { detection } = analyse(items).find((series) => series.metric === metric).analysis;
+			const last = lastCatchingBucket(bucket, first, length, detection.alert.length);
 			const key = `${bucket} ${metric} ${type}`;
 			const total = incidents.get(key) ?? { cases: 0, caught: 0, byPeak: new Map(), alerts: 0, points: 0 };
 			const caught = detection.alert.subarray(first, last + 1).includes(1) ? 1 : 0;

@@ -109,10 +109,9 @@ function incidentLength(bucket, type, next) {
 }
 
 /**
- * Series with one incident each, in one metric: { bucket, metric, type, size, peak, first, last, items }.
+ * Series with one incident each, in one metric: { bucket, metric, type, size, peak, first, length, items }.
  * Spikes last 1–3 hours (a day at DAY buckets), drops 2–6 hours (1–2 days), both within 9:00–17:00 on a
- * weekday; a shift lasts to the end. `first`–`last` is where an alert counts as catching it: the incident
- * and two more hours (one more day), or a shift's first 24 hours (7 days). Seeds 1–3 and 4–6 are reported
+ * weekday; a shift lasts to the end (`length` Infinity). Seeds 1–3 and 4–6 are reported
  * apart, so a look into one half's series leaves the other unseen. Even seeds have days 10 % busier or
  * quieter as a whole, odd seeds none; each seed has one of the two daily shapes.
  */
@@ -131,12 +130,11 @@ export function* incidentSyntheticSeries(seeds) {
 						let day = Math.floor(days * (0.5 + 0.4 * next()));
 						while ([0, 6].includes(new Date(START_MS + day * DAY_MS).getUTCDay())) day++;
 						const first = bucket === 'HOUR' ? day * 24 + 9 + Math.floor((9 - Math.min(length, 8)) * next()) : day;
-						const last = shift ? first + (bucket === 'HOUR' ? 24 : 7) : first + length - 1 + (bucket === 'HOUR' ? 2 : 1);
 						const inside = (i) => i >= first && i < first + length;
 						const volume = metric === 'count_sum' ? (i) => (inside(i) ? size : 1) : undefined;
 						const effect = metric === 'count_sum' ? undefined : (i) => (inside(i) ? (metric === 'handle_time_avg' ? { handle: size } : { abandon: size }) : undefined);
 						const rate = contactRate(bucket, peak, SHAPES[seed % 2], seed % 2 === 0 ? 0.1 : 0, volume);
-						yield { bucket, metric, type, size, peak, first, last, items: items(bucket, BUCKETS[bucket], seed * 4001 + peak * 13 + Math.round(size * 1000), rate, effect) };
+						yield { bucket, metric, type, size, peak, first, length, items: items(bucket, BUCKETS[bucket], seed * 4001 + peak * 13 + Math.round(size * 1000), rate, effect) };
 					}
 }
 
