@@ -14,9 +14,11 @@
 // Needs the compiled core (npm run build).
 //
 //   npm run bench:quality -- [--part tune|check|all] [--no-nab] [--no-cc] [--no-synthetic] [--verbose] [--breakdown] [--nab DIR]
-//                            [--incident-scale S]
+//                            [--incident-scale S] [--without-counts]
 // --incident-scale: the contact-centre incidents' effects times S (default 1; see ccSeries.mjs), e.g. 0.6 for
 // the smaller incidents a held-back set may hold.
+// --without-counts: the contact-centre and synthetic rates and averages judged without their contacts (Contact
+// Count Field empty), as for items that carry no count field.
 // --breakdown: where the NAB points go — the same flags without their false positives, and with one more
 // flag at the middle of every missed window, scored alike; per series: each window's first flag (its
 // position in the window, 0 = start) or MISS, and the scored false positives.
@@ -40,6 +42,9 @@ const verbose = args.includes('--verbose');
 const breakdown = args.includes('--breakdown');
 const incidentScale = args.includes('--incident-scale') ? Number(args[args.indexOf('--incident-scale') + 1]) : 1;
 if (!(incidentScale > 0)) throw new Error('--incident-scale: give a positive number, e.g. 0.6');
+const withoutCounts = args.includes('--without-counts');
+/** The row analysis' Contact Count Field: the default (count_sum, which the items carry) or none. */
+const countConfig = withoutCounts ? { countField: '' } : {};
 const nabDir = args.includes('--nab') ? path.resolve(args[args.indexOf('--nab') + 1]) : path.resolve(here, '../../shared/nab');
 const log = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -117,6 +122,7 @@ async function scoreCc() {
 			timestampField: 'bucketStart',
 			groupBy,
 			missingBuckets: 'auto',
+			...countConfig,
 			settings: { ...DEFAULT_SETTINGS, timeZone: block.timeZone },
 		});
 		const byKey = new Map(analysis.series.map((s) => [`${JSON.stringify(s.groupValues)}|${s.metric}`, s]));
@@ -158,7 +164,7 @@ async function scoreCc() {
 			add(`${spec.part} all`, figures);
 		}
 	}
-	log(`contact-centre set${incidentScale === 1 ? '' : ` (incidents × ${incidentScale})`}: part bucket kind  series  incidents caught recall  clean alerts/1k  NAB  shifts alerted at all`);
+	log(`contact-centre set${incidentScale === 1 ? '' : ` (incidents × ${incidentScale})`}${withoutCounts ? ' without counts' : ''}: part bucket kind  series  incidents caught recall  clean alerts/1k  NAB  shifts alerted at all`);
 	for (const [key, t] of [...totals].sort()) {
 		const nab = t.windows > 0 ? normalize(t.nabRaw, t.nabNull, t.windows, PROFILES.standard).toFixed(1) : 'n/a';
 		log(`CC ${key.padEnd(18)} ${String(t.series).padStart(4)} ${String(t.incidents).padStart(4)} ${String(t.caught).padStart(4)} ${(t.caught / Math.max(1, t.incidents)).toFixed(2).padStart(5)}  ${((1000 * t.cleanAlerts) / Math.max(1, t.cleanPoints)).toFixed(2).padStart(6)} (${t.cleanAlerts}/${t.cleanPoints})  ${nab}  ${t.shiftsEver}/${t.shifts}`);
@@ -174,7 +180,7 @@ if (!args.includes('--no-synthetic')) scoreSynthetic();
 
 function scoreSynthetic() {
 	const analyse = (rows) =>
-		analyzeRows(rows, { timestampField: 'bucketStart', groupBy: [], missingBuckets: 'auto', settings: { ...DEFAULT_SETTINGS, timeZone: 'UTC' } }).series;
+		analyzeRows(rows, { timestampField: 'bucketStart', groupBy: [], missingBuckets: 'auto', ...countConfig, settings: { ...DEFAULT_SETTINGS, timeZone: 'UTC' } }).series;
 	const alertIndexes = ({ alert }) => [...alert.keys()].filter((i) => alert[i]);
 	const clean = new Map();
 	for (const { bucket, items } of cleanSyntheticSeries())
@@ -185,6 +191,7 @@ function scoreSynthetic() {
 			total.points += series.analysis.detection.alert.length;
 			clean.set(key, total);
 		}
+	if (withoutCounts) log('independent synthetic set without counts:');
 	log('independent synthetic set, clean series: bucket metric  alerts per 1000 points');
 	for (const [key, { alerts, points }] of clean) log(`SYN clean ${key.padEnd(24)} ${((1000 * alerts) / points).toFixed(2).padStart(5)} (${alerts}/${points})`);
 	const afterShift = new Map();

@@ -262,7 +262,7 @@ export const properties: INodeProperties[] = [
 				default: 'count_sum',
 				placeholder: 'count_sum',
 				description:
-					'Field with the contacts behind each item. Rates (*_pct) and averages (*_avg) are then judged by their sampling noise: 1 abandon in 3 contacts is no alarm, 60 in 200 is. Empty: not used.',
+					'Field with the contacts behind each item. Rates (*_pct) and averages (*_avg) are then judged by their sampling noise: 1 abandon in 3 contacts is no alarm, 60 in 200 is. Empty: the contacts of a rate are read from its digits (33.3333 % is 1 of 3), an average is judged without.',
 			},
 			{
 				displayName: 'Group By Fields',

@@ -5,7 +5,7 @@ import type { Goal, GoalEpisode } from './goals';
 import { goalEpisodes } from './goals';
 import type { AnalysisSettings } from './analyzeSeries';
 import { analyzePoints, type PointsAnalysis } from './analyzePoints';
-import type { ContactNoise } from './detectors/contactNoise';
+import { contactsOfPercents, type ContactNoise } from './detectors/contactNoise';
 import {
 	SeriesInputError,
 	defaultGroupByFields,
@@ -157,12 +157,16 @@ function analyseSeries(
 ): SeriesResult {
 	const values = group.rowIndices.map((index) => parseMetricValue(rows[index][metric]));
 	const missingIsZero = missingMeansZero(metric, config.missingBuckets);
-	const noise =
-		plan.countField !== '' && metric !== plan.countField ? contactNoiseOf(metric) : undefined;
-	const contacts = noise && {
-		counts: group.rowIndices.map((index) => parseMetricValue(rows[index][plan.countField])),
-		noise,
-	};
+	const noise = metric !== plan.countField ? contactNoiseOf(metric) : undefined;
+	const contacts =
+		plan.countField !== ''
+			? noise && {
+					counts: group.rowIndices.map((index) => parseMetricValue(rows[index][plan.countField])),
+					noise,
+				}
+			: noise === 'percent'
+				? { counts: contactsOfPercents(values), noise }
+				: undefined;
 	const analysed = analyzePoints(group.timesMs, values, config.settings, {
 		contacts,
 		bucketMs: plan.bucketMs,

@@ -61,3 +61,66 @@ export class SamplingNoise {
 		this.observations++;
 	}
 }
+
+/** Most contacts a percentage's digits are read as (see `contactsOfPercent`). */
+const MAX_READ_CONTACTS = 100_000;
+
+/**
+ * Half the finest decimal step every percentage in `values` is a whole multiple of (4 decimals: 0.00005),
+ * or 1e-9 when they carry more than 6 decimals (unrounded shares such as 33.333333333333336).
+ */
+export function percentRounding(values: readonly number[]): number {
+	for (let decimals = 0; decimals <= 6; decimals++) {
+		const steps = Math.pow(10, decimals);
+		let whole = true;
+		for (let i = 0; i < values.length && whole; i++) {
+			const scaled = values[i] * steps;
+			if (Number.isFinite(scaled) && Math.abs(scaled - Math.round(scaled)) > 1e-6) whole = false;
+		}
+		if (whole) return 0.5 / steps;
+	}
+	return 1e-9;
+}
+
+/**
+ * The contacts a percentage of abandoned (or any share of) contacts was most likely measured over, read from
+ * its digits when the items do not carry them: the smallest n for which a whole k makes 100 · k / n round to
+ * the value (33.3333 → 3, 4.5455 → 22, 0.8403 → 119, 100 → 1). A share k of n contacts reads as
+ * (k / g) of (n / g), g their greatest common divisor, so this is at most the true count, and the sampling
+ * noise taken from it at least the true noise: one abandon among 3 contacts is never an alarm.
+ * `NaN` for 0 % (no digits to read), a value outside 0–100, or one no share of at most 100,000 contacts
+ * explains. `halfStep`: the values' rounding (see `percentRounding`).
+ */
+export function contactsOfPercent(value: number, halfStep: number): number {
+	if (!(value > 0 && value <= 100)) return NaN;
+	const n = simplestDenominator(
+		Math.max(0, (value - halfStep) / 100),
+		Math.min(1, (value + halfStep) / 100),
+	);
+	return n <= MAX_READ_CONTACTS ? n : NaN;
+}
+
+/** Each percentage's contacts as read from its digits (see `contactsOfPercent`), at the values' own rounding. */
+export function contactsOfPercents(values: readonly number[]): number[] {
+	const halfStep = percentRounding(values);
+	return values.map((value) => contactsOfPercent(value, halfStep));
+}
+
+/** The smallest q for which some p / q lies in [lo, hi] (0 ≤ lo ≤ hi), by continued fractions. */
+function simplestDenominator(lo: number, hi: number): number {
+	// x = a + 1 / x': the simplest fraction takes the smallest whole number in the interval when there is one,
+	// else a = ⌊lo⌋ and the simplest x' in [1 / (hi − a), 1 / (lo − a)]. Denominators follow the
+	// convergents' recurrence q = a · q₋₁ + q₋₂.
+	let before = 1;
+	let last = 0;
+	for (let depth = 0; depth < 64; depth++) {
+		const whole = Math.ceil(lo);
+		if (whole <= hi) return whole * last + before;
+		const a = Math.floor(lo);
+		[before, last] = [last, a * last + before];
+		const nextLo = 1 / (hi - a);
+		hi = 1 / (lo - a);
+		lo = nextLo;
+	}
+	return Infinity;
+}

@@ -1,6 +1,11 @@
 import { analyzeRows } from '../../../../../nodes/NiceCxoneTrends/core/analyzeRows';
 import { DEFAULT_SETTINGS } from '../../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
-import { SamplingNoise } from '../../../../../nodes/NiceCxoneTrends/core/detectors/contactNoise';
+import {
+	contactsOfPercent,
+	contactsOfPercents,
+	percentRounding,
+	SamplingNoise,
+} from '../../../../../nodes/NiceCxoneTrends/core/detectors/contactNoise';
 import {
 	normalAbsQuantile,
 	RecentScores,
@@ -117,6 +122,35 @@ describe('SamplingNoise', () => {
 	});
 });
 
+describe('contacts read from a percentage’s digits', () => {
+	it('finds the values’ rounding: the finest decimal step they are all whole multiples of', () => {
+		expect(percentRounding([33.3333, 4.5455, 0, 100])).toBe(0.00005);
+		expect(percentRounding([50, 25, 12.5])).toBe(0.05);
+		expect(percentRounding([0, 100, 7])).toBe(0.5);
+		expect(percentRounding([100 / 3])).toBe(1e-9);
+	});
+	it('takes the fewest contacts some whole number of which rounds to the value', () => {
+		const at4 = 0.00005;
+		expect(contactsOfPercent(33.3333, at4)).toBe(3);
+		expect(contactsOfPercent(66.6667, at4)).toBe(3);
+		expect(contactsOfPercent(4.5455, at4)).toBe(22); // 1 of 22
+		expect(contactsOfPercent(0.8403, at4)).toBe(119); // 4 of 476 reads as 1 of 119: never more than the truth
+		expect(contactsOfPercent(1.0101, at4)).toBe(99);
+		expect(contactsOfPercent(100, at4)).toBe(1);
+		expect(contactsOfPercent(100 / 3, 1e-9)).toBe(3);
+		expect(contactsOfPercent((100 * 7) / 152, 1e-9)).toBe(152);
+		// Rounded to whole percents, 33 % is 1 of 3 as well (32.5–33.5 %).
+		expect(contactsOfPercent(33, 0.5)).toBe(3);
+	});
+	it('reads nothing from 0 %, from values outside 0–100 % or from no value', () => {
+		expect(contactsOfPercent(0, 0.00005)).toBeNaN();
+		expect(contactsOfPercent(-5, 0.00005)).toBeNaN();
+		expect(contactsOfPercent(120, 0.00005)).toBeNaN();
+		expect(contactsOfPercent(NaN, 0.00005)).toBeNaN();
+		expect(contactsOfPercents([0, 50, 12.5, NaN])).toEqual([NaN, 2, 8, NaN]);
+	});
+});
+
 describe('rates and averages judged by their contacts', () => {
 	/** Hourly abandon % of one channel over five weeks: busy days (200 contacts), quiet nights (2). */
 	function rows(withCounts: boolean) {
@@ -152,17 +186,21 @@ describe('rates and averages judged by their contacts', () => {
 	it('raises no alert on 0 ↔ 50 ↔ 100 % nights over 2 contacts when count_sum is there', () => {
 		expect(alerts(true)).toEqual([]);
 	});
-	it('without count_sum the nights are held only by the series’ own score calibration: two alerts in five weeks', () => {
-		// Neither a guess nor a flood: 2 of 840 buckets, both on nights over 2 contacts, where the counts give none.
-		const without = alerts(false);
-		expect(without).toHaveLength(2);
-		for (const bucket of without) expect(bucket % 24 < 8 || bucket % 24 >= 20).toBe(true);
+	it('without count_sum the contacts are read from the percentages’ digits: no alert on the nights either', () => {
+		// 50 % reads as 1 of 2 contacts and 100 % as 1 of 1: no more surprising than with count_sum. (Judged by the
+		// history's spread alone, two of these nights alerted.)
+		expect(alerts(false)).toEqual([]);
 	});
-	it('Contact Count Field: a field of another name counts the same; emptied, counts are not used', () => {
+	it('Contact Count Field: a field of another name counts the same; emptied, counts are read from the digits', () => {
 		const renamed = rows(true).map(({ count_sum: contacts, ...rest }) => ({ ...rest, contacts }));
 		expect(alerts(true, 'contacts', renamed)).toEqual(alerts(true));
 		expect(alerts(true, '')).toEqual(alerts(false));
-		expect(alerts(true, '')).toHaveLength(2);
+	});
+	it('without count_sum a busy hour at 30.5 % (61 of 200) is caught: its digits, to the one decimal every value here has, say at least 59', () => {
+		const data = rows(false);
+		const spike = 30 * 24 + 14; // day 30, 14:00
+		data[spike].abandoned_pct = 30.5;
+		expect(alerts(false, undefined, data)).toEqual([spike]);
 	});
 	it('a busy hour jumping from 6 % to 30 % over 200 contacts is caught with count_sum', () => {
 		const data = rows(true);
