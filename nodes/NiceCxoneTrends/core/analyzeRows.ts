@@ -6,6 +6,7 @@ import { goalEpisodes } from './goals';
 import type { AnalysisSettings } from './analyzeSeries';
 import { analyzePoints, type PointsAnalysis } from './analyzePoints';
 import { contactsOfPercents, type ContactNoise } from './detectors/contactNoise';
+import { DAY_MS } from '../../shared/core/time';
 import {
 	SeriesInputError,
 	defaultGroupByFields,
@@ -166,7 +167,11 @@ function analyseSeries(
 				}
 			: noise === 'percent'
 				? { counts: contactsOfPercents(values), noise }
-				: undefined;
+				: noise === 'mean' && plan.bucketMs >= DAY_MS
+					? // A day is judged against a handful of days (a Sunday against its last four): their spread is a
+						// guess, so the spread its own days have shown is the least.
+						{ counts: values.map(() => 1), noise: 'ownSpread' as const }
+					: undefined;
 	const analysed = analyzePoints(group.timesMs, values, config.settings, {
 		contacts,
 		bucketMs: plan.bucketMs,

@@ -1,5 +1,9 @@
-/** How a rate's or an average's noise depends on the contacts behind a bucket. */
-export type ContactNoise = 'percent' | 'mean';
+/**
+ * How a rate's or an average's noise depends on the contacts behind a bucket. `ownSpread`: an average
+ * whose contacts are unknown, each bucket counted as one (σ₁ is then the spread of the bucket's value itself),
+ * learned for each kind of day apart (a weekend day over fewer contacts is noisier).
+ */
+export type ContactNoise = 'percent' | 'mean' | 'ownSpread';
 
 /** Weight of each judged bucket in the learned per-contact spread of an average. */
 const PER_CONTACT_WEIGHT = 0.02;

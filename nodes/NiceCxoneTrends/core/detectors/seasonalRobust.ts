@@ -111,7 +111,7 @@ class SlotReference {
 		private readonly slotsPerDay: number,
 		private readonly reach: number,
 		private readonly floor: ScaleFloor,
-		private readonly sampling: SamplingNoise | undefined,
+		public sampling: SamplingNoise | undefined,
 		private readonly weekdaySpread: WeekdaySpread | undefined,
 	) {
 		this.width = 2 * reach + 1;
@@ -320,7 +320,13 @@ export function detectSeasonalRobust(
 		return result;
 	};
 	const contactCounts = options.contacts?.counts;
-	const sampling = options.contacts ? new SamplingNoise(options.contacts.noise) : undefined;
+	// One sampling noise; for an average without its contacts, one for each kind of day (see ContactNoise).
+	const samplings =
+		options.contacts &&
+		(options.contacts.noise === 'ownSpread'
+			? [WEEKDAY, WEEKEND, ANY_DAY].map(() => new SamplingNoise('mean'))
+			: new Array<SamplingNoise>(3).fill(new SamplingNoise(options.contacts.noise)));
+	let sampling = samplings?.[ANY_DAY];
 	const { expected, scale, score, judged } = detection;
 
 	const weekdaySpread = seasonal
@@ -348,6 +354,7 @@ export function detectSeasonalRobust(
 		const weekdayRing = (SAME_WEEKDAY + isoWeekday - 1) * slotsPerDay + slot;
 		const value = values[i];
 		const hasValue = value === value;
+		if (samplings) reference.sampling = sampling = samplings[kind];
 
 		// Only once each weekday's own level is known: before, a busy Monday would look like a new level.
 		if (

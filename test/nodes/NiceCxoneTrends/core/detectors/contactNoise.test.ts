@@ -220,6 +220,53 @@ describe('rates and averages judged by their contacts', () => {
 	});
 });
 
+describe('a daily average without its contacts', () => {
+	/** Daily AHT of one channel over a year: 1,500 contacts a weekday, 300 a weekend day, 200 s spread each. */
+	function rows(withCounts: boolean) {
+		const random = seededRandom(11);
+		const normal = () => {
+			let sum = 0;
+			for (let k = 0; k < 12; k++) sum += random();
+			return sum - 6;
+		};
+		const out = [];
+		for (let day = 0; day < 364; day++) {
+			const weekend = day % 7 >= 5; // 2024-01-01 is a Monday
+			const contacts = weekend ? 300 : 1500;
+			const row: Record<string, unknown> = {
+				bucketStart: new Date(Date.UTC(2024, 0, 1 + day)).toISOString(),
+				handle_time_avg:
+					Math.round(10 * ((weekend ? 300 : 330) + (200 * normal()) / Math.sqrt(contacts))) / 10,
+			};
+			if (withCounts) row.count_sum = contacts;
+			out.push(row);
+		}
+		return out;
+	}
+	const alerts = (withCounts: boolean, items = rows(withCounts)) => {
+		const analysis = analyzeRows(items, {
+			timestampField: 'bucketStart',
+			groupBy: [],
+			metrics: ['handle_time_avg'],
+			missingBuckets: 'auto',
+			settings: DEFAULT_SETTINGS,
+		});
+		const { alert } = analysis.series[0].analysis.detection;
+		return Array.from(alert.keys()).filter((i) => alert[i] === 1);
+	};
+	it('is judged at least by the spread its own days have shown: no alert on a clean year, as with count_sum', () => {
+		// A weekend day is judged against its last four weekend days of its kind: their spread is a guess.
+		expect(alerts(true)).toEqual([]);
+		expect(alerts(false)).toEqual([]);
+	});
+	it('still alerts a weekday 10 % longer without its contacts', () => {
+		const data = rows(false);
+		const monday = 301;
+		data[monday].handle_time_avg = 363;
+		expect(alerts(false, data)).toEqual([monday]);
+	});
+});
+
 describe('DAY buckets across daylight saving', () => {
 	it('keeps each local day its weekday when the zone’s midnight moves (Sydney, April): no alerts on a clean weekly cycle', () => {
 		const { DateTime } = jest.requireActual('luxon') as typeof import('luxon');
