@@ -45,13 +45,17 @@ function filterFromParameters(parameters) {
 
 /**
  * The query body an analytics node's parameters stand for, in UTC (the examples' time zone).
- * Supports the presets the examples use: `custom`, `yesterday` and `lastNDays` (relative to `nowMs`).
+ * Supports the presets the examples use: `custom`, `yesterday` and `lastNDays` (relative to `nowMs`; with
+ * Include Today it ends at `nowMs`).
  */
 export function expectedQueryBody(parameters, nowMs) {
 	let window;
 	if (parameters.timeRange === 'custom') window = { start: parameters.start, end: parameters.end };
 	else if (parameters.timeRange === 'yesterday') window = yesterdayUtc(nowMs);
-	else if (parameters.timeRange === 'lastNDays') window = lastDaysUtc(nowMs, parameters.days);
+	else if (parameters.timeRange === 'lastNDays') {
+		window = lastDaysUtc(nowMs, parameters.days);
+		if (parameters.includeToday) window.end = new Date(nowMs).toISOString();
+	}
 	else throw new Error(`The e2e oracle does not know the time range '${parameters.timeRange}'.`);
 	const body = {
 		metrics: parameters.metrics.metric.map(({ metric }) => {

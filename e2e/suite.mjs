@@ -16,6 +16,7 @@ import { assertSameItems, createHarness } from './harness.mjs';
 import { startScriptedChatModel } from './scriptedChatModel.mjs';
 
 const DAY_MS = 86_400_000;
+const QUARTER_HOUR_MS = 900_000;
 
 const { startReceiver } = createRequire(import.meta.url)('../test/support/receiver.js');
 
@@ -162,6 +163,31 @@ function assertMatchesTruth(items, truths, what) {
 	const json = items.map((item) => item.json);
 	const matching = truths.find((truth) => truth.length === json.length) ?? truths[0];
 	assertSameItems(json, matching, what);
+}
+
+/**
+ * Asserts the items of a range that ends at the node's own "now" (Include Today): every bucket that was over
+ * when the run started equals the truth exactly; a bucket still open then holds the contacts up to the
+ * instant the node read the clock, somewhere between the run's start and its end, so its rows are those of
+ * the truths at those two instants by key, with a contact count between theirs.
+ */
+function assertMatchesTruthSoFar(items, truths, openFromMs, what) {
+	const closed = (rows) => rows.filter((row) => Date.parse(row.bucketStart) < openFromMs);
+	const open = (rows) => rows.filter((row) => Date.parse(row.bucketStart) >= openFromMs);
+	const json = items.map((item) => item.json);
+	assertSameItems(closed(json), closed(truths[0]), `${what}, the buckets over before the run`);
+	const key = (row) => Object.entries(row).filter(([field]) => !/_(sum|pct|avg)$/.test(field)).map(String).join('|');
+	const bounds = new Map();
+	for (const truth of truths) for (const row of open(truth)) bounds.set(key(row), [...(bounds.get(key(row)) ?? []), row.count_sum]);
+	assert.ok(open(json).length > 0, `${what}: no row of the bucket open when the run started`);
+	for (const row of open(json)) {
+		const counts = bounds.get(key(row));
+		assert.ok(counts, `${what}: ${JSON.stringify(row)} is in neither truth`);
+		assert.ok(
+			row.count_sum >= Math.min(...counts) && row.count_sum <= Math.max(...counts),
+			`${what}: ${JSON.stringify(row)} is not between the truths at the run's start and end (${counts.join(', ')})`,
+		);
+	}
 }
 
 /**
@@ -472,7 +498,12 @@ export async function runE2eSuite({ log }) {
 				assertSucceeded(execution, example.name);
 				for (const node of analyticsNodes(example)) {
 					const items = nodeOutputItems(execution.run, node.name);
-					assertMatchesTruth(items, await groundTruth(simulators.clean, node.parameters, startedAtMs), node.name);
+					const truths = await groundTruth(simulators.clean, node.parameters, startedAtMs);
+					if (node.parameters.includeToday) {
+						// The quarter hours (the examples' smallest bucket) from the one the run started in are still open.
+						const openFromMs = Math.floor(startedAtMs / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
+						assertMatchesTruthSoFar(items, truths, openFromMs, node.name);
+					} else assertMatchesTruth(items, truths, node.name);
 				}
 			});
 		}

@@ -25,7 +25,7 @@ const PLATFORM_NOTICE = 'Computed in n8n from CXone completed contacts';
  * no Resource field: the credential picks it (see the README's "In the editor").
  */
 function analyticsFields({ resource, operation, timeRange = 'yesterday', filterMode = 'none', returnAll = true }) {
-	const range = ['Time Range', ...(timeRange === 'lastNDays' ? ['Number of Days'] : []), ...(timeRange === 'custom' ? ['Start', 'End'] : [])];
+	const range = ['Time Range', ...(timeRange === 'lastNDays' ? ['Number of Days', 'Include Today (So Far)'] : []), ...(timeRange === 'custom' ? ['Start', 'End'] : [])];
 	if (resource === 'platform' && operation === 'getSkillSummary') return ['Operation', ...range, 'Options'];
 	if (resource === 'platform' && operation === 'runReportJob') return ['Operation', 'Report ID', ...range, 'Output', 'Options'];
 	return [

@@ -283,6 +283,14 @@ export const properties: INodeProperties[] = [
 					'Seasonal method: earlier weekdays (or weekend days) whose same time of day forms the expectation',
 			},
 			{
+				displayName: 'Judge Unfinished Buckets',
+				name: 'judgeUnfinishedBuckets',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether a bucket that is not over when the node runs (the current quarter hour of a query that ends now, such as Today or Month to Date) is judged. Off: it holds only part of its contacts, so it is left out until it is over, and a volume is not called a drop for being half counted.',
+			},
+			{
 				displayName: 'Metric Fields',
 				name: 'metrics',
 				type: 'string',

@@ -121,6 +121,8 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 			missingBuckets: (options.missingBuckets as MissingBuckets | undefined) ?? 'auto',
 			goals: readGoals(context),
 			businessHours: readBusinessHours(context, String(options.businessHours ?? '')),
+			// A bucket not over yet holds part of its contacts: left out unless asked for.
+			nowMs: options.judgeUnfinishedBuckets === true ? undefined : Date.now(),
 			settings: {
 				...DEFAULT_SETTINGS,
 				method,

@@ -22,11 +22,14 @@ export interface TimeRangeInput {
 	end?: unknown;
 	/** For `lastNDays`. */
 	days?: number;
+	/** For `lastNDays`: run on to now (today so far) instead of ending at today's midnight. */
+	includeToday?: boolean;
 }
 
 /**
  * Resolves a preset or a custom range to [start, end) in epoch ms. Presets are calendar ranges in
- * `zone` relative to `nowMs`; "today" and "month to date" end now, the others at a local midnight.
+ * `zone` relative to `nowMs`; "today", "month to date" and "last N days" with `includeToday` end now, the
+ * others at a local midnight.
  */
 export function resolveTimeRange(input: TimeRangeInput, nowMs: number, zone: string): TimeWindow {
 	const today = DateTime.fromMillis(nowMs, { zone }).startOf('day');
@@ -47,7 +50,7 @@ export function resolveTimeRange(input: TimeRangeInput, nowMs: number, zone: str
 					`Number of Days is ${String(days)}; it must be a whole number from 1 to 3660.`,
 				);
 			}
-			return window(today.minus({ days }), today);
+			return window(today.minus({ days }), input.includeToday === true ? nowMs : today);
 		}
 		case 'lastWeek': {
 			const thisMonday = today.startOf('week');

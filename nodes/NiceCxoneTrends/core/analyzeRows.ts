@@ -40,6 +40,12 @@ export interface RowsConfig {
 	goals?: readonly Goal[];
 	/** Hours in the settings' time zone outside which nothing alerts; undefined = all hours. */
 	businessHours?: BusinessHours;
+	/**
+	 * When the node runs (UTC ms): a row whose bucket is not over by then (its time plus the bucket spacing
+	 * is later) is left out, counted in its series' `unfinishedRows`: the current quarter hour of a query
+	 * that ends now holds only part of its contacts. `undefined` = every row is judged.
+	 */
+	nowMs?: number;
 	settings: AnalysisSettings;
 }
 
@@ -66,6 +72,8 @@ export interface SeriesResult extends PointsAnalysis {
 	goals: Goal[];
 	/** The episodes in which the series missed one of its metric's goals, on its grid. */
 	goalEpisodes: Array<GoalEpisode & { goal: Goal }>;
+	/** Items of the series left out because their bucket was not over when the node ran (see `nowMs`). */
+	unfinishedRows: number;
 }
 
 /** All series of a set of rows, with the choices that were made for them. */
@@ -74,6 +82,8 @@ export interface RowsAnalysis {
 	metrics: string[];
 	bucketMs: number;
 	series: SeriesResult[];
+	/** Input indices of the rows left out, their bucket not over when the node ran (see `nowMs`). */
+	unfinishedRowIndices: number[];
 }
 
 /** Most buckets one series may span (its grid), so one series is analysed in well under a second. */
@@ -93,6 +103,10 @@ interface RowsPlan {
 	gridEndMs: number;
 	bucketCount: number;
 	countField: string;
+	/** Rows left out per group key, their bucket not over when the node ran. */
+	unfinishedRows: Map<string, number>;
+	/** Their input indices, in input order. */
+	unfinishedRowIndices: number[];
 }
 
 /** Checks the rows and the configuration and plans the series; throws {@link SeriesInputError}. */
@@ -114,15 +128,7 @@ function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
 			'metrics',
 		);
 	}
-	const groups = groupRows(rows, config.timestampField, groupBy, config.settings.timeZone);
-	let gridStartMs = Infinity;
-	let gridEndMs = -Infinity;
-	for (const group of groups) {
-		for (const t of group.timesMs) {
-			if (t < gridStartMs) gridStartMs = t;
-			if (t > gridEndMs) gridEndMs = t;
-		}
-	}
+	const allGroups = groupRows(rows, config.timestampField, groupBy, config.settings.timeZone);
 	const countField =
 		config.countField ??
 		(fieldInNoRow(rows, [DEFAULT_COUNT_FIELD]) === undefined ? DEFAULT_COUNT_FIELD : '');
@@ -132,8 +138,22 @@ function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
 			'countField',
 		);
 	}
-	let bucketMs = config.bucketMs ?? detectBucketMs(groups);
+	let bucketMs = config.bucketMs ?? detectBucketMs(allGroups);
 	if (!Number.isFinite(bucketMs)) bucketMs = config.bucketMs ?? 3_600_000;
+	const unfinishedRows = new Map<string, number>();
+	const unfinishedRowIndices: number[] = [];
+	const groups =
+		config.nowMs === undefined
+			? allGroups
+			: finishedOnly(allGroups, config.nowMs - bucketMs, unfinishedRows, unfinishedRowIndices);
+	let gridStartMs = Infinity;
+	let gridEndMs = -Infinity;
+	for (const group of groups) {
+		for (const t of group.timesMs) {
+			if (t < gridStartMs) gridStartMs = t;
+			if (t > gridEndMs) gridEndMs = t;
+		}
+	}
 	const bucketCount =
 		groups.length === 0 ? 0 : Math.floor((gridEndMs - gridStartMs) / bucketMs + 0.5) + 1;
 	const seriesCount = groups.length * metrics.length;
@@ -145,7 +165,51 @@ function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
 			'bucketMinutes',
 		);
 	}
-	return { groupBy, metrics, groups, bucketMs, gridStartMs, gridEndMs, bucketCount, countField };
+	return {
+		groupBy,
+		metrics,
+		groups,
+		bucketMs,
+		gridStartMs,
+		gridEndMs,
+		bucketCount,
+		countField,
+		unfinishedRows,
+		unfinishedRowIndices: unfinishedRowIndices.sort((a, b) => a - b),
+	};
+}
+
+/**
+ * The groups with only their rows at or before `lastFinishedMs` (a bucket starting later is not over); the
+ * rows left out are counted per group key in `leftOut` and their indices pushed to `leftOutIndices`. A
+ * group with none left is dropped.
+ */
+function finishedOnly(
+	groups: readonly RowGroup[],
+	lastFinishedMs: number,
+	leftOut: Map<string, number>,
+	leftOutIndices: number[],
+): RowGroup[] {
+	const kept: RowGroup[] = [];
+	for (const group of groups) {
+		const finished = group.timesMs.map((t) => t <= lastFinishedMs);
+		const left = finished.filter((isFinished) => !isFinished).length;
+		if (left === 0) {
+			kept.push(group);
+			continue;
+		}
+		leftOut.set(group.key, left);
+		group.rowIndices.forEach((index, j) => {
+			if (!finished[j]) leftOutIndices.push(index);
+		});
+		if (left < finished.length)
+			kept.push({
+				...group,
+				rowIndices: group.rowIndices.filter((_, j) => finished[j]),
+				timesMs: group.timesMs.filter((_, j) => finished[j]),
+			});
+	}
+	return kept;
 }
 
 /** Analyses one group's metric on the plan's common grid. */
@@ -200,6 +264,7 @@ function analyseSeries(
 		missingIsZero,
 		goals,
 		goalEpisodes: goals.flatMap(goalEpisodesOf),
+		unfinishedRows: plan.unfinishedRows.get(group.key) ?? 0,
 	};
 }
 
@@ -241,6 +306,7 @@ export function analyzeRows(rows: readonly Row[], config: RowsConfig): RowsAnaly
 		metrics: plan.metrics,
 		bucketMs: plan.bucketMs,
 		series: [...eachSeries(rows, config, plan)],
+		unfinishedRowIndices: plan.unfinishedRowIndices,
 	};
 }
 
@@ -276,5 +342,11 @@ export async function analyzeRowsPausing(
 			await pause();
 		}
 	}
-	return { groupBy: plan.groupBy, metrics: plan.metrics, bucketMs: plan.bucketMs, series };
+	return {
+		groupBy: plan.groupBy,
+		metrics: plan.metrics,
+		bucketMs: plan.bucketMs,
+		series,
+		unfinishedRowIndices: plan.unfinishedRowIndices,
+	};
 }

@@ -11,7 +11,7 @@ import {
 	seriesLabel,
 	seriesSubject,
 } from './describe';
-import type { Row } from './series';
+import { parseMetricValue, type Row } from './series';
 
 /** An output record: its JSON and the input rows it comes from (for pairing). */
 export interface OutputRecord {
@@ -24,7 +24,8 @@ const VALUE_DECIMALS = 4;
 const SCORE_DECIMALS = 2;
 
 /** Status of one bucket: judged with a value, judged without one, or before enough history. */
-export type BucketStatus = 'ok' | 'no_value' | 'insufficient_history';
+/** `unfinished`: the row's bucket was not over when the node ran, so it was left out (see `nowMs`). */
+export type BucketStatus = 'ok' | 'no_value' | 'insufficient_history' | 'unfinished';
 
 /** The per-bucket analysis fields of a series, as they appear on annotated items and anomaly items. */
 export function bucketFields(series: SeriesResult, bucket: number): Record<string, unknown> {
@@ -67,6 +68,7 @@ export function annotateRecords(rows: readonly Row[], analysis: RowsAnalysis): O
 			perRow[rowIndex].push({ series, bucket: series.grid.bucketOfPoint[k] }),
 		);
 	}
+	const unfinished = new Set(analysis.unfinishedRowIndices);
 	const records: OutputRecord[] = [];
 	perRow.forEach((entries, rowIndex) => {
 		for (const { series, bucket } of entries) {
@@ -75,8 +77,35 @@ export function annotateRecords(rows: readonly Row[], analysis: RowsAnalysis): O
 				rowIndices: [rowIndex],
 			});
 		}
+		// Left out, not lost: the row comes through with its values, judged by nothing.
+		if (unfinished.has(rowIndex))
+			for (const metric of analysis.metrics)
+				records.push({
+					json: { ...rows[rowIndex], ...unfinishedFields(rows[rowIndex], metric) },
+					rowIndices: [rowIndex],
+				});
 	});
 	return records;
+}
+
+/** {@link bucketFields} of a row whose bucket was not over when the node ran: its value, nothing judged. */
+function unfinishedFields(row: Row, metric: string): Record<string, unknown> {
+	return {
+		metric,
+		value: roundOrNull(parseMetricValue(row[metric]), VALUE_DECIMALS),
+		expected: null,
+		expectedSpread: null,
+		deviation: null,
+		score: null,
+		isAnomaly: false,
+		inAnomalyEpisode: false,
+		anomalyType: null,
+		status: 'unfinished' satisfies BucketStatus,
+		movingAverage: null,
+		trendDirection: null,
+		trendSlopePerDay: null,
+		trendPercentChange: null,
+	};
 }
 
 /** Rows of a series in each bucket; a bucket without rows pairs with the series' nearest earlier row. */
@@ -273,6 +302,7 @@ export function summaryRecords(analysis: RowsAnalysis, zone: string): OutputReco
 				trendSlopePerDay: roundOrNull(trend.slopePerDay, VALUE_DECIMALS),
 				trendPercentChange: roundOrNull(trend.percentChange, 2),
 				duplicateBuckets: grid.duplicateBuckets,
+				...(series.unfinishedRows > 0 ? { unfinishedRows: series.unfinishedRows } : {}),
 				reporting: silence ? 'stopped' : 'ok',
 				lastDataAt: silence ? new Date(silence.lastDataMs).toISOString() : null,
 				message: silenceText ? `${silenceText}\n${message}` : message,

@@ -389,3 +389,47 @@ describe('NiceCxoneTrends node', () => {
 		expect(goalAlerts[139_999].pairedItem).toEqual([{ item: 419_997 }]);
 	}, 60_000);
 });
+
+describe('NiceCxoneTrends node: the bucket not over when it runs', () => {
+	// A query that ends now: chat volume up to Friday 19 January 14:04 UTC, its last quarter hour 4 minutes in.
+	const last = bucketAt(18, 14);
+	const lastStartMs = Date.UTC(2024, 0, 19, 14);
+	const items: INodeExecutionData[] = [];
+	const { timesMs, values } = contactVolume(19, 1);
+	for (let i = 0; i <= last; i++)
+		items.push({
+			json: {
+				bucketStart: new Date(timesMs[i]).toISOString(),
+				groupId: 'grp_001',
+				count_sum: i === last ? Math.round((values[i] * 4) / 15) : values[i],
+			},
+		});
+	beforeEach(() => jest.spyOn(Date, 'now').mockReturnValue(lastStartMs + 4 * 60_000));
+	afterEach(() => jest.restoreAllMocks());
+
+	it('is left out of the judging, its item passed through as unfinished, and no drop is raised', async () => {
+		const [main, anomalies] = await run(items, {});
+		expect(main).toHaveLength(items.length);
+		expect(main[last].json).toMatchObject({
+			count_sum: Math.round((values[last] * 4) / 15),
+			metric: 'count_sum',
+			status: 'unfinished',
+			isAnomaly: false,
+			expected: null,
+		});
+		expect(main[last].pairedItem).toEqual([{ item: last }]);
+		expect(main[last - 1].json.status).toBe('ok');
+		expect(anomalies).toEqual([]);
+		const [summary] = await run(items, { outputMode: 'summary' });
+		expect(summary[0].json).toMatchObject({
+			unfinishedRows: 1,
+			lastBucket: new Date(lastStartMs - 15 * 60_000).toISOString(),
+		});
+	});
+	it('is judged with Judge Unfinished Buckets on: a quarter hour 4 minutes in reads as a drop', async () => {
+		const [, anomalies] = await run(items, { options: { judgeUnfinishedBuckets: true } });
+		expect(anomalies.map((item) => [item.json.bucketStart, item.json.anomalyType])).toEqual([
+			[new Date(lastStartMs).toISOString(), 'DROP'],
+		]);
+	});
+});

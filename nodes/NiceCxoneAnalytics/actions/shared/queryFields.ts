@@ -65,6 +65,15 @@ export function timeRangeFields(): INodeProperties[] {
 			displayOptions: { show: { timeRange: ['lastNDays'] } },
 		},
 		{
+			displayName: 'Include Today (So Far)',
+			name: 'includeToday',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether the range runs on to now, for a workflow that runs every few minutes: the days before today and today so far. The current bucket is still filling; NICE CXone Trends leaves it out until it is over.',
+			displayOptions: { show: { timeRange: ['lastNDays'] } },
+		},
+		{
 			displayName: 'Start',
 			name: 'start',
 			type: 'dateTime',
@@ -298,6 +307,7 @@ export function readTimeWindow(
 			start: param('start', ''),
 			end: param('end', ''),
 			days: param<number>('days', 7),
+			includeToday: param<boolean>('includeToday', false),
 		},
 		Date.now(),
 		timeZone,

@@ -178,6 +178,13 @@ describe('time range presets', () => {
 		['yesterday', {}, 'Europe/Berlin', '2024-03-29T23:00:00Z', '2024-03-30T23:00:00Z'],
 		['today', {}, 'Europe/Berlin', '2024-03-30T23:00:00Z', '2024-03-31T10:00:00Z'],
 		['lastNDays', { days: 3 }, 'UTC', '2024-03-28T00:00:00Z', '2024-03-31T00:00:00Z'],
+		[
+			'lastNDays',
+			{ days: 3, includeToday: true },
+			'Europe/Berlin',
+			'2024-03-27T23:00:00Z',
+			'2024-03-31T10:00:00Z',
+		],
 		['lastWeek', {}, 'UTC', '2024-03-18T00:00:00Z', '2024-03-25T00:00:00Z'],
 		['monthToDate', {}, 'America/New_York', '2024-03-01T05:00:00Z', '2024-03-31T10:00:00Z'],
 		['lastMonth', {}, 'Europe/Berlin', '2024-01-31T23:00:00Z', '2024-02-29T23:00:00Z'],

@@ -5,6 +5,7 @@ import {
 } from '../../../../nodes/NiceCxoneTrends/core/analyzeRows';
 import { DEFAULT_SETTINGS } from '../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
 import { SeriesInputError } from '../../../../nodes/NiceCxoneTrends/core/series';
+import { bucketAt, contactVolume } from '../synthetic';
 
 const HOUR_MS = 3_600_000;
 const START_MS = Date.UTC(2024, 0, 1);
@@ -100,5 +101,51 @@ describe('Contact Count Field', () => {
 		).toThrow(
 			"Contact Count Field 'count_sum' is not in any item. Set it to the field with each item's contacts (count_sum from the query node), or empty it to judge rates and averages without counts.",
 		);
+	});
+});
+
+describe('a bucket not over when the node runs', () => {
+	/** Chat volume of two groups by quarter hour up to Friday 19 January 14:00 UTC, whose bucket has 4 minutes in. */
+	function rowsUpToNow() {
+		const last = bucketAt(18, 14);
+		const rows = [];
+		for (const [groupId, seed] of [
+			['g1', 1],
+			['g2', 2],
+		] as const) {
+			const { timesMs, values } = contactVolume(19, seed);
+			for (let i = 0; i <= last; i++)
+				rows.push({
+					bucketStart: new Date(timesMs[i]).toISOString(),
+					groupId,
+					// The current quarter hour so far: 4 of its 15 minutes.
+					count_sum: i === last ? Math.round((values[i] * 4) / 15) : values[i],
+				});
+		}
+		return { rows, lastStartMs: START_MS + last * 15 * 60_000 };
+	}
+	const alertsAtEnd = (analysis: ReturnType<typeof analyzeRows>) =>
+		analysis.series.map(
+			({ analysis: { detection } }) => detection.alert[detection.alert.length - 1],
+		);
+
+	it('is judged when no time is given: the quarter hour four minutes in reads as a drop', () => {
+		const { rows } = rowsUpToNow();
+		expect(alertsAtEnd(analyzeRows(rows, config))).toEqual([1, 1]);
+	});
+	it('is left out when the node runs before it is over, and counted', () => {
+		const { rows, lastStartMs } = rowsUpToNow();
+		const analysis = analyzeRows(rows, { ...config, nowMs: lastStartMs + 4 * 60_000 });
+		expect(alertsAtEnd(analysis)).toEqual([0, 0]);
+		expect(analysis.series.map((series) => series.unfinishedRows)).toEqual([1, 1]);
+		expect(analysis.series[0].grid.timesMs.at(-1)).toBe(lastStartMs - 15 * 60_000);
+		expect(analysis.unfinishedRowIndices).toEqual([bucketAt(18, 14), 2 * bucketAt(18, 14) + 1]);
+	});
+	it('is judged once it is over', () => {
+		const { rows, lastStartMs } = rowsUpToNow();
+		const analysis = analyzeRows(rows, { ...config, nowMs: lastStartMs + 15 * 60_000 });
+		expect(analysis.unfinishedRowIndices).toEqual([]);
+		expect(analysis.series.map((series) => series.unfinishedRows)).toEqual([0, 0]);
+		expect(alertsAtEnd(analysis)).toEqual([1, 1]);
 	});
 });
