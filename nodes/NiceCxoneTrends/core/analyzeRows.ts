@@ -6,7 +6,9 @@ import { goalEpisodes } from './goals';
 import type { AnalysisSettings } from './analyzeSeries';
 import { analyzePoints, type PointsAnalysis } from './analyzePoints';
 import { contactsOfPercents, type ContactNoise } from './detectors/contactNoise';
-import { DAY_MS } from '../../shared/core/time';
+import { DateTime } from 'luxon';
+
+import { DAY_MS, HOUR_MS } from '../../shared/core/time';
 import {
 	SeriesInputError,
 	defaultGroupByFields,
@@ -105,7 +107,7 @@ interface RowsPlan {
 	countField: string;
 	/** Rows left out per group key, their bucket not over when the node ran. */
 	unfinishedRows: Map<string, number>;
-	/** Their input indices, in input order. */
+	/** Their input indices. */
 	unfinishedRowIndices: number[];
 }
 
@@ -142,10 +144,21 @@ function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
 	if (!Number.isFinite(bucketMs)) bucketMs = config.bucketMs ?? 3_600_000;
 	const unfinishedRows = new Map<string, number>();
 	const unfinishedRowIndices: number[] = [];
+	const { nowMs } = config;
+	// A Bucket Minutes finer than the items' own spacing does not make their buckets end sooner.
+	const itemSpacing =
+		config.bucketMs === undefined || nowMs === undefined
+			? bucketMs
+			: Math.max(bucketMs, detectBucketMs(allGroups) || 0);
 	const groups =
-		config.nowMs === undefined
+		nowMs === undefined
 			? allGroups
-			: finishedOnly(allGroups, config.nowMs - bucketMs, unfinishedRows, unfinishedRowIndices);
+			: finishedOnly(
+					allGroups,
+					(t) => bucketOver(t, itemSpacing, nowMs, config.settings.timeZone),
+					unfinishedRows,
+					unfinishedRowIndices,
+				);
 	let gridStartMs = Infinity;
 	let gridEndMs = -Infinity;
 	for (const group of groups) {
@@ -175,24 +188,37 @@ function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
 		bucketCount,
 		countField,
 		unfinishedRows,
-		unfinishedRowIndices: unfinishedRowIndices.sort((a, b) => a - b),
+		unfinishedRowIndices,
 	};
 }
 
 /**
- * The groups with only their rows at or before `lastFinishedMs` (a bucket starting later is not over); the
- * rows left out are counted per group key in `leftOut` and their indices pushed to `leftOutIndices`. A
- * group with none left is dropped.
+ * Whether the bucket of `bucketMs` starting at `t` is over at `nowMs`. Buckets of whole days end at the
+ * local midnight `bucketMs` days on (a day of 25 hours when the clocks go back), others `bucketMs` later.
+ */
+function bucketOver(t: number, bucketMs: number, nowMs: number, zone: string): boolean {
+	if (t + bucketMs + HOUR_MS <= nowMs) return true;
+	if (bucketMs < DAY_MS || bucketMs % DAY_MS !== 0) return t + bucketMs <= nowMs;
+	return (
+		DateTime.fromMillis(t, { zone })
+			.plus({ days: bucketMs / DAY_MS })
+			.toMillis() <= nowMs
+	);
+}
+
+/**
+ * The groups with only their rows whose bucket `isOver`; the rows left out are counted per group key in
+ * `leftOut` and their indices pushed to `leftOutIndices`. A group with none left is dropped.
  */
 function finishedOnly(
 	groups: readonly RowGroup[],
-	lastFinishedMs: number,
+	isOver: (t: number) => boolean,
 	leftOut: Map<string, number>,
 	leftOutIndices: number[],
 ): RowGroup[] {
 	const kept: RowGroup[] = [];
 	for (const group of groups) {
-		const finished = group.timesMs.map((t) => t <= lastFinishedMs);
+		const finished = group.timesMs.map(isOver);
 		const left = finished.filter((isFinished) => !isFinished).length;
 		if (left === 0) {
 			kept.push(group);

@@ -88,7 +88,10 @@ export function annotateRecords(rows: readonly Row[], analysis: RowsAnalysis): O
 	return records;
 }
 
-/** {@link bucketFields} of a row whose bucket was not over when the node ran: its value, nothing judged. */
+/**
+ * {@link bucketFields} of a row whose bucket was not over when the node ran: its value, nothing judged (the
+ * same fields, each empty; a test holds the two lists together).
+ */
 function unfinishedFields(row: Row, metric: string): Record<string, unknown> {
 	return {
 		metric,
@@ -302,7 +305,7 @@ export function summaryRecords(analysis: RowsAnalysis, zone: string): OutputReco
 				trendSlopePerDay: roundOrNull(trend.slopePerDay, VALUE_DECIMALS),
 				trendPercentChange: roundOrNull(trend.percentChange, 2),
 				duplicateBuckets: grid.duplicateBuckets,
-				...(series.unfinishedRows > 0 ? { unfinishedRows: series.unfinishedRows } : {}),
+				unfinishedRows: series.unfinishedRows,
 				reporting: silence ? 'stopped' : 'ok',
 				lastDataAt: silence ? new Date(silence.lastDataMs).toISOString() : null,
 				message: silenceText ? `${silenceText}\n${message}` : message,

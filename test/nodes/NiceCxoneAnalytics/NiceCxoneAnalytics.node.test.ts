@@ -387,6 +387,47 @@ describe('Run Aggregation Query: bad parameters are refused before anything is s
 			{ json: { bucketStart: '2024-01-01T00:00:00Z', count_sum: 3 }, pairedItem: { item: 1 } },
 		]);
 	});
+
+	it.each([
+		[false, '2024-03-31T00:00:00Z'],
+		[true, '2024-03-31T10:07:00Z'],
+	])('Last N Days with Include Today %s: the query ends at %s', async (includeToday, end) => {
+		jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2024-03-31T10:07:00Z'));
+		let sent: { timeSeries?: { start: string; end: string } } = {};
+		nock(credentials.tokenUrl.replace('/oauth/token', ''))
+			.post('/oauth/token')
+			.reply(200, { access_token: 'tok', token_type: 'Bearer', expires_in: 3600 });
+		nock(credentials.baseUrl)
+			.post('/api/v2/analytics/query', (body: typeof sent) => {
+				sent = body;
+				return true;
+			})
+			.reply(202, { id: 'qry_1', status: 'PENDING' })
+			.get('/api/v2/analytics/query/qry_1')
+			.query(true)
+			.reply(200, {
+				id: 'qry_1',
+				status: 'COMPLETED',
+				totalCount: 0,
+				offset: 0,
+				limit: 1000,
+				results: [],
+			});
+		const { ctx } = createContext({
+			params: queryParams({
+				metrics: metrics('count:sum'),
+				dimensions: [],
+				bucketSize: 'FIFTEEN_MINUTES',
+				timeRange: 'lastNDays',
+				days: 3,
+				includeToday,
+				options: { timeZone: 'UTC', pollIntervalSeconds: 0.01 },
+			}),
+			credentials,
+		});
+		await new NiceCxoneAnalytics().execute.call(ctx).finally(() => jest.restoreAllMocks());
+		expect(sent.timeSeries).toMatchObject({ start: '2024-03-28T00:00:00Z', end });
+	});
 });
 
 describe('option defaults', () => {

@@ -418,6 +418,8 @@ describe('NiceCxoneTrends node: the bucket not over when it runs', () => {
 			expected: null,
 		});
 		expect(main[last].pairedItem).toEqual([{ item: last }]);
+		// The same fields as a judged item's, each empty.
+		expect(Object.keys(main[last].json).sort()).toEqual(Object.keys(main[last - 1].json).sort());
 		expect(main[last - 1].json.status).toBe('ok');
 		expect(anomalies).toEqual([]);
 		const [summary] = await run(items, { outputMode: 'summary' });

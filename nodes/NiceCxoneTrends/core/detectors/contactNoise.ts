@@ -68,63 +68,83 @@ export class SamplingNoise {
 
 /** Most contacts a percentage's digits are read as (see `contactsOfPercent`). */
 const MAX_READ_CONTACTS = 100_000;
+/** Decimals of a percentage that are read; a value written with more is taken as unrounded. */
+const MAX_READ_DECIMALS = 7;
 
-/**
- * Half the finest decimal step every percentage in `values` is a whole multiple of (4 decimals: 0.00005),
- * or 1e-9 when they carry more than 6 decimals (unrounded shares such as 33.333333333333336).
- */
-export function percentRounding(values: readonly number[]): number {
-	for (let decimals = 0; decimals <= 6; decimals++) {
-		const steps = Math.pow(10, decimals);
-		let whole = true;
-		for (let i = 0; i < values.length && whole; i++) {
-			const scaled = values[i] * steps;
-			if (Number.isFinite(scaled) && Math.abs(scaled - Math.round(scaled)) > 1e-6) whole = false;
-		}
-		if (whole) return 0.5 / steps;
-	}
-	return 1e-9;
+/** Decimals `value` is written with (its shortest form), MAX_READ_DECIMALS + 1 for more (unrounded). */
+function writtenDecimals(value: number): number {
+	const text = String(value);
+	const dot = text.indexOf('.');
+	const written = text.includes('e') ? Infinity : dot < 0 ? 0 : text.length - dot - 1;
+	return Math.min(written, MAX_READ_DECIMALS + 1);
 }
 
 /**
  * The contacts a percentage of abandoned (or any share of) contacts was most likely measured over, read from
  * its digits when the items do not carry them: the smallest n for which a whole k makes 100 · k / n round to
- * the value (33.3333 → 3, 4.5455 → 22, 0.8403 → 119, 100 → 1). A share k of n contacts reads as
- * (k / g) of (n / g), g their greatest common divisor, so this is at most the true count, and the sampling
- * noise taken from it at least the true noise: one abandon among 3 contacts is never an alarm.
- * `NaN` for 0 % (no digits to read), a value outside 0–100, or one no share of at most 100,000 contacts
- * explains. `halfStep`: the values' rounding (see `percentRounding`).
+ * the value at `decimals` decimals (33.3333 → 3, 4.5455 → 22, 0.8403 → 119, 100 → 1). The interval is
+ * searched in whole numbers, its ends included, so the true share always lies in it when the value was
+ * rounded to `decimals` decimals or fewer: a share k of n contacts reads as (k / g) of (n / g) or a fraction
+ * simpler still, never more contacts than the true count, and the sampling noise taken from it is at least
+ * the true noise — one abandon among 3 contacts is never an alarm. `NaN` for 0 % (no digits to read), a
+ * value outside 0–100, or one no share of at most 100,000 contacts explains.
  */
-export function contactsOfPercent(value: number, halfStep: number): number {
+export function contactsOfPercent(value: number, decimals = writtenDecimals(value)): number {
 	if (!(value > 0 && value <= 100)) return NaN;
+	const read = Math.min(decimals, MAX_READ_DECIMALS);
+	// The share k / n lies in [(2V − w) / D, (2V + w) / D]: V the value in units of its last decimal read, D
+	// twice the units of a whole share; w = 1 for a rounded value, 2 for one cut at MAX_READ_DECIMALS.
+	const units = Math.pow(10, read);
+	const twiceValue = 2 * Math.round(value * units);
+	const width = decimals > MAX_READ_DECIMALS ? 2 : 1;
+	const whole = 200 * units;
 	const n = simplestDenominator(
-		Math.max(0, (value - halfStep) / 100),
-		Math.min(1, (value + halfStep) / 100),
+		Math.max(0, twiceValue - width),
+		whole,
+		Math.min(whole, twiceValue + width),
+		whole,
 	);
 	return n <= MAX_READ_CONTACTS ? n : NaN;
 }
 
-/** Each percentage's contacts as read from its digits (see `contactsOfPercent`), at the values' own rounding. */
+/**
+ * Each percentage's contacts as read from its digits (see `contactsOfPercent`). A series' values are rounded
+ * alike, and one written with fewer decimals dropped trailing zeros (36 % of 25 contacts is 36.0000 to four
+ * decimals): each is read at the most decimals the series' rounded values are written with, or at its own
+ * where it has more. Unrounded values (more than seven decimals) set that only when they are most of the
+ * series, so one computed share among rounded ones does not make them all read as exact.
+ */
 export function contactsOfPercents(values: readonly number[]): number[] {
-	const halfStep = percentRounding(values);
-	return values.map((value) => contactsOfPercent(value, halfStep));
+	const written = values.map(writtenDecimals);
+	let rounded = 0;
+	let unrounded = 0;
+	let most = 0;
+	written.forEach((decimals, i) => {
+		if (!(values[i] > 0)) return;
+		if (decimals > MAX_READ_DECIMALS) unrounded++;
+		else {
+			rounded++;
+			most = Math.max(most, decimals);
+		}
+	});
+	const series = unrounded > rounded ? MAX_READ_DECIMALS + 1 : most;
+	return values.map((value, i) => contactsOfPercent(value, Math.max(written[i], series)));
 }
 
-/** The smallest q for which some p / q lies in [lo, hi] (0 ≤ lo ≤ hi), by continued fractions. */
-function simplestDenominator(lo: number, hi: number): number {
-	// x = a + 1 / x': the simplest fraction takes the smallest whole number in the interval when there is one,
-	// else a = ⌊lo⌋ and the simplest x' in [1 / (hi − a), 1 / (lo − a)]. Denominators follow the
-	// convergents' recurrence q = a · q₋₁ + q₋₂.
+/**
+ * The smallest q for which some p / q lies in [lowP / lowQ, highP / highQ] (0 ≤ low ≤ high, whole numbers),
+ * by continued fractions in whole numbers: x = a + 1 / x′ takes the smallest whole number in the interval
+ * when there is one, else a = ⌊low⌋ and the simplest x′ in [1 / (high − a), 1 / (low − a)]; denominators
+ * follow the convergents' recurrence q = a · q₋₁ + q₋₂.
+ */
+function simplestDenominator(lowP: number, lowQ: number, highP: number, highQ: number): number {
 	let before = 1;
 	let last = 0;
-	for (let depth = 0; depth < 64; depth++) {
-		const whole = Math.ceil(lo);
-		if (whole <= hi) return whole * last + before;
-		const a = Math.floor(lo);
+	for (;;) {
+		const a = Math.floor(lowP / lowQ);
+		const ceiling = a * lowQ === lowP ? a : a + 1;
+		if (ceiling * highQ <= highP) return ceiling * last + before;
 		[before, last] = [last, a * last + before];
-		const nextLo = 1 / (hi - a);
-		hi = 1 / (lo - a);
-		lo = nextLo;
+		[lowP, lowQ, highP, highQ] = [highQ, highP - a * highQ, lowQ, lowP - a * lowQ];
 	}
-	return Infinity;
 }

@@ -111,7 +111,6 @@ class SlotReference {
 		private readonly slotsPerDay: number,
 		private readonly reach: number,
 		private readonly floor: ScaleFloor,
-		public sampling: SamplingNoise | undefined,
 		private readonly weekdaySpread: WeekdaySpread | undefined,
 	) {
 		this.width = 2 * reach + 1;
@@ -127,12 +126,20 @@ class SlotReference {
 
 	/**
 	 * Builds the reference of `slot` from the rings of reference `group`, for a bucket over `contacts`
-	 * contacts. The expected value is then multiplied by `level` (the weekday's level within its kind of
-	 * day, see `WeekdayLevel`); the scale stays the one measured on the reference's own days. With a
+	 * contacts whose sampling noise is `sampling`. The expected value is then multiplied by `level` (the
+	 * weekday's level within its kind of day, see `WeekdayLevel`); the scale stays the one measured on the
+	 * reference's own days. With a
 	 * `pooledKind`, the day-to-day part of the spread is instead that within each weekday of that kind of day,
 	 * pooled over the neighbourhood (see `WeekdaySpread`): for an expected value that is the weekday's own.
 	 */
-	build(group: number, slot: number, contacts: number, level = 1, pooledKind = -1): void {
+	build(
+		group: number,
+		slot: number,
+		contacts: number,
+		sampling: SamplingNoise | undefined,
+		level = 1,
+		pooledKind = -1,
+	): void {
 		const { rings, reach, width, medians, sorted, wrappedSlot } = this;
 		const base = group * this.slotsPerDay;
 		// Slot medians of the neighbourhood (NaN where a slot has no value yet) and the mean of their MADs.
@@ -191,9 +198,9 @@ class SlotReference {
 		}
 		this.spread = MAD_TO_SD * Math.sqrt(within * within + between * between);
 		this.scale = this.floor.apply(this.spread, this.center);
-		if (this.sampling) {
+		if (sampling) {
 			// Few contacts: the bucket's own sampling noise may be wider than the history's spread.
-			const noise = this.sampling.sd(this.center, contacts);
+			const noise = sampling.sd(this.center, contacts);
 			if (noise > this.scale) this.scale = noise;
 		}
 		this.center *= level;
@@ -321,18 +328,17 @@ export function detectSeasonalRobust(
 	};
 	const contactCounts = options.contacts?.counts;
 	// One sampling noise; for an average without its contacts, one for each kind of day (see ContactNoise).
-	const samplings =
-		options.contacts &&
-		(options.contacts.noise === 'ownSpread'
-			? [WEEKDAY, WEEKEND, ANY_DAY].map(() => new SamplingNoise('mean'))
-			: new Array<SamplingNoise>(3).fill(new SamplingNoise(options.contacts.noise)));
-	let sampling = samplings?.[ANY_DAY];
+	const noise = options.contacts?.noise;
+	const shared = noise && noise !== 'ownSpread' ? new SamplingNoise(noise) : undefined;
+	const samplings = [WEEKDAY, WEEKEND, ANY_DAY].map(() =>
+		noise === 'ownSpread' ? new SamplingNoise('mean') : shared,
+	);
 	const { expected, scale, score, judged } = detection;
 
 	const weekdaySpread = seasonal
 		? new WeekdaySpread(rings, slotsPerDay, SAME_WEEKDAY, weekend, 2)
 		: undefined;
-	const reference = new SlotReference(rings, slotsPerDay, reach, floor, sampling, weekdaySpread);
+	const reference = new SlotReference(rings, slotsPerDay, reach, floor, weekdaySpread);
 	const weekdayLevel = seasonal ? new WeekdayLevel(kw, minWeeks, k) : undefined;
 	// A level shift moves the history with it, at once (see LevelFollower): confirmed by a day of sub-day
 	// buckets, or by three days at DAY buckets (the seven-day reference itself catches up in four).
@@ -344,6 +350,8 @@ export function detectSeasonalRobust(
 		: undefined;
 	// A weekday's level, or a new level, is a multiple of the old: meaningful while no value was negative.
 	let nonNegative = true;
+	// Buckets in a row whose calibrated score reaches the threshold, up to this one.
+	let alertingRun = 0;
 
 	for (let i = 0; i < n; i++) {
 		const slot =
@@ -354,7 +362,7 @@ export function detectSeasonalRobust(
 		const weekdayRing = (SAME_WEEKDAY + isoWeekday - 1) * slotsPerDay + slot;
 		const value = values[i];
 		const hasValue = value === value;
-		if (samplings) reference.sampling = sampling = samplings[kind];
+		const sampling = samplings[kind];
 
 		// Only once each weekday's own level is known: before, a busy Monday would look like a new level.
 		if (
@@ -393,6 +401,7 @@ export function detectSeasonalRobust(
 				weeklyFirst ? SAME_WEEKDAY + isoWeekday - 1 : kind,
 				slot,
 				bucketContacts,
+				sampling,
 				level,
 				ownWeekday ? kind : -1,
 			);
@@ -411,7 +420,7 @@ export function detectSeasonalRobust(
 				// score could not open or prolong an episode. Measured with the narrower of the two scales: until
 				// the weekday levels are known, the recent days' spread holds the differences between weekdays;
 				// the same weekday's is the spread within each weekday, pooled (see WeekdaySpread).
-				reference.build(SAME_WEEKDAY + isoWeekday - 1, slot, bucketContacts, 1, kind);
+				reference.build(SAME_WEEKDAY + isoWeekday - 1, slot, bucketContacts, sampling, 1, kind);
 				const weeklyScale = Math.min(chosenScale, reference.scale);
 				const weeklyScore = scoreOf(value, reference.center, weeklyScale, counts);
 				if (Math.abs(weeklyScore) < Math.abs(chosenScore)) {
@@ -429,8 +438,11 @@ export function detectSeasonalRobust(
 				chosenScore /= factor;
 				chosenScale *= factor;
 			}
-			calibration.observe(rawScore);
-			recentScores?.note(i, 0, rawScore);
+			// A run of alerting buckets teaches the calibration its first buckets only (see INCIDENT_BUCKETS_CALIBRATED).
+			alertingRun = Math.abs(chosenScore) >= options.episodes.threshold ? alertingRun + 1 : 0;
+			const counted = alertingRun <= INCIDENT_BUCKETS_CALIBRATED ? rawScore : NaN;
+			calibration.observe(counted);
+			recentScores?.note(i, 0, counted);
 			// Set before the recurring-pattern check, which reads the expected values up to this bucket.
 			expected[i] = chosenCenter;
 			if (
@@ -499,6 +511,14 @@ export function detectSeasonalRobust(
 
 /** Calibration of the seasonal method's scores to each series' own score distribution. */
 const SCORE_CALIBRATION = { quantile: 0.99, minScores: 100, warmUpFactor: 2 };
+
+/**
+ * Buckets of a run of alerting buckets whose scores enter the bucket score's calibration. Bursty noise comes
+ * as single spikes, and teaches the calibration that the series runs wild; a longer run is an incident, and
+ * the calibration keeps every score it is given: four hours of a channel at zero (16 quarter hours above its
+ * 99th percentile of the week before) left the series deaf to a spike of × 1.6 two weeks later.
+ */
+const INCIDENT_BUCKETS_CALIBRATED = 2;
 
 /** Weight of each new bucket in the seasonal method's sustained-deviation score. */
 const SUSTAINED_ALPHA = 0.3;

@@ -141,6 +141,50 @@ describe('a bucket not over when the node runs', () => {
 		expect(analysis.series[0].grid.timesMs.at(-1)).toBe(lastStartMs - 15 * 60_000);
 		expect(analysis.unfinishedRowIndices).toEqual([bucketAt(18, 14), 2 * bucketAt(18, 14) + 1]);
 	});
+	it('leaves out a group whose only item is still filling, and counts each item', () => {
+		const { rows, lastStartMs } = rowsUpToNow();
+		const late = [
+			...rows,
+			{ bucketStart: new Date(lastStartMs).toISOString(), groupId: 'g3', count_sum: 2 },
+			{ bucketStart: new Date(lastStartMs).toISOString(), groupId: 'g1', count_sum: 1 },
+		];
+		const analysis = analyzeRows(late, { ...config, nowMs: lastStartMs + 4 * 60_000 });
+		expect(
+			analysis.series.map((series) => [series.groupValues.groupId, series.unfinishedRows]),
+		).toEqual([
+			['g1', 2],
+			['g2', 1],
+		]);
+		expect([...analysis.unfinishedRowIndices].sort((a, b) => a - b)).toEqual([
+			bucketAt(18, 14),
+			2 * bucketAt(18, 14) + 1,
+			rows.length,
+			rows.length + 1,
+		]);
+	});
+	it('ends a day at its local midnight: the 25-hour day the clocks go back is not over at 23:30', () => {
+		// Daily rows in Berlin up to Sunday 27 October 2024 (22:00 UTC on the 26th to 23:00 UTC on the 27th).
+		const rows = Array.from({ length: 21 }, (_, d) => ({
+			bucketStart: new Date(Date.UTC(2024, 9, 7 + d) - 2 * HOUR_MS).toISOString(),
+			count_sum: 100 + (d % 3),
+		}));
+		const berlin = { ...config, settings: { ...DEFAULT_SETTINGS, timeZone: 'Europe/Berlin' } };
+		const at = (iso: string) => analyzeRows(rows, { ...berlin, nowMs: Date.parse(iso) });
+		expect(at('2024-10-27T22:30:00Z').unfinishedRowIndices).toEqual([20]); // 23:30 local
+		expect(at('2024-10-27T23:00:00Z').unfinishedRowIndices).toEqual([]); // midnight local
+	});
+	it('takes the items’ own spacing when Bucket Minutes is finer', () => {
+		const { rows, lastStartMs } = rowsUpToNow();
+		const hourly = rows.filter(
+			(row) => Date.parse(row.bucketStart) % HOUR_MS === lastStartMs % HOUR_MS,
+		);
+		const analysis = analyzeRows(hourly, {
+			...config,
+			bucketMs: 15 * 60_000,
+			nowMs: lastStartMs + 20 * 60_000,
+		});
+		expect(analysis.series.map((series) => series.unfinishedRows)).toEqual([1, 1]);
+	});
 	it('is judged once it is over', () => {
 		const { rows, lastStartMs } = rowsUpToNow();
 		const analysis = analyzeRows(rows, { ...config, nowMs: lastStartMs + 15 * 60_000 });

@@ -524,3 +524,17 @@ describe('after a level shift', () => {
 		expect(detection.score[daySpike]).toBeGreaterThan(9);
 	});
 });
+
+describe('an incident and the score calibration', () => {
+	it('a four-hour outage does not leave the series deaf: a spike of × 1.6 two weeks later still alerts', () => {
+		const { timesMs, values } = contactVolume(28, 6);
+		const outage = bucketAt(8, 10); // Tuesday 10:00–14:00 at zero
+		const spike = bucketAt(23, 14); // a Wednesday two weeks later, 14:00
+		values.fill(0, outage, outage + 16);
+		values[spike] = Math.round(values[spike] * 1.6);
+		const { detection } = analyzeSeries(timesMs, values, QUARTER_HOUR_MS, DEFAULT_SETTINGS);
+		// Only the outage's first two buckets entered the calibration; with all 16 of them the spike scored 4.07.
+		expect(alertsOf(detection.alert)).toEqual([outage, spike]);
+		expect(detection.score[spike]).toBeCloseTo(5.12, 2);
+	});
+});

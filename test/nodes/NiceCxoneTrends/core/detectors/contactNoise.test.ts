@@ -1,9 +1,11 @@
 import { analyzeRows } from '../../../../../nodes/NiceCxoneTrends/core/analyzeRows';
-import { DEFAULT_SETTINGS } from '../../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
+import {
+	analyzeSeries,
+	DEFAULT_SETTINGS,
+} from '../../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
 import {
 	contactsOfPercent,
 	contactsOfPercents,
-	percentRounding,
 	SamplingNoise,
 } from '../../../../../nodes/NiceCxoneTrends/core/detectors/contactNoise';
 import {
@@ -123,31 +125,45 @@ describe('SamplingNoise', () => {
 });
 
 describe('contacts read from a percentage’s digits', () => {
-	it('finds the values’ rounding: the finest decimal step they are all whole multiples of', () => {
-		expect(percentRounding([33.3333, 4.5455, 0, 100])).toBe(0.00005);
-		expect(percentRounding([50, 25, 12.5])).toBe(0.05);
-		expect(percentRounding([0, 100, 7])).toBe(0.5);
-		expect(percentRounding([100 / 3])).toBe(1e-9);
-	});
-	it('takes the fewest contacts some whole number of which rounds to the value', () => {
-		const at4 = 0.00005;
-		expect(contactsOfPercent(33.3333, at4)).toBe(3);
-		expect(contactsOfPercent(66.6667, at4)).toBe(3);
-		expect(contactsOfPercent(4.5455, at4)).toBe(22); // 1 of 22
-		expect(contactsOfPercent(0.8403, at4)).toBe(119); // 4 of 476 reads as 1 of 119: never more than the truth
-		expect(contactsOfPercent(1.0101, at4)).toBe(99);
-		expect(contactsOfPercent(100, at4)).toBe(1);
-		expect(contactsOfPercent(100 / 3, 1e-9)).toBe(3);
-		expect(contactsOfPercent((100 * 7) / 152, 1e-9)).toBe(152);
+	it('takes the fewest contacts some whole number of which rounds to the value as written', () => {
+		expect(contactsOfPercent(33.3333)).toBe(3);
+		expect(contactsOfPercent(66.6667)).toBe(3);
+		expect(contactsOfPercent(4.5455)).toBe(22); // 1 of 22
+		expect(contactsOfPercent(0.8403)).toBe(119); // 4 of 476 reads as 1 of 119: never more than the truth
+		expect(contactsOfPercent(1.0101)).toBe(99);
+		expect(contactsOfPercent(100)).toBe(1);
+		expect(contactsOfPercent(100 / 3)).toBe(3);
+		expect(contactsOfPercent((100 * 7) / 152)).toBe(152);
 		// Rounded to whole percents, 33 % is 1 of 3 as well (32.5–33.5 %).
-		expect(contactsOfPercent(33, 0.5)).toBe(3);
+		expect(contactsOfPercent(33)).toBe(3);
+	});
+	it('keeps the true share inside the rounding, ends included: never more contacts than the truth', () => {
+		// 3 of 32 = 9.375 % and 3 of 128 = 2.34375 % fall on a rounding tie (9.38, 2.3438).
+		expect(contactsOfPercent(9.38)).toBe(32);
+		expect(contactsOfPercent(2.3438)).toBe(128);
+		expect(contactsOfPercent(0.5859)).toBe(512); // 3 of 512
+		for (let n = 1; n <= 400; n++)
+			for (let k = 1; k <= n; k++)
+				for (const decimals of [2, 4]) {
+					const shown = Math.round((100 * k * 10 ** decimals) / n) / 10 ** decimals;
+					if (shown > 0 && !(contactsOfPercent(shown) <= n))
+						throw new Error(`${k} of ${n} shown as ${shown} read as ${contactsOfPercent(shown)}`);
+				}
+	});
+	it('reads a series at the decimals its rounded values are written with', () => {
+		// 36 % of 25 contacts is 36.0000 to four decimals: read so beside a value written with four.
+		expect(contactsOfPercents([36, 4.5455])).toEqual([25, 22]);
+		// Written with none at all, 36 % may be 35.5–36.5 %: 4 of 11.
+		expect(contactsOfPercents([36, 40])).toEqual([11, 5]);
+		// One unrounded share among values rounded to two decimals does not make them read as exact.
+		expect(contactsOfPercents([12.35, 100 / 3, 4.55])).toEqual([81, 3, 22]);
+		expect(contactsOfPercents([0, NaN, 50])).toEqual([NaN, NaN, 2]);
 	});
 	it('reads nothing from 0 %, from values outside 0–100 % or from no value', () => {
-		expect(contactsOfPercent(0, 0.00005)).toBeNaN();
-		expect(contactsOfPercent(-5, 0.00005)).toBeNaN();
-		expect(contactsOfPercent(120, 0.00005)).toBeNaN();
-		expect(contactsOfPercent(NaN, 0.00005)).toBeNaN();
-		expect(contactsOfPercents([0, 50, 12.5, NaN])).toEqual([NaN, 2, 8, NaN]);
+		expect(contactsOfPercent(0)).toBeNaN();
+		expect(contactsOfPercent(-5)).toBeNaN();
+		expect(contactsOfPercent(120)).toBeNaN();
+		expect(contactsOfPercent(NaN)).toBeNaN();
 	});
 });
 
@@ -196,7 +212,7 @@ describe('rates and averages judged by their contacts', () => {
 		expect(alerts(true, 'contacts', renamed)).toEqual(alerts(true));
 		expect(alerts(true, '')).toEqual(alerts(false));
 	});
-	it('without count_sum a busy hour at 30.5 % (61 of 200) is caught: its digits, to the one decimal every value here has, say at least 59', () => {
+	it('without count_sum a busy hour at 30.5 % (61 of 200) is caught: its digits, to one decimal, say at least 59', () => {
 		const data = rows(false);
 		const spike = 30 * 24 + 14; // day 30, 14:00
 		data[spike].abandoned_pct = 30.5;
@@ -258,6 +274,22 @@ describe('a daily average without its contacts', () => {
 		// A weekend day is judged against its last four weekend days of its kind: their spread is a guess.
 		expect(alerts(true)).toEqual([]);
 		expect(alerts(false)).toEqual([]);
+	});
+	it('an hourly average without its contacts is judged by its history alone', () => {
+		const random = seededRandom(12);
+		const items = Array.from({ length: 35 * 24 }, (_, h) => ({
+			bucketStart: new Date(Date.UTC(2024, 0, 1) + h * 3_600_000).toISOString(),
+			handle_time_avg: Math.round(3000 + 400 * (random() - 0.5) * (h % 24 < 8 ? 4 : 1)) / 10,
+		}));
+		const { grid, analysis } = analyzeRows(items, {
+			timestampField: 'bucketStart',
+			groupBy: [],
+			metrics: ['handle_time_avg'],
+			missingBuckets: 'auto',
+			settings: DEFAULT_SETTINGS,
+		}).series[0];
+		const alone = analyzeSeries(grid.timesMs, grid.values, 3_600_000, DEFAULT_SETTINGS);
+		expect(Array.from(analysis.detection.scale)).toEqual(Array.from(alone.detection.scale));
 	});
 	it('still alerts a weekday 10 % longer without its contacts', () => {
 		const data = rows(false);
