@@ -221,6 +221,15 @@ export const properties: INodeProperties[] = [
 					'Whether an episode that persists for an hour raises a second alert of type LEVEL_SHIFT (otherwise each episode alerts once)',
 			},
 			{
+				displayName: 'Alert Window (Minutes)',
+				name: 'alertWindowMinutes',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					"Raise only the alerts whose bucket starts in the data's last this many minutes (and say a goal's recovery in them), remembering nothing: set it to how often the workflow runs (15 for every 15 minutes) and each alert is raised once, by the run after its bucket — in queue mode and manual runs too, where Alert Once's memory is not kept. 0: off.",
+			},
+			{
 				displayName: 'Attach Charts',
 				name: 'attachCharts',
 				type: 'boolean',

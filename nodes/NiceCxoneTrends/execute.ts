@@ -11,7 +11,7 @@ import {
 import type { AuditSettings } from '../shared/audit';
 import { finishAudit, readAuditSettings, readSigningSecret } from '../shared/audit';
 
-import { analyzeRowsPausing } from './core/analyzeRows';
+import { analyzeRowsPausing, dataEndMs } from './core/analyzeRows';
 import type { SeriesResult } from './core/analyzeRows';
 import { renderSeriesChart } from './core/chart/seriesChart';
 import { chartFileName, seriesChartInput } from './core/chart/seriesChartInput';
@@ -21,7 +21,7 @@ import {
 	summaryRecords,
 	type OutputRecord,
 } from './core/present';
-import { alertId, readAlertMemory, sortOutAlerts } from './core/alertMemory';
+import { alertId, alertsWithin, readAlertMemory, sortOutAlerts } from './core/alertMemory';
 import type { ReportedAlert } from './core/report';
 import { reportChartProperty, reportRecord, reportStartMs, reportedSeries } from './core/report';
 import type { Row } from './core/series';
@@ -139,15 +139,18 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				: chartMaker(this, zone, config.settings.threshold, parameters.chartDays);
 		const alertsBySeries = analysis.series.map((series) => seriesAnomalyRecords(series, zone));
 		// Alert Once: what an earlier run raised is not raised again; a goal episode it raised while ongoing
-		// is said once more when it recovers. The memory lives in static data (production runs, regular mode).
+		// is said once more when it recovers. The memory lives in static data (production runs, regular mode);
+		// with an Alert Window, a run raises what happened in its window instead, remembering nothing.
 		const staticData = this.getWorkflowStaticData('node');
-		const sorted = parameters.alertOnce
-			? sortOutAlerts(
-					alertsBySeries.flat().map((record) => record.json),
-					readAlertMemory(staticData.alertMemory),
-				)
-			: undefined;
-		if (sorted) staticData.alertMemory = sorted.memory;
+		const allAlerts = alertsBySeries.flat().map((record) => record.json);
+		let sorted: ReturnType<typeof alertsWithin> | undefined;
+		if (parameters.alertWindowMs > 0)
+			sorted = alertsWithin(allAlerts, dataEndMs(analysis) - parameters.alertWindowMs);
+		else if (parameters.alertOnce) {
+			const once = sortOutAlerts(allAlerts, readAlertMemory(staticData.alertMemory));
+			staticData.alertMemory = once.memory;
+			sorted = once;
+		}
 		const fresh = new Set(sorted?.fresh.map(alertId));
 		const isNew = (alert: Record<string, unknown>) => !sorted || fresh.has(alertId(alert));
 		const anomalies: INodeExecutionData[] = [];

@@ -27,6 +27,8 @@ export interface TrendsParameters {
 	reportDays: number;
 	/** Leave out alerts an earlier run raised (and say a raised goal's recovery once). */
 	alertOnce: boolean;
+	/** Raise only the alerts of the data's last this many ms, without a memory (0 = off). */
+	alertWindowMs: number;
 }
 
 /** Splits a comma-separated list of field names, dropping blanks. */
@@ -86,6 +88,13 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 			`'Bucket Minutes' is ${String(options.bucketMinutes)}. Use 0 to detect the spacing, or the bucket length in minutes (e.g. 15).`,
 		);
 	}
+	const alertWindowMinutes = Number(options.alertWindowMinutes ?? 0);
+	if (!Number.isFinite(alertWindowMinutes) || alertWindowMinutes < 0) {
+		throw new NodeOperationError(
+			node,
+			`'Alert Window (Minutes)' is ${String(options.alertWindowMinutes)}. Use 0 (off) or how often the workflow runs, in minutes (e.g. 15).`,
+		);
+	}
 	const weekendDays = (options.weekendDays as string[] | undefined)?.map(Number) ?? [
 		...DEFAULT_SETTINGS.weekendDays,
 	];
@@ -108,6 +117,7 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 				: undefined,
 		reportDays: positive('reportDays', DEFAULT_REPORT_DAYS, 'Report Days'),
 		alertOnce: options.alertOnce !== false,
+		alertWindowMs: alertWindowMinutes * 60_000,
 		config: {
 			timestampField,
 			groupBy: options.groupBy === undefined ? undefined : fieldList(String(options.groupBy)),

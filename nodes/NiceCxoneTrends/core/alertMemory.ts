@@ -75,3 +75,23 @@ function newest(map: Record<string, number>): Record<string, number> {
 	if (entries.length <= MAX_REMEMBERED_ALERTS) return map;
 	return Object.fromEntries(entries.sort((a, b) => b[1] - a[1]).slice(0, MAX_REMEMBERED_ALERTS));
 }
+
+/**
+ * Alert Once without a memory: this run's alerts whose bucket starts at or after `fromMs` (the last minutes
+ * of the data), and the goal episodes that began before it and recovered within it (each said once). A
+ * workflow that runs every N minutes over the data up to its run, with the last N minutes as the window,
+ * raises each alert once — in the run after its bucket — whatever its workers remember.
+ */
+export function alertsWithin(
+	alerts: readonly AlertRecord[],
+	fromMs: number,
+): { fresh: AlertRecord[]; recovered: AlertRecord[] } {
+	const fresh: AlertRecord[] = [];
+	const recovered: AlertRecord[] = [];
+	for (const alert of alerts) {
+		if (Date.parse(String(alert.bucketStart)) >= fromMs) fresh.push(alert);
+		else if (alert.rule === 'goal' && Date.parse(String(alert.episodeEnd)) >= fromMs)
+			recovered.push(alert);
+	}
+	return { fresh, recovered };
+}

@@ -376,3 +376,13 @@ export async function analyzeRowsPausing(
 		unfinishedRowIndices: plan.unfinishedRowIndices,
 	};
 }
+
+/** The end of the last bucket analysed (UTC ms); -Infinity without series. */
+export function dataEndMs(analysis: RowsAnalysis): number {
+	let end = -Infinity;
+	for (const { grid } of analysis.series) {
+		const last = grid.timesMs.length - 1;
+		if (last >= 0) end = Math.max(end, grid.timesMs[last] + grid.bucketMs);
+	}
+	return end;
+}

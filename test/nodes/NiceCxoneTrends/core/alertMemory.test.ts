@@ -1,6 +1,7 @@
 import {
 	MAX_REMEMBERED_ALERTS,
 	alertId,
+	alertsWithin,
 	readAlertMemory,
 	sortOutAlerts,
 } from '../../../../nodes/NiceCxoneTrends/core/alertMemory';
@@ -83,5 +84,30 @@ describe('alert memory', () => {
 		expect(Object.keys(memory.raised)).not.toContain(
 			JSON.stringify(['s0', 'count_sum', 'anomaly']),
 		);
+	});
+});
+
+describe('alerts within the last minutes of the data', () => {
+	it('raises the alerts whose bucket starts in the window, and the recoveries of earlier goal episodes in it', () => {
+		const fromMs = Date.parse('2024-01-16T14:00:00Z');
+		const recovering = {
+			...goal('2024-01-16T13:30:00Z', '2024-01-16T13:30:00Z', false),
+			episodeEnd: '2024-01-16T14:00:00Z',
+		};
+		const recoveredBefore = {
+			...goal('2024-01-16T12:00:00Z', '2024-01-16T12:00:00Z', false),
+			episodeEnd: '2024-01-16T13:45:00Z',
+		};
+		const ongoing = {
+			...goal('2024-01-16T13:00:00Z', '2024-01-16T13:00:00Z', true),
+			episodeEnd: null,
+		};
+		const inWindow = anomaly('2024-01-16T14:00:00Z');
+		const { fresh, recovered } = alertsWithin(
+			[anomaly('2024-01-16T13:45:00Z'), inWindow, recovering, recoveredBefore, ongoing],
+			fromMs,
+		);
+		expect(fresh).toEqual([inWindow]);
+		expect(recovered).toEqual([recovering]);
 	});
 });
