@@ -179,6 +179,9 @@ function assertMatchesTruthSoFar(items, truths, openFromMs, what) {
 	const key = (row) => Object.entries(row).filter(([field]) => !/_(sum|pct|avg)$/.test(field)).map(String).join('|');
 	const countsAt = (truth) => new Map(open(truth).map((row) => [key(row), row.count_sum]));
 	const [atStart, atEnd] = [countsAt(truths[0]), countsAt(truths.at(-1))];
+	// The node read the clock after the run started: a row the start's truth holds is in its output.
+	const outputKeys = new Set(open(json).map(key));
+	for (const [rowKey] of atStart) assert.ok(outputKeys.has(rowKey), `${what}: no row ${rowKey}, which the truth at the run's start holds`);
 	for (const row of open(json)) {
 		// A row the start's truth lacks had no contact yet then: anything from none up to the end's count.
 		const low = atStart.get(key(row)) ?? 0;

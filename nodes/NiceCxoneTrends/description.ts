@@ -227,7 +227,7 @@ export const properties: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				default: 0,
 				description:
-					"Raise only the alerts whose bucket starts in the data's last this many minutes (and say a goal's recovery in them), remembering nothing: set it to how often the workflow runs (15 for every 15 minutes) and each alert is raised once, by the run after its bucket — in queue mode and manual runs too, where Alert Once's memory is not kept. 0: off.",
+					"Raise only the alerts whose bucket ended in this many minutes before the run (and say a goal's recovery confirmed in them), remembering nothing; it takes the place of Alert Once. Set it to how often the workflow runs (15 for every 15 minutes) and each alert is raised once, by the first run after its bucket is over — in queue mode and manual runs too, where Alert Once's memory is not kept. 0: off.",
 			},
 			{
 				displayName: 'Attach Charts',

@@ -11,7 +11,7 @@ import {
 import type { AuditSettings } from '../shared/audit';
 import { finishAudit, readAuditSettings, readSigningSecret } from '../shared/audit';
 
-import { analyzeRowsPausing, dataEndMs } from './core/analyzeRows';
+import { analyzeRowsPausing } from './core/analyzeRows';
 import type { SeriesResult } from './core/analyzeRows';
 import { renderSeriesChart } from './core/chart/seriesChart';
 import { chartFileName, seriesChartInput } from './core/chart/seriesChartInput';
@@ -144,8 +144,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const staticData = this.getWorkflowStaticData('node');
 		const allAlerts = alertsBySeries.flat().map((record) => record.json);
 		let sorted: ReturnType<typeof alertsWithin> | undefined;
-		if (parameters.alertWindowMs > 0)
-			sorted = alertsWithin(allAlerts, dataEndMs(analysis) - parameters.alertWindowMs);
+		const { alertWindowMs, runAtMs } = parameters;
+		if (alertWindowMs > 0)
+			sorted = alertsWithin(allAlerts, runAtMs - alertWindowMs, runAtMs, analysis.bucketMs);
 		else if (parameters.alertOnce) {
 			const once = sortOutAlerts(allAlerts, readAlertMemory(staticData.alertMemory));
 			staticData.alertMemory = once.memory;

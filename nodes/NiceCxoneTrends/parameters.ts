@@ -27,8 +27,10 @@ export interface TrendsParameters {
 	reportDays: number;
 	/** Leave out alerts an earlier run raised (and say a raised goal's recovery once). */
 	alertOnce: boolean;
-	/** Raise only the alerts of the data's last this many ms, without a memory (0 = off). */
+	/** Raise only the alerts whose bucket ended in this many ms before the run, without a memory (0 = off). */
 	alertWindowMs: number;
+	/** When the node runs (UTC ms). */
+	runAtMs: number;
 }
 
 /** Splits a comma-separated list of field names, dropping blanks. */
@@ -88,6 +90,7 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 			`'Bucket Minutes' is ${String(options.bucketMinutes)}. Use 0 to detect the spacing, or the bucket length in minutes (e.g. 15).`,
 		);
 	}
+	const runAtMs = Date.now();
 	const alertWindowMinutes = Number(options.alertWindowMinutes ?? 0);
 	if (!Number.isFinite(alertWindowMinutes) || alertWindowMinutes < 0) {
 		throw new NodeOperationError(
@@ -118,6 +121,7 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 		reportDays: positive('reportDays', DEFAULT_REPORT_DAYS, 'Report Days'),
 		alertOnce: options.alertOnce !== false,
 		alertWindowMs: alertWindowMinutes * 60_000,
+		runAtMs,
 		config: {
 			timestampField,
 			groupBy: options.groupBy === undefined ? undefined : fieldList(String(options.groupBy)),
@@ -132,7 +136,7 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 			goals: readGoals(context),
 			businessHours: readBusinessHours(context, String(options.businessHours ?? '')),
 			// A bucket not over yet holds part of its contacts: left out unless asked for.
-			nowMs: options.judgeUnfinishedBuckets === true ? undefined : Date.now(),
+			nowMs: options.judgeUnfinishedBuckets === true ? undefined : runAtMs,
 			settings: {
 				...DEFAULT_SETTINGS,
 				method,

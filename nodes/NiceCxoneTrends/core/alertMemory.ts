@@ -77,21 +77,31 @@ function newest(map: Record<string, number>): Record<string, number> {
 }
 
 /**
- * Alert Once without a memory: this run's alerts whose bucket starts at or after `fromMs` (the last minutes
- * of the data), and the goal episodes that began before it and recovered within it (each said once). A
- * workflow that runs every N minutes over the data up to its run, with the last N minutes as the window,
- * raises each alert once — in the run after its bucket — whatever its workers remember.
+ * Alert Once without a memory: this run's alerts whose bucket ended in the window (`fromMs`, `toMs`] (the
+ * minutes before the run), and the goal episodes that began before it and whose recovery was confirmed in it
+ * (its For Buckets buckets back at goal ended there), each said once. A workflow that runs every N minutes
+ * with the N minutes before each run as the window raises each alert once, in the first run after its bucket
+ * is over, whatever its workers remember. `bucketMs`: the buckets' spacing.
  */
 export function alertsWithin(
 	alerts: readonly AlertRecord[],
 	fromMs: number,
+	toMs: number,
+	bucketMs: number,
 ): { fresh: AlertRecord[]; recovered: AlertRecord[] } {
+	const inWindow = (endMs: number) => endMs > fromMs && endMs <= toMs;
 	const fresh: AlertRecord[] = [];
 	const recovered: AlertRecord[] = [];
 	for (const alert of alerts) {
-		if (Date.parse(String(alert.bucketStart)) >= fromMs) fresh.push(alert);
-		else if (alert.rule === 'goal' && Date.parse(String(alert.episodeEnd)) >= fromMs)
-			recovered.push(alert);
+		const raisedEndMs = Date.parse(String(alert.bucketStart)) + bucketMs;
+		if (inWindow(raisedEndMs)) fresh.push(alert);
+		else if (alert.rule === 'goal' && raisedEndMs <= fromMs) {
+			const forBuckets = Number(
+				(alert.goal as { forBuckets?: unknown } | undefined)?.forBuckets ?? 1,
+			);
+			if (inWindow(Date.parse(String(alert.episodeEnd)) + forBuckets * bucketMs))
+				recovered.push(alert);
+		}
 	}
 	return { fresh, recovered };
 }

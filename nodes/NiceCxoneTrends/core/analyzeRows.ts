@@ -194,13 +194,18 @@ function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
 
 /**
  * Whether the bucket of `bucketMs` starting at `t` is over at `nowMs`. Buckets of whole days end at the
- * local midnight `bucketMs` days on (a day of 25 hours when the clocks go back), others `bucketMs` later.
+ * local midnight `bucketMs` days on (a day of 25 hours when the clocks go back), buckets of 28 to 31 days at
+ * the same local time a month on (a month's spacing is detected as its most common gap), others `bucketMs`
+ * later.
  */
 function bucketOver(t: number, bucketMs: number, nowMs: number, zone: string): boolean {
+	const local = () => DateTime.fromMillis(t, { zone });
+	if (bucketMs >= 28 * DAY_MS && bucketMs <= 31 * DAY_MS)
+		return local().plus({ months: 1 }).toMillis() <= nowMs;
 	if (t + bucketMs + HOUR_MS <= nowMs) return true;
 	if (bucketMs < DAY_MS || bucketMs % DAY_MS !== 0) return t + bucketMs <= nowMs;
 	return (
-		DateTime.fromMillis(t, { zone })
+		local()
 			.plus({ days: bucketMs / DAY_MS })
 			.toMillis() <= nowMs
 	);
@@ -375,14 +380,4 @@ export async function analyzeRowsPausing(
 		series,
 		unfinishedRowIndices: plan.unfinishedRowIndices,
 	};
-}
-
-/** The end of the last bucket analysed (UTC ms); -Infinity without series. */
-export function dataEndMs(analysis: RowsAnalysis): number {
-	let end = -Infinity;
-	for (const { grid } of analysis.series) {
-		const last = grid.timesMs.length - 1;
-		if (last >= 0) end = Math.max(end, grid.timesMs[last] + grid.bucketMs);
-	}
-	return end;
 }

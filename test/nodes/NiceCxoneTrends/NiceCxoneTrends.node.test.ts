@@ -238,22 +238,37 @@ describe('NiceCxoneTrends node', () => {
 	});
 
 	it('with an Alert Window of 15 minutes, runs every quarter hour raise the spike once, remembering nothing', async () => {
-		// Queue mode: every run starts with empty static data. Runs end at 13:45, 14:00, 14:15 and 14:30.
+		// Queue mode: every run starts with empty static data. Runs at 14:02, 14:17, 14:32 and 14:47, each over
+		// the data up to the quarter hour before it.
 		const spikeIndex = bucketAt(15, 14);
-		const runsEndingAt = [-1, 0, 1, 2].map((offset) => spikeIndex + offset);
+		const runAt = (last: number) => Date.UTC(2024, 0, 1) + (last + 1) * 15 * 60_000 + 2 * 60_000;
 		const raised = async (options: IDataObject) => {
-			const counts = [];
-			for (const last of runsEndingAt) {
+			const found = [];
+			for (const last of [-1, 0, 1, 2].map((offset) => spikeIndex + offset)) {
 				const upTo = items.filter((_, i) => i % 2016 <= last);
-				const [, anomalies] = await run(upTo, { outputMode: 'anomalies', options }, false, {});
-				counts.push(anomalies.map((item) => item.json.bucketStart));
+				const staticData: IDataObject = {};
+				jest.spyOn(Date, 'now').mockReturnValue(runAt(last));
+				const [, anomalies] = await run(
+					upTo,
+					{ outputMode: 'anomalies', options },
+					false,
+					staticData,
+				);
+				jest.restoreAllMocks();
+				found.push([anomalies.map((item) => item.json.bucketStart), Object.keys(staticData)]);
 			}
-			return counts;
+			return found;
 		};
 		const spike = '2024-01-16T14:00:00.000Z';
-		expect(await raised({ alertWindowMinutes: 15 })).toEqual([[], [spike], [], []]);
+		// Nothing is written to static data either.
+		expect(await raised({ alertWindowMinutes: 15 })).toEqual([
+			[[], []],
+			[[spike], []],
+			[[], []],
+			[[], []],
+		]);
 		// Alert Once alone remembers nothing without static data: the spike again in every run.
-		expect(await raised({})).toEqual([[], [spike], [spike], [spike]]);
+		expect((await raised({})).map(([alerts]) => alerts)).toEqual([[], [spike], [spike], [spike]]);
 	});
 
 	it('raises an alert once across runs (Alert Once), and says a goal episode it raised while ongoing has recovered, once', async () => {

@@ -71,12 +71,17 @@ const MAX_READ_CONTACTS = 100_000;
 /** Decimals of a percentage that are read; a value written with more is taken as unrounded. */
 const MAX_READ_DECIMALS = 7;
 
-/** Decimals `value` is written with (its shortest form), MAX_READ_DECIMALS + 1 for more (unrounded). */
+/**
+ * Decimals `value` was rounded to: the fewest at which it is whole to within a few units of its last
+ * binary digit (14.290000000000001 is 14.29), MAX_READ_DECIMALS + 1 when it has more (unrounded).
+ */
 function writtenDecimals(value: number): number {
-	const text = String(value);
-	const dot = text.indexOf('.');
-	const written = text.includes('e') ? Infinity : dot < 0 ? 0 : text.length - dot - 1;
-	return Math.min(written, MAX_READ_DECIMALS + 1);
+	for (let decimals = 0; decimals <= MAX_READ_DECIMALS; decimals++) {
+		const scaled = value * Math.pow(10, decimals);
+		if (Math.abs(scaled - Math.round(scaled)) <= 1e-9 * Math.max(1, Math.abs(scaled)))
+			return decimals;
+	}
+	return MAX_READ_DECIMALS + 1;
 }
 
 /**
@@ -91,12 +96,13 @@ function writtenDecimals(value: number): number {
  */
 export function contactsOfPercent(value: number, decimals = writtenDecimals(value)): number {
 	if (!(value > 0 && value <= 100)) return NaN;
-	const read = Math.min(decimals, MAX_READ_DECIMALS);
+	const read =
+		decimals >= 0 && decimals <= MAX_READ_DECIMALS ? Math.floor(decimals) : MAX_READ_DECIMALS;
 	// The share k / n lies in [(2V − w) / D, (2V + w) / D]: V the value in units of its last decimal read, D
 	// twice the units of a whole share; w = 1 for a rounded value, 2 for one cut at MAX_READ_DECIMALS.
 	const units = Math.pow(10, read);
 	const twiceValue = 2 * Math.round(value * units);
-	const width = decimals > MAX_READ_DECIMALS ? 2 : 1;
+	const width = read === decimals ? 1 : 2;
 	const whole = 200 * units;
 	const n = simplestDenominator(
 		Math.max(0, twiceValue - width),

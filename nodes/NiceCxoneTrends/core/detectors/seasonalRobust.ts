@@ -438,11 +438,6 @@ export function detectSeasonalRobust(
 				chosenScore /= factor;
 				chosenScale *= factor;
 			}
-			// A run of alerting buckets teaches the calibration its first buckets only (see INCIDENT_BUCKETS_CALIBRATED).
-			alertingRun = Math.abs(chosenScore) >= options.episodes.threshold ? alertingRun + 1 : 0;
-			const counted = alertingRun <= INCIDENT_BUCKETS_CALIBRATED ? rawScore : NaN;
-			calibration.observe(counted);
-			recentScores?.note(i, 0, counted);
 			// Set before the recurring-pattern check, which reads the expected values up to this bucket.
 			expected[i] = chosenCenter;
 			if (
@@ -452,6 +447,13 @@ export function detectSeasonalRobust(
 			)
 				// A pattern of the last days, not an anomaly: it may prolong an episode, not open one.
 				chosenScore = Math.sign(chosenScore) * options.episodes.threshold * RECURRING_SCORE_SHARE;
+			// A run of alerting buckets teaches the calibration its first buckets only (see
+			// INCIDENT_BUCKETS_CALIBRATED); a bucket without a value neither ends nor prolongs the run.
+			if (hasValue)
+				alertingRun = Math.abs(chosenScore) >= options.episodes.threshold ? alertingRun + 1 : 0;
+			const counted = alertingRun <= INCIDENT_BUCKETS_CALIBRATED ? rawScore : NaN;
+			calibration.observe(counted);
+			recentScores?.note(i, 0, counted);
 			if (sampling && hasValue) sampling.observe(value, chosenCenter, bucketContacts);
 			if (hasValue) {
 				// A run of moderate deviations: scored as one, in the same units, when it says more than the bucket.

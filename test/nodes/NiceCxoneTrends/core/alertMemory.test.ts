@@ -87,25 +87,37 @@ describe('alert memory', () => {
 	});
 });
 
-describe('alerts within the last minutes of the data', () => {
-	it('raises the alerts whose bucket starts in the window, and the recoveries of earlier goal episodes in it', () => {
-		const fromMs = Date.parse('2024-01-16T14:00:00Z');
-		const recovering = {
-			...goal('2024-01-16T13:30:00Z', '2024-01-16T13:30:00Z', false),
-			episodeEnd: '2024-01-16T14:00:00Z',
-		};
-		const recoveredBefore = {
-			...goal('2024-01-16T12:00:00Z', '2024-01-16T12:00:00Z', false),
-			episodeEnd: '2024-01-16T13:45:00Z',
-		};
-		const ongoing = {
-			...goal('2024-01-16T13:00:00Z', '2024-01-16T13:00:00Z', true),
-			episodeEnd: null,
-		};
+describe('alerts of the minutes before the run', () => {
+	it('raises the alerts whose bucket ended in the window, and the recoveries of earlier goal episodes confirmed in it', () => {
+		// A run at 14:17 with a window of 15 minutes and 15-minute buckets: (14:02, 14:17].
+		const fromMs = Date.parse('2024-01-16T14:02:00Z');
+		const toMs = Date.parse('2024-01-16T14:17:00Z');
+		const withEnd = (
+			record: Record<string, unknown>,
+			episodeEnd: string | null,
+			forBuckets = 1,
+		) => ({
+			...record,
+			goal: { direction: 'atLeast', value: 80, forBuckets },
+			episodeEnd,
+		});
+		// Back at goal from 13:45 for two buckets: confirmed when 14:00–14:15 ended.
+		const recovering = withEnd(
+			goal('2024-01-16T13:30:00Z', '2024-01-16T13:15:00Z', false),
+			'2024-01-16T13:45:00Z',
+			2,
+		);
+		const confirmedBefore = withEnd(
+			goal('2024-01-16T12:00:00Z', '2024-01-16T12:00:00Z', false),
+			'2024-01-16T13:30:00Z',
+		);
+		const ongoing = withEnd(goal('2024-01-16T13:00:00Z', '2024-01-16T13:00:00Z', true), null);
 		const inWindow = anomaly('2024-01-16T14:00:00Z');
 		const { fresh, recovered } = alertsWithin(
-			[anomaly('2024-01-16T13:45:00Z'), inWindow, recovering, recoveredBefore, ongoing],
+			[anomaly('2024-01-16T13:45:00Z'), inWindow, recovering, confirmedBefore, ongoing],
 			fromMs,
+			toMs,
+			15 * 60_000,
 		);
 		expect(fresh).toEqual([inWindow]);
 		expect(recovered).toEqual([recovering]);

@@ -172,6 +172,26 @@ describe('a bucket not over when the node runs', () => {
 		const at = (iso: string) => analyzeRows(rows, { ...berlin, nowMs: Date.parse(iso) });
 		expect(at('2024-10-27T22:30:00Z').unfinishedRowIndices).toEqual([20]); // 23:30 local
 		expect(at('2024-10-27T23:00:00Z').unfinishedRowIndices).toEqual([]); // midnight local
+		// Sunday 31 March 2024 has 23 hours (23:00 UTC on the 30th to 22:00 UTC on the 31st): over at midnight.
+		const spring = Array.from({ length: 22 }, (_, d) => ({
+			bucketStart: new Date(Date.UTC(2024, 2, 10 + d) - HOUR_MS).toISOString(),
+			count_sum: 100 + (d % 3),
+		}));
+		const springAt = (iso: string) =>
+			analyzeRows(spring, { ...berlin, nowMs: Date.parse(iso) }).unfinishedRowIndices;
+		expect(springAt('2024-03-31T21:30:00Z')).toEqual([21]); // 23:30 local
+		expect(springAt('2024-03-31T22:00:00Z')).toEqual([]); // midnight local
+	});
+	it('ends a month bucket a month on, not its detected spacing of 31 days', () => {
+		// Monthly rows in UTC from January to June 2024: June is over on 1 July.
+		const rows = [0, 1, 2, 3, 4, 5].map((m) => ({
+			bucketStart: new Date(Date.UTC(2024, m, 1)).toISOString(),
+			count_sum: 1000 + m,
+		}));
+		const at = (iso: string) =>
+			analyzeRows(rows, { ...config, nowMs: Date.parse(iso) }).unfinishedRowIndices;
+		expect(at('2024-06-30T23:00:00Z')).toEqual([5]);
+		expect(at('2024-07-01T00:00:00Z')).toEqual([]);
 	});
 	it('takes the items’ own spacing when Bucket Minutes is finer', () => {
 		const { rows, lastStartMs } = rowsUpToNow();

@@ -142,6 +142,11 @@ describe('contacts read from a percentage’s digits', () => {
 		expect(contactsOfPercent(9.38)).toBe(32);
 		expect(contactsOfPercent(2.3438)).toBe(128);
 		expect(contactsOfPercent(0.5859)).toBe(512); // 3 of 512
+		expect(contactsOfPercent(2.3437)).toBe(128); // 3 of 128 rounded half to even
+		// A value rounded in binary keeps its decimals: 14.29 % is 1 of 7.
+		expect(contactsOfPercent(Math.round((100 / 7) * 100) * 0.01)).toBe(7);
+		// Decimals that are no whole number are read as unrounded, and the search ends.
+		expect(contactsOfPercent(5, NaN)).toBe(20);
 		for (let n = 1; n <= 400; n++)
 			for (let k = 1; k <= n; k++)
 				for (const decimals of [2, 4]) {
