@@ -340,29 +340,37 @@ describe('Run Aggregation Query: bad parameters are refused before anything is s
 		expect(log.apiRequests).toEqual([]);
 	});
 
-	it('with Continue On Fail, a bad item becomes an error item and the good one still runs', async () => {
+	/** A token and one query whose result is `results`, its submitted body handed to `onSubmit`. */
+	const oneQuery = (results: unknown[], onSubmit: (body: unknown) => void = () => {}) => {
 		nock(credentials.tokenUrl.replace('/oauth/token', ''))
 			.post('/oauth/token')
 			.reply(200, { access_token: 'tok', token_type: 'Bearer', expires_in: 3600 });
 		nock(credentials.baseUrl)
-			.post('/api/v2/analytics/query')
+			.post('/api/v2/analytics/query', (body: unknown) => {
+				onSubmit(body);
+				return true;
+			})
 			.reply(202, { id: 'qry_1', status: 'PENDING' })
 			.get('/api/v2/analytics/query/qry_1')
 			.query(true)
 			.reply(200, {
 				id: 'qry_1',
 				status: 'COMPLETED',
-				totalCount: 1,
+				totalCount: results.length,
 				offset: 0,
 				limit: 1000,
-				results: [
-					{
-						timeSeries: '2024-01-01T00:00:00Z',
-						dimensions: {},
-						metrics: [{ name: 'count', aggregation: 'sum', value: 3 }],
-					},
-				],
+				results,
 			});
+	};
+
+	it('with Continue On Fail, a bad item becomes an error item and the good one still runs', async () => {
+		oneQuery([
+			{
+				timeSeries: '2024-01-01T00:00:00Z',
+				dimensions: {},
+				metrics: [{ name: 'count', aggregation: 'sum', value: 3 }],
+			},
+		]);
 		const { ctx } = createContext({
 			params: queryParams({
 				metrics: metrics('count:sum'),
@@ -394,25 +402,7 @@ describe('Run Aggregation Query: bad parameters are refused before anything is s
 	])('Last N Days with Include Today %s: the query ends at %s', async (includeToday, end) => {
 		jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2024-03-31T10:07:00Z'));
 		let sent: { timeSeries?: { start: string; end: string } } = {};
-		nock(credentials.tokenUrl.replace('/oauth/token', ''))
-			.post('/oauth/token')
-			.reply(200, { access_token: 'tok', token_type: 'Bearer', expires_in: 3600 });
-		nock(credentials.baseUrl)
-			.post('/api/v2/analytics/query', (body: typeof sent) => {
-				sent = body;
-				return true;
-			})
-			.reply(202, { id: 'qry_1', status: 'PENDING' })
-			.get('/api/v2/analytics/query/qry_1')
-			.query(true)
-			.reply(200, {
-				id: 'qry_1',
-				status: 'COMPLETED',
-				totalCount: 0,
-				offset: 0,
-				limit: 1000,
-				results: [],
-			});
+		oneQuery([], (body) => (sent = body as typeof sent));
 		const { ctx } = createContext({
 			params: queryParams({
 				metrics: metrics('count:sum'),
