@@ -28,7 +28,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { CC_SEEDS, ccBlocks, generateBlock } from './lib/ccSeries.mjs';
+import { CC_SEEDS, ccBlocks, generateBlock, localHour, localWeekday } from './lib/ccSeries.mjs';
 import { cleanSyntheticSeries, incidentSyntheticSeries, shiftThenSpikeSeries } from './lib/syntheticSeries.mjs';
 
 const require = createRequire(import.meta.url);
@@ -187,8 +187,6 @@ if (!args.includes('--no-cc')) {
  * run's time given).
  */
 function scoreUnfinished() {
-	const localHour = (ms, timeZone) => Number(new Intl.DateTimeFormat('en-GB', { timeZone, hour: 'numeric', hourCycle: 'h23' }).format(ms));
-	const localWeekday = (ms, timeZone) => new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short' }).format(ms);
 	let cases = 0;
 	const raised = { judged: 0, leftOut: 0 };
 	for (const entry of CC_SEEDS.filter((seed) => seed.part === 'tune')) {

@@ -46,10 +46,12 @@ const RANGES = {
 	DAY: { start: Date.UTC(2022, 0, 3), days: 357, bucketMs: DAY_MS },
 };
 
-function localHour(ms, timeZone) {
+/** The hour of day of `ms` in `timeZone` (0–23). */
+export function localHour(ms, timeZone) {
 	return Number(new Intl.DateTimeFormat('en-GB', { timeZone, hour: 'numeric', hourCycle: 'h23' }).format(ms));
 }
-function localWeekday(ms, timeZone) {
+/** The short English weekday of `ms` in `timeZone` ('Mon' … 'Sun'). */
+export function localWeekday(ms, timeZone) {
 	return new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short' }).format(ms);
 }
 

@@ -1,3 +1,5 @@
+import { DateTime } from 'luxon';
+
 import type { BusinessHours } from './businessHours';
 import { withinBusinessHours } from './businessHours';
 import type { Detection } from './detection';
@@ -6,8 +8,6 @@ import { goalEpisodes } from './goals';
 import type { AnalysisSettings } from './analyzeSeries';
 import { analyzePoints, type PointsAnalysis } from './analyzePoints';
 import { contactsOfPercents, type ContactNoise } from './detectors/contactNoise';
-import { DateTime } from 'luxon';
-
 import { DAY_MS, HOUR_MS } from '../../shared/core/time';
 import {
 	SeriesInputError,

@@ -23,8 +23,10 @@ export interface OutputRecord {
 const VALUE_DECIMALS = 4;
 const SCORE_DECIMALS = 2;
 
-/** Status of one bucket: judged with a value, judged without one, or before enough history. */
-/** `unfinished`: the row's bucket was not over when the node ran, so it was left out (see `nowMs`). */
+/**
+ * Status of one bucket: judged with a value, judged without one, before enough history, or `unfinished`
+ * (not over when the node ran, so left out: see `nowMs`).
+ */
 export type BucketStatus = 'ok' | 'no_value' | 'insufficient_history' | 'unfinished';
 
 /** The per-bucket analysis fields of a series, as they appear on annotated items and anomaly items. */

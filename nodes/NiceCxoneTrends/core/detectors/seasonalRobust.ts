@@ -128,9 +128,9 @@ class SlotReference {
 	 * Builds the reference of `slot` from the rings of reference `group`, for a bucket over `contacts`
 	 * contacts whose sampling noise is `sampling`. The expected value is then multiplied by `level` (the
 	 * weekday's level within its kind of day, see `WeekdayLevel`); the scale stays the one measured on the
-	 * reference's own days. With a
-	 * `pooledKind`, the day-to-day part of the spread is instead that within each weekday of that kind of day,
-	 * pooled over the neighbourhood (see `WeekdaySpread`): for an expected value that is the weekday's own.
+	 * reference's own days. With a `pooledKind`, the day-to-day part of the spread is instead that within each
+	 * weekday of that kind of day, pooled over the neighbourhood (see `WeekdaySpread`): for an expected value
+	 * that is the weekday's own.
 	 */
 	build(
 		group: number,
