@@ -20,7 +20,7 @@ export interface GridOptions {
 	gridStartMs?: number;
 	gridEndMs?: number;
 	/** Contacts behind each point of a rate or an average (parallel to the values), and their noise model. */
-	contacts?: { counts: ArrayLike<number>; noise: ContactNoise };
+	contacts?: { counts: ArrayLike<number>; noise: ContactNoise; read?: boolean };
 }
 
 /** A series of raw points analysed on its regular grid. */
@@ -77,6 +77,7 @@ export function analyzePoints(
 			'sum',
 		).values,
 		noise: grid.contacts.noise,
+		read: grid.contacts.read,
 	};
 	return {
 		grid: regular,

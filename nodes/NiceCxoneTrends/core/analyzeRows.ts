@@ -261,7 +261,7 @@ function analyseSeries(
 					noise,
 				}
 			: noise === 'percent'
-				? { counts: contactsOfPercents(values), noise }
+				? { counts: contactsOfPercents(values), noise, read: true }
 				: noise === 'mean' && plan.bucketMs >= DAY_MS
 					? // A day is judged against a handful of days (a Sunday against its last four): their spread is a
 						// guess, so the spread its own days have shown is the least.

@@ -105,6 +105,8 @@ export function episodeRulesFor(bucketMs: number, settings: AnalysisSettings): E
 export interface ContactCounts {
 	counts: Float64Array;
 	noise: ContactNoise;
+	/** The counts were read from a share's digits (see `contactsOfPercents`), not given by the items. */
+	read?: boolean;
 }
 
 /** Runs the chosen detector on a regular series (values `NaN` = no value). */

@@ -34,8 +34,10 @@ export class SustainedScore {
 /**
  * Evidence of a shift over the last `width` buckets: the sum of their deviations from the expected values
  * over the square root of the sum of their variances, Σ(value − expected) / √Σ scale². Busy buckets, where
- * a shift shows most clearly, weigh most; quiet ones (a night at 2 contacts an hour) add little noise. A
- * running sum over a ring of the last `width` judged buckets with a value: O(1) a bucket.
+ * a shift shows most clearly, weigh most; quiet ones (a night at 2 contacts an hour) add little noise. Each
+ * deviation is clipped at ±`clip` scales, so that one bucket alone (a holiday, an outage: the bucket
+ * score's job) cannot carry the window. A running sum over a ring of the last `width` judged buckets with a
+ * value: O(1) a bucket.
  */
 export class WindowShiftScore {
 	private readonly deviations: Float64Array;
@@ -45,13 +47,18 @@ export class WindowShiftScore {
 	private deviationSum = 0;
 	private varianceSum = 0;
 
-	constructor(private readonly width: number) {
+	constructor(
+		private readonly width: number,
+		private readonly clip = Infinity,
+	) {
 		this.deviations = new Float64Array(width);
 		this.variances = new Float64Array(width);
 	}
 
 	/** Adds a judged bucket's deviation and scale; returns the score of the window, NaN until it is full. */
-	push(deviation: number, scale: number): number {
+	push(rawDeviation: number, scale: number): number {
+		const limit = this.clip * scale;
+		const deviation = rawDeviation > limit ? limit : rawDeviation < -limit ? -limit : rawDeviation;
 		if (this.size === this.width) {
 			this.deviationSum -= this.deviations[this.head];
 			this.varianceSum -= this.variances[this.head];

@@ -3,9 +3,13 @@ import {
 	analyzeRowsPausing,
 	MAX_TOTAL_BUCKETS,
 } from '../../../../nodes/NiceCxoneTrends/core/analyzeRows';
-import { DEFAULT_SETTINGS } from '../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
+import {
+	analyzeSeries,
+	DEFAULT_SETTINGS,
+} from '../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
+import { contactsOfPercents } from '../../../../nodes/NiceCxoneTrends/core/detectors/contactNoise';
 import { SeriesInputError } from '../../../../nodes/NiceCxoneTrends/core/series';
-import { bucketAt, contactVolume } from '../synthetic';
+import { bucketAt, contactVolume, seededRandom } from '../synthetic';
 
 const HOUR_MS = 3_600_000;
 const START_MS = Date.UTC(2024, 0, 1);
@@ -101,6 +105,46 @@ describe('Contact Count Field', () => {
 		).toThrow(
 			"Contact Count Field 'count_sum' is not in any item. Set it to the field with each item's contacts (count_sum from the query node), or empty it to judge rates and averages without counts.",
 		);
+	});
+});
+
+describe('a daily share without its contacts', () => {
+	// 2024 at DAY buckets: about 700 contacts a day, 8 % abandoned, written to two decimals; the eleven US
+	// federal holidays closed (35 contacts, most abandoned).
+	const HOLIDAYS = [0, 14, 49, 147, 170, 185, 245, 287, 315, 332, 359];
+	const random = seededRandom(9);
+	const rows = Array.from({ length: 366 }, (_, i) => {
+		const contacts = HOLIDAYS.includes(i) ? 35 : 650 + Math.floor(100 * random());
+		let abandoned = 0;
+		for (let k = 0; k < contacts; k++)
+			if (random() < (HOLIDAYS.includes(i) ? 0.6 : 0.08)) abandoned++;
+		return {
+			bucketStart: new Date(START_MS + i * 86_400_000).toISOString(),
+			count_sum: contacts,
+			abandoned_pct: Math.round((10_000 * abandoned) / contacts) / 100,
+		};
+	});
+	const values = Float64Array.from(rows, (row) => row.abandoned_pct);
+	const times = Float64Array.from(rows, (row) => Date.parse(row.bucketStart));
+	const judged = (read: boolean) =>
+		analyzeSeries(times, values, 86_400_000, DEFAULT_SETTINGS, {
+			counts: Float64Array.from(contactsOfPercents(Array.from(values))),
+			noise: 'percent',
+			read,
+		}).detection.scale;
+
+	it('reads the contacts from the digits and keeps the 99th percentile calibration for them', () => {
+		const [series] = analyzeRows(rows, {
+			...config,
+			metrics: ['abandoned_pct'],
+			countField: '',
+		}).series;
+		const { scale } = series.analysis.detection;
+		expect(Array.from(scale)).toEqual(Array.from(judged(true)));
+		// At the 90th percentile, as for shares whose contacts the items give, nine days' scales differ (the
+		// factor applies where a score reaches the stay level).
+		const other = judged(false);
+		expect(Array.from(scale).filter((s, i) => s !== other[i] && s === s).length).toBe(9);
 	});
 });
 

@@ -538,3 +538,59 @@ describe('an incident and the score calibration', () => {
 		expect(detection.score[spike]).toBeCloseTo(5.12, 2);
 	});
 });
+
+describe('holidays and month ends at DAY buckets', () => {
+	// 2024 (from Monday 1 January): 700 contacts a weekday, 200 a weekend day, each day ± 5 % as a whole and
+	// Poisson-like noise; the eleven US federal holidays closed (5 % of a day's contacts).
+	const year = 366;
+	const HOLIDAYS = [0, 14, 49, 147, 170, 185, 245, 287, 315, 332, 359];
+	const dayTimes = Float64Array.from({ length: year }, (_, i) => START_MS + i * DAY_MS);
+	const dailyVolume = (seed: number, factorOf: (day: number) => number): Float64Array => {
+		const random = seededRandom(seed);
+		return Float64Array.from({ length: year }, (_, i) => {
+			const day = 1 + (random() + random() + random() + random() - 2) * 0.087;
+			const level = (i % 7 >= 5 ? 200 : 700) * day * factorOf(i);
+			const noise = (random() + random() + random() + random() - 2) * Math.sqrt(level) * 1.7;
+			return Math.max(0, Math.round(level + noise));
+		});
+	};
+	const closedOnHolidays = (i: number): number => (HOLIDAYS.includes(i) ? 0.05 : 1);
+	const outage = 296; // Wednesday 23 October, at 40 %
+
+	it('a year of holidays does not make the series deaf: an outage in October still alerts', () => {
+		const values = dailyVolume(3, (i) => closedOnHolidays(i) * (i === outage ? 0.4 : 1));
+		const { detection } = analyzeSeries(dayTimes, values, DAY_MS, DEFAULT_SETTINGS);
+		// Calibrated at the 99th percentile of a year's days, the holidays were the tail: the outage's scale was
+		// 546 instead of 60, and it scored −1.75.
+		expect(detection.alert[outage]).toBe(1);
+		expect(detection.score[outage]).toBeCloseTo(-7.76, 2);
+		expect(alertsOf(detection.alert).filter((i) => !HOLIDAYS.includes(i))).toEqual([outage]);
+	});
+
+	it('nor do month ends: a quiet day in November alerts among busy last days of the month', () => {
+		const monthEnds = new Set<number>();
+		for (let month = 1; month <= 12; month++) {
+			let last = Math.round((Date.UTC(2024, month, 0) - START_MS) / DAY_MS);
+			while (last % 7 >= 5) last--;
+			monthEnds.add(last);
+		}
+		const quiet = 316; // Tuesday 12 November, at 40 %
+		const values = dailyVolume(4, (i) => (monthEnds.has(i) ? 1.6 : 1) * (i === quiet ? 0.4 : 1));
+		const { detection } = analyzeSeries(dayTimes, values, DAY_MS, DEFAULT_SETTINGS);
+		// At the 99th percentile the month ends were the tail: −2.23.
+		expect(detection.alert[quiet]).toBe(1);
+		expect(detection.score[quiet]).toBeCloseTo(-6.12, 2);
+	});
+
+	it('one holiday is a drop, not a week-long level shift, and hides no outage three days later', () => {
+		const holiday = 287; // Monday 14 October
+		const thursday = 290; // at 30 %
+		const values = dailyVolume(5, (i) => (i === holiday ? 0.05 : i === thursday ? 0.3 : 1));
+		const { detection } = analyzeSeries(dayTimes, values, DAY_MS, DEFAULT_SETTINGS);
+		// Unclipped, the holiday's deviation carried the seven-day window score past the threshold for a week:
+		// one episode of eight days from the Monday on, and the Thursday (−11.9) raised nothing.
+		expect(alertsOf(detection.alert).filter((i) => i >= holiday - 7)).toEqual([holiday, thursday]);
+		expect(detection.anomalyType[holiday]).toBe(ANOMALY_DROP);
+		expect(detection.anomalyType[thursday]).toBe(ANOMALY_DROP);
+	});
+});

@@ -1,0 +1,23 @@
+import { WindowShiftScore } from '../../../../../nodes/NiceCxoneTrends/core/detectors/sustainedScore';
+
+describe('WindowShiftScore', () => {
+	it('sums the window’s deviations over the root of its variances, NaN until the window is full', () => {
+		const window = new WindowShiftScore(3);
+		expect(window.push(2, 1)).toBeNaN();
+		expect(window.push(4, 2)).toBeNaN();
+		// (2 + 4 + 0) / √(1 + 4 + 4)
+		expect(window.push(0, 2)).toBe(2);
+		// (4 + 0 + 6) / √(4 + 4 + 9) — the first bucket has left the window
+		expect(window.push(6, 3)).toBeCloseTo(10 / Math.sqrt(17), 12);
+	});
+
+	it('clips each deviation at ± clip scales, so one bucket alone cannot carry the window', () => {
+		const window = new WindowShiftScore(4, 1.5);
+		window.push(-40, 2); // a holiday: clipped to −3
+		window.push(1, 2);
+		window.push(1, 2);
+		// (−3 + 1 + 1 + 1) / √16
+		expect(window.push(1, 2)).toBe(0);
+		expect(new WindowShiftScore(1, 1.5).push(-40, 2)).toBe(-1.5);
+	});
+});
