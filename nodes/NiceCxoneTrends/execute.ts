@@ -185,7 +185,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				report.binary = {};
 				const alerted = reportedSeries(
 					analysis,
-					reportStartMs(analysis, days),
+					reportStartMs(analysis, days, zone),
 					record.json.alerts as ReportedAlert[],
 				);
 				for (const [k, series] of alerted.entries())

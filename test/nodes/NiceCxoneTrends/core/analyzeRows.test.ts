@@ -250,6 +250,33 @@ describe('buckets of the calendar', () => {
 			);
 		},
 	);
+	it('says a goal missed over the three local days around the clocks going back lasted 3 days', () => {
+		// Service level each local day in New York, below 80 % on Saturday 2 to Monday 4 November 2024.
+		const zone = 'America/New_York';
+		const rows = Array.from({ length: 14 }, (_, d) => {
+			const day = DateTime.fromISO('2024-10-27', { zone }).plus({ days: d });
+			return {
+				bucketStart: new Date(day.toMillis()).toISOString(),
+				service_level_pct: d >= 6 && d <= 8 ? 70 : 90,
+			};
+		});
+		const analysis = analyzeRows(rows, {
+			...config,
+			countField: '',
+			goals: [{ metric: 'service_level_pct', direction: 'atLeast', value: 80, forBuckets: 1 }],
+			settings: { ...DEFAULT_SETTINGS, timeZone: zone },
+		});
+		const goals = seriesAnomalyRecords(analysis.series[0], zone)
+			.map((record) => record.json)
+			.filter((alert) => alert.rule === 'goal');
+		expect(goals.map((goal) => [goal.episodeStart, goal.episodeEnd, goal.message])).toEqual([
+			[
+				'2024-11-02T04:00:00.000Z',
+				'2024-11-05T05:00:00.000Z',
+				'Service level rate was below its goal of 80 % from Sat 2 Nov for 3 days (lowest 70 %); back at goal on Tue 5 Nov.',
+			],
+		]);
+	});
 	it('gives 27 flat monthly items 27 buckets and no alert', () => {
 		const rows = Array.from({ length: 27 }, (_, m) => ({
 			bucketStart: new Date(Date.UTC(2024, 1 + m, 1)).toISOString(),
