@@ -146,7 +146,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		let sorted: ReturnType<typeof alertsWithin> | undefined;
 		const { alertWindowMs, runAtMs } = parameters;
 		if (alertWindowMs > 0)
-			sorted = alertsWithin(allAlerts, runAtMs - alertWindowMs, runAtMs, analysis.bucketMs);
+			sorted = alertsWithin(allAlerts, runAtMs - alertWindowMs, runAtMs, analysis.bucketMs, zone);
 		else if (parameters.alertOnce) {
 			const once = sortOutAlerts(allAlerts, readAlertMemory(staticData.alertMemory));
 			staticData.alertMemory = once.memory;
@@ -185,7 +185,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				report.binary = {};
 				const alerted = reportedSeries(
 					analysis,
-					reportStartMs(analysis, days),
+					reportStartMs(analysis, days, zone),
 					record.json.alerts as ReportedAlert[],
 				);
 				for (const [k, series] of alerted.entries())

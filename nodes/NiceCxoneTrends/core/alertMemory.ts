@@ -1,3 +1,5 @@
+import { bucketEndMs } from './calendar';
+
 /**
  * What the node remembers of the alerts it raised, between runs: per series, metric and rule the bucket
  * of the last alert raised, and the goal episodes it raised that had not recovered yet.
@@ -81,25 +83,27 @@ function newest(map: Record<string, number>): Record<string, number> {
  * minutes before the run), and the goal episodes that began before it and whose recovery was confirmed in it
  * (its For Buckets buckets back at goal ended there), each said once. A workflow that runs every N minutes
  * with the N minutes before each run as the window raises each alert once, in the first run after its bucket
- * is over, whatever its workers remember. `bucketMs`: the buckets' spacing.
+ * is over, whatever its workers remember. `bucketMs`: the buckets' spacing; buckets of days and months end
+ * on the calendar of `zone` (see `bucketEndMs`: a day at its next local midnight, a month a month on).
  */
 export function alertsWithin(
 	alerts: readonly AlertRecord[],
 	fromMs: number,
 	toMs: number,
 	bucketMs: number,
+	zone = 'UTC',
 ): { fresh: AlertRecord[]; recovered: AlertRecord[] } {
 	const inWindow = (endMs: number) => endMs > fromMs && endMs <= toMs;
 	const fresh: AlertRecord[] = [];
 	const recovered: AlertRecord[] = [];
 	for (const alert of alerts) {
-		const raisedEndMs = Date.parse(String(alert.bucketStart)) + bucketMs;
+		const raisedEndMs = bucketEndMs(Date.parse(String(alert.bucketStart)), bucketMs, zone);
 		if (inWindow(raisedEndMs)) fresh.push(alert);
 		else if (alert.rule === 'goal' && raisedEndMs <= fromMs) {
 			const forBuckets = Number(
 				(alert.goal as { forBuckets?: unknown } | undefined)?.forBuckets ?? 1,
 			);
-			if (inWindow(Date.parse(String(alert.episodeEnd)) + forBuckets * bucketMs))
+			if (inWindow(bucketEndMs(Date.parse(String(alert.episodeEnd)), bucketMs, zone, forBuckets)))
 				recovered.push(alert);
 		}
 	}

@@ -31,8 +31,9 @@ export interface PointsAnalysis {
 
 /**
  * Analyses raw points (UTC ms timestamps in any order, values with `NaN` = no value): places them on a
- * regular grid (see `toRegularGrid`) and runs {@link analyzeSeries}. Throws {@link SeriesInputError} when
- * there are no timestamps or no spacing can be found.
+ * regular grid (see `toRegularGrid`; buckets of days and months on the calendar of the settings' time
+ * zone) and runs {@link analyzeSeries}. Throws {@link SeriesInputError} when there are no timestamps or no
+ * spacing can be found.
  */
 export function analyzePoints(
 	timesMs: ArrayLike<number>,
@@ -57,24 +58,29 @@ export function analyzePoints(
 		// A single bucket has no spacing; any spacing describes it.
 		if (!Number.isFinite(bucketMs)) bucketMs = 3_600_000;
 	}
+	const gridStartMs = grid.gridStartMs ?? first;
+	const gridEndMs = grid.gridEndMs ?? last;
+	const zone = settings.timeZone;
 	const regular = toRegularGrid(
 		timesMs,
 		values,
 		bucketMs,
-		grid.gridStartMs ?? first,
-		grid.gridEndMs ?? last,
+		gridStartMs,
+		gridEndMs,
 		grid.missingIsZero,
 		grid.duplicates,
+		zone,
 	);
 	const contacts = grid.contacts && {
 		counts: toRegularGrid(
 			timesMs,
 			grid.contacts.counts,
 			bucketMs,
-			regular.timesMs[0],
-			regular.timesMs[regular.timesMs.length - 1],
+			gridStartMs,
+			gridEndMs,
 			false,
 			'sum',
+			zone,
 		).values,
 		noise: grid.contacts.noise,
 		read: grid.contacts.read,

@@ -1,7 +1,6 @@
-import { DateTime } from 'luxon';
-
 import type { BusinessHours } from './businessHours';
 import { withinBusinessHours } from './businessHours';
+import { bucketEndMs, calendarStepOf, gridBucketCount } from './calendar';
 import type { Detection } from './detection';
 import type { Goal, GoalEpisode } from './goals';
 import { goalEpisodes } from './goals';
@@ -168,7 +167,9 @@ function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
 		}
 	}
 	const bucketCount =
-		groups.length === 0 ? 0 : Math.floor((gridEndMs - gridStartMs) / bucketMs + 0.5) + 1;
+		groups.length === 0
+			? 0
+			: gridBucketCount(gridStartMs, gridEndMs, bucketMs, config.settings.timeZone);
 	const seriesCount = groups.length * metrics.length;
 	if (bucketCount > MAX_SERIES_BUCKETS || seriesCount * bucketCount > MAX_TOTAL_BUCKETS) {
 		throw new SeriesInputError(
@@ -193,22 +194,16 @@ function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
 }
 
 /**
- * Whether the bucket of `bucketMs` starting at `t` is over at `nowMs`. Buckets of whole days end at the
- * local midnight `bucketMs` days on (a day of 25 hours when the clocks go back), buckets of 28 to 31 days at
- * the same local time a month on (a month's spacing is detected as its most common gap), others `bucketMs`
- * later.
+ * Whether the bucket of `bucketMs` starting at `t` is over at `nowMs`: when the next bucket starts (see
+ * `bucketEndMs`: buckets of whole days end at the local midnight `bucketMs` days on, a day of 25 hours when
+ * the clocks go back; month buckets, whose spacing is detected as their most common gap, a month on).
  */
 function bucketOver(t: number, bucketMs: number, nowMs: number, zone: string): boolean {
-	const local = () => DateTime.fromMillis(t, { zone });
-	if (bucketMs >= 28 * DAY_MS && bucketMs <= 31 * DAY_MS)
-		return local().plus({ months: 1 }).toMillis() <= nowMs;
-	if (t + bucketMs + HOUR_MS <= nowMs) return true;
-	if (bucketMs < DAY_MS || bucketMs % DAY_MS !== 0) return t + bucketMs <= nowMs;
-	return (
-		local()
-			.plus({ days: bucketMs / DAY_MS })
-			.toMillis() <= nowMs
-	);
+	const step = calendarStepOf(bucketMs);
+	// Clearly over or clearly not: no calendar work for most rows.
+	if (step?.unit !== 'months' && t + bucketMs + HOUR_MS <= nowMs) return true;
+	if (step === undefined) return t + bucketMs <= nowMs;
+	return bucketEndMs(t, bucketMs, zone) <= nowMs;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 
-import { DAY_MS, MINUTE_MS } from '../../shared/core/time';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../shared/core/time';
 
 /** ISO weekday numbers (1 = Monday … 7 = Sunday) treated as the weekend unless the user says otherwise. */
 export const DEFAULT_WEEKEND_DAYS: readonly number[] = [6, 7];
@@ -91,4 +91,85 @@ export function formatLocalTime(
 	const local = DateTime.fromMillis(timeMs, { zone });
 	if (dateOnly) return local.toFormat('ccc d LLL');
 	return local.toFormat(withDate ? 'ccc d LLL HH:mm' : 'HH:mm');
+}
+
+/** How buckets step through the calendar of a time zone: by whole local days, or by local months. */
+export type CalendarStep = { unit: 'days'; days: number } | { unit: 'months' };
+
+/**
+ * How buckets of `bucketMs` step through the calendar: whole local days (`days` of them: days, weeks) or
+ * local months (a month's spacing is detected as its most common gap, 28 to 31 days, an hour either side
+ * where the clocks changed in between); undefined for other spacings, which step by `bucketMs` exactly.
+ */
+export function calendarStepOf(bucketMs: number): CalendarStep | undefined {
+	if (bucketMs >= 28 * DAY_MS - HOUR_MS && bucketMs <= 31 * DAY_MS + HOUR_MS)
+		return { unit: 'months' };
+	if (bucketMs >= DAY_MS && bucketMs % DAY_MS === 0)
+		return { unit: 'days', days: bucketMs / DAY_MS };
+	return undefined;
+}
+
+/** The local month start in `zone` nearest `timeMs`: the start of its own month or of the next one. */
+function nearestMonthStart(timeMs: number, zone: string): DateTime {
+	const own = DateTime.fromMillis(timeMs, { zone }).startOf('month');
+	const next = own.plus({ months: 1 });
+	return timeMs - own.toMillis() <= next.toMillis() - timeMs ? own : next;
+}
+
+/**
+ * The start (UTC ms) of bucket `b` of a grid whose bucket 0 starts at `startMs`, as a function of `b`.
+ * Buckets of whole days step by local days in `zone` (a day of 23 or 25 hours where the clocks change, so
+ * each bucket starts at the same local time as the first, its local midnight). Month buckets step by local
+ * months from the month start nearest `startMs`, keeping `startMs`' distance from it: the local month starts
+ * themselves for items of the zone, and for items a few hours off them (UTC midnights read in New York) the
+ * same few hours off each month start, not a day of the month that drifts where a month is shorter (31
+ * January + 1 month is 29 February). Other spacings: `startMs + b · bucketMs`, without any calendar work.
+ */
+export function bucketStarts(
+	startMs: number,
+	bucketMs: number,
+	zone: string,
+): (b: number) => number {
+	const step = calendarStepOf(bucketMs);
+	if (step?.unit === 'days') {
+		const local = DateTime.fromMillis(startMs, { zone });
+		if (!local.zone.isUniversal) return (b) => local.plus({ days: b * step.days }).toMillis();
+	} else if (step?.unit === 'months') {
+		const anchor = nearestMonthStart(startMs, zone);
+		const offsetMs = startMs - anchor.toMillis();
+		return (b) => anchor.plus({ months: b }).toMillis() + offsetMs;
+	}
+	return (b) => startMs + b * bucketMs;
+}
+
+/** Where the bucket starting at `startMs` ends (the start of the next one), or `buckets` buckets on. */
+export function bucketEndMs(startMs: number, bucketMs: number, zone: string, buckets = 1): number {
+	return bucketStarts(startMs, bucketMs, zone)(buckets);
+}
+
+/**
+ * Buckets of a grid from `startMs` to `endMs` (both bucket starts, see {@link bucketStarts}): months
+ * counted on the calendar, other spacings as `(endMs − startMs) / bucketMs` rounded (a day or a week an
+ * hour short or long where the clocks changed still counts whole), plus one.
+ */
+export function gridBucketCount(
+	startMs: number,
+	endMs: number,
+	bucketMs: number,
+	zone: string,
+): number {
+	if (calendarStepOf(bucketMs)?.unit !== 'months')
+		return Math.floor((endMs - startMs) / bucketMs + 0.5) + 1;
+	const anchor = nearestMonthStart(startMs, zone);
+	const end = nearestMonthStart(endMs - (startMs - anchor.toMillis()), zone);
+	return (end.year - anchor.year) * 12 + end.month - anchor.month + 1;
+}
+
+/**
+ * `days` days before `timeMs`: local calendar days in `zone` for buckets of whole days and months (so a
+ * window of N days holds N + 1 daily bucket starts whatever the clocks did), else `days` × 24 h.
+ */
+export function daysBeforeMs(timeMs: number, days: number, bucketMs: number, zone: string): number {
+	if (calendarStepOf(bucketMs) === undefined) return timeMs - days * DAY_MS;
+	return DateTime.fromMillis(timeMs, { zone }).minus({ days }).toMillis();
 }

@@ -1,5 +1,6 @@
-import { HOUR_MS } from '../../shared/core/time';
+import { DAY_MS, HOUR_MS } from '../../shared/core/time';
 import type { RowsAnalysis, SeriesResult } from './analyzeRows';
+import { bucketEndMs, calendarStepOf } from './calendar';
 import { anomalyTypeName } from './detection';
 import {
 	bucketTimePhrase,
@@ -11,7 +12,7 @@ import {
 	seriesLabel,
 	seriesSubject,
 } from './describe';
-import { parseMetricValue, type Row } from './series';
+import { parseMetricValue, type RegularSeries, type Row } from './series';
 
 /** An output record: its JSON and the input rows it comes from (for pairing). */
 export interface OutputRecord {
@@ -125,6 +126,21 @@ function rowsByBucket(series: SeriesResult): number[][] {
 	return byBucket;
 }
 
+/** Where bucket `b` of a grid ends: the next bucket's start; for the last one, see `bucketEndMs`. */
+function endOfBucket(grid: RegularSeries, b: number, zone: string): number {
+	const { timesMs, bucketMs } = grid;
+	return b + 1 < timesMs.length ? timesMs[b + 1] : bucketEndMs(timesMs[b], bucketMs, zone);
+}
+
+/**
+ * How long from `startMs` to `endMs` is said: for buckets of days and months in whole days (three local days
+ * across the clocks going back are 73 hours, said "3 days"), else as it is.
+ */
+function lengthMs(startMs: number, endMs: number, bucketMs: number): number {
+	const ms = endMs - startMs;
+	return calendarStepOf(bucketMs) ? Math.round(ms / DAY_MS) * DAY_MS : ms;
+}
+
 /** Buckets from `bucket` to the last anomalous bucket of its episode (calm gaps inside included). */
 function episodeBuckets(series: SeriesResult, bucket: number): number {
 	const { episode } = series.analysis.detection;
@@ -159,7 +175,12 @@ export function seriesAnomalyRecords(series: SeriesResult, zone: string): Output
 			spread: detection.scale[b],
 			type: finalType,
 			episodeBuckets: length,
-			episodeLength: length > 1 ? durationPhrase(length * grid.bucketMs) : undefined,
+			episodeLength:
+				length > 1
+					? durationPhrase(
+							lengthMs(grid.timesMs[b], endOfBucket(grid, b + length - 1, zone), grid.bucketMs),
+						)
+					: undefined,
 			missingBucket,
 		});
 		records.push({
@@ -200,14 +221,14 @@ function goalRecords(series: SeriesResult, zone: string, byBucket: number[][]): 
 		const startMs = timesMs[episode.startIndex];
 		const endMs =
 			episode.recoveredIndex === null
-				? timesMs[timesMs.length - 1] + bucketMs
+				? endOfBucket(grid, timesMs.length - 1, zone)
 				: timesMs[episode.recoveredIndex];
 		const message = describeGoal({
 			subject,
 			direction: goal.direction,
 			goal: goal.value,
 			startPhrase: bucketTimePhrase(startMs, bucketMs, spanMs, zone),
-			length: durationPhrase(endMs - startMs),
+			length: durationPhrase(lengthMs(startMs, endMs, bucketMs)),
 			worst: values[episode.worstIndex],
 			recoveredPhrase:
 				episode.recoveredIndex === null
@@ -274,7 +295,7 @@ export function summaryRecords(analysis: RowsAnalysis, zone: string): OutputReco
 		const silence = silentSince(series);
 		const silenceText =
 			silence &&
-			`${subject} has sent no data since ${bucketTimePhrase(silence.lastDataMs, grid.bucketMs, grid.timesMs[last] - grid.timesMs[0], zone).replace(/^(at|on) /, '')} (${durationPhrase(grid.timesMs[last] + grid.bucketMs - silence.lastDataMs)}).`;
+			`${subject} has sent no data since ${bucketTimePhrase(silence.lastDataMs, grid.bucketMs, grid.timesMs[last] - grid.timesMs[0], zone).replace(/^(at|on) /, '')} (${durationPhrase(lengthMs(silence.lastDataMs, endOfBucket(grid, last, zone), grid.bucketMs))}).`;
 		let message: string;
 		if (result.status === 'no_data') message = `${subject}: no values in the window.`;
 		else if (result.status === 'insufficient_history')

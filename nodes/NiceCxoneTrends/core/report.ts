@@ -1,7 +1,7 @@
 import type { RowsAnalysis, SeriesResult } from './analyzeRows';
 import type { OutputRecord } from './present';
 import { summaryRecords } from './present';
-import { DAY_MS } from '../../shared/core/time';
+import { daysBeforeMs } from './calendar';
 import { seriesLabel } from './describe';
 
 /** Days a report covers unless the node's 'Report Days' says otherwise: what a daily run has not said yet. */
@@ -13,12 +13,15 @@ export const MAX_REPORTED_ALERTS = 20;
 /** Severity of an alert: `critical` from this multiple of the threshold on, else `warning`. */
 export const CRITICAL_SCORE_MULTIPLE = 2;
 
-/** First bucket start (UTC ms) a report covers: the last `days` days of the analysed buckets. */
-export function reportStartMs(analysis: RowsAnalysis, days: number): number {
+/**
+ * First bucket start (UTC ms) a report covers: the last `days` days of the analysed buckets (local days
+ * of `zone` for buckets of days and months, see `daysBeforeMs`).
+ */
+export function reportStartMs(analysis: RowsAnalysis, days: number, zone = 'UTC'): number {
 	let lastMs = -Infinity;
 	for (const series of analysis.series)
 		lastMs = Math.max(lastMs, series.grid.timesMs[series.grid.timesMs.length - 1]);
-	return lastMs - days * DAY_MS;
+	return daysBeforeMs(lastMs, days, analysis.bucketMs, zone);
 }
 
 /** The series with an alert at or after `sinceMs`, in the analysis' order: whose charts a report carries. */
@@ -105,7 +108,7 @@ export function reportRecord(
 	options: ReportOptions = {},
 ): OutputRecord {
 	const { withCharts = false, isNew = () => true, recovered = [] } = options;
-	const sinceMs = reportStartMs(analysis, days);
+	const sinceMs = reportStartMs(analysis, days, zone);
 	const summaries = summaryRecords(analysis, zone).map((record) => record.json);
 	const alerts: ReportedAlert[] = summaries.flatMap((summary) =>
 		(summary.anomalies as Array<Record<string, unknown>>)

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 
 import { DIMENSIONS } from '../../shared/core/catalogue';
+import { bucketStarts, calendarStepOf, gridBucketCount } from './calendar';
 import { countPositiveGaps, mostCommonPositiveGap, mostFrequent } from './statistics';
 
 /** A row as it comes in: the JSON of one item. */
@@ -205,9 +206,12 @@ export function detectBucketMsOfTimes(sortedTimesMs: ArrayLike<number>): number 
 
 /** A series on a regular grid of buckets. */
 export interface RegularSeries {
-	/** Bucket spacing, ms. */
+	/** Bucket spacing, ms (a month's: its detected 28 to 31 days). */
 	bucketMs: number;
-	/** Bucket start per bucket, UTC ms (grid start + i · bucketMs). */
+	/**
+	 * Bucket start per bucket, UTC ms: grid start + i · bucketMs, or for buckets of whole days and of months
+	 * the local calendar steps from the grid start (see `bucketStarts`).
+	 */
 	timesMs: Float64Array;
 	/** Value per bucket in the metric's unit; `NaN` = no value. */
 	values: Float64Array;
@@ -219,12 +223,61 @@ export interface RegularSeries {
 	duplicateBuckets: number;
 }
 
+/** The last calendar grid made: every series of one set of rows shares its grid, made once. */
+let lastCalendarGrid: { key: string; timesMs: Float64Array } | undefined;
+
 /**
- * Places points on the regular grid `gridStartMs + i · bucketMs` (i = 0 … up to `gridEndMs`), each point in
- * its nearest bucket. Several points in one bucket are combined by `duplicates` (non-finite values are
- * skipped); a bucket with no point is 0 when `missingIsZero`, else no value (`NaN`). A bucket whose points
- * all lack a value stays no value. Throws {@link SeriesInputError} when the grid would be absurdly large
- * for the number of points (a spacing far finer than the data).
+ * Bucket starts of a grid of `bucketCount` buckets from `gridStartMs` (see `bucketStarts`). The times
+ * are calendar steps of `zone` for buckets of days and months (one time-zone computation a bucket, tens of
+ * microseconds, and such grids have few buckets; the last one is kept for the next series of the same
+ * grid), else `gridStartMs + b · bucketMs`.
+ */
+function gridTimes(
+	gridStartMs: number,
+	bucketCount: number,
+	bucketMs: number,
+	zone: string,
+): Float64Array {
+	const times = new Float64Array(bucketCount);
+	if (calendarStepOf(bucketMs) === undefined) {
+		for (let b = 0; b < bucketCount; b++) times[b] = gridStartMs + b * bucketMs;
+		return times;
+	}
+	const key = `${gridStartMs}|${bucketCount}|${bucketMs}|${zone}`;
+	if (lastCalendarGrid?.key !== key) {
+		const startOf = bucketStarts(gridStartMs, bucketMs, zone);
+		for (let b = 0; b < bucketCount; b++) times[b] = startOf(b);
+		lastCalendarGrid = { key, timesMs: times.slice() };
+		return times;
+	}
+	times.set(lastCalendarGrid.timesMs);
+	return times;
+}
+
+/** Index of the time in sorted `times` nearest `t` (the earlier of two as near). */
+function nearestIndex(times: Float64Array, t: number): number {
+	let lo = 0;
+	let hi = times.length - 1;
+	while (hi - lo > 1) {
+		const mid = (lo + hi) >> 1;
+		if (times[mid] <= t) lo = mid;
+		else hi = mid;
+	}
+	return t - times[lo] <= times[hi] - t ? lo : hi;
+}
+
+/**
+ * Places points on the regular grid of buckets from `gridStartMs` to `gridEndMs` — `gridStartMs + i ·
+ * bucketMs`, or calendar days and months of `zone` for such buckets (see `bucketStarts`; default UTC) —
+ * each point in its nearest bucket (for days, rounding by the spacing finds it: a local midnight is at most
+ * an hour or two off the fixed step; for months, the nearest month start). Several points in one bucket
+ * are combined by `duplicates` (non-finite values are skipped); a bucket with no point is 0 when
+ * `missingIsZero`, else no value (`NaN`). A bucket whose points all lack a value stays no value. Throws
+ * {@link SeriesInputError} when the grid would be absurdly large for the number of points (a spacing far
+ * finer than the data).
+ *
+ * A bucket's time is its calendar start, not the time of the rows in it: every series of a set of rows
+ * shares one grid, whichever buckets its own rows fill.
  */
 export function toRegularGrid(
 	timesMs: ArrayLike<number>,
@@ -234,25 +287,31 @@ export function toRegularGrid(
 	gridEndMs: number,
 	missingIsZero: boolean,
 	duplicates: DuplicateRule,
+	zone = 'UTC',
 ): RegularSeries {
 	const pointCount = timesMs.length;
-	const bucketCount = Math.floor((gridEndMs - gridStartMs) / bucketMs + 0.5) + 1;
+	const bucketCount = gridBucketCount(gridStartMs, gridEndMs, bucketMs, zone);
 	if (bucketCount > Math.max(MIN_BUCKET_ALLOWANCE, MAX_BUCKETS_PER_ROW * pointCount)) {
 		throw new SeriesInputError(
 			`A bucket spacing of ${bucketMs / 1000} s would spread ${pointCount} rows over ${bucketCount} buckets. Set 'Bucket Minutes' to the spacing of your data.`,
 			'bucketMinutes',
 		);
 	}
+	const times = gridTimes(gridStartMs, bucketCount, bucketMs, zone);
 	const sums = new Float64Array(bucketCount);
 	const valueCounts = new Int32Array(bucketCount);
 	const rowCount = new Int32Array(bucketCount);
 	const bucketOfPoint = new Int32Array(pointCount);
+	if (calendarStepOf(bucketMs)?.unit === 'months')
+		for (let i = 0; i < pointCount; i++) bucketOfPoint[i] = nearestIndex(times, timesMs[i]);
+	else
+		for (let i = 0; i < pointCount; i++)
+			bucketOfPoint[i] = Math.min(
+				bucketCount - 1,
+				Math.max(0, Math.round((timesMs[i] - gridStartMs) / bucketMs)),
+			);
 	for (let i = 0; i < pointCount; i++) {
-		const bucket = Math.min(
-			bucketCount - 1,
-			Math.max(0, Math.round((timesMs[i] - gridStartMs) / bucketMs)),
-		);
-		bucketOfPoint[i] = bucket;
+		const bucket = bucketOfPoint[i];
 		rowCount[bucket]++;
 		const value = values[i];
 		if (Number.isFinite(value)) {
@@ -261,17 +320,15 @@ export function toRegularGrid(
 		}
 	}
 	const series = new Float64Array(bucketCount);
-	const gridTimes = new Float64Array(bucketCount);
 	let duplicateBuckets = 0;
 	for (let b = 0; b < bucketCount; b++) {
-		gridTimes[b] = gridStartMs + b * bucketMs;
 		if (rowCount[b] > 1) duplicateBuckets++;
 		if (valueCounts[b] > 0) series[b] = duplicates === 'sum' ? sums[b] : sums[b] / valueCounts[b];
 		else series[b] = rowCount[b] === 0 && missingIsZero ? 0 : NaN;
 	}
 	return {
 		bucketMs,
-		timesMs: gridTimes,
+		timesMs: times,
 		values: series,
 		rowCount,
 		bucketOfPoint,

@@ -1,6 +1,6 @@
 import type { SeriesResult } from '../analyzeRows';
 import { DAY_MS } from '../../../shared/core/time';
-import { formatLocalTime } from '../calendar';
+import { daysBeforeMs, formatLocalTime } from '../calendar';
 import { formatNumber, seriesSubject } from '../describe';
 import type { SeriesChartInput } from './seriesChart';
 
@@ -23,10 +23,11 @@ export function seriesChartInput(
 	days: number,
 	last = series.grid.timesMs.length - 1,
 ): SeriesChartInput {
-	const { timesMs, values } = series.grid;
+	const { timesMs, values, bucketMs } = series.grid;
 	const { expected, scale, alert, episode } = series.analysis.detection;
+	const fromMs = daysBeforeMs(timesMs[last], days, bucketMs, zone);
 	let start = last;
-	while (start > 0 && timesMs[start - 1] >= timesMs[last] - days * DAY_MS) start--;
+	while (start > 0 && timesMs[start - 1] >= fromMs) start--;
 	const window = (array: Float64Array) => array.slice(start, last + 1);
 	// A series that has never gone below zero (counts, rates, durations) has no band below zero either.
 	const floor = series.grid.values.every((value) => !(value < 0)) ? 0 : -Infinity;

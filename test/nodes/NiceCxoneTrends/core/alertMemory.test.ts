@@ -123,3 +123,30 @@ describe('alerts of the minutes before the run', () => {
 		expect(recovered).toEqual([recovering]);
 	});
 });
+
+describe('alerts of the minutes before the run, for buckets of days and months', () => {
+	const DAY = 86_400_000;
+	const window = (from: string, to: string) => [Date.parse(from), Date.parse(to)] as const;
+	it('ends a day at its next local midnight: Sunday 10 March 2024 in New York has 23 hours', () => {
+		// Sunday's bucket starts at 05:00 UTC and ends at Monday's local midnight, 04:00 UTC.
+		const sunday = anomaly('2024-03-10T05:00:00.000Z');
+		const [fromMs, toMs] = window('2024-03-11T03:30:00Z', '2024-03-11T04:30:00Z');
+		expect(alertsWithin([sunday], fromMs, toMs, DAY, 'America/New_York').fresh).toEqual([sunday]);
+		expect(alertsWithin([sunday], fromMs, toMs, DAY, 'UTC').fresh).toEqual([]);
+	});
+	it('ends a month bucket a month on, and confirms a recovery For Buckets months on', () => {
+		const february = anomaly('2024-02-01T00:00:00.000Z');
+		const [fromMs, toMs] = window('2024-02-29T23:30:00Z', '2024-03-01T00:30:00Z');
+		expect(alertsWithin([february], fromMs, toMs, 31 * DAY).fresh).toEqual([february]);
+		// Below goal in January, back at goal from February: two months at goal end on 1 April.
+		const recovering = {
+			...goal('2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z', false),
+			goal: { direction: 'atLeast', value: 80, forBuckets: 2 },
+			episodeEnd: '2024-02-01T00:00:00.000Z',
+		};
+		const [aprilFrom, aprilTo] = window('2024-03-31T23:30:00Z', '2024-04-01T00:30:00Z');
+		expect(alertsWithin([recovering], aprilFrom, aprilTo, 31 * DAY).recovered).toEqual([
+			recovering,
+		]);
+	});
+});

@@ -8,7 +8,9 @@ import {
 	DEFAULT_SETTINGS,
 } from '../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
 import { contactsOfPercents } from '../../../../nodes/NiceCxoneTrends/core/detectors/contactNoise';
+import { seriesAnomalyRecords } from '../../../../nodes/NiceCxoneTrends/core/present';
 import { SeriesInputError } from '../../../../nodes/NiceCxoneTrends/core/series';
+import { DateTime } from 'luxon';
 import { bucketAt, contactVolume, seededRandom } from '../synthetic';
 
 const HOUR_MS = 3_600_000;
@@ -255,5 +257,80 @@ describe('a bucket not over when the node runs', () => {
 		expect(analysis.unfinishedRowIndices).toEqual([]);
 		expect(analysis.series.map((series) => series.unfinishedRows)).toEqual([0, 0]);
 		expect(alertsAtEnd(analysis)).toEqual([1, 1]);
+	});
+});
+
+describe('buckets of the calendar', () => {
+	/**
+	 * Daily volume at each local midnight of `zone` from Monday 2 September to Sunday 24 November 2024:
+	 * about 1,000 on weekdays and 300 at the weekend, and 400 on Monday 18 November.
+	 */
+	function dailyRows(zone: string) {
+		return Array.from({ length: 84 }, (_, d) => {
+			const day = DateTime.fromISO('2024-09-02', { zone }).plus({ days: d });
+			const base = day.weekday >= 6 ? 300 : 1000;
+			return {
+				bucketStart: new Date(day.toMillis()).toISOString(),
+				count_sum: day.toISODate() === '2024-11-18' ? 400 : base + ((d * 7) % 5) * 4,
+			};
+		});
+	}
+	it.each([
+		['America/New_York', '2024-11-18T05:00:00.000Z'],
+		['Europe/London', '2024-11-18T00:00:00.000Z'],
+	])(
+		'reports a DAY alert in %s at its local midnight after the clocks went back: Monday 18 November',
+		(zone, bucketStart) => {
+			const rows = dailyRows(zone);
+			const settings = { ...DEFAULT_SETTINGS, timeZone: zone };
+			const analysis = analyzeRows(rows, { ...config, settings });
+			const alerts = analysis.series.flatMap((series) =>
+				seriesAnomalyRecords(series, zone).map((record) => record.json),
+			);
+			expect(alerts.map((alert) => [alert.bucketStart, alert.value])).toEqual([[bucketStart, 400]]);
+			expect(alerts[0].bucketStart).toBe(rows[77].bucketStart);
+			// One day at 40 %: a drop (one bucket carries at most half the threshold of the window shift score).
+			expect(alerts[0].message).toBe('Volume on Mon 18 Nov was 400, expected 1006 ± 63.4 (drop).');
+		},
+	);
+	it('says a goal missed over the three local days around the clocks going back lasted 3 days', () => {
+		// Service level each local day in New York, below 80 % on Saturday 2 to Monday 4 November 2024.
+		const zone = 'America/New_York';
+		const rows = Array.from({ length: 14 }, (_, d) => {
+			const day = DateTime.fromISO('2024-10-27', { zone }).plus({ days: d });
+			return {
+				bucketStart: new Date(day.toMillis()).toISOString(),
+				service_level_pct: d >= 6 && d <= 8 ? 70 : 90,
+			};
+		});
+		const analysis = analyzeRows(rows, {
+			...config,
+			countField: '',
+			goals: [{ metric: 'service_level_pct', direction: 'atLeast', value: 80, forBuckets: 1 }],
+			settings: { ...DEFAULT_SETTINGS, timeZone: zone },
+		});
+		const goals = seriesAnomalyRecords(analysis.series[0], zone)
+			.map((record) => record.json)
+			.filter((alert) => alert.rule === 'goal');
+		expect(goals.map((goal) => [goal.episodeStart, goal.episodeEnd, goal.message])).toEqual([
+			[
+				'2024-11-02T04:00:00.000Z',
+				'2024-11-05T05:00:00.000Z',
+				'Service level rate was below its goal of 80 % from Sat 2 Nov for 3 days (lowest 70 %); back at goal on Tue 5 Nov.',
+			],
+		]);
+	});
+	it('gives 27 flat monthly items 27 buckets and no alert', () => {
+		const rows = Array.from({ length: 27 }, (_, m) => ({
+			bucketStart: new Date(Date.UTC(2024, 1 + m, 1)).toISOString(),
+			count_sum: 1000,
+		}));
+		const [series] = analyzeRows(rows, config).series;
+		expect(series.grid.timesMs).toHaveLength(27);
+		expect(series.grid.duplicateBuckets).toBe(0);
+		expect(Array.from(series.grid.timesMs, (t) => new Date(t).toISOString())).toEqual(
+			rows.map((row) => row.bucketStart),
+		);
+		expect(seriesAnomalyRecords(series, 'UTC')).toEqual([]);
 	});
 });

@@ -1,3 +1,5 @@
+import { DateTime } from 'luxon';
+
 import { analyzeRows } from '../../../../nodes/NiceCxoneTrends/core/analyzeRows';
 import { DEFAULT_SETTINGS } from '../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
 import { localCalendar } from '../../../../nodes/NiceCxoneTrends/core/calendar';
@@ -65,6 +67,117 @@ describe('toRegularGrid', () => {
 		expect(() =>
 			toRegularGrid([0, 365 * 86_400_000], [1, 2], 1000, 0, 365 * 86_400_000, false, 'mean'),
 		).toThrow(SeriesInputError);
+	});
+});
+
+describe('toRegularGrid on the calendar', () => {
+	const DAY = 86_400_000;
+	const iso = (times: ArrayLike<number>) => Array.from(times, (t) => new Date(t).toISOString());
+	/** Local midnights of `zone`, `days` days from `first` (an ISO date), as UTC ms. */
+	const midnights = (first: string, days: number, zone: string) =>
+		Array.from({ length: days }, (_, d) =>
+			DateTime.fromISO(first, { zone }).plus({ days: d }).toMillis(),
+		);
+	/** The first of 27 months from February 2024 to April 2026 in `zone`, as UTC ms. */
+	const monthStarts = (zone: string) =>
+		Array.from({ length: 27 }, (_, m) =>
+			DateTime.fromISO('2024-02-01', { zone }).plus({ months: m }).toMillis(),
+		);
+	/** A grid of the rows `times`, one value a row, with the detected spacing of monthly rows: 31 days. */
+	const monthlyGrid = (times: number[], zone?: string) =>
+		toRegularGrid(
+			times,
+			times.map(() => 100),
+			31 * DAY,
+			times[0],
+			times[times.length - 1],
+			true,
+			'sum',
+			zone,
+		);
+
+	it('gives 27 monthly rows 27 buckets, each at its row’s month start, not a 31-day step', () => {
+		const times = monthStarts('UTC');
+		const grid = monthlyGrid(times);
+		expect(grid.timesMs).toHaveLength(27);
+		expect(Array.from(grid.timesMs)).toEqual(times);
+		expect(Array.from(grid.rowCount)).toEqual(times.map(() => 1));
+		expect(Array.from(grid.bucketOfPoint)).toEqual(times.map((_, m) => m));
+		expect(grid.duplicateBuckets).toBe(0);
+		expect(iso([grid.timesMs[1], grid.timesMs[26]])).toEqual([
+			'2024-03-01T00:00:00.000Z',
+			'2026-04-01T00:00:00.000Z',
+		]);
+	});
+	it('steps months at the local month start of the zone, and reads rows a few hours off it in their month', () => {
+		const berlin = monthStarts('Europe/Berlin');
+		const grid = monthlyGrid(berlin, 'Europe/Berlin');
+		expect(Array.from(grid.timesMs)).toEqual(berlin);
+		expect(iso([grid.timesMs[0], grid.timesMs[2]])).toEqual([
+			'2024-01-31T23:00:00.000Z',
+			'2024-03-31T22:00:00.000Z',
+		]);
+		// UTC midnights read in New York: the evening before each local month start, one row a bucket.
+		const utc = monthStarts('UTC');
+		const offZone = monthlyGrid(utc, 'America/New_York');
+		expect(offZone.timesMs).toHaveLength(27);
+		expect(Array.from(offZone.bucketOfPoint)).toEqual(utc.map((_, m) => m));
+		expect(offZone.duplicateBuckets).toBe(0);
+	});
+	it('puts a month without a row at its own month start', () => {
+		const times = monthStarts('UTC').filter((_, m) => m !== 1);
+		const grid = monthlyGrid(times);
+		expect(Array.from(grid.values.slice(0, 3))).toEqual([100, 0, 100]);
+		expect(iso(grid.timesMs.slice(0, 3))).toEqual([
+			'2024-02-01T00:00:00.000Z',
+			'2024-03-01T00:00:00.000Z',
+			'2024-04-01T00:00:00.000Z',
+		]);
+	});
+	it('keeps DAY buckets at local midnight across the New York clock change', () => {
+		// 30 September to 9 November 2024, without 5 November; the clocks go back on Sunday 3 November.
+		const all = midnights('2024-09-30', 41, 'America/New_York');
+		const times = all.filter((_, d) => d !== 36);
+		const grid = toRegularGrid(
+			times,
+			times.map(() => 50),
+			DAY,
+			times[0],
+			times[times.length - 1],
+			true,
+			'sum',
+			'America/New_York',
+		);
+		expect(Array.from(grid.timesMs)).toEqual(all);
+		expect(iso(grid.timesMs.slice(34, 37))).toEqual([
+			'2024-11-03T04:00:00.000Z',
+			'2024-11-04T05:00:00.000Z',
+			'2024-11-05T05:00:00.000Z',
+		]);
+		expect(grid.values[36]).toBe(0);
+		expect(Array.from(grid.rowCount).filter((count) => count !== 1)).toEqual([0]);
+	});
+	it('keeps week buckets at local midnight too, and without a zone steps whole UTC days', () => {
+		const weeks = midnights('2024-03-04', 5 * 7, 'Europe/London').filter((_, d) => d % 7 === 0);
+		const weekly = toRegularGrid(
+			weeks,
+			weeks.map(() => 1),
+			7 * DAY,
+			weeks[0],
+			weeks[weeks.length - 1],
+			true,
+			'sum',
+			'Europe/London',
+		);
+		expect(iso(weekly.timesMs)).toEqual([
+			'2024-03-04T00:00:00.000Z',
+			'2024-03-11T00:00:00.000Z',
+			'2024-03-18T00:00:00.000Z',
+			'2024-03-25T00:00:00.000Z',
+			'2024-03-31T23:00:00.000Z',
+		]);
+		const utc = toRegularGrid([0, 2 * DAY], [1, 1], DAY, 0, 2 * DAY, true, 'sum');
+		expect(Array.from(utc.timesMs)).toEqual([0, DAY, 2 * DAY]);
 	});
 });
 
