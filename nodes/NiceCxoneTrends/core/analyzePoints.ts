@@ -19,6 +19,8 @@ export interface GridOptions {
 	/** Grid range (UTC ms); default: the points' own first and last timestamp. */
 	gridStartMs?: number;
 	gridEndMs?: number;
+	/** The grid's bucket starts, when the caller made them once for many series (see `gridTimes`). */
+	gridTimesMs?: Float64Array;
 	/** Contacts behind each point of a rate or an average (parallel to the values), and their noise model. */
 	contacts?: { counts: ArrayLike<number>; noise: ContactNoise; read?: boolean };
 }
@@ -70,6 +72,7 @@ export function analyzePoints(
 		grid.missingIsZero,
 		grid.duplicates,
 		zone,
+		grid.gridTimesMs,
 	);
 	const contacts = grid.contacts && {
 		counts: toRegularGrid(
@@ -81,6 +84,7 @@ export function analyzePoints(
 			false,
 			'sum',
 			zone,
+			regular.timesMs,
 		).values,
 		noise: grid.contacts.noise,
 		read: grid.contacts.read,

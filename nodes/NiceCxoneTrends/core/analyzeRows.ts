@@ -14,6 +14,7 @@ import {
 	defaultMetricFields,
 	detectBucketMs,
 	fieldInNoRow,
+	gridTimes,
 	groupRows,
 	missingMeansZero,
 	parseMetricValue,
@@ -103,6 +104,8 @@ interface RowsPlan {
 	gridStartMs: number;
 	gridEndMs: number;
 	bucketCount: number;
+	/** The common grid's bucket starts, made once for every series when they follow the calendar. */
+	gridTimesMs?: Float64Array;
 	countField: string;
 	/** Rows left out per group key, their bucket not over when the node ran. */
 	unfinishedRows: Map<string, number>;
@@ -187,6 +190,10 @@ function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
 		gridStartMs,
 		gridEndMs,
 		bucketCount,
+		gridTimesMs:
+			bucketCount > 0 && calendarStepOf(bucketMs)
+				? gridTimes(gridStartMs, bucketCount, bucketMs, config.settings.timeZone)
+				: undefined,
 		countField,
 		unfinishedRows,
 		unfinishedRowIndices,
@@ -269,6 +276,7 @@ function analyseSeries(
 		duplicates: missingIsZero ? 'sum' : 'mean',
 		gridStartMs: plan.gridStartMs,
 		gridEndMs: plan.gridEndMs,
+		gridTimesMs: plan.gridTimesMs,
 	});
 	const { businessHours } = config;
 	const zone = config.settings.timeZone;

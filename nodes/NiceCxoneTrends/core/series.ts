@@ -223,34 +223,23 @@ export interface RegularSeries {
 	duplicateBuckets: number;
 }
 
-/** The last calendar grid made: every series of one set of rows shares its grid, made once. */
-let lastCalendarGrid: { key: string; timesMs: Float64Array } | undefined;
-
 /**
- * Bucket starts of a grid of `bucketCount` buckets from `gridStartMs` (see `bucketStarts`). The times
- * are calendar steps of `zone` for buckets of days and months (one time-zone computation a bucket, tens of
- * microseconds, and such grids have few buckets; the last one is kept for the next series of the same
- * grid), else `gridStartMs + b · bucketMs`.
+ * Bucket starts of a grid of `bucketCount` buckets from `gridStartMs` (see `bucketStarts`): calendar steps
+ * of `zone` for buckets of days and months (one time-zone computation a bucket, tens of microseconds: a
+ * caller with many series on one grid makes it once), else `gridStartMs + b · bucketMs`.
  */
-function gridTimes(
+export function gridTimes(
 	gridStartMs: number,
 	bucketCount: number,
 	bucketMs: number,
 	zone: string,
 ): Float64Array {
 	const times = new Float64Array(bucketCount);
-	if (calendarStepOf(bucketMs) === undefined) {
-		for (let b = 0; b < bucketCount; b++) times[b] = gridStartMs + b * bucketMs;
-		return times;
-	}
-	const key = `${gridStartMs}|${bucketCount}|${bucketMs}|${zone}`;
-	if (lastCalendarGrid?.key !== key) {
-		const startOf = bucketStarts(gridStartMs, bucketMs, zone);
-		for (let b = 0; b < bucketCount; b++) times[b] = startOf(b);
-		lastCalendarGrid = { key, timesMs: times.slice() };
-		return times;
-	}
-	times.set(lastCalendarGrid.timesMs);
+	const startOf =
+		calendarStepOf(bucketMs) === undefined
+			? (b: number) => gridStartMs + b * bucketMs
+			: bucketStarts(gridStartMs, bucketMs, zone);
+	for (let b = 0; b < bucketCount; b++) times[b] = startOf(b);
 	return times;
 }
 
@@ -288,6 +277,8 @@ export function toRegularGrid(
 	missingIsZero: boolean,
 	duplicates: DuplicateRule,
 	zone = 'UTC',
+	/** The grid's bucket starts when the caller made them (see {@link gridTimes}); copied. */
+	knownTimes?: Float64Array,
 ): RegularSeries {
 	const pointCount = timesMs.length;
 	const bucketCount = gridBucketCount(gridStartMs, gridEndMs, bucketMs, zone);
@@ -297,7 +288,10 @@ export function toRegularGrid(
 			'bucketMinutes',
 		);
 	}
-	const times = gridTimes(gridStartMs, bucketCount, bucketMs, zone);
+	const times =
+		knownTimes?.length === bucketCount
+			? knownTimes.slice()
+			: gridTimes(gridStartMs, bucketCount, bucketMs, zone);
 	const sums = new Float64Array(bucketCount);
 	const valueCounts = new Int32Array(bucketCount);
 	const rowCount = new Int32Array(bucketCount);
