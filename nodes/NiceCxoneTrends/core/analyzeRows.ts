@@ -57,6 +57,8 @@ const DEFAULT_COUNT_FIELD = 'count_sum';
 /** How a metric's noise depends on its contacts, from the query node's `<metric>_<aggregation>` name. */
 function contactNoiseOf(metric: string): ContactNoise | undefined {
 	if (metric.endsWith('_pct')) return 'percent';
+	// Handle, talk, hold, after-call-work and queue times, and the duration: right-skewed (see durationRiseScore).
+	if (metric.endsWith('_time_avg') || metric === 'duration_avg') return 'duration';
 	if (metric.endsWith('_avg')) return 'mean';
 	return undefined;
 }
@@ -264,7 +266,7 @@ function analyseSeries(
 				}
 			: noise === 'percent'
 				? { counts: contactsOfPercents(values), noise, read: true }
-				: noise === 'mean' && plan.bucketMs >= DAY_MS
+				: (noise === 'mean' || noise === 'duration') && plan.bucketMs >= DAY_MS
 					? // A day is judged against a handful of days (a Sunday against its last four): their spread is a
 						// guess, so the spread its own days have shown is the least.
 						{ counts: values.map(() => 1), noise: 'ownSpread' as const }

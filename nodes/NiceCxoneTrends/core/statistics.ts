@@ -21,6 +21,19 @@ export function countScore(value: number, expected: number, scale: number): numb
 }
 
 /**
+ * Score of a rise of an average of durations (handle times) to `value` above `expected` (both > 0) with
+ * spread `scale`, on the log scale of a lognormal of that mean and spread: (ln(value / expected) + s² / 2) / s
+ * with s² = ln(1 + (scale / expected)²). Durations are right-skewed: one contact of ten times the median
+ * is common where a mean of few contacts is judged, and on the linear scale it scored 5 to 9. Close to
+ * (value − expected) / scale when the spread is small against the mean (a busy hour), smaller for a rise
+ * of a mean of few contacts (3391 s against 321 ± 452 scores 2.78 rather than 6.79).
+ */
+export function durationRiseScore(value: number, expected: number, scale: number): number {
+	const logVariance = Math.log(1 + (scale / expected) ** 2);
+	return (Math.log(value / expected) + logVariance / 2) / Math.sqrt(logVariance);
+}
+
+/**
  * Rearranges `buffer[0..length)` so that `buffer[k]` holds the k-th smallest of those values (0-based),
  * and returns it (Hoare's quickselect, expected O(length)). Values must not be NaN.
  */

@@ -1,9 +1,10 @@
 /**
- * How a rate's or an average's noise depends on the contacts behind a bucket. `ownSpread`: an average
- * whose contacts are unknown, each bucket counted as one (σ₁ is then the spread of the bucket's value itself),
+ * How a rate's or an average's noise depends on the contacts behind a bucket. `duration`: an average of
+ * durations (handle, talk, hold, queue times), noisy as `mean` but right-skewed, so a rise is scored on the
+ * log scale (see `durationRiseScore`). `ownSpread`: an average whose contacts are unknown, each bucket counted as one (σ₁ is then the spread of the bucket's value itself),
  * learned for each kind of day apart (a weekend day over fewer contacts is noisier).
  */
-export type ContactNoise = 'percent' | 'mean' | 'ownSpread';
+export type ContactNoise = 'percent' | 'mean' | 'duration' | 'ownSpread';
 
 /** Weight of each judged bucket in the learned per-contact spread of an average. */
 const PER_CONTACT_WEIGHT = 0.02;

@@ -7,7 +7,7 @@ import {
 	type Detector,
 	type EpisodeRules,
 } from '../detection';
-import { countScore, MAD_TO_SD } from '../statistics';
+import { countScore, durationRiseScore, MAD_TO_SD } from '../statistics';
 import type { ContactCounts } from '../analyzeSeries';
 import { SamplingNoise } from './contactNoise';
 import {
@@ -444,6 +444,10 @@ export function detectSeasonalRobust(
 					chosenScore = weeklyScore;
 				}
 			}
+			// An average of durations over its contacts: a rise is judged on the log scale (see durationRiseScore).
+			// A fall is not: durations have a floor at zero, and short contacts come in bursts.
+			if (noise === 'duration' && hasValue && value > chosenCenter && chosenCenter > 0)
+				chosenScore = durationRiseScore(value, chosenCenter, chosenScale);
 			floor.noteSpread(chosenSpread);
 			const rawScore = chosenScore;
 			const rawScale = chosenScale;

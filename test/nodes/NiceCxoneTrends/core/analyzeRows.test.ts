@@ -150,6 +150,47 @@ describe('a daily share without its contacts', () => {
 	});
 });
 
+describe('handle times over few contacts', () => {
+	// Six weeks of hours (UTC): 30 contacts an hour 8:00–18:00, 1 or 2 at night; each contact's handle time
+	// lognormal (median 300 s, σ of its log 0.9: one in 200 takes ten times the median). Items carry
+	// count_sum and handle_time_avg; an hour without a contact has no handle time.
+	const hours = 6 * 168;
+	const spikeAt = 4 * 168 + 2 * 24 + 14; // Wednesday of week 5, 14:00: every contact 2.5 times as long
+	function rows(spike: boolean) {
+		const random = seededRandom(21);
+		const gaussian = () =>
+			Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
+		return Array.from({ length: hours }, (_, h) => {
+			const contacts =
+				h % 24 >= 8 && h % 24 < 18 ? 25 + Math.floor(11 * random()) : 1 + Math.floor(2 * random());
+			let total = 0;
+			for (let k = 0; k < contacts; k++) total += 300 * Math.exp(0.9 * gaussian());
+			const factor = spike && h === spikeAt ? 2.5 : 1;
+			return {
+				bucketStart: new Date(START_MS + h * HOUR_MS).toISOString(),
+				count_sum: contacts,
+				handle_time_avg: Math.round((factor * total) / contacts),
+			};
+		});
+	}
+	const alertsOf = (items: ReturnType<typeof rows>) => {
+		const [series] = analyzeRows(items, { ...config, metrics: ['handle_time_avg'] }).series;
+		const { alert } = series.analysis.detection;
+		return Array.from(alert.keys()).filter((i) => alert[i] === 1);
+	};
+
+	it('raises nothing for one long call at night: a rise is judged on the log scale', () => {
+		// On the linear scale, single night-time contacts of 10–15 times the median raised alerts.
+		expect(alertsOf(rows(false))).toEqual([]);
+	});
+
+	it('still raises an hour of 30 contacts each 2.5 times as long', () => {
+		// Twice as long scores 4.19 (6.1 on the linear scale): over 30 contacts whose handle times spread this
+		// wide, an hour at twice the mean comes by chance about once in 70,000 hours.
+		expect(alertsOf(rows(true))).toEqual([spikeAt]);
+	});
+});
+
 describe('a bucket not over when the node runs', () => {
 	/** Chat volume of two groups by quarter hour up to Friday 19 January 14:00 UTC, whose bucket has 4 minutes in. */
 	function rowsUpToNow() {

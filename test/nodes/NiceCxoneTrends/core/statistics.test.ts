@@ -1,5 +1,6 @@
 import {
 	countScore,
+	durationRiseScore,
 	MAD_TO_SD,
 	mean,
 	median,
@@ -92,6 +93,20 @@ describe('SlidingSortedWindow', () => {
 			NaN,
 			NaN,
 		]);
+	});
+});
+
+describe('durationRiseScore', () => {
+	it('scores a rise of an average of durations on the log scale of a lognormal of that mean and spread', () => {
+		// one contact of 3391 s where 321 ± 452 is expected: s² = ln(1 + (452 / 321)²) = 1.0920,
+		// (ln(3391 / 321) + 0.5460) / 1.0450 = 2.7778 (plain score 6.79)
+		expect(durationRiseScore(3391, 321, 452)).toBeCloseTo(2.7778, 4);
+		// a busy hour's mean of 700 s against 400 ± 80: 2.9248 (plain 3.75)
+		expect(durationRiseScore(700, 400, 80)).toBeCloseTo(2.9248, 4);
+	});
+	it('is close to (value − expected) / scale when the spread is small against the mean', () => {
+		expect(durationRiseScore(102, 100, 1)).toBeCloseTo(1.9853, 4);
+		expect(durationRiseScore(100, 100, 10)).toBeCloseTo(0.0499, 4);
 	});
 });
 
