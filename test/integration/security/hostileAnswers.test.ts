@@ -5,14 +5,17 @@
  */
 import { NiceCxoneAnalytics } from '../../../nodes/NiceCxoneAnalytics/NiceCxoneAnalytics.node';
 import { useTestClockForDateNow } from '../../support/clock';
+import { sendJson, startHostileServer } from './support/hostile';
 import { createN8nLikeContext, runNode } from './support/n8nLike';
 import {
+	REPORTING,
+	aggregateParams,
 	finishedReportJob,
 	platformCredential,
 	reportParams,
 	startPlatform,
 } from './support/platform';
-import { serverTracker } from './support/servers';
+import { analyticsQueryParams, serverCredential, serverTracker } from './support/servers';
 
 // The node's 30-day reach and relative ranges read Date.now(): the tests' pinned clock, not the machine's.
 useTestClockForDateNow();
@@ -86,5 +89,116 @@ describe('Report files become items only within stated limits', () => {
 			{ skill: 'Sales, EMEA', offered: 12, rate: 2.5, code: '007' },
 			{ skill: 'Support', offered: 0, rate: -1.25, code: '1e3' },
 		]);
+	});
+});
+
+describe('An error that quotes the token that was sent is redacted, whatever the token looks like', () => {
+	const TOKENS = [
+		// Standard base64 with '/' and no '+' or '=': no pattern takes it for a key.
+		'q2V/9xZb3LkR0pN4mT7sW1yE5uA8cH6dJ0fG2hK4lM9n',
+		// A short opaque token.
+		'at_5f3c9e1b72',
+		// A long token of letters only.
+		'kqzvhwtrmplxbdnfgsyjcaoeuiKQZVHWTRMPLXBD',
+	];
+
+	/** An analytics API that hands out `token` and refuses every query, quoting the token it got. */
+	async function echoingApi(token: string) {
+		return await track(
+			startHostileServer((request, res, server) => {
+				const url = new URL(request.url, server.url);
+				if (url.pathname === '/oauth/token')
+					return sendJson(res, 200, { access_token: token, token_type: 'Bearer' });
+				return sendJson(res, 400, {
+					error: 'invalid_request',
+					message: `the access token ${String(request.headers.authorization).slice(7)} has expired`,
+				});
+			}),
+		);
+	}
+
+	it.each(TOKENS)('%s: not in the error, its description or the output item', async (token) => {
+		for (const continueOnFail of [false, true]) {
+			const api = await echoingApi(token);
+			const { ctx, log } = createN8nLikeContext({
+				params: analyticsQueryParams({ timeoutSeconds: 10 }),
+				analytics: serverCredential(api),
+				continueOnFail,
+			});
+			const { items, error } = await runNode(new NiceCxoneAnalytics(), ctx);
+			// The server did get the token and did quote it.
+			expect(api.received.some((r) => r.headers.authorization === `Bearer ${token}`)).toBe(true);
+			const said = continueOnFail ? items[0].json.error : error?.message;
+			expect(said).toBe(
+				'The CXone API rejected the query: the access token [redacted] has expired',
+			);
+			const text = JSON.stringify({
+				items,
+				message: error?.message,
+				description: error?.description,
+				logged: log.logged,
+			});
+			expect(text.includes(token)).toBe(false);
+		}
+	});
+
+	it('not in the audit record or the signed "failed" webhook body sent to another host', async () => {
+		const token = 'at_5f3c9e1b72';
+		const api = await echoingApi(token);
+		const hooks = await track(startHostileServer((_request, res) => sendJson(res, 200, {})));
+		const { ctx } = createN8nLikeContext({
+			params: analyticsQueryParams({
+				timeoutSeconds: 10,
+				webhookUrl: `${hooks.url}/hook`,
+				webhookEvents: ['completed', 'failed'],
+				audit: 'output',
+			}),
+			analytics: serverCredential(api),
+			webhookSigning: { secret: 'w'.repeat(40) },
+			continueOnFail: true,
+		});
+		const { items, outputs } = await runNode(new NiceCxoneAnalytics(), ctx);
+		const bodies = hooks.received.map(
+			(r) => JSON.parse(r.body) as { event: string; error: string },
+		);
+		expect(bodies.map((body) => [body.event, body.error])).toEqual([
+			['failed', 'The CXone API rejected the query: the access token [redacted] has expired'],
+		]);
+		expect(hooks.received.some((r) => r.body.includes(token))).toBe(false);
+		expect(JSON.stringify({ items, outputs }).includes(token)).toBe(false);
+	});
+
+	it("the platform's icStatusDescription header that quotes a short opaque token", async () => {
+		const token = 'at_5f3c9e1b72';
+		const platform = await track(
+			startPlatform((request, res) => {
+				if (request.url === '/auth/token') {
+					sendJson(res, 200, { access_token: token, token_type: 'Bearer', expires_in: 3600 });
+					return true;
+				}
+				if (!request.url.startsWith(`${REPORTING}/contacts/completed`)) return false;
+				sendJson(
+					res,
+					400,
+					{},
+					{
+						icStatusDescription: `Token ${String(request.headers.authorization).slice(7)} is not valid for this tenant`,
+					},
+				);
+				return true;
+			}),
+		);
+		const { ctx } = createN8nLikeContext({
+			params: aggregateParams(),
+			platform: platformCredential(platform),
+		});
+		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
+		expect(platform.received.some((r) => r.headers.authorization === `Bearer ${token}`)).toBe(true);
+		expect(error?.message).toBe(
+			'CXone refused the request: Token [redacted] is not valid for this tenant (HTTP 400).',
+		);
+		expect(JSON.stringify({ m: error?.message, d: error?.description }).includes(token)).toBe(
+			false,
+		);
 	});
 });
