@@ -10,7 +10,13 @@ import { settle } from '../../shared/transport/clock';
 import { forEachConcurrently } from './concurrency';
 import { ApiFailure, CxoneApiError, pathSegment } from './errors';
 import { safeFileName } from '../core/platform/fileName';
-import { displayUrl, isLoopback, resolveUrl } from '../../shared/transport/endpoints';
+import {
+	CXONE_PLATFORM_DOMAINS,
+	displayUrl,
+	isLoopback,
+	isPlatformHost,
+	resolveUrl,
+} from '../../shared/transport/endpoints';
 import { serverText } from '../../shared/transport/serverText';
 import type { RetryPolicy } from './retry';
 import { sendWithRetries } from './retry';
@@ -33,6 +39,11 @@ export interface PlatformContext {
 	signal?: AbortSignal;
 	deadlineMs: number;
 	pageConcurrency: number;
+	/**
+	 * The tenant's API host the credential sends requests to (its override, or the host it found),
+	 * once it has found one: a report file link must be on it or on NICE's domains.
+	 */
+	apiHost?: () => Promise<string | undefined>;
 }
 
 async function call(ctx: PlatformContext, request: ApiRequest): Promise<ApiResponse> {
@@ -323,10 +334,16 @@ export async function runReportJob(
 		}
 	};
 	let job = await finished();
+	const apiHost = resolveUrl((await ctx.apiHost?.()) ?? '', undefined);
 	// The link is pre-signed: it is fetched without the token, over https, following no redirect.
 	const download = async (link: unknown) =>
 		await settle(
-			call(ctx, { method: 'GET', path: fileLink(link, jobName), text: true, anonymous: true }),
+			call(ctx, {
+				method: 'GET',
+				path: fileLink(link, jobName, apiHost),
+				text: true,
+				anonymous: true,
+			}),
 		);
 	let file = await download(job.resultFileURL);
 	if (
@@ -344,17 +361,26 @@ export async function runReportJob(
 	};
 }
 
-/** A report file link: an https URL (http only on this machine, for the simulator). */
-function fileLink(value: unknown, jobName: string): string {
+/**
+ * A report file link: https on the tenant's API host or on NICE's CXone domains, without user info.
+ * http and this machine only when the API host is on this machine too (the simulator): a server must
+ * not send the node to an internal service. A refused link is not requested at all.
+ */
+export function fileLink(value: unknown, jobName: string, apiHost: URL | undefined): string {
 	const url = typeof value === 'string' ? resolveUrl(value, undefined) : undefined;
-	if (
-		!url ||
-		url.username !== '' ||
-		url.password !== '' ||
-		!(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url)))
-	) {
+	const local =
+		url !== undefined &&
+		apiHost !== undefined &&
+		isLoopback(apiHost) &&
+		isLoopback(url) &&
+		(url.protocol === 'http:' || url.protocol === 'https:');
+	const tenant =
+		url !== undefined &&
+		url.protocol === 'https:' &&
+		((apiHost !== undefined && url.origin === apiHost.origin) || isPlatformHost(url.hostname));
+	if (!url || url.username !== '' || url.password !== '' || !(local || tenant)) {
 		throw new CxoneApiError(
-			`The file link of report job ${jobName} (${displayUrl(value)}) is not an https URL; nothing was downloaded. Run the workflow again.`,
+			`The file link of report job ${jobName} (${displayUrl(value)}) is not an https address on the tenant's API host${apiHost ? ` (${apiHost.origin})` : ''} or on NICE's CXone domains (${CXONE_PLATFORM_DOMAINS.join(', ')}); nothing was downloaded. Run the workflow again, and report it to NICE if it persists.`,
 		);
 	}
 	return url.href;

@@ -3,12 +3,17 @@
  * amplify into millions of properties, errors that quote the token, report links to other hosts,
  * paging that does not move on, and answers that are not the documented JSON.
  */
+import nock from 'nock';
+
 import { NiceCxoneAnalytics } from '../../../nodes/NiceCxoneAnalytics/NiceCxoneAnalytics.node';
 import { useTestClockForDateNow } from '../../support/clock';
 import { sendJson, startHostileServer } from './support/hostile';
 import { createN8nLikeContext, runNode } from './support/n8nLike';
 import {
+	ACCESS_KEY_SECRET,
+	CLIENT_SECRET,
 	REPORTING,
+	TOKEN,
 	aggregateParams,
 	finishedReportJob,
 	platformCredential,
@@ -200,5 +205,89 @@ describe('An error that quotes the token that was sent is redacted, whatever the
 		expect(JSON.stringify({ m: error?.message, d: error?.description }).includes(token)).toBe(
 			false,
 		);
+	});
+});
+
+describe('A report file link is fetched only from the tenant or NICE, and never with the token', () => {
+	const AUTH = 'https://cxone.niceincontact.com';
+	const API = 'https://api-na1.niceincontact.com';
+
+	/** A real https CXone platform (nock) whose report job links to `link`. */
+	function niceTenant(link: string) {
+		nock(AUTH)
+			.get('/.well-known/openid-configuration')
+			.reply(200, { token_endpoint: `${AUTH}/auth/token` })
+			.post('/auth/token')
+			.reply(200, { access_token: TOKEN, token_type: 'Bearer', expires_in: 3600 })
+			.get('/.well-known/cxone-configuration')
+			.query(true)
+			.reply(200, { api_endpoint: API });
+		return nock(API)
+			.post(/report-jobs\/1001/)
+			.query(true)
+			.reply(202, { jobId: 'j1' })
+			.get(/report-jobs\/j1/)
+			.reply(200, { jobResult: { state: 'Finished', fileName: 'r.csv', resultFileURL: link } });
+	}
+
+	const credential = {
+		accessKeyId: 'AK1',
+		accessKeySecret: ACCESS_KEY_SECRET,
+		clientId: 'client-1',
+		clientSecret: CLIENT_SECRET,
+		authHost: AUTH,
+	};
+
+	beforeEach(() => {
+		nock.disableNetConnect();
+		nock.enableNetConnect('127.0.0.1');
+	});
+	afterEach(() => {
+		nock.cleanAll();
+		nock.enableNetConnect();
+	});
+
+	it.each([
+		['plain http on this machine', (port: string) => `http://127.0.0.1:${port}/internal/admin`],
+		['https on this machine', (port: string) => `https://localhost:${port}/internal/admin`],
+		['https on another host', () => 'https://files.example.com/r.csv?sig=abc'],
+		['http on the API host', () => 'http://api-na1.niceincontact.com/files/r.csv'],
+	])('%s, from an https API host, is refused and not requested', async (_name, link) => {
+		const internal = await track(
+			startHostileServer((_request, res) => {
+				res.writeHead(200, { 'Content-Type': 'text/plain' }).end('setting,value\r\npw,hunter2\r\n');
+			}),
+		);
+		const url = link(new URL(internal.url).port);
+		const api = niceTenant(url);
+		const { ctx } = createN8nLikeContext({ params: reportParams(), platform: credential });
+		const { items, error } = await runNode(new NiceCxoneAnalytics(), ctx);
+		expect(api.isDone()).toBe(true);
+		expect(internal.received).toEqual([]);
+		expect(items).toEqual([]);
+		expect(error?.message).toBe(
+			`The file link of report job j1 (${new URL(url).origin}${new URL(url).pathname}) is not an https address on the tenant's API host (https://api-na1.niceincontact.com) or on NICE's CXone domains (niceincontact.com, nice-incontact.com); nothing was downloaded. Run the workflow again, and report it to NICE if it persists.`,
+		);
+	});
+
+	it.each([
+		['on the API host', `${API}/files/r.csv?sig=abc`],
+		['on another NICE host', 'https://reports.nice-incontact.com/files/r.csv?sig=abc'],
+	])('https %s is downloaded, without the token', async (_name, link) => {
+		const api = niceTenant(link);
+		let authorization: string | string[] | undefined = 'not asked';
+		const file = nock(new URL(link).origin)
+			.get('/files/r.csv')
+			.query({ sig: 'abc' })
+			.reply(function () {
+				authorization = this.req.headers.authorization;
+				return [200, 'Agent,Contacts\r\nAda,3\r\n', { 'Content-Type': 'text/csv' }];
+			});
+		const { ctx } = createN8nLikeContext({ params: reportParams(), platform: credential });
+		const { items, error } = await runNode(new NiceCxoneAnalytics(), ctx);
+		expect(error).toBeUndefined();
+		expect(api.isDone() && file.isDone()).toBe(true);
+		expect(authorization).toBeUndefined();
+		expect(items.map((item) => item.json)).toEqual([{ Agent: 'Ada', Contacts: 3 }]);
 	});
 });
