@@ -163,6 +163,12 @@ function contactsOf(body: CompletedContactsPage | undefined, skip: number): Comp
 	return contacts;
 }
 
+/** Whether a contact has a contactId: a number, or text that is not empty. */
+function hasContactId(contact: CompletedContact): boolean {
+	const id = (contact as { contactId?: unknown })?.contactId;
+	return typeof id === 'number' || (typeof id === 'string' && id !== '');
+}
+
 /** The contact ids read so far: a repeat means the server's pages overlap (or it ignores skip). */
 class ContactIds {
 	private readonly ids = new Set<string>();
@@ -183,9 +189,19 @@ class ContactIds {
 }
 
 /**
+ * Most pages of updated contacts one run reads: twice what MAX_COMPLETED_CONTACTS_PER_WINDOW takes
+ * in full pages, so a server that links page after page of one contact each still ends.
+ */
+export const MAX_UPDATED_CONTACT_PAGES =
+	2 * Math.ceil(MAX_COMPLETED_CONTACTS_PER_WINDOW / PAGE_SIZE);
+
+/**
  * Reads the contacts updated since `updatedSince`, oldest update first, following the `next` links
  * one page at a time (updates keep arriving, so pages are not read concurrently). Returns the
- * server's `lastPollTime`, the `updatedSince` of the next run.
+ * server's `lastPollTime`, the `updatedSince` of the next run. Every contact must have a contactId
+ * (a contact updated again comes again, and only its id tells the two readings apart), every page
+ * that links to another must hold a contact not read before, and a run reads at most
+ * MAX_UPDATED_CONTACT_PAGES pages.
  */
 export async function readUpdatedContacts(
 	ctx: PlatformContext,
@@ -201,11 +217,21 @@ export async function readUpdatedContacts(
 	const seen = new ContactIds();
 	const visited = new Set<string>();
 	for (let pageNumber = 1; request; pageNumber++) {
+		if (pageNumber > MAX_UPDATED_CONTACT_PAGES) {
+			throw new CxoneApiError(
+				`CXone's updated contacts went on past ${MAX_UPDATED_CONTACT_PAGES} pages in one run; the node reads at most that many. Nothing was output; run the workflow more often, and report it to NICE if it persists.`,
+			);
+		}
 		ctx.stats.pages++;
 		const response = await call(ctx, request);
 		if (response.status === 204) break;
 		const body = response.body as CompletedContactsPage;
 		const contacts = contactsOf(body, (pageNumber - 1) * PAGE_SIZE);
+		if (contacts.some((contact) => !hasContactId(contact))) {
+			throw new CxoneApiError(
+				`CXone's page ${pageNumber} of updated contacts holds a contact without a contactId; without it a contact updated twice cannot be told apart and would be counted twice. Nothing was output; run the workflow again, and report it to NICE if it persists.`,
+			);
+		}
 		// A contact updated again while the pages are read comes again: its first reading counts.
 		const fresh = contacts.filter((contact) => seen.add(contact));
 		if (seen.size > MAX_COMPLETED_CONTACTS_PER_WINDOW) {
@@ -217,9 +243,9 @@ export async function readUpdatedContacts(
 		lastPollTime = typeof body.lastPollTime === 'string' ? body.lastPollTime : lastPollTime;
 		const next = body._links?.next;
 		if (!next) break;
-		if (contacts.length > 0 && fresh.length === 0) {
+		if (fresh.length === 0) {
 			throw new CxoneApiError(
-				`CXone's page ${pageNumber} of updated contacts holds only contacts already read, and it links to yet another page: the server does not move on. Nothing was output; run the workflow again.`,
+				`CXone's page ${pageNumber} of updated contacts holds ${contacts.length === 0 ? 'no contacts' : 'only contacts already read'}, and it links to yet another page: the server does not move on. Nothing was output; run the workflow again.`,
 			);
 		}
 		request = { method: 'GET', path: nextLink(next, visited) };

@@ -15,6 +15,7 @@ import {
 	REPORTING,
 	TOKEN,
 	aggregateParams,
+	contact,
 	finishedReportJob,
 	platformCredential,
 	reportParams,
@@ -289,5 +290,59 @@ describe('A report file link is fetched only from the tenant or NICE, and never 
 		expect(api.isDone() && file.isDone()).toBe(true);
 		expect(authorization).toBeUndefined();
 		expect(items.map((item) => item.json)).toEqual([{ Agent: 'Ada', Contacts: 3 }]);
+	});
+});
+
+describe('Updated contacts: paging must move on, and every contact needs a contactId', () => {
+	/** A platform whose updated contacts are `contacts()` on every page, each linking to a new one. */
+	async function endlessPages(contacts: () => unknown[]) {
+		return await track(
+			startPlatform(
+				(request, res) => {
+					if (!request.url.startsWith(`${REPORTING}/contacts/completed`)) return false;
+					const page = request.url.includes('page=') ? Number(request.url.split('page=')[1]) : 0;
+					sendJson(res, 200, {
+						completedContacts: contacts(),
+						lastPollTime: new Date().toISOString(),
+						_links: { next: `${REPORTING}/contacts/completed?page=${page + 1}` },
+					});
+					return true;
+				},
+				{ maxRequests: 1000 },
+			),
+		);
+	}
+
+	const run = async (platform: Awaited<ReturnType<typeof startPlatform>>) => {
+		const { ctx } = createN8nLikeContext({
+			params: aggregateParams({ options: { timeZone: 'UTC', onlySinceLastRun: true } }),
+			platform: platformCredential(platform),
+			staticData: { 'updatedSince:0': new Date(Date.now() - 3_600_000).toISOString() },
+		});
+		const { items, error } = await runNode(new NiceCxoneAnalytics(), ctx);
+		const pages = platform.received.filter((r) =>
+			r.url.startsWith(`${REPORTING}/contacts/completed`),
+		);
+		return { items, error, pages: pages.length };
+	};
+
+	it('an empty page that links to another is an error at once', async () => {
+		const { items, error, pages } = await run(await endlessPages(() => []));
+		expect([items, pages]).toEqual([[], 1]);
+		expect(error?.message).toBe(
+			"CXone's page 1 of updated contacts holds no contacts, and it links to yet another page: the server does not move on. Nothing was output; run the workflow again.",
+		);
+	});
+
+	it.each([
+		['no contactId', { ...contact(1), contactId: undefined }],
+		['an empty contactId', { ...contact(1), contactId: '' }],
+		['a null contactId', { ...contact(1), contactId: null }],
+	])('a contact with %s is refused, not counted', async (_name, idless) => {
+		const { items, error, pages } = await run(await endlessPages(() => [contact(7), idless]));
+		expect([items, pages]).toEqual([[], 1]);
+		expect(error?.message).toBe(
+			"CXone's page 1 of updated contacts holds a contact without a contactId; without it a contact updated twice cannot be told apart and would be counted twice. Nothing was output; run the workflow again, and report it to NICE if it persists.",
+		);
 	});
 });
