@@ -98,7 +98,9 @@ export async function readCompletedContacts(
 				orderBy: 'contactStartDate asc',
 			},
 		});
-		return response.status === 204 ? undefined : (response.body as CompletedContactsPage);
+		if (response.status === 204) return undefined;
+		documentedList(response.body, 'completedContacts', `completed contacts at skip ${skip}`);
+		return response.body as CompletedContactsPage;
 	};
 	const first = await page(0);
 	if (!first) return { totalRecords: 0 };
@@ -149,6 +151,28 @@ export function checkedTotalRecords(value: unknown): number {
 			: 'that is not a number of contacts; run the workflow again, and report it to NICE if it persists';
 	throw new CxoneApiError(
 		`CXone sent totalRecords ${sent} for completed contacts; ${why}. Nothing was output.`,
+	);
+}
+
+/**
+ * The list named `list` in the body of a 2xx answer other than 204, which must be a JSON object
+ * holding it. Anything else is an error, not an empty list: a truncated or otherwise broken JSON
+ * body reaches the node as text, and an object without the list is not what the API documents.
+ */
+export function documentedList(body: unknown, list: string, what: string): unknown[] {
+	const isObject = body !== null && typeof body === 'object' && !Array.isArray(body);
+	const value = isObject ? (body as Record<string, unknown>)[list] : undefined;
+	if (Array.isArray(value)) return value;
+	const why =
+		typeof body === 'string'
+			? body.trim() === ''
+				? 'the body was empty'
+				: `the body was text that is not JSON, beginning ${serverText(body.slice(0, 40))}`
+			: isObject
+				? `its ${list} was ${value === undefined ? 'missing' : 'not a list'}`
+				: `the body was ${Array.isArray(body) ? 'a list' : String(body)}`;
+	throw new CxoneApiError(
+		`CXone's answer for ${what} is not the documented JSON (an object with a ${list} list): ${why}. Nothing was output; run the workflow again, and report it to NICE if it persists.`,
 	);
 }
 
@@ -225,6 +249,7 @@ export async function readUpdatedContacts(
 		ctx.stats.pages++;
 		const response = await call(ctx, request);
 		if (response.status === 204) break;
+		documentedList(response.body, 'completedContacts', `page ${pageNumber} of updated contacts`);
 		const body = response.body as CompletedContactsPage;
 		const contacts = contactsOf(body, (pageNumber - 1) * PAGE_SIZE);
 		if (contacts.some((contact) => !hasContactId(contact))) {
@@ -287,9 +312,9 @@ export async function readSkillSummaries(
 		qs: { startDate: toIsoUtc(window.startMs), endDate: toIsoUtc(window.endMs) },
 	});
 	if (response.status === 204) return [];
-	return (
-		(response.body as { skillSummaries?: Array<Record<string, unknown>> }).skillSummaries ?? []
-	);
+	return documentedList(response.body, 'skillSummaries', 'skill summaries') as Array<
+		Record<string, unknown>
+	>;
 }
 
 interface JobResult {

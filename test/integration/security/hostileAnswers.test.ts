@@ -346,3 +346,103 @@ describe('Updated contacts: paging must move on, and every contact needs a conta
 		);
 	});
 });
+
+describe('An answer that is not the documented JSON is an error, not an empty result', () => {
+	const TRUNCATED = '{"completedContacts":[{"contactId":1,';
+	const ADVICE =
+		'Nothing was output; run the workflow again, and report it to NICE if it persists.';
+
+	/** A platform whose `path` answers 200 with `body` as it is, JSON content type and all. */
+	async function answering(path: string, body: string) {
+		return await track(
+			startPlatform((request, res) => {
+				if (!request.url.startsWith(`${REPORTING}${path}`)) return false;
+				res.writeHead(200, { 'Content-Type': 'application/json' }).end(body);
+				return true;
+			}),
+		);
+	}
+
+	it.each([
+		[
+			'a truncated body',
+			TRUNCATED,
+			'the body was text that is not JSON, beginning {"completedContacts":[{"contactId":1,',
+		],
+		['an empty body', '', 'the body was empty'],
+		['an object without the list', '{"totalRecords":0}', 'its completedContacts was missing'],
+		['a list of contacts where the object goes', '[]', 'the body was a list'],
+	])('completed contacts: %s', async (_name, body, why) => {
+		const platform = await answering('/contacts/completed', body);
+		const { ctx } = createN8nLikeContext({
+			params: aggregateParams(),
+			platform: platformCredential(platform),
+		});
+		const { items, error } = await runNode(new NiceCxoneAnalytics(), ctx);
+		expect(items).toEqual([]);
+		expect(error?.message).toBe(
+			`CXone's answer for completed contacts at skip 0 is not the documented JSON (an object with a completedContacts list): ${why}. ${ADVICE}`,
+		);
+	});
+
+	it('updated contacts (Only Since Last Run): a truncated body', async () => {
+		const platform = await answering('/contacts/completed', TRUNCATED);
+		const { ctx } = createN8nLikeContext({
+			params: aggregateParams({ options: { timeZone: 'UTC', onlySinceLastRun: true } }),
+			platform: platformCredential(platform),
+			staticData: { 'updatedSince:0': new Date(Date.now() - 3_600_000).toISOString() },
+		});
+		const { items, error } = await runNode(new NiceCxoneAnalytics(), ctx);
+		expect(items).toEqual([]);
+		expect(error?.message).toBe(
+			`CXone's answer for page 1 of updated contacts is not the documented JSON (an object with a completedContacts list): the body was text that is not JSON, beginning {"completedContacts":[{"contactId":1,. ${ADVICE}`,
+		);
+	});
+
+	it.each([
+		[
+			'a truncated body',
+			'{"skillSummaries":[{"skillId":',
+			'the body was text that is not JSON, beginning {"skillSummaries":[{"skillId":',
+		],
+		[
+			'an object whose list is not one',
+			'{"skillSummaries":{"skillId":1}}',
+			'its skillSummaries was not a list',
+		],
+	])('skill summaries: %s', async (_name, body, why) => {
+		const platform = await answering('/skills/summary', body);
+		const { ctx } = createN8nLikeContext({
+			params: { ...reportParams(), operation: 'getSkillSummary' },
+			platform: platformCredential(platform),
+		});
+		const { items, error } = await runNode(new NiceCxoneAnalytics(), ctx);
+		expect(items).toEqual([]);
+		expect(error?.message).toBe(
+			`CXone's answer for skill summaries is not the documented JSON (an object with a skillSummaries list): ${why}. ${ADVICE}`,
+		);
+	});
+
+	it('204 is still no contacts, and no skills', async () => {
+		const platform = await track(
+			startPlatform((request, res) => {
+				if (!request.url.startsWith(REPORTING)) return false;
+				res.writeHead(204).end();
+				return true;
+			}),
+		);
+		const contacts = createN8nLikeContext({
+			params: aggregateParams(),
+			platform: platformCredential(platform),
+		});
+		const skills = createN8nLikeContext({
+			params: { ...reportParams(), operation: 'getSkillSummary' },
+			platform: platformCredential(platform),
+		});
+		const [a, b] = [
+			await runNode(new NiceCxoneAnalytics(), contacts.ctx),
+			await runNode(new NiceCxoneAnalytics(), skills.ctx),
+		];
+		expect([a.error, a.items, b.error, b.items]).toEqual([undefined, [], undefined, []]);
+	});
+});
