@@ -4,7 +4,7 @@ import type { ApiRequest, Send } from './types';
 import { ApiFailure } from './errors';
 import { settle } from '../../shared/transport/clock';
 import type { CredentialRequestError } from '../../shared/transport/credentialRequest';
-import { serverText } from '../../shared/transport/serverText';
+import { serverText, withoutExactSecrets } from '../../shared/transport/serverText';
 
 export const CREDENTIAL_TYPE = 'niceCxoneOAuth2Api';
 
@@ -44,9 +44,17 @@ export function createN8nSend(
 	options: N8nSendOptions = {},
 ): Send {
 	const { tokenTimer, detached = false, credentialType = CREDENTIAL_TYPE } = options;
-	const httpRequest = tokenTimer
+	const timedRequest = tokenTimer
 		? timed(ctx.helpers.httpRequest, tokenTimer)
 		: ctx.helpers.httpRequest;
+	// The tokens the credential fetched through these helpers: an error that quotes one is redacted.
+	const tokens = new Set<string>();
+	const httpRequest = async (tokenRequest: IHttpRequestOptions): Promise<unknown> => {
+		const answer: unknown = await timedRequest(tokenRequest);
+		const token = accessTokenOf(answer);
+		if (token !== undefined) tokens.add(token);
+		return answer;
+	};
 	return async (request: ApiRequest) => {
 		// The execution's cancel signal (unless detached) and the request's own deadline, as one signal.
 		const signals = [
@@ -109,13 +117,69 @@ export function createN8nSend(
 				body: response.body,
 			};
 		} catch (error) {
-			throw toApiFailure(error);
+			throw toApiFailure(error, [...tokens]);
 		}
 	};
 }
 
-/** Reads status, headers, body and network code out of what n8n's request helpers throw. */
-export function toApiFailure(error: unknown): ApiFailure {
+/** The `access_token` of a token endpoint's answer (a full response or its body), if it has one. */
+function accessTokenOf(answer: unknown): string | undefined {
+	const full = answer as { body?: unknown; statusCode?: unknown } | undefined;
+	const body = (full && typeof full === 'object' && 'statusCode' in full ? full.body : answer) as
+		| { access_token?: unknown }
+		| undefined;
+	const token = body && typeof body === 'object' ? body.access_token : undefined;
+	return typeof token === 'string' && token !== '' ? token : undefined;
+}
+
+/**
+ * The credentials a failed request carried, read from the request config n8n's helpers keep on the
+ * error (axios' `config.headers`, the legacy `options.headers`) along its chain of causes: the token
+ * of each Authorization header.
+ */
+export function sentCredentials(error: unknown): string[] {
+	const found: string[] = [];
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		const e = current as {
+			config?: { headers?: unknown };
+			options?: { headers?: unknown };
+			cause?: unknown;
+		};
+		for (const headers of [e.config?.headers, e.options?.headers]) {
+			if (!headers || typeof headers !== 'object') continue;
+			for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
+				if (name.toLowerCase() !== 'authorization' || typeof value !== 'string') continue;
+				// The token after its scheme (`Bearer`): the scheme itself is no secret.
+				found.push(value.replace(/^\s*\w+\s+/, '').trim());
+			}
+		}
+		current = e.cause;
+	}
+	return found.filter((secret) => secret.length >= 4);
+}
+
+/** `value` with every secret replaced, in its strings, arrays and objects (to a bounded depth). */
+function withoutSecrets(value: unknown, secrets: readonly string[], depth = 0): unknown {
+	if (secrets.length === 0) return value;
+	if (typeof value === 'string') return withoutExactSecrets(value, secrets);
+	if (!value || typeof value !== 'object' || depth > 8) return value;
+	if (Array.isArray(value)) return value.map((entry) => withoutSecrets(entry, secrets, depth + 1));
+	return Object.fromEntries(
+		Object.entries(value as Record<string, unknown>).map(([key, entry]) => [
+			withoutExactSecrets(key, secrets),
+			withoutSecrets(entry, secrets, depth + 1),
+		]),
+	);
+}
+
+/**
+ * Reads status, headers, body and network code out of what n8n's request helpers throw. The token
+ * the request carried (and any of `knownTokens`) is taken out of the body, headers and message: a
+ * server that quotes it back must not put it in items, audit records, logs or webhook bodies,
+ * whatever it looks like.
+ */
+export function toApiFailure(error: unknown, knownTokens: readonly string[] = []): ApiFailure {
 	const outer = error as {
 		message?: string;
 		httpCode?: string | null;
@@ -149,14 +213,18 @@ export function toApiFailure(error: unknown): ApiFailure {
 	const status =
 		response?.status ??
 		(outer.httpCode && /^\d{3}$/.test(outer.httpCode) ? Number(outer.httpCode) : undefined);
-	const body = response?.data ?? outer.context?.data;
+	// Longest first, so a token goes before any shorter one inside it.
+	const secrets = [...new Set([...sentCredentials(error), ...knownTokens])]
+		.filter((secret) => secret.length >= 4)
+		.sort((a, b) => b.length - a.length);
+	const body = withoutSecrets(response?.data ?? outer.context?.data, secrets);
 	// n8n 1.x's NodeApiError keeps no cause: a dropped connection's code is then only in its httpCode.
 	const codeInHttpCode =
 		outer.httpCode && /^(E[A-Z]+|ERR_[A-Z_]+)$/.test(outer.httpCode) ? outer.httpCode : undefined;
-	const headers = lowerCaseHeaders(response?.headers);
+	const headers = withoutSecrets(lowerCaseHeaders(response?.headers), secrets) as Headers;
 	// CXone's Reporting API puts its error text in this header rather than the body.
 	return new ApiFailure(
-		describeFailure(status, body, outer.message, headers.icstatusdescription),
+		describeFailure(status, body, outer.message, headers.icstatusdescription, secrets),
 		status,
 		headers,
 		body,
@@ -179,16 +247,17 @@ function describeFailure(
 	status: number | undefined,
 	body: unknown,
 	fallback: string | undefined,
-	statusText?: string,
+	statusText: string | undefined,
+	secrets: readonly string[],
 ): string {
 	const b = body as { error?: unknown; message?: unknown; error_description?: unknown } | undefined;
 	const text =
-		serverText(statusText) ||
+		serverText(statusText, secrets) ||
 		[b?.error, b?.message ?? b?.error_description]
-			.map((x) => serverText(x))
+			.map((x) => serverText(x, secrets))
 			.filter((x) => x !== '')
 			.join(': ');
-	const other = serverText(fallback);
+	const other = serverText(fallback, secrets);
 	if (status === undefined) return other || 'No response from the CXone API';
 	return text ? `HTTP ${status} ${text}` : `HTTP ${status}${other ? ` (${other})` : ''}`;
 }

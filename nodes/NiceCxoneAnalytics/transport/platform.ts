@@ -10,7 +10,13 @@ import { settle } from '../../shared/transport/clock';
 import { forEachConcurrently } from './concurrency';
 import { ApiFailure, CxoneApiError, pathSegment } from './errors';
 import { safeFileName } from '../core/platform/fileName';
-import { displayUrl, isLoopback, resolveUrl } from '../../shared/transport/endpoints';
+import {
+	CXONE_PLATFORM_DOMAINS,
+	displayUrl,
+	isLoopback,
+	isPlatformHost,
+	resolveUrl,
+} from '../../shared/transport/endpoints';
 import { serverText } from '../../shared/transport/serverText';
 import type { RetryPolicy } from './retry';
 import { sendWithRetries } from './retry';
@@ -33,6 +39,11 @@ export interface PlatformContext {
 	signal?: AbortSignal;
 	deadlineMs: number;
 	pageConcurrency: number;
+	/**
+	 * The tenant's API host the credential sends requests to (its override, or the host it found),
+	 * once it has found one: a report file link must be on it or on NICE's domains.
+	 */
+	apiHost?: () => Promise<string | undefined>;
 }
 
 async function call(ctx: PlatformContext, request: ApiRequest): Promise<ApiResponse> {
@@ -87,7 +98,9 @@ export async function readCompletedContacts(
 				orderBy: 'contactStartDate asc',
 			},
 		});
-		return response.status === 204 ? undefined : (response.body as CompletedContactsPage);
+		if (response.status === 204) return undefined;
+		documentedList(response.body, 'completedContacts', `completed contacts at skip ${skip}`);
+		return response.body as CompletedContactsPage;
 	};
 	const first = await page(0);
 	if (!first) return { totalRecords: 0 };
@@ -141,6 +154,28 @@ export function checkedTotalRecords(value: unknown): number {
 	);
 }
 
+/**
+ * The list named `list` in the body of a 2xx answer other than 204, which must be a JSON object
+ * holding it. Anything else is an error, not an empty list: a truncated or otherwise broken JSON
+ * body reaches the node as text, and an object without the list is not what the API documents.
+ */
+export function documentedList(body: unknown, list: string, what: string): unknown[] {
+	const isObject = body !== null && typeof body === 'object' && !Array.isArray(body);
+	const value = isObject ? (body as Record<string, unknown>)[list] : undefined;
+	if (Array.isArray(value)) return value;
+	const why =
+		typeof body === 'string'
+			? body.trim() === ''
+				? 'the body was empty'
+				: `the body was text that is not JSON, beginning ${serverText(body.slice(0, 40))}`
+			: isObject
+				? `its ${list} was ${value === undefined ? 'missing' : 'not a list'}`
+				: `the body was ${Array.isArray(body) ? 'a list' : String(body)}`;
+	throw new CxoneApiError(
+		`CXone's answer for ${what} is not the documented JSON (an object with a ${list} list): ${why}. Nothing was output; run the workflow again, and report it to NICE if it persists.`,
+	);
+}
+
 /** The contacts of a page, which must be a list. */
 function contactsOf(body: CompletedContactsPage | undefined, skip: number): CompletedContact[] {
 	const contacts = body?.completedContacts ?? [];
@@ -150,6 +185,12 @@ function contactsOf(body: CompletedContactsPage | undefined, skip: number): Comp
 		);
 	}
 	return contacts;
+}
+
+/** Whether a contact has a contactId: a number, or text that is not empty. */
+function hasContactId(contact: CompletedContact): boolean {
+	const id = (contact as { contactId?: unknown })?.contactId;
+	return typeof id === 'number' || (typeof id === 'string' && id !== '');
 }
 
 /** The contact ids read so far: a repeat means the server's pages overlap (or it ignores skip). */
@@ -172,9 +213,19 @@ class ContactIds {
 }
 
 /**
+ * Most pages of updated contacts one run reads: twice what MAX_COMPLETED_CONTACTS_PER_WINDOW takes
+ * in full pages, so a server that links page after page of one contact each still ends.
+ */
+export const MAX_UPDATED_CONTACT_PAGES =
+	2 * Math.ceil(MAX_COMPLETED_CONTACTS_PER_WINDOW / PAGE_SIZE);
+
+/**
  * Reads the contacts updated since `updatedSince`, oldest update first, following the `next` links
  * one page at a time (updates keep arriving, so pages are not read concurrently). Returns the
- * server's `lastPollTime`, the `updatedSince` of the next run.
+ * server's `lastPollTime`, the `updatedSince` of the next run. Every contact must have a contactId
+ * (a contact updated again comes again, and only its id tells the two readings apart), every page
+ * that links to another must hold a contact not read before, and a run reads at most
+ * MAX_UPDATED_CONTACT_PAGES pages.
  */
 export async function readUpdatedContacts(
 	ctx: PlatformContext,
@@ -190,11 +241,22 @@ export async function readUpdatedContacts(
 	const seen = new ContactIds();
 	const visited = new Set<string>();
 	for (let pageNumber = 1; request; pageNumber++) {
+		if (pageNumber > MAX_UPDATED_CONTACT_PAGES) {
+			throw new CxoneApiError(
+				`CXone's updated contacts went on past ${MAX_UPDATED_CONTACT_PAGES} pages in one run; the node reads at most that many. Nothing was output; run the workflow more often, and report it to NICE if it persists.`,
+			);
+		}
 		ctx.stats.pages++;
 		const response = await call(ctx, request);
 		if (response.status === 204) break;
+		documentedList(response.body, 'completedContacts', `page ${pageNumber} of updated contacts`);
 		const body = response.body as CompletedContactsPage;
 		const contacts = contactsOf(body, (pageNumber - 1) * PAGE_SIZE);
+		if (contacts.some((contact) => !hasContactId(contact))) {
+			throw new CxoneApiError(
+				`CXone's page ${pageNumber} of updated contacts holds a contact without a contactId; without it a contact updated twice cannot be told apart and would be counted twice. Nothing was output; run the workflow again, and report it to NICE if it persists.`,
+			);
+		}
 		// A contact updated again while the pages are read comes again: its first reading counts.
 		const fresh = contacts.filter((contact) => seen.add(contact));
 		if (seen.size > MAX_COMPLETED_CONTACTS_PER_WINDOW) {
@@ -206,9 +268,9 @@ export async function readUpdatedContacts(
 		lastPollTime = typeof body.lastPollTime === 'string' ? body.lastPollTime : lastPollTime;
 		const next = body._links?.next;
 		if (!next) break;
-		if (contacts.length > 0 && fresh.length === 0) {
+		if (fresh.length === 0) {
 			throw new CxoneApiError(
-				`CXone's page ${pageNumber} of updated contacts holds only contacts already read, and it links to yet another page: the server does not move on. Nothing was output; run the workflow again.`,
+				`CXone's page ${pageNumber} of updated contacts holds ${contacts.length === 0 ? 'no contacts' : 'only contacts already read'}, and it links to yet another page: the server does not move on. Nothing was output; run the workflow again.`,
 			);
 		}
 		request = { method: 'GET', path: nextLink(next, visited) };
@@ -250,9 +312,9 @@ export async function readSkillSummaries(
 		qs: { startDate: toIsoUtc(window.startMs), endDate: toIsoUtc(window.endMs) },
 	});
 	if (response.status === 204) return [];
-	return (
-		(response.body as { skillSummaries?: Array<Record<string, unknown>> }).skillSummaries ?? []
-	);
+	return documentedList(response.body, 'skillSummaries', 'skill summaries') as Array<
+		Record<string, unknown>
+	>;
 }
 
 interface JobResult {
@@ -323,10 +385,16 @@ export async function runReportJob(
 		}
 	};
 	let job = await finished();
+	const apiHost = resolveUrl((await ctx.apiHost?.()) ?? '', undefined);
 	// The link is pre-signed: it is fetched without the token, over https, following no redirect.
 	const download = async (link: unknown) =>
 		await settle(
-			call(ctx, { method: 'GET', path: fileLink(link, jobName), text: true, anonymous: true }),
+			call(ctx, {
+				method: 'GET',
+				path: fileLink(link, jobName, apiHost),
+				text: true,
+				anonymous: true,
+			}),
 		);
 	let file = await download(job.resultFileURL);
 	if (
@@ -344,17 +412,26 @@ export async function runReportJob(
 	};
 }
 
-/** A report file link: an https URL (http only on this machine, for the simulator). */
-function fileLink(value: unknown, jobName: string): string {
+/**
+ * A report file link: https on the tenant's API host or on NICE's CXone domains, without user info.
+ * http and this machine only when the API host is on this machine too (the simulator): a server must
+ * not send the node to an internal service. A refused link is not requested at all.
+ */
+export function fileLink(value: unknown, jobName: string, apiHost: URL | undefined): string {
 	const url = typeof value === 'string' ? resolveUrl(value, undefined) : undefined;
-	if (
-		!url ||
-		url.username !== '' ||
-		url.password !== '' ||
-		!(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url)))
-	) {
+	const local =
+		url !== undefined &&
+		apiHost !== undefined &&
+		isLoopback(apiHost) &&
+		isLoopback(url) &&
+		(url.protocol === 'http:' || url.protocol === 'https:');
+	const tenant =
+		url !== undefined &&
+		url.protocol === 'https:' &&
+		((apiHost !== undefined && url.origin === apiHost.origin) || isPlatformHost(url.hostname));
+	if (!url || url.username !== '' || url.password !== '' || !(local || tenant)) {
 		throw new CxoneApiError(
-			`The file link of report job ${jobName} (${displayUrl(value)}) is not an https URL; nothing was downloaded. Run the workflow again.`,
+			`The file link of report job ${jobName} (${displayUrl(value)}) is not an https address on the tenant's API host${apiHost ? ` (${apiHost.origin})` : ''} or on NICE's CXone domains (${CXONE_PLATFORM_DOMAINS.join(', ')}); nothing was downloaded. Run the workflow again, and report it to NICE if it persists.`,
 		);
 	}
 	return url.href;

@@ -29,13 +29,19 @@ const LONG_RUN = /[A-Za-z0-9+/_=-]{32,}/g;
 const looksLikeKey = (run: string) =>
 	/\d/.test(run) && /[A-Za-z]/.test(run) && (!run.includes('/') || /[+=]/.test(run));
 
-/** Replaces what looks like a credential or token in `text`, and every exact `secrets` value. */
-export function redact(text: string, secrets: readonly unknown[] = []): string {
+/** Replaces every exact `secrets` value (of 4 characters or more) in `text`, and nothing else. */
+export function withoutExactSecrets(text: string, secrets: readonly unknown[]): string {
 	let result = text;
 	for (const secret of secrets) {
 		if (typeof secret === 'string' && secret.length >= 4)
 			result = result.split(secret).join(REDACTED);
 	}
+	return result;
+}
+
+/** Replaces what looks like a credential or token in `text`, and every exact `secrets` value. */
+export function redact(text: string, secrets: readonly unknown[] = []): string {
+	let result = withoutExactSecrets(text, secrets);
 	for (const [pattern, replacement] of PATTERNS) result = result.replace(pattern, replacement);
 	return result.replace(LONG_RUN, (run) => (looksLikeKey(run) ? REDACTED : run));
 }

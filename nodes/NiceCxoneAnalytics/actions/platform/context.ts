@@ -70,10 +70,23 @@ export async function withPlatformContext<T>(
 			signal: cancel ? AbortSignal.any([cancel, deadline.signal]) : deadline.signal,
 			deadlineMs: Date.now() + timeoutSeconds * 1000,
 			pageConcurrency,
+			apiHost: async () => await credentialApiHost(ctx),
 		});
 	} finally {
 		deadline.end();
 	}
+}
+
+/**
+ * The API host the NICE CXone API credential sends requests to: its API Base URL Override, else the
+ * host it found with the token (stored once found). Undefined when it holds neither.
+ */
+async function credentialApiHost(ctx: IExecuteFunctions): Promise<string | undefined> {
+	const credentials = await ctx.getCredentials(PLATFORM_CREDENTIAL_TYPE);
+	for (const field of [credentials.apiBaseUrl, credentials.apiEndpoint]) {
+		if (typeof field === 'string' && field.trim() !== '') return field.trim();
+	}
+	return undefined;
 }
 
 /** The Options collection of an operation that reads no pages (no Page Concurrency). */

@@ -3,7 +3,12 @@ import {
 	ContactAggregator,
 	contactDimension,
 } from '../../../../../nodes/NiceCxoneAnalytics/core/platform/contacts';
-import { csvToObjects, parseCsv } from '../../../../../nodes/NiceCxoneAnalytics/core/platform/csv';
+import {
+	CSV_LIMITS,
+	csvToObjects,
+	parseCsv,
+} from '../../../../../nodes/NiceCxoneAnalytics/core/platform/csv';
+import { QueryValidationError } from '../../../../../nodes/NiceCxoneAnalytics/core/validationError';
 import { isoDurationSeconds } from '../../../../../nodes/NiceCxoneAnalytics/core/platform/isoDuration';
 import type { QueryBody } from '../../../../../nodes/NiceCxoneAnalytics/core/query';
 import { skillSummaryRecord } from '../../../../../nodes/NiceCxoneAnalytics/core/platform/skillSummary';
@@ -196,5 +201,59 @@ describe('CSV', () => {
 			{ skill: 'Sales, EMEA', contacts: 12, rate: 2.5, code: '007' },
 			{ skill: 'Support', contacts: 0, rate: -1.25, code: '1e3' },
 		]);
+	});
+
+	const header = (columns: number) => Array.from({ length: columns }, (_, i) => `c${i}`).join(',');
+	const refusal = (what: string) =>
+		`${what} Choose Output › CSV File to get the file as it is, or narrow the report (fewer columns in CXone, or a shorter time range).`;
+
+	it('turns a report of 1,000 columns into objects, every column kept', () => {
+		const rows = csvToObjects(`${header(1000)}\n${'7,'.repeat(999)}x\n`);
+		expect(rows).toHaveLength(1);
+		expect(Object.keys(rows[0])).toHaveLength(1000);
+		expect(rows[0].c0).toBe(7);
+		expect(rows[0].c998).toBe(7);
+		expect(rows[0].c999).toBe('x');
+	});
+
+	it('refuses a header of more than 1,000 columns, naming Output', () => {
+		let error: unknown;
+		try {
+			csvToObjects(`${header(1001)}\nx\n`);
+		} catch (caught) {
+			error = caught;
+		}
+		expect(error).toBeInstanceOf(QueryValidationError);
+		expect((error as QueryValidationError).field).toBe('Output');
+		expect((error as Error).message).toBe(
+			refusal(
+				'The report has 1,001 columns; the node turns reports of at most 1,000 columns into items.',
+			),
+		);
+	});
+
+	it('refuses records × columns beyond 10,000,000 before building any object', () => {
+		// 10,001 one-field records under 1,000 columns: about 20 KB of file, 10,001,000 values as items.
+		expect(() => csvToObjects(`${header(1000)}\n${'x\n'.repeat(10_001)}`)).toThrow(
+			refusal(
+				'The report has 10,001 rows of 1,000 columns (10,001,000 values); the node turns at most 10,000,000 values into items.',
+			),
+		);
+	});
+
+	it('refuses a file of more than 10,000,000 fields while parsing it', () => {
+		expect(() => csvToObjects(`a,b\n${','.repeat(10_000_000)}`)).toThrow(
+			refusal(
+				'The report file holds more than 10,000,000 fields; the node turns at most that many into items.',
+			),
+		);
+	});
+
+	it('refuses a file of more than 100,000,000 characters before parsing it', () => {
+		expect(() => csvToObjects(`a\n${'x'.repeat(CSV_LIMITS.maxChars - 1)}`)).toThrow(
+			refusal(
+				'The report file has 100,000,001 characters; the node turns files of at most 100,000,000 characters into items.',
+			),
+		);
 	});
 });
