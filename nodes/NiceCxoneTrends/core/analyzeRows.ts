@@ -270,7 +270,7 @@ function analyseSeries(
 					? // A day is judged against a handful of days (a Sunday against its last four): their spread is a
 						// guess, so the spread its own days have shown is the least.
 						{ counts: values.map(() => 1), noise: 'ownSpread' as const }
-					: undefined;
+					: noise && { counts: values.map(() => NaN), noise };
 	const analysed = analyzePoints(group.timesMs, values, config.settings, {
 		contacts,
 		bucketMs: plan.bucketMs,

@@ -173,8 +173,12 @@ describe('handle times over few contacts', () => {
 			};
 		});
 	}
-	const alertsOf = (items: ReturnType<typeof rows>) => {
-		const [series] = analyzeRows(items, { ...config, metrics: ['handle_time_avg'] }).series;
+	const alertsOf = (items: ReturnType<typeof rows>, countField?: string) => {
+		const [series] = analyzeRows(items, {
+			...config,
+			metrics: ['handle_time_avg'],
+			countField,
+		}).series;
 		const { alert } = series.analysis.detection;
 		return Array.from(alert.keys()).filter((i) => alert[i] === 1);
 	};

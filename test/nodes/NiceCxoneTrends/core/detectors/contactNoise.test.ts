@@ -280,7 +280,7 @@ describe('a daily average without its contacts', () => {
 		expect(alerts(true)).toEqual([]);
 		expect(alerts(false)).toEqual([]);
 	});
-	it('an hourly average without its contacts is judged by its history alone', () => {
+	it('an hourly average of durations without its contacts is judged by its history alone, a rise on the log scale', () => {
 		const random = seededRandom(12);
 		const items = Array.from({ length: 35 * 24 }, (_, h) => ({
 			bucketStart: new Date(Date.UTC(2024, 0, 1) + h * 3_600_000).toISOString(),
@@ -293,8 +293,20 @@ describe('a daily average without its contacts', () => {
 			missingBuckets: 'auto',
 			settings: DEFAULT_SETTINGS,
 		}).series[0];
-		const alone = analyzeSeries(grid.timesMs, grid.values, 3_600_000, DEFAULT_SETTINGS);
+		// No sampling noise (every count unknown), and handle times' rises scored as durations.
+		const unknown = new Float64Array(grid.values.length).fill(NaN);
+		const alone = analyzeSeries(grid.timesMs, grid.values, 3_600_000, DEFAULT_SETTINGS, {
+			counts: unknown,
+			noise: 'duration',
+		});
+		expect(Array.from(analysis.detection.score)).toEqual(Array.from(alone.detection.score));
 		expect(Array.from(analysis.detection.scale)).toEqual(Array.from(alone.detection.scale));
+		// On the linear scale alone, the rises score otherwise.
+		const linear = analyzeSeries(grid.timesMs, grid.values, 3_600_000, DEFAULT_SETTINGS);
+		const { score } = analysis.detection;
+		expect(
+			Array.from(score).filter((x, i) => x !== linear.detection.score[i] && x === x).length,
+		).toBe(392);
 	});
 	it('still alerts a weekday 10 % longer without its contacts', () => {
 		const data = rows(false);
