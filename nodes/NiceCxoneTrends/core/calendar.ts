@@ -1,4 +1,4 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime, IANAZone, type Zone } from 'luxon';
 
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../shared/core/time';
 
@@ -97,20 +97,33 @@ export function formatLocalTime(
 export type CalendarStep = { unit: 'days'; days: number } | { unit: 'months' };
 
 /**
- * How buckets of `bucketMs` step through the calendar: whole local days (`days` of them: days, weeks) or
- * local months (a month's spacing is detected as its most common gap, 28 to 31 days, an hour either side
- * where the clocks changed in between); undefined for other spacings, which step by `bucketMs` exactly.
+ * How buckets of `bucketMs` step through the calendar: whole local days (`days` of them: days, weeks, four
+ * weeks) or local months (a month's spacing is detected as its most common gap, 29 to 31 days, an hour
+ * either side where the clocks changed in between; 28 days is four weeks, 13 of them a year); undefined
+ * for other spacings, which step by `bucketMs` exactly.
  */
 export function calendarStepOf(bucketMs: number): CalendarStep | undefined {
-	if (bucketMs >= 28 * DAY_MS - HOUR_MS && bucketMs <= 31 * DAY_MS + HOUR_MS)
+	if (bucketMs >= 29 * DAY_MS - HOUR_MS && bucketMs <= 31 * DAY_MS + HOUR_MS)
 		return { unit: 'months' };
 	if (bucketMs >= DAY_MS && bucketMs % DAY_MS === 0)
 		return { unit: 'days', days: bucketMs / DAY_MS };
 	return undefined;
 }
 
+/**
+ * The month start month buckets from `startMs` step from: `startMs` itself when it starts a month of
+ * `zone`, or of UTC (UTC months read in New York step by UTC months, not an hour off them half the year),
+ * else the nearest month start of `zone`.
+ */
+function monthAnchor(startMs: number, zone: string): DateTime {
+	const utc = DateTime.fromMillis(startMs, { zone: 'UTC' });
+	const local = DateTime.fromMillis(startMs, { zone });
+	if (+local.startOf('month') !== startMs && +utc.startOf('month') === startMs) return utc;
+	return nearestMonthStart(startMs, zone);
+}
+
 /** The local month start in `zone` nearest `timeMs`: the start of its own month or of the next one. */
-function nearestMonthStart(timeMs: number, zone: string): DateTime {
+function nearestMonthStart(timeMs: number, zone: string | Zone): DateTime {
 	const own = DateTime.fromMillis(timeMs, { zone }).startOf('month');
 	const next = own.plus({ months: 1 });
 	return timeMs - own.toMillis() <= next.toMillis() - timeMs ? own : next;
@@ -133,9 +146,12 @@ export function bucketStarts(
 	const step = calendarStepOf(bucketMs);
 	if (step?.unit === 'days') {
 		const local = DateTime.fromMillis(startMs, { zone });
-		if (!local.zone.isUniversal) return (b) => local.plus({ days: b * step.days }).toMillis();
+		// Only from a local midnight: items at another zone's midnights (UTC days read in New York) keep
+		// their fixed 24 hours, instead of sitting an hour off every item in summer.
+		if (!local.zone.isUniversal && +local.startOf('day') === startMs)
+			return (b) => local.plus({ days: b * step.days }).toMillis();
 	} else if (step?.unit === 'months') {
-		const anchor = nearestMonthStart(startMs, zone);
+		const anchor = monthAnchor(startMs, zone);
 		const offsetMs = startMs - anchor.toMillis();
 		return (b) => anchor.plus({ months: b }).toMillis() + offsetMs;
 	}
@@ -160,8 +176,8 @@ export function gridBucketCount(
 ): number {
 	if (calendarStepOf(bucketMs)?.unit !== 'months')
 		return Math.floor((endMs - startMs) / bucketMs + 0.5) + 1;
-	const anchor = nearestMonthStart(startMs, zone);
-	const end = nearestMonthStart(endMs - (startMs - anchor.toMillis()), zone);
+	const anchor = monthAnchor(startMs, zone);
+	const end = nearestMonthStart(endMs - (startMs - anchor.toMillis()), anchor.zone);
 	return (end.year - anchor.year) * 12 + end.month - anchor.month + 1;
 }
 

@@ -235,10 +235,7 @@ export function gridTimes(
 	zone: string,
 ): Float64Array {
 	const times = new Float64Array(bucketCount);
-	const startOf =
-		calendarStepOf(bucketMs) === undefined
-			? (b: number) => gridStartMs + b * bucketMs
-			: bucketStarts(gridStartMs, bucketMs, zone);
+	const startOf = bucketStarts(gridStartMs, bucketMs, zone);
 	for (let b = 0; b < bucketCount; b++) times[b] = startOf(b);
 	return times;
 }
@@ -258,8 +255,7 @@ function nearestIndex(times: Float64Array, t: number): number {
 /**
  * Places points on the regular grid of buckets from `gridStartMs` to `gridEndMs` — `gridStartMs + i ·
  * bucketMs`, or calendar days and months of `zone` for such buckets (see `bucketStarts`; default UTC) —
- * each point in its nearest bucket (for days, rounding by the spacing finds it: a local midnight is at most
- * an hour or two off the fixed step; for months, the nearest month start). Several points in one bucket
+ * each point in its nearest bucket (on the calendar, the nearest bucket start). Several points in one bucket
  * are combined by `duplicates` (non-finite values are skipped); a bucket with no point is 0 when
  * `missingIsZero`, else no value (`NaN`). A bucket whose points all lack a value stays no value. Throws
  * {@link SeriesInputError} when the grid would be absurdly large for the number of points (a spacing far
@@ -296,7 +292,9 @@ export function toRegularGrid(
 	const valueCounts = new Int32Array(bucketCount);
 	const rowCount = new Int32Array(bucketCount);
 	const bucketOfPoint = new Int32Array(pointCount);
-	if (calendarStepOf(bucketMs)?.unit === 'months')
+	// On the calendar, the nearest bucket start (a day the calendar skipped, as Samoa's 30 December 2011,
+	// is no bucket); else the fixed step.
+	if (calendarStepOf(bucketMs) !== undefined)
 		for (let i = 0; i < pointCount; i++) bucketOfPoint[i] = nearestIndex(times, timesMs[i]);
 	else
 		for (let i = 0; i < pointCount; i++)

@@ -40,7 +40,7 @@ export function parseCsv(text: string, maxFields = Infinity): string[][] {
 	const push = () => {
 		if (++fields > maxFields) {
 			throw tooLarge(
-				`The report file holds more than ${grouped(maxFields)} fields; the node turns at most that many into items.`,
+				`The report file holds more than ${grouped(maxFields)} fields; the node turns at most ${grouped(CSV_LIMITS.maxCells)} values (and a header row) into items.`,
 			);
 		}
 		record.push(field);
@@ -83,7 +83,8 @@ export function csvToObjects(text: string): Array<Record<string, string | number
 			`The report file has ${grouped(text.length)} characters; the node turns files of at most ${grouped(CSV_LIMITS.maxChars)} characters into items.`,
 		);
 	}
-	const [headers, ...rest] = parseCsv(text, CSV_LIMITS.maxCells);
+	// The header row's fields come on top of the values (a file within both limits holds at most this many).
+	const [headers, ...rest] = parseCsv(text, CSV_LIMITS.maxCells + CSV_LIMITS.maxColumns);
 	if (!headers) return [];
 	if (headers.length > CSV_LIMITS.maxColumns) {
 		throw tooLarge(

@@ -195,6 +195,25 @@ describe('handle times over few contacts', () => {
 	});
 });
 
+describe('a bucket not over when the node runs, where the clocks move by two hours', () => {
+	it('ends the 26-hour day of Antarctica/Troll at its next local midnight, not after 25 hours', () => {
+		const zone = 'Antarctica/Troll';
+		const day = DateTime.fromISO('2024-10-27T00:00', { zone }).toMillis(); // clocks back two hours
+		const rows = [2, 1, 0].map((back) => ({
+			bucketStart: new Date(day - back * 86_400_000).toISOString(),
+			count_sum: 5,
+		}));
+		const at = (hours: number) =>
+			analyzeRows(rows, {
+				...config,
+				nowMs: day + hours * HOUR_MS,
+				settings: { ...DEFAULT_SETTINGS, timeZone: zone },
+			}).unfinishedRowIndices;
+		expect(at(25.5)).toEqual([2]);
+		expect(at(26)).toEqual([]);
+	});
+});
+
 describe('a bucket not over when the node runs', () => {
 	/** Chat volume of two groups by quarter hour up to Friday 19 January 14:00 UTC, whose bucket has 4 minutes in. */
 	function rowsUpToNow() {

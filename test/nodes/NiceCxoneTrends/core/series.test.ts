@@ -179,6 +179,51 @@ describe('toRegularGrid on the calendar', () => {
 		const utc = toRegularGrid([0, 2 * DAY], [1, 1], DAY, 0, 2 * DAY, true, 'sum');
 		expect(Array.from(utc.timesMs)).toEqual([0, DAY, 2 * DAY]);
 	});
+	it('steps four-weekly rows by 28 days, not by months: 80 rows, 80 buckets', () => {
+		const times = Array.from({ length: 80 }, (_, i) => Date.UTC(2020, 0, 6) + i * 28 * DAY);
+		const grid = toRegularGrid(
+			times,
+			times.map(() => 1),
+			28 * DAY,
+			times[0],
+			times[79],
+			true,
+			'sum',
+			'UTC',
+		);
+		// As months, 13 periods a year fell in 12 buckets: 74 buckets, 6 of them holding two rows.
+		expect(grid.timesMs.length).toBe(80);
+		expect(grid.duplicateBuckets).toBe(0);
+		expect(iso(grid.timesMs)).toEqual(iso(times));
+	});
+
+	it('keeps items at another zone’s midnights on their own times: UTC days and months read in New York', () => {
+		const days = Array.from({ length: 200 }, (_, d) => Date.UTC(2024, 0, 1) + d * DAY);
+		const byDay = toRegularGrid(
+			days,
+			days.map(() => 1),
+			DAY,
+			days[0],
+			days[199],
+			true,
+			'sum',
+			'America/New_York',
+		);
+		// Stepped on New York's calendar from 19:00 local, every summer bucket sat an hour before its item.
+		expect(iso(byDay.timesMs)).toEqual(iso(days));
+		const months = Array.from({ length: 12 }, (_, m) => Date.UTC(2024, m, 1));
+		const byMonth = toRegularGrid(
+			months,
+			months.map(() => 1),
+			31 * DAY,
+			months[0],
+			months[11],
+			true,
+			'sum',
+			'America/New_York',
+		);
+		expect(iso(byMonth.timesMs)).toEqual(iso(months));
+	});
 });
 
 describe('localCalendar', () => {

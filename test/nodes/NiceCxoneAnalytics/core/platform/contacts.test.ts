@@ -241,12 +241,20 @@ describe('CSV', () => {
 		);
 	});
 
-	it('refuses a file of more than 10,000,000 fields while parsing it', () => {
-		expect(() => csvToObjects(`a,b\n${','.repeat(10_000_000)}`)).toThrow(
+	it('refuses a file of more than 10,000,000 values and a header row of fields while parsing it', () => {
+		expect(() => csvToObjects(`a,b\n${','.repeat(10_001_000)}`)).toThrow(
 			refusal(
-				'The report file holds more than 10,000,000 fields; the node turns at most that many into items.',
+				'The report file holds more than 10,001,000 fields; the node turns at most 10,000,000 values (and a header row) into items.',
 			),
 		);
+	});
+
+	it('counts fields up to its limit exactly: the limit itself parses, one more is refused', () => {
+		expect(parseCsv('a,b\n1,2', 4)).toEqual([
+			['a', 'b'],
+			['1', '2'],
+		]);
+		expect(() => parseCsv('a,b\n1,2,3', 4)).toThrow('The report file holds more than 4 fields');
 	});
 
 	it('refuses a file of more than 100,000,000 characters before parsing it', () => {
