@@ -4,6 +4,13 @@ import { WindowShiftScore } from './sustainedScore';
 const LEAST_LOG_CHANGE = 0.05;
 /** Spans shorter than this (3 days of DAY buckets) confirm a shift only when every bucket of them moved. */
 const MEDIAN_SPAN = 8;
+/**
+ * Most a level is followed by, either way (as a log ratio: a quarter, or four times). A day at a quarter of
+ * its level or less is an outage or a closed day, not a level: if it lasts, the references catch up in four
+ * days, as before there was a follower; followed, a closed Monday took an hourly series' history to 5 % of
+ * itself, and its next days were expected at 3 contacts where 60 came.
+ */
+const MOST_LOG_CHANGE = Math.log(4);
 
 /**
  * Notices, causally, when a non-negative series has moved to a new level, so that the seasonal method can
@@ -29,6 +36,7 @@ export class LevelFollower {
 	/** Ratio, weight and bucket index of the last `span` recorded buckets, by bucket index modulo `span`. */
 	private readonly ratios: Float64Array;
 	private readonly weights: Float64Array;
+	private readonly scales: Float64Array;
 	private readonly buckets: Float64Array;
 	/** The last recorded bucket whose score reached the alert threshold. */
 	private lastAnnounced = -Infinity;
@@ -42,6 +50,7 @@ export class LevelFollower {
 	constructor(private readonly span: number) {
 		this.ratios = new Float64Array(span);
 		this.weights = new Float64Array(span);
+		this.scales = new Float64Array(span);
 		this.buckets = new Float64Array(span).fill(-Infinity);
 		this.order = new Int32Array(span);
 		this.dayScore = new WindowShiftScore(span);
@@ -57,6 +66,7 @@ export class LevelFollower {
 		if (announced) this.lastAnnounced = i;
 		this.ratios[at] = value / expected;
 		this.weights[at] = expected;
+		this.scales[at] = scale;
 		this.buckets[at] = i;
 		const score = this.dayScore.push(value - expected, scale);
 		this.lastDayScore = score === score ? score : 0;
@@ -83,21 +93,29 @@ export class LevelFollower {
 		// it is done once in every eighth of a span, not at every bucket.
 		this.nextLook = i + Math.max(1, this.span >> 3);
 		const ratio = this.weightedMedian(i - this.span);
-		if (!(ratio > 0) || Math.abs(Math.log(ratio)) < LEAST_LOG_CHANGE) return 1;
-		if (this.span < MEDIAN_SPAN && !this.allMoved(i - this.span, ratio)) return 1;
+		const change = Math.abs(Math.log(ratio));
+		if (!(ratio > 0) || change < LEAST_LOG_CHANGE || change > MOST_LOG_CHANGE) return 1;
+		if (this.span < MEDIAN_SPAN && !this.allMoved(i - this.span, ratio, limit)) return 1;
 		this.buckets.fill(-Infinity);
 		this.dayScore.reset();
 		this.lastDayScore = 0;
 		return ratio;
 	}
 
-	/** Whether every one of the last `span` buckets was recorded and moved by 5 % or more the way `ratio` did. */
-	private allMoved(from: number, ratio: number): boolean {
+	/**
+	 * Whether every one of the last `span` buckets was recorded, moved by 5 % or more the way `ratio` did, and
+	 * sits at the new level: within `limit` of its scale of `ratio` times its expected value. Three low days
+	 * around a holiday (Thanksgiving: × 0.85, closed, × 0.55) are no level; followed, the days after were
+	 * expected at 0.56 of their level, and an outage a week later went unheard.
+	 */
+	private allMoved(from: number, ratio: number, limit: number): boolean {
 		const up = ratio > 1;
 		for (let at = 0; at < this.span; at++) {
 			if (this.buckets[at] < from) return false;
 			const change = Math.log(this.ratios[at]);
 			if (!(Math.abs(change) >= LEAST_LOG_CHANGE) || change > 0 !== up) return false;
+			const offLevel = Math.abs(this.ratios[at] - ratio) * this.weights[at];
+			if (!(offLevel <= limit * this.scales[at])) return false;
 		}
 		return true;
 	}

@@ -28,6 +28,29 @@ describe('LevelFollower', () => {
 		expect(follower.confirmedShift(24, 4.5)).toBe(1);
 	});
 
+	it('follows no day at a quarter of its level or less, nor at four times or more: a closed day is no level', () => {
+		const closed = new LevelFollower(24);
+		record(closed, Array<number>(24).fill(5));
+		expect(closed.confirmedShift(24, 4.5)).toBe(1);
+		const quarter = new LevelFollower(24);
+		record(quarter, Array<number>(24).fill(26));
+		expect(quarter.confirmedShift(24, 4.5)).toBe(0.26);
+		const fourfold = new LevelFollower(24);
+		record(fourfold, Array<number>(24).fill(410));
+		expect(fourfold.confirmedShift(24, 4.5)).toBe(1);
+	});
+
+	it('at DAY buckets follows three days only when each sits at the new level: low days around a holiday are none', () => {
+		// Thanksgiving: Wednesday × 0.85, Thursday closed (× 0.05), Friday × 0.55, against 100 ± 10.
+		const holiday = new LevelFollower(3);
+		record(holiday, [85, 5, 55]);
+		expect(holiday.confirmedShift(3, 4.5)).toBe(1);
+		// A new level of 55 with each day's noise: within 4.5 scales of 55 each.
+		const shifted = new LevelFollower(3);
+		record(shifted, [60, 50, 55]);
+		expect(shifted.confirmedShift(3, 4.5)).toBe(0.55);
+	});
+
 	it('needs the day score at the limit and a change of at least 5 %', () => {
 		const small = new LevelFollower(24);
 		// A day at 104: day score 4 · 24 / 49 = 1.96, under the limit.
