@@ -257,7 +257,7 @@ function nearestIndex(times: Float64Array, t: number): number {
  * bucketMs`, or calendar days and months of `zone` for such buckets (see `bucketStarts`; default UTC) —
  * each point in its nearest bucket (on the calendar, the nearest bucket start). Several points in one bucket
  * are combined by `duplicates` (non-finite values are skipped); a bucket with no point is 0 when
- * `missingIsZero`, else no value (`NaN`). A bucket whose points all lack a value stays no value. Throws
+ * `missingIsZero` (from the first point on; before it, no value), else no value (`NaN`). A bucket whose points all lack a value stays no value. Throws
  * {@link SeriesInputError} when the grid would be absurdly large for the number of points (a spacing far
  * finer than the data).
  *
@@ -313,10 +313,14 @@ export function toRegularGrid(
 	}
 	const series = new Float64Array(bucketCount);
 	let duplicateBuckets = 0;
+	// Before a series' first row it did not exist yet (a channel launched in the window): no value, not
+	// zero contacts; a zero history would make its first days' every contact a spike.
+	let started = false;
 	for (let b = 0; b < bucketCount; b++) {
+		if (rowCount[b] > 0) started = true;
 		if (rowCount[b] > 1) duplicateBuckets++;
 		if (valueCounts[b] > 0) series[b] = duplicates === 'sum' ? sums[b] : sums[b] / valueCounts[b];
-		else series[b] = rowCount[b] === 0 && missingIsZero ? 0 : NaN;
+		else series[b] = rowCount[b] === 0 && missingIsZero && started ? 0 : NaN;
 	}
 	return {
 		bucketMs,

@@ -195,6 +195,30 @@ describe('handle times over few contacts', () => {
 	});
 });
 
+describe('a channel launched in the window', () => {
+	it('has no value before its first item, not zero contacts: its first days raise no spike', () => {
+		// Six weeks of hourly volumes: g1 throughout, g2 from the start of week 4 (Monday 22 January).
+		const launch = 3 * 168;
+		const random = seededRandom(5);
+		const rows = Array.from({ length: 6 * 168 }, (_, h) => {
+			const open = h % 24 >= 8 && h % 24 < 18 ? 40 : 2;
+			const level = open * (Math.floor(h / 24) % 7 >= 5 ? 0.4 : 1);
+			const count = () => Math.max(0, Math.round(level + (random() - 0.5) * 2 * Math.sqrt(level)));
+			const bucketStart = new Date(START_MS + h * HOUR_MS).toISOString();
+			return [
+				{ bucketStart, groupId: 'g1', count_sum: count() },
+				...(h >= launch ? [{ bucketStart, groupId: 'g2', count_sum: count() }] : []),
+			];
+		}).flat();
+		const launched = analyzeRows(rows, config).series.find((s) => s.groupValues.groupId === 'g2')!;
+		const { values } = launched.grid;
+		expect(values.subarray(0, launch).every((v) => Number.isNaN(v))).toBe(true);
+		expect(values[launch]).toBe(rows.find((row) => row.groupId === 'g2')!.count_sum);
+		// Judged against three weeks of zeros, its first hours, Saturday and Sunday were spikes.
+		expect(Array.from(launched.analysis.detection.alert).filter((a) => a === 1)).toEqual([]);
+	});
+});
+
 describe('a bucket not over when the node runs, where the clocks move by two hours', () => {
 	it('ends the 26-hour day of Antarctica/Troll at its next local midnight, not after 25 hours', () => {
 		const zone = 'Antarctica/Troll';
