@@ -19,9 +19,8 @@ import {
 	EndpointError,
 	checkEndpointUrl,
 	displayUrl,
-	isLoopback,
-	isPlatformHost,
 	resolveUrl,
+	trustedPlatformUrl,
 	sameOrigin,
 } from '../nodes/shared/transport/endpoints';
 import {
@@ -58,14 +57,8 @@ function discoveredTokenEndpoint(value: unknown, authHost: URL): string {
  * too: the simulator). Any other host receives every call and the token, so it needs the override.
  */
 function discoveredApiHost(value: unknown, authHost: URL): string {
-	const url = typeof value === 'string' ? resolveUrl(value, undefined) : undefined;
-	const local =
-		url !== undefined &&
-		isLoopback(url) &&
-		isLoopback(authHost) &&
-		(url.protocol === 'http:' || url.protocol === 'https:');
-	const platform = url !== undefined && url.protocol === 'https:' && isPlatformHost(url.hostname);
-	if (!url || url.username !== '' || url.password !== '' || !(local || platform)) {
+	const url = trustedPlatformUrl(value, authHost);
+	if (!url) {
 		throw new CredentialRequestError(
 			`The API host lookup at ${authHost.origin} gave ${displayUrl(value)}, which is not an https address on NICE's CXone domains (niceincontact.com, nice-incontact.com). If that host is right, enter it as API Base URL Override in ${WHERE}.`,
 			false,

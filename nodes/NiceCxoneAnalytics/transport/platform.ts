@@ -13,9 +13,8 @@ import { safeFileName } from '../core/platform/fileName';
 import {
 	CXONE_PLATFORM_DOMAINS,
 	displayUrl,
-	isLoopback,
-	isPlatformHost,
 	resolveUrl,
+	trustedPlatformUrl,
 } from '../../shared/transport/endpoints';
 import { serverText } from '../../shared/transport/serverText';
 import type { RetryPolicy } from './retry';
@@ -418,18 +417,8 @@ export async function runReportJob(
  * not send the node to an internal service. A refused link is not requested at all.
  */
 export function fileLink(value: unknown, jobName: string, apiHost: URL | undefined): string {
-	const url = typeof value === 'string' ? resolveUrl(value, undefined) : undefined;
-	const local =
-		url !== undefined &&
-		apiHost !== undefined &&
-		isLoopback(apiHost) &&
-		isLoopback(url) &&
-		(url.protocol === 'http:' || url.protocol === 'https:');
-	const tenant =
-		url !== undefined &&
-		url.protocol === 'https:' &&
-		((apiHost !== undefined && url.origin === apiHost.origin) || isPlatformHost(url.hostname));
-	if (!url || url.username !== '' || url.password !== '' || !(local || tenant)) {
+	const url = trustedPlatformUrl(value, apiHost, apiHost);
+	if (!url) {
 		throw new CxoneApiError(
 			`The file link of report job ${jobName} (${displayUrl(value)}) is not an https address on the tenant's API host${apiHost ? ` (${apiHost.origin})` : ''} or on NICE's CXone domains (${CXONE_PLATFORM_DOMAINS.join(', ')}); nothing was downloaded. Run the workflow again, and report it to NICE if it persists.`,
 		);

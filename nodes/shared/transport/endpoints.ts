@@ -72,6 +72,30 @@ export function isPlatformHost(hostname: string): boolean {
 	return CXONE_PLATFORM_DOMAINS.some((domain) => host === domain || host.endsWith(`.${domain}`));
 }
 
+/**
+ * A URL a server named (a discovered API host, a report file link), when it may be trusted: https on NICE's
+ * CXone domains or on `alsoOrigin`'s origin, without user info; http or https on this machine only when
+ * `anchor` (the host the credential was given) is on this machine too (the simulator). Else undefined.
+ */
+export function trustedPlatformUrl(
+	value: unknown,
+	anchor: URL | undefined,
+	alsoOrigin?: URL,
+): URL | undefined {
+	const url = typeof value === 'string' ? resolveUrl(value, undefined) : undefined;
+	if (!url || url.username !== '' || url.password !== '') return undefined;
+	const local =
+		anchor !== undefined &&
+		isLoopback(anchor) &&
+		isLoopback(url) &&
+		(url.protocol === 'http:' || url.protocol === 'https:');
+	const platform =
+		url.protocol === 'https:' &&
+		(isPlatformHost(url.hostname) ||
+			(alsoOrigin !== undefined && url.origin === alsoOrigin.origin));
+	return local || platform ? url : undefined;
+}
+
 /** `url` resolved against `base`, or undefined when that gives no URL. */
 export function resolveUrl(url: string, base: string | undefined): URL | undefined {
 	try {
