@@ -1,8 +1,9 @@
 /**
  * How a rate's or an average's noise depends on the contacts behind a bucket. `duration`: an average of
  * durations (handle, talk, hold, queue times), noisy as `mean` but right-skewed, so a rise is scored on the
- * log scale (see `durationRiseScore`). `ownSpread`: an average whose contacts are unknown, each bucket counted as one (σ₁ is then the spread of the bucket's value itself),
- * learned for each kind of day apart (a weekend day over fewer contacts is noisier).
+ * log scale (see `durationRiseScore`). `ownSpread`: an average whose contacts are unknown, each bucket
+ * counted as one (σ₁ is then the spread of the bucket's value itself), learned for each kind of day apart
+ * (a weekend day over fewer contacts is noisier).
  */
 export type ContactNoise = 'percent' | 'mean' | 'duration' | 'ownSpread';
 

@@ -535,18 +535,19 @@ const SCORE_CALIBRATION = { quantile: 0.99, minScores: 100, warmUpFactor: 2 };
  * Calibration quantile of the bucket score at DAY buckets (and coarser). A year holds about 250 weekdays, so
  * the 99th percentile rests on the two or three most extreme days; a contact centre's holidays (ten or so
  * closed days) and month ends (a busy day in every month) are more than that, and they are events, not the
- * noise the calibration measures: with the 99th, the eleven US federal holidays took the factor to about 13,
- * and a day at 40 % of its volume in October scored −2.3 instead of −9.8. Above the 90th lie five weeks of
+ * noise the calibration measures: with the 99th, the eleven US federal holidays took a reviewer's daily
+ * volume's factor to about 13, and a day at 40 % of its volume in October scored −2.3 instead of −9.8. Above the 90th lie five weeks of
  * days. Daily totals and means are sums over many contacts, near normal, so their bulk says how wide the
  * scores run. A share whose contacts were read from its digits keeps the 99th: its noise floor moves with
  * the read counts, and at the 90th its daily abandon % raised 1.16 false alerts per 1000 days.
  */
 const DAY_BUCKET_QUANTILE = 0.9;
 /**
- * Most of the alert threshold one bucket can carry the window shift score (`WindowShiftScore`) by: its
- * deviation is clipped at this share · threshold · √width scales. A level shift moves every bucket of the
- * window; one holiday at DAY buckets (a seventh of the window) scored −5.7 for a week by itself, held an
- * episode open as a "level shift" for 4 to 10 days, and hid an outage three days later.
+ * Share of the alert threshold one bucket can carry the window shift score (`WindowShiftScore`) by, where
+ * the window's scales are alike: its deviation is clipped at this share · threshold · √width of its own
+ * scale. A level shift moves every bucket of the window; one holiday at DAY buckets (a seventh of the
+ * window) scored −5.7 for a week by itself, held an episode open as a "level shift" for 4 to 10 days, and
+ * hid an outage three days later.
  */
 const WINDOW_BUCKET_SHARE = 0.5;
 
