@@ -19,6 +19,8 @@ export interface GridOptions {
 	/** Grid range (UTC ms); default: the points' own first and last timestamp. */
 	gridStartMs?: number;
 	gridEndMs?: number;
+	/** The zone whose calendar days and months follow; default: the settings' (see `itemsCalendar`). */
+	calendarZone?: string;
 	/** The grid's bucket starts, when the caller made them once for many series (see `gridTimes`). */
 	gridTimesMs?: Float64Array;
 	/** Contacts behind each point of a rate or an average (parallel to the values), and their noise model. */
@@ -62,7 +64,7 @@ export function analyzePoints(
 	}
 	const gridStartMs = grid.gridStartMs ?? first;
 	const gridEndMs = grid.gridEndMs ?? last;
-	const zone = settings.timeZone;
+	const zone = grid.calendarZone ?? settings.timeZone;
 	const regular = toRegularGrid(
 		timesMs,
 		values,

@@ -1,6 +1,6 @@
 import type { BusinessHours } from './businessHours';
 import { withinBusinessHours } from './businessHours';
-import { bucketEndMs, calendarStepOf, gridBucketCount } from './calendar';
+import { bucketEndMs, calendarStepOf, gridBucketCount, itemsCalendar } from './calendar';
 import type { Detection } from './detection';
 import type { Goal, GoalEpisode } from './goals';
 import { goalEpisodes } from './goals';
@@ -106,6 +106,8 @@ interface RowsPlan {
 	gridStartMs: number;
 	gridEndMs: number;
 	bucketCount: number;
+	/** The zone whose calendar the items' days or months follow (see `itemsCalendar`). */
+	calendarZone: string;
 	/** The common grid's bucket starts, made once for every series when they follow the calendar. */
 	gridTimesMs?: Float64Array;
 	countField: string;
@@ -146,6 +148,15 @@ function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
 	}
 	let bucketMs = config.bucketMs ?? detectBucketMs(allGroups);
 	if (!Number.isFinite(bucketMs)) bucketMs = config.bucketMs ?? 3_600_000;
+	// The calendar the items' days or months follow (the settings' zone, or UTC), and months told from four
+	// weeks by the items themselves.
+	const calendar = itemsCalendar(
+		allGroups.flatMap((group) => group.timesMs),
+		bucketMs,
+		config.settings.timeZone,
+		config.bucketMs === undefined,
+	);
+	bucketMs = calendar.bucketMs;
 	const unfinishedRows = new Map<string, number>();
 	const unfinishedRowIndices: number[] = [];
 	const { nowMs } = config;
@@ -172,9 +183,7 @@ function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
 		}
 	}
 	const bucketCount =
-		groups.length === 0
-			? 0
-			: gridBucketCount(gridStartMs, gridEndMs, bucketMs, config.settings.timeZone);
+		groups.length === 0 ? 0 : gridBucketCount(gridStartMs, gridEndMs, bucketMs, calendar.zone);
 	const seriesCount = groups.length * metrics.length;
 	if (bucketCount > MAX_SERIES_BUCKETS || seriesCount * bucketCount > MAX_TOTAL_BUCKETS) {
 		throw new SeriesInputError(
@@ -192,9 +201,10 @@ function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
 		gridStartMs,
 		gridEndMs,
 		bucketCount,
+		calendarZone: calendar.zone,
 		gridTimesMs:
 			bucketCount > 0 && calendarStepOf(bucketMs)
-				? gridTimes(gridStartMs, bucketCount, bucketMs, config.settings.timeZone)
+				? gridTimes(gridStartMs, bucketCount, bucketMs, calendar.zone)
 				: undefined,
 		countField,
 		unfinishedRows,
@@ -279,6 +289,7 @@ function analyseSeries(
 		duplicates: missingIsZero ? 'sum' : 'mean',
 		gridStartMs: plan.gridStartMs,
 		gridEndMs: plan.gridEndMs,
+		calendarZone: plan.calendarZone,
 		gridTimesMs: plan.gridTimesMs,
 	});
 	const { businessHours } = config;

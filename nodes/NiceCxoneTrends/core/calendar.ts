@@ -158,6 +158,33 @@ export function bucketStarts(
 	return (b) => startMs + b * bucketMs;
 }
 
+/**
+ * The calendar a set of items of spacing `bucketMs` follows: the zone in which every item starts a day (or
+ * a month) — `zone`, else UTC (UTC days read in London start a local day in winter and not in summer),
+ * else `zone` — and their spacing. A detected spacing of 28 days whose items all start months is months
+ * (January to March: gaps of 31 and 28 days, the tie going to 28), else four weeks.
+ */
+export function itemsCalendar(
+	times: Iterable<number>,
+	bucketMs: number,
+	zone: string,
+	detected: boolean,
+): { bucketMs: number; zone: string } {
+	const fourWeeks = Math.abs(bucketMs - 28 * DAY_MS) <= HOUR_MS;
+	const step = calendarStepOf(bucketMs);
+	if (step === undefined && !fourWeeks) return { bucketMs, zone };
+	const distinct = [...new Set(times)];
+	const startAll = (unit: 'day' | 'month', where: string) =>
+		distinct.every((t) => +DateTime.fromMillis(t, { zone: where }).startOf(unit) === t);
+	if (detected && fourWeeks) {
+		const monthZone = startAll('month', zone) ? zone : startAll('month', 'UTC') ? 'UTC' : undefined;
+		if (monthZone !== undefined) return { bucketMs: 31 * DAY_MS, zone: monthZone };
+	}
+	const unit = calendarStepOf(bucketMs)?.unit === 'months' ? 'month' : 'day';
+	if (startAll(unit, zone)) return { bucketMs, zone };
+	return { bucketMs, zone: startAll(unit, 'UTC') ? 'UTC' : zone };
+}
+
 /** Where the bucket starting at `startMs` ends (the start of the next one), or `buckets` buckets on. */
 export function bucketEndMs(startMs: number, bucketMs: number, zone: string, buckets = 1): number {
 	return bucketStarts(startMs, bucketMs, zone)(buckets);

@@ -292,8 +292,7 @@ export function toRegularGrid(
 	const valueCounts = new Int32Array(bucketCount);
 	const rowCount = new Int32Array(bucketCount);
 	const bucketOfPoint = new Int32Array(pointCount);
-	// On the calendar, the nearest bucket start (a day the calendar skipped, as Samoa's 30 December 2011,
-	// is no bucket); else the fixed step.
+	// On the calendar, the nearest bucket start; else the fixed step.
 	if (calendarStepOf(bucketMs) !== undefined)
 		for (let i = 0; i < pointCount; i++) bucketOfPoint[i] = nearestIndex(times, timesMs[i]);
 	else

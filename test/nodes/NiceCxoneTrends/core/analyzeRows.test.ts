@@ -349,6 +349,34 @@ describe('a bucket not over when the node runs', () => {
 });
 
 describe('buckets of the calendar', () => {
+	it('keeps UTC days read in London on their own times all year, though in winter they start a London day too', () => {
+		const rows = Array.from({ length: 200 }, (_, d) => ({
+			bucketStart: new Date(Date.UTC(2024, 0, 1) + d * 86_400_000).toISOString(),
+			count_sum: 100,
+		}));
+		const settings = { ...DEFAULT_SETTINGS, timeZone: 'Europe/London' };
+		const [series] = analyzeRows(rows, { ...config, settings }).series;
+		// Stepped on London's calendar from 1 January, every summer bucket sat an hour before its item.
+		expect(Array.from(series.grid.timesMs, (t) => new Date(t).toISOString())).toEqual(
+			rows.map((row) => row.bucketStart),
+		);
+	});
+
+	it('reads January to March as months, not four weeks (gaps of 31, 28 and 31 days)', () => {
+		const rows = ['2025-01-01', '2025-02-01', '2025-03-01'].map((day) => ({
+			bucketStart: `${day}T00:00:00.000Z`,
+			count_sum: 100,
+		}));
+		const analysis = analyzeRows(rows, { ...config, nowMs: Date.UTC(2025, 2, 30) });
+		expect(analysis.bucketMs).toBe(31 * 86_400_000);
+		// On 30 March the March bucket is not over; as four weeks it ended on 29 March.
+		expect(analysis.unfinishedRowIndices).toEqual([2]);
+		const [series] = analyzeRows(rows, config).series;
+		expect(Array.from(series.grid.timesMs, (t) => new Date(t).toISOString())).toEqual(
+			rows.map((row) => row.bucketStart),
+		);
+	});
+
 	/**
 	 * Daily volume at each local midnight of `zone` from Monday 2 September to Sunday 24 November 2024:
 	 * about 1,000 on weekdays and 300 at the weekend, and 400 on Monday 18 November.
