@@ -146,7 +146,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		let sorted: ReturnType<typeof alertsWithin> | undefined;
 		const { alertWindowMs, runAtMs } = parameters;
 		if (alertWindowMs > 0)
-			sorted = alertsWithin(allAlerts, runAtMs - alertWindowMs, runAtMs, analysis.bucketMs, zone);
+			sorted = alertsWithin(
+				allAlerts,
+				runAtMs - alertWindowMs,
+				runAtMs,
+				analysis.bucketMs,
+				analysis.calendarZone,
+			);
 		else if (parameters.alertOnce) {
 			const once = sortOutAlerts(allAlerts, readAlertMemory(staticData.alertMemory));
 			staticData.alertMemory = once.memory;

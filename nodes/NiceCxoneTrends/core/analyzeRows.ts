@@ -88,6 +88,8 @@ export interface RowsAnalysis {
 	series: SeriesResult[];
 	/** Input indices of the rows left out, their bucket not over when the node ran (see `nowMs`). */
 	unfinishedRowIndices: number[];
+	/** The zone whose calendar the items' days and months follow (see `itemsCalendar`): where they end. */
+	calendarZone: string;
 }
 
 /** Most buckets one series may span (its grid), so one series is analysed in well under a second. */
@@ -150,8 +152,9 @@ function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
 	if (!Number.isFinite(bucketMs)) bucketMs = config.bucketMs ?? 3_600_000;
 	// The calendar the items' days or months follow (the settings' zone, or UTC), and months told from four
 	// weeks by the items themselves.
+	const allTimes = allGroups.flatMap((group) => group.timesMs);
 	const calendar = itemsCalendar(
-		allGroups.flatMap((group) => group.timesMs),
+		allTimes,
 		bucketMs,
 		config.settings.timeZone,
 		config.bucketMs === undefined,
@@ -164,13 +167,16 @@ function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
 	const itemSpacing =
 		config.bucketMs === undefined || nowMs === undefined
 			? bucketMs
-			: Math.max(bucketMs, detectBucketMs(allGroups) || 0);
+			: Math.max(
+					bucketMs,
+					itemsCalendar(allTimes, detectBucketMs(allGroups) || 0, calendar.zone, true).bucketMs,
+				);
 	const groups =
 		nowMs === undefined
 			? allGroups
 			: finishedOnly(
 					allGroups,
-					(t) => bucketOver(t, itemSpacing, nowMs, config.settings.timeZone),
+					(t) => bucketOver(t, itemSpacing, nowMs, calendar.zone),
 					unfinishedRows,
 					unfinishedRowIndices,
 				);
@@ -355,6 +361,7 @@ export function analyzeRows(rows: readonly Row[], config: RowsConfig): RowsAnaly
 		bucketMs: plan.bucketMs,
 		series: [...eachSeries(rows, config, plan)],
 		unfinishedRowIndices: plan.unfinishedRowIndices,
+		calendarZone: plan.calendarZone,
 	};
 }
 
@@ -396,5 +403,6 @@ export async function analyzeRowsPausing(
 		bucketMs: plan.bucketMs,
 		series,
 		unfinishedRowIndices: plan.unfinishedRowIndices,
+		calendarZone: plan.calendarZone,
 	};
 }

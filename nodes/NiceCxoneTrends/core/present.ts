@@ -126,10 +126,13 @@ function rowsByBucket(series: SeriesResult): number[][] {
 	return byBucket;
 }
 
-/** Where bucket `b` of a grid ends: the next bucket's start; for the last one, see `bucketEndMs`. */
-function endOfBucket(grid: RegularSeries, b: number, zone: string): number {
+/**
+ * Where bucket `b` of a grid ends: the next bucket's start; for the last one, see `bucketEndMs` (on the
+ * grid's own calendar).
+ */
+function endOfBucket(grid: RegularSeries, b: number): number {
 	const { timesMs, bucketMs } = grid;
-	return b + 1 < timesMs.length ? timesMs[b + 1] : bucketEndMs(timesMs[b], bucketMs, zone);
+	return b + 1 < timesMs.length ? timesMs[b + 1] : bucketEndMs(timesMs[b], bucketMs, grid.zone);
 }
 
 /**
@@ -178,7 +181,7 @@ export function seriesAnomalyRecords(series: SeriesResult, zone: string): Output
 			episodeLength:
 				length > 1
 					? durationPhrase(
-							lengthMs(grid.timesMs[b], endOfBucket(grid, b + length - 1, zone), grid.bucketMs),
+							lengthMs(grid.timesMs[b], endOfBucket(grid, b + length - 1), grid.bucketMs),
 						)
 					: undefined,
 			missingBucket,
@@ -221,7 +224,7 @@ function goalRecords(series: SeriesResult, zone: string, byBucket: number[][]): 
 		const startMs = timesMs[episode.startIndex];
 		const endMs =
 			episode.recoveredIndex === null
-				? endOfBucket(grid, timesMs.length - 1, zone)
+				? endOfBucket(grid, timesMs.length - 1)
 				: timesMs[episode.recoveredIndex];
 		const message = describeGoal({
 			subject,
@@ -295,7 +298,7 @@ export function summaryRecords(analysis: RowsAnalysis, zone: string): OutputReco
 		const silence = silentSince(series);
 		const silenceText =
 			silence &&
-			`${subject} has sent no data since ${bucketTimePhrase(silence.lastDataMs, grid.bucketMs, grid.timesMs[last] - grid.timesMs[0], zone).replace(/^(at|on) /, '')} (${durationPhrase(lengthMs(silence.lastDataMs, endOfBucket(grid, last, zone), grid.bucketMs))}).`;
+			`${subject} has sent no data since ${bucketTimePhrase(silence.lastDataMs, grid.bucketMs, grid.timesMs[last] - grid.timesMs[0], zone).replace(/^(at|on) /, '')} (${durationPhrase(lengthMs(silence.lastDataMs, endOfBucket(grid, last), grid.bucketMs))}).`;
 		let message: string;
 		if (result.status === 'no_data') message = `${subject}: no values in the window.`;
 		else if (result.status === 'insufficient_history')

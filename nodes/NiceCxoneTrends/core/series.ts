@@ -221,6 +221,8 @@ export interface RegularSeries {
 	bucketOfPoint: Int32Array;
 	/** Buckets that received more than one row. */
 	duplicateBuckets: number;
+	/** The zone whose calendar the grid's days and months follow. */
+	zone: string;
 }
 
 /**
@@ -328,5 +330,6 @@ export function toRegularGrid(
 		rowCount,
 		bucketOfPoint,
 		duplicateBuckets,
+		zone,
 	};
 }

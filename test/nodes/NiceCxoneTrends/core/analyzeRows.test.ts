@@ -349,6 +349,22 @@ describe('a bucket not over when the node runs', () => {
 });
 
 describe('buckets of the calendar', () => {
+	it('ends UTC days read in London on the UTC calendar: the day the clocks go forward is 24 hours', () => {
+		// From 1 June 2025 (summer: UTC midnight is 01:00 in London) to 29 March 2026.
+		const rows = Array.from({ length: 302 }, (_, d) => ({
+			bucketStart: new Date(Date.UTC(2025, 5, 1) + d * 86_400_000).toISOString(),
+			count_sum: 100,
+		}));
+		const analysis = analyzeRows(rows, {
+			...config,
+			nowMs: Date.UTC(2026, 2, 29, 23, 30),
+			settings: { ...DEFAULT_SETTINGS, timeZone: 'Europe/London' },
+		});
+		expect(analysis.calendarZone).toBe('UTC');
+		// On London's calendar the UTC day 29 March (London's 23-hour day) ended at 23:00 UTC, and was judged.
+		expect(analysis.unfinishedRowIndices).toEqual([301]);
+	});
+
 	it('keeps UTC days read in London on their own times all year, though in winter they start a London day too', () => {
 		const rows = Array.from({ length: 200 }, (_, d) => ({
 			bucketStart: new Date(Date.UTC(2024, 0, 1) + d * 86_400_000).toISOString(),
@@ -371,6 +387,13 @@ describe('buckets of the calendar', () => {
 		expect(analysis.bucketMs).toBe(31 * 86_400_000);
 		// On 30 March the March bucket is not over; as four weeks it ended on 29 March.
 		expect(analysis.unfinishedRowIndices).toEqual([2]);
+		// Nor with a Bucket Minutes finer than the items (a day): their own spacing, a month, ends them.
+		const daily = analyzeRows(rows, {
+			...config,
+			bucketMs: 86_400_000,
+			nowMs: Date.UTC(2025, 2, 30),
+		});
+		expect(daily.unfinishedRowIndices).toEqual([2]);
 		const [series] = analyzeRows(rows, config).series;
 		expect(Array.from(series.grid.timesMs, (t) => new Date(t).toISOString())).toEqual(
 			rows.map((row) => row.bucketStart),
