@@ -172,7 +172,7 @@ export function seriesAnomalyRecords(series: SeriesResult, zone: string): Output
 		const missingBucket = grid.rowCount[b] === 0;
 		const message = describeAnomaly({
 			subject,
-			timePhrase: bucketTimePhrase(grid.timesMs[b], grid.bucketMs, spanMs, zone),
+			timePhrase: bucketTimePhrase(grid.timesMs[b], grid.bucketMs, spanMs, grid.zone),
 			value: grid.values[b],
 			expected: detection.expected[b],
 			spread: detection.scale[b],
@@ -230,13 +230,13 @@ function goalRecords(series: SeriesResult, zone: string, byBucket: number[][]): 
 			subject,
 			direction: goal.direction,
 			goal: goal.value,
-			startPhrase: bucketTimePhrase(startMs, bucketMs, spanMs, zone),
+			startPhrase: bucketTimePhrase(startMs, bucketMs, spanMs, grid.zone),
 			length: durationPhrase(lengthMs(startMs, endMs, bucketMs)),
 			worst: values[episode.worstIndex],
 			recoveredPhrase:
 				episode.recoveredIndex === null
 					? undefined
-					: bucketTimePhrase(endMs, bucketMs, spanMs, zone),
+					: bucketTimePhrase(endMs, bucketMs, spanMs, grid.zone),
 			unit,
 		});
 		const b = episode.alertIndex;
@@ -298,7 +298,7 @@ export function summaryRecords(analysis: RowsAnalysis, zone: string): OutputReco
 		const silence = silentSince(series);
 		const silenceText =
 			silence &&
-			`${subject} has sent no data since ${bucketTimePhrase(silence.lastDataMs, grid.bucketMs, grid.timesMs[last] - grid.timesMs[0], zone).replace(/^(at|on) /, '')} (${durationPhrase(lengthMs(silence.lastDataMs, endOfBucket(grid, last), grid.bucketMs))}).`;
+			`${subject} has sent no data since ${bucketTimePhrase(silence.lastDataMs, grid.bucketMs, grid.timesMs[last] - grid.timesMs[0], grid.zone).replace(/^(at|on) /, '')} (${durationPhrase(lengthMs(silence.lastDataMs, endOfBucket(grid, last), grid.bucketMs))}).`;
 		let message: string;
 		if (result.status === 'no_data') message = `${subject}: no values in the window.`;
 		else if (result.status === 'insufficient_history')

@@ -349,6 +349,22 @@ describe('a bucket not over when the node runs', () => {
 });
 
 describe('buckets of the calendar', () => {
+	it('names UTC days read in New York by their own date: a Sunday spike is on Sunday', () => {
+		const rows = Array.from({ length: 70 }, (_, d) => ({
+			bucketStart: new Date(Date.UTC(2026, 1, 16) + d * 86_400_000).toISOString(),
+			count_sum: d === 69 ? 400 : 100 + ((d * 7) % 5) * 4,
+		}));
+		const zone = 'America/New_York';
+		const analysis = analyzeRows(rows, {
+			...config,
+			settings: { ...DEFAULT_SETTINGS, timeZone: zone },
+		});
+		const [alert] = seriesAnomalyRecords(analysis.series[0], zone).map((record) => record.json);
+		expect(alert.bucketStart).toBe('2026-04-26T00:00:00.000Z');
+		// In New York's calendar the item's instant is Saturday 20:00: it was named "on Sat 25 Apr".
+		expect(alert.message).toMatch(/^Volume on Sun 26 Apr was 400,/);
+	});
+
 	it('ends UTC days read in London on the UTC calendar: the day the clocks go forward is 24 hours', () => {
 		// From 1 June 2025 (summer: UTC midnight is 01:00 in London) to 29 March 2026.
 		const rows = Array.from({ length: 302 }, (_, d) => ({
