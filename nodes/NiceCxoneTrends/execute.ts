@@ -191,7 +191,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				report.binary = {};
 				const alerted = reportedSeries(
 					analysis,
-					reportStartMs(analysis, days, zone),
+					reportStartMs(analysis, days),
 					record.json.alerts as ReportedAlert[],
 				);
 				for (const [k, series] of alerted.entries())

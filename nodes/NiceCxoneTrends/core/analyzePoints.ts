@@ -1,4 +1,5 @@
 import { analyzeSeries, type AnalysisSettings, type SeriesAnalysis } from './analyzeSeries';
+import { itemsCalendar } from './calendar';
 import type { ContactNoise } from './detectors/contactNoise';
 import {
 	SeriesInputError,
@@ -19,7 +20,7 @@ export interface GridOptions {
 	/** Grid range (UTC ms); default: the points' own first and last timestamp. */
 	gridStartMs?: number;
 	gridEndMs?: number;
-	/** The zone whose calendar days and months follow; default: the settings' (see `itemsCalendar`). */
+	/** The zone whose calendar days and months follow; default: the points' own (see `itemsCalendar`). */
 	calendarZone?: string;
 	/** The grid's bucket starts, when the caller made them once for many series (see `gridTimes`). */
 	gridTimesMs?: Float64Array;
@@ -64,7 +65,7 @@ export function analyzePoints(
 	}
 	const gridStartMs = grid.gridStartMs ?? first;
 	const gridEndMs = grid.gridEndMs ?? last;
-	const zone = grid.calendarZone ?? settings.timeZone;
+	const zone = grid.calendarZone ?? itemsCalendar(timesMs, bucketMs, settings.timeZone, false).zone;
 	const regular = toRegularGrid(
 		timesMs,
 		values,

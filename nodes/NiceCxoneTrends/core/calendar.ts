@@ -1,4 +1,4 @@
-import { DateTime, IANAZone, type Zone } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../shared/core/time';
 
@@ -110,20 +110,8 @@ export function calendarStepOf(bucketMs: number): CalendarStep | undefined {
 	return undefined;
 }
 
-/**
- * The month start month buckets from `startMs` step from: `startMs` itself when it starts a month of
- * `zone`, or of UTC (UTC months read in New York step by UTC months, not an hour off them half the year),
- * else the nearest month start of `zone`.
- */
-function monthAnchor(startMs: number, zone: string): DateTime {
-	const utc = DateTime.fromMillis(startMs, { zone: 'UTC' });
-	const local = DateTime.fromMillis(startMs, { zone });
-	if (+local.startOf('month') !== startMs && +utc.startOf('month') === startMs) return utc;
-	return nearestMonthStart(startMs, zone);
-}
-
 /** The local month start in `zone` nearest `timeMs`: the start of its own month or of the next one. */
-function nearestMonthStart(timeMs: number, zone: string | Zone): DateTime {
+function nearestMonthStart(timeMs: number, zone: string): DateTime {
 	const own = DateTime.fromMillis(timeMs, { zone }).startOf('month');
 	const next = own.plus({ months: 1 });
 	return timeMs - own.toMillis() <= next.toMillis() - timeMs ? own : next;
@@ -151,7 +139,7 @@ export function bucketStarts(
 		if (!local.zone.isUniversal && +local.startOf('day') === startMs)
 			return (b) => local.plus({ days: b * step.days }).toMillis();
 	} else if (step?.unit === 'months') {
-		const anchor = monthAnchor(startMs, zone);
+		const anchor = nearestMonthStart(startMs, zone);
 		const offsetMs = startMs - anchor.toMillis();
 		return (b) => anchor.plus({ months: b }).toMillis() + offsetMs;
 	}
@@ -165,7 +153,7 @@ export function bucketStarts(
  * (January to March: gaps of 31 and 28 days, the tie going to 28), else four weeks.
  */
 export function itemsCalendar(
-	times: Iterable<number>,
+	times: ArrayLike<number>,
 	bucketMs: number,
 	zone: string,
 	detected: boolean,
@@ -173,14 +161,14 @@ export function itemsCalendar(
 	const fourWeeks = Math.abs(bucketMs - 28 * DAY_MS) <= HOUR_MS;
 	const step = calendarStepOf(bucketMs);
 	if (step === undefined && !fourWeeks) return { bucketMs, zone };
-	const distinct = [...new Set(times)];
+	const distinct = [...new Set(Array.from(times))];
 	const startAll = (unit: 'day' | 'month', where: string) =>
 		distinct.every((t) => +DateTime.fromMillis(t, { zone: where }).startOf(unit) === t);
 	if (detected && fourWeeks) {
 		const monthZone = startAll('month', zone) ? zone : startAll('month', 'UTC') ? 'UTC' : undefined;
 		if (monthZone !== undefined) return { bucketMs: 31 * DAY_MS, zone: monthZone };
 	}
-	const unit = calendarStepOf(bucketMs)?.unit === 'months' ? 'month' : 'day';
+	const unit = step?.unit === 'months' ? 'month' : 'day';
 	if (startAll(unit, zone)) return { bucketMs, zone };
 	return { bucketMs, zone: startAll(unit, 'UTC') ? 'UTC' : zone };
 }
@@ -203,8 +191,8 @@ export function gridBucketCount(
 ): number {
 	if (calendarStepOf(bucketMs)?.unit !== 'months')
 		return Math.floor((endMs - startMs) / bucketMs + 0.5) + 1;
-	const anchor = monthAnchor(startMs, zone);
-	const end = nearestMonthStart(endMs - (startMs - anchor.toMillis()), anchor.zone);
+	const anchor = nearestMonthStart(startMs, zone);
+	const end = nearestMonthStart(endMs - (startMs - anchor.toMillis()), zone);
 	return (end.year - anchor.year) * 12 + end.month - anchor.month + 1;
 }
 

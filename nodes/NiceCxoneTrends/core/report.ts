@@ -14,14 +14,14 @@ export const MAX_REPORTED_ALERTS = 20;
 export const CRITICAL_SCORE_MULTIPLE = 2;
 
 /**
- * First bucket start (UTC ms) a report covers: the last `days` days of the analysed buckets (local days
- * of `zone` for buckets of days and months, see `daysBeforeMs`).
+ * First bucket start (UTC ms) a report covers: the last `days` days of the analysed buckets (days of the
+ * items' calendar for buckets of days and months, see `daysBeforeMs`).
  */
-export function reportStartMs(analysis: RowsAnalysis, days: number, zone = 'UTC'): number {
+export function reportStartMs(analysis: RowsAnalysis, days: number): number {
 	let lastMs = -Infinity;
 	for (const series of analysis.series)
 		lastMs = Math.max(lastMs, series.grid.timesMs[series.grid.timesMs.length - 1]);
-	return daysBeforeMs(lastMs, days, analysis.bucketMs, zone);
+	return daysBeforeMs(lastMs, days, analysis.bucketMs, analysis.calendarZone);
 }
 
 /** The series with an alert at or after `sinceMs`, in the analysis' order: whose charts a report carries. */
@@ -108,7 +108,7 @@ export function reportRecord(
 	options: ReportOptions = {},
 ): OutputRecord {
 	const { withCharts = false, isNew = () => true, recovered = [] } = options;
-	const sinceMs = reportStartMs(analysis, days, zone);
+	const sinceMs = reportStartMs(analysis, days);
 	const summaries = summaryRecords(analysis, zone).map((record) => record.json);
 	const alerts: ReportedAlert[] = summaries.flatMap((summary) =>
 		(summary.anomalies as Array<Record<string, unknown>>)

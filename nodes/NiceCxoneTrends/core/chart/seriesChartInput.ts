@@ -25,7 +25,7 @@ export function seriesChartInput(
 ): SeriesChartInput {
 	const { timesMs, values, bucketMs } = series.grid;
 	const { expected, scale, alert, episode } = series.analysis.detection;
-	const fromMs = daysBeforeMs(timesMs[last], days, bucketMs, zone);
+	const fromMs = daysBeforeMs(timesMs[last], days, bucketMs, series.grid.zone);
 	let start = last;
 	while (start > 0 && timesMs[start - 1] >= fromMs) start--;
 	const window = (array: Float64Array) => array.slice(start, last + 1);

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 
 import { analyzeRows } from '../../../../nodes/NiceCxoneTrends/core/analyzeRows';
 import { DEFAULT_SETTINGS } from '../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
-import { localCalendar } from '../../../../nodes/NiceCxoneTrends/core/calendar';
+import { itemsCalendar, localCalendar } from '../../../../nodes/NiceCxoneTrends/core/calendar';
 import {
 	describeAnomaly,
 	formatNumber,
@@ -211,7 +211,10 @@ describe('toRegularGrid on the calendar', () => {
 		);
 		// Stepped on New York's calendar from 19:00 local, every summer bucket sat an hour before its item.
 		expect(iso(byDay.timesMs)).toEqual(iso(days));
+		// UTC months read in New York follow the UTC calendar (they start no New York month).
 		const months = Array.from({ length: 12 }, (_, m) => Date.UTC(2024, m, 1));
+		const calendar = itemsCalendar(months, 31 * DAY, 'America/New_York', true);
+		expect(calendar).toEqual({ bucketMs: 31 * DAY, zone: 'UTC' });
 		const byMonth = toRegularGrid(
 			months,
 			months.map(() => 1),
@@ -220,7 +223,7 @@ describe('toRegularGrid on the calendar', () => {
 			months[11],
 			true,
 			'sum',
-			'America/New_York',
+			calendar.zone,
 		);
 		expect(iso(byMonth.timesMs)).toEqual(iso(months));
 	});
