@@ -195,6 +195,49 @@ describe('handle times over few contacts', () => {
 	});
 });
 
+describe('hold times where most contacts never hold', () => {
+	// Six weeks of hours (UTC): 100–140 contacts an hour 8:00–18:00, 0 or 1 at night; three contacts in ten
+	// hold, for an exponential time of mean 60 s. A night hour's hold_time_avg is mostly 0 (no value without a
+	// contact), and so is the median of those slots.
+	const hours = 6 * 168;
+	const riseAt = 4 * 168 + 2 * 24 + 11; // Wednesday of week 5, 11:00–14:00: every hold 2.5 times as long
+	function rows(rise: boolean) {
+		const random = seededRandom(8);
+		return Array.from({ length: hours }, (_, h) => {
+			const open = h % 24 >= 8 && h % 24 < 18;
+			const contacts = open ? 100 + Math.floor(41 * random()) : Math.floor(2 * random());
+			const factor = rise && h >= riseAt && h < riseAt + 3 ? 2.5 : 1;
+			let total = 0;
+			for (let k = 0; k < contacts; k++)
+				if (random() < 0.3) total -= factor * 60 * Math.log(1 - random());
+			return {
+				bucketStart: new Date(START_MS + h * HOUR_MS).toISOString(),
+				count_sum: contacts,
+				...(contacts > 0 ? { hold_time_avg: Math.round(total / contacts) } : {}),
+			};
+		});
+	}
+	/** The hours (since the start) of the alerts, with the value there. */
+	const alertsOf = (items: ReturnType<typeof rows>) => {
+		const [series] = analyzeRows(items, { ...config, metrics: ['hold_time_avg'] }).series;
+		const { alert } = series.analysis.detection;
+		const { timesMs, values } = series.grid;
+		return Array.from(alert.keys())
+			.filter((i) => alert[i] === 1)
+			.map((i) => ({ hour: (timesMs[i] - START_MS) / HOUR_MS, value: values[i] }));
+	};
+
+	it('raises nothing for a night hour whose one contact held: a rise is measured from the long-run mean', () => {
+		// Measured from the slot's median of 0, hour 99 (one contact, 21 s of hold) was an alert.
+		expect(alertsOf(rows(false))).toEqual([]);
+	});
+
+	it('raises three hours in which every hold took 2.5 times as long, from their second hour', () => {
+		// That false alert's score had widened the calibration: the rise was raised at its third hour only.
+		expect(alertsOf(rows(true))).toEqual([{ hour: riseAt + 1, value: 46 }]);
+	});
+});
+
 describe('a channel launched in the window', () => {
 	it('has no value before its first item, not zero contacts: its first days raise no spike', () => {
 		// Six weeks of hourly volumes: g1 throughout, g2 from the start of week 4 (Monday 22 January).
