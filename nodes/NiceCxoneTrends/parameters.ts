@@ -42,6 +42,13 @@ export function fieldList(text: string): string[] {
 }
 
 /** Reads and checks the node's parameters (they apply to all items together, so item 0's values). */
+/** Longest bucket the node takes: a year (a longer one has no calendar to follow). */
+const MAX_BUCKET_MINUTES = 527_040;
+/** Most History Days, as the editor's field allows: the seasonal method keeps that many days of every slot. */
+const MAX_HISTORY_DAYS = 28;
+/** Most Rolling Window Buckets, as the editor's field allows. */
+const MAX_ROLLING_WINDOW_BUCKETS = 1000;
+
 export function readParameters(context: IExecuteFunctions): TrendsParameters {
 	const node = context.getNode();
 	const outputMode = context.getNodeParameter('outputMode', 0) as OutputMode;
@@ -84,10 +91,10 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 		);
 	}
 	const bucketMinutes = Number(options.bucketMinutes ?? 0);
-	if (!Number.isFinite(bucketMinutes) || bucketMinutes < 0) {
+	if (!Number.isFinite(bucketMinutes) || bucketMinutes < 0 || bucketMinutes > MAX_BUCKET_MINUTES) {
 		throw new NodeOperationError(
 			node,
-			`'Bucket Minutes' is ${String(options.bucketMinutes)}. Use 0 to detect the spacing, or the bucket length in minutes (e.g. 15).`,
+			`'Bucket Minutes' is ${String(options.bucketMinutes)}. Use 0 to detect the spacing, or the bucket length in minutes (e.g. 15; at most ${MAX_BUCKET_MINUTES}, a year).`,
 		);
 	}
 	const runAtMs = Date.now();
@@ -98,19 +105,33 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 			`'Alert Window (Minutes)' is ${String(options.alertWindowMinutes)}. Use 0 (off) or how often the workflow runs, in minutes (e.g. 15).`,
 		);
 	}
-	const weekendDays = (options.weekendDays as string[] | undefined)?.map(Number) ?? [
-		...DEFAULT_SETTINGS.weekendDays,
-	];
-	const positive = (name: string, fallback: number, label: string): number => {
+	const weekendOption = options.weekendDays ?? DEFAULT_SETTINGS.weekendDays;
+	const weekendDays = Array.isArray(weekendOption) ? weekendOption.map(Number) : [NaN];
+	if (!weekendDays.every((day) => Number.isInteger(day) && day >= 1 && day <= 7)) {
+		throw new NodeOperationError(
+			node,
+			`'Weekend Days' is ${JSON.stringify(weekendOption)}. Choose days of the week (1 = Monday … 7 = Sunday), e.g. ["6", "7"].`,
+		);
+	}
+	const positive = (name: string, fallback: number, label: string, most = Infinity): number => {
 		const value = Number(options[name] ?? fallback);
-		if (!Number.isFinite(value) || value < 1) {
+		if (!Number.isFinite(value) || value < 1 || value > most) {
 			throw new NodeOperationError(
 				node,
-				`'${label}' is ${String(options[name])}. Use a whole number of at least 1.`,
+				`'${label}' is ${String(options[name])}. Use a whole number of at least 1${most < Infinity ? ` and at most ${most}` : ''}.`,
 			);
 		}
 		return Math.floor(value);
 	};
+	const trendDeadBandPercent = Number(
+		options.trendDeadBandPercent ?? DEFAULT_SETTINGS.trendDeadBandPercent,
+	);
+	if (!Number.isFinite(trendDeadBandPercent) || trendDeadBandPercent < 0) {
+		throw new NodeOperationError(
+			node,
+			`'Trend Dead Band (%)' is ${String(options.trendDeadBandPercent)}. Use a percentage of 0 or more, e.g. 5.`,
+		);
+	}
 
 	return {
 		outputMode,
@@ -143,20 +164,24 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 				threshold: threshold > 0 ? threshold : SENSITIVITY_THRESHOLDS[sensitivity],
 				timeZone,
 				weekendDays,
-				historyDays: positive('historyDays', DEFAULT_SETTINGS.historyDays, 'History Days'),
+				historyDays: positive(
+					'historyDays',
+					DEFAULT_SETTINGS.historyDays,
+					'History Days',
+					MAX_HISTORY_DAYS,
+				),
 				rollingWindowBuckets: positive(
 					'rollingWindowBuckets',
 					DEFAULT_SETTINGS.rollingWindowBuckets,
 					'Rolling Window Buckets',
+					MAX_ROLLING_WINDOW_BUCKETS,
 				),
 				movingAverageBuckets: positive(
 					'movingAverageBuckets',
 					DEFAULT_SETTINGS.movingAverageBuckets,
 					'Moving Average Buckets',
 				),
-				trendDeadBandPercent: Number(
-					options.trendDeadBandPercent ?? DEFAULT_SETTINGS.trendDeadBandPercent,
-				),
+				trendDeadBandPercent,
 				alertOnLevelShift: Boolean(options.alertOnLevelShift ?? DEFAULT_SETTINGS.alertOnLevelShift),
 			},
 		},

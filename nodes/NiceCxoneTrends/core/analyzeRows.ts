@@ -92,12 +92,27 @@ export interface RowsAnalysis {
 	calendarZone: string;
 }
 
-/** Most buckets one series may span (its grid), so one series is analysed in well under a second. */
-export const MAX_SERIES_BUCKETS = 1_000_000;
+/**
+ * Most buckets one series may span (its grid): one series is analysed without a pause, in about half a
+ * second at 200,000 hourly buckets (2 vCPU).
+ */
+export const MAX_SERIES_BUCKETS = 200_000;
+/**
+ * Most buckets of a day or longer one series may span (27 years of days): on the calendar of a time zone,
+ * each costs a look-up of the zone's offset, 200,000 days took 4.9 s.
+ */
+export const MAX_CALENDAR_BUCKETS = 10_000;
 /** Most buckets all series together may span: bounds the node's memory (about 70 bytes a bucket). */
 export const MAX_TOTAL_BUCKETS = 5_000_000;
-/** Buckets analysed between two pauses of the yielding variant (about a fifth of a second of work). */
-const BUCKETS_BETWEEN_PAUSES = 250_000;
+/** Most series (groups × metrics): each costs about 4 KB beside its buckets, and a million crashed n8n. */
+export const MAX_SERIES = 50_000;
+/**
+ * Work between two pauses of the pausing variant, in buckets analysed (about a fifth of a second); a series
+ * costs SERIES_COST more whatever its length, an input row one.
+ */
+const WORK_BETWEEN_PAUSES = 250_000;
+/** What a series costs beyond its buckets, in buckets: 240,000 series of one bucket took 13.7 s. */
+const SERIES_COST = 100;
 
 /** What `analyzeRows` decided before analysing: the series to make and their common grid. */
 interface RowsPlan {
@@ -119,8 +134,11 @@ interface RowsPlan {
 	unfinishedRowIndices: number[];
 }
 
-/** Checks the rows and the configuration and plans the series; throws {@link SeriesInputError}. */
-function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
+/**
+ * Checks the rows and the configuration and plans the series; throws {@link SeriesInputError}. Yields
+ * where a pause may come (see {@link analysisSteps}).
+ */
+function* planSeries(rows: readonly Row[], config: RowsConfig): Generator<void, RowsPlan> {
 	const groupBy = config.groupBy ? [...config.groupBy] : defaultGroupByFields(rows);
 	const metrics = config.metrics
 		? [...config.metrics]
@@ -138,7 +156,16 @@ function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
 			'metrics',
 		);
 	}
-	const allGroups = groupRows(rows, config.timestampField, groupBy, config.settings.timeZone);
+	// Finding the fields read every row once or twice: a pause may come before they are grouped.
+	yield;
+	const allGroups = yield* groupRows(
+		rows,
+		config.timestampField,
+		groupBy,
+		config.settings.timeZone,
+		Math.floor(MAX_SERIES / metrics.length),
+		(groups) => tooManySeries(`more than ${groups * metrics.length}`),
+	);
 	const countField =
 		config.countField ??
 		(fieldInNoRow(rows, [DEFAULT_COUNT_FIELD]) === undefined ? DEFAULT_COUNT_FIELD : '');
@@ -191,11 +218,12 @@ function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
 	const bucketCount =
 		groups.length === 0 ? 0 : gridBucketCount(gridStartMs, gridEndMs, bucketMs, calendar.zone);
 	const seriesCount = groups.length * metrics.length;
-	if (bucketCount > MAX_SERIES_BUCKETS || seriesCount * bucketCount > MAX_TOTAL_BUCKETS) {
+	const seriesBuckets = calendarStepOf(bucketMs) ? MAX_CALENDAR_BUCKETS : MAX_SERIES_BUCKETS;
+	if (bucketCount > seriesBuckets || seriesCount * bucketCount > MAX_TOTAL_BUCKETS) {
 		throw new SeriesInputError(
-			`The items make ${seriesCount} series of ${bucketCount} buckets of ${bucketMs / 60_000} minutes each; the node analyses at most ` +
-				`${MAX_SERIES_BUCKETS.toLocaleString('en-US')} buckets a series and ${MAX_TOTAL_BUCKETS.toLocaleString('en-US')} in all. ` +
-				"Shorten the time range, group by fewer fields, name fewer 'Metric Fields', or set 'Bucket Minutes' to a coarser spacing.",
+			`The items make ${seriesCount} series of ${bucketCount} buckets of ${bucketMs / 60_000} minutes each, from ${isoText(gridStartMs)} to ${isoText(gridEndMs)}; the node analyses at most ` +
+				`${seriesBuckets.toLocaleString('en-US')} buckets a series and ${MAX_TOTAL_BUCKETS.toLocaleString('en-US')} in all. ` +
+				"Shorten the time range (an item far from the others stretches it), group by fewer fields, name fewer 'Metric Fields', or set 'Bucket Minutes' to a coarser spacing.",
 			'bucketMinutes',
 		);
 	}
@@ -216,6 +244,21 @@ function planSeries(rows: readonly Row[], config: RowsConfig): RowsPlan {
 		unfinishedRows,
 		unfinishedRowIndices,
 	};
+}
+
+/** A time as ISO-8601 text, or as its milliseconds when no date can hold it. */
+function isoText(timeMs: number): string {
+	const date = new Date(timeMs);
+	return Number.isNaN(date.getTime()) ? `${timeMs} ms` : date.toISOString();
+}
+
+/** The error for more than MAX_SERIES series (`series`: how many, in words). */
+function tooManySeries(series: string): SeriesInputError {
+	return new SeriesInputError(
+		`The items make ${series} series (groups × metrics); the node analyses at most ${MAX_SERIES.toLocaleString('en-US')}. ` +
+			"Group by fewer fields, name fewer 'Metric Fields', or split the items (e.g. with a Loop Over Items node).",
+		'groupBy',
+	);
 }
 
 /**
@@ -351,52 +394,58 @@ function moveAlertsIntoHours(
  * all rows (so a group with no row in the last buckets shows them as missing) and analyses it. Several
  * rows of one series in one bucket are summed where a missing bucket means zero (counts, sums)
  * and averaged otherwise. Throws {@link SeriesInputError} for a missing or unreadable timestamp, an
- * unknown metric field, no metric, or more buckets than {@link MAX_SERIES_BUCKETS} / {@link MAX_TOTAL_BUCKETS}.
+ * unknown metric field, no metric, more series than {@link MAX_SERIES}, or more buckets than
+ * {@link MAX_SERIES_BUCKETS} (days and longer: {@link MAX_CALENDAR_BUCKETS}) / {@link MAX_TOTAL_BUCKETS}.
  */
 export function analyzeRows(rows: readonly Row[], config: RowsConfig): RowsAnalysis {
-	const plan = planSeries(rows, config);
-	return {
-		groupBy: plan.groupBy,
-		metrics: plan.metrics,
-		bucketMs: plan.bucketMs,
-		series: [...eachSeries(rows, config, plan)],
-		unfinishedRowIndices: plan.unfinishedRowIndices,
-		calendarZone: plan.calendarZone,
-	};
-}
-
-/** The plan's series one by one, group by group, metric by metric. */
-function* eachSeries(
-	rows: readonly Row[],
-	config: RowsConfig,
-	plan: RowsPlan,
-): Generator<SeriesResult> {
-	for (const group of plan.groups)
-		for (const metric of plan.metrics) yield analyseSeries(rows, config, plan, group, metric);
+	const steps = analysisSteps(rows, config, Infinity);
+	for (;;) {
+		const step = steps.next();
+		if (step.done) return step.value;
+	}
 }
 
 /**
- * {@link analyzeRows} that awaits `pause()` after every `bucketsBetweenPauses` buckets analysed (a quarter
- * of a million: about a fifth of a second), so that a large input never holds the event loop for long (a
- * queue-mode worker whose loop is blocked loses its job).
+ * {@link analyzeRows} that awaits `pause()` after every `workBetweenPauses` of work (a quarter of a million
+ * buckets analysed: about a fifth of a second), in the grouping of the rows as in the analysis, so that a
+ * large input never holds the event loop for long (a queue-mode worker whose loop is blocked loses its job).
  */
 export async function analyzeRowsPausing(
 	rows: readonly Row[],
 	config: RowsConfig,
 	pause: () => Promise<void>,
-	bucketsBetweenPauses = BUCKETS_BETWEEN_PAUSES,
+	workBetweenPauses = WORK_BETWEEN_PAUSES,
 ): Promise<RowsAnalysis> {
-	const plan = planSeries(rows, config);
-	const series: SeriesResult[] = [];
-	let sincePause = 0;
-	for (const analysed of eachSeries(rows, config, plan)) {
-		series.push(analysed);
-		sincePause += plan.bucketCount;
-		if (sincePause >= bucketsBetweenPauses) {
-			sincePause = 0;
-			await pause();
-		}
+	const steps = analysisSteps(rows, config, workBetweenPauses);
+	for (;;) {
+		const step = steps.next();
+		if (step.done) return step.value;
+		await pause();
 	}
+}
+
+/**
+ * The analysis as a generator that yields where a pause may come: within the grouping of the rows, and
+ * after the series analysed since the last pause reach `workBetweenPauses` (their buckets, and SERIES_COST
+ * for each).
+ */
+function* analysisSteps(
+	rows: readonly Row[],
+	config: RowsConfig,
+	workBetweenPauses: number,
+): Generator<void, RowsAnalysis> {
+	const plan = yield* planSeries(rows, config);
+	const series: SeriesResult[] = [];
+	let work = 0;
+	for (const group of plan.groups)
+		for (const metric of plan.metrics) {
+			series.push(analyseSeries(rows, config, plan, group, metric));
+			work += plan.bucketCount + SERIES_COST;
+			if (work >= workBetweenPauses) {
+				work = 0;
+				yield;
+			}
+		}
 	return {
 		groupBy: plan.groupBy,
 		metrics: plan.metrics,

@@ -130,19 +130,31 @@ export interface RowGroup {
 	timesMs: number[];
 }
 
+/** Longest group-by value (characters) the node groups by: a label, not a document. */
+export const MAX_GROUP_VALUE_LENGTH = 1_000;
+/** Rows grouped between two pause points of {@link groupRowsInSteps} (about a tenth of a second). */
+const ROWS_PER_STEP = 50_000;
+
 /**
  * Splits rows into one group per combination of `groupBy` values, in order of first appearance, parsing
  * each row's timestamp. Throws {@link SeriesInputError} naming the row when a timestamp is missing or
- * unreadable.
+ * unreadable, or a group-by value is longer than {@link MAX_GROUP_VALUE_LENGTH}; and, as soon as there are
+ * more than `maxGroups` groups, the error `tooManyGroups` makes. A generator: it yields after every
+ * ROWS_PER_STEP rows (where the caller may pause) and returns the groups.
  */
-export function groupRows(
+export function* groupRows(
 	rows: readonly Row[],
 	timestampField: string,
 	groupBy: readonly string[],
 	zone: string,
-): RowGroup[] {
+	maxGroups = Infinity,
+	tooManyGroups: (groups: number) => Error = (groups) =>
+		new SeriesInputError(`The items make more than ${groups} groups.`, 'groupBy'),
+): Generator<void, RowGroup[]> {
 	const groups = new Map<string, RowGroup>();
-	rows.forEach((row, index) => {
+	for (let index = 0; index < rows.length; index++) {
+		if (index > 0 && index % ROWS_PER_STEP === 0) yield;
+		const row = rows[index];
 		const raw = ownField(row, timestampField);
 		if (raw === undefined || raw === null) {
 			throw new SeriesInputError(
@@ -154,7 +166,7 @@ export function groupRows(
 		const timeMs = parseTimestamp(raw, zone);
 		if (!Number.isFinite(timeMs)) {
 			throw new SeriesInputError(
-				`Timestamp field '${timestampField}' in item ${index} holds '${String(raw)}', which is not a date. Use ISO-8601 text such as 2024-01-01T00:00:00Z or epoch milliseconds.`,
+				`Timestamp field '${timestampField}' in item ${index} holds '${String(raw).slice(0, 100)}', which is not a date. Use ISO-8601 text such as 2024-01-01T00:00:00Z or epoch milliseconds.`,
 				'timestampField',
 				index,
 			);
@@ -162,6 +174,13 @@ export function groupRows(
 		const groupValues: RowGroup['groupValues'] = {};
 		for (const field of groupBy) {
 			const value = ownField(row, field);
+			if (typeof value === 'string' && value.length > MAX_GROUP_VALUE_LENGTH) {
+				throw new SeriesInputError(
+					`Group By field '${field}' in item ${index} holds ${value.length.toLocaleString('en-US')} characters; the node groups by values of at most ${MAX_GROUP_VALUE_LENGTH.toLocaleString('en-US')}. Group by a field that names the group (an id or a name).`,
+					'groupBy',
+					index,
+				);
+			}
 			// defineProperty: a field named __proto__ becomes a field, not the object's prototype.
 			Object.defineProperty(groupValues, field, {
 				value:
@@ -176,12 +195,13 @@ export function groupRows(
 		const key = JSON.stringify(groupBy.map((field) => groupValues[field]));
 		let group = groups.get(key);
 		if (!group) {
+			if (groups.size >= maxGroups) throw tooManyGroups(maxGroups);
 			group = { key, groupValues, rowIndices: [], timesMs: [] };
 			groups.set(key, group);
 		}
 		group.rowIndices.push(index);
 		group.timesMs.push(timeMs);
-	});
+	}
 	return [...groups.values()];
 }
 

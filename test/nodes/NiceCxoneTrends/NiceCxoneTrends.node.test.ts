@@ -400,14 +400,14 @@ describe('NiceCxoneTrends node', () => {
 		expect(none).toEqual([]);
 	});
 
-	it('outputs more alerts than one call can take as arguments (140,000 goal episodes)', async () => {
-		// Every third 15-minute bucket misses the goal: one goal episode each. A spread of that many alerts
-		// into one push overflowed the call stack.
+	it('outputs a series as long as the node takes, every other bucket an alert (100,000 goal episodes)', async () => {
+		// Every other 15-minute bucket misses the goal: one goal episode each. A spread of more than about
+		// 120,000 alerts into one push overflowed the call stack; a series now has at most 200,000 buckets.
 		const start = Date.UTC(2010, 0, 4);
 		const many: INodeExecutionData[] = [];
-		for (let i = 0; i < 420_000; i++) {
+		for (let i = 0; i < 200_000; i++) {
 			const bucketStart = new Date(start + i * 900_000).toISOString();
-			many.push({ json: { bucketStart, count_sum: i % 3 === 0 ? 300 : 100 } });
+			many.push({ json: { bucketStart, count_sum: i % 2 === 0 ? 300 : 100 } });
 		}
 		const goals = {
 			goal: [
@@ -416,11 +416,11 @@ describe('NiceCxoneTrends node', () => {
 		};
 		const [, alerts] = await run(many, { outputMode: 'anomalies', goals });
 		const goalAlerts = alerts.filter((item) => item.json.rule === 'goal');
-		expect(goalAlerts).toHaveLength(140_000);
-		expect(goalAlerts[139_999].json.episodeStart).toBe(
-			new Date(start + 419_997 * 900_000).toISOString(),
+		expect(goalAlerts).toHaveLength(100_000);
+		expect(goalAlerts[99_999].json.episodeStart).toBe(
+			new Date(start + 199_998 * 900_000).toISOString(),
 		);
-		expect(goalAlerts[139_999].pairedItem).toEqual([{ item: 419_997 }]);
+		expect(goalAlerts[99_999].pairedItem).toEqual([{ item: 199_998 }]);
 	}, 60_000);
 });
 

@@ -62,8 +62,8 @@ describe('analyzeRows limits', () => {
 		expect(error).toBeInstanceOf(SeriesInputError);
 		expect((error as SeriesInputError).field).toBe('bucketMinutes');
 		expect((error as Error).message).toBe(
-			'The items make 5000 series of 8761 buckets of 60 minutes each; the node analyses at most 1,000,000 buckets a series and 5,000,000 in all. ' +
-				"Shorten the time range, group by fewer fields, name fewer 'Metric Fields', or set 'Bucket Minutes' to a coarser spacing.",
+			'The items make 5000 series of 8761 buckets of 60 minutes each, from 2024-01-01T00:00:00.000Z to 2024-12-31T00:00:00.000Z; the node analyses at most 200,000 buckets a series and 5,000,000 in all. ' +
+				"Shorten the time range (an item far from the others stretches it), group by fewer fields, name fewer 'Metric Fields', or set 'Bucket Minutes' to a coarser spacing.",
 		);
 		expect(5000 * 8761).toBeGreaterThan(MAX_TOTAL_BUCKETS);
 	});
@@ -82,9 +82,10 @@ describe('analyzeRowsPausing', () => {
 			10_000,
 		);
 		const direct = analyzeRows(rows, config);
-		// 31 series × 840 buckets: a pause after every 12th series (10,080 buckets), so after the 12th and the 24th.
+		// One pause once the fields are found; then 31 series of 840 buckets, each costing 100 more: a pause
+		// after every 11th series (10,340), so after the 11th and the 22nd.
 		expect(paused.series).toHaveLength(31);
-		expect(pauses).toBe(2);
+		expect(pauses).toBe(3);
 		const differing = paused.series.filter(
 			(s, i) =>
 				!Object.is(
@@ -93,6 +94,78 @@ describe('analyzeRowsPausing', () => {
 				),
 		);
 		expect(differing).toHaveLength(0);
+	});
+
+	it('pauses for many short series too, and while it groups many items', async () => {
+		// 60,000 items of 12,000 groups, five hours each: 12,000 series of 5 buckets. Counted by buckets alone
+		// (60,000 in all) they made no pause, and 240,000 series of one bucket held the event loop for 13.7 s.
+		const rows = hourlyRows(12_000, 5);
+		let pauses = 0;
+		const paused = await analyzeRowsPausing(rows, config, async () => {
+			pauses++;
+		});
+		expect(paused.series).toHaveLength(12_000);
+		// One pause after 50,000 items grouped, one once the fields are found, and one after every 2,381 series
+		// (105 each: 250,005 of the 250,000 of work between pauses), five in all.
+		expect(pauses).toBe(1 + 1 + 5);
+	});
+});
+
+describe('analyzeRows: inputs the node does not take', () => {
+	const thrown = (rows: Array<Record<string, unknown>>, extra = {}) => {
+		try {
+			analyzeRows(rows, { ...config, ...extra });
+		} catch (error) {
+			return error as SeriesInputError;
+		}
+		throw new Error('no error');
+	};
+
+	it('refuses more than 50,000 series as soon as the groups say so, naming the way out', () => {
+		// 25,001 groups × two metrics; a million groups of one row each crashed n8n out of memory.
+		const rows = Array.from({ length: 25_001 }, (_, g) => ({
+			bucketStart: '2024-01-01T00:00:00Z',
+			groupId: `g${g}`,
+			count_sum: 1,
+			handle_time_avg: 300,
+		}));
+		const error = thrown(rows);
+		expect(error.field).toBe('groupBy');
+		expect(error.message).toBe(
+			"The items make more than 50000 series (groups × metrics); the node analyses at most 50,000. Group by fewer fields, name fewer 'Metric Fields', or split the items (e.g. with a Loop Over Items node).",
+		);
+		expect(analyzeRows(rows.slice(0, 25_000), config).series).toHaveLength(50_000);
+	});
+
+	it('refuses a group value longer than 1,000 characters, naming the item and the field', () => {
+		const rows = [
+			{ bucketStart: '2024-01-01T00:00:00Z', groupId: 'g1', count_sum: 1 },
+			{ bucketStart: '2024-01-01T01:00:00Z', groupId: 'x'.repeat(1_001), count_sum: 1 },
+		];
+		const error = thrown(rows);
+		expect([error.field, error.rowIndex]).toEqual(['groupBy', 1]);
+		expect(error.message).toBe(
+			"Group By field 'groupId' in item 1 holds 1,001 characters; the node groups by values of at most 1,000. Group by a field that names the group (an id or a name).",
+		);
+	});
+
+	it('refuses more than 10,000 days a series: each costs a look-up of the zone', () => {
+		const day = (d: number) => new Date(START_MS + d * 86_400_000).toISOString();
+		const rows = [0, 1, 10_000].map((d) => ({ bucketStart: day(d), count_sum: 1 }));
+		expect(thrown(rows).message).toBe(
+			"The items make 1 series of 10001 buckets of 1440 minutes each, from 2024-01-01T00:00:00.000Z to 2051-05-19T00:00:00.000Z; the node analyses at most 10,000 buckets a series and 5,000,000 in all. Shorten the time range (an item far from the others stretches it), group by fewer fields, name fewer 'Metric Fields', or set 'Bucket Minutes' to a coarser spacing.",
+		);
+	});
+
+	it('names the range an item far from the others stretches the grid to', () => {
+		// Hourly items of 2024, and one whose timestamp 5 was read as seconds: 1970.
+		const rows = hourlyRows(1, 200).concat([
+			{ bucketStart: 5 as never, groupId: 'g0', count_sum: 1 },
+		]);
+		expect(thrown(rows).message).toMatch(
+			/^The items make 1 series of 473552 buckets of 60 minutes each, from 1970-01-01T00:00:05.000Z to 2024-01-09T07:00:00.000Z;/,
+		);
+		expect(analyzeRows(rows.slice(0, 2), config).series[0].grid.values.length).toBe(2);
 	});
 });
 
