@@ -24,6 +24,8 @@ const MAX_CONSECUTIVE_FAULTS = 2;
 const FLAKY_TOKEN_MIN_REQUESTS = 20;
 /** About one in this many submitted queries ends FAILED in the flaky profile. */
 const FLAKY_FAILED_QUERY_EVERY = 4;
+/** A request this much before the time its URL's Retry-After named still counts as waiting (timer slack). */
+const RETRY_AFTER_SLACK_MS = 50;
 
 function emptyCounts() {
 	return {
@@ -35,6 +37,8 @@ function emptyCounts() {
 		tokenExpired: 0,
 		failedQueries: 0,
 		failedReportJobs: 0,
+		/** GETs that came back to a URL sooner than the Retry-After of its last fault asked. */
+		earlyRetries: 0,
 	};
 }
 
@@ -61,6 +65,8 @@ export class FaultInjector {
 		this.tooManyRequestsCounter = 0;
 		/** URL → how many times in a row it was just faulted. */
 		this.consecutiveFaults = new Map();
+		/** URL → the time (ms) before which its last fault's Retry-After asked not to come back. */
+		this.retryNotBefore = new Map();
 		/** Bodies (canonical JSON) whose query was made to fail once; a resubmit succeeds. */
 		this.failedBodies = new Set();
 		this.counts = emptyCounts();
@@ -105,6 +111,7 @@ export class FaultInjector {
 	 */
 	faultForGet(url) {
 		if (this.profile !== 'flaky') return null;
+		this.noteReturn(url);
 		const draw = unitFromInts(this.seed, 0x9e7, this.getCounter++);
 		const inARow = this.consecutiveFaults.get(url) ?? 0;
 		const fault = inARow < MAX_CONSECUTIVE_FAULTS ? this.flakyFault(draw) : null;
@@ -115,7 +122,23 @@ export class FaultInjector {
 			if (this.consecutiveFaults.size > 10_000) this.consecutiveFaults.clear();
 			this.consecutiveFaults.set(url, inARow + 1);
 		}
+		const retryAfter = fault?.headers?.['Retry-After'];
+		if (retryAfter !== undefined) {
+			if (this.retryNotBefore.size > 10_000) this.retryNotBefore.clear();
+			this.retryNotBefore.set(
+				url,
+				/^\d+$/.test(retryAfter) ? this.now() + Number(retryAfter) * 1000 : Date.parse(retryAfter),
+			);
+		}
 		return fault;
+	}
+
+	/** Counts a GET of `url` that came sooner than the Retry-After of its last fault asked (earlyRetries). */
+	noteReturn(url) {
+		const notBefore = this.retryNotBefore.get(url);
+		if (notBefore === undefined) return;
+		this.retryNotBefore.delete(url);
+		if (this.now() < notBefore - RETRY_AFTER_SLACK_MS) this.counts.earlyRetries++;
 	}
 
 	flakyFault(draw) {

@@ -1150,6 +1150,25 @@ describe('simulator, flaky profile', () => {
 		});
 	});
 
+	it('counts a GET that comes back to a URL sooner than its Retry-After asked, and only such', async () => {
+		await request({ method: 'POST', url: `${sim.baseUrl}/_sim/reset` });
+		const token = await fetchToken(sim);
+		let early = 0;
+		let patient = 0;
+		for (let i = 0; i < 400 && early + patient < 4; i++) {
+			const first = await getQuery(sim, token, `qry_wait${i}`).catch(() => undefined);
+			if (first?.headers['retry-after'] === undefined) continue;
+			// Every Retry-After is at most 2 s (`1`, or an HTTP-date 1–2 s ahead).
+			if (early > patient) {
+				await wait(2100);
+				patient++;
+			} else early++;
+			await getQuery(sim, token, `qry_wait${i}`).catch(() => undefined);
+		}
+		const stats = (await request({ url: `${sim.baseUrl}/_sim/stats` })).body;
+		expect([early, patient, stats.faults.earlyRetries]).toEqual([2, 2, 2]);
+	});
+
 	it('a retrying client still gets every row exactly once, equal to the ground truth', async () => {
 		const state = { token: await fetchToken(sim) };
 		const body = dayQuery();

@@ -30,15 +30,32 @@ export async function authenticated(
 	};
 }
 
+/** The n8n lines whose NodeApiError the test contexts reproduce. */
+export type N8nLine = 1 | 2;
+
 /**
- * Sends as n8n does: `preAuthenticate` first when the stored token is empty; on a 401, once more after
- * `preAuthenticate`; a failure is a NodeApiError wrapping the HTTP error.
+ * n8n's NodeApiError around `error`. On n8n 2.x it keeps the error as its cause. n8n-workflow 1.x's
+ * ExecutionBaseError declares a class field `cause` that resets an Error cause after super(): the HTTP
+ * error is gone with its response and request (headers, Retry-After, the Authorization sent), and only
+ * the message, httpCode and context.data (the response body) are left.
+ */
+export function nodeApiError(node: INode, error: unknown, n8nLine: N8nLine = 2): NodeApiError {
+	const wrapped = new NodeApiError(node, error as never);
+	if (n8nLine === 1 && error instanceof Error) wrapped.cause = undefined;
+	return wrapped;
+}
+
+/**
+ * Sends as n8n does: `preAuthenticate` first when the stored token is empty; on a thrown 401 (not a
+ * 401 returned because of `ignoreHttpStatusErrors`), once more after `preAuthenticate`; a failure is a
+ * NodeApiError wrapping the HTTP error, as `n8nLine` makes it.
  */
 export async function sendWithAuthentication(
 	node: INode,
 	credentials: IDataObject,
 	preAuthenticate: () => Promise<void>,
 	send: () => Promise<unknown>,
+	n8nLine: N8nLine = 2,
 ): Promise<unknown> {
 	try {
 		if (credentials.accessToken === '') await preAuthenticate();
@@ -49,9 +66,9 @@ export async function sendWithAuthentication(
 				await preAuthenticate();
 				return await send();
 			} catch (retryError) {
-				throw new NodeApiError(node, retryError as never);
+				throw nodeApiError(node, retryError, n8nLine);
 			}
 		}
-		throw new NodeApiError(node, error as never);
+		throw nodeApiError(node, error, n8nLine);
 	}
 }

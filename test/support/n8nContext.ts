@@ -1,8 +1,10 @@
 /**
  * A stand-in for n8n's IExecuteFunctions that does real HTTP (axios, as n8n does) and reproduces
- * n8n-core's `httpRequestWithAuthentication` for a credential with `preAuthentication`: the token
- * is fetched when the stored one is empty, kept in the credential, and on a 401 renewed once and
- * the call repeated once; failures surface as NodeApiError wrapping the axios error.
+ * n8n-core's `httpRequestWithAuthentication` for a credential with `preAuthentication`: the credential
+ * is read with the context's `getCredentials`, the token is fetched when the stored one is empty, kept
+ * in the credential, and on a thrown 401 renewed once and the call repeated once; failures surface as
+ * NodeApiError wrapping the axios error (as n8n 2.x keeps it, or as n8n 1.x drops it: `n8nLine`).
+ * `ignoreHttpStatusErrors` and `returnFullResponse` work as in n8n-core.
  */
 import axios from 'axios';
 import type {
@@ -13,7 +15,7 @@ import type {
 	INodeExecutionData,
 } from 'n8n-workflow';
 
-import type { CredentialTypeName } from './n8nAuthentication';
+import type { CredentialTypeName, N8nLine } from './n8nAuthentication';
 import { authenticated, credentialTypes, sendWithAuthentication } from './n8nAuthentication';
 
 export interface CredentialValues {
@@ -40,6 +42,8 @@ export interface ContextOptions {
 	webhookSecret?: string;
 	/** A NICE CXone API (access key) credential, when the test configures one. */
 	platformCredentials?: IDataObject;
+	/** Whose NodeApiError wraps a failed request: n8n 2.x's (the default) or n8n 1.x's (no cause). */
+	n8nLine?: N8nLine;
 }
 
 export interface RequestLog {
@@ -70,7 +74,12 @@ async function httpRequest(options: IHttpRequestOptions): Promise<unknown> {
 		validateStatus: ignore ? () => true : (status) => status >= 200 && status < 300,
 	});
 	return options.returnFullResponse
-		? { body: response.data, headers: response.headers, statusCode: response.status }
+		? {
+				body: response.data,
+				headers: response.headers,
+				statusCode: response.status,
+				statusMessage: response.statusText,
+			}
 		: response.data;
 }
 
@@ -145,6 +154,7 @@ export function createContext(options: ContextOptions): {
 			credentials,
 			async () => await preAuthenticate(this, _type, credentials),
 			send,
+			options.n8nLine,
 		);
 	}
 

@@ -1,10 +1,15 @@
-import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 
 import type { ApiRequest, Send } from './types';
 import { ApiFailure } from './errors';
 import { settle } from '../../shared/transport/clock';
 import type { CredentialRequestError } from '../../shared/transport/credentialRequest';
 import { serverText, withoutExactSecrets } from '../../shared/transport/serverText';
+import { noteRefusedToken } from '../../shared/transport/tokenRenewal';
 
 export const CREDENTIAL_TYPE = 'niceCxoneOAuth2Api';
 
@@ -12,6 +17,14 @@ export const CREDENTIAL_TYPE = 'niceCxoneOAuth2Api';
 const REQUEST_TIMEOUT_MS = 60_000;
 
 type Headers = Record<string, string | undefined>;
+
+/** What n8n's request helpers return with `returnFullResponse`. */
+interface FullResponse {
+	statusCode: number;
+	statusMessage?: string;
+	headers?: unknown;
+	body?: unknown;
+}
 
 /** Token requests the credential made, and the time they took. */
 export interface TokenTimer {
@@ -33,10 +46,18 @@ export interface N8nSendOptions {
  * the credential's `preAuthentication`, caches it in the credential, and on a 401 renews it once
  * and repeats the call once (docs/api/analytics-v2.md §1).
  *
+ * Every status comes back as a response (`ignoreHttpStatusErrors`): n8n 1.x's NodeApiError drops the
+ * HTTP error it wraps, and with it the headers (Retry-After). n8n renews only on a thrown 401, so a
+ * 401 response is noted as refusing the token the request carried, and the request is sent once more:
+ * the credential's `authenticate` then throws a 401 of its own for that token, and n8n renews and
+ * sends the request with the new token. The refused token is not sent again.
+ *
  * n8n hands `preAuthentication` the helpers of the context the call is made with, and ties the call
  * to the cancel signal when that context has one; so the call is made with a view of the context
  * whose `httpRequest` (used only for the token) is timed, and which, when detached, has no signal.
- * Each call gets a signal of its own that follows the execution's (see ownSignal).
+ * n8n also reads the credential through that view (`getCredentials`) and renews into the object it
+ * read, so the view knows the token the request carried. Each call gets a signal of its own that
+ * follows the execution's (see ownSignal).
  */
 export function createN8nSend(
 	ctx: IExecuteFunctions,
@@ -68,9 +89,18 @@ export function createN8nSend(
 			httpRequest: async (tokenRequest: IHttpRequestOptions) =>
 				await httpRequest({ abortSignal: signal, ...tokenRequest }),
 		};
+		// The credentials n8n read for this request, newest last: their tokens are what it carried.
+		const read: ICredentialDataDecryptedObject[] = [];
+		const getCredentials = async (type: string, itemIndex?: number) => {
+			const credentials = await ctx.getCredentials(type, itemIndex);
+			if (type === credentialType) read.push(credentials);
+			return credentials;
+		};
+		const sentTokens = () => read.map((credentials) => String(credentials.accessToken ?? ''));
 		const self = new Proxy(ctx, {
 			get(target, property) {
 				if (property === 'helpers') return helpers;
+				if (property === 'getCredentials') return getCredentials;
 				if (property === 'getExecutionCancelSignal') return () => signal;
 				const value: unknown = Reflect.get(target, property);
 				return typeof value === 'function' ? value.bind(target) : value;
@@ -92,33 +122,58 @@ export function createN8nSend(
 			disableFollowRedirect: true,
 			sendCredentialsOnCrossOriginRedirect: false,
 		};
+		const authenticated = async (ignoreHttpStatusErrors: boolean): Promise<FullResponse> =>
+			await ctx.helpers.httpRequestWithAuthentication.call(self, credentialType, {
+				...common,
+				ignoreHttpStatusErrors,
+				baseURL: baseUrl?.replace(/\/+$/, ''),
+				url: request.path,
+				body: request.body as never,
+				headers:
+					request.body === undefined
+						? { Accept: 'application/json' }
+						: { Accept: 'application/json', 'Content-Type': 'application/json' },
+			});
+		let response: FullResponse;
 		try {
-			const response = request.anonymous
-				? // A pre-signed link (a report file): fetched without any credential.
-					await ctx.helpers.httpRequest({
-						...common,
-						url: request.path,
-						headers: { Accept: '*/*' },
-						abortSignal: signal,
-					})
-				: await ctx.helpers.httpRequestWithAuthentication.call(self, credentialType, {
-						...common,
-						baseURL: baseUrl?.replace(/\/+$/, ''),
-						url: request.path,
-						body: request.body as never,
-						headers:
-							request.body === undefined
-								? { Accept: 'application/json' }
-								: { Accept: 'application/json', 'Content-Type': 'application/json' },
-					});
+			if (request.anonymous) {
+				// A pre-signed link (a report file): fetched without any credential.
+				response = await ctx.helpers.httpRequest({
+					...common,
+					ignoreHttpStatusErrors: true,
+					url: request.path,
+					headers: { Accept: '*/*' },
+					abortSignal: signal,
+				});
+			} else {
+				response = await authenticated(true);
+				if (response.statusCode === 401) {
+					// n8n renews on the credential's 401 for the noted token, and repeats the request.
+					const refused = sentTokens().at(-1) ?? '';
+					noteRefusedToken(refused);
+					// Had n8n read no credential through `self`, only a thrown 401 makes it renew.
+					response = await authenticated(refused !== '');
+				}
+			}
+		} catch (error) {
+			throw toApiFailure(error, [...tokens, ...sentTokens()]);
+		}
+		if (response.statusCode >= 200 && response.statusCode < 300) {
 			return {
 				status: response.statusCode,
 				headers: lowerCaseHeaders(response.headers),
 				body: response.body,
 			};
-		} catch (error) {
-			throw toApiFailure(error, [...tokens]);
 		}
+		throw httpFailure(
+			{
+				status: response.statusCode,
+				headers: response.headers,
+				body: response.body,
+				message: response.statusMessage,
+			},
+			[...tokens, ...sentTokens()],
+		);
 	};
 }
 
@@ -213,22 +268,48 @@ export function toApiFailure(error: unknown, knownTokens: readonly string[] = []
 	const status =
 		response?.status ??
 		(outer.httpCode && /^\d{3}$/.test(outer.httpCode) ? Number(outer.httpCode) : undefined);
-	// Longest first, so a token goes before any shorter one inside it.
-	const secrets = [...new Set([...sentCredentials(error), ...knownTokens])]
-		.filter((secret) => secret.length >= 4)
-		.sort((a, b) => b.length - a.length);
-	const body = withoutSecrets(response?.data ?? outer.context?.data, secrets);
 	// n8n 1.x's NodeApiError keeps no cause: a dropped connection's code is then only in its httpCode.
 	const codeInHttpCode =
 		outer.httpCode && /^(E[A-Z]+|ERR_[A-Z_]+)$/.test(outer.httpCode) ? outer.httpCode : undefined;
-	const headers = withoutSecrets(lowerCaseHeaders(response?.headers), secrets) as Headers;
+	return httpFailure(
+		{
+			status,
+			headers: response?.headers,
+			body: response?.data ?? outer.context?.data,
+			message: outer.message,
+			networkCode: cause.code ?? outer.code ?? codeInHttpCode,
+		},
+		[...sentCredentials(error), ...knownTokens],
+	);
+}
+
+/**
+ * The ApiFailure of an answer outside 2xx (or of no answer: `networkCode`), with every secret taken
+ * out of its body, headers and message. `message` is what to say when the answer's body says nothing.
+ */
+function httpFailure(
+	answer: {
+		status: number | undefined;
+		headers: unknown;
+		body: unknown;
+		message: string | undefined;
+		networkCode?: string;
+	},
+	secrets: readonly string[],
+): ApiFailure {
+	// Longest first, so a token goes before any shorter one inside it.
+	const sorted = [...new Set(secrets)]
+		.filter((secret) => secret.length >= 4)
+		.sort((a, b) => b.length - a.length);
+	const body = withoutSecrets(answer.body, sorted);
+	const headers = withoutSecrets(lowerCaseHeaders(answer.headers), sorted) as Headers;
 	// CXone's Reporting API puts its error text in this header rather than the body.
 	return new ApiFailure(
-		describeFailure(status, body, outer.message, headers.icstatusdescription, secrets),
-		status,
+		describeFailure(answer.status, body, answer.message, headers.icstatusdescription, sorted),
+		answer.status,
 		headers,
 		body,
-		status === undefined ? (cause.code ?? outer.code ?? codeInHttpCode) : undefined,
+		answer.status === undefined ? answer.networkCode : undefined,
 	);
 }
 

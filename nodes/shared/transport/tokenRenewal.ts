@@ -25,7 +25,8 @@ export const RENEWAL_ERROR_FIELD = 'tokenRenewalError';
  *   one. This lives in module memory; queue-mode workers each have their own, and without it every
  *   request is still correct (it renews for itself), only less frugal.
  * - A token this process saw refused is never sent: `authenticate` answers it with a 401 of its own
- *   before sending, which makes n8n renew first.
+ *   before sending, which makes n8n renew first. That includes a 401 n8n handed back as a response
+ *   (noteRefusedToken), which n8n itself does not renew on.
  */
 interface CredentialTokens {
 	/** SHA-256 of tokens the API refused, oldest first, at most MAX_REJECTED. */
@@ -68,6 +69,30 @@ function tokensOf(identity: readonly unknown[]): CredentialTokens {
 
 function isRejected(entry: CredentialTokens, token: unknown): boolean {
 	return typeof token === 'string' && token !== '' && entry.rejected.includes(digest(token));
+}
+
+function reject(entry: CredentialTokens, token: string): void {
+	if (isRejected(entry, token)) return;
+	entry.rejected.push(digest(token));
+	if (entry.rejected.length > MAX_REJECTED) entry.rejected.shift();
+}
+
+/**
+ * SHA-256 of tokens the API answered 401 to in a response n8n handed back rather than threw (a request
+ * made with `ignoreHttpStatusErrors`, which n8n does not renew on), newest last, at most MAX_REJECTED.
+ * The credential that sends one next takes it into its own refused tokens (tokenToSend).
+ */
+let refusedInResponses: string[] = [];
+
+/**
+ * Notes that the API answered 401 to `token` in a response n8n did not treat as a failure: the
+ * credential's `authenticate` then refuses the token with a 401 of its own, so n8n renews it before a
+ * request carries it again, as it does after a thrown 401.
+ */
+export function noteRefusedToken(token: string): void {
+	if (token === '' || refusedInResponses.includes(digest(token))) return;
+	refusedInResponses.push(digest(token));
+	if (refusedInResponses.length > MAX_REJECTED) refusedInResponses.shift();
 }
 
 function serialize(error: unknown): { error: SerializedError; aborted: boolean } {
@@ -122,10 +147,7 @@ export async function renewToken(
 ): Promise<IDataObject> {
 	const entry = tokensOf(identity);
 	const refused = String(credentials.accessToken ?? '');
-	if (refused !== '' && !isRejected(entry, refused)) {
-		entry.rejected.push(digest(refused));
-		if (entry.rejected.length > MAX_REJECTED) entry.rejected.shift();
-	}
+	if (refused !== '') reject(entry, refused);
 	for (;;) {
 		if (entry.inFlight) {
 			const shared = await entry.inFlight;
@@ -175,7 +197,8 @@ export class KnownRejectedTokenError extends Error {
 
 /**
  * The token `authenticate` may send: throws the renewal's error when there is none, and a 401 of its
- * own (n8n then renews and repeats the request) when this process saw the API refuse it.
+ * own (n8n then renews and repeats the request) when this process saw the API refuse it, or a node
+ * noted the refusal (noteRefusedToken).
  */
 export function tokenToSend(
 	identity: readonly unknown[],
@@ -183,7 +206,13 @@ export function tokenToSend(
 ): string {
 	const token = String(credentials.accessToken ?? '');
 	if (token === '') throw renewalError(credentials[RENEWAL_ERROR_FIELD]);
-	if (isRejected(tokensOf(identity), token)) throw new KnownRejectedTokenError();
+	const entry = tokensOf(identity);
+	const noted = refusedInResponses.indexOf(digest(token));
+	if (noted !== -1) {
+		refusedInResponses.splice(noted, 1);
+		reject(entry, token);
+	}
+	if (isRejected(entry, token)) throw new KnownRejectedTokenError();
 	return token;
 }
 
@@ -216,4 +245,5 @@ function renewalError(stored: unknown): Error {
 /** Forgets every renewal and refused token of this process: what a new queue-mode worker knows. For tests. */
 export function forgetTokenRenewals(): void {
 	registry.clear();
+	refusedInResponses = [];
 }

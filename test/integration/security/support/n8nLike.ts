@@ -6,7 +6,8 @@
  *   the `Authorization` header and the Basic `auth` back on the redirected request, whatever its origin,
  *   unless `sendCredentialsOnCrossOriginRedirect` is false;
  * - `httpRequestWithAuthentication` replaces the request's `abortSignal` with the context's
- *   `getExecutionCancelSignal()`, runs the credential's `preAuthentication` when its token is empty
+ *   `getExecutionCancelSignal()`, reads the credential with the context's `getCredentials`, runs the
+ *   credential's `preAuthentication` (renewing into the object read) when its token is empty
  *   (with the helpers of the context it was called with), then its `authenticate`; on a 401 it renews
  *   the token once and repeats the call once; failures come out wrapped in a NodeApiError;
  * - `timeout` is axios' (a socket idle timeout), `qs` its params, `encoding` its responseType.
@@ -145,7 +146,8 @@ export function createN8nLikeContext(options: N8nLikeOptions): {
 		const request = { ...incoming };
 		if ('getExecutionCancelSignal' in this) request.abortSignal = this.getExecutionCancelSignal();
 		const credentialType = credentialTypes[type as CredentialTypeName];
-		const credentials = { ...log.stored[type as keyof N8nLikeLog['stored']] };
+		// n8n reads the credential through the context it was called with.
+		const credentials = await this.getCredentials(type);
 		const preAuthenticate = async () => {
 			const output = await credentialType.preAuthentication.call(
 				{ helpers: { httpRequest: this.helpers.httpRequest } } as never,
