@@ -11,6 +11,7 @@ import {
 	drawSeriesChart,
 } from '../../../nodes/NiceCxoneTrends/core/chart/seriesChart';
 import { seriesChartInput } from '../../../nodes/NiceCxoneTrends/core/chart/seriesChartInput';
+import { memoryKey } from '../../../nodes/NiceCxoneTrends/core/alertMemory';
 import { decodeIndexedPng } from './core/chart/pngReader';
 import { trendsContext } from '../../support/trendsContext';
 
@@ -314,6 +315,23 @@ describe('NiceCxoneTrends node', () => {
 				)
 			)[1],
 		).toHaveLength(2);
+	});
+
+	it('reads the Alert Once memory an earlier version wrote (unhashed keys): the spike it raised is not raised again', async () => {
+		const spike = '2024-01-16T14:00:00.000Z';
+		const oldKey = JSON.stringify(['grp_002 / chat', 'count_sum', 'anomaly']);
+		const staticData: IDataObject = {
+			alertMemory: { raised: { [oldKey]: Date.parse(spike) }, openGoals: {} },
+		};
+		const [, anomalies] = await run(items, { outputMode: 'anomalies' }, false, staticData);
+		expect(anomalies).toEqual([]);
+		// Written back hashed.
+		expect(staticData.alertMemory).toEqual({
+			raised: { [memoryKey(oldKey)]: Date.parse(spike) },
+			openGoals: {},
+		});
+		expect((await run(items, { outputMode: 'anomalies' }, false, staticData))[1]).toEqual([]);
+		expect((await run(items, { outputMode: 'anomalies' }, false, {}))[1]).toHaveLength(1);
 	});
 
 	it('raises nothing outside Business Hours (the spike at Tue 14:00 UTC is inside Mon-Fri 08:00-18:00, outside 15:00-18:00)', async () => {
