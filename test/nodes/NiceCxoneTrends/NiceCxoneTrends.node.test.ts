@@ -12,6 +12,7 @@ import {
 } from '../../../nodes/NiceCxoneTrends/core/chart/seriesChart';
 import { seriesChartInput } from '../../../nodes/NiceCxoneTrends/core/chart/seriesChartInput';
 import { memoryKey } from '../../../nodes/NiceCxoneTrends/core/alertMemory';
+import * as present from '../../../nodes/NiceCxoneTrends/core/present';
 import { decodeIndexedPng } from './core/chart/pngReader';
 import { trendsContext } from '../../support/trendsContext';
 
@@ -198,6 +199,46 @@ describe('NiceCxoneTrends node', () => {
 		const [plain] = await run(items, { outputMode: 'report', options: { reportDays: 7 } });
 		expect(plain[0].binary).toBeUndefined();
 		expect(plain[0].json.chartProperties).toBeUndefined();
+	});
+
+	it('attaches to a report the charts of the alerts it lists, at most 20, and counts the rest', async () => {
+		// 25 groups of 12 hourly buckets, each with a spike in its last.
+		const spiking: INodeExecutionData[] = [];
+		for (let g = 0; g < 25; g++)
+			for (let h = 0; h < 12; h++)
+				spiking.push({
+					json: {
+						bucketStart: new Date(Date.UTC(2024, 0, 1) + h * 3_600_000).toISOString(),
+						groupId: `g${g}`,
+						count_sum: h === 11 ? 1000 : 100 + (h % 3),
+					},
+				});
+		const [[report], anomalies] = await run(spiking, {
+			outputMode: 'report',
+			method: 'rollingRobust',
+			options: { attachCharts: true, rollingWindowBuckets: 5 },
+		});
+		expect(anomalies).toHaveLength(25);
+		expect(Object.keys(report.binary!)).toHaveLength(20);
+		expect(report.json).toMatchObject({
+			alertCount: 25,
+			leftOut: { alerts: 0, recoveries: 0, noData: 0, series: 0, charts: 5 },
+		});
+		expect(String(report.json.chartProperties).split(',')).toEqual(Object.keys(report.binary!));
+		expect(report.binary!.chart_20.fileName).toBe('g19-count_sum.png');
+	});
+
+	it('makes the alerts of each series once, whichever the output mode', async () => {
+		const made = jest.spyOn(present, 'seriesAnomalySteps');
+		try {
+			for (const outputMode of ['annotate', 'summary', 'report']) {
+				made.mockClear();
+				await run(items, { outputMode, options: { attachCharts: true } });
+				expect([outputMode, made.mock.calls.length]).toEqual([outputMode, 2]);
+			}
+		} finally {
+			made.mockRestore();
+		}
 	});
 
 	it('names the field and the fix for a bad parameter', async () => {
