@@ -22,7 +22,8 @@ export const MAX_REPORTED_ALERTS = 20;
 export const MAX_REPORTED_NOTES = 10;
 /**
  * Entries of a report's machine-readable lists `alerts`, `recoveries` and `noData`; `leftOut` counts the
- * rest (the Anomalies output carries every alert). About 300 bytes an alert: at most about half a megabyte.
+ * rest (the Anomalies output carries every alert). About 200 bytes an alert, 500 with labels of 120
+ * characters: 0.4 to 1 MB at most.
  */
 export const MAX_REPORT_LIST = 2_000;
 /**
@@ -50,7 +51,7 @@ export function reportStartMs(analysis: RowsAnalysis, days: number): number {
 	return daysBeforeMs(lastMs, days, analysis.bucketMs, analysis.calendarZone);
 }
 
-/** The series with an alert at or after `sinceMs`, in the analysis' order: whose charts a report carries. */
+/** The series with an alert at or after `sinceMs`, in the analysis' order (see {@link reportedSeries}). */
 export function alertedSeries(analysis: RowsAnalysis, sinceMs: number): SeriesResult[] {
 	return analysis.series.filter((series) => {
 		const { alert } = series.analysis.detection;
@@ -86,7 +87,7 @@ export function reportedSeries(
 
 /** How a report is made beyond its analysis. */
 export interface ReportOptions {
-	/** Show the charts of the series it lists alerts of (cid:chart_1 …). */
+	/** Show the charts of the series of the alerts it says (cid:chart_1 …, at most MAX_REPORTED_ALERTS). */
 	withCharts?: boolean;
 	/** Whether an alert is news (not raised by an earlier run); all are by default. */
 	isNew?: (alert: Record<string, unknown>) => boolean;
