@@ -16,24 +16,24 @@ import type { SeriesResult } from './core/analyzeRows';
 import { renderSeriesChart } from './core/chart/seriesChart';
 import { chartFileName, seriesChartInput } from './core/chart/seriesChartInput';
 import {
-	annotateRecords,
-	seriesAnomalyRecords,
-	summaryRecords,
+	annotatedRecords,
+	seriesAnomalySteps,
+	seriesSummaryRecord,
 	type OutputRecord,
 } from './core/present';
-import { alertId, alertsWithin, readAlertMemory, sortOutAlerts } from './core/alertMemory';
-import type { ReportedAlert } from './core/report';
-import { reportChartProperty, reportRecord, reportStartMs, reportedSeries } from './core/report';
+import { alertsWithinSteps, readAlertMemory, sortOutAlertSteps } from './core/alertMemory';
+import { reportChartProperty, reportSteps } from './core/report';
 import type { Row } from './core/series';
 import { SeriesInputError, fieldInNoRow } from './core/series';
+import { pacer, type Pacer } from './pacer';
 import { readParameters } from './parameters';
 
-function toItems(records: OutputRecord[], chart?: IBinaryData): INodeExecutionData[] {
-	return records.map((record) => ({
+function toItem(record: OutputRecord, chart?: IBinaryData): INodeExecutionData {
+	return {
 		json: record.json as INodeExecutionData['json'],
 		...(chart ? { binary: { chart } } : {}),
 		pairedItem: record.rowIndices.map((item): IPairedItemData => ({ item })),
-	}));
+	};
 }
 
 /**
@@ -45,6 +45,7 @@ function chartMaker(
 	zone: string,
 	threshold: number,
 	days: number,
+	pace: Pacer,
 ): (series: SeriesResult) => Promise<IBinaryData> {
 	const made = new Map<SeriesResult, IBinaryData>();
 	return async (series) => {
@@ -57,7 +58,7 @@ function chartMaker(
 				'image/png',
 			);
 			made.set(series, chart);
-			await sleep(0);
+			await pace.pause();
 		}
 		return chart;
 	};
@@ -120,8 +121,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				which[1],
 			);
 		}
-		// Pauses between series hand the event loop back to n8n (a queue-mode worker must answer its broker).
-		const analysis = await analyzeRowsPausing(rows, config, async () => await sleep(0));
+		// Pauses hand the event loop back to n8n (a queue-mode worker must answer its broker): between series
+		// while analysing, then every tenth of a second while building the output.
+		const pace = pacer(async () => await sleep(0));
+		const analysis = await analyzeRowsPausing(rows, config, async () => await pace.pause());
 		const unjudged =
 			rows.length > 0
 				? config.goals?.find((goal) => !analysis.metrics.includes(goal.metric))
@@ -136,73 +139,88 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const chartOf =
 			parameters.chartDays === undefined
 				? undefined
-				: chartMaker(this, zone, config.settings.threshold, parameters.chartDays);
-		const alertsBySeries = analysis.series.map((series) => seriesAnomalyRecords(series, zone));
+				: chartMaker(this, zone, config.settings.threshold, parameters.chartDays, pace);
+		// Each series' alerts, made once: the Anomalies output, the summaries and the report share them.
+		const alertsBySeries: OutputRecord[][] = [];
+		for (const series of analysis.series)
+			alertsBySeries.push(await pace.run(seriesAnomalySteps(series, zone)));
 		// Alert Once: what an earlier run raised is not raised again; a goal episode it raised while ongoing
 		// is said once more when it recovers. The memory lives in static data (production runs, regular mode);
 		// with an Alert Window, a run raises what happened in its window instead, remembering nothing.
 		const staticData = this.getWorkflowStaticData('node');
-		const allAlerts = alertsBySeries.flat().map((record) => record.json);
-		let sorted: ReturnType<typeof alertsWithin> | undefined;
+		const allAlerts: Array<Record<string, unknown>> = [];
+		for (const records of alertsBySeries) for (const record of records) allAlerts.push(record.json);
+		let sorted: { fresh: unknown[]; recovered: Array<Record<string, unknown>> } | undefined;
 		const { alertWindowMs, runAtMs } = parameters;
 		if (alertWindowMs > 0)
-			sorted = alertsWithin(
-				allAlerts,
-				runAtMs - alertWindowMs,
-				runAtMs,
-				analysis.bucketMs,
-				analysis.calendarZone,
+			sorted = await pace.run(
+				alertsWithinSteps(
+					allAlerts,
+					runAtMs - alertWindowMs,
+					runAtMs,
+					analysis.bucketMs,
+					analysis.calendarZone,
+				),
 			);
 		else if (parameters.alertOnce) {
-			const once = sortOutAlerts(allAlerts, readAlertMemory(staticData.alertMemory));
+			const memory = readAlertMemory(staticData.alertMemory);
+			const once = await pace.run(sortOutAlertSteps(allAlerts, memory));
 			staticData.alertMemory = once.memory;
 			sorted = once;
 		}
-		const fresh = new Set(sorted?.fresh.map(alertId));
-		const isNew = (alert: Record<string, unknown>) => !sorted || fresh.has(alertId(alert));
+		// The alerts sorted out are the records' own objects.
+		const fresh = new Set(sorted?.fresh);
+		const isNew = (alert: Record<string, unknown>) => !sorted || fresh.has(alert);
 		const anomalies: INodeExecutionData[] = [];
 		for (const [index, series] of analysis.series.entries()) {
-			const records = alertsBySeries[index].filter((record) => isNew(record.json));
-			// One push per item: a spread of a long list overflows the call stack.
-			if (records.length > 0)
-				for (const item of toItems(records, await chartOf?.(series))) anomalies.push(item);
+			let chart: IBinaryData | undefined;
+			for (const record of alertsBySeries[index]) {
+				if (!isNew(record.json)) continue;
+				chart ??= await chartOf?.(series);
+				anomalies.push(toItem(record, chart));
+				if (pace.due()) await pace.pause();
+			}
 		}
-		const recoveredRecords = alertsBySeries
-			.flat()
-			.filter((record) => sorted?.recovered.includes(record.json));
-		for (const record of recoveredRecords) record.json.recovery = true;
-		for (const item of toItems(recoveredRecords)) anomalies.push(item);
+		const recovered = new Set(sorted?.recovered);
+		for (const records of alertsBySeries)
+			for (const record of records)
+				if (recovered.has(record.json))
+					anomalies.push(toItem({ ...record, json: { ...record.json, recovery: true } }));
 		let main: INodeExecutionData[];
 		if (outputMode === 'summary') {
-			const summaries = summaryRecords(analysis, zone);
 			main = [];
-			for (const [index, series] of analysis.series.entries())
-				main.push(...toItems([summaries[index]], await chartOf?.(series)));
+			for (const [index, series] of analysis.series.entries()) {
+				const summary = seriesSummaryRecord(series, alertsBySeries[index]);
+				main.push(toItem(summary, await chartOf?.(series)));
+				if (pace.due(1 + alertsBySeries[index].length + summary.rowIndices.length))
+					await pace.pause();
+			}
 		} else if (outputMode === 'report') {
 			const days = parameters.reportDays;
-			const record = reportRecord(analysis, zone, config.settings.threshold, rows.length, days, {
-				withCharts: chartOf !== undefined,
-				isNew,
-				recovered: sorted?.recovered,
-			});
-			const [report] = toItems([record]);
+			const { record, chartSeries } = await pace.run(
+				reportSteps(analysis, zone, config.settings.threshold, rows.length, days, {
+					withCharts: chartOf !== undefined,
+					isNew,
+					recovered: sorted?.recovered,
+					alertsBySeries,
+				}),
+			);
+			const report: INodeExecutionData = { json: record.json as IDataObject, pairedItem: allItems };
 			if (chartOf) {
-				// The charts of the series it lists alerts of, as chart_1, chart_2 … (the report's HTML shows them inline).
+				// The charts of the series of the alerts it lists, as chart_1, chart_2 … (its HTML shows them inline).
 				report.binary = {};
-				const alerted = reportedSeries(
-					analysis,
-					reportStartMs(analysis, days),
-					record.json.alerts as ReportedAlert[],
-				);
-				for (const [k, series] of alerted.entries())
+				for (const [k, series] of chartSeries.entries())
 					report.binary[reportChartProperty(k)] = await chartOf(series);
 			}
 			main = [report];
-		} else
-			main =
-				outputMode === 'anomalies'
-					? anomalies
-					: toItems(keepOverwrittenInput(annotateRecords(rows, analysis), rows));
+		} else if (outputMode === 'anomalies') main = anomalies;
+		else {
+			main = [];
+			for (const record of annotatedRecords(rows, analysis)) {
+				main.push(toItem(keepOverwrittenInput(record, rows)));
+				if (pace.due()) await pace.pause();
+			}
+		}
 		outputs = [main, anomalies];
 		run = {
 			settings: { outputMode, ...config } as unknown as IDataObject,
@@ -235,20 +253,18 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
  * own. An item field the analysis replaced with a different value is kept as `input_<field>`, so
  * nothing of the input is lost without a trace (README: Security).
  */
-function keepOverwrittenInput(records: OutputRecord[], rows: readonly Row[]): OutputRecord[] {
-	for (const record of records) {
-		const source = rows[record.rowIndices[0]];
-		for (const field of Object.keys(source)) {
-			if (Object.is(record.json[field], source[field])) continue;
-			Object.defineProperty(record.json, `input_${field}`, {
-				value: source[field],
-				enumerable: true,
-				writable: true,
-				configurable: true,
-			});
-		}
+function keepOverwrittenInput(record: OutputRecord, rows: readonly Row[]): OutputRecord {
+	const source = rows[record.rowIndices[0]];
+	for (const field of Object.keys(source)) {
+		if (Object.is(record.json[field], source[field])) continue;
+		Object.defineProperty(record.json, `input_${field}`, {
+			value: source[field],
+			enumerable: true,
+			writable: true,
+			configurable: true,
+		});
 	}
-	return records;
+	return record;
 }
 
 interface TrendsRunRecord {

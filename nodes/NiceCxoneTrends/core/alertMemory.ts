@@ -1,13 +1,18 @@
+import { createHash } from 'crypto';
+
 import { bucketEndMs } from './calendar';
+import { runSteps, type Steps } from './steps';
 
 /**
  * What the node remembers of the alerts it raised, between runs: per series, metric and rule the bucket
- * of the last alert raised, and the goal episodes it raised that had not recovered yet.
+ * of the last alert raised, and the goal episodes it raised that had not recovered yet. Keys are
+ * {@link memoryKey}s — fixed-size hashes, so that a memory's size does not depend on the group values
+ * (an id of kilobytes in a group field): about 40 bytes an entry in the workflow's static data.
  */
 export interface AlertMemory {
-	/** Alert key → bucket start (UTC ms) of the last alert raised for it. */
+	/** Hashed alert key → bucket start (UTC ms) of the last alert raised for it. */
 	raised: Record<string, number>;
-	/** Goal episode key → bucket start (UTC ms) of the episode's start, for episodes raised while ongoing. */
+	/** Hashed goal episode key → the episode's start (UTC ms), for episodes raised while ongoing. */
 	openGoals: Record<string, number>;
 }
 
@@ -29,15 +34,31 @@ export function alertId(record: AlertRecord): string {
 	return JSON.stringify([alertKey(record), record.bucketStart, record.episodeStart ?? null]);
 }
 
-/** A memory read from workflow static data; anything unreadable counts as empty. */
+/**
+ * The key a memory stores for an alert or goal episode key: 22 characters of its SHA-256 (base64url,
+ * 132 bits), whatever its length.
+ */
+export function memoryKey(key: string): string {
+	return createHash('sha256').update(key).digest('base64url').slice(0, 22);
+}
+
+/**
+ * A memory read from workflow static data; anything unreadable counts as empty. A memory the node wrote
+ * before it hashed its keys (each key the JSON array itself, `["grp_001","count_sum","anomaly"]`) is read
+ * with its keys hashed, so an existing workflow does not raise everything once more.
+ */
 export function readAlertMemory(value: unknown): AlertMemory {
 	const memory = (value ?? {}) as Partial<AlertMemory>;
-	const numbers = (map: unknown) =>
-		Object.fromEntries(
-			Object.entries(map && typeof map === 'object' ? map : {}).filter(([, ms]) =>
-				Number.isFinite(ms),
-			),
-		) as Record<string, number>;
+	const numbers = (map: unknown) => {
+		const read = new Map<string, number>();
+		for (const [key, ms] of Object.entries(map && typeof map === 'object' ? map : {})) {
+			if (typeof ms !== 'number' || !Number.isFinite(ms)) continue;
+			// A hash never starts with '['; a key of the earlier format always does.
+			const hashed = key.startsWith('[') ? memoryKey(key) : key;
+			read.set(hashed, Math.max(read.get(hashed) ?? -Infinity, ms));
+		}
+		return Object.fromEntries(read);
+	};
 	return { raised: numbers(memory.raised), openGoals: numbers(memory.openGoals) };
 }
 
@@ -50,31 +71,44 @@ export function sortOutAlerts(
 	alerts: readonly AlertRecord[],
 	memory: AlertMemory,
 ): { fresh: AlertRecord[]; recovered: AlertRecord[]; memory: AlertMemory } {
-	const raised = { ...memory.raised };
-	const openGoals = { ...memory.openGoals };
+	return runSteps(sortOutAlertSteps(alerts, memory));
+}
+
+/** {@link sortOutAlerts} in steps (one an alert). */
+export function* sortOutAlertSteps(
+	alerts: readonly AlertRecord[],
+	memory: AlertMemory,
+): Steps<{ fresh: AlertRecord[]; recovered: AlertRecord[]; memory: AlertMemory }> {
+	const remembered = new Map(Object.entries(memory.raised));
+	const raised = new Map(remembered);
+	const openGoals = new Map(Object.entries(memory.openGoals));
 	const fresh: AlertRecord[] = [];
 	const recovered: AlertRecord[] = [];
 	for (const alert of alerts) {
-		const key = alertKey(alert);
+		const plainKey = alertKey(alert);
+		const key = memoryKey(plainKey);
 		const atMs = Date.parse(String(alert.bucketStart));
-		const isNew = !(key in memory.raised) || atMs > memory.raised[key];
+		const before = remembered.get(key);
+		const isNew = before === undefined || atMs > before;
 		if (isNew) fresh.push(alert);
-		raised[key] = Math.max(raised[key] ?? -Infinity, atMs);
-		if (alert.rule !== 'goal') continue;
-		const episodeKey = JSON.stringify([key, alert.episodeStart]);
-		if (alert.ongoing === true) openGoals[episodeKey] = Date.parse(String(alert.episodeStart));
-		else if (episodeKey in openGoals) {
-			if (!isNew) recovered.push(alert);
-			delete openGoals[episodeKey];
+		raised.set(key, Math.max(raised.get(key) ?? -Infinity, atMs));
+		if (alert.rule === 'goal') {
+			const episodeKey = memoryKey(JSON.stringify([plainKey, alert.episodeStart]));
+			if (alert.ongoing === true) openGoals.set(episodeKey, Date.parse(String(alert.episodeStart)));
+			else if (openGoals.has(episodeKey)) {
+				if (!isNew) recovered.push(alert);
+				openGoals.delete(episodeKey);
+			}
 		}
+		yield 1;
 	}
 	return { fresh, recovered, memory: { raised: newest(raised), openGoals: newest(openGoals) } };
 }
 
-/** The map with at most MAX_REMEMBERED_ALERTS entries, the most recent kept. */
-function newest(map: Record<string, number>): Record<string, number> {
-	const entries = Object.entries(map);
-	if (entries.length <= MAX_REMEMBERED_ALERTS) return map;
+/** The map as an object with at most MAX_REMEMBERED_ALERTS entries, the most recent kept. */
+function newest(map: Map<string, number>): Record<string, number> {
+	const entries = [...map];
+	if (entries.length <= MAX_REMEMBERED_ALERTS) return Object.fromEntries(entries);
 	return Object.fromEntries(entries.sort((a, b) => b[1] - a[1]).slice(0, MAX_REMEMBERED_ALERTS));
 }
 
@@ -93,6 +127,17 @@ export function alertsWithin(
 	bucketMs: number,
 	zone = 'UTC',
 ): { fresh: AlertRecord[]; recovered: AlertRecord[] } {
+	return runSteps(alertsWithinSteps(alerts, fromMs, toMs, bucketMs, zone));
+}
+
+/** {@link alertsWithin} in steps (one an alert). */
+export function* alertsWithinSteps(
+	alerts: readonly AlertRecord[],
+	fromMs: number,
+	toMs: number,
+	bucketMs: number,
+	zone = 'UTC',
+): Steps<{ fresh: AlertRecord[]; recovered: AlertRecord[] }> {
 	const inWindow = (endMs: number) => endMs > fromMs && endMs <= toMs;
 	const fresh: AlertRecord[] = [];
 	const recovered: AlertRecord[] = [];
@@ -106,6 +151,7 @@ export function alertsWithin(
 			if (inWindow(bucketEndMs(Date.parse(String(alert.episodeEnd)), bucketMs, zone, forBuckets)))
 				recovered.push(alert);
 		}
+		yield 1;
 	}
 	return { fresh, recovered };
 }

@@ -1,6 +1,7 @@
 import { findMetric, parseMetricField } from '../../shared/core/catalogue';
 import { DAY_MS } from '../../shared/core/time';
 import { formatLocalTime } from './calendar';
+import { truncated } from './truncate';
 
 /**
  * A number for a sentence: whole numbers from 100 up, one decimal from 10, else up to two decimals
@@ -49,16 +50,18 @@ export function seriesLabel(groupValues: Record<string, unknown>): string {
 
 /**
  * Subject of a sentence about one series: the channel (when grouped by channel) and the metric phrase,
- * then "for" the other group values — "Chat volume for grp_002".
+ * then "for" the other group values — "Chat volume for grp_002". The channel and the other values are each
+ * cut to MAX_LABEL_CHARS ("…"): the sentence is for people; the values are in the record's own fields.
  */
 export function seriesSubject(groupValues: Record<string, unknown>, metric: string): string {
 	const channel = groupValues.channel;
 	const phrase = metricPhrase(metric);
-	const head = typeof channel === 'string' && channel !== '' ? `${channel} ${phrase}` : phrase;
+	const head =
+		typeof channel === 'string' && channel !== '' ? `${truncated(channel)} ${phrase}` : phrase;
 	const others = Object.entries(groupValues)
 		.filter(([field, value]) => field !== 'channel' && value !== null && value !== '')
 		.map(([, value]) => String(value));
-	const subject = others.length > 0 ? `${head} for ${others.join(' / ')}` : head;
+	const subject = others.length > 0 ? `${head} for ${truncated(others.join(' / '))}` : head;
 	return subject.charAt(0).toUpperCase() + subject.slice(1);
 }
 

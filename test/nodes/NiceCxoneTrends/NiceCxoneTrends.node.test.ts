@@ -11,6 +11,8 @@ import {
 	drawSeriesChart,
 } from '../../../nodes/NiceCxoneTrends/core/chart/seriesChart';
 import { seriesChartInput } from '../../../nodes/NiceCxoneTrends/core/chart/seriesChartInput';
+import { memoryKey } from '../../../nodes/NiceCxoneTrends/core/alertMemory';
+import * as present from '../../../nodes/NiceCxoneTrends/core/present';
 import { decodeIndexedPng } from './core/chart/pngReader';
 import { trendsContext } from '../../support/trendsContext';
 
@@ -199,6 +201,46 @@ describe('NiceCxoneTrends node', () => {
 		expect(plain[0].json.chartProperties).toBeUndefined();
 	});
 
+	it('attaches to a report the charts of the alerts it lists, at most 20, and counts the rest', async () => {
+		// 25 groups of 12 hourly buckets, each with a spike in its last.
+		const spiking: INodeExecutionData[] = [];
+		for (let g = 0; g < 25; g++)
+			for (let h = 0; h < 12; h++)
+				spiking.push({
+					json: {
+						bucketStart: new Date(Date.UTC(2024, 0, 1) + h * 3_600_000).toISOString(),
+						groupId: `g${g}`,
+						count_sum: h === 11 ? 1000 : 100 + (h % 3),
+					},
+				});
+		const [[report], anomalies] = await run(spiking, {
+			outputMode: 'report',
+			method: 'rollingRobust',
+			options: { attachCharts: true, rollingWindowBuckets: 5 },
+		});
+		expect(anomalies).toHaveLength(25);
+		expect(Object.keys(report.binary!)).toHaveLength(20);
+		expect(report.json).toMatchObject({
+			alertCount: 25,
+			leftOut: { alerts: 0, recoveries: 0, noData: 0, series: 0, charts: 5 },
+		});
+		expect(String(report.json.chartProperties).split(',')).toEqual(Object.keys(report.binary!));
+		expect(report.binary!.chart_20.fileName).toBe('g19-count_sum.png');
+	});
+
+	it('makes the alerts of each series once, whichever the output mode', async () => {
+		const made = jest.spyOn(present, 'seriesAnomalySteps');
+		try {
+			for (const outputMode of ['annotate', 'summary', 'report']) {
+				made.mockClear();
+				await run(items, { outputMode, options: { attachCharts: true } });
+				expect([outputMode, made.mock.calls.length]).toEqual([outputMode, 2]);
+			}
+		} finally {
+			made.mockRestore();
+		}
+	});
+
 	it('names the field and the fix for a bad parameter', async () => {
 		await expect(run(items, { timestampField: 'bucket' })).rejects.toThrow(
 			"Timestamp field 'bucket' is missing in item 0. Set 'Timestamp Field' to the field that holds the bucket start.",
@@ -314,6 +356,23 @@ describe('NiceCxoneTrends node', () => {
 				)
 			)[1],
 		).toHaveLength(2);
+	});
+
+	it('reads the Alert Once memory an earlier version wrote (unhashed keys): the spike it raised is not raised again', async () => {
+		const spike = '2024-01-16T14:00:00.000Z';
+		const oldKey = JSON.stringify(['grp_002 / chat', 'count_sum', 'anomaly']);
+		const staticData: IDataObject = {
+			alertMemory: { raised: { [oldKey]: Date.parse(spike) }, openGoals: {} },
+		};
+		const [, anomalies] = await run(items, { outputMode: 'anomalies' }, false, staticData);
+		expect(anomalies).toEqual([]);
+		// Written back hashed.
+		expect(staticData.alertMemory).toEqual({
+			raised: { [memoryKey(oldKey)]: Date.parse(spike) },
+			openGoals: {},
+		});
+		expect((await run(items, { outputMode: 'anomalies' }, false, staticData))[1]).toEqual([]);
+		expect((await run(items, { outputMode: 'anomalies' }, false, {}))[1]).toHaveLength(1);
 	});
 
 	it('raises nothing outside Business Hours (the spike at Tue 14:00 UTC is inside Mon-Fri 08:00-18:00, outside 15:00-18:00)', async () => {

@@ -3,6 +3,7 @@ import { DAY_MS } from '../../../shared/core/time';
 import { daysBeforeMs, formatLocalTime } from '../calendar';
 import { formatNumber, seriesSubject } from '../describe';
 import type { SeriesChartInput } from './seriesChart';
+import { MAX_LABEL_CHARS, fingerprint } from '../truncate';
 
 /** Days a chart shows unless the node's 'Chart Days' says otherwise. */
 export const DEFAULT_CHART_DAYS = 7;
@@ -75,11 +76,21 @@ export function seriesChartInput(
 	};
 }
 
-/** File name of a series' chart: its group values and metric, letters, digits, dot, dash and underscore only. */
+/** Characters of a chart file name before `.png`. */
+export const MAX_CHART_FILE_STEM = MAX_LABEL_CHARS;
+
+/**
+ * File name of a series' chart: its group values and metric, letters, digits, dot, dash and underscore
+ * only. A name longer than MAX_CHART_FILE_STEM is cut and ends in `-` and the fingerprint of the whole
+ * (see `fingerprint`), so two long names stay apart.
+ */
 export function chartFileName(series: SeriesResult): string {
 	const parts = [
 		...Object.values(series.groupValues).filter((value) => value !== null && value !== ''),
 		series.metric,
-	];
-	return `${parts.map((part) => String(part).replace(/[^A-Za-z0-9._-]+/g, '_')).join('-')}.png`;
+	].map(String);
+	const stem = parts.map((part) => part.replace(/[^A-Za-z0-9._-]+/g, '_')).join('-');
+	if (stem.length <= MAX_CHART_FILE_STEM) return `${stem}.png`;
+	const tag = `-${fingerprint(JSON.stringify(parts))}`;
+	return `${stem.slice(0, MAX_CHART_FILE_STEM - tag.length)}${tag}.png`;
 }

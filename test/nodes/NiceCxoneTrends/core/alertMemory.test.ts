@@ -2,6 +2,7 @@ import {
 	MAX_REMEMBERED_ALERTS,
 	alertId,
 	alertsWithin,
+	memoryKey,
 	readAlertMemory,
 	sortOutAlerts,
 } from '../../../../nodes/NiceCxoneTrends/core/alertMemory';
@@ -82,8 +83,70 @@ describe('alert memory', () => {
 		const { memory } = sortOutAlerts(many, readAlertMemory(undefined));
 		expect(Object.keys(memory.raised)).toHaveLength(MAX_REMEMBERED_ALERTS);
 		expect(Object.keys(memory.raised)).not.toContain(
-			JSON.stringify(['s0', 'count_sum', 'anomaly']),
+			memoryKey(JSON.stringify(['s0', 'count_sum', 'anomaly'])),
 		);
+		expect(Object.keys(memory.raised)).toContain(
+			memoryKey(JSON.stringify([`s${MAX_REMEMBERED_ALERTS + 4}`, 'count_sum', 'anomaly'])),
+		);
+	});
+});
+
+describe('alert memory size', () => {
+	it('stores a fixed-size hash of each key: 1,000 series named by 5,000 characters take 39 kB, not 5 MB', () => {
+		const alerts = Array.from({ length: 1000 }, (_, i) => ({
+			...anomaly('2024-01-01T10:00:00Z'),
+			series: `${'x'.repeat(5000)}${i}`,
+		}));
+		const first = sortOutAlerts(alerts, readAlertMemory(undefined));
+		expect(first.fresh).toHaveLength(1000);
+		expect(new Set(Object.keys(first.memory.raised).map((key) => key.length))).toEqual(
+			new Set([22]),
+		);
+		// {"raised":{ + 1,000 × "<22 characters>":1704103200000 and 999 commas + },"openGoals":{}}
+		expect(JSON.stringify(first.memory).length).toBe(11 + 1000 * 38 + 999 + 17);
+		// Read back from static data, it raises none of them again.
+		const again = sortOutAlerts(alerts, readAlertMemory(JSON.parse(JSON.stringify(first.memory))));
+		expect(again.fresh).toEqual([]);
+	});
+
+	it('reads a memory written before keys were hashed: nothing raised again, the open goal recovered once', () => {
+		// Static data as the earlier version wrote it: the keys themselves.
+		const written = {
+			raised: {
+				'["grp_001 / chat","count_sum","anomaly"]': Date.parse('2024-01-01T10:00:00Z'),
+				'["grp_001","service_level_pct","goal:atLeast:80"]': Date.parse('2024-01-01T10:30:00Z'),
+			},
+			openGoals: {
+				'["[\\"grp_001\\",\\"service_level_pct\\",\\"goal:atLeast:80\\"]","2024-01-01T10:15:00Z"]':
+					Date.parse('2024-01-01T10:15:00Z'),
+			},
+		};
+		const memory = readAlertMemory(written);
+		expect(memory).toEqual({
+			raised: {
+				[memoryKey('["grp_001 / chat","count_sum","anomaly"]')]: Date.parse('2024-01-01T10:00:00Z'),
+				[memoryKey('["grp_001","service_level_pct","goal:atLeast:80"]')]:
+					Date.parse('2024-01-01T10:30:00Z'),
+			},
+			openGoals: {
+				[memoryKey(
+					'["[\\"grp_001\\",\\"service_level_pct\\",\\"goal:atLeast:80\\"]","2024-01-01T10:15:00Z"]',
+				)]: Date.parse('2024-01-01T10:15:00Z'),
+			},
+		});
+		const run = sortOutAlerts(
+			[
+				anomaly('2024-01-01T10:00:00Z'),
+				goal('2024-01-01T10:30:00Z', '2024-01-01T10:15:00Z', false),
+				anomaly('2024-01-01T12:00:00Z'),
+			],
+			memory,
+		);
+		expect(run.fresh.map((alert) => alert.bucketStart)).toEqual(['2024-01-01T12:00:00Z']);
+		expect(run.recovered).toHaveLength(1);
+		expect(run.memory.openGoals).toEqual({});
+		// What it writes back is hashed: 22 characters a key.
+		expect(Object.keys(run.memory.raised).map((key) => key.length)).toEqual([22, 22]);
 	});
 });
 

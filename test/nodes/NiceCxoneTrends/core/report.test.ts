@@ -1,8 +1,20 @@
 import { analyzeRows } from '../../../../nodes/NiceCxoneTrends/core/analyzeRows';
 import { DEFAULT_SETTINGS } from '../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
+import * as describeModule from '../../../../nodes/NiceCxoneTrends/core/describe';
+import {
+	seriesAnomalyRecords,
+	seriesSummaryRecord,
+} from '../../../../nodes/NiceCxoneTrends/core/present';
 import {
 	MAX_REPORTED_ALERTS,
+	MAX_REPORTED_NOTES,
+	MAX_REPORT_LIST,
+	MAX_REPORT_SERIES,
+	MAX_REPORT_TABLE_ROWS,
 	reportRecord,
+	reportStartMs,
+	reportSteps,
+	reportedSeries,
 	type ReportedAlert,
 } from '../../../../nodes/NiceCxoneTrends/core/report';
 import { bucketAt, contactVolume } from '../synthetic';
@@ -227,5 +239,158 @@ describe('reportRecord', () => {
 			':grey_question: Chat volume for grp_002 has sent no data since Sun 21 Jan 21:45 (2.25 h).',
 		]);
 		expect(reportOf(all).json).toMatchObject({ noData: [] });
+	});
+});
+
+describe('a report of thousands of alerts', () => {
+	// 2,100 groups of 12 hourly buckets, each with a spike in its last bucket: 2,100 critical alerts.
+	const groups = 2100;
+	const many: Array<Record<string, unknown>> = [];
+	for (let g = 0; g < groups; g++)
+		for (let h = 0; h < 12; h++)
+			many.push({
+				bucketStart: new Date(Date.UTC(2024, 0, 1) + h * 3_600_000).toISOString(),
+				groupId: `g${g}`,
+				count_sum: h === 11 ? 1000 : 100 + (h % 3),
+			});
+	const analysis = analyzeRows(many, {
+		...config,
+		settings: { ...DEFAULT_SETTINGS, method: 'rollingRobust', rollingWindowBuckets: 5 },
+	});
+	const report = (withCharts = false) =>
+		reportRecord(analysis, 'UTC', DEFAULT_SETTINGS.threshold, many.length, 1, { withCharts })
+			.json as unknown as ReportJson & {
+			leftOut: Record<string, number>;
+			chartProperties?: string;
+			series: Array<Record<string, unknown>>;
+		};
+
+	it('lists MAX_REPORT_LIST alerts for machines, says MAX_REPORTED_ALERTS for people, and counts the rest', () => {
+		const json = report();
+		expect([MAX_REPORT_LIST, MAX_REPORTED_ALERTS]).toEqual([2000, 20]);
+		expect([json.alertCount, json.alerts.length]).toEqual([2100, 2000]);
+		expect(json.leftOut).toEqual({ alerts: 100, recoveries: 0, noData: 0, series: 1100 });
+		const lines = json.text.split('\n');
+		expect(lines).toHaveLength(1 + 20 + 1);
+		expect([lines[0], lines[21]]).toEqual([
+			'2100 alerts (2100 critical) in 2100 series',
+			'… and 2080 more.',
+		]);
+		expect(json.slackBlocks).toHaveLength(1 + 20 + 1 + 1);
+		expect(json.html.match(/<li>/g)).toHaveLength(20);
+		expect(json.html).toContain('<p>… and 2080 more.</p>');
+	});
+
+	it('holds the first MAX_REPORT_SERIES summaries and a table of the first MAX_REPORT_TABLE_ROWS series', () => {
+		const json = report();
+		expect([MAX_REPORT_SERIES, MAX_REPORT_TABLE_ROWS]).toEqual([1000, 200]);
+		expect(json.series).toHaveLength(1000);
+		expect(json.series[999]).toMatchObject({
+			series: 'g999',
+			anomalyCount: 1,
+			anomaliesLeftOut: 0,
+		});
+		// The heading row, 200 series and the row that counts the rest.
+		expect(json.html.match(/<tr>/g)).toHaveLength(1 + 200 + 1);
+		expect(json.html).toContain('<tr><td colspan="6">… and 1900 more series.</td></tr>');
+	});
+
+	it('shows the charts of the series of the alerts it says, at most MAX_REPORTED_ALERTS, and counts the rest', () => {
+		const json = report(true);
+		expect(json.chartProperties).toBe(
+			Array.from({ length: 20 }, (_, k) => `chart_${k + 1}`).join(','),
+		);
+		expect(json.leftOut.charts).toBe(2080);
+		expect(json.html.match(/<img /g)).toHaveLength(20);
+		expect(json.html).toContain('<img src="cid:chart_20" alt="g19"');
+	});
+
+	it('finds the series of its listed alerts in one pass: each alerted series labelled once', () => {
+		const { alerts } = report();
+		const labels = jest.spyOn(describeModule, 'seriesLabel');
+		try {
+			const charted = reportedSeries(analysis, reportStartMs(analysis, 1), alerts);
+			expect(charted).toHaveLength(2000);
+			expect(charted[1999].groupValues).toEqual({ groupId: 'g1999' });
+			// Comparing every series with every alert labelled series about 2 million times.
+			expect(labels).toHaveBeenCalledTimes(2100);
+		} finally {
+			labels.mockRestore();
+		}
+	});
+
+	it('made in steps: one a series, then one for the sorting', () => {
+		const steps = reportSteps(analysis, 'UTC', DEFAULT_SETTINGS.threshold, many.length, 1);
+		let count = 0;
+		let work = 0;
+		for (let step = steps.next(); !step.done; step = steps.next()) {
+			count++;
+			work += step.value;
+		}
+		// Each series makes its alert record (setup, the record) and is reported (1 + its alert).
+		expect([count, work]).toEqual([2100 * 3 + 1, 2100 * (1 + 1 + 2) + 2100]);
+	});
+});
+
+describe('a report of many recoveries and silent series', () => {
+	it('says MAX_REPORTED_NOTES of each in text, html and Slack, within Slack’s 50 blocks', () => {
+		// 12 groups that stopped two hours before the others, 2 that go on; 15 recoveries of earlier runs.
+		const items: Array<Record<string, unknown>> = [];
+		for (let g = 0; g < 14; g++)
+			for (let h = 0; h < (g < 12 ? 46 : 48); h++)
+				items.push({
+					bucketStart: new Date(Date.UTC(2024, 0, 1) + h * 3_600_000).toISOString(),
+					groupId: `g${g}`,
+					handle_time_avg: 300 + (h % 4),
+				});
+		const recovered = Array.from({ length: 15 }, (_, i) => ({ message: `Recovered ${i}.` }));
+		const json = reportRecord(
+			analyzeRows(items, config),
+			'UTC',
+			DEFAULT_SETTINGS.threshold,
+			items.length,
+			1,
+			{ recovered },
+		).json as unknown as ReportJson & { noData: string[]; recoveries: string[] };
+		expect(MAX_REPORTED_NOTES).toBe(10);
+		expect([json.noData.length, json.recoveries.length]).toEqual([12, 15]);
+		const lines = json.text.split('\n');
+		expect(lines).toHaveLength(1 + 10 + 1 + 10 + 1);
+		expect([lines[11], lines[22]]).toEqual([
+			'… and 5 more recovered.',
+			'… and 2 more stopped reporting.',
+		]);
+		expect(json.slackBlocks).toHaveLength(1 + 10 + 1 + 10 + 1 + 1);
+		expect(json.html.match(/<li>/g)).toHaveLength(20);
+		expect(json.html).toContain('<p>… and 5 more recovered.</p>');
+		expect(json.html).toContain('<p>… and 2 more stopped reporting.</p>');
+	});
+});
+
+describe('a series summary in a report', () => {
+	it('carries its latest MAX_REPORTED_ALERTS alerts and says how many earlier ones it left out', () => {
+		// Every third hour above the goal: 40 goal episodes, one alert each.
+		const items = Array.from({ length: 120 }, (_, h) => ({
+			bucketStart: new Date(Date.UTC(2024, 0, 1) + h * 3_600_000).toISOString(),
+			count_sum: h % 3 === 0 ? 300 : 100,
+		}));
+		const goals = [
+			{ metric: 'count_sum', direction: 'atMost' as const, value: 200, forBuckets: 1 },
+		];
+		const [series] = analyzeRows(items, { ...config, goals }).series;
+		const alerts = seriesAnomalyRecords(series, 'UTC');
+		const all = alerts.length;
+		expect(alerts.filter((alert) => alert.json.rule === 'goal')).toHaveLength(40);
+		const json = seriesSummaryRecord(series, alerts, 20).json;
+		expect(json).toMatchObject({ anomalyCount: all, anomaliesLeftOut: all - 20 });
+		const anomalies = json.anomalies as Array<Record<string, unknown>>;
+		expect(anomalies).toHaveLength(20);
+		expect(anomalies[19]).toEqual(alerts[all - 1].json);
+		expect(anomalies[19]).not.toBe(alerts[all - 1].json); // a copy
+		const lines = String(json.message).split('\n');
+		expect(lines[0]).toBe(`${all - 20} earlier alerts not listed here.`);
+		expect(lines).toHaveLength(1 + 20 + 1);
+		// Summary per Series itself leaves nothing out.
+		expect(seriesSummaryRecord(series, alerts).json.anomalies).toHaveLength(all);
 	});
 });

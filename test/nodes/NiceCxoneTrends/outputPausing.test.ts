@@ -1,0 +1,68 @@
+/**
+ * The node hands the event loop back while it builds its output: n8n's sleep(0), counted here with a
+ * clock that says every look at it is late (so each look pauses), in every output mode.
+ */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import { NiceCxoneTrends } from '../../../nodes/NiceCxoneTrends/NiceCxoneTrends.node';
+import { trendsContext } from '../../support/trendsContext';
+import { bucketAt, contactVolume } from './synthetic';
+
+jest.mock('n8n-workflow', () => {
+	const actual = jest.requireActual<typeof import('n8n-workflow')>('n8n-workflow');
+	return { ...actual, sleep: jest.fn(async () => {}) };
+});
+
+/** Two groups of three weeks of 15-minute chat volume (2 × 2,016 items), one spike in grp_002. */
+function queryItems(): INodeExecutionData[] {
+	const items: INodeExecutionData[] = [];
+	for (const [groupId, seed] of [
+		['grp_001', 1],
+		['grp_002', 2],
+	] as const) {
+		const { timesMs, values } = contactVolume(21, seed);
+		if (groupId === 'grp_002') values[bucketAt(15, 14)] = 212;
+		timesMs.forEach((t, i) =>
+			items.push({
+				json: { bucketStart: new Date(t).toISOString(), groupId, count_sum: values[i] },
+			}),
+		);
+	}
+	return items;
+}
+
+describe('NiceCxoneTrends node: pauses while building its output', () => {
+	const items = queryItems();
+	const pausesOf = async (parameters: IDataObject) => {
+		jest.mocked(sleep).mockClear();
+		let nowMs = Date.UTC(2030, 0, 1);
+		const clock = jest.spyOn(Date, 'now').mockImplementation(() => (nowMs += 1000));
+		try {
+			const [main] = await new NiceCxoneTrends().execute.call(
+				trendsContext(items, { sensitivity: 'medium', options: {}, ...parameters }),
+			);
+			return [main.length, jest.mocked(sleep).mock.calls.length];
+		} finally {
+			clock.mockRestore();
+		}
+	};
+
+	it('pauses after every 1,000 units of work once the clock says a tenth of a second has passed', async () => {
+		// The alerts of both series and the one sorted out and output make 5 units; annotating 4,032 items
+		// makes the total reach 1,000 four times.
+		expect(await pausesOf({})).toEqual([4032, 4]);
+		expect(await pausesOf({ outputMode: 'anomalies' })).toEqual([1, 0]);
+		// A summary pairs with its 2,016 items: each summary is work enough for a look at the clock.
+		expect(await pausesOf({ outputMode: 'summary' })).toEqual([2, 2]);
+		expect(await pausesOf({ outputMode: 'report', options: { reportDays: 7 } })).toEqual([1, 0]);
+	});
+
+	it('pauses after each chart it draws, each series drawn once', async () => {
+		const charts = { attachCharts: true, reportDays: 7 };
+		// grp_002's chart for its anomaly, then grp_001's for its summary; and the two summaries' looks.
+		expect(await pausesOf({ outputMode: 'summary', options: charts })).toEqual([2, 4]);
+		// grp_002's chart, shared by its anomaly and the report.
+		expect(await pausesOf({ outputMode: 'report', options: charts })).toEqual([1, 1]);
+	});
+});
