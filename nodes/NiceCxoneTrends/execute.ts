@@ -11,7 +11,7 @@ import {
 import type { AuditSettings } from '../shared/audit';
 import { finishAudit, readAuditSettings, readSigningSecret } from '../shared/audit';
 
-import { analyzeRowsPausing } from './core/analyzeRows';
+import { analyzeRowsSteps } from './core/analyzeRows';
 import type { SeriesResult } from './core/analyzeRows';
 import { renderSeriesChart } from './core/chart/seriesChart';
 import { chartFileName, seriesChartInput } from './core/chart/seriesChartInput';
@@ -121,10 +121,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				which[1],
 			);
 		}
-		// Pauses hand the event loop back to n8n (a queue-mode worker must answer its broker): between series
-		// while analysing, then every tenth of a second while building the output.
+		// Pauses hand the event loop back to n8n (a queue-mode worker must answer its broker) every tenth of a
+		// second: while grouping the items, between series, and while building the output.
 		const pace = pacer(async () => await sleep(0));
-		const analysis = await analyzeRowsPausing(rows, config, async () => await pace.pause());
+		const analysis = await pace.run(analyzeRowsSteps(rows, config));
 		const unjudged =
 			rows.length > 0
 				? config.goals?.find((goal) => !analysis.metrics.includes(goal.metric))

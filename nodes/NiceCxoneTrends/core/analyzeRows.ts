@@ -8,6 +8,7 @@ import type { AnalysisSettings } from './analyzeSeries';
 import { analyzePoints, type PointsAnalysis } from './analyzePoints';
 import { contactsOfPercents, type ContactNoise } from './detectors/contactNoise';
 import { DAY_MS, HOUR_MS } from '../../shared/core/time';
+import { runSteps, type Steps } from './steps';
 import {
 	SeriesInputError,
 	defaultGroupByFields,
@@ -106,12 +107,7 @@ export const MAX_CALENDAR_BUCKETS = 10_000;
 export const MAX_TOTAL_BUCKETS = 5_000_000;
 /** Most series (groups × metrics): each costs about 4 KB beside its buckets, and a million crashed n8n. */
 export const MAX_SERIES = 50_000;
-/**
- * Work between two pauses of the pausing variant, in buckets analysed (about a fifth of a second); a series
- * costs SERIES_COST more whatever its length, an input row one.
- */
-const WORK_BETWEEN_PAUSES = 250_000;
-/** What a series costs beyond its buckets, in buckets: 240,000 series of one bucket took 13.7 s. */
+/** What a series costs beyond its buckets, as work (see `Steps`): 240,000 series of one bucket took 13.7 s. */
 const SERIES_COST = 100;
 
 /** What `analyzeRows` decided before analysing: the series to make and their common grid. */
@@ -138,7 +134,7 @@ interface RowsPlan {
  * Checks the rows and the configuration and plans the series; throws {@link SeriesInputError}. Yields
  * where a pause may come (see {@link analysisSteps}).
  */
-function* planSeries(rows: readonly Row[], config: RowsConfig): Generator<void, RowsPlan> {
+function* planSeries(rows: readonly Row[], config: RowsConfig): Steps<RowsPlan> {
 	const groupBy = config.groupBy ? [...config.groupBy] : defaultGroupByFields(rows);
 	const metrics = config.metrics
 		? [...config.metrics]
@@ -156,8 +152,8 @@ function* planSeries(rows: readonly Row[], config: RowsConfig): Generator<void, 
 			'metrics',
 		);
 	}
-	// Finding the fields read every row once or twice: a pause may come before they are grouped.
-	yield;
+	// Finding the fields read every row once or twice: a step before they are grouped.
+	yield rows.length;
 	const allGroups = yield* groupRows(
 		rows,
 		config.timestampField,
@@ -398,53 +394,21 @@ function moveAlertsIntoHours(
  * {@link MAX_SERIES_BUCKETS} (days and longer: {@link MAX_CALENDAR_BUCKETS}) / {@link MAX_TOTAL_BUCKETS}.
  */
 export function analyzeRows(rows: readonly Row[], config: RowsConfig): RowsAnalysis {
-	const steps = analysisSteps(rows, config, Infinity);
-	for (;;) {
-		const step = steps.next();
-		if (step.done) return step.value;
-	}
+	return runSteps(analyzeRowsSteps(rows, config));
 }
 
 /**
- * {@link analyzeRows} that awaits `pause()` after every `workBetweenPauses` of work (a quarter of a million
- * buckets analysed: about a fifth of a second), in the grouping of the rows as in the analysis, so that a
- * large input never holds the event loop for long (a queue-mode worker whose loop is blocked loses its job).
+ * {@link analyzeRows} in steps (see `Steps`), for the node to hand the event loop back between them (a
+ * queue-mode worker whose loop is blocked loses its job): a step for every thousand items grouped, one
+ * once their fields are found, and one after each series analysed, its work its buckets and SERIES_COST.
  */
-export async function analyzeRowsPausing(
-	rows: readonly Row[],
-	config: RowsConfig,
-	pause: () => Promise<void>,
-	workBetweenPauses = WORK_BETWEEN_PAUSES,
-): Promise<RowsAnalysis> {
-	const steps = analysisSteps(rows, config, workBetweenPauses);
-	for (;;) {
-		const step = steps.next();
-		if (step.done) return step.value;
-		await pause();
-	}
-}
-
-/**
- * The analysis as a generator that yields where a pause may come: within the grouping of the rows, and
- * after the series analysed since the last pause reach `workBetweenPauses` (their buckets, and SERIES_COST
- * for each).
- */
-function* analysisSteps(
-	rows: readonly Row[],
-	config: RowsConfig,
-	workBetweenPauses: number,
-): Generator<void, RowsAnalysis> {
+export function* analyzeRowsSteps(rows: readonly Row[], config: RowsConfig): Steps<RowsAnalysis> {
 	const plan = yield* planSeries(rows, config);
 	const series: SeriesResult[] = [];
-	let work = 0;
 	for (const group of plan.groups)
 		for (const metric of plan.metrics) {
 			series.push(analyseSeries(rows, config, plan, group, metric));
-			work += plan.bucketCount + SERIES_COST;
-			if (work >= workBetweenPauses) {
-				work = 0;
-				yield;
-			}
+			yield plan.bucketCount + SERIES_COST;
 		}
 	return {
 		groupBy: plan.groupBy,

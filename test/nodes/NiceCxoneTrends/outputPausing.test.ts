@@ -49,20 +49,27 @@ describe('NiceCxoneTrends node: pauses while building its output', () => {
 	};
 
 	it('pauses after every 1,000 units of work once the clock says a tenth of a second has passed', async () => {
+		// The analysis pauses 7 times in every mode: once the 4,032 items' fields are found, after each of
+		// four thousand items grouped, and after each of the two series (2,016 buckets each).
+		const analysis = 7;
 		// The alerts of both series and the one sorted out and output make 5 units; annotating 4,032 items
 		// makes the total reach 1,000 four times.
-		expect(await pausesOf({})).toEqual([4032, 4]);
-		expect(await pausesOf({ outputMode: 'anomalies' })).toEqual([1, 0]);
+		expect(await pausesOf({})).toEqual([4032, analysis + 4]);
+		expect(await pausesOf({ outputMode: 'anomalies' })).toEqual([1, analysis]);
 		// A summary pairs with its 2,016 items: each summary is work enough for a look at the clock.
-		expect(await pausesOf({ outputMode: 'summary' })).toEqual([2, 2]);
-		expect(await pausesOf({ outputMode: 'report', options: { reportDays: 7 } })).toEqual([1, 0]);
+		expect(await pausesOf({ outputMode: 'summary' })).toEqual([2, analysis + 2]);
+		expect(await pausesOf({ outputMode: 'report', options: { reportDays: 7 } })).toEqual([
+			1,
+			analysis,
+		]);
 	});
 
 	it('pauses after each chart it draws, each series drawn once', async () => {
 		const charts = { attachCharts: true, reportDays: 7 };
-		// grp_002's chart for its anomaly, then grp_001's for its summary; and the two summaries' looks.
-		expect(await pausesOf({ outputMode: 'summary', options: charts })).toEqual([2, 4]);
+		// After the analysis's 7: grp_002's chart for its anomaly, then grp_001's for its summary; and the two
+		// summaries' looks.
+		expect(await pausesOf({ outputMode: 'summary', options: charts })).toEqual([2, 7 + 4]);
 		// grp_002's chart, shared by its anomaly and the report.
-		expect(await pausesOf({ outputMode: 'report', options: charts })).toEqual([1, 1]);
+		expect(await pausesOf({ outputMode: 'report', options: charts })).toEqual([1, 7 + 1]);
 	});
 });

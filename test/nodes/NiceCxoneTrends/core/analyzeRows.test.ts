@@ -1,6 +1,6 @@
 import {
 	analyzeRows,
-	analyzeRowsPausing,
+	analyzeRowsSteps,
 	MAX_TOTAL_BUCKETS,
 } from '../../../../nodes/NiceCxoneTrends/core/analyzeRows';
 import {
@@ -69,24 +69,26 @@ describe('analyzeRows limits', () => {
 	});
 });
 
-describe('analyzeRowsPausing', () => {
-	it('gives the same analysis as analyzeRows, pausing each time the buckets analysed reach the budget', async () => {
+describe('analyzeRowsSteps', () => {
+	/** The work of each step, and the result. */
+	function steps(rows: Array<Record<string, unknown>>) {
+		const work: number[] = [];
+		const run = analyzeRowsSteps(rows, config);
+		for (;;) {
+			const step = run.next();
+			if (step.done) return { work, analysis: step.value };
+			work.push(step.value);
+		}
+	}
+
+	it('gives the same analysis as analyzeRows, a step after each series worth its buckets and 100 more', () => {
 		const rows = hourlyRows(31, 840);
-		let pauses = 0;
-		const paused = await analyzeRowsPausing(
-			rows,
-			config,
-			async () => {
-				pauses++;
-			},
-			10_000,
-		);
+		const { work, analysis } = steps(rows);
+		// One step for the 26,040 items' fields, 26 of a thousand items grouped, then one a series.
+		expect(work).toEqual([26_040, ...Array(26).fill(1000), ...Array(31).fill(940)]);
 		const direct = analyzeRows(rows, config);
-		// One pause once the fields are found; then 31 series of 840 buckets, each costing 100 more: a pause
-		// after every 11th series (10,340), so after the 11th and the 22nd.
-		expect(paused.series).toHaveLength(31);
-		expect(pauses).toBe(3);
-		const differing = paused.series.filter(
+		expect(analysis.series).toHaveLength(31);
+		const differing = analysis.series.filter(
 			(s, i) =>
 				!Object.is(
 					s.analysis.detection.score.join(),
@@ -96,18 +98,13 @@ describe('analyzeRowsPausing', () => {
 		expect(differing).toHaveLength(0);
 	});
 
-	it('pauses for many short series too, and while it groups many items', async () => {
+	it('counts many short series by more than their buckets, and grouping many items as work too', () => {
 		// 60,000 items of 12,000 groups, five hours each: 12,000 series of 5 buckets. Counted by buckets alone
 		// (60,000 in all) they made no pause, and 240,000 series of one bucket held the event loop for 13.7 s.
-		const rows = hourlyRows(12_000, 5);
-		let pauses = 0;
-		const paused = await analyzeRowsPausing(rows, config, async () => {
-			pauses++;
-		});
-		expect(paused.series).toHaveLength(12_000);
-		// One pause after 50,000 items grouped, one once the fields are found, and one after every 2,381 series
-		// (105 each: 250,005 of the 250,000 of work between pauses), five in all.
-		expect(pauses).toBe(1 + 1 + 5);
+		const { work, analysis } = steps(hourlyRows(12_000, 5));
+		expect(analysis.series).toHaveLength(12_000);
+		expect(work).toHaveLength(59 + 1 + 12_000);
+		expect(work.reduce((sum, w) => sum + w, 0)).toBe(59_000 + 60_000 + 12_000 * 105);
 	});
 });
 
@@ -137,15 +134,15 @@ describe('analyzeRows: inputs the node does not take', () => {
 		expect(analyzeRows(rows.slice(0, 25_000), config).series).toHaveLength(50_000);
 	});
 
-	it('refuses a group value longer than 1,000 characters, naming the item and the field', () => {
+	it('refuses a group value longer than 10,000 characters, naming the item and the field', () => {
 		const rows = [
 			{ bucketStart: '2024-01-01T00:00:00Z', groupId: 'g1', count_sum: 1 },
-			{ bucketStart: '2024-01-01T01:00:00Z', groupId: 'x'.repeat(1_001), count_sum: 1 },
+			{ bucketStart: '2024-01-01T01:00:00Z', groupId: 'x'.repeat(10_001), count_sum: 1 },
 		];
 		const error = thrown(rows);
 		expect([error.field, error.rowIndex]).toEqual(['groupBy', 1]);
 		expect(error.message).toBe(
-			"Group By field 'groupId' in item 1 holds 1,001 characters; the node groups by values of at most 1,000. Group by a field that names the group (an id or a name).",
+			"Group By field 'groupId' in item 1 holds 10,001 characters; the node groups by values of at most 10,000. Group by a field that names the group (an id or a name).",
 		);
 	});
 
