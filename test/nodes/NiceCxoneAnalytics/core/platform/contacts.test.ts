@@ -1,6 +1,7 @@
 import type { CompletedContact } from '../../../../../nodes/NiceCxoneAnalytics/core/platform/contacts';
 import {
 	ContactAggregator,
+	MAX_AGGREGATED_ROWS,
 	contactDimension,
 } from '../../../../../nodes/NiceCxoneAnalytics/core/platform/contacts';
 import {
@@ -131,6 +132,56 @@ describe('aggregating completed contacts like the analytics API', () => {
 			aggregation: 'pct',
 			value: null,
 		});
+	});
+});
+
+describe('the most rows completed contacts are aggregated into', () => {
+	const body: QueryBody = {
+		metrics: [{ name: 'count', aggregation: 'sum' }],
+		dimensions: [{ name: 'agent.id' }],
+		timeSeries: {
+			bucketSize: 'DAY',
+			start: '2026-11-02T00:00:00Z',
+			end: '2026-11-03T00:00:00Z',
+			timeZone: 'UTC',
+		},
+	};
+
+	it("is the analytics API's 1,000,000 rows a query", () => {
+		expect(MAX_AGGREGATED_ROWS).toBe(1_000_000);
+	});
+
+	it('refuses the contact that would start one row more, naming what to narrow; contacts of known rows still count', () => {
+		// Every contact with an agent of its own: 10,000,000 of them crashed n8n out of memory.
+		const aggregator = new ContactAggregator(body, 3);
+		for (const agentId of [1, 2, 3, 1, 2]) aggregator.add(contact({ agentId }));
+		let error: unknown;
+		try {
+			aggregator.add(contact({ agentId: 4 }));
+		} catch (caught) {
+			error = caught;
+		}
+		expect(error).toBeInstanceOf(QueryValidationError);
+		expect(error).toMatchObject({
+			field: 'Time Range',
+			message:
+				'The completed contacts make more than 3 rows (one per bucket and combination of dimension values); the node aggregates at most 3, as the analytics API returns at most that many per query. Narrow the Time Range, choose a larger Bucket Size, remove a dimension (Agent has the most values) or add a Filter.',
+		});
+		aggregator.add(contact({ agentId: 3 }));
+		expect(
+			aggregator.rows().map((row) => [row.dimensions['agent.id'], row.metrics[0].value]),
+		).toEqual([
+			['1', 2],
+			['2', 2],
+			['3', 2],
+		]);
+	});
+
+	it('says the default limit with its thousands', () => {
+		const aggregator = new ContactAggregator(body);
+		expect(() => {
+			for (let agentId = 1; agentId <= 1_000_001; agentId++) aggregator.add(contact({ agentId }));
+		}).toThrow('The completed contacts make more than 1,000,000 rows');
 	});
 });
 
