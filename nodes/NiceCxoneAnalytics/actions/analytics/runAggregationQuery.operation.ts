@@ -22,6 +22,7 @@ import type { AccuracyReport } from '../../core/resultCheck';
 import { checkQueryResult } from '../../core/resultCheck';
 import { createRowFlattener, type ResultRow } from '../../core/rows';
 import {
+	MAX_FILE_ROWS,
 	checkEncodedResult,
 	createPageEncoder,
 	encodedFile,
@@ -33,6 +34,7 @@ import { CREDENTIAL_TYPE, createN8nSend } from '../../transport/n8n';
 import type { RunnerContext, RunnerOptions } from '../../transport/queryRunner';
 import {
 	DEFAULT_RUNNER_OPTIONS,
+	MAX_ITEM_ROWS,
 	fetchQueryPages,
 	fetchQueryResult,
 } from '../../transport/queryRunner';
@@ -190,6 +192,13 @@ function readItemQuery(ctx: IExecuteFunctions, itemIndex: number): ItemQuery {
 	if (options.timeoutSeconds !== undefined)
 		runner.timeoutMs = positiveNumber(options.timeoutSeconds, 'Options › Timeout (Seconds)') * 1000;
 	const file = options.output === 'csv' || options.output === 'ndjson' ? options.output : undefined;
+	// A split range may bring the API's 1,000,000 rows a part: the whole result is held to what the output can take.
+	const narrow =
+		'Narrow the Time Range, choose a larger Bucket Size, remove a dimension or add a Filter';
+	runner.maxRows = file ? MAX_FILE_ROWS : MAX_ITEM_ROWS;
+	runner.maxRowsAdvice = file
+		? `${narrow}, or split the range over several items (one query each).`
+		: `${narrow}; or choose Options › Output › One CSV File or One NDJSON File, which hold up to ${MAX_FILE_ROWS.toLocaleString('en-US')} rows.`;
 	return { body, limit, raw: options.output === 'raw', file, runner };
 }
 
