@@ -323,9 +323,14 @@ async function readItems(
 	query: ItemQuery,
 	hash: boolean,
 ): Promise<CheckedResult> {
+	const flatten = createRowFlattener(query.body);
+	// Raw rows go out as the API sent them, checked as the flattened ones are (names, value types, lengths).
 	const mapRow = query.raw
-		? (row: ResultRow) => row as unknown as IDataObject
-		: createRowFlattener(query.body);
+		? (row: ResultRow) => {
+				flatten(row);
+				return row as unknown as IDataObject;
+			}
+		: flatten;
 	const parts = await fetchQueryResult(runner, query.body, mapRow, query.limit);
 	const { rows, report } = checkQueryResult(parts, query.body, { raw: query.raw, hash });
 	return {
