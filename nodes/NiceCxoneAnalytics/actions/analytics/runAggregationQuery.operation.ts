@@ -4,7 +4,7 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
 
 import { LIMITS } from '../../../shared/core/catalogue';
 import type { AuditChainState, AuditSettings } from '../../../shared/audit';
@@ -19,15 +19,16 @@ import type { EndpointError } from '../../../shared/transport/endpoints';
 import { analyticsApiRoot } from '../../../shared/transport/endpoints';
 import type { QueryBody } from '../../core/query';
 import type { AccuracyReport } from '../../core/resultCheck';
-import { checkQueryResult } from '../../core/resultCheck';
+import { checkQueryResultSteps } from '../../core/resultCheck';
 import { createRowFlattener, type ResultRow } from '../../core/rows';
 import {
 	MAX_FILE_ROWS,
-	checkEncodedResult,
+	checkEncodedResultSteps,
 	createPageEncoder,
 	encodedFile,
 	type RowFileFormat,
 } from '../../core/rowFile';
+import { mapSteps, runSteps } from '../../core/steps';
 import { QueryValidationError } from '../../core/validationError';
 import type { TokenTimer } from '../../transport/n8n';
 import { CREDENTIAL_TYPE, createN8nSend } from '../../transport/n8n';
@@ -317,6 +318,12 @@ interface CheckedResult {
 	output: (ctx: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
 }
 
+/**
+ * Hands the event loop back to n8n between the steps of long work on a result (checks, hash, items):
+ * a queue-mode worker that holds it for seconds loses its job.
+ */
+const pause = async () => await sleep(0);
+
 /** One item per row, flattened or raw. */
 async function readItems(
 	runner: RunnerContext,
@@ -332,12 +339,18 @@ async function readItems(
 			}
 		: flatten;
 	const parts = await fetchQueryResult(runner, query.body, mapRow, query.limit);
-	const { rows, report } = checkQueryResult(parts, query.body, { raw: query.raw, hash });
+	const { rows, report } = await runSteps(
+		checkQueryResultSteps(parts, query.body, { raw: query.raw, hash }),
+		pause,
+	);
 	return {
 		report,
 		queries: parts.length,
 		output: async (_ctx, itemIndex) =>
-			rows.map((json) => ({ json, pairedItem: { item: itemIndex } })),
+			await runSteps(
+				mapSteps(rows, (json) => ({ json, pairedItem: { item: itemIndex } })),
+				pause,
+			),
 	};
 }
 
@@ -354,7 +367,7 @@ async function readFile(
 ): Promise<CheckedResult> {
 	const encoder = createPageEncoder(query.body, format, { hash });
 	const parts = await fetchQueryPages(runner, query.body, encoder.encode, query.limit);
-	const report = checkEncodedResult(parts, query.body, encoder);
+	const report = await runSteps(checkEncodedResultSteps(parts, query.body, encoder), pause);
 	const output = async (ctx: IExecuteFunctions, itemIndex: number) => {
 		const content = encodedFile(parts, encoder);
 		const { timeSeries } = query.body;
