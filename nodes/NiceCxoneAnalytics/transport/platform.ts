@@ -415,11 +415,28 @@ export async function runReportJob(
 		job = await finished();
 		file = await download(job.resultFileURL);
 	}
-	if (!file.ok) throw file.error;
+	if (!file.ok) throw downloadError(file.error, jobName, reportId);
 	return {
 		fileName: safeFileName(job.fileName, `report_${reportId}.csv`),
 		csv: String(file.value.body ?? ''),
 	};
+}
+
+/**
+ * What a failed download of a report file means. A file too large for one JavaScript string (about
+ * 512 MB: "Cannot create a string longer than …") fails while n8n reads the answer, with its HTTP 200:
+ * retrying cannot help, so it says what to narrow instead of that the API kept failing.
+ */
+function downloadError(error: unknown, jobName: string, reportId: string): unknown {
+	const failure = error instanceof ApiFailure ? error : undefined;
+	const message = error instanceof Error ? error.message : '';
+	const ok = failure?.status !== undefined && failure.status >= 200 && failure.status < 300;
+	if (!ok && !/Cannot create a string longer than|Invalid string length/.test(message))
+		return error;
+	return new CxoneApiError(
+		`The file of report job ${jobName} (report ${reportId}) could not be read: ${/Cannot create a string longer than|Invalid string length/.test(message) ? 'it is larger than the about 512 MB of text Node.js can hold at once' : serverText(message)}. Narrow the report (a shorter time range, or fewer columns in CXone) and run again.`,
+		failure?.status,
+	);
 }
 
 /**
