@@ -2,6 +2,8 @@ import { LIMITS } from '../../../shared/core/catalogue';
 import { bucketStartOf, toIsoUtc } from '../buckets';
 import type { Filter, QueryBody } from '../query';
 import type { ResultRow } from '../rows';
+import type { Steps } from '../steps';
+import { WorkMeter, noPauses, runStepsNow, sortSteps } from '../steps';
 import { QueryValidationError } from '../validationError';
 
 /**
@@ -243,19 +245,40 @@ export class ContactAggregator {
 
 	/** The rows, ordered by bucket start, then dimension values in the query's order. */
 	rows(): ResultRow[] {
+		return runStepsNow(this.rowSteps(noPauses()));
+	}
+
+	/**
+	 * {@link rows} in steps: sorted in steps (sortSteps), then each row made (1 unit and 1 a metric on
+	 * `meter`). At 107,000 rows sorting and making them at once held the event loop for 1.2 s.
+	 */
+	*rowSteps(meter: WorkMeter = new WorkMeter()): Steps<ResultRow[]> {
 		const compare = (a: string[], b: string[]) => {
 			for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
 			return 0;
 		};
-		return [...this.totals.values()]
-			.sort((a, b) => a.bucketStartMs - b.bucketStartMs || compare(a.values, b.values))
-			.map(({ bucketStartMs, values, totals }) => ({
+		type Entry = { bucketStartMs: number; values: string[]; totals: RowTotals };
+		const entries = yield* sortSteps(
+			[...this.totals.values()],
+			(a: Entry, b: Entry) => a.bucketStartMs - b.bucketStartMs || compare(a.values, b.values),
+			meter,
+		);
+		const { dimensions, metrics } = this.body;
+		const rows: ResultRow[] = [];
+		for (const { bucketStartMs, values, totals } of entries) {
+			const byName: Record<string, string> = {};
+			for (let i = 0; i < dimensions.length; i++) byName[dimensions[i].name] = values[i];
+			rows.push({
 				timeSeries: toIsoUtc(bucketStartMs),
-				dimensions: Object.fromEntries(this.body.dimensions.map((d, i) => [d.name, values[i]])),
-				metrics: this.body.metrics.map((m) => ({
-					...m,
+				dimensions: byName,
+				metrics: metrics.map((m) => ({
+					name: m.name,
+					aggregation: m.aggregation,
 					value: totals.value(m.name, m.aggregation),
 				})),
-			}));
+			});
+			if (meter.add(1 + metrics.length)) yield;
+		}
+		return rows;
 	}
 }

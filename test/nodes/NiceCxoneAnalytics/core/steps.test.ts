@@ -15,6 +15,7 @@ import {
 	WorkMeter,
 	mapSteps,
 	runSteps,
+	sortSteps,
 } from '../../../../nodes/NiceCxoneAnalytics/core/steps';
 
 // One DAY bucket of 1,000 channels: 1,000 rows, 1,000 series, none with a gap.
@@ -130,5 +131,19 @@ describe('long work on a result, in steps with pauses between them', () => {
 		expect(report.missingBucketsBySeries).toEqual(Object.fromEntries(expected.slice(0, 20)));
 		expect(report.seriesWithGaps).toBe(expected.length);
 		expect(report.missingBuckets).toBe(expected.reduce((sum, [, missing]) => sum + missing, 0));
+	});
+});
+
+describe('sorting in steps', () => {
+	it('sorts stably, in runs of 4,096 sorted at once (16 units an item) merged pairwise (1 an item)', async () => {
+		// 10,000 items whose keys repeat: each keeps its place among the items of its key.
+		const items = Array.from({ length: 10_000 }, (_, i) => ({ key: (i * 7919) % 101, at: i }));
+		const expected = [...items].sort((a, b) => a.key - b.key);
+		const { value, pauses } = await counted(
+			sortSteps(items, (a, b) => a.key - b.key, new WorkMeter(1000)),
+		);
+		expect(value).toEqual(expected);
+		// Three runs (a pause after each), then two passes of merging 10,000 items (20 pauses).
+		expect(pauses).toBe(23);
 	});
 });
