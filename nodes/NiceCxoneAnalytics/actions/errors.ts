@@ -63,6 +63,9 @@ function explainFailure(failure: ApiFailure, mode: Resource): string {
 				? failure.message
 				: `No response from the CXone API (${failure.networkCode}), even after retries. Check Base URL and the network, then run again.`;
 		default:
+			// A 2xx that failed was never retried: n8n could not read the answer (too big, say).
+			if (failure.status >= 200 && failure.status < 300)
+				return `The CXone API's answer (HTTP ${failure.status}) could not be read: ${serverText}. Narrow the query and run again.`;
 			return `The CXone API kept failing (HTTP ${failure.status} ${serverText}), even after retries. Run the workflow again later.`;
 	}
 }

@@ -3,6 +3,8 @@ import { SequenceHash } from '../../shared/core/canonical';
 import { bucketStartsBetween } from './buckets';
 import type { QueryBody } from './query';
 import { ImpossibleResultError } from './rows';
+import type { Steps } from './steps';
+import { HASH_COST, WorkMeter, noPauses, runStepsNow } from './steps';
 
 /**
  * Where some rows of a result sit, compactly and in order: row i's bucket start (epoch ms) and the
@@ -55,6 +57,16 @@ export function checkResult(
 	seriesNames: readonly string[],
 	bucketStartsMs: readonly number[],
 ): { report: AccuracyCounts; rowsOutOfOrder: number } {
+	return runStepsNow(checkResultSteps(parts, seriesNames, bucketStartsMs, noPauses()));
+}
+
+/** {@link checkResult} in steps: a pause may come after each row's worth of work on `meter`. */
+export function* checkResultSteps(
+	parts: ReadonlyArray<{ keys: readonly RowKeys[]; totalCount?: number }>,
+	seriesNames: readonly string[],
+	bucketStartsMs: readonly number[],
+	meter: WorkMeter,
+): Steps<{ report: AccuracyCounts; rowsOutOfOrder: number }> {
 	const grid = new Set(bucketStartsMs);
 	const bucketsPerSeries = new Map<number, number>();
 	// bucket start → series → index of the part that brought it
@@ -67,12 +79,14 @@ export function checkResult(
 	let outOfOrder = 0;
 	let totalCount: number | null = 0;
 
-	parts.forEach((part, partIndex) => {
+	for (let partIndex = 0; partIndex < parts.length; partIndex++) {
+		const part = parts[partIndex];
 		totalCount =
 			part.totalCount === undefined || totalCount === null ? null : totalCount + part.totalCount;
 		let latestMs = Number.NEGATIVE_INFINITY;
 		for (const block of part.keys) {
 			for (let i = 0; i < block.bucketStartsMs.length; i++) {
+				if (meter.add(1)) yield;
 				received++;
 				const bucketStartMs = block.bucketStartsMs[i];
 				const series = block.series[i];
@@ -101,12 +115,27 @@ export function checkResult(
 				kept++;
 			}
 		}
-	});
+	}
 
-	const gaps = [...bucketsPerSeries]
-		.map(([series, present]) => [seriesNames[series], grid.size - present] as const)
-		.filter(([, missing]) => missing > 0)
-		.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+	// The series with the most gaps, without sorting every series (a result may hold a million).
+	let missingBuckets = 0;
+	let seriesWithGaps = 0;
+	const most: Array<readonly [string, number]> = [];
+	const before = (a: readonly [string, number], b: readonly [string, number]) =>
+		a[1] > b[1] || (a[1] === b[1] && a[0] < b[0]);
+	for (const [series, present] of bucketsPerSeries) {
+		if (meter.add(1)) yield;
+		const missing = grid.size - present;
+		if (missing <= 0) continue;
+		missingBuckets += missing;
+		seriesWithGaps++;
+		const entry = [seriesNames[series], missing] as const;
+		if (most.length === MAX_SERIES_LISTED && !before(entry, most[most.length - 1])) continue;
+		let at = most.length;
+		while (at > 0 && before(entry, most[at - 1])) at--;
+		most.splice(at, 0, entry);
+		if (most.length > MAX_SERIES_LISTED) most.pop();
+	}
 	return {
 		report: {
 			rowsReceived: received,
@@ -117,9 +146,9 @@ export function checkResult(
 			rowsOutsideRange: outside,
 			series: bucketsPerSeries.size,
 			bucketsInRange: grid.size,
-			missingBuckets: gaps.reduce((sum, [, missing]) => sum + missing, 0),
-			seriesWithGaps: gaps.length,
-			missingBucketsBySeries: Object.fromEntries(gaps.slice(0, MAX_SERIES_LISTED)),
+			missingBuckets,
+			seriesWithGaps,
+			missingBucketsBySeries: Object.fromEntries(most),
 		},
 		rowsOutOfOrder: outOfOrder,
 	};
@@ -175,9 +204,15 @@ export class QueryRowKeys {
 
 	/** The keys of some rows, in their order. */
 	keysOf(rows: ReadonlyArray<Record<string, unknown>>): RowKeys {
+		return runStepsNow(this.keysOfSteps(rows, noPauses()));
+	}
+
+	/** {@link keysOf} in steps: a pause may come after each row. */
+	*keysOfSteps(rows: ReadonlyArray<Record<string, unknown>>, meter: WorkMeter): Steps<RowKeys> {
 		const bucketStartsMs = new Float64Array(rows.length);
 		const series = new Uint32Array(rows.length);
 		for (let i = 0; i < rows.length; i++) {
+			if (meter.add(1)) yield;
 			const [start, name] = this.keyOf(rows[i]);
 			bucketStartsMs[i] = this.startMs(start);
 			series[i] = this.seriesNumber(name);
@@ -212,6 +247,16 @@ export function checkQueryKeys(
 	seriesNames: readonly string[],
 	body: QueryBody,
 ): AccuracyCounts {
+	return runStepsNow(checkQueryKeysSteps(parts, seriesNames, body, noPauses()));
+}
+
+/** {@link checkQueryKeys} in steps. */
+export function* checkQueryKeysSteps(
+	parts: ReadonlyArray<{ keys: readonly RowKeys[]; totalCount?: number }>,
+	seriesNames: readonly string[],
+	body: QueryBody,
+	meter: WorkMeter,
+): Steps<AccuracyCounts> {
 	const { timeSeries } = body;
 	const grid = bucketStartsBetween(
 		Date.parse(timeSeries.start),
@@ -219,7 +264,7 @@ export function checkQueryKeys(
 		timeSeries.bucketSize,
 		timeSeries.timeZone,
 	);
-	const checked = checkResult(parts, seriesNames, grid);
+	const checked = yield* checkResultSteps(parts, seriesNames, grid, meter);
 	const impossible = impossibleResult(checked.report, checked.rowsOutOfOrder);
 	if (impossible) throw new ImpossibleResultError(`a result that cannot be right: ${impossible}`);
 	return checked.report;
@@ -234,17 +279,35 @@ export function checkQueryResult<T extends Record<string, unknown>>(
 	body: QueryBody,
 	options: { raw: boolean; hash: boolean },
 ): { rows: T[]; report: AccuracyReport } {
+	return runStepsNow(checkQueryResultSteps(parts, body, options, noPauses()));
+}
+
+/**
+ * {@link checkQueryResult} in steps: the keys and checks of every row, and the hash of each (HASH_COST
+ * a row), counted on `meter`. At a million rows the hash alone took 7 s in one stretch.
+ */
+export function* checkQueryResultSteps<T extends Record<string, unknown>>(
+	parts: ReadonlyArray<{ rows: T[]; totalCount?: number }>,
+	body: QueryBody,
+	options: { raw: boolean; hash: boolean },
+	meter: WorkMeter = new WorkMeter(),
+): Steps<{ rows: T[]; report: AccuracyReport }> {
 	const keys = new QueryRowKeys(body, options.raw);
-	const counts = checkQueryKeys(
-		parts.map((part) => ({ keys: [keys.keysOf(part.rows)], totalCount: part.totalCount })),
-		keys.seriesNames,
-		body,
-	);
+	const keyed: Array<{ keys: RowKeys[]; totalCount?: number }> = [];
+	for (const part of parts)
+		keyed.push({
+			keys: [yield* keys.keysOfSteps(part.rows, meter)],
+			totalCount: part.totalCount,
+		});
+	const counts = yield* checkQueryKeysSteps(keyed, keys.seriesNames, body, meter);
 	const rows = parts.length === 1 ? parts[0].rows : parts.flatMap((part) => part.rows);
 	let resultSha256 = '';
 	if (options.hash) {
 		const hash = new SequenceHash();
-		for (const row of rows) hash.add(row);
+		for (const row of rows) {
+			if (meter.add(HASH_COST)) yield;
+			hash.add(row);
+		}
 		resultSha256 = hash.digest();
 	}
 	return { rows, report: { ...counts, resultSha256 } };

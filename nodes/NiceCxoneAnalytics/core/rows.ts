@@ -12,6 +12,21 @@ export type FlatRow = Record<string, string | number | null>;
 
 type ResultMetric = ResultRow['metrics'][number];
 
+/**
+ * Longest dimension value the node takes, in characters (as the Trends node's group values). The
+ * catalogue's values are ids and short names; text longer than this is no dimension value, and a page
+ * of a thousand such rows would hold hundreds of megabytes.
+ */
+export const MAX_DIMENSION_VALUE_LENGTH = 1_000;
+
+/** What a value from the server is, in words, for an error message. */
+function described(value: unknown): string {
+	if (typeof value === 'string') return `the text ${JSON.stringify(value.slice(0, 40))}`;
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'a list';
+	return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value).slice(0, 40)}`;
+}
+
 /** The output field of a row's metric: `handle_time` `avg` → `handle_time_avg`. */
 const resultMetricField = (metric: ResultMetric) => metricFieldName(metric as MetricRef);
 
@@ -78,7 +93,9 @@ export function createRowFlattener(query: FlattenedQuery): (row: ResultRow) => F
 		}
 		const flat = { ...template };
 		flat.bucketStart = intern(row.timeSeries);
-		const dimensions = row.dimensions ?? {};
+		const dimensions = (row.dimensions ?? {}) as Record<string, unknown>;
+		if (typeof dimensions !== 'object' || Array.isArray(dimensions))
+			throw new ImpossibleResultError(`a row whose dimensions are ${described(dimensions)}`);
 		for (const name in dimensions) {
 			const field = dimensionFields.get(name);
 			if (field === undefined)
@@ -86,7 +103,15 @@ export function createRowFlattener(query: FlattenedQuery): (row: ResultRow) => F
 					`a row with the dimension '${name.slice(0, 40)}', which the query did not ask for`,
 				);
 			const value = dimensions[name];
-			flat[field] = typeof value === 'string' ? intern(value) : value;
+			if (typeof value !== 'string')
+				throw new ImpossibleResultError(
+					`a row whose ${name} is ${described(value)}; dimension values are text`,
+				);
+			if (value.length > MAX_DIMENSION_VALUE_LENGTH)
+				throw new ImpossibleResultError(
+					`a row whose ${name} is ${value.length} characters long; the node takes dimension values of at most ${MAX_DIMENSION_VALUE_LENGTH} characters`,
+				);
+			flat[field] = intern(value);
 		}
 		for (const metric of row.metrics) {
 			const field = metricFields.get(metric?.name)?.get(metric?.aggregation);
@@ -95,7 +120,12 @@ export function createRowFlattener(query: FlattenedQuery): (row: ResultRow) => F
 					`a row with the metric '${String(metric?.name).slice(0, 40)}:${String(metric?.aggregation).slice(0, 20)}', which the query did not ask for`,
 				);
 			}
-			flat[field] = metric.value;
+			const value: unknown = metric.value;
+			if (typeof value !== 'number' && value !== null)
+				throw new ImpossibleResultError(
+					`a row whose ${metric.name}:${metric.aggregation} is ${described(value)}; metric values are numbers (or null)`,
+				);
+			flat[field] = value;
 		}
 		return flat;
 	};

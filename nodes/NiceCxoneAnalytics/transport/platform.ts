@@ -192,9 +192,13 @@ function hasContactId(contact: CompletedContact): boolean {
 	return typeof id === 'number' || (typeof id === 'string' && id !== '');
 }
 
-/** The contact ids read so far: a repeat means the server's pages overlap (or it ignores skip). */
+/**
+ * The contact ids read so far: a repeat means the server's pages overlap (or it ignores skip). Ids
+ * that are whole numbers (CXone's are) are kept as numbers, which a Set of ten million holds in a
+ * fraction of the memory their text would take; `7` and `"7"` are the same contact.
+ */
 class ContactIds {
-	private readonly ids = new Set<string>();
+	private readonly ids = new Set<number | string>();
 
 	get size(): number {
 		return this.ids.size;
@@ -204,11 +208,18 @@ class ContactIds {
 	add(contact: CompletedContact): boolean {
 		const id = (contact as { contactId?: unknown })?.contactId;
 		if (typeof id !== 'string' && typeof id !== 'number') return true;
-		const key = String(id);
+		const key = contactKey(id);
 		if (this.ids.has(key)) return false;
 		this.ids.add(key);
 		return true;
 	}
+}
+
+/** A contact id as a number when it is a whole number (as text without leading zeros too), else as text. */
+function contactKey(id: number | string): number | string {
+	if (typeof id === 'number') return Number.isSafeInteger(id) ? id : String(id);
+	if (/^(0|[1-9]\d{0,14})$/.test(id)) return Number(id);
+	return id;
 }
 
 /**
@@ -404,11 +415,28 @@ export async function runReportJob(
 		job = await finished();
 		file = await download(job.resultFileURL);
 	}
-	if (!file.ok) throw file.error;
+	if (!file.ok) throw downloadError(file.error, jobName, reportId);
 	return {
 		fileName: safeFileName(job.fileName, `report_${reportId}.csv`),
 		csv: String(file.value.body ?? ''),
 	};
+}
+
+/**
+ * What a failed download of a report file means. A file too large for one JavaScript string (about
+ * 512 MB: "Cannot create a string longer than …") fails while n8n reads the answer, with its HTTP 200:
+ * retrying cannot help, so it says what to narrow instead of that the API kept failing.
+ */
+function downloadError(error: unknown, jobName: string, reportId: string): unknown {
+	const failure = error instanceof ApiFailure ? error : undefined;
+	const message = error instanceof Error ? error.message : '';
+	const ok = failure?.status !== undefined && failure.status >= 200 && failure.status < 300;
+	if (!ok && !/Cannot create a string longer than|Invalid string length/.test(message))
+		return error;
+	return new CxoneApiError(
+		`The file of report job ${jobName} (report ${reportId}) could not be read: ${/Cannot create a string longer than|Invalid string length/.test(message) ? 'it is larger than the about 512 MB of text Node.js can hold at once' : serverText(message)}. Narrow the report (a shorter time range, or fewer columns in CXone) and run again.`,
+		failure?.status,
+	);
 }
 
 /**

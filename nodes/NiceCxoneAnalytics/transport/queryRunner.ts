@@ -4,6 +4,7 @@ import { LIMITS, maxRangeHoursFor } from '../../shared/core/catalogue';
 import { PollSchedule } from '../core/pollSchedule';
 import type { QueryBody } from '../core/query';
 import type { ResultRow } from '../core/rows';
+import { QueryValidationError } from '../core/validationError';
 import { forEachConcurrently } from './concurrency';
 import { ApiFailure, CxoneApiError, QueryCancelledError, pathSegment, stopError } from './errors';
 import type { RetryPolicy } from './retry';
@@ -49,7 +50,21 @@ export interface RunnerOptions {
 	pollGrowth: number;
 	timeoutMs: number;
 	retry: RetryPolicy;
+	/**
+	 * Most rows of the whole result, over every part of a split range (each part alone may bring the
+	 * API's 1,000,000): the totalCount of each part is added up as it arrives, and a part that takes the
+	 * sum past this fails the run before its other pages are read.
+	 */
+	maxRows: number;
+	/** What the error of a result over maxRows tells the user to do. */
+	maxRowsAdvice: string;
 }
+
+/** Most rows the node outputs as items, the analytics API's own limit per query: a million items already take n8n about 1.4 GB. */
+export const MAX_ITEM_ROWS = LIMITS.maxEstimatedRows;
+
+/** 12345678 as '12,345,678', whatever the locale. */
+const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /** The node's defaults (Options, and their descriptions), shared with the benchmarks so they measure what users run. */
 export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = {
@@ -60,6 +75,9 @@ export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = {
 	pollGrowth: 1.25,
 	timeoutMs: 600_000,
 	retry: DEFAULT_RETRY_POLICY,
+	maxRows: MAX_ITEM_ROWS,
+	maxRowsAdvice:
+		'Narrow the Time Range, choose a larger Bucket Size, remove a dimension or add a Filter.',
 };
 
 export interface RunnerContext {
@@ -180,6 +198,7 @@ export async function fetchQueryPages<P>(
 	);
 	const run = new QueryRun(
 		{ ...ctx, options, signal: AbortSignal.any([stop.signal, deadline.signal]) },
+		windows.length,
 		body,
 		readPage,
 		ctx.clock.now() + options.timeoutMs,
@@ -221,9 +240,13 @@ const CLEANUP_TIMEOUT_MS = 10_000;
 class QueryRun<P> {
 	/** Queries submitted and not yet finished with, to cancel if the run fails. */
 	private readonly open = new Set<string>();
+	/** Rows the parts read so far are to bring, by their totalCount (or as read, without one). */
+	private rowsClaimed = 0;
 
 	constructor(
 		private readonly ctx: RunnerContext & { options: RunnerOptions },
+		/** Parts the range was split into (before any halving). */
+		private readonly windowCount: number,
 		private readonly body: QueryBody,
 		private readonly readPage: (rows: ResultRow[]) => P,
 		private readonly deadlineMs: number,
@@ -298,7 +321,14 @@ class QueryRun<P> {
 		} finally {
 			slots.release();
 		}
-		const { pages, rowCount } = await this.readPages(id, firstPage, limit);
+		// A part submitted again (410, FAILED) claims its rows again: the first attempt's claim is given back.
+		const claim = { rows: 0 };
+		const read = await settle(this.readPages(id, firstPage, limit, claim));
+		if (!read.ok) {
+			this.rowsClaimed -= claim.rows;
+			throw read.error;
+		}
+		const { pages, rowCount } = read.value;
 		stats.pagingMs += clock.now() - completedAt;
 		this.open.delete(id);
 		return { queryId: id, window, totalCount: firstPage.totalCount, pages, rowCount };
@@ -387,15 +417,40 @@ class QueryRun<P> {
 		}
 	}
 
+	/**
+	 * Adds `rows` to the rows of the whole result, and fails the run when they pass Options' maxRows:
+	 * before any page of them past the first is read.
+	 */
+	private claimRows(id: string, rows: number, claim: { rows: number }): void {
+		this.rowsClaimed += rows;
+		claim.rows += rows;
+		const { maxRows, maxRowsAdvice } = this.ctx.options;
+		if (this.rowsClaimed <= maxRows) return;
+		const split =
+			this.windowCount > 1
+				? ` over the ${this.windowCount} parts the range was split into (the API allows ${maxRangeHoursFor(this.body.timeSeries.bucketSize) / 24} days a query at ${this.body.timeSeries.bucketSize} buckets)`
+				: '';
+		throw new QueryValidationError(
+			'Time Range',
+			`The result holds more than ${grouped(maxRows)} rows${split}, by the totalCount of query ${id} and the parts before it; the node outputs at most ${grouped(maxRows)} rows this way. Nothing was output. ${maxRowsAdvice}`,
+		);
+	}
+
 	/** All pages of a completed query (up to `limit` rows), concurrently when totalCount is known. */
-	private async readPages(id: string, first: CompletedPage, limit?: number): Promise<ReadPages<P>> {
+	private async readPages(
+		id: string,
+		first: CompletedPage,
+		limit: number | undefined,
+		claim: { rows: number },
+	): Promise<ReadPages<P>> {
 		const { pageSize, pageConcurrency } = this.ctx.options;
 		const cap = limit ?? Number.POSITIVE_INFINITY;
 		if (first.totalCount === undefined || first.totalCount === null)
-			return await this.readPagesSequentially(id, first, cap);
+			return await this.readPagesSequentially(id, first, cap, claim);
 
 		const total = checkedTotalCount(id, first.totalCount);
 		const wanted = Math.min(total, cap);
+		this.claimRows(id, wanted, claim);
 		const pageCount = Math.ceil(wanted / pageSize);
 		const pages: P[] = new Array(pageCount);
 		pages[0] = this.checkedPage(id, first, 0, pageSize, total, wanted);
@@ -443,9 +498,11 @@ class QueryRun<P> {
 		id: string,
 		first: CompletedPage,
 		cap: number,
+		claim: { rows: number },
 	): Promise<ReadPages<P>> {
 		const { pageSize } = this.ctx.options;
 		const firstRows = first.results.slice(0, cap);
+		this.claimRows(id, firstRows.length, claim);
 		const pages = [this.readPage(firstRows)];
 		let rowCount = firstRows.length;
 		let last = first.results.length;
@@ -466,6 +523,7 @@ class QueryRun<P> {
 			}
 			last = page.results.length;
 			const rows = page.results.slice(0, cap - rowCount);
+			this.claimRows(id, rows.length, claim);
 			pages.push(this.readPage(rows));
 			rowCount += rows.length;
 		}

@@ -117,6 +117,43 @@ describe('9. A result that cannot be right is an error, Audit on or off', () => 
 		);
 	});
 
+	// A metric value nested 5,000 lists deep was output as it came (and with Audit on overflowed the
+	// stack while hashing); a 200 kB channel value a row filled gigabytes.
+	it.each([
+		['flat', 'count:sum is the text "12"', { value: '12' }],
+		['raw', 'count:sum is a list', { value: [[[1]]] }],
+		['csv', 'count:sum is an object', { value: { n: 1 } }],
+		['ndjson', 'count:sum is boolean true', { value: true }],
+	])(
+		'%s: a metric value that is not a number or null fails the item (%s)',
+		async (output, what, metric) => {
+			const bad = row(2, 'chat');
+			bad.metrics = [{ ...bad.metrics[0], ...metric } as never];
+			const { error } = await run(await serveResult([row(1, 'chat'), bad]), { output });
+			expect(error?.message).toBe(
+				`The CXone API sent a row whose ${what}; metric values are numbers (or null)${tail}`,
+			);
+		},
+	);
+
+	it.each([['flat'], ['raw'], ['ndjson']])(
+		'%s: a dimension value that is not text, or longer than 1,000 characters, fails the item; null metrics and 1,000 characters pass',
+		async (output) => {
+			const notText = await run(await serveResult([row(1, 7 as never)]), { output });
+			expect(notText.error?.message).toBe(
+				`The CXone API sent a row whose channel is number 7; dimension values are text${tail}`,
+			);
+			const long = await run(await serveResult([row(1, 'x'.repeat(1001))]), { output });
+			expect(long.error?.message).toBe(
+				`The CXone API sent a row whose channel is 1001 characters long; the node takes dimension values of at most 1000 characters${tail}`,
+			);
+			const empty = row(1, 'y'.repeat(1000));
+			empty.metrics = [{ ...empty.metrics[0], value: null as never }];
+			const fine = await run(await serveResult([empty]), { output });
+			expect(fine.error).toBeUndefined();
+		},
+	);
+
 	it('a row outside the requested range is an error, not a quiet drop', async () => {
 		const server = await serveResult([row(1, 'chat'), row(5, 'chat')]);
 		const { error } = await run(server, { audit: 'off' });

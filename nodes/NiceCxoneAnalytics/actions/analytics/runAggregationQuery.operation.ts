@@ -4,7 +4,7 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
 
 import { LIMITS } from '../../../shared/core/catalogue';
 import type { AuditChainState, AuditSettings } from '../../../shared/audit';
@@ -19,20 +19,23 @@ import type { EndpointError } from '../../../shared/transport/endpoints';
 import { analyticsApiRoot } from '../../../shared/transport/endpoints';
 import type { QueryBody } from '../../core/query';
 import type { AccuracyReport } from '../../core/resultCheck';
-import { checkQueryResult } from '../../core/resultCheck';
+import { checkQueryResultSteps } from '../../core/resultCheck';
 import { createRowFlattener, type ResultRow } from '../../core/rows';
 import {
-	checkEncodedResult,
+	MAX_FILE_ROWS,
+	checkEncodedResultSteps,
 	createPageEncoder,
 	encodedFile,
 	type RowFileFormat,
 } from '../../core/rowFile';
+import { mapSteps, runSteps } from '../../core/steps';
 import { QueryValidationError } from '../../core/validationError';
 import type { TokenTimer } from '../../transport/n8n';
 import { CREDENTIAL_TYPE, createN8nSend } from '../../transport/n8n';
 import type { RunnerContext, RunnerOptions } from '../../transport/queryRunner';
 import {
 	DEFAULT_RUNNER_OPTIONS,
+	MAX_ITEM_ROWS,
 	fetchQueryPages,
 	fetchQueryResult,
 } from '../../transport/queryRunner';
@@ -190,6 +193,13 @@ function readItemQuery(ctx: IExecuteFunctions, itemIndex: number): ItemQuery {
 	if (options.timeoutSeconds !== undefined)
 		runner.timeoutMs = positiveNumber(options.timeoutSeconds, 'Options › Timeout (Seconds)') * 1000;
 	const file = options.output === 'csv' || options.output === 'ndjson' ? options.output : undefined;
+	// A split range may bring the API's 1,000,000 rows a part: the whole result is held to what the output can take.
+	const narrow =
+		'Narrow the Time Range, choose a larger Bucket Size, remove a dimension or add a Filter';
+	runner.maxRows = file ? MAX_FILE_ROWS : MAX_ITEM_ROWS;
+	runner.maxRowsAdvice = file
+		? `${narrow}, or split the range over several items (one query each).`
+		: `${narrow}; or choose Options › Output › One CSV File or One NDJSON File, which hold up to ${MAX_FILE_ROWS.toLocaleString('en-US')} rows.`;
 	return { body, limit, raw: options.output === 'raw', file, runner };
 }
 
@@ -308,22 +318,39 @@ interface CheckedResult {
 	output: (ctx: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
 }
 
+/**
+ * Hands the event loop back to n8n between the steps of long work on a result (checks, hash, items):
+ * a queue-mode worker that holds it for seconds loses its job.
+ */
+const pause = async () => await sleep(0);
+
 /** One item per row, flattened or raw. */
 async function readItems(
 	runner: RunnerContext,
 	query: ItemQuery,
 	hash: boolean,
 ): Promise<CheckedResult> {
+	const flatten = createRowFlattener(query.body);
+	// Raw rows go out as the API sent them, checked as the flattened ones are (names, value types, lengths).
 	const mapRow = query.raw
-		? (row: ResultRow) => row as unknown as IDataObject
-		: createRowFlattener(query.body);
+		? (row: ResultRow) => {
+				flatten(row);
+				return row as unknown as IDataObject;
+			}
+		: flatten;
 	const parts = await fetchQueryResult(runner, query.body, mapRow, query.limit);
-	const { rows, report } = checkQueryResult(parts, query.body, { raw: query.raw, hash });
+	const { rows, report } = await runSteps(
+		checkQueryResultSteps(parts, query.body, { raw: query.raw, hash }),
+		pause,
+	);
 	return {
 		report,
 		queries: parts.length,
 		output: async (_ctx, itemIndex) =>
-			rows.map((json) => ({ json, pairedItem: { item: itemIndex } })),
+			await runSteps(
+				mapSteps(rows, (json) => ({ json, pairedItem: { item: itemIndex } })),
+				pause,
+			),
 	};
 }
 
@@ -340,7 +367,7 @@ async function readFile(
 ): Promise<CheckedResult> {
 	const encoder = createPageEncoder(query.body, format, { hash });
 	const parts = await fetchQueryPages(runner, query.body, encoder.encode, query.limit);
-	const report = checkEncodedResult(parts, query.body, encoder);
+	const report = await runSteps(checkEncodedResultSteps(parts, query.body, encoder), pause);
 	const output = async (ctx: IExecuteFunctions, itemIndex: number) => {
 		const content = encodedFile(parts, encoder);
 		const { timeSeries } = query.body;

@@ -4,7 +4,7 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { sleep, updateDisplayOptions } from 'n8n-workflow';
 
 import type { CompletedContact } from '../../core/platform/contacts';
 import {
@@ -13,6 +13,7 @@ import {
 	PLATFORM_UNAVAILABLE_METRICS,
 } from '../../core/platform/contacts';
 import { flattenRow } from '../../core/rows';
+import { WorkMeter, mapSteps, runSteps } from '../../core/steps';
 import type { UpdatedSince } from '../../core/platform/updatedSince';
 import {
 	chooseContactRead,
@@ -160,16 +161,24 @@ export async function execute(
 			staleCursorNotice(this, itemIndex, cursor, given !== undefined);
 	}
 	const cursorField: IDataObject = incremental ? { [NEXT_CURSOR_FIELD]: next.text } : {};
-	return aggregator
-		.rows()
-		.slice(0, limit)
-		.map((row) => ({
-			json: {
-				...(options.output === 'raw' ? (row as unknown as IDataObject) : flattenRow(row)),
-				...cursorField,
-			},
-			pairedItem: { item: itemIndex },
-		}));
+	// Sorted and made into items in steps, with a pause for the event loop between them (n8n's sleep).
+	const pause = async () => await sleep(0);
+	const meter = new WorkMeter();
+	const rows = (await runSteps(aggregator.rowSteps(meter), pause)).slice(0, limit);
+	return await runSteps(
+		mapSteps(
+			rows,
+			(row) => ({
+				json: {
+					...(options.output === 'raw' ? (row as unknown as IDataObject) : flattenRow(row)),
+					...cursorField,
+				},
+				pairedItem: { item: itemIndex },
+			}),
+			meter,
+		),
+		pause,
+	);
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { sleep, updateDisplayOptions } from 'n8n-workflow';
 
-import { csvToObjects } from '../../core/platform/csv';
+import { csvToObjectsSteps } from '../../core/platform/csv';
+import { WorkMeter, mapSteps, runSteps } from '../../core/steps';
 import { QueryValidationError } from '../../core/validationError';
 import { runReportJob } from '../../transport/platform';
 import { itemTimeZone, readTimeWindow, timeRangeFields } from '../shared/queryFields';
@@ -71,5 +72,12 @@ export async function execute(
 			},
 		];
 	}
-	return csvToObjects(file.csv).map((row) => ({ json: row, pairedItem: { item: itemIndex } }));
+	// Parsed and made into items in steps, with a pause for the event loop between them (n8n's sleep).
+	const pause = async () => await sleep(0);
+	const meter = new WorkMeter();
+	const rows = await runSteps(csvToObjectsSteps(file.csv, meter), pause);
+	return await runSteps(
+		mapSteps(rows, (row) => ({ json: row, pairedItem: { item: itemIndex } }), meter),
+		pause,
+	);
 }

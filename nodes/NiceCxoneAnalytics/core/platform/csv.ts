@@ -1,3 +1,5 @@
+import type { Steps } from '../steps';
+import { WorkMeter, noPauses, runStepsNow } from '../steps';
 import { QueryValidationError } from '../validationError';
 
 /**
@@ -32,6 +34,25 @@ function tooLarge(what: string): QueryValidationError {
  * `maxFields`, a file of more fields than that is refused as soon as the field after the last is read.
  */
 export function parseCsv(text: string, maxFields = Infinity): string[][] {
+	return runStepsNow(parseCsvSteps(text, maxFields, noPauses()));
+}
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * {@link parseCsv} in steps (a field is 1 on `meter`), reading text between special characters as one
+ * slice rather than a character at a time. `onHeader` sees the first record as soon as it is read,
+ * before the rest of the file is parsed.
+ */
+export function* parseCsvSteps(
+	text: string,
+	maxFields: number,
+	meter: WorkMeter,
+	onHeader?: (header: string[]) => void,
+): Steps<string[][]> {
 	const records: string[][] = [];
 	let record: string[] = [];
 	let field = '';
@@ -46,28 +67,47 @@ export function parseCsv(text: string, maxFields = Infinity): string[][] {
 		record.push(field);
 		field = '';
 	};
+	const endRecord = () => {
+		if (records.length === 0) onHeader?.(record);
+		records.push(record);
+		record = [];
+	};
 	let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+	// Where the text not yet added to `field` starts.
+	let from = i;
 	for (; i < text.length; i++) {
-		const c = text[i];
+		const c = text.charCodeAt(i);
 		if (quoted) {
-			if (c === '"') {
-				if (text[i + 1] === '"') {
+			if (c === QUOTE) {
+				field += text.slice(from, i);
+				if (text.charCodeAt(i + 1) === QUOTE) {
 					field += '"';
 					i++;
 				} else quoted = false;
-			} else field += c;
-		} else if (c === '"') quoted = true;
-		else if (c === ',') push();
-		else if (c === '\n' || c === '\r') {
-			if (c === '\r' && text[i + 1] === '\n') i++;
+				from = i + 1;
+			}
+		} else if (c === QUOTE) {
+			field += text.slice(from, i);
+			quoted = true;
+			from = i + 1;
+		} else if (c === COMMA) {
+			field += text.slice(from, i);
 			push();
-			records.push(record);
-			record = [];
-		} else field += c;
+			from = i + 1;
+			if (meter.add(1)) yield;
+		} else if (c === LF || c === CR) {
+			field += text.slice(from, i);
+			if (c === CR && text.charCodeAt(i + 1) === LF) i++;
+			push();
+			endRecord();
+			from = i + 1;
+			if (meter.add(1)) yield;
+		}
 	}
+	field += text.slice(from);
 	if (field !== '' || record.length > 0) {
 		push();
-		records.push(record);
+		endRecord();
 	}
 	return records;
 }
@@ -78,29 +118,56 @@ export function parseCsv(text: string, maxFields = Infinity): string[][] {
  * CSV_LIMITS is refused (a QueryValidationError naming Output) before any object is built.
  */
 export function csvToObjects(text: string): Array<Record<string, string | number>> {
+	return runStepsNow(csvToObjectsSteps(text, noPauses()));
+}
+
+/**
+ * {@link csvToObjects} in steps: each field parsed and each value of an object built is 1 on `meter`.
+ * Too many columns are refused once the header row is read, before the rest is parsed. A report of
+ * 1,000 columns and 9,900 rows took 8.3 s in one stretch.
+ */
+export function* csvToObjectsSteps(
+	text: string,
+	meter: WorkMeter,
+): Steps<Array<Record<string, string | number>>> {
 	if (text.length > CSV_LIMITS.maxChars) {
 		throw tooLarge(
 			`The report file has ${grouped(text.length)} characters; the node turns files of at most ${grouped(CSV_LIMITS.maxChars)} characters into items.`,
 		);
 	}
+	const checkHeader = (header: string[]) => {
+		if (header.length > CSV_LIMITS.maxColumns) {
+			throw tooLarge(
+				`The report has ${grouped(header.length)} columns; the node turns reports of at most ${grouped(CSV_LIMITS.maxColumns)} columns into items.`,
+			);
+		}
+	};
 	// The header row's fields come on top of the values (a file within both limits holds at most this many).
-	const [headers, ...rest] = parseCsv(text, CSV_LIMITS.maxCells + CSV_LIMITS.maxColumns);
+	const parsed = yield* parseCsvSteps(
+		text,
+		CSV_LIMITS.maxCells + CSV_LIMITS.maxColumns,
+		meter,
+		checkHeader,
+	);
+	const [headers] = parsed;
 	if (!headers) return [];
-	if (headers.length > CSV_LIMITS.maxColumns) {
-		throw tooLarge(
-			`The report has ${grouped(headers.length)} columns; the node turns reports of at most ${grouped(CSV_LIMITS.maxColumns)} columns into items.`,
-		);
-	}
-	const records = rest.filter((r) => !(r.length === 1 && r[0] === ''));
+	const records = parsed.slice(1).filter((r) => !(r.length === 1 && r[0] === ''));
+	parsed.length = 0;
 	const cells = records.length * headers.length;
 	if (cells > CSV_LIMITS.maxCells) {
 		throw tooLarge(
 			`The report has ${grouped(records.length)} rows of ${grouped(headers.length)} columns (${grouped(cells)} values); the node turns at most ${grouped(CSV_LIMITS.maxCells)} values into items.`,
 		);
 	}
-	return records.map((r) =>
-		Object.fromEntries(headers.map((h, i) => [h, asNumberIfExact(r[i] ?? '')])),
-	);
+	const objects: Array<Record<string, string | number>> = [];
+	for (let r = 0; r < records.length; r++) {
+		const record = records[r];
+		objects.push(Object.fromEntries(headers.map((h, i) => [h, asNumberIfExact(record[i] ?? '')])));
+		// Each record is let go once it is an object.
+		records[r] = [];
+		if (meter.add(headers.length)) yield;
+	}
+	return objects;
 }
 
 function asNumberIfExact(value: string): string | number {

@@ -1,8 +1,10 @@
 import { n8nClock } from '../../../../nodes/shared/transport/clock';
 import type { PlatformContext } from '../../../../nodes/NiceCxoneAnalytics/transport/platform';
+import { ApiFailure, CxoneApiError } from '../../../../nodes/NiceCxoneAnalytics/transport/errors';
 import {
 	MAX_UPDATED_CONTACT_PAGES,
 	readUpdatedContacts,
+	runReportJob,
 } from '../../../../nodes/NiceCxoneAnalytics/transport/platform';
 import { DEFAULT_RETRY_POLICY } from '../../../../nodes/NiceCxoneAnalytics/transport/retry';
 import type { ApiRequest, ApiResponse } from '../../../../nodes/NiceCxoneAnalytics/transport/types';
@@ -68,5 +70,47 @@ describe('updated contacts', () => {
 			'T2',
 			[CONTACTS, `${CONTACTS}?p=2`],
 		]);
+	});
+});
+
+describe('report files', () => {
+	it('a file too large for one string is a clear error, downloaded once, not "kept failing … even after retries"', async () => {
+		const requests: ApiRequest[] = [];
+		const ctx: PlatformContext = {
+			send: async (request) => {
+				requests.push(request);
+				if (request.method === 'POST') return { status: 202, headers: {}, body: { jobId: 'j1' } };
+				if (!request.anonymous) {
+					return {
+						status: 200,
+						headers: {},
+						body: {
+							jobResult: {
+								state: 'Finished',
+								resultFileURL: 'https://files.niceincontact.com/r.csv',
+							},
+						},
+					};
+				}
+				// What n8n's helper throws when the body of a 560 MB file cannot become one string.
+				throw new ApiFailure(
+					'HTTP 200 (Cannot create a string longer than 0x1fffffe8 characters)',
+					200,
+					{},
+					undefined,
+				);
+			},
+			clock: n8nClock,
+			stats: newTransportStats(),
+			retry: DEFAULT_RETRY_POLICY,
+			deadlineMs: Number.MAX_SAFE_INTEGER,
+			pageConcurrency: 1,
+		};
+		const error: unknown = await runReportJob(ctx, '1001', undefined).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(CxoneApiError);
+		expect((error as Error).message).toBe(
+			'The file of report job j1 (report 1001) could not be read: it is larger than the about 512 MB of text Node.js can hold at once. Narrow the report (a shorter time range, or fewer columns in CXone) and run again.',
+		);
+		expect(requests.filter((request) => request.anonymous)).toHaveLength(1);
 	});
 });

@@ -5,7 +5,15 @@ import type { QueryBody } from '../../../../nodes/NiceCxoneAnalytics/core/query'
 import { flattenRow } from '../../../../nodes/NiceCxoneAnalytics/core/rows';
 import { NiceCxoneAnalytics } from '../../../../nodes/NiceCxoneAnalytics/NiceCxoneAnalytics.node';
 import { createN8nSend } from '../../../../nodes/NiceCxoneAnalytics/transport/n8n';
-import { fetchQueryResult } from '../../../../nodes/NiceCxoneAnalytics/transport/queryRunner';
+import { MAX_FILE_ROWS } from '../../../../nodes/NiceCxoneAnalytics/core/rowFile';
+import { QueryValidationError } from '../../../../nodes/NiceCxoneAnalytics/core/validationError';
+import {
+	DEFAULT_RUNNER_OPTIONS,
+	MAX_ITEM_ROWS,
+	fetchQueryPages,
+	fetchQueryResult,
+} from '../../../../nodes/NiceCxoneAnalytics/transport/queryRunner';
+import type { Send } from '../../../../nodes/NiceCxoneAnalytics/transport/types';
 import {
 	DEFAULT_RETRY_POLICY,
 	retryAfterMs,
@@ -565,5 +573,83 @@ describe('Retry-After parsing', () => {
 		[undefined, undefined],
 	])('%s → %s ms', (header, expected) => {
 		expect(retryAfterMs(header, START_MS)).toBe(expected);
+	});
+});
+
+describe('the rows of a split range, added up', () => {
+	// 63 days of 15-minute buckets: three parts of at most 31 days.
+	const split: QueryBody = {
+		...body,
+		timeSeries: {
+			bucketSize: 'FIFTEEN_MINUTES',
+			start: '2024-01-01T00:00:00Z',
+			end: '2024-03-04T00:00:00Z',
+			timeZone: 'UTC',
+		},
+	};
+
+	/** A server whose every query completes at once with `totalCount` rows, 100 a page; it logs every GET. */
+	function server(totalCount: number) {
+		const gets: string[] = [];
+		let next = 0;
+		const send: Send = async (request) => {
+			if (request.method === 'POST')
+				return { status: 202, headers: {}, body: { id: `q${++next}`, status: 'PENDING' } };
+			if (request.method === 'DELETE') return { status: 204, headers: {}, body: undefined };
+			const id = request.path.split('/').pop() as string;
+			const offset = Number(request.qs?.offset);
+			const limit = Number(request.qs?.limit);
+			gets.push(`${id}@${offset}`);
+			const results = Array.from({ length: Math.min(limit, totalCount - offset) }, () => ({}));
+			return { status: 200, headers: {}, body: completed(id, results, totalCount, offset) };
+		};
+		return { send, gets };
+	}
+
+	const runSplit = async (send: Send, maxRows: number) =>
+		await outcome(
+			fetchQueryPages(
+				{
+					send,
+					detachedSend: send,
+					clock: fakeClock().clock,
+					slots: new QuerySlots(1),
+					stats: newTransportStats(),
+					options: {
+						pageSize: 100,
+						pageConcurrency: 2,
+						maxRows,
+						maxRowsAdvice: 'Do this.',
+					},
+				},
+				split,
+				(rows) => rows.length,
+			),
+		);
+
+	it('fail once their totalCounts pass the limit, before the pages past the first of that part are read', async () => {
+		// A year of 15-minute buckets was 12 parts of 1,000,000 rows: 12 million items, 2.55 GB.
+		const { send, gets } = server(400);
+		const { error } = await runSplit(send, 1000);
+		expect(error).toBeInstanceOf(QueryValidationError);
+		expect(error).toMatchObject({
+			field: 'Time Range',
+			message:
+				'The result holds more than 1,000 rows over the 3 parts the range was split into (the API allows 31 days a query at FIFTEEN_MINUTES buckets), by the totalCount of query q3 and the parts before it; the node outputs at most 1,000 rows this way. Nothing was output. Do this.',
+		});
+		expect(gets.filter((get) => get.startsWith('q3@'))).toEqual(['q3@0']);
+	});
+
+	it('are read in full when they stay within it', async () => {
+		const { send, gets } = server(400);
+		const { value } = await runSplit(send, 1200);
+		expect(value?.map((part) => part.rowCount)).toEqual([400, 400, 400]);
+		expect(gets).toHaveLength(12);
+	});
+
+	it('default to 1,000,000 for items', () => {
+		expect(DEFAULT_RUNNER_OPTIONS.maxRows).toBe(1_000_000);
+		expect(MAX_ITEM_ROWS).toBe(1_000_000);
+		expect(MAX_FILE_ROWS).toBe(5_000_000);
 	});
 });
