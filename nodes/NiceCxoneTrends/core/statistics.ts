@@ -34,6 +34,24 @@ export function durationRiseScore(value: number, expected: number, scale: number
 }
 
 /**
+ * The rise score of an average of durations at `value` (see {@link durationRiseScore}) measured from its
+ * expected value `center` and, where it is higher, from the series' long-run `mean`, whichever is smaller,
+ * at least 0: where most contacts never hold or queue, a slot's median is 0 or near it and no promise of
+ * none, and a higher level to measure from must not make a rise score more. `NaN` when neither is positive.
+ */
+export function durationRiseFrom(
+	value: number,
+	center: number,
+	mean: number,
+	scale: number,
+): number {
+	const fromCenter = center > 0 ? durationRiseScore(value, center, scale) : Infinity;
+	const fromMean = mean > center ? durationRiseScore(value, mean, scale) : Infinity;
+	const score = Math.min(fromCenter, fromMean);
+	return score < Infinity ? Math.max(0, score) : NaN;
+}
+
+/**
  * Rearranges `buffer[0..length)` so that `buffer[k]` holds the k-th smallest of those values (0-based),
  * and returns it (Hoare's quickselect, expected O(length)). Values must not be NaN.
  */

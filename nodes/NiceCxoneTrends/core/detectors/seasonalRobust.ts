@@ -7,7 +7,7 @@ import {
 	type Detector,
 	type EpisodeRules,
 } from '../detection';
-import { countScore, durationRiseScore, MAD_TO_SD } from '../statistics';
+import { countScore, durationRiseFrom, MAD_TO_SD } from '../statistics';
 import type { ContactCounts } from '../analyzeSeries';
 import { SamplingNoise } from './contactNoise';
 import {
@@ -368,14 +368,10 @@ export function detectSeasonalRobust(
 	let alertingRun = 0;
 	// The series' long-run mean (an average of durations only; see DURATION_MEAN_WEIGHT).
 	let durationMean = NaN;
-	/**
-	 * The score of an average of durations above its expected value: on the log scale (see durationRiseScore),
-	 * from at least the series' long-run mean, where most contacts never hold or queue and a slot's median
-	 * is no promise of none; `linear` until there is a positive level to measure from.
-	 */
+	/** A rise of an average of durations (see durationRiseFrom), `linear` until there is a level to measure from. */
 	const riseOfDurations = (value: number, center: number, scale: number, linear: number) => {
-		const from = Math.max(center, durationMean || 0);
-		return from > 0 ? Math.max(0, durationRiseScore(value, from, scale)) : linear;
+		const score = durationRiseFrom(value, center, durationMean, scale);
+		return score === score ? score : linear;
 	};
 
 	for (let i = 0; i < n; i++) {

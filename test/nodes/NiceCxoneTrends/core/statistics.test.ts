@@ -1,5 +1,6 @@
 import {
 	countScore,
+	durationRiseFrom,
 	durationRiseScore,
 	MAD_TO_SD,
 	mean,
@@ -245,5 +246,22 @@ describe('trend', () => {
 		expect(trendDirection(-5, -5, 5)).toBe('DOWN');
 		expect(trendDirection(NaN, 3, 5)).toBe('UP');
 		expect(trendDirection(NaN, 0, 5)).toBe('FLAT');
+	});
+});
+
+describe('durationRiseFrom', () => {
+	it('measures a rise from the long-run mean where the expected value is 0, and never scores it higher', () => {
+		// A slot whose median hold time is 0: from the series' mean of 6 s ± 4 s.
+		expect(durationRiseFrom(29, 0, 6, 4)).toBeCloseTo(durationRiseScore(29, 6, 4), 10);
+		// From 10 s ± 8 s, 150 s scores 4.20; from a mean of 20 s with the same ± 8 s it would score 5.42.
+		expect(durationRiseFrom(150, 10, 20, 8)).toBeCloseTo(4.2019, 4);
+		expect(durationRiseScore(150, 20, 8)).toBeCloseTo(5.4227, 4);
+		// 30 s over a slot of 1.5 s ± 4 s scores 2.15 from the mean of 20 s, not 2.79 from the slot.
+		expect(durationRiseFrom(30, 1.5, 20, 4)).toBeCloseTo(durationRiseScore(30, 20, 4), 10);
+		expect(durationRiseScore(30, 1.5, 4)).toBeGreaterThan(durationRiseScore(30, 20, 4));
+		// Below the mean, not below 0; no level at all (no mean yet, a median of 0): NaN.
+		expect(durationRiseFrom(5, 1, 20, 4)).toBe(0);
+		expect(durationRiseFrom(5, 0, NaN, 4)).toBeNaN();
+		expect(durationRiseFrom(700, 400, NaN, 80)).toBeCloseTo(durationRiseScore(700, 400, 80), 10);
 	});
 });
