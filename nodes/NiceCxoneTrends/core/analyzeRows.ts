@@ -160,7 +160,7 @@ function* planSeries(rows: readonly Row[], config: RowsConfig): Steps<RowsPlan> 
 		groupBy,
 		config.settings.timeZone,
 		Math.floor(MAX_SERIES / metrics.length),
-		(groups) => tooManySeries(`more than ${groups * metrics.length}`),
+		(groups) => tooManySeries(`at least ${(groups + 1) * metrics.length}`),
 	);
 	const countField =
 		config.countField ??

@@ -55,7 +55,7 @@ export function seriesLabel(groupValues: Record<string, unknown>): string {
  */
 export function seriesSubject(groupValues: Record<string, unknown>, metric: string): string {
 	const channel = groupValues.channel;
-	const phrase = metricPhrase(metric);
+	const phrase = truncated(metricPhrase(metric));
 	const head =
 		typeof channel === 'string' && channel !== '' ? `${truncated(channel)} ${phrase}` : phrase;
 	const others = Object.entries(groupValues)

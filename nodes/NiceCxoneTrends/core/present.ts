@@ -350,16 +350,6 @@ export function silentSince(series: SeriesResult): { lastDataMs: number } | unde
 }
 
 /**
- * Summary mode: one record per series with its status, trend, latest bucket and its anomalies, and a
- * `message` ready for Slack or email (one sentence per anomaly). Pairs with all rows of the series.
- */
-export function summaryRecords(analysis: RowsAnalysis, zone: string): OutputRecord[] {
-	return analysis.series.map((series) =>
-		seriesSummaryRecord(series, seriesAnomalyRecords(series, zone)),
-	);
-}
-
-/**
  * The sentence of a series that stopped reporting (see {@link silentSince}): "Chat volume for grp_002 has
  * sent no data since 21:45 (2.25 h)."; undefined while it reports.
  */
@@ -394,7 +384,13 @@ export function seriesSummaryRecord(
 	const { grid, analysis: result } = series;
 	const { trend } = result;
 	const leftOut = maxAlerts === undefined ? 0 : Math.max(0, alerts.length - maxAlerts);
-	const anomalies = alerts.slice(leftOut).map((record) => ({ ...record.json }));
+	// Copies, nested goal included: the Anomalies output carries the records themselves.
+	const anomalies = alerts.slice(leftOut).map((record) => {
+		const copy: Record<string, unknown> = { ...record.json };
+		if (copy.goal && typeof copy.goal === 'object')
+			copy.goal = { ...(copy.goal as Record<string, unknown>) };
+		return copy;
+	});
 	const last = grid.values.length - 1;
 	const subject = seriesSubject(series.groupValues, series.metric);
 	const trendText = `trend ${trend.direction.toLowerCase()}${

@@ -51,38 +51,12 @@ export function reportStartMs(analysis: RowsAnalysis, days: number): number {
 	return daysBeforeMs(lastMs, days, analysis.bucketMs, analysis.calendarZone);
 }
 
-/** The series with an alert at or after `sinceMs`, in the analysis' order (see {@link reportedSeries}). */
-export function alertedSeries(analysis: RowsAnalysis, sinceMs: number): SeriesResult[] {
-	return analysis.series.filter((series) => {
-		const { alert } = series.analysis.detection;
-		const { timesMs } = series.grid;
-		for (let b = timesMs.length - 1; b >= 0 && timesMs[b] >= sinceMs; b--)
-			if (alert[b] === 1) return true;
-		return series.goalEpisodes.some((episode) => timesMs[episode.alertIndex] >= sinceMs);
-	});
-}
-
 /**
  * How a report names a series: its label (group values joined by " / "), cut to MAX_LABEL_CHARS with a
  * fingerprint that keeps two long labels apart (see `uniqueTruncated`).
  */
 export function reportLabel(series: SeriesResult): string {
 	return uniqueTruncated(seriesLabel(series.groupValues));
-}
-
-/**
- * The series with an alert the report lists among `alerts` (an alert of its last days that an earlier run
- * did not raise), in the analysis' order. One pass over the series and one over the alerts.
- */
-export function reportedSeries(
-	analysis: RowsAnalysis,
-	sinceMs: number,
-	alerts: readonly ReportedAlert[],
-): SeriesResult[] {
-	const listed = new Set(alerts.map((alert) => JSON.stringify([alert.series, alert.metric])));
-	return alertedSeries(analysis, sinceMs).filter((series) =>
-		listed.has(JSON.stringify([reportLabel(series), series.metric])),
-	);
 }
 
 /** How a report is made beyond its analysis. */
@@ -176,7 +150,7 @@ export function* reportSteps(
 			found.push({
 				alert: {
 					series: label,
-					metric: series.metric,
+					metric: uniqueTruncated(series.metric),
 					rule: json.rule === 'goal' ? 'goal' : 'anomaly',
 					bucketStart: String(json.bucketStart),
 					// A missed goal carries its own severity; an anomaly's comes from its score.
@@ -201,7 +175,7 @@ export function* reportSteps(
 		if (seriesIndex < MAX_REPORT_TABLE_ROWS) {
 			const latest = bucketFields(series, series.grid.values.length - 1);
 			rows.push(
-				`<tr>${cell(label)}${cell(series.metric)}${cell(latest.value)}${cell(latest.expected)}${cell(series.analysis.trend.direction)}${cell(records.length)}</tr>`,
+				`<tr>${cell(label)}${cell(uniqueTruncated(series.metric))}${cell(latest.value)}${cell(latest.expected)}${cell(series.analysis.trend.direction)}${cell(records.length)}</tr>`,
 			);
 		}
 		yield 1 + records.length;

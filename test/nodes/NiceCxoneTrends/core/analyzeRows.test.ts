@@ -129,7 +129,7 @@ describe('analyzeRows: inputs the node does not take', () => {
 		const error = thrown(rows);
 		expect(error.field).toBe('groupBy');
 		expect(error.message).toBe(
-			"The items make more than 50000 series (groups × metrics); the node analyses at most 50,000. Group by fewer fields, name fewer 'Metric Fields', or split the items (e.g. with a Loop Over Items node).",
+			"The items make at least 50002 series (groups × metrics); the node analyses at most 50,000. Group by fewer fields, name fewer 'Metric Fields', or split the items (e.g. with a Loop Over Items node).",
 		);
 		expect(analyzeRows(rows.slice(0, 25_000), config).series).toHaveLength(50_000);
 	});

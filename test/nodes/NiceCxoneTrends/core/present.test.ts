@@ -1,9 +1,11 @@
 import { analyzeRows } from '../../../../nodes/NiceCxoneTrends/core/analyzeRows';
 import { DEFAULT_SETTINGS } from '../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
+import { seriesSubject } from '../../../../nodes/NiceCxoneTrends/core/describe';
 import {
 	annotateRecords,
 	seriesAnomalyRecords,
 	seriesAnomalySteps,
+	seriesSummaryRecord,
 } from '../../../../nodes/NiceCxoneTrends/core/present';
 
 const config = {
@@ -28,6 +30,23 @@ describe('alert records paired with their items', () => {
 	const goals = [{ metric: 'count_sum', direction: 'atMost' as const, value: 500, forBuckets: 1 }];
 	const series = analyzeRows(rows, { ...config, groupBy: ['groupId'], goals }).series[1];
 	const indexOf = (h: number) => rows.findIndex((row) => row.bucketStart === hour(h));
+
+	it("gives a summary copies of its alerts, a goal's nested object too: the Anomalies output holds the records", () => {
+		const records = seriesAnomalyRecords(series, 'UTC');
+		const summary = seriesSummaryRecord(series, records);
+		(records[1].json.goal as Record<string, unknown>).value = 1;
+		const anomalies = summary.json.anomalies as Array<Record<string, unknown>>;
+		expect(anomalies[1].goal).toEqual({
+			direction: 'atMost',
+			value: 500,
+			forBuckets: 1,
+			criticalValue: null,
+		});
+	});
+
+	it('cuts a long metric name in its sentences, as it cuts long group values', () => {
+		expect(seriesSubject({ groupId: 'g' }, `${'x'.repeat(4000)}_sum`)).toHaveLength(126);
+	});
 
 	it('pairs an alert with every item of its bucket, and one in an empty bucket with the item before it', () => {
 		const records = seriesAnomalyRecords(series, 'UTC');

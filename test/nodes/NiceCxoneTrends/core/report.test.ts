@@ -1,6 +1,5 @@
 import { analyzeRows } from '../../../../nodes/NiceCxoneTrends/core/analyzeRows';
 import { DEFAULT_SETTINGS } from '../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
-import * as describeModule from '../../../../nodes/NiceCxoneTrends/core/describe';
 import {
 	seriesAnomalyRecords,
 	seriesSummaryRecord,
@@ -12,9 +11,7 @@ import {
 	MAX_REPORT_SERIES,
 	MAX_REPORT_TABLE_ROWS,
 	reportRecord,
-	reportStartMs,
 	reportSteps,
-	reportedSeries,
 	type ReportedAlert,
 } from '../../../../nodes/NiceCxoneTrends/core/report';
 import { bucketAt, contactVolume } from '../synthetic';
@@ -303,20 +300,6 @@ describe('a report of thousands of alerts', () => {
 		expect(json.leftOut.charts).toBe(2080);
 		expect(json.html.match(/<img /g)).toHaveLength(20);
 		expect(json.html).toContain('<img src="cid:chart_20" alt="g19"');
-	});
-
-	it('finds the series of its listed alerts in one pass: each alerted series labelled once', () => {
-		const { alerts } = report();
-		const labels = jest.spyOn(describeModule, 'seriesLabel');
-		try {
-			const charted = reportedSeries(analysis, reportStartMs(analysis, 1), alerts);
-			expect(charted).toHaveLength(2000);
-			expect(charted[1999].groupValues).toEqual({ groupId: 'g1999' });
-			// Comparing every series with every alert labelled series about 2 million times.
-			expect(labels).toHaveBeenCalledTimes(2100);
-		} finally {
-			labels.mockRestore();
-		}
 	});
 
 	it('made in steps: one a series, then one for the sorting', () => {
