@@ -14,7 +14,7 @@ import {
 	defaultGroupByFields,
 	defaultMetricFields,
 	detectBucketMs,
-	fieldInNoRow,
+	surveyFields,
 	gridTimes,
 	groupRows,
 	missingMeansZero,
@@ -135,11 +135,12 @@ interface RowsPlan {
  * where a pause may come (see {@link analysisSteps}).
  */
 function* planSeries(rows: readonly Row[], config: RowsConfig): Steps<RowsPlan> {
-	const groupBy = config.groupBy ? [...config.groupBy] : defaultGroupByFields(rows);
+	const survey = yield* surveyFields(rows);
+	const groupBy = config.groupBy ? [...config.groupBy] : defaultGroupByFields(survey);
 	const metrics = config.metrics
 		? [...config.metrics]
-		: defaultMetricFields(rows, config.timestampField, groupBy);
-	const absentMetric = fieldInNoRow(rows, metrics);
+		: defaultMetricFields(survey, config.timestampField, groupBy);
+	const absentMetric = metrics.find((field) => !survey.present.has(field));
 	if (absentMetric !== undefined) {
 		throw new SeriesInputError(
 			`Metric field '${absentMetric}' is not in any item. Check 'Metric Fields' against the incoming fields.`,
@@ -152,8 +153,6 @@ function* planSeries(rows: readonly Row[], config: RowsConfig): Steps<RowsPlan> 
 			'metrics',
 		);
 	}
-	// Finding the fields read every row once or twice: a step before they are grouped.
-	yield rows.length;
 	const allGroups = yield* groupRows(
 		rows,
 		config.timestampField,
@@ -163,9 +162,8 @@ function* planSeries(rows: readonly Row[], config: RowsConfig): Steps<RowsPlan> 
 		(groups) => tooManySeries(`at least ${(groups + 1) * metrics.length}`),
 	);
 	const countField =
-		config.countField ??
-		(fieldInNoRow(rows, [DEFAULT_COUNT_FIELD]) === undefined ? DEFAULT_COUNT_FIELD : '');
-	if (countField !== '' && rows.length > 0 && fieldInNoRow(rows, [countField]) !== undefined) {
+		config.countField ?? (survey.present.has(DEFAULT_COUNT_FIELD) ? DEFAULT_COUNT_FIELD : '');
+	if (countField !== '' && rows.length > 0 && !survey.present.has(countField)) {
 		throw new SeriesInputError(
 			`Contact Count Field '${countField}' is not in any item. Set it to the field with each item's contacts (count_sum from the query node), or empty it to judge rates and averages without counts.`,
 			'countField',

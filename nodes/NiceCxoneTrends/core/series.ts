@@ -100,25 +100,40 @@ export function fieldInNoRow(rows: readonly Row[], fields: readonly string[]): s
 	return fields.find((field) => !rows.some((row) => ownField(row, field) !== undefined));
 }
 
+/** The fields the rows have: every own field with a value, and those holding a number in some row. */
+export interface FieldSurvey {
+	present: Set<string>;
+	numeric: Set<string>;
+}
+
+/** {@link FieldSurvey} of the rows, in one pass, in steps (see `Steps`): one for every ROWS_PER_STEP rows. */
+export function* surveyFields(rows: readonly Row[]): Steps<FieldSurvey> {
+	const present = new Set<string>();
+	const numeric = new Set<string>();
+	for (let index = 0; index < rows.length; index++) {
+		if (index > 0 && index % ROWS_PER_STEP === 0) yield ROWS_PER_STEP;
+		for (const [field, value] of Object.entries(rows[index])) {
+			if (value === undefined) continue;
+			present.add(field);
+			if (typeof value === 'number') numeric.add(field);
+		}
+	}
+	return { present, numeric };
+}
+
 /** Default group-by fields: the query node's dimension fields that occur in any row, in catalogue order. */
-export function defaultGroupByFields(rows: readonly Row[]): string[] {
-	return DIMENSION_FIELDS.filter((field) => rows.some((row) => ownField(row, field) !== undefined));
+export function defaultGroupByFields(survey: FieldSurvey): string[] {
+	return DIMENSION_FIELDS.filter((field) => survey.present.has(field));
 }
 
 /** Default metric fields: every field holding a number in some row, except the timestamp and group-by fields. */
 export function defaultMetricFields(
-	rows: readonly Row[],
+	survey: FieldSurvey,
 	timestampField: string,
 	groupBy: readonly string[],
 ): string[] {
 	const excluded = new Set([timestampField, ...groupBy]);
-	const found = new Set<string>();
-	for (const row of rows) {
-		for (const [field, value] of Object.entries(row)) {
-			if (!excluded.has(field) && typeof value === 'number') found.add(field);
-		}
-	}
-	return [...found];
+	return [...survey.numeric].filter((field) => !excluded.has(field));
 }
 
 /** The rows of one group-by combination, with each row's timestamp (UTC ms) and index in the input. */

@@ -16,8 +16,10 @@ import {
 	isAdditiveMetric,
 	missingMeansZero,
 	parseTimestamp,
+	surveyFields,
 	toRegularGrid,
 } from '../../../../nodes/NiceCxoneTrends/core/series';
+import { runSteps } from '../../../../nodes/NiceCxoneTrends/core/steps';
 
 describe('metric fields', () => {
 	it('treats *_sum and count_* as additive (a missing bucket is zero) and the rest as not', () => {
@@ -32,11 +34,26 @@ describe('metric fields', () => {
 		const rows = [
 			{ bucketStart: 'x', groupId: 'g', channel: 'chat', count_sum: 1, duration_avg: 2, note: 'n' },
 		];
-		expect(defaultGroupByFields(rows)).toEqual(['groupId', 'channel']);
-		expect(defaultMetricFields(rows, 'bucketStart', ['groupId', 'channel'])).toEqual([
+		const survey = runSteps(surveyFields(rows));
+		expect(defaultGroupByFields(survey)).toEqual(['groupId', 'channel']);
+		expect(defaultMetricFields(survey, 'bucketStart', ['groupId', 'channel'])).toEqual([
 			'count_sum',
 			'duration_avg',
 		]);
+	});
+	it('surveys the fields of many items in steps of a thousand, a field with no value not among them', () => {
+		const rows = Array.from({ length: 2_500 }, (_, i) => ({
+			bucketStart: 'x',
+			count_sum: i,
+			...(i === 2_400 ? { groupId: 'g', handle_time_avg: undefined } : {}),
+		}));
+		const steps = surveyFields(rows);
+		const work: number[] = [];
+		let step = steps.next();
+		for (; !step.done; step = steps.next()) work.push(step.value);
+		expect(work).toEqual([1000, 1000]);
+		expect([...step.value.present]).toEqual(['bucketStart', 'count_sum', 'groupId']);
+		expect([...step.value.numeric]).toEqual(['count_sum']);
 	});
 });
 
