@@ -153,8 +153,6 @@ export function createN8nSend(
 					noteRefusedToken(refused);
 					// Had n8n read no credential through `self`, only a thrown 401 makes it renew.
 					response = await authenticated(refused !== '');
-					// The renewed token refused too: a retry must renew again rather than send it.
-					if (response.statusCode === 401) noteRefusedToken(sentTokens().at(-1) ?? '');
 				}
 			}
 		} catch (error) {

@@ -174,31 +174,6 @@ describe.each([1, 2] as const)('createN8nSend on n8n %i.x', (n8nLine) => {
 		expect(log.tokenRequests).toBe(1);
 	});
 
-	it('a retry after a 401 to the renewed token renews again: no refused token is sent twice', async () => {
-		const { ctx } = contextWithToken(n8nLine, 'tok1');
-		api([401, { error: 'invalid_token' }], [401, { error: 'invalid_token' }], [200, COMPLETED]);
-		tokens('tok2', 'tok3');
-		const response = await sendWithRetries(
-			{
-				send: createN8nSend(ctx, API),
-				clock: { now: () => 0, random: () => 0, sleep: async () => {} },
-				policy: DEFAULT_RETRY_POLICY,
-				stats: newTransportStats(),
-				deadlineMs: Infinity,
-			},
-			GET_POLL,
-		);
-		expect(response.status).toBe(200);
-		// Before, tok2 went out once more (its 401 was thrown, not noted) before n8n renewed.
-		expect(hits).toEqual([
-			'GET Bearer tok1',
-			'token',
-			'GET Bearer tok2',
-			'token',
-			'GET Bearer tok3',
-		]);
-	});
-
 	it('an API that echoes the token in a 400 gets the very token the request carried redacted, though another execution stored a new one meanwhile', async () => {
 		const sent = 'at_5f3c9e1b72';
 		const { ctx, log } = contextWithToken(n8nLine, sent);
