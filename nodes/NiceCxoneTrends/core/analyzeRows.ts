@@ -131,8 +131,8 @@ interface RowsPlan {
 }
 
 /**
- * Checks the rows and the configuration and plans the series; throws {@link SeriesInputError}. Yields
- * where a pause may come (see {@link analysisSteps}).
+ * Checks the rows and the configuration and plans the series; throws {@link SeriesInputError}. In steps
+ * (see {@link analyzeRowsSteps}).
  */
 function* planSeries(rows: readonly Row[], config: RowsConfig): Steps<RowsPlan> {
 	const survey = yield* surveyFields(rows);
@@ -397,8 +397,8 @@ export function analyzeRows(rows: readonly Row[], config: RowsConfig): RowsAnaly
 
 /**
  * {@link analyzeRows} in steps (see `Steps`), for the node to hand the event loop back between them (a
- * queue-mode worker whose loop is blocked loses its job): a step for every thousand items grouped, one
- * once their fields are found, and one after each series analysed, its work its buckets and SERIES_COST.
+ * queue-mode worker whose loop is blocked loses its job): a step for every thousand items surveyed for their
+ * fields, and grouped, and one after each series analysed, its work its buckets and SERIES_COST.
  */
 export function* analyzeRowsSteps(rows: readonly Row[], config: RowsConfig): Steps<RowsAnalysis> {
 	const plan = yield* planSeries(rows, config);

@@ -166,9 +166,8 @@ export function* groupRows(
 	timestampField: string,
 	groupBy: readonly string[],
 	zone: string,
-	maxGroups = Infinity,
-	tooManyGroups: (groups: number) => Error = (groups) =>
-		new SeriesInputError(`The items make more than ${groups} groups.`, 'groupBy'),
+	maxGroups: number,
+	tooManyGroups: (groups: number) => Error,
 ): Steps<RowGroup[]> {
 	const groups = new Map<string, RowGroup>();
 	for (let index = 0; index < rows.length; index++) {
