@@ -454,7 +454,7 @@ export function detectSeasonalRobust(
 			// An average of durations over its contacts: a rise is judged on the log scale (see durationRiseScore).
 			// A fall is not: durations have a floor at zero, and short contacts come in bursts.
 			// Most contacts never hold or queue: a slot whose median is (near) zero is no promise of none, and a
-			// rise is measured from at least the series' long-run mean (see DURATION_MEAN_WEIGHT).
+			// rise scores no more than from the series' long-run mean (see DURATION_MEAN_WEIGHT).
 			const durationRise = noise === 'duration' && value > chosenCenter;
 			if (durationRise)
 				chosenScore = riseOfDurations(value, chosenCenter, chosenScale, chosenScore);
@@ -583,8 +583,8 @@ const WINDOW_BUCKET_SHARE = 0.5;
 const INCIDENT_BUCKETS_CALIBRATED = 2;
 
 /**
- * Weight of each new bucket in the long-run mean of an average of durations (about 50 buckets' memory), the
- * least a rise is measured from. Where most contacts never hold or queue, a slot's median hold or queue time
+ * Weight of each new bucket in the long-run mean of an average of durations (about 50 buckets' memory): a
+ * rise scores no more than measured from it. Where most contacts never hold or queue, a slot's median hold or queue time
  * is 0 or near it: one call with 110 s of hold then scored 8.4, agents' 15-minute hold times raised 1.33
  * false alerts per 1000 buckets, and those scores widened the calibration until a hold time × 2.5 over 120
  * contacts an hour was caught 2 times in 12.
