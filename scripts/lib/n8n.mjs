@@ -85,24 +85,33 @@ export function createN8nSandbox({ logLevel = 'info' } = {}) {
 		// n8n's task broker (for Code nodes) listens on 5679 by default; a free port lets several
 		// n8n processes (an e2e run and a demo, say) run side by side.
 		const brokerPort = await freePort();
+		// stdout goes to a file: written to a pipe, n8n's run data (printed just before it exits) was cut
+		// short now and then, and the run read as "no run data"; a file is written synchronously.
+		const stdoutFile = path.join(userFolder, `stdout-${process.pid}-${Date.now()}-${brokerPort}.txt`);
+		const stdoutFd = fs.openSync(stdoutFile, 'w');
 		return new Promise((resolve, reject) => {
 			const child = spawn(nodeBinary, [n8nBinary, ...args], {
 				cwd: userFolder,
 				env: { ...env, N8N_RUNNERS_BROKER_PORT: String(brokerPort) },
-				stdio: ['ignore', 'pipe', 'pipe'],
+				stdio: ['ignore', stdoutFd, 'pipe'],
 			});
-			let stdout = '';
+			fs.closeSync(stdoutFd);
 			let stderr = '';
-			child.stdout.on('data', (chunk) => (stdout += chunk));
 			child.stderr.on('data', (chunk) => (stderr += chunk));
 			const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+			const stdoutText = () => {
+				const text = fs.readFileSync(stdoutFile, 'utf8');
+				fs.rmSync(stdoutFile, { force: true });
+				return text;
+			};
 			child.on('error', (error) => {
 				clearTimeout(timer);
+				fs.rmSync(stdoutFile, { force: true });
 				reject(error);
 			});
 			child.on('close', (code, signal) => {
 				clearTimeout(timer);
-				resolve({ code: code ?? signal, stdout, stderr, durationMs: Date.now() - startedAt });
+				resolve({ code: code ?? signal, stdout: stdoutText(), stderr, durationMs: Date.now() - startedAt });
 			});
 		});
 	}
