@@ -44,12 +44,7 @@ export async function runSteps<T>(steps: Steps<T>, pause: () => Promise<void>): 
 }
 
 /** Runs steps to the end without pausing. */
-export function runStepsNow<T>(steps: Steps<T>): T {
-	for (;;) {
-		const step = steps.next();
-		if (step.done) return step.value;
-	}
-}
+export { runStepsNow } from '../../shared/core/steps';
 
 /** `items.map(map)` in steps: a pause may come after each item (1 on `meter`). */
 export function* mapSteps<T, U>(

@@ -1,7 +1,8 @@
 import { createHash } from 'crypto';
 
 import { bucketEndMs } from './calendar';
-import { runSteps, type Steps } from './steps';
+import { runStepsNow } from '../../shared/core/steps';
+import type { Steps } from './steps';
 
 /**
  * What the node remembers of the alerts it raised, between runs: per series, metric and rule the bucket
@@ -71,7 +72,7 @@ export function sortOutAlerts(
 	alerts: readonly AlertRecord[],
 	memory: AlertMemory,
 ): { fresh: AlertRecord[]; recovered: AlertRecord[]; memory: AlertMemory } {
-	return runSteps(sortOutAlertSteps(alerts, memory));
+	return runStepsNow(sortOutAlertSteps(alerts, memory));
 }
 
 /** {@link sortOutAlerts} in steps (one an alert). */
@@ -127,7 +128,7 @@ export function alertsWithin(
 	bucketMs: number,
 	zone = 'UTC',
 ): { fresh: AlertRecord[]; recovered: AlertRecord[] } {
-	return runSteps(alertsWithinSteps(alerts, fromMs, toMs, bucketMs, zone));
+	return runStepsNow(alertsWithinSteps(alerts, fromMs, toMs, bucketMs, zone));
 }
 
 /** {@link alertsWithin} in steps (one an alert). */

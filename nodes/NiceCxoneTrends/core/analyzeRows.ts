@@ -8,7 +8,8 @@ import type { AnalysisSettings } from './analyzeSeries';
 import { analyzePoints, type PointsAnalysis } from './analyzePoints';
 import { contactsOfPercents, type ContactNoise } from './detectors/contactNoise';
 import { DAY_MS, HOUR_MS } from '../../shared/core/time';
-import { runSteps, type Steps } from './steps';
+import { runStepsNow } from '../../shared/core/steps';
+import type { Steps } from './steps';
 import {
 	SeriesInputError,
 	defaultGroupByFields,
@@ -392,7 +393,7 @@ function moveAlertsIntoHours(
  * {@link MAX_SERIES_BUCKETS} (days and longer: {@link MAX_CALENDAR_BUCKETS}) / {@link MAX_TOTAL_BUCKETS}.
  */
 export function analyzeRows(rows: readonly Row[], config: RowsConfig): RowsAnalysis {
-	return runSteps(analyzeRowsSteps(rows, config));
+	return runStepsNow(analyzeRowsSteps(rows, config));
 }
 
 /**

@@ -13,7 +13,8 @@ import {
 	seriesSubject,
 } from './describe';
 import { parseMetricValue, type RegularSeries, type Row } from './series';
-import { runSteps, type Steps } from './steps';
+import { runStepsNow } from '../../shared/core/steps';
+import type { Steps } from './steps';
 
 /** An output record: its JSON and the input rows it comes from (for pairing). */
 export interface OutputRecord {
@@ -271,7 +272,7 @@ export function* seriesAnomalySteps(series: SeriesResult, zone: string): Steps<O
 
 /** The alerts of one series as records (see {@link seriesAnomalySteps}), all at once. */
 export function seriesAnomalyRecords(series: SeriesResult, zone: string): OutputRecord[] {
-	return runSteps(seriesAnomalySteps(series, zone));
+	return runStepsNow(seriesAnomalySteps(series, zone));
 }
 
 /**

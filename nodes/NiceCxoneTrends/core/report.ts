@@ -3,7 +3,8 @@ import type { OutputRecord } from './present';
 import { bucketFields, noDataMessage, seriesAnomalySteps, seriesSummaryRecord } from './present';
 import { daysBeforeMs } from './calendar';
 import { seriesLabel } from './describe';
-import { runSteps, type Steps } from './steps';
+import { runStepsNow } from '../../shared/core/steps';
+import type { Steps } from './steps';
 import { uniqueTruncated } from './truncate';
 
 /** Days a report covers unless the node's 'Report Days' says otherwise: what a daily run has not said yet. */
@@ -310,5 +311,5 @@ export function reportRecord(
 	days: number,
 	options: ReportOptions = {},
 ): OutputRecord {
-	return runSteps(reportSteps(analysis, zone, threshold, rowCount, days, options)).record;
+	return runStepsNow(reportSteps(analysis, zone, threshold, rowCount, days, options)).record;
 }

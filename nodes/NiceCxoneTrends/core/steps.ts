@@ -2,14 +2,6 @@
  * Work done in steps, so that the node can hand the event loop back between them (a queue-mode worker
  * whose loop is blocked for long loses its job): a generator that yields how much it did since its last
  * yield, in units of about one record or small object made, and returns its result. The core never
- * pauses itself; {@link runSteps} runs a piece of work to its end at once.
+ * pauses itself; `runStepsNow` (shared/core/steps) runs a piece of work to its end at once.
  */
 export type Steps<T> = Generator<number, T, void>;
-
-/** Runs `steps` to the end without a pause and returns the result. */
-export function runSteps<T>(steps: Steps<T>): T {
-	for (;;) {
-		const step = steps.next();
-		if (step.done) return step.value;
-	}
-}

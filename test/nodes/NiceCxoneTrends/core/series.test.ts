@@ -19,7 +19,7 @@ import {
 	surveyFields,
 	toRegularGrid,
 } from '../../../../nodes/NiceCxoneTrends/core/series';
-import { runSteps } from '../../../../nodes/NiceCxoneTrends/core/steps';
+import { runStepsNow } from '../../../../nodes/shared/core/steps';
 
 describe('metric fields', () => {
 	it('treats *_sum and count_* as additive (a missing bucket is zero) and the rest as not', () => {
@@ -34,7 +34,7 @@ describe('metric fields', () => {
 		const rows = [
 			{ bucketStart: 'x', groupId: 'g', channel: 'chat', count_sum: 1, duration_avg: 2, note: 'n' },
 		];
-		const survey = runSteps(surveyFields(rows));
+		const survey = runStepsNow(surveyFields(rows));
 		expect(defaultGroupByFields(survey)).toEqual(['groupId', 'channel']);
 		expect(defaultMetricFields(survey, 'bucketStart', ['groupId', 'channel'])).toEqual([
 			'count_sum',
