@@ -14,9 +14,11 @@
 // Needs the compiled core (npm run build).
 //
 //   npm run bench:quality -- [--part tune|check|all] [--no-nab] [--no-cc] [--no-synthetic] [--verbose] [--breakdown] [--nab DIR]
-//                            [--incident-scale S] [--without-counts]
+//                            [--incident-scale S] [--without-counts] [--short]
 // --incident-scale: the contact-centre incidents' effects times S (default 1; see ccSeries.mjs), e.g. 0.6 for
 // the smaller incidents a held-back set may hold.
+// --short: the contact-centre set over 21 days at HOUR and 63 at DAY (the incidents placed alike, from 40 %
+// of the range on): what a query of the last few weeks gives the node.
 // --without-counts: the contact-centre and synthetic rates and averages judged without their contacts (Contact
 // Count Field empty), as for items that carry no count field.
 // --breakdown: where the NAB points go — the same flags without their false positives, and with one more
@@ -42,6 +44,9 @@ const verbose = args.includes('--verbose');
 const breakdown = args.includes('--breakdown');
 const incidentScale = args.includes('--incident-scale') ? Number(args[args.indexOf('--incident-scale') + 1]) : 1;
 if (!(incidentScale > 0)) throw new Error('--incident-scale: give a positive number, e.g. 0.6');
+/** --short: the contact-centre set over 3 weeks of hours and 9 weeks of days, as a short query returns them. */
+const short = args.includes('--short');
+const days = short ? { HOUR: 21, DAY: 63 } : {};
 const withoutCounts = args.includes('--without-counts');
 /** The row analysis' Contact Count Field: the default (count_sum, which the items carry) or none. */
 const countConfig = withoutCounts ? { countField: '' } : {};
@@ -116,7 +121,7 @@ async function scoreCc() {
 		for (const [k, v] of Object.entries(figures)) t[k] += v;
 		totals.set(key, t);
 	};
-	for (const block of ccBlocks(part, { incidentScale })) {
+	for (const block of ccBlocks(part, { incidentScale, days })) {
 		const groupBy = Object.keys(block.series[0].groupValues);
 		const analysis = analyzeRows(block.items, {
 			timestampField: 'bucketStart',
@@ -164,7 +169,7 @@ async function scoreCc() {
 			add(`${spec.part} all`, figures);
 		}
 	}
-	log(`contact-centre set${incidentScale === 1 ? '' : ` (incidents × ${incidentScale})`}${withoutCounts ? ' without counts' : ''}: part bucket kind  series  incidents caught recall  clean alerts/1k  NAB  shifts alerted at all`);
+	log(`contact-centre set${short ? ' over 21 days of hours and 63 of days' : ''}${incidentScale === 1 ? '' : ` (incidents × ${incidentScale})`}${withoutCounts ? ' without counts' : ''}: part bucket kind  series  incidents caught recall  clean alerts/1k  NAB  shifts alerted at all`);
 	for (const [key, t] of [...totals].sort()) {
 		const nab = t.windows > 0 ? normalize(t.nabRaw, t.nabNull, t.windows, PROFILES.standard).toFixed(1) : 'n/a';
 		log(`CC ${key.padEnd(18)} ${String(t.series).padStart(4)} ${String(t.incidents).padStart(4)} ${String(t.caught).padStart(4)} ${(t.caught / Math.max(1, t.incidents)).toFixed(2).padStart(5)}  ${((1000 * t.cleanAlerts) / Math.max(1, t.cleanPoints)).toFixed(2).padStart(6)} (${t.cleanAlerts}/${t.cleanPoints})  ${nab}  ${t.shiftsEver}/${t.shifts}`);

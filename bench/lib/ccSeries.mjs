@@ -147,8 +147,8 @@ function applyIncident(kind, incident, value, contacts, u) {
  * One block of the set: one seed, one bucket size, one grouping. Returns the items (as the Analytics node
  * outputs them, incidents planted) and the series with their incidents.
  */
-export function generateBlock({ seed, timeZone, part }, bucket, byChannel, { incidentScale = 1 } = {}) {
-	const range = RANGES[bucket];
+export function generateBlock({ seed, timeZone, part }, bucket, byChannel, { incidentScale = 1, days = {} } = {}) {
+	const range = { ...RANGES[bucket], ...(days[bucket] ? { days: days[bucket] } : {}) };
 	const universe = createUniverse(seed);
 	const result = computeResult(universe, {
 		metrics: METRICS.map(({ name, aggregation }) => ({ name, aggregation })),
@@ -209,7 +209,10 @@ export function generateBlock({ seed, timeZone, part }, bucket, byChannel, { inc
 	return { items, series, timeZone, bucket, bucketMs: range.bucketMs };
 }
 
-/** Every block of the set (or of one part: 'tune' / 'check'), incidents scaled by `options.incidentScale`. */
+/**
+ * Every block of the set (or of one part: 'tune' / 'check'), incidents scaled by `options.incidentScale`;
+ * `options.days` ({ HOUR, DAY }) shortens the ranges (70 and 357 days), the incidents placed alike.
+ */
 export function* ccBlocks(part = 'all', options = {}) {
 	for (const entry of CC_SEEDS) {
 		if (part !== 'all' && entry.part !== part) continue;
