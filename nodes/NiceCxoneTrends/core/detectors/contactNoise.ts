@@ -11,6 +11,10 @@ export type ContactNoise = 'percent' | 'mean' | 'duration' | 'ownSpread';
 const PER_CONTACT_WEIGHT = 0.02;
 /** Buckets an average needs before its per-contact spread is used. */
 const MIN_OBSERVATIONS = 20;
+/** Weight of a slot's bucket in that slot's per-contact spread (a slot sees one bucket a day: about 20 days). */
+const PER_SLOT_WEIGHT = 0.05;
+/** Buckets of a slot (a week of them) before its own per-contact spread is used instead of the series'. */
+const MIN_SLOT_OBSERVATIONS = 7;
 /** E[ln |Z|] for a standard normal Z: turns a mean log absolute deviation into a log standard deviation. */
 const MEAN_LOG_ABS_NORMAL = -0.6352;
 
@@ -29,11 +33,26 @@ export class SamplingNoise {
 	private logPerContact = NaN;
 	private observations = 0;
 	private meanShare = NaN;
+	/** σ₁ of each slot (time of day and kind of day), and the buckets it was learned from. */
+	private readonly slotLogPerContact: Float64Array;
+	private readonly slotObservations: Int32Array;
 
-	constructor(private readonly kind: ContactNoise) {}
+	/** `slots`: the slots an average's σ₁ is learned for apart (see {@link sd}). */
+	constructor(
+		private readonly kind: ContactNoise,
+		slots = 1,
+	) {
+		this.slotLogPerContact = new Float64Array(slots);
+		this.slotObservations = new Int32Array(slots);
+	}
 
-	/** Standard deviation of a bucket's value over `count` contacts around `expected`, in the metric's unit. */
-	sd(expected: number, count: number): number {
+	/**
+	 * Standard deviation of a bucket's value over `count` contacts around `expected`, in the metric's unit. An
+	 * average's σ₁ is its `slot`'s own once that slot has MIN_SLOT_OBSERVATIONS buckets, the series' before:
+	 * the contacts behind a group's average differ by hour (calls by day, e-mails by night, each with its own
+	 * spread), and a series-wide σ₁ judged the day's calls by the nights' e-mails.
+	 */
+	sd(expected: number, count: number, slot = 0): number {
 		if (!(count > 0)) return NaN;
 		if (this.kind === 'percent') {
 			// A median share of 0 % (most hours without an abandon) is no promise of none: the long-run share is the least.
@@ -42,12 +61,17 @@ export class SamplingNoise {
 			const p = (share * count + 0.5) / (count + 1);
 			return 100 * Math.sqrt((p * (1 - p)) / count);
 		}
-		if (this.observations < MIN_OBSERVATIONS) return NaN;
-		return Math.exp(this.logPerContact - MEAN_LOG_ABS_NORMAL) / Math.sqrt(count);
+		const logPerContact =
+			this.slotObservations[slot] >= MIN_SLOT_OBSERVATIONS
+				? this.slotLogPerContact[slot]
+				: this.observations >= MIN_OBSERVATIONS
+					? this.logPerContact
+					: NaN;
+		return Math.exp(logPerContact - MEAN_LOG_ABS_NORMAL) / Math.sqrt(count);
 	}
 
-	/** Learns from a judged bucket: its value, the expected value and its contacts. */
-	observe(value: number, expected: number, count: number): void {
+	/** Learns from a judged bucket of `slot`: its value, the expected value and its contacts. */
+	observe(value: number, expected: number, count: number, slot = 0): void {
 		if (!(count > 0)) return;
 		if (this.kind === 'percent') {
 			const share = value / 100;
@@ -65,7 +89,21 @@ export class SamplingNoise {
 				? logDeviation
 				: this.logPerContact + PER_CONTACT_WEIGHT * (logDeviation - this.logPerContact);
 		this.observations++;
+		this.slotLogPerContact[slot] = runningMean(
+			this.slotLogPerContact[slot],
+			logDeviation,
+			++this.slotObservations[slot],
+			PER_SLOT_WEIGHT,
+		);
 	}
+}
+
+/**
+ * The mean of a slot's values after its `seen`-th value `value`: their plain mean over its first values,
+ * then exponentially weighted by `weight` (so the first value does not weigh for weeks).
+ */
+export function runningMean(mean: number, value: number, seen: number, weight: number): number {
+	return seen <= 1 ? value : mean + Math.max(weight, 1 / seen) * (value - mean);
 }
 
 /** Most contacts a percentage's digits are read as (see `contactsOfPercent`). */

@@ -61,12 +61,15 @@ export class ScaleFloor {
 			: this.decay * this.logTypical + (1 - this.decay) * logSpread;
 	}
 
-	/** Floors a raw spread (standard-deviation estimate) at a bucket whose expected value is `expected`. */
-	apply(spread: number, expected: number): number {
+	/**
+	 * Floors a raw spread (standard-deviation estimate) at a bucket whose expected value is `expected`; without
+	 * the typical spread when `typical` is false (a bucket whose sampling noise is known floors it instead).
+	 */
+	apply(spread: number, expected: number, typical = true): number {
 		let floor = 1e-9 * Math.max(1, Math.abs(expected));
 		if (this.resolution !== Infinity && this.resolution > floor) floor = this.resolution;
 		if (this.counts) floor = Math.max(floor, Math.sqrt(Math.max(expected, 1)));
-		if (!Number.isNaN(this.logTypical))
+		if (typical && !Number.isNaN(this.logTypical))
 			floor = Math.max(floor, this.fraction * Math.exp(this.logTypical));
 		return spread > floor ? spread : floor;
 	}

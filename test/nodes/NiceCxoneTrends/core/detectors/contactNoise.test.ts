@@ -6,6 +6,7 @@ import {
 import {
 	contactsOfPercent,
 	contactsOfPercents,
+	runningMean,
 	SamplingNoise,
 } from '../../../../../nodes/NiceCxoneTrends/core/detectors/contactNoise';
 import {
@@ -121,6 +122,33 @@ describe('SamplingNoise', () => {
 		for (let i = 0; i < 20; i++) noise.observe(310, 300, 4); // |10| · √4 = 20 every time
 		expect(noise.sd(300, 4)).toBeCloseTo(20 / Math.exp(-0.6352) / 2, 10);
 		expect(noise.sd(300, 16)).toBeCloseTo(20 / Math.exp(-0.6352) / 4, 10);
+	});
+	it('mean: each slot its own σ₁ once it has a week of buckets, the series’ before', () => {
+		// Slot 0 (calls by day) deviates by 10 over 4 contacts, slot 1 (e-mails by night) by 300 over 1.
+		const noise = new SamplingNoise('mean', 2);
+		for (let i = 0; i < 20; i++) noise.observe(310, 300, 4, 0);
+		for (let i = 0; i < 6; i++) noise.observe(1200, 900, 1, 1);
+		const own = (perContact: number, count: number) =>
+			perContact / Math.exp(-0.6352) / Math.sqrt(count);
+		expect(noise.sd(300, 4, 0)).toBeCloseTo(own(20, 4), 10);
+		// Six buckets of slot 1: the series' σ₁ still (twenty of 20 and six of 300, weighted 0.02 each).
+		let log = Math.log(20);
+		for (let i = 0; i < 19; i++) log += 0.02 * (Math.log(20) - log);
+		for (let i = 0; i < 6; i++) log += 0.02 * (Math.log(300) - log);
+		expect(noise.sd(900, 1, 1)).toBeCloseTo(Math.exp(log) / Math.exp(-0.6352), 10);
+		noise.observe(1200, 900, 1, 1);
+		expect(noise.sd(900, 1, 1)).toBeCloseTo(own(300, 1), 10);
+		expect(noise.sd(300, 4, 0)).toBeCloseTo(own(20, 4), 10);
+	});
+});
+
+describe('runningMean', () => {
+	it('is the plain mean over the first 1/weight values, then weighted by `weight`', () => {
+		expect(runningMean(NaN, 4, 1, 0.25)).toBe(4);
+		expect(runningMean(4, 8, 2, 0.25)).toBe(6);
+		expect(runningMean(6, 0, 3, 0.25)).toBe(4);
+		expect(runningMean(4, 8, 4, 0.25)).toBe(5);
+		expect(runningMean(5, 9, 5, 0.25)).toBe(6);
 	});
 });
 
@@ -307,7 +335,7 @@ describe('a daily average without its contacts', () => {
 		const { score } = analysis.detection;
 		expect(
 			Array.from(score).filter((x, i) => x !== linear.detection.score[i] && x === x).length,
-		).toBe(608);
+		).toBe(612);
 	});
 	it('still alerts a weekday 10 % longer without its contacts', () => {
 		const data = rows(false);
