@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { DIMENSIONS } from '../../shared/core/catalogue';
 import { bucketStarts, calendarStepOf, gridBucketCount } from './calendar';
 import { countPositiveGaps, mostCommonPositiveGap, mostFrequent } from './statistics';
-import type { Steps } from './steps';
+import type { Steps } from '../../shared/core/steps';
 
 /** A row as it comes in: the JSON of one item. */
 export type Row = Record<string, unknown>;
