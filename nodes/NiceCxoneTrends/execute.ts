@@ -10,6 +10,7 @@ import {
 
 import type { AuditSettings } from '../shared/audit';
 import { finishAudit, readAuditSettings, readSigningSecret } from '../shared/audit';
+import { pacer, type Pacer } from '../shared/core/pacer';
 
 import { analyzeRowsSteps } from './core/analyzeRows';
 import type { SeriesResult } from './core/analyzeRows';
@@ -25,7 +26,6 @@ import { alertsWithinSteps, readAlertMemory, sortOutAlertSteps } from './core/al
 import { reportChartProperty, reportSteps } from './core/report';
 import type { Row } from './core/series';
 import { SeriesInputError, fieldInNoRow } from './core/series';
-import { pacer, type Pacer } from './pacer';
 import { readParameters } from './parameters';
 
 function toItem(record: OutputRecord, chart?: IBinaryData): INodeExecutionData {
@@ -123,7 +123,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 		// Pauses hand the event loop back to n8n (a queue-mode worker must answer its broker) every tenth of a
 		// second: while grouping the items, between series, and while building the output.
-		const pace = pacer(async () => await sleep(0));
+		const pace = pacer(
+			async () => await sleep(0),
+			() => Date.now(),
+		);
 		const analysis = await pace.run(analyzeRowsSteps(rows, config));
 		const unjudged =
 			rows.length > 0

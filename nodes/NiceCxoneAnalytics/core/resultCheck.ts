@@ -1,10 +1,10 @@
 import { dimensionFieldName } from '../../shared/core/catalogue';
 import { SequenceHash } from '../../shared/core/canonical';
+import { ROWS_PER_STEP, runStepsNow, type Steps } from '../../shared/core/steps';
 import { bucketStartsBetween } from './buckets';
 import type { QueryBody } from './query';
 import { ImpossibleResultError } from './rows';
-import type { Steps } from './steps';
-import { HASH_COST, WorkMeter, noPauses, runStepsNow } from './steps';
+import { HASH_COST } from './steps';
 
 /**
  * Where some rows of a result sit, compactly and in order: row i's bucket start (epoch ms) and the
@@ -57,15 +57,14 @@ export function checkResult(
 	seriesNames: readonly string[],
 	bucketStartsMs: readonly number[],
 ): { report: AccuracyCounts; rowsOutOfOrder: number } {
-	return runStepsNow(checkResultSteps(parts, seriesNames, bucketStartsMs, noPauses()));
+	return runStepsNow(checkResultSteps(parts, seriesNames, bucketStartsMs));
 }
 
-/** {@link checkResult} in steps: a pause may come after each row's worth of work on `meter`. */
+/** {@link checkResult} in steps: 1 unit a row, and 1 a series, yielded every ROWS_PER_STEP of them. */
 export function* checkResultSteps(
 	parts: ReadonlyArray<{ keys: readonly RowKeys[]; totalCount?: number }>,
 	seriesNames: readonly string[],
 	bucketStartsMs: readonly number[],
-	meter: WorkMeter,
 ): Steps<{ report: AccuracyCounts; rowsOutOfOrder: number }> {
 	const grid = new Set(bucketStartsMs);
 	const bucketsPerSeries = new Map<number, number>();
@@ -86,7 +85,7 @@ export function* checkResultSteps(
 		let latestMs = Number.NEGATIVE_INFINITY;
 		for (const block of part.keys) {
 			for (let i = 0; i < block.bucketStartsMs.length; i++) {
-				if (meter.add(1)) yield;
+				if (received > 0 && received % ROWS_PER_STEP === 0) yield ROWS_PER_STEP;
 				received++;
 				const bucketStartMs = block.bucketStartsMs[i];
 				const series = block.series[i];
@@ -123,8 +122,10 @@ export function* checkResultSteps(
 	const most: Array<readonly [string, number]> = [];
 	const before = (a: readonly [string, number], b: readonly [string, number]) =>
 		a[1] > b[1] || (a[1] === b[1] && a[0] < b[0]);
+	let counted = 0;
 	for (const [series, present] of bucketsPerSeries) {
-		if (meter.add(1)) yield;
+		if (counted > 0 && counted % ROWS_PER_STEP === 0) yield ROWS_PER_STEP;
+		counted++;
 		const missing = grid.size - present;
 		if (missing <= 0) continue;
 		missingBuckets += missing;
@@ -204,15 +205,15 @@ export class QueryRowKeys {
 
 	/** The keys of some rows, in their order. */
 	keysOf(rows: ReadonlyArray<Record<string, unknown>>): RowKeys {
-		return runStepsNow(this.keysOfSteps(rows, noPauses()));
+		return runStepsNow(this.keysOfSteps(rows));
 	}
 
-	/** {@link keysOf} in steps: a pause may come after each row. */
-	*keysOfSteps(rows: ReadonlyArray<Record<string, unknown>>, meter: WorkMeter): Steps<RowKeys> {
+	/** {@link keysOf} in steps: 1 unit a row, yielded every ROWS_PER_STEP rows. */
+	*keysOfSteps(rows: ReadonlyArray<Record<string, unknown>>): Steps<RowKeys> {
 		const bucketStartsMs = new Float64Array(rows.length);
 		const series = new Uint32Array(rows.length);
 		for (let i = 0; i < rows.length; i++) {
-			if (meter.add(1)) yield;
+			if (i > 0 && i % ROWS_PER_STEP === 0) yield ROWS_PER_STEP;
 			const [start, name] = this.keyOf(rows[i]);
 			bucketStartsMs[i] = this.startMs(start);
 			series[i] = this.seriesNumber(name);
@@ -247,7 +248,7 @@ export function checkQueryKeys(
 	seriesNames: readonly string[],
 	body: QueryBody,
 ): AccuracyCounts {
-	return runStepsNow(checkQueryKeysSteps(parts, seriesNames, body, noPauses()));
+	return runStepsNow(checkQueryKeysSteps(parts, seriesNames, body));
 }
 
 /** {@link checkQueryKeys} in steps. */
@@ -255,7 +256,6 @@ export function* checkQueryKeysSteps(
 	parts: ReadonlyArray<{ keys: readonly RowKeys[]; totalCount?: number }>,
 	seriesNames: readonly string[],
 	body: QueryBody,
-	meter: WorkMeter,
 ): Steps<AccuracyCounts> {
 	const { timeSeries } = body;
 	const grid = bucketStartsBetween(
@@ -264,7 +264,7 @@ export function* checkQueryKeysSteps(
 		timeSeries.bucketSize,
 		timeSeries.timeZone,
 	);
-	const checked = yield* checkResultSteps(parts, seriesNames, grid, meter);
+	const checked = yield* checkResultSteps(parts, seriesNames, grid);
 	const impossible = impossibleResult(checked.report, checked.rowsOutOfOrder);
 	if (impossible) throw new ImpossibleResultError(`a result that cannot be right: ${impossible}`);
 	return checked.report;
@@ -279,34 +279,34 @@ export function checkQueryResult<T extends Record<string, unknown>>(
 	body: QueryBody,
 	options: { raw: boolean; hash: boolean },
 ): { rows: T[]; report: AccuracyReport } {
-	return runStepsNow(checkQueryResultSteps(parts, body, options, noPauses()));
+	return runStepsNow(checkQueryResultSteps(parts, body, options));
 }
 
 /**
  * {@link checkQueryResult} in steps: the keys and checks of every row, and the hash of each (HASH_COST
- * a row), counted on `meter`. At a million rows the hash alone took 7 s in one stretch.
+ * units a row), yielded every ROWS_PER_STEP rows. At a million rows the hash alone took 7 s in one
+ * stretch.
  */
 export function* checkQueryResultSteps<T extends Record<string, unknown>>(
 	parts: ReadonlyArray<{ rows: T[]; totalCount?: number }>,
 	body: QueryBody,
 	options: { raw: boolean; hash: boolean },
-	meter: WorkMeter = new WorkMeter(),
 ): Steps<{ rows: T[]; report: AccuracyReport }> {
 	const keys = new QueryRowKeys(body, options.raw);
 	const keyed: Array<{ keys: RowKeys[]; totalCount?: number }> = [];
 	for (const part of parts)
 		keyed.push({
-			keys: [yield* keys.keysOfSteps(part.rows, meter)],
+			keys: [yield* keys.keysOfSteps(part.rows)],
 			totalCount: part.totalCount,
 		});
-	const counts = yield* checkQueryKeysSteps(keyed, keys.seriesNames, body, meter);
+	const counts = yield* checkQueryKeysSteps(keyed, keys.seriesNames, body);
 	const rows = parts.length === 1 ? parts[0].rows : parts.flatMap((part) => part.rows);
 	let resultSha256 = '';
 	if (options.hash) {
 		const hash = new SequenceHash();
-		for (const row of rows) {
-			if (meter.add(HASH_COST)) yield;
-			hash.add(row);
+		for (let i = 0; i < rows.length; i++) {
+			if (i > 0 && i % ROWS_PER_STEP === 0) yield ROWS_PER_STEP * HASH_COST;
+			hash.add(rows[i]);
 		}
 		resultSha256 = hash.digest();
 	}

@@ -1,60 +1,20 @@
-/**
- * Long synchronous work in steps, so that the adapter can hand the event loop back between them: an n8n
- * worker in queue mode that holds it for seconds misses its broker's heartbeats and loses its job. The
- * core's long loops are generators that yield where a pause may come, once a WorkMeter says enough work
- * was done since the last; the adapter awaits a pause at each yield (n8n's `sleep(0)`), tests count them.
- */
-export type Steps<T> = Generator<void, T, void>;
+import { ROWS_PER_STEP, type Steps } from '../../shared/core/steps';
 
-/**
- * Work between two pauses, in units of about 0.3 µs: a row's keys or bounds check is 1, hashing a row
- * HASH_COST. About 30 ms of work at a time on the machines measured, so that a million rows stay far
- * from the second n8n can spare, at the cost of a pause (about 1 ms) every 100,000 units.
- */
-export const WORK_BETWEEN_PAUSES = 100_000;
+// The Analytics core's long loops over a result (checks, hash, items, a report file's parsing, sorting
+// contact rows) are steps (shared/core/steps) that yield their work, in units of about 0.3 µs: a row's
+// keys or checks, a field parsed, an item made. The adapters run them with the shared pacer.
 
-/** The work of one row's canonical JSON hashed (or one NDJSON line parsed back and hashed). */
+/** The work of one row's canonical JSON hashed (or one NDJSON line parsed back and hashed), in units. */
 export const HASH_COST = 10;
 
-/** Counts the work done since the last pause. */
-export class WorkMeter {
-	private used = 0;
-
-	constructor(private readonly budget: number = WORK_BETWEEN_PAUSES) {}
-
-	/** Adds `work`; true when the work since the last pause reaches the budget (the count then starts again). */
-	add(work: number): boolean {
-		this.used += work;
-		if (this.used < this.budget) return false;
-		this.used = 0;
-		return true;
-	}
-}
-
-/** A meter that never asks for a pause: for steps run at once. */
-export const noPauses = (): WorkMeter => new WorkMeter(Number.POSITIVE_INFINITY);
-
-/** Runs steps to the end, awaiting `pause` at every step. */
-export async function runSteps<T>(steps: Steps<T>, pause: () => Promise<void>): Promise<T> {
-	for (;;) {
-		const step = steps.next();
-		if (step.done) return step.value;
-		await pause();
-	}
-}
-
-/** Runs steps to the end without pausing. */
-export { runStepsNow } from '../../shared/core/steps';
-
-/** `items.map(map)` in steps: a pause may come after each item (1 on `meter`). */
+/** `items.map(map)` in steps: 1 unit an item, yielded every ROWS_PER_STEP items. */
 export function* mapSteps<T, U>(
 	items: readonly T[],
 	map: (item: T, index: number) => U,
-	meter: WorkMeter = new WorkMeter(),
 ): Steps<U[]> {
 	const mapped: U[] = [];
 	for (let i = 0; i < items.length; i++) {
-		if (meter.add(1)) yield;
+		if (i > 0 && i % ROWS_PER_STEP === 0) yield ROWS_PER_STEP;
 		mapped.push(map(items[i], i));
 	}
 	return mapped;
@@ -64,20 +24,16 @@ export function* mapSteps<T, U>(
 const SORT_RUN = 4096;
 
 /**
- * A stable sort of `items` (in place, and returned) in steps: runs of SORT_RUN sorted at once (each 16
- * units an item on `meter`), then merged pairwise, 1 unit an item. A million rows sorted at once held
- * the event loop for over a second.
+ * A stable sort of `items` (in place, and returned) in steps: runs of SORT_RUN sorted at once (16 units
+ * an item, yielded after each run), then merged pairwise, 1 unit an item (yielded every ROWS_PER_STEP
+ * items of a pass). A million rows sorted at once held the event loop for over a second.
  */
-export function* sortSteps<T>(
-	items: T[],
-	compare: (a: T, b: T) => number,
-	meter: WorkMeter = new WorkMeter(),
-): Steps<T[]> {
+export function* sortSteps<T>(items: T[], compare: (a: T, b: T) => number): Steps<T[]> {
 	const n = items.length;
 	for (let start = 0; start < n; start += SORT_RUN) {
 		const run = items.slice(start, start + SORT_RUN).sort(compare);
 		for (let i = 0; i < run.length; i++) items[start + i] = run[i];
-		if (meter.add(16 * run.length)) yield;
+		yield 16 * run.length;
 	}
 	let from = items;
 	let to = new Array<T>(n);
@@ -87,8 +43,9 @@ export function* sortSteps<T>(
 			const end = Math.min(left + 2 * width, n);
 			let i = left;
 			let j = middle;
+			// The merges of a pass fill `to` from 0 to n: k counts the items merged in the pass.
 			for (let k = left; k < end; k++) {
-				if (meter.add(1)) yield;
+				if (k > 0 && k % ROWS_PER_STEP === 0) yield ROWS_PER_STEP;
 				to[k] = i < middle && (j >= end || compare(from[i], from[j]) <= 0) ? from[i++] : from[j++];
 			}
 		}

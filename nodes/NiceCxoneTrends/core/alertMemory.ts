@@ -1,8 +1,7 @@
 import { createHash } from 'crypto';
 
 import { bucketEndMs } from './calendar';
-import { runStepsNow } from '../../shared/core/steps';
-import type { Steps } from './steps';
+import { runStepsNow, type Steps } from '../../shared/core/steps';
 
 /**
  * What the node remembers of the alerts it raised, between runs: per series, metric and rule the bucket

@@ -8,8 +8,7 @@ import type { AnalysisSettings } from './analyzeSeries';
 import { analyzePoints, type PointsAnalysis } from './analyzePoints';
 import { contactsOfPercents, type ContactNoise } from './detectors/contactNoise';
 import { DAY_MS, HOUR_MS } from '../../shared/core/time';
-import { runStepsNow } from '../../shared/core/steps';
-import type { Steps } from './steps';
+import { runStepsNow, type Steps } from '../../shared/core/steps';
 import {
 	SeriesInputError,
 	defaultGroupByFields,

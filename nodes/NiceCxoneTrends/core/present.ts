@@ -13,8 +13,7 @@ import {
 	seriesSubject,
 } from './describe';
 import { parseMetricValue, type RegularSeries, type Row } from './series';
-import { runStepsNow } from '../../shared/core/steps';
-import type { Steps } from './steps';
+import { runStepsNow, type Steps } from '../../shared/core/steps';
 
 /** An output record: its JSON and the input rows it comes from (for pairing). */
 export interface OutputRecord {

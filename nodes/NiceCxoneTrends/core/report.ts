@@ -3,8 +3,7 @@ import type { OutputRecord } from './present';
 import { bucketFields, noDataMessage, seriesAnomalySteps, seriesSummaryRecord } from './present';
 import { daysBeforeMs } from './calendar';
 import { seriesLabel } from './describe';
-import { runStepsNow } from '../../shared/core/steps';
-import type { Steps } from './steps';
+import { runStepsNow, type Steps } from '../../shared/core/steps';
 import { uniqueTruncated } from './truncate';
 
 /** Days a report covers unless the node's 'Report Days' says otherwise: what a daily run has not said yet. */

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { DIMENSIONS } from '../../shared/core/catalogue';
 import { bucketStarts, calendarStepOf, gridBucketCount } from './calendar';
 import { countPositiveGaps, mostCommonPositiveGap, mostFrequent } from './statistics';
-import type { Steps } from './steps';
+import { ROWS_PER_STEP, type Steps } from '../../shared/core/steps';
 
 /** A row as it comes in: the JSON of one item. */
 export type Row = Record<string, unknown>;
@@ -151,8 +151,6 @@ export interface RowGroup {
  * joined into its group's key: 4,000 items whose values were one shared string of a megabyte took 7.7 s.
  */
 export const MAX_GROUP_VALUE_LENGTH = 10_000;
-/** Rows grouped between two steps of {@link groupRows} (a few milliseconds). */
-const ROWS_PER_STEP = 1_000;
 
 /**
  * Splits rows into one group per combination of `groupBy` values, in order of first appearance, parsing

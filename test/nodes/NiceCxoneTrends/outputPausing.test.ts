@@ -6,6 +6,10 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { NiceCxoneTrends } from '../../../nodes/NiceCxoneTrends/NiceCxoneTrends.node';
+import { analyzeRows } from '../../../nodes/NiceCxoneTrends/core/analyzeRows';
+import { DEFAULT_SETTINGS } from '../../../nodes/NiceCxoneTrends/core/analyzeSeries';
+import { annotatedRecords, seriesAnomalySteps } from '../../../nodes/NiceCxoneTrends/core/present';
+import { pacer } from '../../../nodes/shared/core/pacer';
 import { trendsContext } from '../../support/trendsContext';
 import { bucketAt, contactVolume } from './synthetic';
 
@@ -71,5 +75,39 @@ describe('NiceCxoneTrends node: pauses while building its output', () => {
 		expect(await pausesOf({ outputMode: 'summary', options: charts })).toEqual([2, 10 + 4]);
 		// grp_002's chart, shared by its anomaly and the report.
 		expect(await pausesOf({ outputMode: 'report', options: charts })).toEqual([1, 10 + 1]);
+	});
+});
+
+describe('NiceCxoneTrends core: its steps counted by the pacer', () => {
+	it('annotation counts one a record, alerts one a record', async () => {
+		const rows = Array.from({ length: 4500 }, (_, h) => ({
+			bucketStart: new Date(Date.UTC(2024, 0, 1) + h * 3_600_000).toISOString(),
+			count_sum: h === 4000 ? 900 : 100 + (h % 7),
+		}));
+		const analysis = analyzeRows(rows, {
+			timestampField: 'bucketStart',
+			missingBuckets: 'auto',
+			settings: DEFAULT_SETTINGS,
+		});
+		// A clock always late (a second a read): every read pauses.
+		let nowMs = 0;
+		let pauses = 0;
+		const pace = pacer(
+			async () => {
+				pauses++;
+			},
+			() => (nowMs += 1000),
+		);
+		const records = await pace.run(seriesAnomalySteps(analysis.series[0], 'UTC'));
+		expect(records.map((record) => record.json.bucketStart)).toEqual([
+			new Date(Date.UTC(2024, 0, 1) + 4000 * 3_600_000).toISOString(),
+		]);
+		let annotated = 0;
+		for (const record of annotatedRecords(rows, analysis)) {
+			annotated += record.rowIndices.length;
+			if (pace.due()) await pace.pause();
+		}
+		// 2 units of alerts, then 4,500 records: reads at 1,000 … 4,000 units in all.
+		expect([annotated, pauses]).toEqual([4500, 4]);
 	});
 });

@@ -7,6 +7,7 @@ import type {
 import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
 
 import { LIMITS } from '../../../shared/core/catalogue';
+import { pacer } from '../../../shared/core/pacer';
 import type { AuditChainState, AuditSettings } from '../../../shared/audit';
 import {
 	AUDIT_AND_WEBHOOK_OPTIONS,
@@ -28,7 +29,7 @@ import {
 	encodedFile,
 	type RowFileFormat,
 } from '../../core/rowFile';
-import { mapSteps, runSteps } from '../../core/steps';
+import { mapSteps } from '../../core/steps';
 import { QueryValidationError } from '../../core/validationError';
 import type { TokenTimer } from '../../transport/n8n';
 import { CREDENTIAL_TYPE, createN8nSend } from '../../transport/n8n';
@@ -319,10 +320,14 @@ interface CheckedResult {
 }
 
 /**
- * Hands the event loop back to n8n between the steps of long work on a result (checks, hash, items):
- * a queue-mode worker that holds it for seconds loses its job.
+ * Hands the event loop back to n8n (its sleep(0)) during long work on a result (checks, hash, items)
+ * whenever a tenth of a second has passed: a queue-mode worker that holds it for seconds loses its job.
  */
-const pause = async () => await sleep(0);
+const n8nPacer = () =>
+	pacer(
+		async () => await sleep(0),
+		() => Date.now(),
+	);
 
 /** One item per row, flattened or raw. */
 async function readItems(
@@ -339,18 +344,15 @@ async function readItems(
 			}
 		: flatten;
 	const parts = await fetchQueryResult(runner, query.body, mapRow, query.limit);
-	const { rows, report } = await runSteps(
+	const pace = n8nPacer();
+	const { rows, report } = await pace.run(
 		checkQueryResultSteps(parts, query.body, { raw: query.raw, hash }),
-		pause,
 	);
 	return {
 		report,
 		queries: parts.length,
 		output: async (_ctx, itemIndex) =>
-			await runSteps(
-				mapSteps(rows, (json) => ({ json, pairedItem: { item: itemIndex } })),
-				pause,
-			),
+			await pace.run(mapSteps(rows, (json) => ({ json, pairedItem: { item: itemIndex } }))),
 	};
 }
 
@@ -367,7 +369,7 @@ async function readFile(
 ): Promise<CheckedResult> {
 	const encoder = createPageEncoder(query.body, format, { hash });
 	const parts = await fetchQueryPages(runner, query.body, encoder.encode, query.limit);
-	const report = await runSteps(checkEncodedResultSteps(parts, query.body, encoder), pause);
+	const report = await n8nPacer().run(checkEncodedResultSteps(parts, query.body, encoder));
 	const output = async (ctx: IExecuteFunctions, itemIndex: number) => {
 		const content = encodedFile(parts, encoder);
 		const { timeSeries } = query.body;

@@ -13,7 +13,7 @@ import {
 	PLATFORM_UNAVAILABLE_METRICS,
 } from '../../core/platform/contacts';
 import { flattenRow } from '../../core/rows';
-import { WorkMeter, mapSteps, runSteps } from '../../core/steps';
+import { mapSteps } from '../../core/steps';
 import type { UpdatedSince } from '../../core/platform/updatedSince';
 import {
 	chooseContactRead,
@@ -22,6 +22,7 @@ import {
 } from '../../core/platform/updatedSince';
 import { QueryValidationError } from '../../core/validationError';
 import { PLATFORM_LIMITS } from '../../../shared/core/catalogue';
+import { pacer } from '../../../shared/core/pacer';
 import { DAY_MS } from '../../../shared/core/time';
 import {
 	readCompletedContacts,
@@ -161,23 +162,21 @@ export async function execute(
 			staleCursorNotice(this, itemIndex, cursor, given !== undefined);
 	}
 	const cursorField: IDataObject = incremental ? { [NEXT_CURSOR_FIELD]: next.text } : {};
-	// Sorted and made into items in steps, with a pause for the event loop between them (n8n's sleep).
-	const pause = async () => await sleep(0);
-	const meter = new WorkMeter();
-	const rows = (await runSteps(aggregator.rowSteps(meter), pause)).slice(0, limit);
-	return await runSteps(
-		mapSteps(
-			rows,
-			(row) => ({
-				json: {
-					...(options.output === 'raw' ? (row as unknown as IDataObject) : flattenRow(row)),
-					...cursorField,
-				},
-				pairedItem: { item: itemIndex },
-			}),
-			meter,
-		),
-		pause,
+	// Sorted and made into items in steps, handing the event loop back (n8n's sleep) whenever a tenth of a
+	// second has passed.
+	const pace = pacer(
+		async () => await sleep(0),
+		() => Date.now(),
+	);
+	const rows = (await pace.run(aggregator.rowSteps())).slice(0, limit);
+	return await pace.run(
+		mapSteps(rows, (row) => ({
+			json: {
+				...(options.output === 'raw' ? (row as unknown as IDataObject) : flattenRow(row)),
+				...cursorField,
+			},
+			pairedItem: { item: itemIndex },
+		})),
 	);
 }
 

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { sleep, updateDisplayOptions } from 'n8n-workflow';
 
+import { pacer } from '../../../shared/core/pacer';
 import { csvToObjectsSteps } from '../../core/platform/csv';
-import { WorkMeter, mapSteps, runSteps } from '../../core/steps';
+import { mapSteps } from '../../core/steps';
 import { QueryValidationError } from '../../core/validationError';
 import { runReportJob } from '../../transport/platform';
 import { itemTimeZone, readTimeWindow, timeRangeFields } from '../shared/queryFields';
@@ -72,12 +73,12 @@ export async function execute(
 			},
 		];
 	}
-	// Parsed and made into items in steps, with a pause for the event loop between them (n8n's sleep).
-	const pause = async () => await sleep(0);
-	const meter = new WorkMeter();
-	const rows = await runSteps(csvToObjectsSteps(file.csv, meter), pause);
-	return await runSteps(
-		mapSteps(rows, (row) => ({ json: row, pairedItem: { item: itemIndex } }), meter),
-		pause,
+	// Parsed and made into items in steps, handing the event loop back (n8n's sleep) whenever a tenth of a
+	// second has passed.
+	const pace = pacer(
+		async () => await sleep(0),
+		() => Date.now(),
 	);
+	const rows = await pace.run(csvToObjectsSteps(file.csv));
+	return await pace.run(mapSteps(rows, (row) => ({ json: row, pairedItem: { item: itemIndex } })));
 }

@@ -10,12 +10,12 @@ import {
 	csvToObjectsSteps,
 	parseCsv,
 } from '../../../../../nodes/NiceCxoneAnalytics/core/platform/csv';
-import { WorkMeter, runSteps } from '../../../../../nodes/NiceCxoneAnalytics/core/steps';
 import { QueryValidationError } from '../../../../../nodes/NiceCxoneAnalytics/core/validationError';
 import { isoDurationSeconds } from '../../../../../nodes/NiceCxoneAnalytics/core/platform/isoDuration';
 import type { QueryBody } from '../../../../../nodes/NiceCxoneAnalytics/core/query';
 import { skillSummaryRecord } from '../../../../../nodes/NiceCxoneAnalytics/core/platform/skillSummary';
 import { reportingWindows } from '../../../../../nodes/NiceCxoneAnalytics/transport/platform';
+import { pacedWhenLate } from '../../../../support/pacing';
 
 const contact = (overrides: Partial<CompletedContact>): CompletedContact => ({
 	contactId: 1,
@@ -315,16 +315,14 @@ describe('CSV', () => {
 describe('a report file in steps', () => {
 	it('pauses as it parses (a field is 1) and as it builds objects (a value is 1), giving what csvToObjects gives', async () => {
 		// 1,000 columns × 9,900 rows took 8.3 s in one stretch.
-		const text = `a,b,c\r\n${'1,"x,y",z\r\n'.repeat(100)}`;
-		let pauses = 0;
-		const rows = await runSteps(csvToObjectsSteps(text, new WorkMeter(10)), async () => {
-			pauses++;
-		});
+		const text = `a,b,c\r\n${'1,"x,y",z\r\n'.repeat(1000)}`;
+		// The pacer looks at a clock always late once 1,000 units are done: a pause each time.
+		const { value: rows, work, pauses } = await pacedWhenLate(csvToObjectsSteps(text));
 		expect(rows).toEqual(csvToObjects(text));
-		expect(rows[99]).toEqual({ a: 1, b: 'x,y', c: 'z' });
-		// Parsing: 303 fields, a pause every 10 (30). Objects: 3 values each, on from the 3 left over: a
-		// pause after records 3, 7, 11 … 99 (25).
-		expect(pauses).toBe(55);
+		expect(rows[999]).toEqual({ a: 1, b: 'x,y', c: 'z' });
+		// Parsing: 3,003 fields, yielded 1,000 at a time (3 pauses). Objects: 3 values each, yielded 333
+		// objects (999 units) at a time: 3 yields, the second making the pacer's 1,000 (1 pause).
+		expect([work, pauses]).toEqual([3000 + 3 * 999, 3 + 1]);
 	});
 
 	it('refuses too many columns once the header row is read, before the rest is parsed', () => {
@@ -350,28 +348,27 @@ describe('the rows of completed contacts, in steps', () => {
 			},
 		};
 		const aggregator = new ContactAggregator(body);
-		for (const [hour, agentId] of [
-			[10, 7],
-			[9, 8],
-			[10, 3],
-		])
+		// And 2,500 agents at 11:00.
+		const agents = Array.from({ length: 2500 }, (_, i) => [11, 1000 + i]);
+		for (const [hour, agentId] of [[10, 7], [9, 8], [10, 3], ...agents])
 			aggregator.add(
 				contact({
 					contactStartDate: `2026-11-02T${String(hour).padStart(2, '0')}:05:00Z`,
 					agentId,
 				}),
 			);
-		let pauses = 0;
-		const rows = await runSteps(aggregator.rowSteps(new WorkMeter(2)), async () => {
-			pauses++;
-		});
+		// The pacer looks at a clock always late once 1,000 units are done: a pause each time.
+		const { value: rows, work, pauses } = await pacedWhenLate(aggregator.rowSteps());
 		expect(rows).toEqual(aggregator.rows());
-		expect(rows.map((row) => [row.timeSeries, row.dimensions['agent.id']])).toEqual([
+		expect(rows.slice(0, 4).map((row) => [row.timeSeries, row.dimensions['agent.id']])).toEqual([
 			['2026-11-02T09:00:00Z', '8'],
 			['2026-11-02T10:00:00Z', '3'],
 			['2026-11-02T10:00:00Z', '7'],
+			['2026-11-02T11:00:00Z', '1000'],
 		]);
-		// One run of 3 sorted (48 units: a pause), then three rows of 2 units each.
-		expect(pauses).toBe(4);
+		expect(rows).toHaveLength(2503);
+		// One run of 2,503 sorted (16 units each: a pause), then the rows, 2 units each, yielded 1,000 rows at
+		// a time (2 pauses).
+		expect([work, pauses]).toEqual([16 * 2503 + 2 * 2000, 3]);
 	});
 });
