@@ -45,3 +45,116 @@ export function seenOnMostRecentDays(
 	}
 	return false;
 }
+
+/** Business days from a month's first or last that make a day "at the turn of the month". */
+const MONTH_TURN_DAYS = 3;
+/** Earlier months looked back to; one of them must have had such a deviation. */
+const MONTHS_BACK = 2;
+
+/** The local calendar date [year, month 1–12, day] of day number `day` (days since 1970-01-01). */
+export function civilFromDays(day: number): [number, number, number] {
+	// Howard Hinnant's days-to-civil, on the proleptic Gregorian calendar.
+	const z = day + 719468;
+	const era = Math.floor(z / 146097);
+	const doe = z - era * 146097;
+	const yoe = Math.floor(
+		(doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+	);
+	const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+	const mp = Math.floor((5 * doy + 2) / 153);
+	const date = doy - Math.floor((153 * mp + 2) / 5) + 1;
+	const month = mp < 10 ? mp + 3 : mp - 9;
+	return [yoe + era * 400 + (month <= 2 ? 1 : 0), month, date];
+}
+
+/** The day number (days since 1970-01-01) of `year`-`month`-01; months past 12 or below 1 roll over. */
+export function daysFromCivil(year: number, month: number): number {
+	const y0 = year + Math.floor((month - 1) / 12);
+	const m0 = ((((month - 1) % 12) + 12) % 12) + 1;
+	const y = m0 <= 2 ? y0 - 1 : y0;
+	const era = Math.floor(y / 400);
+	const yoe = y - era * 400;
+	const doy = Math.floor((153 * (m0 > 2 ? m0 - 3 : m0 + 9) + 2) / 5);
+	const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/** ISO weekday (1 = Monday … 7 = Sunday) of day number `day`. */
+function isoWeekdayOf(day: number): number {
+	return ((((day + 3) % 7) + 7) % 7) + 1;
+}
+
+/**
+ * Where day number `day` sits at the turn of its month, counted in business days (`weekend[isoWeekday]`
+ * = 1 for a weekend day): k ≥ 0 business days before the month's last business day (−1 − k), or k after
+ * its first (+1 + k), for k < MONTH_TURN_DAYS; 0 for a day elsewhere or a weekend day.
+ */
+export function monthTurnPosition(day: number, weekend: Uint8Array): number {
+	if (weekend[isoWeekdayOf(day)]) return 0;
+	const [year, month] = civilFromDays(day);
+	const first = daysFromCivil(year, month);
+	const last = daysFromCivil(year, month + 1) - 1;
+	let after = 0;
+	for (let d = day + 1; d <= last && after < MONTH_TURN_DAYS; d++)
+		if (!weekend[isoWeekdayOf(d)]) after++;
+	if (after < MONTH_TURN_DAYS) return -1 - after;
+	let before = 0;
+	for (let d = day - 1; d >= first && before < MONTH_TURN_DAYS; d--)
+		if (!weekend[isoWeekdayOf(d)]) before++;
+	return before < MONTH_TURN_DAYS ? 1 + before : 0;
+}
+
+/** The day number of the business day at turn position `position` (see monthTurnPosition) of a month. */
+function dayAtTurn(year: number, month: number, position: number, weekend: Uint8Array): number {
+	const fromEnd = position < 0;
+	let remaining = fromEnd ? -1 - position : position - 1;
+	let d = fromEnd ? daysFromCivil(year, month + 1) - 1 : daysFromCivil(year, month);
+	for (;;) {
+		if (!weekend[isoWeekdayOf(d)]) {
+			if (remaining === 0) return d;
+			remaining--;
+		}
+		d += fromEnd ? -1 : 1;
+	}
+}
+
+/**
+ * Whether a deviation is the month's pattern rather than an anomaly: on one of the first or last three
+ * business days of its month (`weekend` as the settings say), a deviation at least half as large, the same
+ * way, each from its own expected value, was seen at about this time of day (within half an hour; the day
+ * itself at DAY buckets) on the same business day of one of the two months before. Billing runs and
+ * month-end closings make the last business day busy every month: the week's references cannot hold a
+ * monthly cycle, and each month end alerted anew (about one in four at DAY buckets, 7.5 false alerts per
+ * 1000 days). A deviation more than twice the month's precedent still alerts. Buckets of a day or less
+ * (`slotsPerDay` a day, `dayNumber` of each bucket); reads only earlier values (causal); paid only by the
+ * buckets about to alert.
+ */
+export function seenInEarlierMonths(
+	values: Float64Array,
+	expected: Float64Array,
+	i: number,
+	dayNumber: Int32Array,
+	weekend: Uint8Array,
+	slotsPerDay: number,
+	bucketMs: number,
+): boolean {
+	const position = monthTurnPosition(dayNumber[i], weekend);
+	if (position === 0) return false;
+	const reach = Math.floor(ABOUT_THIS_TIME_MS / bucketMs);
+	const deviation = values[i] - expected[i];
+	const needed = DEVIATION_SHARE * deviation;
+	const up = deviation > 0;
+	const [year, month] = civilFromDays(dayNumber[i]);
+	for (let back = 1; back <= MONTHS_BACK; back++) {
+		const target = dayAtTurn(year, month - back, position, weekend);
+		const centre = i - (dayNumber[i] - target) * slotsPerDay;
+		if (centre - reach < 0) break;
+		for (let offset = -reach; offset <= reach; offset++) {
+			const j = centre + offset;
+			if (dayNumber[j] !== target) continue;
+			const past = values[j] - expected[j];
+			if (up ? past >= needed : past <= needed) return true;
+		}
+	}
+	return false;
+}

@@ -21,7 +21,7 @@ import { SustainedScore, WindowShiftScore } from './sustainedScore';
 import { WeekdaySpread } from './weekdaySpread';
 import { medianAndMadOfSorted, SlidingSortedWindow, SortedRings } from './sortedRings';
 import { LevelFollower } from './levelFollower';
-import { seenOnMostRecentDays } from './recurringPattern';
+import { seenInEarlierMonths, seenOnMostRecentDays } from './recurringPattern';
 import { WeekdayLevel } from './weekdayLevel';
 
 /** Settings of the seasonal robust detector. */
@@ -498,6 +498,13 @@ export function detectSeasonalRobust(
 				seenOnMostRecentDays(values, expected, i, slotsPerDay, bucketMs)
 			)
 				// A pattern of the last days, not an anomaly: it may prolong an episode, not open one.
+				chosenScore = Math.sign(chosenScore) * options.episodes.threshold * RECURRING_SCORE_SHARE;
+			else if (
+				(slotsPerDay > 1 || bucketMs === DAY_MS) &&
+				Math.abs(chosenScore) >= options.episodes.threshold &&
+				seenInEarlierMonths(values, expected, i, calendar.dayNumber, weekend, slotsPerDay, bucketMs)
+			)
+				// The month's own pattern (a month end's billing run), as seen in a month before.
 				chosenScore = Math.sign(chosenScore) * options.episodes.threshold * RECURRING_SCORE_SHARE;
 			// A run of alerting buckets teaches the calibration its first buckets only (see
 			// INCIDENT_BUCKETS_CALIBRATED); a bucket without a value neither ends nor prolongs the run.

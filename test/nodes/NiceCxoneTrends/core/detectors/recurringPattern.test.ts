@@ -1,4 +1,13 @@
-import { seenOnMostRecentDays } from '../../../../../nodes/NiceCxoneTrends/core/detectors/recurringPattern';
+import {
+	civilFromDays,
+	daysFromCivil,
+	monthTurnPosition,
+	seenInEarlierMonths,
+	seenOnMostRecentDays,
+} from '../../../../../nodes/NiceCxoneTrends/core/detectors/recurringPattern';
+import { analyzeRows } from '../../../../../nodes/NiceCxoneTrends/core/analyzeRows';
+import { DEFAULT_SETTINGS } from '../../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
+import { seededRandom } from '../../synthetic';
 
 const FIVE_MINUTES_MS = 5 * 60_000;
 const SLOTS = 288;
@@ -55,5 +64,113 @@ describe('seenOnMostRecentDays', () => {
 		const expected = Float64Array.from(values);
 		values[today] = 0;
 		expect(seenOnMostRecentDays(values, expected, today, SLOTS, FIVE_MINUTES_MS)).toBe(false);
+	});
+});
+
+describe('the turn of the month', () => {
+	const SATURDAY_SUNDAY = Uint8Array.from([0, 0, 0, 0, 0, 0, 1, 1]);
+	const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+	it('converts day numbers to dates and back, leap days and centuries included', () => {
+		for (const iso of [
+			'1970-01-01',
+			'2000-02-29',
+			'2000-03-01',
+			'2024-02-29',
+			'2100-03-01',
+			'1969-12-31',
+		]) {
+			const [y, m, d] = iso.split('-').map(Number);
+			expect(civilFromDays(day(iso))).toEqual([y, m, d]);
+			expect(daysFromCivil(y, m) + d - 1).toBe(day(iso));
+		}
+		expect(daysFromCivil(2024, 13)).toBe(day('2025-01-01'));
+		expect(daysFromCivil(2024, 0)).toBe(day('2023-12-01'));
+	});
+	it('places the last three and first three business days of a month, nothing else', () => {
+		const at = (iso: string) => monthTurnPosition(day(iso), SATURDAY_SUNDAY);
+		// May 2024 ends on a Friday; June begins on a Saturday.
+		expect([at('2024-05-31'), at('2024-05-30'), at('2024-05-29'), at('2024-05-28')]).toEqual([
+			-1, -2, -3, 0,
+		]);
+		expect([at('2024-06-01'), at('2024-06-03'), at('2024-06-04'), at('2024-06-05')]).toEqual([
+			0, 1, 2, 3,
+		]);
+		expect([at('2024-06-06'), at('2024-05-15')]).toEqual([0, 0]);
+		// With Friday and Saturday as the weekend, Thursday 30 May is the last business day.
+		const fridaySaturday = Uint8Array.from([0, 0, 0, 0, 0, 1, 1, 0]);
+		expect(monthTurnPosition(day('2024-05-30'), fridaySaturday)).toBe(-1);
+	});
+	it('takes a month end for a pattern when a month before deviated at least half as much at the same business day', () => {
+		// Days from 1 April 2024 to 31 May 2024, expected 100; the last business day of April (Tuesday 30) ran
+		// 130, and so does 31 May.
+		const first = day('2024-04-01');
+		const dayNumber = Int32Array.from({ length: 61 }, (_, k) => first + k);
+		const expected = new Float64Array(61).fill(100);
+		const values = new Float64Array(61).fill(100);
+		const april30 = day('2024-04-30') - first;
+		const may31 = day('2024-05-31') - first;
+		values[april30] = 130;
+		const seen = (value: number) => {
+			values[may31] = value;
+			return seenInEarlierMonths(
+				values,
+				expected,
+				may31,
+				dayNumber,
+				SATURDAY_SUNDAY,
+				1,
+				86_400_000,
+			);
+		};
+		expect(seen(135)).toBe(true);
+		expect(seen(160)).toBe(true);
+		// More than twice the precedent, or the other way: an anomaly.
+		expect(seen(161)).toBe(false);
+		expect(seen(70)).toBe(false);
+		// Not on the day before the month's last business day.
+		values[april30] = 100;
+		values[april30 - 1] = 130;
+		expect(seen(135)).toBe(false);
+	});
+	it('raises no alert for a month end as busy as the months before, and still alerts three times as busy', () => {
+		// 40 weeks of daily contacts (UTC) from Monday 8 January 2024: 800 a weekday, 360 on Saturdays, 160 on
+		// Sundays, 4 % day-to-day noise; the last business day of every month × 1.35, the one before × 1.2, the
+		// first × 1.15 (a billing cycle). Each month end alerted anew before: 4 of 9 here (31 May, 28 June,
+		// 31 July, 30 August).
+		const start = Date.UTC(2024, 0, 8);
+		const rows = (incidentDay: number) => {
+			const random = seededRandom(17);
+			return Array.from({ length: 280 }, (_, k) => {
+				const t = start + k * 86_400_000;
+				const weekday = new Date(t).getUTCDay();
+				const position = monthTurnPosition(Math.floor(t / 86_400_000), SATURDAY_SUNDAY);
+				const month = position === -1 ? 1.35 : position === -2 ? 1.2 : position === 1 ? 1.15 : 1;
+				const noise =
+					1 + 0.04 * Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
+				const level = weekday === 6 ? 360 : weekday === 0 ? 160 : 800;
+				return {
+					bucketStart: new Date(t).toISOString(),
+					count_sum: Math.round(level * month * noise * (k === incidentDay ? 3 / 1.35 : 1)),
+				};
+			});
+		};
+		const alerts = (items: ReturnType<typeof rows>) => {
+			const [series] = analyzeRows(items, {
+				timestampField: 'bucketStart',
+				missingBuckets: 'auto',
+				settings: DEFAULT_SETTINGS,
+			}).series;
+			const { alert, score } = series.analysis.detection;
+			return Array.from(alert.keys())
+				.filter((i) => alert[i] === 1)
+				.map(
+					(i) =>
+						`${new Date(series.grid.timesMs[i]).toISOString().slice(0, 10)} ${score[i].toFixed(2)}`,
+				);
+		};
+		expect(alerts(rows(-1))).toEqual([]);
+		// Friday 30 August, the month's last business day, at 3 times a weekday.
+		const august30 = (Date.UTC(2024, 7, 30) - start) / 86_400_000;
+		expect(alerts(rows(august30))).toEqual(['2024-08-30 29.59']);
 	});
 });
