@@ -1,6 +1,5 @@
 import {
 	NodeOperationError,
-	sleep,
 	type IBinaryData,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -10,7 +9,8 @@ import {
 
 import type { AuditSettings } from '../shared/audit';
 import { finishAudit, readAuditSettings, readSigningSecret } from '../shared/audit';
-import { pacer, type Pacer } from '../shared/core/pacer';
+import { type Pacer } from '../shared/core/pacer';
+import { n8nPacer } from '../shared/pacing';
 
 import { analyzeRowsSteps } from './core/analyzeRows';
 import type { SeriesResult } from './core/analyzeRows';
@@ -123,10 +123,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 		// Pauses hand the event loop back to n8n (a queue-mode worker must answer its broker) every tenth of a
 		// second: while grouping the items, between series, and while building the output.
-		const pace = pacer(
-			async () => await sleep(0),
-			() => Date.now(),
-		);
+		const pace = n8nPacer();
 		const analysis = await pace.run(analyzeRowsSteps(rows, config));
 		const unjudged =
 			rows.length > 0

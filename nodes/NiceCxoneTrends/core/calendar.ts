@@ -15,6 +15,11 @@ export interface LocalCalendar {
 	msOfDay: Float64Array;
 }
 
+/** ISO weekday (1 = Monday … 7 = Sunday) of local day number `day` (1970-01-01 was a Thursday). */
+export function isoWeekdayOf(day: number): number {
+	return ((((day + 3) % 7) + 7) % 7) + 1;
+}
+
 /**
  * Maps sorted UTC timestamps (ms) to local wall-clock positions in `zone`. The zone's UTC offset is
  * sampled once per day of data and bisected to the minute where it changes (DST), so the cost is
@@ -45,8 +50,7 @@ export function localCalendar(sortedTimesMs: Float64Array, zone: string): LocalC
 		const local = t + segmentOffset;
 		const day = Math.floor(local / DAY_MS);
 		dayNumber[i] = day;
-		// 1970-01-01 was a Thursday (ISO weekday 4).
-		isoWeekday[i] = ((((day + 3) % 7) + 7) % 7) + 1;
+		isoWeekday[i] = isoWeekdayOf(day);
 		msOfDay[i] = local - day * DAY_MS;
 	}
 	return { dayNumber, isoWeekday, msOfDay };

@@ -4,10 +4,10 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { LIMITS } from '../../../shared/core/catalogue';
-import { pacer } from '../../../shared/core/pacer';
+import { n8nPacer } from '../../../shared/pacing';
 import type { AuditChainState, AuditSettings } from '../../../shared/audit';
 import {
 	AUDIT_AND_WEBHOOK_OPTIONS,
@@ -318,16 +318,6 @@ interface CheckedResult {
 	queries: number;
 	output: (ctx: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
 }
-
-/**
- * Hands the event loop back to n8n (its sleep(0)) during long work on a result (checks, hash, items)
- * whenever a tenth of a second has passed: a queue-mode worker that holds it for seconds loses its job.
- */
-const n8nPacer = () =>
-	pacer(
-		async () => await sleep(0),
-		() => Date.now(),
-	);
 
 /** One item per row, flattened or raw. */
 async function readItems(

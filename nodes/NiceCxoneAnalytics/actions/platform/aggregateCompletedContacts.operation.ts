@@ -4,7 +4,7 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { sleep, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { CompletedContact } from '../../core/platform/contacts';
 import {
@@ -22,7 +22,7 @@ import {
 } from '../../core/platform/updatedSince';
 import { QueryValidationError } from '../../core/validationError';
 import { PLATFORM_LIMITS } from '../../../shared/core/catalogue';
-import { pacer } from '../../../shared/core/pacer';
+import { n8nPacer } from '../../../shared/pacing';
 import { DAY_MS } from '../../../shared/core/time';
 import {
 	readCompletedContacts,
@@ -164,10 +164,7 @@ export async function execute(
 	const cursorField: IDataObject = incremental ? { [NEXT_CURSOR_FIELD]: next.text } : {};
 	// Sorted and made into items in steps, handing the event loop back (n8n's sleep) whenever a tenth of a
 	// second has passed.
-	const pace = pacer(
-		async () => await sleep(0),
-		() => Date.now(),
-	);
+	const pace = n8nPacer();
 	const rows = (await pace.run(aggregator.rowSteps())).slice(0, limit);
 	return await pace.run(
 		mapSteps(rows, (row) => ({

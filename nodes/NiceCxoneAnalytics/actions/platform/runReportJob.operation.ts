@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { sleep, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { pacer } from '../../../shared/core/pacer';
+import { n8nPacer } from '../../../shared/pacing';
 import { csvToObjectsSteps } from '../../core/platform/csv';
 import { mapSteps } from '../../core/steps';
 import { QueryValidationError } from '../../core/validationError';
@@ -75,10 +75,7 @@ export async function execute(
 	}
 	// Parsed and made into items in steps, handing the event loop back (n8n's sleep) whenever a tenth of a
 	// second has passed.
-	const pace = pacer(
-		async () => await sleep(0),
-		() => Date.now(),
-	);
+	const pace = n8nPacer();
 	const rows = await pace.run(csvToObjectsSteps(file.csv));
 	return await pace.run(mapSteps(rows, (row) => ({ json: row, pairedItem: { item: itemIndex } })));
 }

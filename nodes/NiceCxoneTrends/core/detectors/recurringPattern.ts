@@ -1,4 +1,5 @@
 import { MINUTE_MS } from '../../../shared/core/time';
+import { isoWeekdayOf, type LocalCalendar } from '../calendar';
 
 /** How far in time of day a past value may lie and still be "at about this time". */
 const ABOUT_THIS_TIME_MS = 30 * MINUTE_MS;
@@ -79,11 +80,6 @@ export function daysFromCivil(year: number, month: number): number {
 	return era * 146097 + doe - 719468;
 }
 
-/** ISO weekday (1 = Monday … 7 = Sunday) of day number `day`. */
-function isoWeekdayOf(day: number): number {
-	return ((((day + 3) % 7) + 7) % 7) + 1;
-}
-
 /**
  * Where day number `day` sits at the turn of its month, counted in business days (`weekend[isoWeekday]`
  * = 1 for a weekend day): k ≥ 0 business days before the month's last business day (−1 − k), or k after
@@ -121,26 +117,28 @@ function dayAtTurn(year: number, month: number, position: number, weekend: Uint8
 /**
  * Whether a deviation is the month's pattern rather than an anomaly: on one of the first or last three
  * business days of its month (`weekend` as the settings say), a deviation at least half as large, the same
- * way, each from its own expected value, was seen at about this time of day (within half an hour; the day
- * itself at DAY buckets) on the same business day of one of the two months before. Billing runs and
- * month-end closings make the last business day busy every month: the week's references cannot hold a
- * monthly cycle, and each month end alerted anew (about one in four at DAY buckets, 7.5 false alerts per
- * 1000 days). A deviation more than twice the month's precedent still alerts. Buckets of a day or less
- * (`slotsPerDay` a day, `dayNumber` of each bucket); reads only earlier values (causal); paid only by the
- * buckets about to alert.
+ * way, each from its own expected value, was seen at the same time of day (the same slot, found across a
+ * daylight-saving change; the day itself at DAY buckets) on the same business day of one of the two months
+ * before. Billing runs and month-end closings make the last business day busy every month: the week's
+ * references cannot hold a monthly cycle, and each month end alerted anew (about one in four at DAY
+ * buckets, 7.5 false alerts per 1000 days). A deviation more than twice the month's precedent still alerts;
+ * one bucket of each month is looked at, so noise is seldom a precedent. Buckets of a day or less
+ * (`slotsPerDay` a day; `dayNumber` and `msOfDay` of each bucket, see LocalCalendar); reads only earlier
+ * values (causal); paid only by the buckets about to alert.
  */
 export function seenInEarlierMonths(
 	values: Float64Array,
 	expected: Float64Array,
 	i: number,
-	dayNumber: Int32Array,
+	calendar: LocalCalendar,
 	weekend: Uint8Array,
 	slotsPerDay: number,
-	bucketMs: number,
 ): boolean {
+	const { dayNumber, msOfDay } = calendar;
 	const position = monthTurnPosition(dayNumber[i], weekend);
 	if (position === 0) return false;
-	const reach = Math.floor(ABOUT_THIS_TIME_MS / bucketMs);
+	// A daylight-saving change in between moves the same time of day by an hour's buckets.
+	const reach = slotsPerDay > 1 ? Math.ceil(slotsPerDay / 24) : 0;
 	const deviation = values[i] - expected[i];
 	const needed = DEVIATION_SHARE * deviation;
 	const up = deviation > 0;
@@ -148,10 +146,9 @@ export function seenInEarlierMonths(
 	for (let back = 1; back <= MONTHS_BACK; back++) {
 		const target = dayAtTurn(year, month - back, position, weekend);
 		const centre = i - (dayNumber[i] - target) * slotsPerDay;
-		if (centre - reach < 0) break;
-		for (let offset = -reach; offset <= reach; offset++) {
-			const j = centre + offset;
-			if (dayNumber[j] !== target) continue;
+		for (let j = Math.max(0, centre - reach); j <= centre + reach && j < i; j++) {
+			// At DAY buckets the day is the slot (its middle moves by an hour across daylight saving).
+			if (dayNumber[j] !== target || (slotsPerDay > 1 && msOfDay[j] !== msOfDay[i])) continue;
 			const past = values[j] - expected[j];
 			if (up ? past >= needed : past <= needed) return true;
 		}

@@ -492,19 +492,14 @@ export function detectSeasonalRobust(
 			}
 			// Set before the recurring-pattern check, which reads the expected values up to this bucket.
 			expected[i] = chosenCenter;
+			// A pattern of the last days, or of the month's turn as seen in a month before (a month end's
+			// billing run), not an anomaly: it may prolong an episode, not open one.
 			if (
-				slotsPerDay > 1 &&
 				Math.abs(chosenScore) >= options.episodes.threshold &&
-				seenOnMostRecentDays(values, expected, i, slotsPerDay, bucketMs)
+				((slotsPerDay > 1 && seenOnMostRecentDays(values, expected, i, slotsPerDay, bucketMs)) ||
+					((slotsPerDay > 1 || bucketMs === DAY_MS) &&
+						seenInEarlierMonths(values, expected, i, calendar, weekend, slotsPerDay)))
 			)
-				// A pattern of the last days, not an anomaly: it may prolong an episode, not open one.
-				chosenScore = Math.sign(chosenScore) * options.episodes.threshold * RECURRING_SCORE_SHARE;
-			else if (
-				(slotsPerDay > 1 || bucketMs === DAY_MS) &&
-				Math.abs(chosenScore) >= options.episodes.threshold &&
-				seenInEarlierMonths(values, expected, i, calendar.dayNumber, weekend, slotsPerDay, bucketMs)
-			)
-				// The month's own pattern (a month end's billing run), as seen in a month before.
 				chosenScore = Math.sign(chosenScore) * options.episodes.threshold * RECURRING_SCORE_SHARE;
 			// A run of alerting buckets teaches the calibration its first buckets only (see
 			// INCIDENT_BUCKETS_CALIBRATED); a bucket without a value neither ends nor prolongs the run.
@@ -550,9 +545,13 @@ export function detectSeasonalRobust(
 					recent.largest() - recentCenter,
 					recentCenter - recent.smallest(),
 				);
-				let recentScale = floor.apply(halfRange / stayLevel, recentCenter);
+				// The sampling noise, where it is known, floors the scale instead of the typical spread (see
+				// SlotReference).
 				const samplingSd = sampling ? sampling.sd(recentCenter, contactCounts![i], kindRing) : NaN;
-				if (samplingSd > recentScale) recentScale = samplingSd;
+				const recentScale =
+					samplingSd === samplingSd
+						? Math.max(samplingSd, floor.apply(halfRange / stayLevel, recentCenter, false))
+						: floor.apply(halfRange / stayLevel, recentCenter);
 				expected[i] = recentCenter;
 				scale[i] = recentScale;
 				judged[i] = 1;

@@ -8,6 +8,8 @@ import {
 import { analyzeRows } from '../../../../../nodes/NiceCxoneTrends/core/analyzeRows';
 import { DEFAULT_SETTINGS } from '../../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
 import { seededRandom } from '../../synthetic';
+import { localCalendar } from '../../../../../nodes/NiceCxoneTrends/core/calendar';
+import { DateTime } from 'luxon';
 
 const FIVE_MINUTES_MS = 5 * 60_000;
 const SLOTS = 288;
@@ -112,15 +114,8 @@ describe('the turn of the month', () => {
 		values[april30] = 130;
 		const seen = (value: number) => {
 			values[may31] = value;
-			return seenInEarlierMonths(
-				values,
-				expected,
-				may31,
-				dayNumber,
-				SATURDAY_SUNDAY,
-				1,
-				86_400_000,
-			);
+			const calendar = { dayNumber, isoWeekday: new Int8Array(61), msOfDay: new Float64Array(61) };
+			return seenInEarlierMonths(values, expected, may31, calendar, SATURDAY_SUNDAY, 1);
 		};
 		expect(seen(135)).toBe(true);
 		expect(seen(160)).toBe(true);
@@ -131,6 +126,36 @@ describe('the turn of the month', () => {
 		values[april30] = 100;
 		values[april30 - 1] = 130;
 		expect(seen(135)).toBe(false);
+	});
+	it('finds the same hour of a month before across a daylight-saving change, and no other hour', () => {
+		// Hours in New York from 1 January to 31 March 2024 (clocks forward on 10 March), expected 100; +50 at
+		// 17:00 local on the last business day of February (Thursday 29).
+		const times = Float64Array.from(
+			{ length: 91 * 24 - 1 },
+			(_, h) => Date.UTC(2024, 0, 1, 5) + h * 3_600_000,
+		);
+		const calendar = localCalendar(times, 'America/New_York');
+		const expected = new Float64Array(times.length).fill(100);
+		const at = (iso: string) =>
+			times.indexOf(DateTime.fromISO(iso, { zone: 'America/New_York' }).toMillis());
+		const seen = (precedent: string) => {
+			const values = new Float64Array(times.length).fill(100);
+			values[at(precedent)] = 150;
+			values[at('2024-03-29T17:00')] = 160;
+			return seenInEarlierMonths(
+				values,
+				expected,
+				at('2024-03-29T17:00'),
+				calendar,
+				SATURDAY_SUNDAY,
+				24,
+			);
+		};
+		expect(seen('2024-02-29T17:00')).toBe(true);
+		// Counting 29 days of 24 hours back lands on 16:00 in February (the clocks moved in between).
+		expect(seen('2024-02-29T16:00')).toBe(false);
+		expect(seen('2024-02-29T18:00')).toBe(false);
+		expect(seen('2024-02-28T17:00')).toBe(false);
 	});
 	it('raises no alert for a month end as busy as the months before, and still alerts three times as busy', () => {
 		// 40 weeks of daily contacts (UTC) from Monday 8 January 2024: 800 a weekday, 360 on Saturdays, 160 on
