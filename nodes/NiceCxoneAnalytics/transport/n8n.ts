@@ -71,7 +71,8 @@ export interface N8nSendOptions {
  *
  * n8n hands `preAuthentication` the helpers of the context the call is made with, and ties the call
  * to the cancel signal when that context has one; so the call is made with a view of the context
- * whose `httpRequest` (used only for the token) is timed, and which, when detached, has no signal.
+ * whose `httpRequest` (used only for the token) is timed, and which, when detached, has none of the
+ * execution's signal (only its own, which the node aborts to drop a connection).
  * n8n also reads the credential through that view (`getCredentials`) and renews into the object it
  * read, so the view knows the token the request carried. Each call gets a signal of its own that
  * follows the execution's (see ownSignal).
