@@ -4,9 +4,10 @@
  * is read with the context's `getCredentials`, the token is fetched when the stored one is empty, kept
  * in the credential, and on a thrown 401 renewed once and the call repeated once; failures surface as
  * NodeApiError wrapping the axios error (as n8n 2.x keeps it, or as n8n 1.x drops it: `n8nLine`).
- * `ignoreHttpStatusErrors` and `returnFullResponse` work as in n8n-core.
+ * `ignoreHttpStatusErrors`, `returnFullResponse` and `encoding` work as in n8n-core.
  */
 import axios from 'axios';
+import type { ResponseType } from 'axios';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -71,6 +72,8 @@ async function httpRequest(options: IHttpRequestOptions): Promise<unknown> {
 		auth: options.auth,
 		timeout: options.timeout,
 		signal: options.abortSignal as AbortSignal | undefined,
+		// n8n-core hands `encoding` to axios as its responseType ('stream': the body as a stream).
+		...(options.encoding === undefined ? {} : { responseType: options.encoding as ResponseType }),
 		validateStatus: ignore ? () => true : (status) => status >= 200 && status < 300,
 	});
 	return options.returnFullResponse

@@ -5,15 +5,30 @@ import type {
 } from 'n8n-workflow';
 
 import type { ApiRequest, Send } from './types';
-import { ApiFailure } from './errors';
+import { ApiFailure, CxoneApiError } from './errors';
 import { settle } from '../../shared/transport/clock';
 import type { CredentialRequestError } from '../../shared/transport/credentialRequest';
+import { displayUrl } from '../../shared/transport/endpoints';
+import type { AnswerLimits } from '../../shared/transport/responseBody';
+import {
+	ANSWER_CAPS,
+	AnswerTooLargeError,
+	isBodyStream,
+	parseErrorAnswer,
+	parseJsonAnswer,
+	readAnswer,
+	readAnswerPrefix,
+	readAnswerText,
+} from '../../shared/transport/responseBody';
 import { serverText, withoutExactSecrets } from '../../shared/transport/serverText';
 import { noteRefusedToken } from '../../shared/transport/tokenRenewal';
 
 export const CREDENTIAL_TYPE = 'niceCxoneOAuth2Api';
 
-/** Per-request socket timeout: a request that hangs this long counts as a dropped connection. */
+/**
+ * Per-request socket timeout: a request that hangs this long counts as a dropped connection. n8n's
+ * axios applies it until the headers arrive; the node applies it to the body's bytes itself.
+ */
 const REQUEST_TIMEOUT_MS = 60_000;
 
 type Headers = Record<string, string | undefined>;
@@ -39,6 +54,8 @@ export interface N8nSendOptions {
 	detached?: boolean;
 	/** Counts and times the token requests of the credential's `preAuthentication`. */
 	tokenTimer?: TokenTimer;
+	/** The per-request timeout (REQUEST_TIMEOUT_MS by default): before the headers, and between a body's bytes. */
+	requestTimeoutMs?: number;
 }
 
 /**
@@ -54,40 +71,86 @@ export interface N8nSendOptions {
  *
  * n8n hands `preAuthentication` the helpers of the context the call is made with, and ties the call
  * to the cancel signal when that context has one; so the call is made with a view of the context
- * whose `httpRequest` (used only for the token) is timed, and which, when detached, has no signal.
+ * whose `httpRequest` (used only for the token) is timed, and which, when detached, has none of the
+ * execution's signal (only its own, which the node aborts to drop a connection).
  * n8n also reads the credential through that view (`getCredentials`) and renews into the object it
  * read, so the view knows the token the request carried. Each call gets a signal of its own that
  * follows the execution's (see ownSignal).
+ *
+ * Every answer is asked for as a stream (`encoding: 'stream'`, `json: false`) and read by the node
+ * within a cap (ANSWER_CAPS in shared/transport/responseBody.ts), then parsed: a server cannot make
+ * n8n buffer an answer of hundreds of MB, or an endless one. Past a cap the connection is dropped
+ * and the request fails with a CxoneApiError that says which answer, and is not retried. So are the
+ * credential's token answers (credentialRequest reads them, within ANSWER_CAPS.credential).
  */
 export function createN8nSend(
 	ctx: IExecuteFunctions,
 	baseUrl: string | undefined,
 	options: N8nSendOptions = {},
 ): Send {
-	const { tokenTimer, detached = false, credentialType = CREDENTIAL_TYPE } = options;
-	const timedRequest = tokenTimer
-		? timed(ctx.helpers.httpRequest, tokenTimer)
-		: ctx.helpers.httpRequest;
+	const {
+		tokenTimer,
+		detached = false,
+		credentialType = CREDENTIAL_TYPE,
+		requestTimeoutMs = REQUEST_TIMEOUT_MS,
+	} = options;
+	/**
+	 * A token request of the credential, its answer read within ANSWER_CAPS.credential when it is a
+	 * stream (credentialRequest asks for one; it then gets the text). `drop` closes its connection.
+	 */
+	const tokenRequest = async (request: IHttpRequestOptions, drop: AbortController) => {
+		const answer = (await ctx.helpers.httpRequest(request)) as unknown;
+		const full = answer as FullResponse | undefined;
+		if (!full || typeof full !== 'object' || !isBodyStream(full.body)) return answer;
+		const body = await readAnswerText(full.body, {
+			maxBytes: ANSWER_CAPS.credential,
+			headers: full.headers,
+			idleMs: typeof request.timeout === 'number' ? request.timeout : requestTimeoutMs,
+			signal: request.abortSignal as AbortSignal | undefined,
+			drop: (reason) => drop.abort(reason),
+		});
+		return { ...full, body };
+	};
+	const timedRequest = tokenTimer ? timed(tokenRequest, tokenTimer) : tokenRequest;
 	// The tokens the credential fetched through these helpers: an error that quotes one is redacted.
 	const tokens = new Set<string>();
-	const httpRequest = async (tokenRequest: IHttpRequestOptions): Promise<unknown> => {
-		const answer: unknown = await timedRequest(tokenRequest);
+	const httpRequest = async (
+		request: IHttpRequestOptions,
+		drop: AbortController,
+	): Promise<unknown> => {
+		const answer: unknown = await timedRequest(request, drop);
 		const token = accessTokenOf(answer);
 		if (token !== undefined) tokens.add(token);
 		return answer;
 	};
 	return async (request: ApiRequest) => {
-		// The execution's cancel signal (unless detached) and the request's own deadline, as one signal.
-		const signals = [
-			detached ? undefined : ctx.getExecutionCancelSignal?.(),
-			request.signal,
-		].filter((signal): signal is AbortSignal => signal !== undefined);
-		const signal = signals.length === 0 ? undefined : AbortSignal.any(signals);
-		// The credential's token requests get the same signal, so a deadline bounds them too.
+		// The execution's cancel signal (unless detached) and the request's own deadline.
+		const stops = [detached ? undefined : ctx.getExecutionCancelSignal?.(), request.signal].filter(
+			(one): one is AbortSignal => one !== undefined,
+		);
+		// `reading` is aborted to close the connection of an answer the node stops reading (too large,
+		// idle); `signal` is it and `stops` as one. Each attempt (a request repeated after a 401) has its own.
+		let reading = new AbortController();
+		let signal = AbortSignal.any([...stops, reading.signal]);
+		const nextAttempt = () => {
+			reading = new AbortController();
+			signal = AbortSignal.any([...stops, reading.signal]);
+		};
+		// The credential's token requests get the same signal, so a deadline bounds them too, and any
+		// signal of their own.
 		const helpers = {
 			...ctx.helpers,
-			httpRequest: async (tokenRequest: IHttpRequestOptions) =>
-				await httpRequest({ abortSignal: signal, ...tokenRequest }),
+			httpRequest: async (options: IHttpRequestOptions) => {
+				const drop = new AbortController();
+				const own = options.abortSignal as AbortSignal | undefined;
+				return await httpRequest(
+					{
+						...options,
+						abortSignal: AbortSignal.any(own ? [signal, drop.signal, own] : [signal, drop.signal]),
+					},
+					drop,
+				);
+			},
 		};
 		// The credentials n8n read for this request, newest last: their tokens are what it carried.
 		const read: ICredentialDataDecryptedObject[] = [];
@@ -106,18 +169,17 @@ export function createN8nSend(
 				return typeof value === 'function' ? value.bind(target) : value;
 			},
 			has(target, property) {
-				return property === 'getExecutionCancelSignal'
-					? signal !== undefined
-					: Reflect.has(target, property);
+				return property === 'getExecutionCancelSignal' || Reflect.has(target, property);
 			},
 		});
 		const common = {
 			method: request.method,
 			qs: request.qs,
-			json: !request.text,
-			...(request.text ? { encoding: 'text' as const } : {}),
+			// The body comes as a stream, read within its cap before it is parsed (readBody).
+			json: false,
+			encoding: 'stream' as const,
 			returnFullResponse: true as const,
-			timeout: REQUEST_TIMEOUT_MS,
+			timeout: requestTimeoutMs,
 			// No redirect is followed, and none would carry a credential: an answer comes from the address asked.
 			disableFollowRedirect: true,
 			sendCredentialsOnCrossOriginRedirect: false,
@@ -134,42 +196,74 @@ export function createN8nSend(
 						? { Accept: 'application/json' }
 						: { Accept: 'application/json', 'Content-Type': 'application/json' },
 			});
-		let response: FullResponse;
-		try {
+		/**
+		 * The body of an answer: a 2xx one within its cap (past it, a CxoneApiError); another only for its
+		 * message, its first ANSWER_CAPS.error (the rest is left unread, its connection dropped).
+		 */
+		const readBody = async (answer: FullResponse): Promise<unknown> => {
+			const as = request.text ? 'text' : 'json';
+			const limits: AnswerLimits = {
+				maxBytes: request.maxBytes ?? (request.text ? ANSWER_CAPS.reportFile : ANSWER_CAPS.apiJson),
+				headers: answer.headers,
+				idleMs: requestTimeoutMs,
+				signal,
+				drop: (reason) => reading.abort(reason),
+			};
+			if (answer.statusCode < 200 || answer.statusCode >= 300) {
+				const prefix = await readAnswerPrefix(answer.body, {
+					...limits,
+					maxBytes: ANSWER_CAPS.error,
+				});
+				return parseErrorAnswer(prefix, as);
+			}
+			const read = await settle(readAnswer(answer.body, limits, as));
+			if (read.ok) return read.value;
+			throw read.error instanceof AnswerTooLargeError
+				? tooLargeError(request, answer.statusCode, read.error)
+				: read.error;
+		};
+		const exchange = async (): Promise<{ response: FullResponse; body: unknown }> => {
 			if (request.anonymous) {
 				// A pre-signed link (a report file): fetched without any credential.
-				response = await ctx.helpers.httpRequest({
+				const answer: FullResponse = await ctx.helpers.httpRequest({
 					...common,
 					ignoreHttpStatusErrors: true,
 					url: request.path,
 					headers: { Accept: '*/*' },
 					abortSignal: signal,
 				});
-			} else {
-				response = await authenticated(true);
-				if (response.statusCode === 401) {
-					// n8n renews on the credential's 401 for the noted token, and repeats the request.
-					const refused = sentTokens().at(-1) ?? '';
-					noteRefusedToken(refused);
-					// Had n8n read no credential through `self`, only a thrown 401 makes it renew.
-					response = await authenticated(refused !== '');
-				}
+				return { response: answer, body: await readBody(answer) };
 			}
-		} catch (error) {
+			let answer = await authenticated(true);
+			if (answer.statusCode === 401) {
+				// The refused answer is read (it is small) so that its connection is free again.
+				await readBody(answer);
+				// n8n renews on the credential's 401 for the noted token, and repeats the request.
+				const refused = sentTokens().at(-1) ?? '';
+				noteRefusedToken(refused);
+				// Had n8n read no credential through `self`, only a thrown 401 makes it renew.
+				nextAttempt();
+				answer = await authenticated(refused !== '');
+			}
+			return { response: answer, body: await readBody(answer) };
+		};
+		const outcome = await settle(exchange());
+		if (!outcome.ok) {
+			const { error } = outcome;
+			// An answer past its cap: said as it is, and not retried.
+			if (error instanceof CxoneApiError) throw error;
+			await readThrownBody(error, request, signal, reading, requestTimeoutMs);
 			throw toApiFailure(error, [...tokens, ...sentTokens()]);
 		}
+		const { response, body } = outcome.value;
 		if (response.statusCode >= 200 && response.statusCode < 300) {
-			return {
-				status: response.statusCode,
-				headers: lowerCaseHeaders(response.headers),
-				body: response.body,
-			};
+			return { status: response.statusCode, headers: lowerCaseHeaders(response.headers), body };
 		}
 		throw httpFailure(
 			{
 				status: response.statusCode,
 				headers: response.headers,
-				body: response.body,
+				body,
 				message: response.statusMessage,
 			},
 			[...tokens, ...sentTokens()],
@@ -177,10 +271,77 @@ export function createN8nSend(
 	};
 }
 
+/** `GET /api/v2/analytics/query/q1`: the method and path of a request (a full URL without its query). */
+function requestName(request: ApiRequest): string {
+	if (/^[a-z][a-z\d+.-]*:/i.test(request.path))
+		return `${request.method} ${displayUrl(request.path)}`;
+	const path = request.path.split('?')[0];
+	return `${request.method} ${path.length > 120 ? `${path.slice(0, 120)}…` : path}`;
+}
+
+/**
+ * The error of a 2xx answer past its cap: which answer, the cap, and that the server sent it. Not an
+ * ApiFailure, so it is not retried (the same server would send the same answer again).
+ */
+function tooLargeError(
+	request: ApiRequest,
+	status: number,
+	error: AnswerTooLargeError,
+): CxoneApiError {
+	const advice = request.text
+		? 'Narrow the report (a shorter time range, or fewer columns in CXone) and run again.'
+		: 'Nothing was output; run the workflow again, and report it to NICE if it persists.';
+	return new CxoneApiError(
+		`The CXone server's ${request.text ? 'file' : 'answer'} to ${requestName(request)} (HTTP ${status}) ${error.what}. ${advice}`,
+		status,
+	);
+}
+
+/**
+ * n8n threw for an answer (a status it was asked not to ignore): the body its error holds is still a
+ * stream. Its first ANSWER_CAPS.error is read, as of any error answer, and put where toApiFailure
+ * looks for it (the HTTP error's `response.data`; the NodeApiError's `context.data` on n8n 1.x, which
+ * drops the HTTP error).
+ */
+async function readThrownBody(
+	error: unknown,
+	request: ApiRequest,
+	signal: AbortSignal,
+	reading: AbortController,
+	idleMs: number,
+): Promise<void> {
+	type Response = { headers?: unknown; data?: unknown };
+	const e = error as
+		| { response?: Response; cause?: { response?: Response }; context?: { data?: unknown } }
+		| undefined;
+	const holders = [e?.cause?.response, e?.response, e?.context].filter(
+		(holder): holder is { data?: unknown } => !!holder && typeof holder === 'object',
+	);
+	const stream = holders.map((holder) => holder.data).find(isBodyStream);
+	if (!stream) return;
+	const read = await settle(
+		readAnswerPrefix(stream, {
+			maxBytes: ANSWER_CAPS.error,
+			headers: (e?.cause?.response ?? e?.response)?.headers,
+			idleMs,
+			signal,
+			drop: (reason) => reading.abort(reason),
+		}),
+	);
+	// A body cut short otherwise (the connection dropped) is left out: the status says enough.
+	const body = parseErrorAnswer(
+		read.ok ? read.value : { text: '', complete: true },
+		request.text ? 'text' : 'json',
+	);
+	for (const holder of holders) if (holder.data === stream) holder.data = body;
+}
+
 /** The `access_token` of a token endpoint's answer (a full response or its body), if it has one. */
 function accessTokenOf(answer: unknown): string | undefined {
 	const full = answer as { body?: unknown; statusCode?: unknown } | undefined;
-	const body = (full && typeof full === 'object' && 'statusCode' in full ? full.body : answer) as
+	const raw = full && typeof full === 'object' && 'statusCode' in full ? full.body : answer;
+	// The text of a token answer read as a stream (see tokenRequest in createN8nSend).
+	const body = (typeof raw === 'string' ? parseJsonAnswer(raw) : raw) as
 		| { access_token?: unknown }
 		| undefined;
 	const token = body && typeof body === 'object' ? body.access_token : undefined;

@@ -16,6 +16,7 @@ import {
 	resolveUrl,
 	trustedPlatformUrl,
 } from '../../shared/transport/endpoints';
+import { ANSWER_CAPS } from '../../shared/transport/responseBody';
 import { serverText } from '../../shared/transport/serverText';
 import type { RetryPolicy } from './retry';
 import { sendWithRetries } from './retry';
@@ -45,9 +46,13 @@ export interface PlatformContext {
 	apiHost?: () => Promise<string | undefined>;
 }
 
+/** Sends a request with retries; a JSON answer is read up to ANSWER_CAPS.platformJson (a page of 10,000 contacts). */
 async function call(ctx: PlatformContext, request: ApiRequest): Promise<ApiResponse> {
 	const { send, clock, retry, stats, signal, deadlineMs } = ctx;
-	return await sendWithRetries({ send, clock, policy: retry, stats, signal, deadlineMs }, request);
+	return await sendWithRetries(
+		{ send, clock, policy: retry, stats, signal, deadlineMs },
+		request.text ? request : { maxBytes: ANSWER_CAPS.platformJson, ...request },
+	);
 }
 
 interface CompletedContactsPage {

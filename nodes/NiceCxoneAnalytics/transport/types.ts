@@ -9,6 +9,12 @@ export interface ApiRequest {
 	text?: boolean;
 	/** A full URL fetched without any credential (a pre-signed file link). */
 	anonymous?: boolean;
+	/**
+	 * The most of a 2xx answer's body the node reads, counted as it arrives: ANSWER_CAPS.apiJson by
+	 * default, ANSWER_CAPS.reportFile for text (nodes/shared/transport/responseBody.ts). An answer
+	 * outside 2xx is read up to ANSWER_CAPS.error whatever this says.
+	 */
+	maxBytes?: number;
 	/** Aborts the request (and the token requests it needs): the execution's deadline or stop. */
 	signal?: AbortSignal;
 }

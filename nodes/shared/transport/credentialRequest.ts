@@ -1,6 +1,7 @@
 import type { IDataObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 
 import { displayUrl } from './endpoints';
+import { ANSWER_CAPS, AnswerTooLargeError, readAnswer } from './responseBody';
 import { serverText } from './serverText';
 
 /**
@@ -34,7 +35,8 @@ export interface CredentialResponse {
  * Sends one request of a credential's `preAuthentication`: no redirect is followed and no credential
  * goes along with one (n8n re-sends both on a cross-origin redirect unless told not to), every status
  * comes back as a response, and a request that got no response fails with a CredentialRequestError
- * saying which endpoint did not answer.
+ * saying which endpoint did not answer. The answer is read as it arrives, at most
+ * ANSWER_CAPS.credential of it (responseBody.ts): a bigger one is refused, its connection closed.
  */
 export async function credentialRequest(
 	context: IHttpRequestHelper,
@@ -42,25 +44,53 @@ export async function credentialRequest(
 	options: IHttpRequestOptions,
 ): Promise<CredentialResponse> {
 	type Answer = { statusCode: number; headers?: unknown; body?: unknown };
+	const timeout = options.timeout ?? CREDENTIAL_REQUEST_TIMEOUT_MS;
+	// Aborted to close the connection of an answer past the cap.
+	const drop = new AbortController();
+	const own = options.abortSignal as AbortSignal | undefined;
+	const hasAccept = Object.keys(options.headers ?? {}).some(
+		(name) => name.toLowerCase() === 'accept',
+	);
 	const outcome = await context.helpers
 		.httpRequest({
-			timeout: CREDENTIAL_REQUEST_TIMEOUT_MS,
 			...options,
-			json: true,
+			timeout,
+			headers: hasAccept ? options.headers : { ...options.headers, Accept: 'application/json' },
+			// The body comes as a stream, read within the cap before it is parsed.
+			json: false,
+			encoding: 'stream',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
 			maxRedirects: 0,
 			sendCredentialsOnCrossOriginRedirect: false,
+			abortSignal: own ? AbortSignal.any([drop.signal, own]) : drop.signal,
 		})
-		.then(
-			(answer: unknown) => ({ answer: answer as Answer }),
-			(error: unknown) => ({
-				error: error as Error & { code?: unknown; cause?: { code?: unknown } },
-			}),
-		);
+		.then(async (answer: unknown) => {
+			const response = answer as Answer;
+			const body = await readAnswer(
+				response.body,
+				{
+					maxBytes: ANSWER_CAPS.credential,
+					headers: response.headers,
+					idleMs: timeout,
+					drop: (reason) => drop.abort(reason),
+				},
+				'json',
+			);
+			return { answer: { ...response, body } };
+		})
+		.catch((error: unknown) => ({
+			error: error as Error & { code?: unknown; cause?: { code?: unknown } },
+		}));
 	if ('error' in outcome) {
 		const { error } = outcome;
+		if (error instanceof AnswerTooLargeError) {
+			throw new CredentialRequestError(
+				`${what} at ${displayUrl(options.url)} sent an answer that ${error.what}. Check the address in the credential, and report it to NICE if it persists.`,
+				false,
+			);
+		}
 		const code = error.code ?? error.cause?.code;
 		// A cancelled execution or a passed deadline is not the endpoint's fault: let the caller see it.
 		const aborted =

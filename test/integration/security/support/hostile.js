@@ -101,6 +101,52 @@ function trickle(res, text, intervalMs) {
 }
 
 /**
+ * @typedef {{ sent: number, closedEarly: boolean, finished: boolean, done: Promise<void> }} Flood
+ */
+
+/**
+ * Writes `head`, then `fill` repeated until `size` bytes were written in all (endless, in practice,
+ * with the default: 1 GB), then `tail`, as fast as the client reads (backpressure): a body far larger
+ * than any client should read. Stops when the connection closes. Returns what it wrote, whether the
+ * client closed the connection before the end (`closedEarly`), and a promise of the end.
+ * @param {import('node:http').ServerResponse} res
+ * @param {{ head?: string, fill?: string, tail?: string, size?: number }} [body]
+ * @returns {Flood}
+ */
+function flood(res, body = {}) {
+	const { head = '', fill = 'x', tail = '', size = 1024 ** 3 } = body;
+	const chunk = Buffer.from(fill.repeat(Math.max(1, Math.floor(65536 / fill.length))), 'utf8');
+	/** @type {Flood} */
+	const record = { sent: 0, closedEarly: false, finished: false, done: Promise.resolve() };
+	record.done = new Promise((resolve) => {
+		res.on('close', () => {
+			record.closedEarly = !record.finished;
+			resolve();
+		});
+	});
+	const write = (data) => {
+		record.sent += data.length;
+		return res.write(data);
+	};
+	const pump = () => {
+		while (!res.destroyed) {
+			if (record.sent + chunk.length + tail.length > size) {
+				record.finished = true;
+				res.end(tail);
+				return;
+			}
+			if (!write(chunk)) {
+				res.once('drain', pump);
+				return;
+			}
+		}
+	};
+	write(Buffer.from(head, 'utf8'));
+	pump();
+	return record;
+}
+
+/**
  * A JWT-shaped token whose payload carries `claims` (unsigned: only its shape matters here).
  * @param {Record<string, unknown>} claims
  */
@@ -117,4 +163,4 @@ function testSecret(name) {
 	return `${name}-${process.pid}-never-leaves-the-tenant`;
 }
 
-module.exports = { startHostileServer, sendJson, trickle, fakeJwt, testSecret };
+module.exports = { startHostileServer, sendJson, trickle, flood, fakeJwt, testSecret };
