@@ -14,6 +14,7 @@ import {
 	CredentialRequestError,
 	credentialRequest,
 	credentialResponseError,
+	toldToNode,
 } from '../nodes/shared/transport/credentialRequest';
 import {
 	EndpointError,
@@ -307,10 +308,13 @@ export class NiceCxoneApi implements ICredentialType {
 	 * renewal at a time per credential, and a failure stores an empty token, never keeps the refused one.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		return await renewToken(
-			identity(credentials),
-			credentials,
-			async () => await requestToken(this, credentials),
+		return await toldToNode(
+			this,
+			renewToken(
+				identity(credentials),
+				credentials,
+				async () => await requestToken(this, credentials),
+			),
 		);
 	}
 

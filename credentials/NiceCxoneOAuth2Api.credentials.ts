@@ -12,6 +12,7 @@ import {
 	CredentialRequestError,
 	credentialRequest,
 	credentialResponseError,
+	toldToNode,
 } from '../nodes/shared/transport/credentialRequest';
 import {
 	EndpointError,
@@ -163,10 +164,13 @@ export class NiceCxoneOAuth2Api implements ICredentialType {
 	 * credential, and a failure stores an empty token, never keeps the refused one (tokenRenewal.ts).
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		return await renewToken(
-			identity(credentials),
-			credentials,
-			async () => await requestToken(this, credentials),
+		return await toldToNode(
+			this,
+			renewToken(
+				identity(credentials),
+				credentials,
+				async () => await requestToken(this, credentials),
+			),
 		);
 	}
 

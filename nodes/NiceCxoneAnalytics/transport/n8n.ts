@@ -136,10 +136,15 @@ export function createN8nSend(
 			reading = new AbortController();
 			signal = AbortSignal.any([...stops, reading.signal]);
 		};
+		// How the credential's last `preAuthentication` for this request ended (CredentialOutcomeListener).
+		let credentialFailure: unknown;
 		// The credential's token requests get the same signal, so a deadline bounds them too, and any
 		// signal of their own.
 		const helpers = {
 			...ctx.helpers,
+			credentialOutcome: (error: unknown) => {
+				credentialFailure = error;
+			},
 			httpRequest: async (options: IHttpRequestOptions) => {
 				const drop = new AbortController();
 				const own = options.abortSignal as AbortSignal | undefined;
@@ -253,7 +258,7 @@ export function createN8nSend(
 			// An answer past its cap: said as it is, and not retried.
 			if (error instanceof CxoneApiError) throw error;
 			await readThrownBody(error, request, signal, reading, requestTimeoutMs);
-			throw toApiFailure(error, [...tokens, ...sentTokens()]);
+			throw toApiFailure(error, [...tokens, ...sentTokens()], credentialFailure);
 		}
 		const { response, body } = outcome.value;
 		if (response.statusCode >= 200 && response.statusCode < 300) {
@@ -395,7 +400,11 @@ function withoutSecrets(value: unknown, secrets: readonly string[], depth = 0): 
  * server that quotes it back must not put it in items, audit records, logs or webhook bodies,
  * whatever it looks like.
  */
-export function toApiFailure(error: unknown, knownTokens: readonly string[] = []): ApiFailure {
+export function toApiFailure(
+	error: unknown,
+	knownTokens: readonly string[] = [],
+	credentialFailure?: unknown,
+): ApiFailure {
 	const outer = error as {
 		message?: string;
 		httpCode?: string | null;
@@ -405,8 +414,14 @@ export function toApiFailure(error: unknown, knownTokens: readonly string[] = []
 		response?: unknown;
 	};
 	// The credential's own failures (a refused secret, an unavailable token endpoint, a refused
-	// address) already say what happened and what to do; n8n wraps them in a NodeApiError.
-	const own = [outer.cause, error].find(
+	// address) already say what happened and what to do; n8n wraps them in a NodeApiError: n8n 2.x
+	// keeps them as its cause, n8n 1.x drops them, and the node heard of them from the credential (its
+	// last `preAuthentication` for this request failed so, and the message is the same).
+	const heard =
+		credentialFailure instanceof Error && credentialFailure.message === outer.message
+			? credentialFailure
+			: undefined;
+	const own = [outer.cause, error, heard].find(
 		(candidate) =>
 			candidate instanceof Error &&
 			(candidate.name === 'CredentialRequestError' || candidate.name === 'EndpointError'),

@@ -1,5 +1,6 @@
 import type { IDataObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 
+import { settle } from './clock';
 import { displayUrl } from './endpoints';
 import { ANSWER_CAPS, AnswerTooLargeError, readAnswer } from './responseBody';
 import { serverText } from './serverText';
@@ -20,6 +21,28 @@ export class CredentialRequestError extends Error {
 		super(message);
 		this.name = 'CredentialRequestError';
 	}
+}
+
+/**
+ * What a node that sends through n8n's helpers may add to them, to hear how the credential's
+ * `preAuthentication` ended: n8n 1.x wraps a credential's error in a NodeApiError that drops it (its
+ * class field `cause` resets it), so the node could not tell a token endpoint's outage (retried) from
+ * any other failure (not retried). n8n hands `preAuthentication` the helpers of the context the
+ * request was made with, so the node hears it from there on both lines.
+ */
+export interface CredentialOutcomeListener {
+	/** Called once a `preAuthentication` ends: with its error, or with undefined when it succeeded. */
+	credentialOutcome?: (error: unknown) => void;
+}
+
+/** `renewal` (a credential's `preAuthentication` work), its outcome told to the helpers' listener. */
+export async function toldToNode<T>(context: IHttpRequestHelper, renewal: Promise<T>): Promise<T> {
+	const outcome = await settle(renewal);
+	(context.helpers as CredentialOutcomeListener).credentialOutcome?.(
+		outcome.ok ? undefined : outcome.error,
+	);
+	if (!outcome.ok) throw outcome.error;
+	return outcome.value;
 }
 
 /** Per-request limit of a token request: a token endpoint that hangs this long has failed. */

@@ -243,14 +243,30 @@ describe.each([1, 2] as const)(
 				expect((error as ApiFailure).message).toBe(
 					`The CXone token endpoint at ${TOKEN_HOST}/oauth/token sent an answer that went past 256 KB, the most the node reads of such an answer; it stopped reading there and closed the connection. Check the address in the credential, and report it to NICE if it persists.`,
 				);
-				// n8n 1.x's NodeApiError drops the credential's own error: its message stays, and it is not retried either.
+				// n8n 1.x's NodeApiError drops the credential's own error; the node heard it from the credential.
 				expect(isRetryable(error as ApiFailure)).toBe(false);
-				if (n8nLine === 2)
-					expect((error as ApiFailure).credential).toEqual({
-						fromCredential: true,
-						retryable: false,
-					});
+				expect((error as ApiFailure).credential).toEqual({
+					fromCredential: true,
+					retryable: false,
+				});
 				expect([requests, log.tokenRequests, log.apiRequests]).toEqual([1, 1, []]);
+			});
+
+			it("a token endpoint's 503, then a token: the credential's outage is retried, and the request goes out", async () => {
+				// n8n 1.x's NodeApiError drops the credential's error: the outage was not retried on 1.x before.
+				const { ctx, log } = context(n8nLine, '');
+				nock(TOKEN_HOST)
+					.post('/oauth/token')
+					.reply(503, { error: 'temporarily_unavailable' })
+					.post('/oauth/token')
+					.reply(200, { token_type: 'Bearer', access_token: 'tok2' });
+				nock(API).get(POLL).reply(200, PAGE);
+				const { error, requests } = await withRetries(createN8nSend(ctx, API), {
+					method: 'GET',
+					path: POLL,
+				});
+				expect(error).toBeUndefined();
+				expect([requests, log.tokenRequests, log.apiRequests.length]).toEqual([2, 2, 1]);
 			});
 		});
 
