@@ -19,6 +19,7 @@ import {
 	readAnswer,
 	readAnswerPrefix,
 	readAnswerText,
+	readErrorAnswer,
 } from '../../shared/transport/responseBody';
 import { serverText, withoutExactSecrets } from '../../shared/transport/serverText';
 import { noteRefusedToken } from '../../shared/transport/tokenRenewal';
@@ -102,13 +103,18 @@ export function createN8nSend(
 		const answer = (await ctx.helpers.httpRequest(request)) as unknown;
 		const full = answer as FullResponse | undefined;
 		if (!full || typeof full !== 'object' || !isBodyStream(full.body)) return answer;
-		const body = await readAnswerText(full.body, {
+		const limits: AnswerLimits = {
 			maxBytes: ANSWER_CAPS.credential,
 			headers: full.headers,
 			idleMs: typeof request.timeout === 'number' ? request.timeout : requestTimeoutMs,
 			signal: request.abortSignal as AbortSignal | undefined,
 			drop: (reason) => drop.abort(reason),
-		});
+		};
+		// An answer outside 2xx is read for its message only (a gateway's 503 page of 300 KB is still a 503).
+		const body =
+			full.statusCode >= 200 && full.statusCode < 300
+				? await readAnswerText(full.body, limits)
+				: await readErrorAnswer(full.body, limits, 'json');
 		return { ...full, body };
 	};
 	const timedRequest = tokenTimer ? timed(tokenRequest, tokenTimer) : tokenRequest;
@@ -214,18 +220,19 @@ export function createN8nSend(
 				signal,
 				drop: (reason) => reading.abort(reason),
 			};
-			if (answer.statusCode < 200 || answer.statusCode >= 300) {
-				const prefix = await readAnswerPrefix(answer.body, {
-					...limits,
-					maxBytes: ANSWER_CAPS.error,
-				});
-				return parseErrorAnswer(prefix, as);
-			}
+			if (answer.statusCode < 200 || answer.statusCode >= 300)
+				return await readErrorAnswer(answer.body, limits, as);
 			const read = await settle(readAnswer(answer.body, limits, as));
 			if (read.ok) return read.value;
-			throw read.error instanceof AnswerTooLargeError
-				? tooLargeError(request, answer.statusCode, read.error)
-				: read.error;
+			if (read.error instanceof AnswerTooLargeError)
+				throw tooLargeError(request, answer.statusCode, read.error);
+			// The server took a submit and its answer broke off: sent again, it would start the query again,
+			// and the first one's id never arrived to cancel it.
+			if (request.method !== 'GET' && !signal.aborted)
+				throw new CxoneApiError(
+					`The CXone server's answer to ${requestName(request)} (HTTP ${answer.statusCode}) broke off before its end (${(read.error as Error).message}): the request was not sent again, since the server may have acted on it. Run the workflow again.`,
+				);
+			throw read.error;
 		};
 		const exchange = async (): Promise<{ response: FullResponse; body: unknown }> => {
 			if (request.anonymous) {

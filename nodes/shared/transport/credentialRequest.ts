@@ -2,7 +2,7 @@ import type { IDataObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-w
 
 import { settle } from './clock';
 import { displayUrl } from './endpoints';
-import { ANSWER_CAPS, AnswerTooLargeError, readAnswer } from './responseBody';
+import { ANSWER_CAPS, AnswerTooLargeError, readAnswer, readErrorAnswer } from './responseBody';
 import { serverText } from './serverText';
 
 /**
@@ -44,6 +44,9 @@ export async function toldToNode<T>(context: IHttpRequestHelper, renewal: Promis
 	if (!outcome.ok) throw outcome.error;
 	return outcome.value;
 }
+
+/** Whether an HTTP status is a success (2xx). */
+const isSuccess = (status: number) => status >= 200 && status < 300;
 
 /** Per-request limit of a token request: a token endpoint that hangs this long has failed. */
 const CREDENTIAL_REQUEST_TIMEOUT_MS = 30_000;
@@ -91,16 +94,16 @@ export async function credentialRequest(
 		})
 		.then(async (answer: unknown) => {
 			const response = answer as Answer;
-			const body = await readAnswer(
-				response.body,
-				{
-					maxBytes: ANSWER_CAPS.credential,
-					headers: response.headers,
-					idleMs: timeout,
-					drop: (reason) => drop.abort(reason),
-				},
-				'json',
-			);
+			const limits = {
+				maxBytes: ANSWER_CAPS.credential,
+				headers: response.headers,
+				idleMs: timeout,
+				drop: (reason: Error) => drop.abort(reason),
+			};
+			// An answer outside 2xx is read for its message only (a gateway's 503 page of 300 KB is still a 503).
+			const body = isSuccess(response.statusCode)
+				? await readAnswer(response.body, limits, 'json')
+				: await readErrorAnswer(response.body, limits, 'json');
 			return { answer: { ...response, body } };
 		})
 		.catch((error: unknown) => ({

@@ -250,6 +250,9 @@ function cancelledError(): Error {
 	return error;
 }
 
+/** The longest one wait of an idle watch (see watchIdle). */
+const IDLE_CHECK_MS = 1000;
+
 /** Calls `onIdle` once no bytes arrived for `idleMs`; ends when `until` aborts. One timer per read. */
 async function watchIdle(
 	idleMs: number,
@@ -260,7 +263,9 @@ async function watchIdle(
 	for (;;) {
 		const waitMs = lastBytesMs() + idleMs - Date.now();
 		if (waitMs <= 0) return onIdle();
-		if (!(await settle(sleep(waitMs, until))).ok || until.aborted) return;
+		// A second at a time: n8n 1.x's sleep ignores the signal, and a read that ended must not keep its
+		// timer (and with it the answer's bytes) for a whole idle limit.
+		if (!(await settle(sleep(Math.min(waitMs, IDLE_CHECK_MS), until))).ok || until.aborted) return;
 	}
 }
 
@@ -282,6 +287,26 @@ export async function readAnswer(
 		return body;
 	const text = await readAnswerText(body, limits);
 	return as === 'json' ? parseJsonAnswer(text) : text;
+}
+
+/**
+ * An answer outside 2xx, read only for its message: its first ANSWER_CAPS.error, as `as` says (see
+ * parseErrorAnswer). A body a helper already parsed is taken as it is.
+ */
+export async function readErrorAnswer(
+	body: unknown,
+	limits: AnswerLimits,
+	as: 'json' | 'text',
+): Promise<unknown> {
+	if (
+		body !== null &&
+		typeof body === 'object' &&
+		!isBodyStream(body) &&
+		!(body instanceof Uint8Array)
+	)
+		return body;
+	const prefix = await readAnswerPrefix(body, { ...limits, maxBytes: ANSWER_CAPS.error });
+	return parseErrorAnswer(prefix, as);
 }
 
 /**

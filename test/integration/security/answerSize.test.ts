@@ -154,6 +154,49 @@ describe('An analytics answer past its cap is refused as it arrives, once, and i
 		expect(api.received.filter((request) => request.url.startsWith(`${QUERY}/`))).toEqual([]);
 	});
 
+	it('an answer to the submit that breaks off: said so, and the query is not submitted again', async () => {
+		// Sent again, each submit would start one more query the node could not cancel (its id never came).
+		const api = await startAnalytics((request, res) => {
+			if (request.method !== 'POST' || request.url !== QUERY) return false;
+			res.writeHead(202, { 'Content-Type': 'application/json', 'Content-Length': '200' });
+			res.write('{"id":"q1","sta');
+			void sleep(0).then(() => res.socket?.destroy());
+			return true;
+		});
+		const { ctx } = createN8nLikeContext({
+			params: analyticsQueryParams({ timeoutSeconds: 40 }),
+			analytics: serverCredential(api),
+		});
+		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
+		expect(error?.message).toMatch(
+			new RegExp(
+				`^The CXone server's answer to POST ${QUERY} \\(HTTP 202\\) broke off before its end \\(.+\\): the request was not sent again, since the server may have acted on it\\. Run the workflow again\\.$`,
+			),
+		);
+		expect(requestsTo(api, 'POST', QUERY)).toHaveLength(1);
+	});
+
+	it('a 503 page of 300 KB from the token endpoint is a 503: read for its message, and retried', async () => {
+		let tokens = 0;
+		const api = await startAnalytics((request, res) => {
+			if (request.method === 'GET' && request.url.startsWith(`${QUERY}/q1`)) {
+				sendJson(res, 200, { id: 'q1', status: 'COMPLETED', totalCount: 0, results: [] });
+				return true;
+			}
+			if (request.url !== '/oauth/token' || ++tokens > 1) return false;
+			res.writeHead(503, { 'Content-Type': 'text/html', 'Retry-After': '0' });
+			res.end(`<html><body>${'gateway busy '.repeat(25_000)}</body></html>`);
+			return true;
+		});
+		const { ctx } = createN8nLikeContext({
+			params: analyticsQueryParams({ timeoutSeconds: 40 }),
+			analytics: serverCredential(api),
+		});
+		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
+		expect(error).toBeUndefined();
+		expect(requestsTo(api, 'POST', '/oauth/token')).toHaveLength(2);
+	});
+
 	it('an endless token answer: the token request fails at 256 KB, once, and no API request is sent', async () => {
 		let answer: Flood | undefined;
 		const api = await startAnalytics((request, res) => {
