@@ -527,6 +527,10 @@ export async function runE2eSuite({ log }) {
 
 		harness.test(FLAKY_TEST, async () => {
 			const startedAtMs = Date.now();
+			// The token endpoint down for two requests: on n8n 1.x its NodeApiError drops the credential's error,
+			// and the node must still hear it was an outage (retried), not a refusal.
+			const outage = { method: 'POST', pathPrefix: '/oauth/token', status: 503, body: { error: 'temporarily_unavailable' }, headers: { 'Retry-After': '1' } };
+			await simulators.flaky.faults({ next: [outage, outage] });
 			const execution = await sandbox.executeWorkflow(variants.flaky.id);
 			assertSucceeded(execution, 'the flaky run');
 			const items = nodeOutputItems(execution.run, dailyQueryNode);
@@ -542,6 +546,7 @@ export async function runE2eSuite({ log }) {
 			assert.ok(faults.length > 0, 'the flaky simulator injected no fault, so this test proved nothing');
 			assert.ok(stats.faults.tokenExpired > 0, 'no token died mid-run, so renewing the token went untested');
 			assert.ok(stats.tokensIssued >= 2, `a token died but n8n fetched ${stats.tokensIssued} token(s) in all`);
+			assert.equal(stats.faults.injected, 2, `the token endpoint's outage met ${stats.faults.injected} of its 2 token requests`);
 			// On n8n 1.x too: its NodeApiError drops the headers of an error it wraps, so the node asks for every status as a response.
 			assert.equal(stats.faults.earlyRetries, 0, `${stats.faults.earlyRetries} retries came back sooner than the Retry-After of their 429 or 503 asked`);
 			log(`    faults survived: ${faults.join(', ')}; tokens issued: ${stats.tokensIssued}`);

@@ -20,7 +20,7 @@ const OUTPUT_KEPT = 10_000;
  *   command-line options (`--speed 50`, `--latency-ms 20`, `--now …`).
  * @returns {Promise<Record<string, string> & { baseUrl: string, tokenUrl: string, clientId: string,
  *   clientSecret: string, pid: number, stop: () => Promise<void>, truth: (body: unknown) => Promise<any>,
- *   stats: () => Promise<any>, platformUniverse: () => Promise<any> }>}
+ *   stats: () => Promise<any>, faults: (body: unknown) => Promise<any>, platformUniverse: () => Promise<any> }>}
  */
 function launchSimulator({ seed = 1, profile = 'clean', args = [] } = {}) {
 	const child = spawn(
@@ -58,6 +58,7 @@ function launchSimulator({ seed = 1, profile = 'clean', args = [] } = {}) {
 				stop,
 				truth: (body) => hook('POST', '/_sim/truth', body),
 				stats: () => hook('GET', '/_sim/stats'),
+				faults: (body) => hook('POST', '/_sim/faults', body),
 				platformUniverse: () => hook('GET', '/_sim/platform/universe'),
 			});
 		};
