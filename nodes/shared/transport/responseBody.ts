@@ -269,6 +269,16 @@ async function watchIdle(
 	}
 }
 
+/** Whether a body is one a helper already parsed (it ignored `encoding`): no stream, text or bytes. */
+function isParsed(body: unknown): boolean {
+	return (
+		body !== null &&
+		typeof body === 'object' &&
+		!isBodyStream(body) &&
+		!(body instanceof Uint8Array)
+	);
+}
+
 /**
  * A body read as `as` says: JSON (parsed, see parseJsonAnswer) or text, within `limits` (see
  * readAnswerText). A body a helper already parsed (one that ignored `encoding`) is taken as it is.
@@ -278,13 +288,7 @@ export async function readAnswer(
 	limits: AnswerLimits,
 	as: 'json' | 'text',
 ): Promise<unknown> {
-	if (
-		body !== null &&
-		typeof body === 'object' &&
-		!isBodyStream(body) &&
-		!(body instanceof Uint8Array)
-	)
-		return body;
+	if (isParsed(body)) return body;
 	const text = await readAnswerText(body, limits);
 	return as === 'json' ? parseJsonAnswer(text) : text;
 }
@@ -298,13 +302,7 @@ export async function readErrorAnswer(
 	limits: AnswerLimits,
 	as: 'json' | 'text',
 ): Promise<unknown> {
-	if (
-		body !== null &&
-		typeof body === 'object' &&
-		!isBodyStream(body) &&
-		!(body instanceof Uint8Array)
-	)
-		return body;
+	if (isParsed(body)) return body;
 	const prefix = await readAnswerPrefix(body, { ...limits, maxBytes: ANSWER_CAPS.error });
 	return parseErrorAnswer(prefix, as);
 }
