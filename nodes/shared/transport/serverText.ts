@@ -29,12 +29,25 @@ const LONG_RUN = /[A-Za-z0-9+/_=-]{32,}/g;
 const looksLikeKey = (run: string) =>
 	/\d/.test(run) && /[A-Za-z]/.test(run) && (!run.includes('/') || /[+=]/.test(run));
 
-/** Replaces every exact `secrets` value (of 4 characters or more) in `text`, and nothing else. */
+/** Shortest start of a secret that, at the very end of a text, is taken for the secret cut short. */
+const CUT_SECRET_MIN_CHARS = 8;
+
+/**
+ * Replaces every exact `secrets` value (of 4 characters or more) in `text`, and a start of one (8
+ * characters or more) that ends it: an answer read only in part (its first 64 KB) may be cut inside the
+ * token it quotes.
+ */
 export function withoutExactSecrets(text: string, secrets: readonly unknown[]): string {
 	let result = text;
 	for (const secret of secrets) {
-		if (typeof secret === 'string' && secret.length >= 4)
-			result = result.split(secret).join(REDACTED);
+		if (typeof secret !== 'string' || secret.length < 4) continue;
+		result = result.split(secret).join(REDACTED);
+		for (let k = Math.min(secret.length - 1, result.length); k >= CUT_SECRET_MIN_CHARS; k--) {
+			if (result.endsWith(secret.slice(0, k))) {
+				result = result.slice(0, result.length - k) + REDACTED;
+				break;
+			}
+		}
 	}
 	return result;
 }
