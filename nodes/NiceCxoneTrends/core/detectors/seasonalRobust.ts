@@ -134,8 +134,9 @@ class SlotReference {
 
 	/**
 	 * Builds the reference of `slot` from the rings of reference `group`, for a bucket over `contacts`
-	 * contacts whose sampling noise is `sampling` (learned for `samplingSlot`, see `SamplingNoise`). The expected value is then multiplied by `level` (the
-	 * weekday's level within its kind of day, see `WeekdayLevel`); the scale stays the one measured on the
+	 * contacts whose sampling noise is `sampling` (learned for `samplingSlot`, see `SamplingNoise`). The
+	 * expected value is then multiplied by `level` (the weekday's level within its kind of day, see
+	 * `WeekdayLevel`); the scale stays the one measured on the
 	 * reference's own days. With a `pooledKind`, the day-to-day part of the spread is instead that within each
 	 * weekday of that kind of day, pooled over the neighbourhood (see `WeekdaySpread`): for an expected value
 	 * that is the weekday's own.
@@ -478,7 +479,7 @@ export function detectSeasonalRobust(
 			// An average of durations over its contacts: a rise is judged on the log scale (see durationRiseScore).
 			// A fall is not: durations have a floor at zero, and short contacts come in bursts.
 			// Most contacts never hold or queue: a slot whose median is (near) zero is no promise of none, and a
-			// rise scores no more than from the series' long-run mean (see DURATION_MEAN_WEIGHT).
+			// rise scores no more than from its slot's long-run mean (see DURATION_MEAN_WEIGHT).
 			const durationRise = noise === 'duration' && value > chosenCenter;
 			if (durationRise)
 				chosenScore = riseOfDurations(value, chosenCenter, chosenScale, chosenScore, kindRing);
@@ -618,10 +619,11 @@ const INCIDENT_BUCKETS_CALIBRATED = 2;
  * Weight of each new bucket in the long-run mean of an average of durations, kept for each slot of each kind
  * of day (a slot sees a bucket a day: about 50 days' memory, a plain mean over its first 50): a rise scores
  * no more than measured from it. One mean for the whole series made a group's calls by day (300 s) rise
- * from the e-mails of its nights (900 s and more): a handle time × 1.3 was caught 0 times in 16. Where most contacts never hold or queue, a slot's median hold or queue time
- * is 0 or near it: one call with 110 s of hold then scored 8.4, agents' 15-minute hold times raised 1.33
- * false alerts per 1000 buckets, and those scores widened the calibration until a hold time × 2.5 over 120
- * contacts an hour was caught 2 times in 12.
+ * from the e-mails of its nights (900 s and more): a handle time × 1.3 was caught 0 times in 16. Where
+ * most contacts never hold or queue, a slot's median hold or queue time is 0 or near it: measured from it,
+ * one call with 110 s of hold scored 8.4, agents' 15-minute hold times raised 1.33 false alerts per 1000
+ * buckets, and those scores widened the calibration until a hold time × 2.5 over 120 contacts an hour was
+ * caught 2 times in 12.
  */
 const DURATION_MEAN_WEIGHT = 0.02;
 
