@@ -14,6 +14,7 @@ import {
 	ANSWER_CAPS,
 	AnswerTooLargeError,
 	isBodyStream,
+	isSuccess,
 	parseErrorAnswer,
 	parseJsonAnswer,
 	readAnswer,
@@ -111,10 +112,9 @@ export function createN8nSend(
 			drop: (reason) => drop.abort(reason),
 		};
 		// An answer outside 2xx is read for its message only (a gateway's 503 page of 300 KB is still a 503).
-		const body =
-			full.statusCode >= 200 && full.statusCode < 300
-				? await readAnswerText(full.body, limits)
-				: await readErrorAnswer(full.body, limits, 'json');
+		const body = isSuccess(full.statusCode)
+			? await readAnswerText(full.body, limits)
+			: await readErrorAnswer(full.body, limits, 'json');
 		return { ...full, body };
 	};
 	const timedRequest = tokenTimer ? timed(tokenRequest, tokenTimer) : tokenRequest;
@@ -220,8 +220,7 @@ export function createN8nSend(
 				signal,
 				drop: (reason) => reading.abort(reason),
 			};
-			if (answer.statusCode < 200 || answer.statusCode >= 300)
-				return await readErrorAnswer(answer.body, limits, as);
+			if (!isSuccess(answer.statusCode)) return await readErrorAnswer(answer.body, limits, as);
 			const read = await settle(readAnswer(answer.body, limits, as));
 			if (read.ok) return read.value;
 			if (read.error instanceof AnswerTooLargeError)
@@ -268,7 +267,7 @@ export function createN8nSend(
 			throw toApiFailure(error, [...tokens, ...sentTokens()], credentialFailure);
 		}
 		const { response, body } = outcome.value;
-		if (response.statusCode >= 200 && response.statusCode < 300) {
+		if (isSuccess(response.statusCode)) {
 			return { status: response.statusCode, headers: lowerCaseHeaders(response.headers), body };
 		}
 		throw httpFailure(

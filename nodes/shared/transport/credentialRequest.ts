@@ -2,7 +2,13 @@ import type { IDataObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-w
 
 import { settle } from './clock';
 import { displayUrl } from './endpoints';
-import { ANSWER_CAPS, AnswerTooLargeError, readAnswer, readErrorAnswer } from './responseBody';
+import {
+	ANSWER_CAPS,
+	AnswerTooLargeError,
+	isSuccess,
+	readAnswer,
+	readErrorAnswer,
+} from './responseBody';
 import { serverText } from './serverText';
 
 /**
@@ -44,9 +50,6 @@ export async function toldToNode<T>(context: IHttpRequestHelper, renewal: Promis
 	if (!outcome.ok) throw outcome.error;
 	return outcome.value;
 }
-
-/** Whether an HTTP status is a success (2xx). */
-const isSuccess = (status: number) => status >= 200 && status < 300;
 
 /** Per-request limit of a token request: a token endpoint that hangs this long has failed. */
 const CREDENTIAL_REQUEST_TIMEOUT_MS = 30_000;

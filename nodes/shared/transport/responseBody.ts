@@ -269,6 +269,9 @@ async function watchIdle(
 	}
 }
 
+/** Whether an HTTP status is a success (2xx): an answer read within its cap, not for its message. */
+export const isSuccess = (status: number) => status >= 200 && status < 300;
+
 /** Whether a body is one a helper already parsed (it ignored `encoding`): no stream, text or bytes. */
 function isParsed(body: unknown): boolean {
 	return (

@@ -63,6 +63,17 @@ async function startAnalytics(
 	);
 }
 
+/** A context whose analytics query (40 s timeout) goes to `api`. */
+const queryContext = (api: HostileServer) =>
+	createN8nLikeContext({
+		params: analyticsQueryParams({ timeoutSeconds: 40 }),
+		analytics: serverCredential(api),
+	}).ctx;
+
+/** Runs the node's analytics query against `api`. */
+const runQuery = async (api: HostileServer) =>
+	await runNode(new NiceCxoneAnalytics(), queryContext(api));
+
 const requestsTo = (server: HostileServer, method: string, path: string) =>
 	server.received.filter(
 		(request) => request.method === method && new URL(request.url, server.url).pathname === path,
@@ -79,10 +90,7 @@ describe('An analytics answer past its cap is refused as it arrives, once, and i
 			});
 			return true;
 		});
-		const { ctx } = createN8nLikeContext({
-			params: analyticsQueryParams({ timeoutSeconds: 40 }),
-			analytics: serverCredential(api),
-		});
+		const ctx = queryContext(api);
 		const { value, growth } = await peakMemoryGrowth(
 			async () => await runNode(new NiceCxoneAnalytics(), ctx),
 		);
@@ -115,11 +123,7 @@ describe('An analytics answer past its cap is refused as it arrives, once, and i
 			});
 			return true;
 		});
-		const { ctx } = createN8nLikeContext({
-			params: analyticsQueryParams({ timeoutSeconds: 40 }),
-			analytics: serverCredential(api),
-		});
-		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
+		const { error } = await runQuery(api);
 		expect(error?.message).toBe(
 			`The CXone server's answer to GET ${QUERY}/q1 (HTTP 200) declared 10,737,418,240 bytes (Content-Length), more than the 64 MB the node reads of such an answer; it read none of it and closed the connection. ${ADVICE}`,
 		);
@@ -138,11 +142,7 @@ describe('An analytics answer past its cap is refused as it arrives, once, and i
 			answer = flood(res, { head: '{"id":"q1","status":"PENDING","padding":"' });
 			return true;
 		});
-		const { ctx } = createN8nLikeContext({
-			params: analyticsQueryParams({ timeoutSeconds: 40 }),
-			analytics: serverCredential(api),
-		});
-		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
+		const { error } = await runQuery(api);
 		expect(error?.message).toBe(
 			`The CXone server's answer to POST ${QUERY} (HTTP 202) went past 64 MB, the most the node reads of such an answer; it stopped reading there and closed the connection. ${ADVICE}`,
 		);
@@ -163,11 +163,7 @@ describe('An analytics answer past its cap is refused as it arrives, once, and i
 			void sleep(0).then(() => res.socket?.destroy());
 			return true;
 		});
-		const { ctx } = createN8nLikeContext({
-			params: analyticsQueryParams({ timeoutSeconds: 40 }),
-			analytics: serverCredential(api),
-		});
-		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
+		const { error } = await runQuery(api);
 		expect(error?.message).toMatch(
 			new RegExp(
 				`^The CXone server's answer to POST ${QUERY} \\(HTTP 202\\) broke off before its end \\(.+\\): the request was not sent again, since the server may have acted on it\\. Run the workflow again\\.$`,
@@ -188,11 +184,7 @@ describe('An analytics answer past its cap is refused as it arrives, once, and i
 			res.end(`<html><body>${'gateway busy '.repeat(25_000)}</body></html>`);
 			return true;
 		});
-		const { ctx } = createN8nLikeContext({
-			params: analyticsQueryParams({ timeoutSeconds: 40 }),
-			analytics: serverCredential(api),
-		});
-		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
+		const { error } = await runQuery(api);
 		expect(error).toBeUndefined();
 		expect(requestsTo(api, 'POST', '/oauth/token')).toHaveLength(2);
 	});
@@ -205,11 +197,7 @@ describe('An analytics answer past its cap is refused as it arrives, once, and i
 			answer = flood(res, { head: '{"token_type":"Bearer","access_token":"' });
 			return true;
 		});
-		const { ctx } = createN8nLikeContext({
-			params: analyticsQueryParams({ timeoutSeconds: 40 }),
-			analytics: serverCredential(api),
-		});
-		const { error } = await runNode(new NiceCxoneAnalytics(), ctx);
+		const { error } = await runQuery(api);
 		expect(error?.message).toBe(
 			`The CXone token endpoint at ${api.url}/oauth/token sent an answer that went past 256 KB, the most the node reads of such an answer; it stopped reading there and closed the connection. Check the address in the credential, and report it to NICE if it persists.`,
 		);
@@ -233,10 +221,7 @@ describe('An error answer is read only for its message', () => {
 			});
 			return true;
 		});
-		const { ctx } = createN8nLikeContext({
-			params: analyticsQueryParams({ timeoutSeconds: 40 }),
-			analytics: serverCredential(api),
-		});
+		const ctx = queryContext(api);
 		const { value, growth } = await peakMemoryGrowth(
 			async () => await runNode(new NiceCxoneAnalytics(), ctx),
 		);
