@@ -8,15 +8,18 @@
  * The |score| of every judged bucket enters a log-spaced histogram after it has been judged. A bucket's
  * inflation factor is c = max(1, q / NOMINAL_QUANTILE): q is the series' own `quantile` of |score| so far and
  * NOMINAL_QUANTILE what that quantile would be for normal noise. Its score and scale become score / c and
- * scale · c. Until `minScores` scores have been seen the factor is that of the scores so far, at least
- * `warmUpFactor`, so a short series is judged conservatively rather than guessed.
+ * scale · c. Until `minScores` scores have been seen the factor is that of the scores so far, at least a
+ * floor that falls in a straight line from `warmUpFactor` (no score yet) to 1 (`minScores` scores), so a
+ * short series is judged conservatively rather than guessed, and each score seen makes it less so. (A floor
+ * of `warmUpFactor` until the last of those scores halved every score of the first 100 days at DAY
+ * buckets: on day 77 of a calm daily volume, twice Poisson's spread.)
  */
 export interface ScoreCalibrationOptions {
 	/** Share of past |scores| below the quantile used (e.g. 0.99). */
 	quantile: number;
 	/** Scores seen before the quantile is trusted. */
 	minScores: number;
-	/** Least inflation factor while fewer than `minScores` scores have been seen. */
+	/** Least inflation factor before any score has been seen; the floor falls to 1 over `minScores` scores. */
 	warmUpFactor: number;
 }
 
@@ -103,7 +106,40 @@ export class ScoreCalibration {
 		}
 		const q = Math.pow(10, LOG_MIN + (bin + 1) / BINS_PER_DECADE);
 		const factor = Math.max(1, q / this.nominal);
-		return this.total < minScores ? Math.max(factor, warmUpFactor) : factor;
+		if (this.total >= minScores) return factor;
+		return Math.max(factor, 1 + (warmUpFactor - 1) * (1 - this.total / minScores));
+	}
+}
+
+/**
+ * A calibration factor that a run of scores cannot raise while it is young: within the first `span`
+ * buckets of a run whose |score| stays at `stayLevel` or more, the factor is the one from the bucket before
+ * the run began. Every score still enters the calibration; it is the run's own scores that must not judge
+ * the run. Where scores are few (a range of DAY buckets), a level shift's first week is most of the
+ * calibration's tail, and its factor grew as fast as the score: a daily volume at 80 % from week 6 on
+ * never alerted (now on its sixth day).
+ */
+export class RunHeldFactor {
+	private held = 1;
+	private run = 0;
+
+	constructor(
+		private readonly span: number,
+		private readonly stayLevel: number,
+	) {}
+
+	/**
+	 * The factor to divide `score` by, from `calibration` before `score` enters it; 1 below the stay level,
+	 * where a score is not divided.
+	 */
+	of(score: number, calibration: ScoreCalibration): number {
+		if (!(Math.abs(score) >= this.stayLevel)) {
+			this.run = 0;
+			return 1;
+		}
+		if (this.run === 0) this.held = calibration.factor();
+		this.run++;
+		return this.run <= this.span ? this.held : calibration.factor();
 	}
 }
 

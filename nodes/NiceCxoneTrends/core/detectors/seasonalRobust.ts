@@ -16,7 +16,12 @@ import {
 	type ScaleFloor,
 	type ScaleFloorOptions,
 } from './scaleFloor';
-import { RecentScores, ScoreCalibration, type ScoreCalibrationOptions } from './scoreCalibration';
+import {
+	RecentScores,
+	RunHeldFactor,
+	ScoreCalibration,
+	type ScoreCalibrationOptions,
+} from './scoreCalibration';
 import { SustainedScore, WindowShiftScore } from './sustainedScore';
 import { WeekdaySpread } from './weekdaySpread';
 import { medianAndMadOfSorted, SlidingSortedWindow, SortedRings } from './sortedRings';
@@ -263,7 +268,9 @@ class SlotReference {
  *   three is the bucket's score;
  * - each of the three is divided by its calibration factor (`ScoreCalibration`): how much wider this
  *   series' own scores have run than normal noise would, so a heavy-tailed series (bursty volumes,
- *   quantised rates) needs a larger deviation and a well-behaved one keeps the nominal threshold.
+ *   quantised rates) needs a larger deviation and a well-behaved one keeps the nominal threshold. At DAY
+ *   buckets the day score's factor is held, for a run's first window, at its value from before the run
+ *   (see `RunHeldFactor`).
  *
  * A kind of day without `minHistoryDays` days yet (the first weekend) is judged against the last
  * `minHistoryDays` days of any kind, once the series is that long: expected = their median, scale wide
@@ -333,14 +340,22 @@ export function detectSeasonalRobust(
 		...options.calibration,
 		quantile: options.dayScoreQuantile,
 	});
+	// At DAY buckets and coarser, where scores are few, a shift's own first window must not judge it.
+	const shiftHeld = slotsPerDay === 1 ? new RunHeldFactor(shiftWidth, stayLevel) : undefined;
 	/** A run score divided by its calibration factor where that could matter (at the stay level or more); recorded. */
 	const calibrated = (
 		runScore: number,
 		runCalibration: ScoreCalibration,
 		i: number,
 		which: number,
+		held?: RunHeldFactor,
 	): number => {
-		const result = Math.abs(runScore) >= stayLevel ? runScore / runCalibration.factor() : runScore;
+		const factor = held
+			? held.of(runScore, runCalibration)
+			: Math.abs(runScore) >= stayLevel
+				? runCalibration.factor()
+				: 1;
+		const result = runScore / factor;
 		runCalibration.observe(runScore);
 		recentScores?.note(i, which, runScore);
 		return result;
@@ -455,9 +470,11 @@ export function detectSeasonalRobust(
 				rings.size(weekdayRing) >= minWeeks
 			) {
 				// Consulted only when the recent days find the bucket unusual: below that level the smaller
-				// score could not open or prolong an episode. Measured with the narrower of the two scales: until
-				// the weekday levels are known, the recent days' spread holds the differences between weekdays;
-				// the same weekday's is the spread within each weekday, pooled (see WeekdaySpread).
+				// score could not open or prolong an episode. Both scores are measured with the narrower of the two
+				// scales: until the weekday levels are known, the recent days' spread holds the differences
+				// between weekdays; the same weekday's is the spread within each weekday, pooled (see
+				// WeekdaySpread). (With the recent days' own, wider scale, a daily volume × 3 on a Tuesday four
+				// weeks in scored 3.67 against them, and that smaller score was kept: no alert.)
 				reference.build(
 					SAME_WEEKDAY + isoWeekday - 1,
 					slot,
@@ -467,14 +484,17 @@ export function detectSeasonalRobust(
 					1,
 					kind,
 				);
-				const weeklyScale = Math.min(chosenScale, reference.scale);
-				const weeklyScore = scoreOf(value, reference.center, weeklyScale, counts);
-				if (Math.abs(weeklyScore) < Math.abs(chosenScore)) {
-					chosenCenter = reference.center;
+				const narrower = Math.min(chosenScale, reference.scale);
+				const weeklyScore = scoreOf(value, reference.center, narrower, counts);
+				const recentScore =
+					narrower < chosenScale ? scoreOf(value, chosenCenter, narrower, counts) : chosenScore;
+				const weeklyIsSmaller = Math.abs(weeklyScore) < Math.abs(recentScore);
+				if (narrower < chosenScale || weeklyIsSmaller) {
 					chosenSpread = Math.min(chosenSpread, reference.spread);
-					chosenScale = weeklyScale;
-					chosenScore = weeklyScore;
+					chosenScale = narrower;
 				}
+				if (weeklyIsSmaller) chosenCenter = reference.center;
+				chosenScore = weeklyIsSmaller ? weeklyScore : recentScore;
 			}
 			// An average of durations over its contacts: a rise is judged on the log scale (see durationRiseScore).
 			// A fall is not: durations have a floor at zero, and short contacts come in bursts.
@@ -520,7 +540,7 @@ export function detectSeasonalRobust(
 					rawScale,
 				);
 				if (windowScore === windowScore) {
-					const dayScore = calibrated(windowScore, shiftCalibration, i, 2);
+					const dayScore = calibrated(windowScore, shiftCalibration, i, 2, shiftHeld);
 					if (Math.abs(dayScore) > Math.abs(chosenScore)) chosenScore = dayScore;
 				}
 				if (follower && !weeklyFirst)

@@ -120,10 +120,13 @@ describe('seasonal robust detection on a seeded contact-centre series', () => {
 		// The slot's median: this series has no weekday effect, and what its Tuesdays happened to run below
 		// the median weekday is within the days' own noise (the Tuesdays' factor is 1, see WeekdayLevel).
 		expect(detection.expected[spike]).toBe(116.875);
-		// The slot's spread (13.2875) widened by this series' calibration factor (its 99th-percentile |score| so far / 2.576).
-		expect(detection.scale[spike]).toBeCloseTo(15.4002, 4);
-		// A count: the deviation is measured on the square-root scale (see countScore).
-		expect(detection.score[spike]).toBeCloseTo(5.734, 3);
+		// The narrower of two scales: the earlier Tuesdays' at 14:00, Poisson's √114.25 = 10.689 (their own
+		// median; the recent weekdays' spread there is 13.2875), widened by this series' calibration factor (its
+		// 99th-percentile |score| so far / 2.576, 1.159).
+		expect(detection.scale[spike]).toBeCloseTo(12.3883, 4);
+		// A count: the deviation is measured on the square-root scale (see countScore), from the recent
+		// weekdays' median, the smaller of the two scores.
+		expect(detection.score[spike]).toBeCloseTo(7.128, 3);
 	});
 	it('follows the steep morning ramp: a drop to 45 % at 11:00 scores beyond the medium threshold at once', () => {
 		expect(detection.expected[shift]).toBe(84.9375);
@@ -343,9 +346,12 @@ describe('edge cases', () => {
 		const { detection } = analyzeSeries(times(hours, hourMs), values, hourMs, DEFAULT_SETTINGS);
 		expect(alertsOf(detection.alert)).toEqual([spike]);
 		// The spread of the last seven weekdays at 14:00, Mondays and Fridays among them, gave a scale of
-		// 33.9 and a score of 2.87.
-		expect(detection.scale[spike]).toBeCloseTo(18.907, 3);
-		expect(detection.score[spike]).toBeCloseTo(5.1455, 4);
+		// 33.9 and a score of 2.87; the pooled spread within each weekday, 18.907. The earlier Wednesdays'
+		// scale is narrower still (16.851): both scores are measured with it, and the smaller, from the
+		// Wednesdays' own 188.4, is kept (the recent weekdays expected 179.4).
+		expect(detection.scale[spike]).toBeCloseTo(16.8514, 4);
+		expect(detection.expected[spike]).toBe(188.4375);
+		expect(detection.score[spike]).toBeCloseTo(5.3756, 4);
 	});
 	it('the rolling method works without seasonality', () => {
 		const values = Float64Array.from({ length: 200 }, (_, i) => 50 + (i % 5));
@@ -377,12 +383,15 @@ describe('the same-weekday second opinion', () => {
 		const { detection } = analyzeSeries(timesMs, values, HOUR_MS, DEFAULT_SETTINGS);
 		// The recent weekdays say about 100 ± 10 (the Poisson floor, √expected); the last four Mondays' own
 		// spread at 10:00, about 1.4826 · 24 (the mean MAD of their 8:00–12:00 slots), would score the spike
-		// below 2 on its own.
+		// below 2 on its own. The Mondays' scale is the spread within each weekday, pooled, at its Poisson
+		// floor √95 (their median there): narrower, so both scores are measured with it, and the smaller
+		// (from the recent 100) is kept.
 		const expected = detection.expected[spike];
 		expect(Math.abs(expected - 100)).toBeLessThanOrEqual(3);
-		expect(detection.scale[spike]).toBe(Math.sqrt(expected));
+		expect(detection.scale[spike]).toBe(Math.sqrt(95));
 		expect(detection.score[spike]).toBeCloseTo(
-			2 * (Math.sqrt(160.375) - Math.sqrt(expected + 0.375)),
+			(2 * (Math.sqrt(160.375) - Math.sqrt(expected + 0.375)) * Math.sqrt(expected)) /
+				Math.sqrt(95),
 			10,
 		);
 		expect(detection.alert[spike]).toBe(1);
@@ -603,5 +612,42 @@ describe('holidays and month ends at DAY buckets', () => {
 		expect(alertsOf(detection.alert).filter((i) => i >= holiday - 7)).toEqual([holiday, thursday]);
 		expect(detection.anomalyType[holiday]).toBe(ANOMALY_DROP);
 		expect(detection.anomalyType[thursday]).toBe(ANOMALY_DROP);
+	});
+});
+
+describe('a few weeks of days', () => {
+	// From Monday 1 January 2024: 1000 contacts on a Wednesday, Mondays × 1.2, Tuesdays × 1.05, Thursdays ×
+	// 0.97, Fridays × 0.9, Saturdays × 0.33, closed on Sundays; each day ± 7 % as a whole and Poisson-like
+	// noise. What a daily run over the last month or two gives the node.
+	const WEEKDAY_LEVEL = [1.2, 1.05, 1, 0.97, 0.9, 0.33, 0];
+	const dailyVolume = (seed: number, days: number, factorOf: (day: number) => number) => {
+		const random = seededRandom(seed);
+		const values = Float64Array.from({ length: days }, (_, i) => {
+			const day = 1 + (random() + random() + random() + random() - 2) * 0.07;
+			const level = 1000 * WEEKDAY_LEVEL[i % 7] * day * factorOf(i);
+			const noise = (random() + random() + random() + random() - 2) * Math.sqrt(level) * 1.7;
+			return Math.max(0, Math.round(level + noise));
+		});
+		const timesMs = Float64Array.from(values, (_, i) => START_MS + i * DAY_MS);
+		return analyzeSeries(timesMs, values, DAY_MS, DEFAULT_SETTINGS).detection;
+	};
+
+	it('alerts a day at three times its volume four weeks in, before the weekdays’ levels are known', () => {
+		const tuesday = 29;
+		const detection = dailyVolume(1, 42, (i) => (i === tuesday ? 3 : 1));
+		// Against the recent weekdays (Mondays to Fridays mixed, a spread of about 1.4826 · 243) it scored 3.67
+		// and that was kept as the smaller score; measured with the Tuesdays' narrower scale it is the spike it is.
+		expect(alertsOf(detection.alert)).toEqual([tuesday]);
+		expect(detection.score[tuesday]).toBeCloseTo(14.46, 2);
+	});
+
+	it('alerts a lasting fall to 80 % within its first week, though its own days fill the calibration', () => {
+		const from = 35; // Monday of week 6
+		const detection = dailyVolume(4, 63, (i) => (i >= from ? 0.8 : 1));
+		// No day alone says much (−3.0 to −4.2); the seven-day window score does, judged by a factor from
+		// before the fall. With the window's own days in its calibration the factor grew as fast as the score:
+		// no alert at all.
+		expect(alertsOf(detection.alert)).toEqual([from + 5]);
+		expect(detection.anomalyType[from + 5]).toBe(ANOMALY_DROP);
 	});
 });

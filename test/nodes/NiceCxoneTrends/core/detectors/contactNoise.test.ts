@@ -12,6 +12,7 @@ import {
 import {
 	normalAbsQuantile,
 	RecentScores,
+	RunHeldFactor,
 	ScoreCalibration,
 } from '../../../../../nodes/NiceCxoneTrends/core/detectors/scoreCalibration';
 import { SustainedScore } from '../../../../../nodes/NiceCxoneTrends/core/detectors/sustainedScore';
@@ -71,13 +72,40 @@ describe('ScoreCalibration', () => {
 		// The 99th percentile falls in the bin of 8 (upper edge 10^(0.9+1/40) = 8.414); 8.414 / 2.5758.
 		expect(calibration.factor()).toBeCloseTo(Math.pow(10, 37 / 40) / normalAbsQuantile(0.99), 10);
 	});
-	it('is conservative until enough scores were seen', () => {
+	it('is conservative while its scores are few: a floor falling in a straight line to 1 over minScores', () => {
+		const calibration = new ScoreCalibration({ ...options, warmUpFactor: 2 });
+		const floors: number[] = [];
+		for (let seen = 0; seen <= 100; seen++) {
+			if (seen % 25 === 0) floors.push(calibration.factor());
+			calibration.observe(0.5); // every score well inside normal noise: the quantile alone gives 1
+		}
+		// Was 2 until the 100th score, then 1 at once.
+		expect(floors).toEqual([2, 1.75, 1.5, 1.25, 1]);
+	});
+	it('keeps the factor of the scores themselves where it is above that floor', () => {
 		const calibration = new ScoreCalibration(options);
-		expect(calibration.factor()).toBe(1.5);
-		for (let i = 0; i < 99; i++) calibration.observe(0.5);
-		expect(calibration.factor()).toBe(1.5);
-		calibration.observe(0.5);
-		expect(calibration.factor()).toBe(1);
+		for (let seen = 0; seen < 50; seen++) calibration.observe(seen === 0 ? 10 : 0.5);
+		// The 99th percentile of 50 scores is their largest, 10 (the upper edge of its bin: 10^(1 + 1/40)).
+		expect(calibration.factor()).toBeCloseTo(Math.pow(10, 41 / 40) / normalAbsQuantile(0.99), 10);
+	});
+});
+
+describe('RunHeldFactor', () => {
+	it("holds a run's factor at its value from before the run for the run's first span buckets", () => {
+		const calibration = new ScoreCalibration({ quantile: 0.99, minScores: 1, warmUpFactor: 1.5 });
+		for (let seen = 0; seen < 100; seen++) calibration.observe(0.5);
+		const held = new RunHeldFactor(3, 2.25);
+		const factors: number[] = [];
+		for (const score of [1, 6, 6, 6, 6, 1, 6]) {
+			factors.push(held.of(score, calibration));
+			calibration.observe(score);
+		}
+		// Below the stay level a score is not divided (1). From the run's third bucket on, its own scores are
+		// more than 1 % of the calibration's (two of 102) and its factor is theirs (about 6 / 2.576), but the
+		// run's first three buckets keep the factor from before it; the fourth gets the calibration's own.
+		const own = calibration.factor();
+		expect(own).toBeGreaterThan(2);
+		expect(factors).toEqual([1, 1, 1, 1, own, 1, own]);
 	});
 });
 
