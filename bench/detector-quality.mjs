@@ -8,19 +8,25 @@
 //   - an independent synthetic set (bench/lib/syntheticSeries.mjs, another generator, in no tuning loop):
 //     alerts per 1000 points on clean series by metric kind × bucket size, whether a spike five weeks
 //     after a level shift is caught and the shift stays one event, and the incidents caught by metric kind
-//     × bucket size × type, in two halves of seeds.
+//     × bucket size × type, in two halves of seeds;
+//   - with --review, the review set (bench/lib/reviewSeries.mjs, a reviewer's independent generator: three
+//     sites across DST, calls, chats and e-mails, 59 planted incidents): recall, the clear incidents (|z| >= 6)
+//     caught, alerts per 1000 clean points and NAB standard by bucket size × metric kind, for its first half
+//     (the '-s' sites), its second half (the '-a' sites) and all. No tuning loop of the defaults ran on it
+//     before 2026-12-06. --verbose adds each incident, each clean series' alerts and the lines by incident type.
 // Prints NAB standard, flags per 1000 points and window recall for NAB; recall, alerts per 1000 points on
 // clean series, NAB standard and the level shifts alerted at all (however late) for the contact-centre set.
 // Needs the compiled core (npm run build).
 //
 //   npm run bench:quality -- [--part tune|check|all] [--no-nab] [--no-cc] [--no-synthetic] [--verbose] [--breakdown] [--nab DIR]
-//                            [--incident-scale S] [--without-counts] [--short]
+//                            [--incident-scale S] [--without-counts] [--short] [--review]
 // --incident-scale: the contact-centre incidents' effects times S (default 1; see ccSeries.mjs), e.g. 0.6 for
 // the smaller incidents a held-back set may hold.
 // --short: the contact-centre set over 21 days at HOUR and 63 at DAY (the incidents placed alike, from 40 %
 // of the range on): what a query of the last few weeks gives the node.
 // --without-counts: the contact-centre and synthetic rates and averages judged without their contacts (Contact
-// Count Field empty), as for items that carry no count field.
+// Count Field empty), as for items that carry no count field (the review set too; --short and --incident-scale
+// leave it as it is).
 // --breakdown: where the NAB points go — the same flags without their false positives, and with one more
 // flag at the middle of every missed window, scored alike; per series: each window's first flag (its
 // position in the window, 0 = start) or MISS, and the scored false positives.
@@ -216,6 +222,7 @@ function scoreUnfinished() {
 	log(`CC unfinished bucket (an hour a quarter in, tune seeds, group volumes): drops at the last bucket when it is judged ${raised.judged}/${cases}, when it is left out ${raised.leftOut}/${cases}`);
 }
 if (!args.includes('--no-synthetic')) scoreSynthetic();
+if (args.includes('--review')) await scoreReview();
 
 function scoreSynthetic() {
 	const analyse = (rows) =>
@@ -268,5 +275,179 @@ function scoreSynthetic() {
 		}
 		for (const [key, { cases, caught, byPeak, alerts, points }] of incidents)
 			log(`SYN incidents ${half} ${key.padEnd(32)} ${caught}/${cases} (${[...byPeak.values()].join(' ')})  ${((1000 * alerts) / points).toFixed(2)}`);
+	}
+}
+
+/**
+ * The review set (bench/lib/reviewSeries.mjs), scored as its author's eval.mjs scores it: an incident is
+ * caught by an alert from its first bucket to two buckets after its end (one at DAY), or within a shift's
+ * first 24 hours (first 7 days at DAY); clean points are those of series without an incident of their own,
+ * leaving out the span of another metric's incident of the same unit and one day after it (volume and
+ * handle-time incidents move abandon % through the load); "clear" incidents are those whose own buckets (a
+ * shift's first day, first week at DAY) stand |z| >= 6 off the same local hour / weekday of up to six
+ * weeks either side outside the incident, with z = Σ deviation / √Σ sd² (median and 1.4826 MAD; sd at least
+ * √median for volumes); NAB standard with ../shared/nab's scorer. Halves: the '-s' sites first, the '-a'
+ * sites second; nothing was tuned on either.
+ */
+async function scoreReview() {
+	const scorer = path.join(nabDir, 'nab_score.mjs');
+	if (!fs.existsSync(scorer)) return log(`REVIEW: ${scorer} not found (NAB's scorer); skipped.`);
+	const { scoreFile, normalize, PROFILES } = await import(scorer);
+	const { blocks, reviewHalf, HOUR_MS: HOUR, DAY_MS: DAY } = await import('./lib/reviewSeries.mjs');
+	const KINDS = { count_sum: 'volume', handle_time_avg: 'aht', abandoned_pct: 'abandon' };
+	const totals = new Map();
+	const add = (key, figures) => {
+		const t = totals.get(key) ?? {
+			series: 0,
+			incidents: 0,
+			caught: 0,
+			clear: 0,
+			clearCaught: 0,
+			cleanPoints: 0,
+			cleanAlerts: 0,
+			nabRaw: 0,
+			nabNull: 0,
+			windows: 0,
+		};
+		for (const [k, v] of Object.entries(figures)) t[k] += v;
+		totals.set(key, t);
+	};
+	/** Median and 1.4826 × median absolute deviation (the upper middle of an even count, as eval.mjs). */
+	const robust = (xs) => {
+		const sorted = [...xs].sort((p, q) => p - q);
+		const median = sorted[sorted.length >> 1];
+		const deviations = sorted.map((x) => Math.abs(x - median)).sort((p, q) => p - q);
+		return [median, 1.4826 * deviations[deviations.length >> 1]];
+	};
+	for (const b of blocks()) {
+		const half = reviewHalf(b.site);
+		const analysis = analyzeRows(b.rows, {
+			timestampField: 'bucketStart',
+			groupBy: b.byChannel ? ['groupId', 'channel'] : ['groupId'],
+			missingBuckets: 'auto',
+			...countConfig,
+			settings: { ...DEFAULT_SETTINGS, timeZone: b.tz },
+		});
+		for (const s of analysis.series) {
+			const { groupId, channel } = s.groupValues;
+			const unit = channel ? `${groupId}/${channel}` : groupId;
+			const kind = KINDS[s.metric];
+			const times = Array.from(s.grid.timesMs);
+			const values = s.grid.values;
+			const n = times.length;
+			const { alert } = s.analysis.detection;
+			const inc = b.incidents.find((i) => i.unit === unit && i.metric === s.metric);
+			const other = b.incidents.find((i) => i.unit === unit && i.metric !== s.metric);
+			const hourly = b.bucket === 'HOUR';
+			// The bucket of an instant: the last grid time at or before it (3 hours' slack at DAY, across DST).
+			const idxOf = (ms) => {
+				let k = 0;
+				while (k < n - 1 && times[k + 1] <= ms + (hourly ? 0 : 3 * HOUR)) k++;
+				return k;
+			};
+			const windows = [];
+			const figures = { series: 1 };
+			const keys = [
+				`${half} ${b.bucket} ${kind}`,
+				`${half} ALL`,
+				`all ${b.bucket} ${kind}`,
+				'all ALL',
+			];
+			if (inc) {
+				const first = idxOf(inc.startMs);
+				const lastInc = Math.max(first, idxOf(inc.endMs - 1));
+				const isShift = inc.type === 'shift';
+				const last = Math.min(
+					n - 1,
+					isShift ? first + (hourly ? 24 : 7) : lastInc + (hourly ? 2 : 1),
+				);
+				windows.push([times[first], times[last]]);
+				let caught = 0;
+				for (let i = first; i <= last; i++) if (alert[i]) caught = 1;
+				let devSum = 0;
+				let varSum = 0;
+				const zEnd = isShift ? Math.min(lastInc, first + (hourly ? 23 : 6)) : lastInc;
+				const step = hourly ? 168 : 7;
+				for (let i = first; i <= zEnd; i++) {
+					const v = values[i];
+					if (Number.isNaN(v)) continue;
+					const ref = [];
+					for (let k = -6; k <= 6; k++) {
+						if (!k) continue;
+						let j = i + k * step;
+						if (j < 0 || j >= n) continue;
+						// The same local hour across DST: an hour either way.
+						if (hourly && localHour(times[j], b.tz) !== localHour(times[i], b.tz))
+							j += localHour(times[j], b.tz) > localHour(times[i], b.tz) ? -1 : 1;
+						if (j < 0 || j >= n || (j >= first && j <= lastInc + step)) continue;
+						if (!Number.isNaN(values[j])) ref.push(values[j]);
+					}
+					if (ref.length < 3) continue;
+					const [m, sd] = robust(ref);
+					devSum += v - m;
+					varSum += Math.max(sd, 1e-6, kind === 'volume' ? Math.sqrt(Math.max(m, 1)) : 0) ** 2;
+				}
+				const z = varSum > 0 ? devSum / Math.sqrt(varSum) : 0;
+				const clear = Math.abs(z) >= 6 ? 1 : 0;
+				Object.assign(figures, {
+					incidents: 1,
+					caught,
+					windows: 1,
+					clear,
+					clearCaught: clear * caught,
+				});
+				// By type (--verbose): the incidents only, as eval.mjs.
+				for (const key of [
+					`${half} ${b.bucket} ${kind} ${inc.type}`,
+					`all ${b.bucket} ${kind} ${inc.type}`,
+				])
+					add(key, { incidents: 1, caught, clear, clearCaught: clear * caught });
+				if (verbose)
+					log(
+						`  ${half} ${b.site}/${b.bucket} ${unit} ${s.metric} ${inc.type} x${inc.size.toFixed(2)} len ${inc.len} z ${z.toFixed(1)} ${caught ? 'caught' : 'MISSED'}`,
+					);
+			} else {
+				let points = 0;
+				let alerts = 0;
+				for (let i = 0; i < n; i++) {
+					if (other && times[i] >= other.startMs && times[i] < other.endMs + DAY) continue;
+					points++;
+					alerts += alert[i];
+				}
+				Object.assign(figures, { cleanPoints: points, cleanAlerts: alerts });
+				if (verbose && alerts > 0)
+					log(`  ${half} ${b.site}/${b.bucket} ${unit} ${s.metric} clean: ${alerts} alerts`);
+			}
+			const nab = scoreFile(times, windows, alert, PROFILES.standard);
+			Object.assign(figures, {
+				nabRaw: nab.score,
+				nabNull: -PROFILES.standard.fnWeight * nab.scoredWindows,
+			});
+			for (const key of keys) add(key, figures);
+		}
+	}
+	log(
+		`review set${withoutCounts ? ' without counts' : ''}: half bucket kind  series  incidents caught recall (clear |z|>=6: caught/n)  clean alerts/1k (alerts/points)  NAB`,
+	);
+	const order = [];
+	for (const half of ['first', 'second', 'all']) {
+		for (const bucket of ['HOUR', 'DAY'])
+			for (const kind of ['volume', 'aht', 'abandon']) {
+				order.push(`${half} ${bucket} ${kind}`);
+				if (verbose)
+					for (const type of ['spike', 'drop', 'shift'])
+						order.push(`${half} ${bucket} ${kind} ${type}`);
+			}
+		order.push(`${half} ALL`);
+	}
+	for (const key of order.filter((k) => totals.has(k))) {
+		const t = totals.get(key);
+		const nab =
+			t.windows > 0
+				? normalize(t.nabRaw, t.nabNull, t.windows, PROFILES.standard).toFixed(1)
+				: 'n/a';
+		log(
+			`REVIEW ${key.padEnd(26)} ${String(t.series).padStart(4)} ${String(t.incidents).padStart(4)} ${String(t.caught).padStart(4)} ${(t.caught / Math.max(1, t.incidents)).toFixed(2).padStart(5)} (${t.clearCaught}/${t.clear})  ${((1000 * t.cleanAlerts) / Math.max(1, t.cleanPoints)).toFixed(2).padStart(6)} (${t.cleanAlerts}/${t.cleanPoints})  ${nab}`,
+		);
 	}
 }
