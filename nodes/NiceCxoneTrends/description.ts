@@ -213,6 +213,24 @@ export const properties: INodeProperties[] = [
 					"Whether an alert an earlier run raised is left out of the Anomalies output and the report (an ongoing goal episode alerts once, and once more when it recovers). The memory is the workflow's static data: production runs in regular mode keep it; manual runs and queue-mode workers start without it.",
 			},
 			{
+				displayName: 'Alert Only When Falling',
+				name: 'alertFallingOnly',
+				type: 'string',
+				default: '',
+				placeholder: 'service_level_pct',
+				description:
+					'Comma-separated metric fields that alert only when they fall below their expected value, for metrics where a rise is good news (service level). The others alert both ways.',
+			},
+			{
+				displayName: 'Alert Only When Rising',
+				name: 'alertRisingOnly',
+				type: 'string',
+				default: '',
+				placeholder: 'abandoned_pct, handle_time_avg',
+				description:
+					'Comma-separated metric fields that alert only when they rise above their expected value, for metrics where a fall is good news (abandon rate, handle time). The others alert both ways.',
+			},
+			{
 				displayName: 'Alert When Level Shift Confirmed',
 				name: 'alertOnLevelShift',
 				type: 'boolean',

@@ -1,9 +1,15 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INode,
+} from 'n8n-workflow';
 
 import {
 	DEFAULT_SETTINGS,
 	DETECTION_METHODS,
 	SENSITIVITY_THRESHOLDS,
+	type AlertDirection,
 	type DetectionMethod,
 	type Sensitivity,
 } from './core/analyzeSeries';
@@ -155,6 +161,7 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 			bucketMs: bucketMinutes > 0 ? bucketMinutes * 60_000 : undefined,
 			missingBuckets: (options.missingBuckets as MissingBuckets | undefined) ?? 'auto',
 			goals: readGoals(context),
+			alertDirections: readAlertDirections(node, options),
 			businessHours: readBusinessHours(context, String(options.businessHours ?? '')),
 			// A bucket not over yet holds part of its contacts: left out unless asked for.
 			nowMs: options.judgeUnfinishedBuckets === true ? undefined : runAtMs,
@@ -186,6 +193,30 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 			},
 		},
 	};
+}
+
+/**
+ * The metric fields that alert one way only (Options › Alert Only When Rising / Falling); a field named in
+ * both is an error.
+ */
+function readAlertDirections(
+	node: INode,
+	options: IDataObject,
+): ReadonlyMap<string, AlertDirection> | undefined {
+	const rising = fieldList(String(options.alertRisingOnly ?? ''));
+	const falling = fieldList(String(options.alertFallingOnly ?? ''));
+	const both = rising.find((field) => falling.includes(field));
+	if (both !== undefined) {
+		throw new NodeOperationError(
+			node,
+			`'${both}' is in both 'Alert Only When Rising' and 'Alert Only When Falling'. Keep it in one of them, or in neither to alert both ways.`,
+		);
+	}
+	if (rising.length + falling.length === 0) return undefined;
+	return new Map<string, AlertDirection>([
+		...rising.map((field): [string, AlertDirection] => [field, 'rises']),
+		...falling.map((field): [string, AlertDirection] => [field, 'falls']),
+	]);
 }
 
 /** Reads and checks the Goals: each names a metric field, a finite goal, buckets in a row and a critical value beyond the goal. */

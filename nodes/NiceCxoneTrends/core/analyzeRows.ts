@@ -4,7 +4,7 @@ import { bucketEndMs, calendarStepOf, gridBucketCount, itemsCalendar } from './c
 import type { Detection } from './detection';
 import type { Goal, GoalEpisode } from './goals';
 import { goalEpisodes } from './goals';
-import type { AnalysisSettings } from './analyzeSeries';
+import type { AlertDirection, AnalysisSettings } from './analyzeSeries';
 import { analyzePoints, type PointsAnalysis } from './analyzePoints';
 import { contactsOfPercents, type ContactNoise } from './detectors/contactNoise';
 import { DAY_MS, HOUR_MS } from '../../shared/core/time';
@@ -41,6 +41,8 @@ export interface RowsConfig {
 	countField?: string;
 	/** Goals per metric field, judged beside the anomaly test. */
 	goals?: readonly Goal[];
+	/** Metric fields whose deviations alert one way only (see `AlertDirection`); the others alert both ways. */
+	alertDirections?: ReadonlyMap<string, AlertDirection>;
 	/** Hours in the settings' time zone outside which nothing alerts; undefined = all hours. */
 	businessHours?: BusinessHours;
 	/**
@@ -325,7 +327,9 @@ function analyseSeries(
 						// guess, so the spread its own days have shown is the least.
 						{ counts: values.map(() => 1), noise: 'ownSpread' as const }
 					: noise && { counts: values.map(() => NaN), noise };
-	const analysed = analyzePoints(group.timesMs, values, config.settings, {
+	const direction = config.alertDirections?.get(metric);
+	const settings = direction ? { ...config.settings, alertDirection: direction } : config.settings;
+	const analysed = analyzePoints(group.timesMs, values, settings, {
 		contacts,
 		bucketMs: plan.bucketMs,
 		missingIsZero,

@@ -56,7 +56,12 @@ export interface AnalysisSettings {
 	movingAverageBuckets: number;
 	/** Whether a confirmed level shift raises a second alert in its episode. */
 	alertOnLevelShift: boolean;
+	/** Which deviations may open an episode and alert: both ways, or only rises, or only falls. */
+	alertDirection: AlertDirection;
 }
+
+/** Which way a metric's deviations alert: a falling abandon rate or a rising service level is good news. */
+export type AlertDirection = 'both' | 'rises' | 'falls';
 
 export const DEFAULT_SETTINGS: Readonly<AnalysisSettings> = {
 	method: 'seasonalRobust',
@@ -71,6 +76,7 @@ export const DEFAULT_SETTINGS: Readonly<AnalysisSettings> = {
 	trendDeadBandPercent: 5,
 	movingAverageBuckets: 4,
 	alertOnLevelShift: false,
+	alertDirection: 'both',
 };
 
 export type SeriesStatus = 'ok' | 'insufficient_history' | 'no_data';
@@ -95,6 +101,8 @@ export function episodeRulesFor(bucketMs: number, settings: AnalysisSettings): E
 		calmBuckets: Math.max(2, Math.round(HOUR_MS / bucketMs)),
 		levelShiftBuckets: Math.max(3, Math.round(HOUR_MS / bucketMs)),
 		alertOnLevelShift: settings.alertOnLevelShift,
+		direction:
+			settings.alertDirection === 'rises' ? 1 : settings.alertDirection === 'falls' ? -1 : 0,
 	};
 }
 

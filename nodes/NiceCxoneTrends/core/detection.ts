@@ -65,13 +65,16 @@ export interface EpisodeRules {
 	levelShiftBuckets: number;
 	/** Whether a confirmed level shift raises a second alert in its episode. */
 	alertOnLevelShift: boolean;
+	/** Sign of the scores that may open an episode: 1 rises only, −1 falls only, 0 both. */
+	direction: number;
 }
 
 /**
  * Groups anomalous buckets into episodes, causally: a bucket with |score| ≥ threshold opens an episode
  * and raises one alert (SPIKE above, DROP below expectation); the episode lasts while buckets stay above
  * `stayRatio · threshold` and closes after `calmBuckets` calm buckets. A deviation that keeps its sign
- * for `levelShiftBuckets` buckets turns the episode into a LEVEL_SHIFT. Fills `alert`, `episode` and
+ * for `levelShiftBuckets` buckets turns the episode into a LEVEL_SHIFT. With a `direction`, only a score of
+ * that sign opens an episode (an abandon rate that falls is no alarm). Fills `alert`, `episode` and
  * `anomalyType` of `detection` from its `score`.
  */
 export function markEpisodes(detection: Detection, rules: EpisodeRules): void {
@@ -88,7 +91,10 @@ export function markEpisodes(detection: Detection, rules: EpisodeRules): void {
 		const s = score[i];
 		const magnitude = Number.isFinite(s) ? Math.abs(s) : 0;
 		if (current === 0) {
-			if (magnitude >= rules.threshold) {
+			if (
+				magnitude >= rules.threshold &&
+				(rules.direction === 0 || Math.sign(s) === rules.direction)
+			) {
 				current = ++episodes;
 				type = s > 0 ? ANOMALY_SPIKE : ANOMALY_DROP;
 				alert[i] = 1;

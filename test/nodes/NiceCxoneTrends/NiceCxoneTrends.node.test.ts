@@ -241,6 +241,27 @@ describe('NiceCxoneTrends node', () => {
 		}
 	});
 
+	it('Alert Only When Rising / Falling: a metric alerts one way only; a field in both is an error', async () => {
+		const withGap = items.filter((_, index) => index !== bucketAt(16, 12)); // grp_001 drops to nothing
+		const alerted = async (options: IDataObject) =>
+			(await run(withGap, { outputMode: 'anomalies', options }))[1].map((item) => [
+				item.json.groupId,
+				item.json.anomalyType,
+			]);
+		expect(await alerted({})).toEqual([
+			['grp_001', 'DROP'],
+			['grp_002', 'SPIKE'],
+		]);
+		expect(await alerted({ alertRisingOnly: 'count_sum' })).toEqual([['grp_002', 'SPIKE']]);
+		expect(await alerted({ alertFallingOnly: ' count_sum ' })).toEqual([['grp_001', 'DROP']]);
+		expect(await alerted({ alertRisingOnly: 'abandoned_pct' })).toEqual(await alerted({}));
+		await expect(
+			run(withGap, { options: { alertRisingOnly: 'count_sum', alertFallingOnly: 'count_sum' } }),
+		).rejects.toThrow(
+			"'count_sum' is in both 'Alert Only When Rising' and 'Alert Only When Falling'. Keep it in one of them, or in neither to alert both ways.",
+		);
+	});
+
 	it('names the field and the fix for a bad parameter', async () => {
 		await expect(run(items, { timestampField: 'bucket' })).rejects.toThrow(
 			"Timestamp field 'bucket' is missing in item 0. Set 'Timestamp Field' to the field that holds the bucket start.",

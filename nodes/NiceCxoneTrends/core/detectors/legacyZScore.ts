@@ -10,9 +10,10 @@ import {
  * The original tutorial's rule, kept only as a named legacy method: z = (value − mean) / sd over the
  * previous 3 values (population sd), skipped when sd = 0; every bucket with |z| > 2 is an alert of its
  * own (SPIKE above, DROP below). Not robust and not seasonal: it flags a large share of normal points.
- * Buckets without a value are skipped and do not count as "previous".
+ * Buckets without a value are skipped and do not count as "previous". With a `direction` (1 rises, −1
+ * falls), only deviations that way alert.
  */
-export function detectLegacyZScore(values: Float64Array): Detection {
+export function detectLegacyZScore(values: Float64Array, direction = 0): Detection {
 	const n = values.length;
 	const detection = emptyDetection(n);
 	const previous: number[] = [];
@@ -30,7 +31,7 @@ export function detectLegacyZScore(values: Float64Array): Detection {
 			if (sd > 0 && Number.isFinite(value)) {
 				const z = (value - mean) / sd;
 				detection.score[i] = z;
-				if (Math.abs(z) > 2) {
+				if (Math.abs(z) > 2 && (direction === 0 || Math.sign(z) === direction)) {
 					detection.alert[i] = 1;
 					detection.episode[i] = ++episodes;
 					detection.anomalyType[i] = z > 0 ? ANOMALY_SPIKE : ANOMALY_DROP;
@@ -47,6 +48,6 @@ export function detectLegacyZScore(values: Float64Array): Detection {
 
 /** The legacy method as the node runs it: no settings, and its own fixed rule instead of the score threshold. */
 export const legacyZScore: Detector = {
-	detect: ({ values }) => detectLegacyZScore(values),
+	detect: ({ values, episodes }) => detectLegacyZScore(values, episodes.direction),
 	usesThreshold: false,
 };

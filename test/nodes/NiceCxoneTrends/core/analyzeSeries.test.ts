@@ -31,6 +31,7 @@ describe('markEpisodes', () => {
 		calmBuckets: 2,
 		levelShiftBuckets: 3,
 		alertOnLevelShift: false,
+		direction: 0,
 	};
 	it('raises one alert per episode and closes it after the calm buckets', () => {
 		const detection = emptyDetection(9);
@@ -66,6 +67,27 @@ describe('markEpisodes', () => {
 		again.score.set([-6, -4, -3, -3, 0]);
 		markEpisodes(again, { ...rules, alertOnLevelShift: true });
 		expect(Array.from(again.alert)).toEqual([1, 0, 1, 0, 0]);
+	});
+	it('with a direction, opens episodes only on scores of that sign; an open one goes on either way', () => {
+		const scores = [6, 3, -6, 0, 0, -6, 0, 0];
+		const alertsFor = (direction: number) => {
+			const detection = emptyDetection(scores.length);
+			detection.score.set(scores);
+			markEpisodes(detection, { ...rules, direction });
+			return [Array.from(detection.alert), Array.from(detection.episode)];
+		};
+		expect(alertsFor(0)).toEqual([
+			[1, 0, 0, 0, 0, 1, 0, 0],
+			[1, 1, 1, 0, 0, 2, 0, 0],
+		]);
+		expect(alertsFor(1)).toEqual([
+			[1, 0, 0, 0, 0, 0, 0, 0],
+			[1, 1, 1, 0, 0, 0, 0, 0],
+		]);
+		expect(alertsFor(-1)).toEqual([
+			[0, 0, 1, 0, 0, 1, 0, 0],
+			[0, 0, 1, 0, 0, 2, 0, 0],
+		]);
 	});
 	it('treats missing scores as calm', () => {
 		const detection = emptyDetection(4);
