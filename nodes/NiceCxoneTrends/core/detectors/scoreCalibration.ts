@@ -21,6 +21,8 @@ export interface ScoreCalibrationOptions {
 	minScores: number;
 	/** Least inflation factor before any score has been seen; the floor falls to 1 over `minScores` scores. */
 	warmUpFactor: number;
+	/** The floor stays at `warmUpFactor` until `minScores` scores have been seen, instead of falling. */
+	flatWarmUp?: boolean;
 }
 
 /**
@@ -107,7 +109,8 @@ export class ScoreCalibration {
 		const q = Math.pow(10, LOG_MIN + (bin + 1) / BINS_PER_DECADE);
 		const factor = Math.max(1, q / this.nominal);
 		if (this.total >= minScores) return factor;
-		return Math.max(factor, 1 + (warmUpFactor - 1) * (1 - this.total / minScores));
+		const share = this.options.flatWarmUp ? 1 : 1 - this.total / minScores;
+		return Math.max(factor, 1 + (warmUpFactor - 1) * share);
 	}
 }
 

@@ -663,12 +663,33 @@ describe('a few weeks of days', () => {
 		expect(detection.score[tuesday]).toBeCloseTo(14.46, 2);
 	});
 
+	it('a holiday does not hold its episode open over an outage three days later', () => {
+		// Ten weeks: 700 contacts a weekday, 200 a weekend day, each day ± 5 % as a whole and Poisson-like noise;
+		// Monday of week 9 closed, the Thursday after at 40 %.
+		const random = seededRandom(7);
+		const holiday = 56;
+		const outage = 59;
+		const values = Float64Array.from({ length: 70 }, (_, i) => {
+			const day = 1 + (random() + random() + random() + random() - 2) * 0.087;
+			const level =
+				(i % 7 >= 5 ? 200 : 700) * day * (i === holiday ? 0.05 : i === outage ? 0.4 : 1);
+			const noise = (random() + random() + random() + random() - 2) * Math.sqrt(level) * 1.7;
+			return Math.max(0, Math.round(level + noise));
+		});
+		const timesMs = Float64Array.from(values, (_, i) => START_MS + i * DAY_MS);
+		const { detection } = analyzeSeries(timesMs, values, DAY_MS, DEFAULT_SETTINGS);
+		// When one day could carry the week score to the stay level by itself (half the threshold), the holiday's
+		// episode was still open on Thursday: the outage (−10.7) raised nothing.
+		expect(alertsOf(detection.alert)).toEqual([holiday, outage]);
+		expect(detection.episode[outage]).not.toBe(detection.episode[holiday]);
+	});
+
 	it('alerts a lasting fall to 80 % within its first week, though its own days fill the calibration', () => {
 		const from = 35; // Monday of week 6
-		const detection = dailyVolume(4, 63, (i) => (i >= from ? 0.8 : 1));
-		// No day alone says much (−3.0 to −4.2); the seven-day window score does, judged by a factor from
-		// before the fall. With the window's own days in its calibration the factor grew as fast as the score:
-		// no alert at all.
+		const detection = dailyVolume(9, 63, (i) => (i >= from ? 0.8 : 1));
+		// The first five days score −3.8 to −4.4, just short of the threshold; the seven-day window score then
+		// carries the sixth to −4.9, judged by its factor from before the fall. With the window's own days in
+		// its calibration that factor grew as fast as the score (−2.3 to −2.7 from the fifth day): no alert.
 		expect(alertsOf(detection.alert)).toEqual([from + 5]);
 		expect(detection.anomalyType[from + 5]).toBe(ANOMALY_DROP);
 	});

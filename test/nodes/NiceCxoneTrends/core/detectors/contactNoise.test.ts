@@ -82,6 +82,13 @@ describe('ScoreCalibration', () => {
 		// Was 2 until the 100th score, then 1 at once.
 		expect(floors).toEqual([2, 1.75, 1.5, 1.25, 1]);
 	});
+	it('with flatWarmUp (buckets of a week or longer), keeps the whole floor until minScores', () => {
+		const calibration = new ScoreCalibration({ ...options, warmUpFactor: 2, flatWarmUp: true });
+		for (let seen = 0; seen < 99; seen++) calibration.observe(0.5);
+		expect(calibration.factor()).toBe(2);
+		calibration.observe(0.5);
+		expect(calibration.factor()).toBe(1);
+	});
 	it('keeps the factor of the scores themselves where it is above that floor', () => {
 		const calibration = new ScoreCalibration(options);
 		for (let seen = 0; seen < 50; seen++) calibration.observe(seen === 0 ? 10 : 0.5);
