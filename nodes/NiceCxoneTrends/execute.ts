@@ -135,6 +135,17 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				'Goals',
 			);
 		}
+		const oneWay =
+			rows.length > 0 && config.alertDirections
+				? [...config.alertDirections].find(([field]) => !analysis.metrics.includes(field))
+				: undefined;
+		if (oneWay) {
+			const option = oneWay[1] === 'rises' ? 'Alert Only When Rising' : 'Alert Only When Falling';
+			throw new SeriesInputError(
+				`'${option}' names '${oneWay[0]}', which is not a metric of the items (metrics: ${analysis.metrics.join(', ')}). Check it against the incoming fields.`,
+				option,
+			);
+		}
 		const zone = config.settings.timeZone;
 		const chartOf =
 			parameters.chartDays === undefined

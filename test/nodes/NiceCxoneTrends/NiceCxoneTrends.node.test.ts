@@ -254,7 +254,9 @@ describe('NiceCxoneTrends node', () => {
 		]);
 		expect(await alerted({ alertRisingOnly: 'count_sum' })).toEqual([['grp_002', 'SPIKE']]);
 		expect(await alerted({ alertFallingOnly: ' count_sum ' })).toEqual([['grp_001', 'DROP']]);
-		expect(await alerted({ alertRisingOnly: 'abandoned_pct' })).toEqual(await alerted({}));
+		await expect(run(withGap, { options: { alertRisingOnly: 'abandon_pct' } })).rejects.toThrow(
+			"'Alert Only When Rising' names 'abandon_pct', which is not a metric of the items (metrics: count_sum). Check it against the incoming fields.",
+		);
 		await expect(
 			run(withGap, { options: { alertRisingOnly: 'count_sum', alertFallingOnly: 'count_sum' } }),
 		).rejects.toThrow(
