@@ -14,7 +14,6 @@ import {
 	CredentialRequestError,
 	credentialRequest,
 	credentialResponseError,
-	toldToNode,
 } from '../nodes/shared/transport/credentialRequest';
 import {
 	EndpointError,
@@ -26,7 +25,7 @@ import {
 } from '../nodes/shared/transport/endpoints';
 import {
 	RENEWAL_ERROR_FIELD,
-	renewToken,
+	preAuthenticate,
 	tokenToSend,
 } from '../nodes/shared/transport/tokenRenewal';
 
@@ -308,14 +307,7 @@ export class NiceCxoneApi implements ICredentialType {
 	 * renewal at a time per credential, and a failure stores an empty token, never keeps the refused one.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		return await toldToNode(
-			this,
-			renewToken(
-				identity(credentials),
-				credentials,
-				async () => await requestToken(this, credentials),
-			),
-		);
+		return await preAuthenticate(this, credentials, identity(credentials), requestToken);
 	}
 
 	/**

@@ -12,7 +12,6 @@ import {
 	CredentialRequestError,
 	credentialRequest,
 	credentialResponseError,
-	toldToNode,
 } from '../nodes/shared/transport/credentialRequest';
 import {
 	EndpointError,
@@ -24,7 +23,7 @@ import {
 } from '../nodes/shared/transport/endpoints';
 import {
 	RENEWAL_ERROR_FIELD,
-	renewToken,
+	preAuthenticate,
 	tokenToSend,
 } from '../nodes/shared/transport/tokenRenewal';
 
@@ -164,14 +163,7 @@ export class NiceCxoneOAuth2Api implements ICredentialType {
 	 * credential, and a failure stores an empty token, never keeps the refused one (tokenRenewal.ts).
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		return await toldToNode(
-			this,
-			renewToken(
-				identity(credentials),
-				credentials,
-				async () => await requestToken(this, credentials),
-			),
-		);
+		return await preAuthenticate(this, credentials, identity(credentials), requestToken);
 	}
 
 	/** Adds the token to requests for the Base URL's origin, and to no other: a foreign address is refused. */

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
-import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper } from 'n8n-workflow';
 
-import { CredentialRequestError } from './credentialRequest';
+import { CredentialRequestError, toldToNode } from './credentialRequest';
 import { EndpointError } from './endpoints';
 
 /**
@@ -132,6 +132,25 @@ function fieldsOf(outcome: RenewalOutcome, refused: string): IDataObject {
 	if (outcome.ok) return { ...outcome.fields, [RENEWAL_ERROR_FIELD]: '' };
 	if (refused === '') throw outcome.cause;
 	return { accessToken: '', [RENEWAL_ERROR_FIELD]: JSON.stringify(outcome.error) };
+}
+
+/**
+ * A credential's `preAuthentication`: the token renewed by {@link renewToken} with `request`, and how that
+ * ended told to the node that made the request (see `toldToNode`).
+ */
+export async function preAuthenticate(
+	context: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+	identity: readonly unknown[],
+	request: (
+		context: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	) => Promise<IDataObject>,
+): Promise<IDataObject> {
+	return await toldToNode(
+		context,
+		renewToken(identity, credentials, async () => await request(context, credentials)),
+	);
 }
 
 /**
