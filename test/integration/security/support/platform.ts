@@ -113,6 +113,28 @@ export function platformCredential(
 	};
 }
 
+/** A legacy-route platform API for nock (nothing listens there) and its completed-contacts path. */
+export const NOCK_API = 'https://api-na1.niceincontact.example';
+export const NOCK_LEGACY_AUTH_HOST = 'https://na1.nice-incontact.example';
+export const COMPLETED_CONTACTS = `${REPORTING}/contacts/completed`;
+
+/** The createContext credentials of a run against {@link NOCK_API}: an unused OAuth2 one, a legacy access key. */
+export const NOCK_PLATFORM_CREDENTIALS = {
+	credentials: {
+		tokenUrl: 'unused',
+		baseUrl: 'unused',
+		clientId: 'unused',
+		clientSecret: 'unused',
+	},
+	platformCredentials: {
+		authRoute: 'legacy',
+		legacyTokenUrl: `${NOCK_LEGACY_AUTH_HOST}/authentication/v1/token/access-key`,
+		apiBaseUrl: NOCK_API,
+		accessKeyId: 'key',
+		accessKeySecret: 'key-secret',
+	},
+};
+
 /** Aggregate Completed Contacts over the day two days ago. */
 export function aggregateParams(overrides: Record<string, unknown> = {}) {
 	return {

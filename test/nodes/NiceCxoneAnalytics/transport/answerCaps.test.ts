@@ -18,17 +18,10 @@ import { newTransportStats } from '../../../../nodes/NiceCxoneAnalytics/transpor
 import { forgetTokenRenewals } from '../../../../nodes/shared/transport/tokenRenewal';
 import type { N8nLine } from '../../../support/n8nAuthentication';
 import { createContext } from '../../../support/n8nContext';
+import { API, CREDENTIALS as credentials, TOKEN_HOST } from '../../../support/nockOAuth';
 import { bodyOf, gzip } from '../../../support/streams';
 
-const TOKEN_HOST = 'https://login.example.test';
-const API = 'https://api.example.test';
 const POLL = '/api/v2/analytics/query/q1';
-const credentials = {
-	tokenUrl: `${TOKEN_HOST}/oauth/token`,
-	baseUrl: API,
-	clientId: 'id',
-	clientSecret: 'secret',
-};
 const ADVICE = 'Nothing was output; run the workflow again, and report it to NICE if it persists.';
 
 const row = (value: number) => ({

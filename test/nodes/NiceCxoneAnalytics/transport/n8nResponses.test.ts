@@ -18,16 +18,9 @@ import { newTransportStats } from '../../../../nodes/NiceCxoneAnalytics/transpor
 import { forgetTokenRenewals } from '../../../../nodes/shared/transport/tokenRenewal';
 import type { N8nLine } from '../../../support/n8nAuthentication';
 import { createContext } from '../../../support/n8nContext';
+import { API, CREDENTIALS as credentials, TOKEN_HOST } from '../../../support/nockOAuth';
 
-const TOKEN_HOST = 'https://login.example.test';
-const API = 'https://api.example.test';
 const POLL = '/api/v2/analytics/query/q1';
-const credentials = {
-	tokenUrl: `${TOKEN_HOST}/oauth/token`,
-	baseUrl: API,
-	clientId: 'id',
-	clientSecret: 'secret',
-};
 const GET_POLL: ApiRequest = { method: 'GET', path: POLL };
 const COMPLETED = { id: 'q1', status: 'COMPLETED', totalCount: 0, results: [] };
 

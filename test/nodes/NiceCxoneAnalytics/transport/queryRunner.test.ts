@@ -22,16 +22,9 @@ import { QuerySlots } from '../../../../nodes/NiceCxoneAnalytics/transport/slots
 import type { Clock } from '../../../../nodes/shared/transport/clock';
 import { newTransportStats } from '../../../../nodes/NiceCxoneAnalytics/transport/types';
 import { createContext, queryParams } from '../../../support/n8nContext';
+import { API, CREDENTIALS as credentials, TOKEN_HOST } from '../../../support/nockOAuth';
 
-const TOKEN_HOST = 'https://login.example.test';
-const API = 'https://api.example.test';
 const QUERY = '/api/v2/analytics/query';
-const credentials = {
-	tokenUrl: `${TOKEN_HOST}/oauth/token`,
-	baseUrl: API,
-	clientId: 'id',
-	clientSecret: 'secret',
-};
 const START_MS = Date.parse('2024-06-01T00:00:00Z');
 
 const body: QueryBody = {

@@ -12,17 +12,18 @@ import { NiceCxoneAnalytics } from '../../../../../nodes/NiceCxoneAnalytics/Nice
 import { DAY_MS, testNow, useTestClockForDateNow } from '../../../../support/clock';
 import {
 	aggregateParams,
+	COMPLETED_CONTACTS,
 	contact,
 	iso,
+	NOCK_API,
+	NOCK_LEGACY_AUTH_HOST,
+	NOCK_PLATFORM_CREDENTIALS,
 	TWO_DAYS_AGO_MS,
 } from '../../../../integration/security/support/platform';
 import { createContext } from '../../../../support/n8nContext';
 
 useTestClockForDateNow();
 
-const API = 'https://api-na1.niceincontact.example';
-const LEGACY_AUTH_HOST = 'https://na1.nice-incontact.example';
-const CONTACTS = '/inContactAPI/services/v30.0/contacts/completed';
 /** The range: the day before yesterday, UTC. */
 const RANGE = { start: iso(TWO_DAYS_AGO_MS), end: iso(TWO_DAYS_AGO_MS + DAY_MS) };
 
@@ -34,19 +35,7 @@ function params(options: IDataObject = {}) {
 async function run(options: IDataObject, staticData: IDataObject = {}) {
 	const { ctx, log } = createContext({
 		params: params(options),
-		credentials: {
-			tokenUrl: 'unused',
-			baseUrl: 'unused',
-			clientId: 'unused',
-			clientSecret: 'unused',
-		},
-		platformCredentials: {
-			authRoute: 'legacy',
-			legacyTokenUrl: `${LEGACY_AUTH_HOST}/authentication/v1/token/access-key`,
-			apiBaseUrl: API,
-			accessKeyId: 'key',
-			accessKeySecret: 'key-secret',
-		},
+		...NOCK_PLATFORM_CREDENTIALS,
 		staticData,
 	});
 	const hints: unknown[] = [];
@@ -76,16 +65,16 @@ afterEach(() => nock.cleanAll());
 
 /** The token endpoint, and the Reporting API answering with `answer(query)`; resolves the queries asked. */
 function platform(answer: (query: URLSearchParams) => [number, unknown?]) {
-	nock(LEGACY_AUTH_HOST)
+	nock(NOCK_LEGACY_AUTH_HOST)
 		.post('/authentication/v1/token/access-key')
 		.reply(200, { access_token: 'tok', token_type: 'Bearer' });
 	const asked: URLSearchParams[] = [];
-	nock(API)
-		.get(CONTACTS)
+	nock(NOCK_API)
+		.get(COMPLETED_CONTACTS)
 		.query(true)
 		.times(20)
 		.reply((uri) => {
-			const query = new URL(uri, API).searchParams;
+			const query = new URL(uri, NOCK_API).searchParams;
 			asked.push(query);
 			return answer(query) as [number, nock.Body];
 		});

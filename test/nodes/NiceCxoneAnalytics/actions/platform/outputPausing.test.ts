@@ -9,7 +9,14 @@ import { sleep } from 'n8n-workflow';
 
 import { NiceCxoneAnalytics } from '../../../../../nodes/NiceCxoneAnalytics/NiceCxoneAnalytics.node';
 import { testNow, useTestClockForDateNow } from '../../../../support/clock';
-import { aggregateParams, contact } from '../../../../integration/security/support/platform';
+import {
+	aggregateParams,
+	COMPLETED_CONTACTS,
+	contact,
+	NOCK_API,
+	NOCK_LEGACY_AUTH_HOST,
+	NOCK_PLATFORM_CREDENTIALS,
+} from '../../../../integration/security/support/platform';
 import { createContext } from '../../../../support/n8nContext';
 
 jest.mock('n8n-workflow', () => {
@@ -25,10 +32,6 @@ jest.mock('n8n-workflow', () => {
 
 useTestClockForDateNow();
 
-const API = 'https://api-na1.niceincontact.example';
-const LEGACY_AUTH_HOST = 'https://na1.nice-incontact.example';
-const CONTACTS = '/inContactAPI/services/v30.0/contacts/completed';
-
 beforeAll(() => nock.disableNetConnect());
 afterAll(() => {
 	nock.enableNetConnect();
@@ -43,28 +46,16 @@ describe('Aggregate Completed Contacts: pauses while it builds its output', () =
 			...contact(i + 1),
 			agentId: i + 1,
 		}));
-		nock(LEGACY_AUTH_HOST)
+		nock(NOCK_LEGACY_AUTH_HOST)
 			.post('/authentication/v1/token/access-key')
 			.reply(200, { access_token: 'tok', token_type: 'Bearer' });
-		nock(API)
-			.get(CONTACTS)
+		nock(NOCK_API)
+			.get(COMPLETED_CONTACTS)
 			.query(true)
 			.reply(200, { completedContacts: contacts, totalRecords: contacts.length });
 		const { ctx } = createContext({
 			params: aggregateParams({ dimensions: ['agent.id'] }),
-			credentials: {
-				tokenUrl: 'unused',
-				baseUrl: 'unused',
-				clientId: 'unused',
-				clientSecret: 'unused',
-			},
-			platformCredentials: {
-				authRoute: 'legacy',
-				legacyTokenUrl: `${LEGACY_AUTH_HOST}/authentication/v1/token/access-key`,
-				apiBaseUrl: API,
-				accessKeyId: 'key',
-				accessKeySecret: 'key-secret',
-			},
+			...NOCK_PLATFORM_CREDENTIALS,
 		});
 		// Every read of the clock a tenth of a second later than the one before, so every look of the pacer
 		// pauses (and the 600 s the requests may take stay far off).
