@@ -37,7 +37,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { CC_SEEDS, ccBlocks, generateBlock, localHour, localWeekday } from './lib/ccSeries.mjs';
-import { cleanSyntheticSeries, incidentSyntheticSeries, shiftThenSpikeSeries } from './lib/syntheticSeries.mjs';
+import { cleanSyntheticSeries, closedSundaySeries, incidentSyntheticSeries, shiftThenSpikeSeries } from './lib/syntheticSeries.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -240,6 +240,20 @@ function scoreSynthetic() {
 	if (withoutCounts) log('independent synthetic set without counts:');
 	log('independent synthetic set, clean series: bucket metric  alerts per 1000 points');
 	for (const [key, { alerts, points }] of clean) log(`SYN clean ${key.padEnd(24)} ${((1000 * alerts) / points).toFixed(2).padStart(5)} (${alerts}/${points})`);
+	const closed = new Map();
+	for (const { days, items } of closedSundaySeries()) {
+		const { detection } = analyse(items).find((series) => series.metric === 'count_sum').analysis;
+		const alerts = alertIndexes(detection);
+		const onSunday = alerts.filter((i) => new Date(items[i].bucketStart).getUTCDay() === 0).length;
+		const total = closed.get(days) ?? { series: 0, withSunday: 0, alerts: 0, points: 0 };
+		total.series++;
+		total.withSunday += onSunday > 0 ? 1 : 0;
+		total.alerts += alerts.length;
+		total.points += detection.alert.length;
+		closed.set(days, total);
+	}
+	for (const [days, { series, withSunday, alerts, points }] of closed)
+		log(`SYN closed Sundays, HOUR volume, first ${days} days: series alerting on a Sunday ${withSunday}/${series}; alerts per 1000 points ${((1000 * alerts) / points).toFixed(2)} (${alerts}/${points})`);
 	const afterShift = new Map();
 	for (const { bucket, items, shiftAt, spikeAt } of shiftThenSpikeSeries()) {
 		const { detection } = analyse(items).find((series) => series.metric === 'count_sum').analysis;

@@ -42,12 +42,12 @@ const SHAPES = [
  * `effect(i)`, when given, is an incident's { handle, abandon } at bucket i: a factor on every contact's
  * handle time, points added to the abandon probability.
  */
-function items(bucket, buckets, seed, rate, effect) {
+function items(bucket, buckets, seed, rate, effect, startMs = START_MS) {
 	const next = createRandom(seed);
 	const bucketMs = bucket === 'HOUR' ? HOUR_MS : DAY_MS;
 	const rows = [];
 	for (let i = 0; i < buckets; i++) {
-		const timeMs = START_MS + i * bucketMs;
+		const timeMs = startMs + i * bucketMs;
 		const contacts = poisson(rate(i, timeMs, next), next);
 		const { handle: handleFactor = 1, abandon: abandonPoints = 0 } = effect?.(i) ?? {};
 		let abandoned = 0;
@@ -66,7 +66,7 @@ function items(bucket, buckets, seed, rate, effect) {
 }
 
 /** The expected contacts of a bucket: the shape of the day, the weekday, and each day's own factor. */
-function contactRate(bucket, peak, shape, dayVariation, factor = () => 1) {
+function contactRate(bucket, peak, shape, dayVariation, factor = () => 1, weekdayFactors = WEEKDAY_FACTORS) {
 	let day = -1;
 	let dayFactor = 1;
 	return (i, timeMs, next) => {
@@ -76,7 +76,7 @@ function contactRate(bucket, peak, shape, dayVariation, factor = () => 1) {
 			dayFactor = Math.exp(dayVariation * gaussian(next));
 		}
 		const date = new Date(timeMs);
-		const weekly = WEEKDAY_FACTORS[date.getUTCDay()] * dayFactor * factor(i);
+		const weekly = weekdayFactors[date.getUTCDay()] * dayFactor * factor(i);
 		return bucket === 'HOUR' ? peak * shape(date.getUTCHours()) * weekly : peak * 11 * weekly;
 	};
 }
@@ -93,6 +93,22 @@ export function* cleanSyntheticSeries() {
 					const seedOf = seed * 1000 + peak * 7 + dayVariation * 100 + (bucket === 'DAY' ? 5 : 0);
 					yield { bucket, label: `peak ${peak} seed ${seed} day variation ${dayVariation}`, items: items(bucket, BUCKETS[bucket], seedOf, rate) };
 				}
+}
+
+/**
+ * Clean hourly series of a centre closed on Sundays (0 contacts, every hour present), as a workflow's first
+ * runs see them: 14 or 21 days from any weekday, { days, items }. The first Sundays are judged before three
+ * weeks of Sundays exist.
+ */
+export function* closedSundaySeries() {
+	const closedSunday = [0, ...WEEKDAY_FACTORS.slice(1)];
+	for (const days of [14, 21])
+		for (const peak of [4, 15, 60, 250])
+			for (const seed of [1, 2, 3, 4, 5, 6, 7]) {
+				const rate = contactRate('HOUR', peak, SHAPES[seed % 2], seed % 2 === 0 ? 0.1 : 0, undefined, closedSunday);
+				const startMs = START_MS + ((seed * 3) % 7) * DAY_MS;
+				yield { days, items: items('HOUR', days * 24, seed * 613 + peak * 11 + days, rate, undefined, startMs) };
+			}
 }
 
 /** The incidents of the set, by metric kind: their types and the range of their sizes (as in ccSeries). */

@@ -68,6 +68,11 @@ const WEEKEND = 1;
 const ANY_DAY = 2;
 const SAME_WEEKDAY = 3;
 
+/**
+ * A weekend day's own weekday counts as a quieter day than its kind below this share of the kind's expected
+ * value: then a week of it is a second opinion (see `detectSeasonalRobust`).
+ */
+const QUIET_WEEKDAY_SHARE = 0.5;
 /** Share of the threshold a recurring deviation's own score is held to (see `seenOnMostRecentDays`). */
 const RECURRING_SCORE_SHARE = 0.99;
 /** DAY buckets (and any of more than 16 h): days of a kind before they are judged (a week, not three). */
@@ -243,7 +248,9 @@ class SlotReference {
  * bucket is anomalous only if it is also abnormal against the same weekday (the smaller score is kept,
  * both measured with the narrower of the two references' scales), so a Monday is no alarm merely for
  * differing from the other days, and slow drift is none because the recent days follow it; a weekend day
- * is then judged against its own weekday alone (a Saturday is no Sunday).
+ * is then judged against its own weekday alone (a Saturday is no Sunday). Before that, from its first week,
+ * a weekend day whose own weekday ran at less than half of the recent weekend days (a closed Sunday
+ * judged against Saturdays) keeps the smaller of the two scores, both on the recent days' scale.
  *
  * The recent days of a kind mix its weekdays (Mondays busier, Fridays quieter): once `minHistoryWeeks`
  * of a weekday have ended after the kind's first `historyDays` days, its expected values follow its own
@@ -468,18 +475,14 @@ export function detectSeasonalRobust(
 			let chosenSpread = reference.spread;
 			let chosenScale = reference.scale;
 			let chosenScore = hasValue ? scoreOf(value, chosenCenter, chosenScale, counts) : NaN;
+			// The same weekday's second opinion, consulted only when the recent days find the bucket unusual:
+			// below that level the smaller score could not open or prolong an episode.
 			if (
 				!weeklyFirst &&
 				seasonal &&
 				Math.abs(chosenScore) >= stayLevel &&
-				rings.size(weekdayRing) >= minWeeks
+				rings.size(weekdayRing) >= (kind === WEEKEND ? 1 : minWeeks)
 			) {
-				// Consulted only when the recent days find the bucket unusual: below that level the smaller
-				// score could not open or prolong an episode. Both scores are measured with the narrower of the two
-				// scales: until the weekday levels are known, the recent days' spread holds the differences
-				// between weekdays; the same weekday's is the spread within each weekday, pooled (see
-				// WeekdaySpread). (With the recent days' own, wider scale, a daily volume × 3 on a Tuesday four
-				// weeks in scored 3.67 against them, and that smaller score was kept: no alert.)
 				reference.build(
 					SAME_WEEKDAY + isoWeekday - 1,
 					slot,
@@ -489,17 +492,37 @@ export function detectSeasonalRobust(
 					1,
 					kind,
 				);
-				const narrower = Math.min(chosenScale, reference.scale);
-				const weeklyScore = scoreOf(value, reference.center, narrower, counts);
-				const recentScore =
-					narrower < chosenScale ? scoreOf(value, chosenCenter, narrower, counts) : chosenScore;
-				const weeklyIsSmaller = Math.abs(weeklyScore) < Math.abs(recentScore);
-				if (narrower < chosenScale || weeklyIsSmaller) {
-					chosenSpread = Math.min(chosenSpread, reference.spread);
-					chosenScale = narrower;
+				if (kind === WEEKEND) {
+					// A weekend day with a week or two of its weekday (from `minHistoryWeeks` it is weeklyFirst) is
+					// judged against the recent weekend days, mostly the other weekend day. Where its own weekday ran
+					// at less than half of that (a closed or skeleton-staffed Sunday), the smaller score, on the
+					// recent days' scale, is kept: one week can explain a deviation away, not sharpen a scale.
+					// (Centres closed on Sundays, 14 days of hours: 39 in 120 series alerted on the second Sunday.)
+					if (reference.center < QUIET_WEEKDAY_SHARE * chosenCenter) {
+						const weeklyScore = scoreOf(value, reference.center, chosenScale, counts);
+						if (Math.abs(weeklyScore) < Math.abs(chosenScore)) {
+							chosenCenter = reference.center;
+							chosenScore = weeklyScore;
+						}
+					}
+				} else {
+					// Both scores are measured with the narrower of the two scales: until the weekday levels are
+					// known, the recent days' spread holds the differences between weekdays; the same weekday's is
+					// the spread within each weekday, pooled (see WeekdaySpread). (With the recent days' own, wider
+					// scale, a daily volume × 3 on a Tuesday four weeks in scored 3.67 against them, and that
+					// smaller score was kept: no alert.)
+					const narrower = Math.min(chosenScale, reference.scale);
+					const weeklyScore = scoreOf(value, reference.center, narrower, counts);
+					const recentScore =
+						narrower < chosenScale ? scoreOf(value, chosenCenter, narrower, counts) : chosenScore;
+					const weeklyIsSmaller = Math.abs(weeklyScore) < Math.abs(recentScore);
+					if (narrower < chosenScale || weeklyIsSmaller) {
+						chosenSpread = Math.min(chosenSpread, reference.spread);
+						chosenScale = narrower;
+					}
+					if (weeklyIsSmaller) chosenCenter = reference.center;
+					chosenScore = weeklyIsSmaller ? weeklyScore : recentScore;
 				}
-				if (weeklyIsSmaller) chosenCenter = reference.center;
-				chosenScore = weeklyIsSmaller ? weeklyScore : recentScore;
 			}
 			// An average of durations over its contacts: a rise is judged on the log scale (see durationRiseScore).
 			// A fall is not: durations have a floor at zero, and short contacts come in bursts.

@@ -421,6 +421,50 @@ describe('the same-weekday second opinion', () => {
 	});
 });
 
+describe('a closed Sunday in the first weeks', () => {
+	const HOUR_MS = 3_600_000;
+	// 14 days of hours from a Monday: open 08:00–20:00 with a midday peak of about 64 contacts, Saturdays at
+	// 40 %, Sundays closed (0 contacts, every hour present). Each Sunday is judged against the recent weekend
+	// days: the first against the last three days, the second against Saturdays and the first Sunday.
+	const closedSundays = (seed: number) => {
+		const random = seededRandom(seed);
+		const values = Float64Array.from({ length: 14 * 24 }, (_, i) => {
+			const hour = i % 24;
+			const weekday = Math.floor(i / 24) % 7; // 0 = Monday
+			if (weekday === 6) return 0;
+			const open = hour >= 8 && hour < 20 ? Math.sin(((hour - 7.5) / 12) * Math.PI) : 0;
+			const level = (2 + 62 * open) * (weekday === 5 ? 0.4 : 1);
+			const noise = (random() + random() + random() + random() - 2) * Math.sqrt(level) * 1.7;
+			return Math.max(0, Math.round(level + noise));
+		});
+		const timesMs = Float64Array.from(values, (_, i) => START_MS + i * HOUR_MS);
+		return { timesMs, values };
+	};
+	const secondSunday = 13 * 24;
+
+	it('raises nothing on the second Sunday: a week of Sundays already says it is closed', () => {
+		// Before, 6 of these 8 series alerted on their second Sunday's morning (the Saturdays' ramp).
+		const alerted = [1, 2, 3, 4, 5, 6, 7, 8].filter((seed) => {
+			const { timesMs, values } = closedSundays(seed);
+			const { detection } = analyzeSeries(timesMs, values, HOUR_MS, DEFAULT_SETTINGS);
+			return alertsOf(detection.alert).length > 0;
+		});
+		expect(alerted).toEqual([]);
+		const { timesMs, values } = closedSundays(1);
+		const { detection } = analyzeSeries(timesMs, values, HOUR_MS, DEFAULT_SETTINGS);
+		expect(detection.expected[secondSunday + 9]).toBe(0);
+	});
+	it('still alerts contacts on a closed Sunday, at once', () => {
+		const alerts = [1, 2, 3, 4, 5, 6, 7, 8].map((seed) => {
+			const { timesMs, values } = closedSundays(seed);
+			values[secondSunday + 11] = 150;
+			const { detection } = analyzeSeries(timesMs, values, HOUR_MS, DEFAULT_SETTINGS);
+			return alertsOf(detection.alert);
+		});
+		expect(alerts).toEqual(Array.from({ length: 8 }, () => [secondSunday + 11]));
+	});
+});
+
 describe("each weekday's own level", () => {
 	const HOUR_MS = 3_600_000;
 	const MONDAY_MS = Date.UTC(2024, 0, 1); // a Monday
