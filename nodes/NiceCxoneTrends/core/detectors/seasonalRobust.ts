@@ -69,10 +69,21 @@ const ANY_DAY = 2;
 const SAME_WEEKDAY = 3;
 
 /**
- * A weekend day's own weekday counts as a quieter day than its kind below this share of the kind's expected
- * value: then a week of it is a second opinion (see `detectSeasonalRobust`).
+ * A weekend day and the recent weekend days differ as open from closed when one's expected value is below
+ * this share of the other's: then a week of its own weekday is a second opinion (see `detectSeasonalRobust`).
+ * A tenth, not a half: at a half, a Sunday open at 30 % of Saturday qualified, and the Saturday-sized scale
+ * explained its outages away (a reviewer's whole-day outages on the second Sunday: 98 of 270 alerted before,
+ * 10 at a half, 98 at a tenth).
  */
-const QUIET_WEEKDAY_SHARE = 0.5;
+const CLOSED_DAY_SHARE = 0.1;
+/**
+ * The other way round: a weekend day whose recent weekend days run below this share of its own weekday
+ * (closed Saturdays before an open Sunday) is judged against a week of that weekday too. The recent days'
+ * slot medians then hold the closed days' zeros, and the open day's hours each a few standard deviations
+ * above them added up to an alert at its last hour; the smaller score cannot hide a drop that way (its
+ * expected value is the higher one).
+ */
+const OPEN_DAY_SHARE = 0.5;
 /** Share of the threshold a recurring deviation's own score is held to (see `seenOnMostRecentDays`). */
 const RECURRING_SCORE_SHARE = 0.99;
 /** DAY buckets (and any of more than 16 h): days of a kind before they are judged (a week, not three). */
@@ -249,8 +260,9 @@ class SlotReference {
  * both measured with the narrower of the two references' scales), so a Monday is no alarm merely for
  * differing from the other days, and slow drift is none because the recent days follow it; a weekend day
  * is then judged against its own weekday alone (a Saturday is no Sunday). Before that, from its first week,
- * a weekend day whose own weekday ran at less than half of the recent weekend days (a closed Sunday
- * judged against Saturdays) keeps the smaller of the two scores, both on the recent days' scale.
+ * a weekend day whose own weekday and the recent weekend days differ as closed from open (a closed Sunday
+ * judged against Saturdays, an open Sunday against closed Saturdays) keeps the smaller of the two scores,
+ * both on the wider of the two scales.
  *
  * The recent days of a kind mix its weekdays (Mondays busier, Fridays quieter): once `minHistoryWeeks`
  * of a weekday have ended after the kind's first `historyDays` days, its expected values follow its own
@@ -475,13 +487,18 @@ export function detectSeasonalRobust(
 			let chosenSpread = reference.spread;
 			let chosenScale = reference.scale;
 			let chosenScore = hasValue ? scoreOf(value, chosenCenter, chosenScale, counts) : NaN;
-			// The same weekday's second opinion, consulted only when the recent days find the bucket unusual:
-			// below that level the smaller score could not open or prolong an episode.
+			// The same weekday's second opinion. A weekday consults it only when the recent days find the bucket
+			// unusual: below that level the smaller score could not open or prolong an episode. A weekend day
+			// not yet judged against its own weekday (weeklyFirst) consults a week of it at every bucket: its
+			// deviation also enters the run scores, and an open Sunday's hours, each a little above the closed
+			// Saturdays' zeros, added up to an alert at its last hour.
+			const weekdayWeeks = rings.size(weekdayRing);
 			if (
 				!weeklyFirst &&
 				seasonal &&
-				Math.abs(chosenScore) >= stayLevel &&
-				rings.size(weekdayRing) >= (kind === WEEKEND ? 1 : minWeeks)
+				(kind === WEEKEND
+					? weekdayWeeks >= 1
+					: weekdayWeeks >= minWeeks && Math.abs(chosenScore) >= stayLevel)
 			) {
 				reference.build(
 					SAME_WEEKDAY + isoWeekday - 1,
@@ -494,14 +511,23 @@ export function detectSeasonalRobust(
 				);
 				if (kind === WEEKEND) {
 					// A weekend day with a week or two of its weekday (from `minHistoryWeeks` it is weeklyFirst) is
-					// judged against the recent weekend days, mostly the other weekend day. Where its own weekday ran
-					// at less than half of that (a closed or skeleton-staffed Sunday), the smaller score, on the
-					// recent days' scale, is kept: one week can explain a deviation away, not sharpen a scale.
-					// (Centres closed on Sundays, 14 days of hours: 39 in 120 series alerted on the second Sunday.)
-					if (reference.center < QUIET_WEEKDAY_SHARE * chosenCenter) {
-						const weeklyScore = scoreOf(value, reference.center, chosenScale, counts);
+					// judged against the recent weekend days, mostly the other weekend day. Where one of the two is
+					// closed (see CLOSED_DAY_SHARE, OPEN_DAY_SHARE: a centre closed on Sundays, or on Saturdays), the
+					// smaller score, both on the wider of the two scales, is kept: a week can explain a deviation
+					// away, not sharpen a scale. (Closed Sundays, 14 days of hours: 39 in 120 series alerted on the
+					// second Sunday.)
+					const weekdayCenter = reference.center;
+					if (
+						nonNegative &&
+						(weekdayCenter < CLOSED_DAY_SHARE * chosenCenter ||
+							chosenCenter < OPEN_DAY_SHARE * weekdayCenter)
+					) {
+						const wider = Math.max(chosenScale, reference.scale);
+						const weeklyScore = scoreOf(value, weekdayCenter, wider, counts);
 						if (Math.abs(weeklyScore) < Math.abs(chosenScore)) {
-							chosenCenter = reference.center;
+							if (reference.scale > chosenScale) chosenSpread = reference.spread;
+							chosenScale = wider;
+							chosenCenter = weekdayCenter;
 							chosenScore = weeklyScore;
 						}
 					}
