@@ -159,9 +159,7 @@ describe('NiceCxoneTrends node', () => {
 			},
 		);
 		const series = analysis.series[1];
-		const { layout } = drawSeriesChart(
-			seriesChartInput(series, 'UTC', DEFAULT_SETTINGS.threshold, 7),
-		);
+		const { layout } = drawSeriesChart(seriesChartInput(series, DEFAULT_SETTINGS.threshold, 7));
 		const alertX = layout.xOfTimeMs(Date.parse(String(anomalies[0].json.bucketStart)));
 		const inPlot: number[] = [];
 		const colours = new Set<number>();
