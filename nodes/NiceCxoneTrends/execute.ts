@@ -26,7 +26,7 @@ import { alertsWithinSteps, readAlertMemory, sortOutAlertSteps } from './core/al
 import { reportChartProperty, reportSteps } from './core/report';
 import type { Row } from './core/series';
 import { SeriesInputError, fieldInNoRow } from './core/series';
-import { readParameters } from './parameters';
+import { readItemTimeZones, readParameters } from './parameters';
 
 function toItem(record: OutputRecord, chart?: IBinaryData): INodeExecutionData {
 	return {
@@ -121,9 +121,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			);
 		}
 		// Pauses hand the event loop back to n8n (a queue-mode worker must answer its broker) every tenth of a
-		// second: while grouping the items, between series, and while building the output.
+		// second: while reading each item's time zone, while grouping the items, between series, and while
+		// building the output.
 		const pace = n8nPacer();
-		const analysis = await pace.run(analyzeRowsSteps(rows, config));
+		const itemTimeZones = await readItemTimeZones(this, items.length, pace);
+		const analysis = await pace.run(analyzeRowsSteps(rows, config, itemTimeZones));
 		const unjudged =
 			rows.length > 0
 				? config.goals?.find((goal) => !analysis.metrics.includes(goal.metric))
