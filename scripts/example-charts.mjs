@@ -35,7 +35,7 @@ function chartOf(byChannel, kind, type) {
 	const series = analysis.series.find((candidate) => JSON.stringify(candidate.groupValues) === JSON.stringify(spec.groupValues));
 	// The week up to two days after the incident starts.
 	const last = series.grid.timesMs.findIndex((t) => t >= spec.incident.startMs + 2 * DAY_MS);
-	return { spec, png: renderSeriesChart(seriesChartInput(series, block.timeZone, DEFAULT_SETTINGS.threshold, 7, last)) };
+	return { spec, png: renderSeriesChart(seriesChartInput(series, DEFAULT_SETTINGS.threshold, 7, last)) };
 }
 
 fs.mkdirSync(outDir, { recursive: true });

@@ -128,7 +128,7 @@ export const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'Europe/London',
 		description:
-			"IANA time zone of the contact centre, for time-of-day and weekday slots and the times in messages. Empty: the workflow's time zone.",
+			"IANA time zone of the contact centre, for time-of-day and weekday slots and the times in messages. Empty: the workflow's time zone. Set by an expression (each site's zone field, for several sites merged), it is read for each item: each series follows its own items' zone, and the items of one group must share one.",
 	},
 	{
 		displayName: 'Goals',
@@ -271,7 +271,7 @@ export const properties: INodeProperties[] = [
 				default: '',
 				placeholder: 'Mon-Fri 08:00-18:00; Sat 09:00-13:00',
 				description:
-					'Hours in the time zone above outside which nothing alerts: an anomaly that starts outside them alerts when they open if it is still going on, and a goal counts only within them. Empty: all hours.',
+					"Hours in each series' time zone (above) outside which nothing alerts: an anomaly that starts outside them alerts when they open if it is still going on, and a goal counts only within them. Empty: all hours.",
 			},
 			{
 				displayName: 'Chart Days',

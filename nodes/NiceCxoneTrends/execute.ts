@@ -26,7 +26,7 @@ import { alertsWithinSteps, readAlertMemory, sortOutAlertSteps } from './core/al
 import { reportChartProperty, reportSteps } from './core/report';
 import type { Row } from './core/series';
 import { SeriesInputError, fieldInNoRow } from './core/series';
-import { readParameters } from './parameters';
+import { readItemTimeZones, readParameters } from './parameters';
 
 function toItem(record: OutputRecord, chart?: IBinaryData): INodeExecutionData {
 	return {
@@ -42,7 +42,6 @@ function toItem(record: OutputRecord, chart?: IBinaryData): INodeExecutionData {
  */
 function chartMaker(
 	ctx: IExecuteFunctions,
-	zone: string,
 	threshold: number,
 	days: number,
 	pace: Pacer,
@@ -51,7 +50,7 @@ function chartMaker(
 	return async (series) => {
 		let chart = made.get(series);
 		if (chart === undefined) {
-			const png = renderSeriesChart(seriesChartInput(series, zone, threshold, days));
+			const png = renderSeriesChart(seriesChartInput(series, threshold, days));
 			chart = await ctx.helpers.prepareBinaryData(
 				Buffer.from(png),
 				chartFileName(series),
@@ -122,9 +121,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			);
 		}
 		// Pauses hand the event loop back to n8n (a queue-mode worker must answer its broker) every tenth of a
-		// second: while grouping the items, between series, and while building the output.
+		// second: while reading each item's time zone, while grouping the items, between series, and while
+		// building the output.
 		const pace = n8nPacer();
-		const analysis = await pace.run(analyzeRowsSteps(rows, config));
+		const itemTimeZones = await readItemTimeZones(this, items.length, pace);
+		const analysis = await pace.run(analyzeRowsSteps(rows, config, itemTimeZones));
 		const unjudged =
 			rows.length > 0
 				? config.goals?.find((goal) => !analysis.metrics.includes(goal.metric))
@@ -146,15 +147,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				option,
 			);
 		}
-		const zone = config.settings.timeZone;
 		const chartOf =
 			parameters.chartDays === undefined
 				? undefined
-				: chartMaker(this, zone, config.settings.threshold, parameters.chartDays, pace);
+				: chartMaker(this, config.settings.threshold, parameters.chartDays, pace);
 		// Each series' alerts, made once: the Anomalies output, the summaries and the report share them.
 		const alertsBySeries: OutputRecord[][] = [];
 		for (const series of analysis.series)
-			alertsBySeries.push(await pace.run(seriesAnomalySteps(series, zone)));
+			alertsBySeries.push(await pace.run(seriesAnomalySteps(series)));
 		// Alert Once: what an earlier run raised is not raised again; a goal episode it raised while ongoing
 		// is said once more when it recovers. The memory lives in static data (production runs, regular mode);
 		// with an Alert Window, a run raises what happened in its window instead, remembering nothing.
@@ -163,17 +163,22 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		for (const records of alertsBySeries) for (const record of records) allAlerts.push(record.json);
 		let sorted: { fresh: unknown[]; recovered: Array<Record<string, unknown>> } | undefined;
 		const { alertWindowMs, runAtMs } = parameters;
-		if (alertWindowMs > 0)
+		if (alertWindowMs > 0) {
+			// Each alert's bucket ends on its own series' calendar.
+			const calendarOf = new Map<Record<string, unknown>, string>();
+			for (const [index, records] of alertsBySeries.entries())
+				for (const record of records)
+					calendarOf.set(record.json, analysis.series[index].calendarZone);
 			sorted = await pace.run(
 				alertsWithinSteps(
 					allAlerts,
 					runAtMs - alertWindowMs,
 					runAtMs,
 					analysis.bucketMs,
-					analysis.calendarZone,
+					(alert) => calendarOf.get(alert)!,
 				),
 			);
-		else if (parameters.alertOnce) {
+		} else if (parameters.alertOnce) {
 			const memory = readAlertMemory(staticData.alertMemory);
 			const once = await pace.run(sortOutAlertSteps(allAlerts, memory));
 			staticData.alertMemory = once.memory;
@@ -209,7 +214,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		} else if (outputMode === 'report') {
 			const days = parameters.reportDays;
 			const { record, chartSeries } = await pace.run(
-				reportSteps(analysis, zone, config.settings.threshold, rows.length, days, {
+				reportSteps(analysis, config.settings.threshold, rows.length, days, {
 					withCharts: chartOf !== undefined,
 					isNew,
 					recovered: sorted?.recovered,

@@ -17,6 +17,7 @@ import type { RowsConfig } from './core/analyzeRows';
 import type { BusinessHours } from './core/businessHours';
 import { parseBusinessHours } from './core/businessHours';
 import type { Goal } from './core/goals';
+import type { Pacer } from '../shared/core/pacer';
 import { isValidTimeZone } from '../shared/core/time';
 import { DEFAULT_CHART_DAYS } from './core/chart/seriesChartInput';
 import { DEFAULT_REPORT_DAYS } from './core/report';
@@ -47,7 +48,6 @@ export function fieldList(text: string): string[] {
 		.filter((field) => field !== '');
 }
 
-/** Reads and checks the node's parameters (they apply to all items together, so item 0's values). */
 /** Longest bucket the node takes: a year (a longer one has no calendar to follow). */
 const MAX_BUCKET_MINUTES = 527_040;
 /** Most History Days, as the editor's field allows: the seasonal method keeps that many days of every slot. */
@@ -55,13 +55,16 @@ const MAX_HISTORY_DAYS = 28;
 /** Most Rolling Window Buckets, as the editor's field allows. */
 const MAX_ROLLING_WINDOW_BUCKETS = 1000;
 
+/**
+ * Reads and checks the node's parameters (they apply to all items together, so item 0's values; a Time Zone
+ * given by an expression is each item's own, see `readItemTimeZones`).
+ */
 export function readParameters(context: IExecuteFunctions): TrendsParameters {
 	const node = context.getNode();
 	const outputMode = context.getNodeParameter('outputMode', 0) as OutputMode;
 	const method = context.getNodeParameter('method', 0) as DetectionMethod;
 	const sensitivity = context.getNodeParameter('sensitivity', 0, 'medium') as Sensitivity;
 	const timestampField = String(context.getNodeParameter('timestampField', 0)).trim();
-	const zoneParameter = String(context.getNodeParameter('timeZone', 0, '')).trim();
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
 
 	if (timestampField === '') {
@@ -70,13 +73,11 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 			"'Timestamp Field' is empty. Set it to the field that holds the bucket start, e.g. bucketStart.",
 		);
 	}
-	const timeZone = zoneParameter === '' ? context.getTimezone() : zoneParameter;
-	if (!isValidTimeZone(timeZone)) {
-		throw new NodeOperationError(
-			node,
-			`Time zone '${timeZone}' is not an IANA time zone. Set 'Time Zone' to a name such as Europe/London or America/New_York.`,
-		);
-	}
+	const timeZone = checkedTimeZone(
+		context,
+		context.getNodeParameter('timeZone', 0, ''),
+		timeZonePerItem(context) ? 0 : undefined,
+	);
 	const threshold = Number(options.threshold ?? 0);
 	if (!Number.isFinite(threshold) || threshold < 0) {
 		throw new NodeOperationError(
@@ -193,6 +194,62 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 			},
 		},
 	};
+}
+
+/** Whether 'Time Zone' is an expression, so that each item may give its own zone (a site's). */
+function timeZonePerItem(context: IExecuteFunctions): boolean {
+	const raw = context.getNode().parameters.timeZone;
+	return typeof raw === 'string' && raw.startsWith('=');
+}
+
+/**
+ * The time zone a 'Time Zone' value names (empty: the workflow's); one that is not an IANA zone is an error,
+ * which names the item when the value is the item's own (`item`).
+ */
+function checkedTimeZone(context: IExecuteFunctions, value: unknown, item?: number): string {
+	const parameter = String(value).trim();
+	const zone = parameter === '' ? context.getTimezone() : parameter;
+	if (!isValidTimeZone(zone)) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Time zone '${zone}'${item === undefined ? '' : ` of item ${item}`} is not an IANA time zone. Set 'Time Zone' to a name such as Europe/London or America/New_York.`,
+			item === undefined ? {} : { itemIndex: item },
+		);
+	}
+	return zone;
+}
+
+/**
+ * Work (see `Steps`) of one evaluation of an expression by n8n: about 70 µs (n8n-workflow 2.41), so the clock
+ * is read every 100 items, some 7 ms apart.
+ */
+const EXPRESSION_WORK = 10;
+
+/**
+ * Each item's time zone when 'Time Zone' is an expression (`{{ $json.siteTimeZone }}`), evaluated for every
+ * item with pauses for the event loop (see `Pacer`); `undefined` when it is not: the one zone of
+ * `readParameters` is every item's, read once.
+ */
+export async function readItemTimeZones(
+	context: IExecuteFunctions,
+	itemCount: number,
+	pace: Pacer,
+): Promise<string[] | undefined> {
+	if (!timeZonePerItem(context)) return undefined;
+	const zones: string[] = [];
+	// Each value checked once; its items share one string.
+	const checked = new Map<unknown, string>();
+	for (let item = 0; item < itemCount; item++) {
+		const value = context.getNodeParameter('timeZone', item, '');
+		let zone = checked.get(value);
+		if (zone === undefined) {
+			zone = checkedTimeZone(context, value, item);
+			checked.set(value, zone);
+		}
+		zones.push(zone);
+		if (pace.due(EXPRESSION_WORK)) await pace.pause();
+	}
+	return zones;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * A minimal IExecuteFunctions for the Trends node, which does no I/O: its parameters (over the defaults
  * below), its input items, continueOnFail, the workflow's static data and binary data as n8n's
- * in-memory mode makes it.
+ * in-memory mode makes it. A parameter set by an expression is one of `expressions`: the node's raw value
+ * starts with '=', as n8n stores it, and each item's value is what the function gives for that item.
  */
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
@@ -20,7 +21,12 @@ export function trendsContext(
 	{
 		continueOnFail = false,
 		staticData = {},
-	}: { continueOnFail?: boolean; staticData?: IDataObject } = {},
+		expressions = {},
+	}: {
+		continueOnFail?: boolean;
+		staticData?: IDataObject;
+		expressions?: Record<string, (item: INodeExecutionData, index: number) => unknown>;
+	} = {},
 ): IExecuteFunctions {
 	const all: IDataObject = {
 		outputMode: 'annotate',
@@ -29,10 +35,17 @@ export function trendsContext(
 		timeZone: 'UTC',
 		...parameters,
 	};
+	const node: INode = {
+		...TRENDS_NODE,
+		parameters: Object.fromEntries(
+			Object.keys(expressions).map((name) => [name, `={{ expression of ${name} }}`]),
+		),
+	};
 	return {
 		getInputData: () => items,
-		getNodeParameter: (name: string, _index: number, fallback?: unknown) => all[name] ?? fallback,
-		getNode: () => TRENDS_NODE,
+		getNodeParameter: (name: string, index: number, fallback?: unknown) =>
+			name in expressions ? expressions[name](items[index], index) : (all[name] ?? fallback),
+		getNode: () => node,
 		getTimezone: () => 'UTC',
 		continueOnFail: () => continueOnFail,
 		getWorkflowStaticData: () => staticData,

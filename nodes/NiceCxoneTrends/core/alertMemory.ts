@@ -118,16 +118,17 @@ function newest(map: Map<string, number>): Record<string, number> {
  * (its For Buckets buckets back at goal ended there), each said once. A workflow that runs every N minutes
  * with the N minutes before each run as the window raises each alert once, in the first run after its bucket
  * is over, whatever its workers remember. `bucketMs`: the buckets' spacing; buckets of days and months end
- * on the calendar of `zone` (see `bucketEndMs`: a day at its next local midnight, a month a month on).
+ * on the calendar of the zone `calendarOf` the alert (its series' `calendarZone`; see `bucketEndMs`: a day at
+ * its next local midnight, a month a month on).
  */
 export function alertsWithin(
 	alerts: readonly AlertRecord[],
 	fromMs: number,
 	toMs: number,
 	bucketMs: number,
-	zone = 'UTC',
+	calendarOf: (alert: AlertRecord) => string = () => 'UTC',
 ): { fresh: AlertRecord[]; recovered: AlertRecord[] } {
-	return runStepsNow(alertsWithinSteps(alerts, fromMs, toMs, bucketMs, zone));
+	return runStepsNow(alertsWithinSteps(alerts, fromMs, toMs, bucketMs, calendarOf));
 }
 
 /** {@link alertsWithin} in steps (one an alert). */
@@ -136,12 +137,13 @@ export function* alertsWithinSteps(
 	fromMs: number,
 	toMs: number,
 	bucketMs: number,
-	zone = 'UTC',
+	calendarOf: (alert: AlertRecord) => string = () => 'UTC',
 ): Steps<{ fresh: AlertRecord[]; recovered: AlertRecord[] }> {
 	const inWindow = (endMs: number) => endMs > fromMs && endMs <= toMs;
 	const fresh: AlertRecord[] = [];
 	const recovered: AlertRecord[] = [];
 	for (const alert of alerts) {
+		const zone = calendarOf(alert);
 		const raisedEndMs = bucketEndMs(Date.parse(String(alert.bucketStart)), bucketMs, zone);
 		if (inWindow(raisedEndMs)) fresh.push(alert);
 		else if (alert.rule === 'goal' && raisedEndMs <= fromMs) {

@@ -43,7 +43,7 @@ export interface RowsConfig {
 	goals?: readonly Goal[];
 	/** Metric fields whose deviations alert one way only (see `AlertDirection`); the others alert both ways. */
 	alertDirections?: ReadonlyMap<string, AlertDirection>;
-	/** Hours in the settings' time zone outside which nothing alerts; undefined = all hours. */
+	/** Hours in each series' time zone outside which nothing alerts; undefined = all hours. */
 	businessHours?: BusinessHours;
 	/**
 	 * When the node runs (UTC ms): a row whose bucket is not over by then (its time plus the bucket spacing
@@ -51,6 +51,7 @@ export interface RowsConfig {
 	 * that ends now holds only part of its contacts. `undefined` = every row is judged.
 	 */
 	nowMs?: number;
+	/** The settings of every series; its `timeZone` is the items' unless each has its own (`itemTimeZones`). */
 	settings: AnalysisSettings;
 }
 
@@ -73,6 +74,13 @@ export interface SeriesResult extends PointsAnalysis {
 	metric: string;
 	/** Input row indices of the series, in input order (parallel to `grid.bucketOfPoint`). */
 	rowIndices: number[];
+	/** The time zone of its items: of its slots, business hours and sentences. */
+	timeZone: string;
+	/**
+	 * The zone whose calendar its days and months follow (see `itemsCalendar`), where they end: its time zone,
+	 * or UTC for items at UTC midnights (`grid.zone`).
+	 */
+	calendarZone: string;
 	/** Whether a bucket without a row was read as 0. */
 	missingIsZero: boolean;
 	/** The goals of its metric. */
@@ -91,8 +99,6 @@ export interface RowsAnalysis {
 	series: SeriesResult[];
 	/** Input indices of the rows left out, their bucket not over when the node ran (see `nowMs`). */
 	unfinishedRowIndices: number[];
-	/** The zone whose calendar the items' days and months follow (see `itemsCalendar`): where they end. */
-	calendarZone: string;
 }
 
 /**
@@ -112,19 +118,27 @@ export const MAX_SERIES = 50_000;
 /** What a series costs beyond its buckets, as work (see `Steps`): 240,000 series of one bucket took 13.7 s. */
 const SERIES_COST = 100;
 
-/** What `analyzeRows` decided before analysing: the series to make and their common grid. */
+/** The grid the series of one time zone share. */
+interface ZoneGrid {
+	/** The settings with the zone as their time zone (slots, business hours, sentences). */
+	settings: AnalysisSettings;
+	/** The zone whose calendar its days or months follow (see `itemsCalendar`). */
+	calendarZone: string;
+	gridStartMs: number;
+	gridEndMs: number;
+	bucketCount: number;
+	/** Its bucket starts, made once for all its series when they follow the calendar. */
+	gridTimesMs?: Float64Array;
+}
+
+/** What `analyzeRows` decided before analysing: the series to make and the grid of each time zone. */
 interface RowsPlan {
 	groupBy: string[];
 	metrics: string[];
 	groups: RowGroup[];
 	bucketMs: number;
-	gridStartMs: number;
-	gridEndMs: number;
-	bucketCount: number;
-	/** The zone whose calendar the items' days or months follow (see `itemsCalendar`). */
-	calendarZone: string;
-	/** The common grid's bucket starts, made once for every series when they follow the calendar. */
-	gridTimesMs?: Float64Array;
+	/** The grid of each group's time zone (`RowGroup.timeZone`). */
+	grids: Map<string, ZoneGrid>;
 	countField: string;
 	/** Rows left out per group key, their bucket not over when the node ran. */
 	unfinishedRows: Map<string, number>;
@@ -132,11 +146,31 @@ interface RowsPlan {
 	unfinishedRowIndices: number[];
 }
 
+/** The groups of each time zone, the zones in order of their first group. */
+function groupsByZone(groups: readonly RowGroup[]): Map<string, RowGroup[]> {
+	const byZone = new Map<string, RowGroup[]>();
+	for (const group of groups) {
+		const zoneGroups = byZone.get(group.timeZone);
+		if (zoneGroups) zoneGroups.push(group);
+		else byZone.set(group.timeZone, [group]);
+	}
+	return byZone;
+}
+
+/** The timestamps of the groups' rows. */
+function timesOf(groups: readonly RowGroup[]): number[] {
+	return groups.flatMap((group) => group.timesMs);
+}
+
 /**
  * Checks the rows and the configuration and plans the series; throws {@link SeriesInputError}. In steps
  * (see {@link analyzeRowsSteps}).
  */
-function* planSeries(rows: readonly Row[], config: RowsConfig): Steps<RowsPlan> {
+function* planSeries(
+	rows: readonly Row[],
+	config: RowsConfig,
+	itemTimeZones?: readonly string[],
+): Steps<RowsPlan> {
 	const survey = yield* surveyFields(rows);
 	const groupBy = config.groupBy ? [...config.groupBy] : defaultGroupByFields(survey);
 	const metrics = config.metrics
@@ -155,11 +189,12 @@ function* planSeries(rows: readonly Row[], config: RowsConfig): Steps<RowsPlan> 
 			'metrics',
 		);
 	}
+	const { timeZone } = config.settings;
 	const allGroups = yield* groupRows(
 		rows,
 		config.timestampField,
 		groupBy,
-		config.settings.timeZone,
+		itemTimeZones ? (index) => itemTimeZones[index] : () => timeZone,
 		Math.floor(MAX_SERIES / metrics.length),
 		(groups) => tooManySeries(`at least ${(groups + 1) * metrics.length}`),
 	);
@@ -171,71 +206,106 @@ function* planSeries(rows: readonly Row[], config: RowsConfig): Steps<RowsPlan> 
 			'countField',
 		);
 	}
+	// The spacing is the items' own, whatever their zones.
 	let bucketMs = config.bucketMs ?? detectBucketMs(allGroups);
 	if (!Number.isFinite(bucketMs)) bucketMs = config.bucketMs ?? 3_600_000;
-	// The calendar the items' days or months follow (the settings' zone, or UTC), and months told from four
+	// The calendar each zone's items' days or months follow (the zone, or UTC), and months told from four
 	// weeks by the items themselves.
-	const allTimes = allGroups.flatMap((group) => group.timesMs);
-	const calendar = itemsCalendar(
-		allTimes,
-		bucketMs,
-		config.settings.timeZone,
-		config.bucketMs === undefined,
+	const zones = [...groupsByZone(allGroups)].map(([zone, groups]) => {
+		const times = timesOf(groups);
+		return {
+			zone,
+			times,
+			calendar: itemsCalendar(times, bucketMs, zone, config.bucketMs === undefined),
+		};
+	});
+	const disagreeing = zones.find(
+		({ calendar }) => calendar.bucketMs !== zones[0].calendar.bucketMs,
 	);
-	bucketMs = calendar.bucketMs;
+	if (disagreeing) {
+		const [months, weeks] =
+			disagreeing.calendar.bucketMs > zones[0].calendar.bucketMs
+				? [disagreeing, zones[0]]
+				: [zones[0], disagreeing];
+		throw new SeriesInputError(
+			`The items are 28 days apart: months on the calendar of ${months.zone} (they start its months) and four weeks on that of ${weeks.zone}. Set 'Bucket Minutes' to 40320 for four weeks or 44640 for months.`,
+			'bucketMinutes',
+		);
+	}
+	if (zones.length > 0) bucketMs = zones[0].calendar.bucketMs;
 	const unfinishedRows = new Map<string, number>();
 	const unfinishedRowIndices: number[] = [];
 	const { nowMs } = config;
-	// A Bucket Minutes finer than the items' own spacing does not make their buckets end sooner.
-	const itemSpacing =
-		config.bucketMs === undefined || nowMs === undefined
-			? bucketMs
-			: Math.max(
-					bucketMs,
-					itemsCalendar(allTimes, detectBucketMs(allGroups) || 0, calendar.zone, true).bucketMs,
-				);
-	const groups =
-		nowMs === undefined
-			? allGroups
-			: finishedOnly(
-					allGroups,
-					(t) => bucketOver(t, itemSpacing, nowMs, calendar.zone),
-					unfinishedRows,
-					unfinishedRowIndices,
-				);
-	let gridStartMs = Infinity;
-	let gridEndMs = -Infinity;
-	for (const group of groups) {
-		for (const t of group.timesMs) {
-			if (t < gridStartMs) gridStartMs = t;
-			if (t > gridEndMs) gridEndMs = t;
-		}
+	let groups = allGroups;
+	if (nowMs !== undefined) {
+		// A Bucket Minutes finer than the items' own spacing does not make their buckets end sooner.
+		const detectedMs = config.bucketMs === undefined ? undefined : detectBucketMs(allGroups) || 0;
+		const isOverIn = new Map(
+			zones.map(({ zone, times, calendar }) => {
+				const itemSpacing =
+					detectedMs === undefined
+						? bucketMs
+						: Math.max(bucketMs, itemsCalendar(times, detectedMs, calendar.zone, true).bucketMs);
+				return [zone, (t: number) => bucketOver(t, itemSpacing, nowMs, calendar.zone)];
+			}),
+		);
+		groups = finishedOnly(
+			allGroups,
+			(group) => isOverIn.get(group.timeZone)!,
+			unfinishedRows,
+			unfinishedRowIndices,
+		);
 	}
-	const bucketCount =
-		groups.length === 0 ? 0 : gridBucketCount(gridStartMs, gridEndMs, bucketMs, calendar.zone);
-	const seriesCount = groups.length * metrics.length;
+	const grids = new Map<string, ZoneGrid>();
+	let seriesCount = 0;
+	let totalBuckets = 0;
+	let mostBuckets = 0;
+	let firstMs = Infinity;
+	let lastMs = -Infinity;
+	const calendarZones = new Map(zones.map(({ zone, calendar }) => [zone, calendar.zone]));
+	for (const [zone, zoneGroups] of groupsByZone(groups)) {
+		const calendarZone = calendarZones.get(zone)!;
+		let gridStartMs = Infinity;
+		let gridEndMs = -Infinity;
+		for (const group of zoneGroups) {
+			for (const t of group.timesMs) {
+				if (t < gridStartMs) gridStartMs = t;
+				if (t > gridEndMs) gridEndMs = t;
+			}
+		}
+		const bucketCount = gridBucketCount(gridStartMs, gridEndMs, bucketMs, calendarZone);
+		grids.set(zone, {
+			settings: zone === timeZone ? config.settings : { ...config.settings, timeZone: zone },
+			calendarZone,
+			gridStartMs,
+			gridEndMs,
+			bucketCount,
+		});
+		seriesCount += zoneGroups.length * metrics.length;
+		totalBuckets += zoneGroups.length * metrics.length * bucketCount;
+		mostBuckets = Math.max(mostBuckets, bucketCount);
+		firstMs = Math.min(firstMs, gridStartMs);
+		lastMs = Math.max(lastMs, gridEndMs);
+	}
 	const seriesBuckets = calendarStepOf(bucketMs) ? MAX_CALENDAR_BUCKETS : MAX_SERIES_BUCKETS;
-	if (bucketCount > seriesBuckets || seriesCount * bucketCount > MAX_TOTAL_BUCKETS) {
+	if (mostBuckets > seriesBuckets || totalBuckets > MAX_TOTAL_BUCKETS) {
 		throw new SeriesInputError(
-			`The items make ${seriesCount} series of ${bucketCount} buckets of ${bucketMs / 60_000} minutes each, from ${isoText(gridStartMs)} to ${isoText(gridEndMs)}; the node analyses at most ` +
+			`The items make ${seriesCount} series of ${grids.size > 1 ? 'up to ' : ''}${mostBuckets} buckets of ${bucketMs / 60_000} minutes each, from ${isoText(firstMs)} to ${isoText(lastMs)}; the node analyses at most ` +
 				`${seriesBuckets.toLocaleString('en-US')} buckets a series and ${MAX_TOTAL_BUCKETS.toLocaleString('en-US')} in all. ` +
 				"Shorten the time range (an item far from the others stretches it), group by fewer fields, name fewer 'Metric Fields', or set 'Bucket Minutes' to a coarser spacing.",
 			'bucketMinutes',
 		);
 	}
+	// Made only once the limits hold: a grid's bucket starts cost a look-up of the zone's offset each.
+	if (calendarStepOf(bucketMs))
+		for (const grid of grids.values())
+			grid.gridTimesMs = gridTimes(grid.gridStartMs, grid.bucketCount, bucketMs, grid.calendarZone);
 	return {
 		groupBy,
 		metrics,
 		groups,
 		bucketMs,
-		gridStartMs,
-		gridEndMs,
-		bucketCount,
-		calendarZone: calendar.zone,
-		gridTimesMs:
-			bucketCount > 0 && calendarStepOf(bucketMs)
-				? gridTimes(gridStartMs, bucketCount, bucketMs, calendar.zone)
-				: undefined,
+		grids,
 		countField,
 		unfinishedRows,
 		unfinishedRowIndices,
@@ -272,18 +342,19 @@ function bucketOver(t: number, bucketMs: number, nowMs: number, zone: string): b
 }
 
 /**
- * The groups with only their rows whose bucket `isOver`; the rows left out are counted per group key in
- * `leftOut` and their indices pushed to `leftOutIndices`. A group with none left is dropped.
+ * The groups with only their rows whose bucket is over (`isOverIn` the group); the rows left out are
+ * counted per group key in `leftOut` and their indices pushed to `leftOutIndices`. A group with none left
+ * is dropped.
  */
 function finishedOnly(
 	groups: readonly RowGroup[],
-	isOver: (t: number) => boolean,
+	isOverIn: (group: RowGroup) => (t: number) => boolean,
 	leftOut: Map<string, number>,
 	leftOutIndices: number[],
 ): RowGroup[] {
 	const kept: RowGroup[] = [];
 	for (const group of groups) {
-		const finished = group.timesMs.map(isOver);
+		const finished = group.timesMs.map(isOverIn(group));
 		const left = finished.filter((isFinished) => !isFinished).length;
 		if (left === 0) {
 			kept.push(group);
@@ -303,7 +374,7 @@ function finishedOnly(
 	return kept;
 }
 
-/** Analyses one group's metric on the plan's common grid. */
+/** Analyses one group's metric on the grid of its time zone, in that zone. */
 function analyseSeries(
 	rows: readonly Row[],
 	config: RowsConfig,
@@ -327,20 +398,23 @@ function analyseSeries(
 						// guess, so the spread its own days have shown is the least.
 						{ counts: values.map(() => 1), noise: 'ownSpread' as const }
 					: noise && { counts: values.map(() => NaN), noise };
+	const zoneGrid = plan.grids.get(group.timeZone)!;
 	const direction = config.alertDirections?.get(metric);
-	const settings = direction ? { ...config.settings, alertDirection: direction } : config.settings;
+	const settings = direction
+		? { ...zoneGrid.settings, alertDirection: direction }
+		: zoneGrid.settings;
 	const analysed = analyzePoints(group.timesMs, values, settings, {
 		contacts,
 		bucketMs: plan.bucketMs,
 		missingIsZero,
 		duplicates: missingIsZero ? 'sum' : 'mean',
-		gridStartMs: plan.gridStartMs,
-		gridEndMs: plan.gridEndMs,
-		calendarZone: plan.calendarZone,
-		gridTimesMs: plan.gridTimesMs,
+		gridStartMs: zoneGrid.gridStartMs,
+		gridEndMs: zoneGrid.gridEndMs,
+		calendarZone: zoneGrid.calendarZone,
+		gridTimesMs: zoneGrid.gridTimesMs,
 	});
 	const { businessHours } = config;
-	const zone = config.settings.timeZone;
+	const zone = group.timeZone;
 	const inHours = businessHours && ((ms: number) => withinBusinessHours(ms, businessHours, zone));
 	if (inHours) moveAlertsIntoHours(analysed.analysis.detection, analysed.grid.timesMs, inHours);
 	// Outside business hours a goal is neither missed nor met.
@@ -356,6 +430,8 @@ function analyseSeries(
 		groupValues: group.groupValues,
 		metric,
 		rowIndices: group.rowIndices,
+		timeZone: group.timeZone,
+		calendarZone: zoneGrid.calendarZone,
 		missingIsZero,
 		goals,
 		goalEpisodes: goals.flatMap(goalEpisodesOf),
@@ -388,15 +464,20 @@ function moveAlertsIntoHours(
 }
 
 /**
- * Splits rows into series (one per group-by combination and metric), places each on the common grid of
- * all rows (so a group with no row in the last buckets shows them as missing) and analyses it. Several
- * rows of one series in one bucket are summed where a missing bucket means zero (counts, sums)
- * and averaged otherwise. Throws {@link SeriesInputError} for a missing or unreadable timestamp, an
- * unknown metric field, no metric, more series than {@link MAX_SERIES}, or more buckets than
+ * Splits rows into series (one per group-by combination and metric), places each on the common grid of the
+ * rows of its time zone (so a group with no row in the last buckets shows them as missing) and analyses it
+ * in that zone: its rows' own (`itemTimeZones`, parallel to `rows`), else the settings'. Several rows of one
+ * series in one bucket are summed where a missing bucket means zero (counts, sums) and averaged otherwise.
+ * Throws {@link SeriesInputError} for a missing or unreadable timestamp, an unknown metric field, no metric,
+ * a group whose rows are in two time zones, more series than {@link MAX_SERIES}, or more buckets than
  * {@link MAX_SERIES_BUCKETS} (days and longer: {@link MAX_CALENDAR_BUCKETS}) / {@link MAX_TOTAL_BUCKETS}.
  */
-export function analyzeRows(rows: readonly Row[], config: RowsConfig): RowsAnalysis {
-	return runStepsNow(analyzeRowsSteps(rows, config));
+export function analyzeRows(
+	rows: readonly Row[],
+	config: RowsConfig,
+	itemTimeZones?: readonly string[],
+): RowsAnalysis {
+	return runStepsNow(analyzeRowsSteps(rows, config, itemTimeZones));
 }
 
 /**
@@ -404,20 +485,25 @@ export function analyzeRows(rows: readonly Row[], config: RowsConfig): RowsAnaly
  * queue-mode worker whose loop is blocked loses its job): a step for every thousand items surveyed for their
  * fields, and grouped, and one after each series analysed, its work its buckets and SERIES_COST.
  */
-export function* analyzeRowsSteps(rows: readonly Row[], config: RowsConfig): Steps<RowsAnalysis> {
-	const plan = yield* planSeries(rows, config);
+export function* analyzeRowsSteps(
+	rows: readonly Row[],
+	config: RowsConfig,
+	itemTimeZones?: readonly string[],
+): Steps<RowsAnalysis> {
+	const plan = yield* planSeries(rows, config, itemTimeZones);
 	const series: SeriesResult[] = [];
-	for (const group of plan.groups)
+	for (const group of plan.groups) {
+		const { bucketCount } = plan.grids.get(group.timeZone)!;
 		for (const metric of plan.metrics) {
 			series.push(analyseSeries(rows, config, plan, group, metric));
-			yield plan.bucketCount + SERIES_COST;
+			yield bucketCount + SERIES_COST;
 		}
+	}
 	return {
 		groupBy: plan.groupBy,
 		metrics: plan.metrics,
 		bucketMs: plan.bucketMs,
 		series,
 		unfinishedRowIndices: plan.unfinishedRowIndices,
-		calendarZone: plan.calendarZone,
 	};
 }

@@ -201,9 +201,9 @@ function episodeBuckets(series: SeriesResult, bucket: number): number {
 
 /**
  * The alerts of one series as records (time order; at one bucket, anomalies before goals), each with a
- * sentence in `zone`, made in steps (one a record).
+ * sentence on the series' own calendar (`grid.zone`), made in steps (one a record).
  */
-export function* seriesAnomalySteps(series: SeriesResult, zone: string): Steps<OutputRecord[]> {
+export function* seriesAnomalySteps(series: SeriesResult): Steps<OutputRecord[]> {
 	const { grid, analysis } = series;
 	const { detection } = analysis;
 	const anomalyBuckets: number[] = [];
@@ -223,7 +223,7 @@ export function* seriesAnomalySteps(series: SeriesResult, zone: string): Steps<O
 	let g = 0;
 	for (const b of anomalyBuckets) {
 		for (; g < episodes.length && episodes[g].alertIndex < b; g++) {
-			records.push(goalRecord(series, zone, episodes[g], label, subject, rowsOf));
+			records.push(goalRecord(series, episodes[g], label, subject, rowsOf));
 			yield 1;
 		}
 		const length = episodeBuckets(series, b);
@@ -263,15 +263,15 @@ export function* seriesAnomalySteps(series: SeriesResult, zone: string): Steps<O
 		yield 1;
 	}
 	for (; g < episodes.length; g++) {
-		records.push(goalRecord(series, zone, episodes[g], label, subject, rowsOf));
+		records.push(goalRecord(series, episodes[g], label, subject, rowsOf));
 		yield 1;
 	}
 	return records;
 }
 
 /** The alerts of one series as records (see {@link seriesAnomalySteps}), all at once. */
-export function seriesAnomalyRecords(series: SeriesResult, zone: string): OutputRecord[] {
-	return runStepsNow(seriesAnomalySteps(series, zone));
+export function seriesAnomalyRecords(series: SeriesResult): OutputRecord[] {
+	return runStepsNow(seriesAnomalySteps(series));
 }
 
 /**
@@ -280,7 +280,6 @@ export function seriesAnomalyRecords(series: SeriesResult, zone: string): Output
  */
 function goalRecord(
 	series: SeriesResult,
-	zone: string,
 	episode: SeriesResult['goalEpisodes'][number],
 	label: string,
 	subject: string,

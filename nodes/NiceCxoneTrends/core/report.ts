@@ -41,14 +41,13 @@ export const MAX_REPORT_TABLE_ROWS = 200;
 export const CRITICAL_SCORE_MULTIPLE = 2;
 
 /**
- * First bucket start (UTC ms) a report covers: the last `days` days of the analysed buckets (days of the
- * items' calendar for buckets of days and months, see `daysBeforeMs`).
+ * First bucket start (UTC ms) of `series` a report covers: the last `days` days of its grid, which the series
+ * of its time zone share (days of its calendar for buckets of days and months, see `daysBeforeMs`): each
+ * site's last days, wherever in the world.
  */
-export function reportStartMs(analysis: RowsAnalysis, days: number): number {
-	let lastMs = -Infinity;
-	for (const series of analysis.series)
-		lastMs = Math.max(lastMs, series.grid.timesMs[series.grid.timesMs.length - 1]);
-	return daysBeforeMs(lastMs, days, analysis.bucketMs, analysis.calendarZone);
+export function reportStartMs(series: SeriesResult, days: number): number {
+	const { timesMs, bucketMs } = series.grid;
+	return daysBeforeMs(timesMs[timesMs.length - 1], days, bucketMs, series.calendarZone);
 }
 
 /**
@@ -125,14 +124,12 @@ function escapeSlack(text: string): string {
  */
 export function* reportSteps(
 	analysis: RowsAnalysis,
-	zone: string,
 	threshold: number,
 	rowCount: number,
 	days: number,
 	options: ReportOptions = {},
 ): Steps<Report> {
 	const { withCharts = false, isNew = () => true, recovered = [] } = options;
-	const sinceMs = reportStartMs(analysis, days);
 	const found: Array<{ alert: ReportedAlert; atMs: number; seriesIndex: number }> = [];
 	const silent: string[] = [];
 	const summaries: Array<Record<string, unknown>> = [];
@@ -141,8 +138,8 @@ export function* reportSteps(
 	const cell = (value: unknown) =>
 		`<td>${escapeHtml(value === null || value === undefined ? '–' : String(value))}</td>`;
 	for (const [seriesIndex, series] of analysis.series.entries()) {
-		const records =
-			options.alertsBySeries?.[seriesIndex] ?? (yield* seriesAnomalySteps(series, zone));
+		const records = options.alertsBySeries?.[seriesIndex] ?? (yield* seriesAnomalySteps(series));
+		const sinceMs = reportStartMs(series, days);
 		const label = reportLabel(series);
 		for (const { json } of records) {
 			const atMs = Date.parse(String(json.bucketStart));
@@ -304,11 +301,10 @@ export function* reportSteps(
 /** The report of {@link reportSteps}, made at once. */
 export function reportRecord(
 	analysis: RowsAnalysis,
-	zone: string,
 	threshold: number,
 	rowCount: number,
 	days: number,
 	options: ReportOptions = {},
 ): OutputRecord {
-	return runStepsNow(reportSteps(analysis, zone, threshold, rowCount, days, options)).record;
+	return runStepsNow(reportSteps(analysis, threshold, rowCount, days, options)).record;
 }

@@ -2,8 +2,10 @@ import { DateTime } from 'luxon';
 
 import { DIMENSIONS } from '../../shared/core/catalogue';
 import { bucketStarts, calendarStepOf, gridBucketCount } from './calendar';
+import { seriesLabel } from './describe';
 import { countPositiveGaps, mostCommonPositiveGap, mostFrequent } from './statistics';
 import { ROWS_PER_STEP, type Steps } from '../../shared/core/steps';
+import { uniqueTruncated } from './truncate';
 
 /** A row as it comes in: the JSON of one item. */
 export type Row = Record<string, unknown>;
@@ -144,6 +146,8 @@ export interface RowGroup {
 	groupValues: Record<string, string | number | boolean | null>;
 	rowIndices: number[];
 	timesMs: number[];
+	/** The time zone of its items: their timestamps without an offset are read in it, its series follow it. */
+	timeZone: string;
 }
 
 /**
@@ -154,16 +158,17 @@ export const MAX_GROUP_VALUE_LENGTH = 10_000;
 
 /**
  * Splits rows into one group per combination of `groupBy` values, in order of first appearance, parsing
- * each row's timestamp. Throws {@link SeriesInputError} naming the row when a timestamp is missing or
- * unreadable, or a group-by value is longer than {@link MAX_GROUP_VALUE_LENGTH}; and, as soon as there are
- * more than `maxGroups` groups, the error `tooManyGroups` makes. In steps (see `Steps`): one for every
- * ROWS_PER_STEP rows, the rows its work.
+ * each row's timestamp in its time zone (`zoneOf` its index). Throws {@link SeriesInputError} naming the row
+ * when a timestamp is missing or unreadable, a group-by value is longer than {@link MAX_GROUP_VALUE_LENGTH},
+ * or a group's rows are in two time zones (a series has one calendar); and, as soon as there are more than
+ * `maxGroups` groups, the error `tooManyGroups` makes. In steps (see `Steps`): one for every ROWS_PER_STEP
+ * rows, the rows its work.
  */
 export function* groupRows(
 	rows: readonly Row[],
 	timestampField: string,
 	groupBy: readonly string[],
-	zone: string,
+	zoneOf: (rowIndex: number) => string,
 	maxGroups: number,
 	tooManyGroups: (groups: number) => Error,
 ): Steps<RowGroup[]> {
@@ -179,6 +184,7 @@ export function* groupRows(
 				index,
 			);
 		}
+		const zone = zoneOf(index);
 		const timeMs = parseTimestamp(raw, zone);
 		if (!Number.isFinite(timeMs)) {
 			throw new SeriesInputError(
@@ -212,13 +218,30 @@ export function* groupRows(
 		let group = groups.get(key);
 		if (!group) {
 			if (groups.size >= maxGroups) throw tooManyGroups(maxGroups);
-			group = { key, groupValues, rowIndices: [], timesMs: [] };
+			group = { key, groupValues, rowIndices: [], timesMs: [], timeZone: zone };
 			groups.set(key, group);
-		}
+		} else if (group.timeZone !== zone) throw twoZones(group, index, zone, groupBy.length > 0);
 		group.rowIndices.push(index);
 		group.timesMs.push(timeMs);
 	}
 	return [...groups.values()];
+}
+
+/** The error for a group whose row `index` is in `zone`, another time zone than its earlier rows'. */
+function twoZones(
+	group: RowGroup,
+	index: number,
+	zone: string,
+	grouped: boolean,
+): SeriesInputError {
+	const zones = `${group.timeZone} (item ${group.rowIndices[0]}) and ${zone} (item ${index})`;
+	return new SeriesInputError(
+		grouped
+			? `Group '${uniqueTruncated(seriesLabel(group.groupValues))}' has items in two time zones, ${zones}; its series follow one calendar. Give each group one time zone in 'Time Zone', or add the field that tells the sites apart to 'Group By'.`
+			: `The items are in two time zones, ${zones}, and no Group By field tells them apart; a series follows one calendar. Set 'Group By' to the field that tells the sites apart (e.g. siteId), or give every item one time zone.`,
+		'timeZone',
+		index,
+	);
 }
 
 /**

@@ -159,9 +159,7 @@ describe('NiceCxoneTrends node', () => {
 			},
 		);
 		const series = analysis.series[1];
-		const { layout } = drawSeriesChart(
-			seriesChartInput(series, 'UTC', DEFAULT_SETTINGS.threshold, 7),
-		);
+		const { layout } = drawSeriesChart(seriesChartInput(series, DEFAULT_SETTINGS.threshold, 7));
 		const alertX = layout.xOfTimeMs(Date.parse(String(anomalies[0].json.bucketStart)));
 		const inPlot: number[] = [];
 		const colours = new Set<number>();
@@ -549,5 +547,114 @@ describe('NiceCxoneTrends node: the bucket not over when it runs', () => {
 		expect(anomalies.map((item) => [item.json.bucketStart, item.json.anomalyType])).toEqual([
 			[new Date(lastStartMs).toISOString(), 'DROP'],
 		]);
+	});
+});
+
+describe('NiceCxoneTrends node: Time Zone by an expression, each item’s own', () => {
+	/**
+	 * Three sites' hourly volume, merged: six hours from 14:00 UTC on Monday 8 January 2024, 100 an hour but
+	 * 20 at 16:00 UTC, below a goal of at least 50. Each item names its site's zone in `siteTimeZone`
+	 * ('' for the third: the workflow's, UTC).
+	 */
+	const siteItems = (zones = ['America/Chicago', 'Australia/Sydney', '']) =>
+		['chicago', 'sydney', 'here'].flatMap((site, s) =>
+			[0, 1, 2, 3, 4, 5].map(
+				(h): INodeExecutionData => ({
+					json: {
+						bucketStart: new Date(Date.UTC(2024, 0, 8, 14 + h)).toISOString(),
+						site,
+						siteTimeZone: zones[s],
+						count_sum: h === 2 ? 20 : 100,
+					},
+				}),
+			),
+		);
+	const parameters = {
+		outputMode: 'anomalies',
+		options: { groupBy: 'site', metrics: 'count_sum' },
+		goals: {
+			goal: [{ metric: 'count_sum', direction: 'atLeast', value: 50, forBuckets: 1 }],
+		},
+	};
+	const itemZone = { timeZone: (item: INodeExecutionData) => item.json.siteTimeZone };
+	const runWith = async (
+		items: INodeExecutionData[],
+		expressions: Record<string, (item: INodeExecutionData) => unknown> = itemZone,
+		extra: IDataObject = {},
+	) => {
+		const context = trendsContext(
+			items,
+			{ sensitivity: 'medium', ...parameters, ...extra },
+			{ expressions },
+		);
+		const read = jest.spyOn(context, 'getNodeParameter');
+		const outputs = await new NiceCxoneTrends().execute.call(context);
+		return { outputs, zoneReads: read.mock.calls.filter(([name]) => name === 'timeZone').length };
+	};
+
+	it('reads each item’s zone and says each site’s alert on its own clock (empty: the workflow’s)', async () => {
+		const items = siteItems();
+		const {
+			outputs: [, alerts],
+			zoneReads,
+		} = await runWith(items);
+		expect(
+			alerts.map((item) => [item.json.bucketStart, item.json.message, item.pairedItem]),
+		).toEqual([
+			[
+				'2024-01-08T16:00:00.000Z',
+				'Volume for chicago was below its goal of 50 from 10:00 for 1 h (lowest 20); back at goal at 11:00.',
+				[{ item: 2 }],
+			],
+			[
+				'2024-01-08T16:00:00.000Z',
+				'Volume for sydney was below its goal of 50 from 03:00 for 1 h (lowest 20); back at goal at 04:00.',
+				[{ item: 8 }],
+			],
+			[
+				'2024-01-08T16:00:00.000Z',
+				'Volume for here was below its goal of 50 from 16:00 for 1 h (lowest 20); back at goal at 17:00.',
+				[{ item: 14 }],
+			],
+		]);
+		// Item 0's for the run's settings, then each item's.
+		expect(zoneReads).toBe(items.length + 1);
+	});
+
+	it('reads a Time Zone that is no expression once: one zone for every item, as before', async () => {
+		const {
+			outputs: [, alerts],
+			zoneReads,
+		} = await runWith(siteItems(), {}, { timeZone: 'Australia/Sydney' });
+		expect(alerts.map((item) => String(item.json.message).replace(/ for 1 h.*/, ''))).toEqual([
+			'Volume for chicago was below its goal of 50 from 03:00',
+			'Volume for sydney was below its goal of 50 from 03:00',
+			'Volume for here was below its goal of 50 from 03:00',
+		]);
+		expect(zoneReads).toBe(1);
+	});
+
+	it('names the item whose zone is no time zone, and a site whose items are in two zones', async () => {
+		const errorOf = async (items: INodeExecutionData[]) =>
+			await runWith(items).then(
+				() => undefined,
+				(error: unknown) => error as NodeOperationError,
+			);
+		const items = siteItems();
+		items[7].json.siteTimeZone = 'Mars/Olympus';
+		const invalid = await errorOf(items);
+		expect(invalid).toBeInstanceOf(NodeOperationError);
+		expect(invalid?.message).toBe(
+			"Time zone 'Mars/Olympus' of item 7 is not an IANA time zone. Set 'Time Zone' to a name such as Europe/London or America/New_York.",
+		);
+		expect(invalid?.context.itemIndex).toBe(7);
+		const mixed = siteItems();
+		mixed[3].json.siteTimeZone = 'America/Denver';
+		const twoZones = await errorOf(mixed);
+		expect(twoZones).toBeInstanceOf(NodeOperationError);
+		expect(twoZones?.message).toBe(
+			"Group 'chicago' has items in two time zones, America/Chicago (item 0) and America/Denver (item 3); its series follow one calendar. Give each group one time zone in 'Time Zone', or add the field that tells the sites apart to 'Group By'.",
+		);
+		expect(twoZones?.context.itemIndex).toBe(3);
 	});
 });

@@ -98,7 +98,7 @@ describe('NiceCxoneTrends core: its steps counted by the pacer', () => {
 			},
 			() => (nowMs += 1000),
 		);
-		const records = await pace.run(seriesAnomalySteps(analysis.series[0], 'UTC'));
+		const records = await pace.run(seriesAnomalySteps(analysis.series[0]));
 		expect(records.map((record) => record.json.bucketStart)).toEqual([
 			new Date(Date.UTC(2024, 0, 1) + 4000 * 3_600_000).toISOString(),
 		]);

@@ -2,7 +2,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { DEFAULT_SETTINGS } from '../../../nodes/NiceCxoneTrends/core/analyzeSeries';
 import { properties } from '../../../nodes/NiceCxoneTrends/description';
-import { readParameters } from '../../../nodes/NiceCxoneTrends/parameters';
+import { readItemTimeZones, readParameters } from '../../../nodes/NiceCxoneTrends/parameters';
+import { pacer } from '../../../nodes/shared/core/pacer';
 import { trendsContext } from '../../support/trendsContext';
 
 /** A context that only answers parameter reads. */
@@ -57,5 +58,42 @@ describe('options given by an expression', () => {
 		const settings = readParameters(context({ options: { weekendDays: ['5', '6'] } })).config
 			.settings;
 		expect(settings.weekendDays).toEqual([5, 6]);
+	});
+});
+
+describe('Time Zone by an expression', () => {
+	it('is each item’s own, read for every item with a pause every 100 once a tenth of a second has passed', async () => {
+		const items = Array.from({ length: 250 }, (_, i) => ({
+			json: { siteTimeZone: i % 2 === 1 ? 'America/Chicago' : '' },
+		}));
+		const perItem = trendsContext(
+			items,
+			{},
+			{
+				expressions: { timeZone: (item) => item.json.siteTimeZone },
+			},
+		);
+		let pauses = 0;
+		let nowMs = 0;
+		// A clock always late: every look at it pauses.
+		const pace = pacer(
+			async () => {
+				pauses++;
+			},
+			() => (nowMs += 1000),
+		);
+		const zones = await readItemTimeZones(perItem, items.length, pace);
+		// Empty: the workflow's zone.
+		expect(zones?.slice(0, 3)).toEqual(['UTC', 'America/Chicago', 'UTC']);
+		expect(zones).toHaveLength(250);
+		expect(pauses).toBe(2);
+		// Not an expression: no zone of its own for any item.
+		expect(
+			await readItemTimeZones(
+				trendsContext(items, { timeZone: 'Europe/Paris' }),
+				items.length,
+				pace,
+			),
+		).toBeUndefined();
 	});
 });

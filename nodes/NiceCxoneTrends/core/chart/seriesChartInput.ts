@@ -14,12 +14,11 @@ export const DEFAULT_CHART_DAYS = 7;
  * line, the expected value and the band inside which a bucket raises no alert (expected ± `threshold` ·
  * scale, the detector's own bound, not below zero for a series that never was nor above 100 for a
  * percentage), its alerts and the buckets of their episodes, titled as the messages
- * name the series ("Chat volume for grp_002") and labelled in local time of `zone` — dates when the window
- * spans more than two days, times of day otherwise.
+ * name the series ("Chat volume for grp_002") and labelled in local time of the series' time zone — dates when
+ * the window spans more than two days, times of day otherwise.
  */
 export function seriesChartInput(
 	series: SeriesResult,
-	zone: string,
 	threshold: number,
 	days: number,
 	last = series.grid.timesMs.length - 1,
@@ -71,7 +70,9 @@ export function seriesChartInput(
 				}
 			: {}),
 		formatTime: (ms) =>
-			spansDays ? formatLocalTime(ms, zone, false, true) : formatLocalTime(ms, zone, false),
+			spansDays
+				? formatLocalTime(ms, series.timeZone, false, true)
+				: formatLocalTime(ms, series.timeZone, false),
 		unit,
 	};
 }

@@ -194,8 +194,22 @@ describe('alerts of the minutes before the run, for buckets of days and months',
 		// Sunday's bucket starts at 05:00 UTC and ends at Monday's local midnight, 04:00 UTC.
 		const sunday = anomaly('2024-03-10T05:00:00.000Z');
 		const [fromMs, toMs] = window('2024-03-11T03:30:00Z', '2024-03-11T04:30:00Z');
-		expect(alertsWithin([sunday], fromMs, toMs, DAY, 'America/New_York').fresh).toEqual([sunday]);
-		expect(alertsWithin([sunday], fromMs, toMs, DAY, 'UTC').fresh).toEqual([]);
+		expect(alertsWithin([sunday], fromMs, toMs, DAY, () => 'America/New_York').fresh).toEqual([
+			sunday,
+		]);
+		expect(alertsWithin([sunday], fromMs, toMs, DAY, () => 'UTC').fresh).toEqual([]);
+	});
+	it('ends each alert’s day on the calendar of its own series', () => {
+		// New York's Sunday 10 March 2024 has 23 hours (05:00 to 04:00 UTC), Sydney's Sunday 7 April 25 (13:00
+		// UTC on the 6th to 14:00 UTC on the 7th).
+		const newYork = { ...anomaly('2024-03-10T05:00:00.000Z'), series: 'new-york' };
+		const sydney = { ...anomaly('2024-04-06T13:00:00.000Z'), series: 'sydney' };
+		const calendarOf = (alert: Record<string, unknown>) =>
+			alert.series === 'sydney' ? 'Australia/Sydney' : 'America/New_York';
+		const within = (from: string, to: string) =>
+			alertsWithin([newYork, sydney], ...window(from, to), DAY, calendarOf).fresh;
+		expect(within('2024-03-11T03:30:00Z', '2024-03-11T04:30:00Z')).toEqual([newYork]);
+		expect(within('2024-04-07T13:30:00Z', '2024-04-07T14:30:00Z')).toEqual([sydney]);
 	});
 	it('ends a month bucket a month on, and confirms a recovery For Buckets months on', () => {
 		const february = anomaly('2024-02-01T00:00:00.000Z');

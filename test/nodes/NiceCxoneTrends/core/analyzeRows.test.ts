@@ -2,6 +2,7 @@ import {
 	analyzeRows,
 	analyzeRowsSteps,
 	MAX_TOTAL_BUCKETS,
+	type SeriesResult,
 } from '../../../../nodes/NiceCxoneTrends/core/analyzeRows';
 import {
 	analyzeSeries,
@@ -511,7 +512,7 @@ describe('buckets of the calendar', () => {
 			...config,
 			settings: { ...DEFAULT_SETTINGS, timeZone: zone },
 		});
-		const [alert] = seriesAnomalyRecords(analysis.series[0], zone).map((record) => record.json);
+		const [alert] = seriesAnomalyRecords(analysis.series[0]).map((record) => record.json);
 		expect(alert.bucketStart).toBe('2026-04-26T00:00:00.000Z');
 		// In New York's calendar the item's instant is Saturday 20:00: it was named "on Sat 25 Apr".
 		expect(alert.message).toMatch(/^Volume on Sun 26 Apr was 400,/);
@@ -528,7 +529,7 @@ describe('buckets of the calendar', () => {
 			nowMs: Date.UTC(2026, 2, 29, 23, 30),
 			settings: { ...DEFAULT_SETTINGS, timeZone: 'Europe/London' },
 		});
-		expect(analysis.calendarZone).toBe('UTC');
+		expect(analysis.series[0].calendarZone).toBe('UTC');
 		// On London's calendar the UTC day 29 March (London's 23-hour day) ended at 23:00 UTC, and was judged.
 		expect(analysis.unfinishedRowIndices).toEqual([301]);
 	});
@@ -592,7 +593,7 @@ describe('buckets of the calendar', () => {
 			const settings = { ...DEFAULT_SETTINGS, timeZone: zone };
 			const analysis = analyzeRows(rows, { ...config, settings });
 			const alerts = analysis.series.flatMap((series) =>
-				seriesAnomalyRecords(series, zone).map((record) => record.json),
+				seriesAnomalyRecords(series).map((record) => record.json),
 			);
 			expect(alerts.map((alert) => [alert.bucketStart, alert.value])).toEqual([[bucketStart, 400]]);
 			expect(alerts[0].bucketStart).toBe(rows[77].bucketStart);
@@ -618,7 +619,7 @@ describe('buckets of the calendar', () => {
 			goals: [{ metric: 'service_level_pct', direction: 'atLeast', value: 80, forBuckets: 1 }],
 			settings: { ...DEFAULT_SETTINGS, timeZone: zone },
 		});
-		const goals = seriesAnomalyRecords(analysis.series[0], zone)
+		const goals = seriesAnomalyRecords(analysis.series[0])
 			.map((record) => record.json)
 			.filter((alert) => alert.rule === 'goal');
 		expect(goals.map((goal) => [goal.episodeStart, goal.episodeEnd, goal.message])).toEqual([
@@ -640,6 +641,183 @@ describe('buckets of the calendar', () => {
 		expect(Array.from(series.grid.timesMs, (t) => new Date(t).toISOString())).toEqual(
 			rows.map((row) => row.bucketStart),
 		);
-		expect(seriesAnomalyRecords(series, 'UTC')).toEqual([]);
+		expect(seriesAnomalyRecords(series)).toEqual([]);
+	});
+});
+
+describe('items of several time zones', () => {
+	/**
+	 * Hourly volume of two sites over four weeks from their local midnight of Monday 1 January 2024: about
+	 * 100 an hour 08:00–18:00 on weekdays and 10 otherwise, each on its own clock, and 250 at 10:00 on
+	 * Monday 22 January. Each item's zone is its site's.
+	 */
+	function siteRows() {
+		const rows: Array<Record<string, unknown>> = [];
+		const zones: string[] = [];
+		for (const [site, zone, seed] of [
+			['chicago', 'America/Chicago', 1],
+			['sydney', 'Australia/Sydney', 2],
+		] as const) {
+			const random = seededRandom(seed);
+			const midnight = DateTime.fromISO('2024-01-01T00:00', { zone });
+			for (let h = 0; h < 28 * 24; h++) {
+				const local = midnight.plus({ hours: h });
+				const level = local.weekday <= 5 && local.hour >= 8 && local.hour < 18 ? 100 : 10;
+				const spike = local.toISODate() === '2024-01-22' && local.hour === 10;
+				rows.push({
+					bucketStart: new Date(local.toMillis()).toISOString(),
+					site,
+					count_sum: spike ? 250 : Math.round(level + (random() - 0.5) * Math.sqrt(level) * 2),
+				});
+				zones.push(zone);
+			}
+		}
+		return { rows, zones };
+	}
+	const sites = { ...config, groupBy: ['site'], metrics: ['count_sum'] };
+	const alertsOf = (series: SeriesResult) =>
+		seriesAnomalyRecords(series).map((record) => [record.json.bucketStart, record.json.message]);
+
+	it('judges each site in its own weekday and hour slots: its Monday 10:00 spike, said in its local time', () => {
+		const { rows, zones } = siteRows();
+		const analysis = analyzeRows(rows, sites, zones);
+		expect(
+			analysis.series.map((series) => [series.timeZone, series.calendarZone, alertsOf(series)]),
+		).toEqual([
+			[
+				'America/Chicago',
+				'America/Chicago',
+				[
+					[
+						'2024-01-22T16:00:00.000Z',
+						'Volume for chicago at Mon 22 Jan 10:00 was 250, expected 103 ± 10 (spike).',
+					],
+				],
+			],
+			[
+				'Australia/Sydney',
+				'Australia/Sydney',
+				[
+					[
+						'2024-01-21T23:00:00.000Z',
+						'Volume for sydney at Mon 22 Jan 10:00 was 250, expected 101 ± 9.96 (spike).',
+					],
+				],
+			],
+		]);
+		// Read on Chicago's clock, Sydney's Saturdays were Fridays: a quiet Friday afternoon alerted, and its spike
+		// on a Sunday evening was not heard.
+		const [, sydney] = analyzeRows(rows, {
+			...sites,
+			settings: { ...DEFAULT_SETTINGS, timeZone: 'America/Chicago' },
+		}).series;
+		expect(alertsOf(sydney)[0]).toEqual([
+			'2024-01-05T23:00:00.000Z',
+			'Volume for sydney at Fri 5 Jan 17:00 was 11, expected 101 ± 20.8 (level shift, lasting 7 h).',
+		]);
+		expect(alertsOf(sydney).map(([bucketStart]) => bucketStart)).not.toContain(
+			'2024-01-21T23:00:00.000Z',
+		);
+	});
+
+	it('reads a timestamp without an offset in its item’s zone', () => {
+		const rows = ['chicago', 'sydney'].flatMap((site) =>
+			['2024-01-08 09:00', '2024-01-08 10:00', '2024-01-08 11:00'].map((bucketStart) => ({
+				bucketStart,
+				site,
+				count_sum: 10,
+			})),
+		);
+		const zones = rows.map((row) =>
+			row.site === 'chicago' ? 'America/Chicago' : 'Australia/Sydney',
+		);
+		const analysis = analyzeRows(rows, sites, zones);
+		expect(
+			analysis.series.map((series) =>
+				Array.from(series.grid.timesMs, (t) => new Date(t).toISOString()),
+			),
+		).toEqual([
+			['2024-01-08T15:00:00.000Z', '2024-01-08T16:00:00.000Z', '2024-01-08T17:00:00.000Z'],
+			['2024-01-07T22:00:00.000Z', '2024-01-07T23:00:00.000Z', '2024-01-08T00:00:00.000Z'],
+		]);
+	});
+
+	it('plans the days of each zone on its own calendar: its local midnights, its unfinished day', () => {
+		// Three weeks of days at each site's local midnights, up to Sunday 21 January 2024.
+		const rows: Array<Record<string, unknown>> = [];
+		const zones: string[] = [];
+		for (const [site, zone] of [
+			['chicago', 'America/Chicago'],
+			['sydney', 'Australia/Sydney'],
+		]) {
+			for (let d = 0; d < 21; d++) {
+				const day = DateTime.fromISO('2024-01-01', { zone }).plus({ days: d });
+				rows.push({ bucketStart: new Date(day.toMillis()).toISOString(), site, count_sum: 100 });
+				zones.push(zone);
+			}
+		}
+		// At 03:00 UTC on 22 January Sydney's Sunday has ended (13:00 UTC on the 21st), Chicago's has not (06:00).
+		const analysis = analyzeRows(rows, { ...sites, nowMs: Date.UTC(2024, 0, 22, 3) }, zones);
+		expect(analysis.bucketMs).toBe(86_400_000);
+		expect(analysis.unfinishedRowIndices).toEqual([20]);
+		expect(
+			analysis.series.map((series) => {
+				const times = Array.from(series.grid.timesMs, (t) => new Date(t).toISOString());
+				return [series.calendarZone, times.length, times[0], times[times.length - 1]];
+			}),
+		).toEqual([
+			['America/Chicago', 20, '2024-01-01T06:00:00.000Z', '2024-01-20T06:00:00.000Z'],
+			['Australia/Sydney', 21, '2023-12-31T13:00:00.000Z', '2024-01-20T13:00:00.000Z'],
+		]);
+	});
+
+	it('refuses a group whose items are in two zones, naming the group, the zones and their items', () => {
+		const rows = [0, 1, 2].map((h) => ({
+			bucketStart: new Date(START_MS + h * HOUR_MS).toISOString(),
+			site: 'chicago',
+			channel: 'chat',
+			count_sum: 10,
+		}));
+		const zones = ['America/Chicago', 'America/Chicago', 'America/Denver'];
+		let error: unknown;
+		try {
+			analyzeRows(rows, { ...sites, groupBy: ['site', 'channel'] }, zones);
+		} catch (caught) {
+			error = caught;
+		}
+		expect(error).toBeInstanceOf(SeriesInputError);
+		expect(error).toMatchObject({
+			message:
+				"Group 'chicago / chat' has items in two time zones, America/Chicago (item 0) and America/Denver (item 2); its series follow one calendar. Give each group one time zone in 'Time Zone', or add the field that tells the sites apart to 'Group By'.",
+			field: 'timeZone',
+			rowIndex: 2,
+		});
+		expect(() => analyzeRows(rows, { ...sites, groupBy: [] }, zones)).toThrow(
+			"The items are in two time zones, America/Chicago (item 0) and America/Denver (item 2), and no Group By field tells them apart; a series follows one calendar. Set 'Group By' to the field that tells the sites apart (e.g. siteId), or give every item one time zone.",
+		);
+	});
+
+	it('asks for Bucket Minutes when items 28 days apart are months in one zone and four weeks in another', () => {
+		// Chicago's at its month starts (gaps of 31 and 28 days), Sydney's every 28 days from a Wednesday.
+		const chicago = ['2025-01-01', '2025-02-01', '2025-03-01'].map((day) =>
+			DateTime.fromISO(day, { zone: 'America/Chicago' }),
+		);
+		const sydney = [0, 28, 56].map((d) =>
+			DateTime.fromISO('2025-01-08', { zone: 'Australia/Sydney' }).plus({ days: d }),
+		);
+		const rows = [...chicago, ...sydney].map((day, i) => ({
+			bucketStart: new Date(day.toMillis()).toISOString(),
+			site: i < 3 ? 'chicago' : 'sydney',
+			count_sum: 100,
+		}));
+		const zones = rows.map((row) =>
+			row.site === 'chicago' ? 'America/Chicago' : 'Australia/Sydney',
+		);
+		expect(() => analyzeRows(rows, sites, zones)).toThrow(
+			"The items are 28 days apart: months on the calendar of America/Chicago (they start its months) and four weeks on that of Australia/Sydney. Set 'Bucket Minutes' to 40320 for four weeks or 44640 for months.",
+		);
+		expect(analyzeRows(rows, { ...sites, bucketMs: 28 * 86_400_000 }, zones).bucketMs).toBe(
+			28 * 86_400_000,
+		);
 	});
 });

@@ -32,7 +32,7 @@ describe('alert records paired with their items', () => {
 	const indexOf = (h: number) => rows.findIndex((row) => row.bucketStart === hour(h));
 
 	it("gives a summary copies of its alerts, a goal's nested object too: the Anomalies output holds the records", () => {
-		const records = seriesAnomalyRecords(series, 'UTC');
+		const records = seriesAnomalyRecords(series);
 		const summary = seriesSummaryRecord(series, records);
 		(records[1].json.goal as Record<string, unknown>).value = 1;
 		const anomalies = summary.json.anomalies as Array<Record<string, unknown>>;
@@ -49,7 +49,7 @@ describe('alert records paired with their items', () => {
 	});
 
 	it('pairs an alert with every item of its bucket, and one in an empty bucket with the item before it', () => {
-		const records = seriesAnomalyRecords(series, 'UTC');
+		const records = seriesAnomalyRecords(series);
 		expect(
 			records.map((record) => [record.json.bucketStart, record.json.rule, record.rowIndices]),
 		).toEqual([
@@ -60,7 +60,7 @@ describe('alert records paired with their items', () => {
 	});
 
 	it('is made in steps: one to start, then one a record', () => {
-		const steps = seriesAnomalySteps(series, 'UTC');
+		const steps = seriesAnomalySteps(series);
 		const work: number[] = [];
 		for (let step = steps.next(); !step.done; step = steps.next()) work.push(step.value);
 		expect(work).toEqual([1, 1, 1, 1]);

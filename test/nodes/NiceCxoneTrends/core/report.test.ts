@@ -1,3 +1,5 @@
+import { DateTime } from 'luxon';
+
 import { analyzeRows } from '../../../../nodes/NiceCxoneTrends/core/analyzeRows';
 import { DEFAULT_SETTINGS } from '../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
 import {
@@ -49,7 +51,7 @@ interface ReportJson {
 }
 /** The report of the last week of three (spikes on days 15 and 16 fall inside it). */
 const reportOf = (items: Array<Record<string, unknown>>, days = 7) =>
-	reportRecord(analyzeRows(items, config), 'UTC', DEFAULT_SETTINGS.threshold, items.length, days);
+	reportRecord(analyzeRows(items, config), DEFAULT_SETTINGS.threshold, items.length, days);
 const config = {
 	timestampField: 'bucketStart',
 	missingBuckets: 'auto' as const,
@@ -103,7 +105,7 @@ describe('reportRecord', () => {
 	it('with charts, shows each alerted series’ chart inline in the HTML and names them for Send Email', () => {
 		const items = rows('grp_002', [[15, 14, 212]]);
 		const analysis = analyzeRows(items, config);
-		const json = reportRecord(analysis, 'UTC', DEFAULT_SETTINGS.threshold, items.length, 7, {
+		const json = reportRecord(analysis, DEFAULT_SETTINGS.threshold, items.length, 7, {
 			withCharts: true,
 		}).json as unknown as ReportJson & { chartProperties: string };
 		expect(json.chartProperties).toBe('chart_1');
@@ -184,7 +186,6 @@ describe('reportRecord', () => {
 		];
 		const json = reportRecord(
 			analyzeRows(items, { ...config, goals }),
-			'UTC',
 			DEFAULT_SETTINGS.threshold,
 			items.length,
 			7,
@@ -255,7 +256,7 @@ describe('a report of thousands of alerts', () => {
 		settings: { ...DEFAULT_SETTINGS, method: 'rollingRobust', rollingWindowBuckets: 5 },
 	});
 	const report = (withCharts = false) =>
-		reportRecord(analysis, 'UTC', DEFAULT_SETTINGS.threshold, many.length, 1, { withCharts })
+		reportRecord(analysis, DEFAULT_SETTINGS.threshold, many.length, 1, { withCharts })
 			.json as unknown as ReportJson & {
 			leftOut: Record<string, number>;
 			chartProperties?: string;
@@ -303,7 +304,7 @@ describe('a report of thousands of alerts', () => {
 	});
 
 	it('made in steps: one a series, then one for the sorting', () => {
-		const steps = reportSteps(analysis, 'UTC', DEFAULT_SETTINGS.threshold, many.length, 1);
+		const steps = reportSteps(analysis, DEFAULT_SETTINGS.threshold, many.length, 1);
 		let count = 0;
 		let work = 0;
 		for (let step = steps.next(); !step.done; step = steps.next()) {
@@ -329,7 +330,6 @@ describe('a report of many recoveries and silent series', () => {
 		const recovered = Array.from({ length: 15 }, (_, i) => ({ message: `Recovered ${i}.` }));
 		const json = reportRecord(
 			analyzeRows(items, config),
-			'UTC',
 			DEFAULT_SETTINGS.threshold,
 			items.length,
 			1,
@@ -361,7 +361,7 @@ describe('a series summary in a report', () => {
 			{ metric: 'count_sum', direction: 'atMost' as const, value: 200, forBuckets: 1 },
 		];
 		const [series] = analyzeRows(items, { ...config, goals }).series;
-		const alerts = seriesAnomalyRecords(series, 'UTC');
+		const alerts = seriesAnomalyRecords(series);
 		const all = alerts.length;
 		expect(alerts.filter((alert) => alert.json.rule === 'goal')).toHaveLength(40);
 		const json = seriesSummaryRecord(series, alerts, 20).json;
@@ -375,5 +375,47 @@ describe('a series summary in a report', () => {
 		expect(lines).toHaveLength(1 + 20 + 1);
 		// Summary per Series itself leaves nothing out.
 		expect(seriesSummaryRecord(series, alerts).json.anomalies).toHaveLength(all);
+	});
+});
+
+describe('a report of sites in several time zones', () => {
+	it('counts its Report Days back from each site’s own last day, on its own calendar', () => {
+		// Two weeks of days at each site's local midnights from Monday 1 January 2024; the volume misses its
+		// goal on each site's Saturday 13 January, the day before its last.
+		const items: Array<Record<string, unknown>> = [];
+		const zones: string[] = [];
+		for (const [site, zone] of [
+			['chicago', 'America/Chicago'],
+			['sydney', 'Australia/Sydney'],
+		]) {
+			for (let d = 0; d < 14; d++) {
+				const day = DateTime.fromISO('2024-01-01', { zone }).plus({ days: d });
+				items.push({
+					bucketStart: new Date(day.toMillis()).toISOString(),
+					site,
+					count_sum: d === 12 ? 20 : 100,
+				});
+				zones.push(zone);
+			}
+		}
+		const goals = [
+			{ metric: 'count_sum', direction: 'atLeast' as const, value: 50, forBuckets: 1 },
+		];
+		const analysis = analyzeRows(items, { ...config, groupBy: ['site'], goals }, zones);
+		const json = reportRecord(analysis, DEFAULT_SETTINGS.threshold, items.length, 1)
+			.json as unknown as ReportJson;
+		// Counted back from Chicago's last day, the latest, Sydney's Saturday (13:00 UTC on the 12th) was left out.
+		expect(json.alerts.map((alert) => [alert.series, alert.bucketStart, alert.message])).toEqual([
+			[
+				'sydney',
+				'2024-01-12T13:00:00.000Z',
+				'Volume for sydney was below its goal of 50 from Sat 13 Jan for 24 h (lowest 20); back at goal on Sun 14 Jan.',
+			],
+			[
+				'chicago',
+				'2024-01-13T06:00:00.000Z',
+				'Volume for chicago was below its goal of 50 from Sat 13 Jan for 24 h (lowest 20); back at goal on Sun 14 Jan.',
+			],
+		]);
 	});
 });

@@ -19,11 +19,11 @@ describe('the chart of a series', () => {
 			{ metric: 'service_level_pct', direction: 'atLeast' as const, value: 60, forBuckets: 1 },
 		];
 		const [series] = analyzeRows(rows, { ...config, goals }).series;
-		expect(seriesChartInput(series, 'UTC', 4.5, 7).goal).toEqual({
+		expect(seriesChartInput(series, 4.5, 7).goal).toEqual({
 			value: 80,
 			label: 'goal >= 80 %',
 		});
 		const [plain] = analyzeRows(rows, config).series;
-		expect(seriesChartInput(plain, 'UTC', 4.5, 7).goal).toBeUndefined();
+		expect(seriesChartInput(plain, 4.5, 7).goal).toBeUndefined();
 	});
 });
