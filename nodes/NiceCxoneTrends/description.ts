@@ -128,7 +128,7 @@ export const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'Europe/London',
 		description:
-			"IANA time zone of the contact centre, for time-of-day and weekday slots and the times in messages. Empty: the workflow's time zone. Set by an expression (each site's zone field, for several sites merged), it is read for each item: each series follows its own items' zone, and the items of one group must share one.",
+			"IANA time zone of the contact centre, for time-of-day and weekday slots and the times in messages. Empty: the workflow's time zone. Set by an expression that reads the item (each site's zone field, for several sites merged), it is read for each item: each series follows its own items' zone, and the items of one group must share one.",
 	},
 	{
 		displayName: 'Goals',

@@ -2,7 +2,8 @@
  * A minimal IExecuteFunctions for the Trends node, which does no I/O: its parameters (over the defaults
  * below), its input items, continueOnFail, the workflow's static data and binary data as n8n's
  * in-memory mode makes it. A parameter set by an expression is one of `expressions`: the node's raw value
- * starts with '=', as n8n stores it, and each item's value is what the function gives for that item.
+ * starts with '=', as n8n stores it (`={{ $json.<name> }}`, or its text in `expressionTexts`), and each
+ * item's value is what the function gives for that item.
  */
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
@@ -22,10 +23,12 @@ export function trendsContext(
 		continueOnFail = false,
 		staticData = {},
 		expressions = {},
+		expressionTexts = {},
 	}: {
 		continueOnFail?: boolean;
 		staticData?: IDataObject;
 		expressions?: Record<string, (item: INodeExecutionData, index: number) => unknown>;
+		expressionTexts?: Record<string, string>;
 	} = {},
 ): IExecuteFunctions {
 	const all: IDataObject = {
@@ -38,7 +41,10 @@ export function trendsContext(
 	const node: INode = {
 		...TRENDS_NODE,
 		parameters: Object.fromEntries(
-			Object.keys(expressions).map((name) => [name, `={{ expression of ${name} }}`]),
+			Object.keys(expressions).map((name) => [
+				name,
+				expressionTexts[name] ?? `={{ $json.${name} }}`,
+			]),
 		),
 	};
 	return {

@@ -16,3 +16,8 @@ export const WEEK_MS = 7 * DAY_MS;
 export function isValidTimeZone(zone: string): boolean {
 	return IANAZone.isValidZone(zone);
 }
+
+/** The canonical name of a valid IANA zone (america/chicago: America/Chicago; Etc/UTC: UTC), as Intl knows it. */
+export function canonicalTimeZone(zone: string): string {
+	return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+}

@@ -581,11 +581,12 @@ describe('NiceCxoneTrends node: Time Zone by an expression, each item’s own', 
 		items: INodeExecutionData[],
 		expressions: Record<string, (item: INodeExecutionData) => unknown> = itemZone,
 		extra: IDataObject = {},
+		expressionTexts: Record<string, string> = {},
 	) => {
 		const context = trendsContext(
 			items,
 			{ sensitivity: 'medium', ...parameters, ...extra },
-			{ expressions },
+			{ expressions, expressionTexts },
 		);
 		const read = jest.spyOn(context, 'getNodeParameter');
 		const outputs = await new NiceCxoneTrends().execute.call(context);
@@ -632,6 +633,49 @@ describe('NiceCxoneTrends node: Time Zone by an expression, each item’s own', 
 			'Volume for here was below its goal of 50 from 03:00',
 		]);
 		expect(zoneReads).toBe(1);
+	});
+
+	it('reads an expression that does not read the item once (n8n takes about 0.3 ms an item)', async () => {
+		const {
+			outputs: [, alerts],
+			zoneReads,
+		} = await runWith(
+			siteItems(),
+			{ timeZone: () => 'Australia/Sydney' },
+			{},
+			{
+				timeZone: '={{ $vars.centreTimeZone }}',
+			},
+		);
+		expect(alerts.map((item) => String(item.json.message).replace(/ for 1 h.*/, ''))).toEqual([
+			'Volume for chicago was below its goal of 50 from 03:00',
+			'Volume for sydney was below its goal of 50 from 03:00',
+			'Volume for here was below its goal of 50 from 03:00',
+		]);
+		expect(zoneReads).toBe(1);
+	});
+
+	it('takes one zone written two ways as one, and says which item lacks its zone', async () => {
+		const items = siteItems();
+		items[1].json.siteTimeZone = 'america/chicago';
+		const {
+			outputs: [, alerts],
+		} = await runWith(items);
+		expect(alerts.map((item) => String(item.json.message).replace(/ for 1 h.*/, ''))).toEqual([
+			'Volume for chicago was below its goal of 50 from 10:00',
+			'Volume for sydney was below its goal of 50 from 03:00',
+			'Volume for here was below its goal of 50 from 16:00',
+		]);
+		const missing = siteItems();
+		delete missing[4].json.siteTimeZone;
+		const error = await runWith(missing).then(
+			() => undefined,
+			(thrown: unknown) => thrown as NodeOperationError,
+		);
+		expect(error?.message).toBe(
+			"'Time Zone' gives no value for item 4: the field its expression reads is missing there. Give every item its zone (e.g. with an Edit Fields node), or set an IANA name such as Europe/London.",
+		);
+		expect(error?.context.itemIndex).toBe(4);
 	});
 
 	it('names the item whose zone is no time zone, and a site whose items are in two zones', async () => {
