@@ -14,8 +14,9 @@ export const DEFAULT_CHART_DAYS = 7;
  * line, the expected value and the band inside which a bucket raises no alert (expected ± `threshold` ·
  * scale, the detector's own bound, not below zero for a series that never was nor above 100 for a
  * percentage), its alerts and the buckets of their episodes, titled as the messages
- * name the series ("Chat volume for grp_002") and labelled in local time of the series' time zone — dates when
- * the window spans more than two days, times of day otherwise.
+ * name the series ("Chat volume for grp_002") and labelled on the calendar its messages use (its time zone,
+ * or UTC for daily items at UTC midnights) — dates when the window spans more than two days, times of day
+ * otherwise.
  */
 export function seriesChartInput(
 	series: SeriesResult,
@@ -69,10 +70,11 @@ export function seriesChartInput(
 					},
 				}
 			: {}),
+		// On the calendar its messages use (`grid.zone`): daily items at UTC midnights are UTC days.
 		formatTime: (ms) =>
 			spansDays
-				? formatLocalTime(ms, series.timeZone, false, true)
-				: formatLocalTime(ms, series.timeZone, false),
+				? formatLocalTime(ms, series.grid.zone, false, true)
+				: formatLocalTime(ms, series.grid.zone, false),
 		unit,
 	};
 }

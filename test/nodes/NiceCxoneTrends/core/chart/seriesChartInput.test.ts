@@ -26,4 +26,17 @@ describe('the chart of a series', () => {
 		const [plain] = analyzeRows(rows, config).series;
 		expect(seriesChartInput(plain, 4.5, 7).goal).toBeUndefined();
 	});
+	it('labels days on the calendar the messages use: daily items at UTC midnights, a Chicago zone', () => {
+		const days = Array.from({ length: 28 }, (_, d) => ({
+			bucketStart: new Date(Date.UTC(2024, 2, 1) + d * 86_400_000).toISOString(),
+			count_sum: 100 + (d % 3),
+		}));
+		const [series] = analyzeRows(days, {
+			...config,
+			settings: { ...DEFAULT_SETTINGS, timeZone: 'America/Chicago' },
+		}).series;
+		// Sunday 24 March at 00:00 UTC is Saturday evening in Chicago; the items' days are UTC days.
+		expect(series.grid.zone).toBe('UTC');
+		expect(seriesChartInput(series, 4.5, 7).formatTime(Date.UTC(2024, 2, 24))).toBe('Sun 24 Mar');
+	});
 });
