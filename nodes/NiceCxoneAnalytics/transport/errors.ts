@@ -4,6 +4,8 @@ export class CxoneApiError extends Error {
 		message: string,
 		readonly status?: number,
 		readonly description?: string,
+		/** The headers (lower-case) of an answer whose body could not be read: past its cap, or broken off. */
+		readonly headers?: Record<string, string | undefined>,
 	) {
 		super(message);
 		this.name = 'CxoneApiError';

@@ -223,13 +223,18 @@ export function createN8nSend(
 			if (!isSuccess(answer.statusCode)) return await readErrorAnswer(answer.body, limits, as);
 			const read = await settle(readAnswer(answer.body, limits, as));
 			if (read.ok) return read.value;
+			// The headers still say what they say (a submit's Location names its query, to cancel it).
+			const headers = lowerCaseHeaders(answer.headers);
 			if (read.error instanceof AnswerTooLargeError)
-				throw tooLargeError(request, answer.statusCode, read.error);
+				throw tooLargeError(request, answer.statusCode, read.error, headers);
 			// The server took a submit and its answer broke off: sent again, it would start the query again,
 			// and the first one's id never arrived to cancel it.
 			if (request.method !== 'GET' && !signal.aborted)
 				throw new CxoneApiError(
 					`The CXone server's answer to ${requestName(request)} (HTTP ${answer.statusCode}) broke off before its end (${(read.error as Error).message}): the request was not sent again, since the server may have acted on it. Run the workflow again.`,
+					undefined,
+					undefined,
+					headers,
 				);
 			throw read.error;
 		};
@@ -298,6 +303,7 @@ function tooLargeError(
 	request: ApiRequest,
 	status: number,
 	error: AnswerTooLargeError,
+	headers: Headers,
 ): CxoneApiError {
 	const advice = request.text
 		? 'Narrow the report (a shorter time range, or fewer columns in CXone) and run again.'
@@ -305,6 +311,8 @@ function tooLargeError(
 	return new CxoneApiError(
 		`The CXone server's ${request.text ? 'file' : 'answer'} to ${requestName(request)} (HTTP ${status}) ${error.what}. ${advice}`,
 		status,
+		undefined,
+		headers,
 	);
 }
 

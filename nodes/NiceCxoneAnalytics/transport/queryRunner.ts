@@ -336,10 +336,20 @@ class QueryRun<P> {
 
 	private async submit(body: QueryBody): Promise<string> {
 		this.ctx.stats.submits++;
-		const response = await this.request(
-			{ method: 'POST', path: QUERY_PATH, body },
-			this.ctx.detachedSend,
+		const sent = await settle(
+			this.request({ method: 'POST', path: QUERY_PATH, body }, this.ctx.detachedSend),
 		);
+		if (!sent.ok) {
+			// An answer past its cap, or broken off: its body's id never arrived, but its Location may name the
+			// query (the contract sends one with the 202); cancelled with the run's others, it does not hold one of
+			// the tenant's slots until it expires.
+			const location = queryIdOfLocation(
+				sent.error instanceof CxoneApiError ? sent.error.headers?.location : undefined,
+			);
+			if (location !== undefined) this.open.add(location);
+			throw sent.error;
+		}
+		const response = sent.value;
 		const id = (response.body as { id?: unknown })?.id;
 		if (typeof id !== 'string' || id === '') {
 			throw new CxoneApiError(
@@ -572,5 +582,24 @@ class QueryRun<P> {
 			}),
 		);
 		cleanup.end();
+	}
+}
+
+/** A submit answer's `Location`: `/api/v2/analytics/query/{id}`, the path alone, as the contract sends it. */
+const QUERY_LOCATION = /^\/api\/v2\/analytics\/query\/([^/?#]+)$/;
+
+/**
+ * The query id a submit answer's `Location` names, or undefined: a header of any other form, or an id no URL
+ * can hold, names nothing.
+ */
+export function queryIdOfLocation(location: string | undefined): string | undefined {
+	const match = location === undefined ? null : QUERY_LOCATION.exec(location);
+	if (match === null) return undefined;
+	try {
+		const id = decodeURIComponent(match[1]);
+		pathSegment(id, 'query id');
+		return id;
+	} catch {
+		return undefined;
 	}
 }

@@ -154,6 +154,36 @@ describe('An analytics answer past its cap is refused as it arrives, once, and i
 		expect(api.received.filter((request) => request.url.startsWith(`${QUERY}/`))).toEqual([]);
 	});
 
+	it('an endless or broken-off submit answer whose Location names its query: that query is cancelled', async () => {
+		const cancelled = async (answer: (res: Parameters<Handler>[1]) => void) => {
+			const api = await startAnalytics((request, res) => {
+				if (request.method !== 'POST' || request.url !== QUERY) return false;
+				answer(res);
+				return true;
+			});
+			const { error } = await runQuery(api);
+			expect(error).toBeDefined();
+			expect(requestsTo(api, 'POST', QUERY)).toHaveLength(1);
+			return requestsTo(api, 'DELETE', `${QUERY}/q%201`).length;
+		};
+		const location = { 'Content-Type': 'application/json', Location: `${QUERY}/q%201` };
+		let endless: Flood | undefined;
+		expect(
+			await cancelled((res) => {
+				res.writeHead(202, location);
+				endless = flood(res, { head: '{"id":"q 1","status":"PENDING","padding":"' });
+			}),
+		).toBe(1);
+		await endless?.done;
+		expect(
+			await cancelled((res) => {
+				res.writeHead(202, { ...location, 'Content-Length': '200' });
+				res.write('{"id":"q 1","sta');
+				void sleep(0).then(() => res.socket?.destroy());
+			}),
+		).toBe(1);
+	});
+
 	it('an answer to the submit that breaks off: said so, and the query is not submitted again', async () => {
 		// Sent again, each submit would start one more query the node could not cancel (its id never came).
 		const api = await startAnalytics((request, res) => {

@@ -12,6 +12,7 @@ import {
 	MAX_ITEM_ROWS,
 	fetchQueryPages,
 	fetchQueryResult,
+	queryIdOfLocation,
 } from '../../../../nodes/NiceCxoneAnalytics/transport/queryRunner';
 import type { Send } from '../../../../nodes/NiceCxoneAnalytics/transport/types';
 import {
@@ -566,6 +567,22 @@ describe('Retry-After parsing', () => {
 		[undefined, undefined],
 	])('%s → %s ms', (header, expected) => {
 		expect(retryAfterMs(header, START_MS)).toBe(expected);
+	});
+});
+
+describe("a submit answer's Location", () => {
+	it.each([
+		['/api/v2/analytics/query/qry_7', 'qry_7'],
+		['/api/v2/analytics/query/q%201', 'q 1'],
+		['https://elsewhere.example/api/v2/analytics/query/qry_7', undefined],
+		['/api/v2/analytics/query/qry_7/rows', undefined],
+		['/api/v2/analytics/query/qry_7?x=1', undefined],
+		['/api/v2/analytics/query/..', undefined],
+		['/api/v2/analytics/query/%E0', undefined],
+		['/api/v2/other/qry_7', undefined],
+		[undefined, undefined],
+	])('%s names the query %s', (location, id) => {
+		expect(queryIdOfLocation(location)).toBe(id);
 	});
 });
 
