@@ -653,6 +653,14 @@ describe('NiceCxoneTrends node: Time Zone by an expression, each item’s own', 
 			'Volume for here was below its goal of 50 from 03:00',
 		]);
 		expect(zoneReads).toBe(1);
+		// Anything else may read the item: $itemIndex, $('Sites').item, $node …
+		for (const text of [
+			"={{ $itemIndex < 6 ? 'America/Chicago' : 'UTC' }}",
+			"={{ $('Sites').item.json.timeZone }}",
+		]) {
+			const { zoneReads: perItem } = await runWith(siteItems(), itemZone, {}, { timeZone: text });
+			expect(perItem).toBe(siteItems().length + 1);
+		}
 	});
 
 	it('takes one zone written two ways as one, and says which item lacks its zone', async () => {
