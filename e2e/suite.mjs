@@ -296,6 +296,8 @@ export async function runE2eSuite({ log }) {
 			// No node timeout this time: n8n's own workflow timeout (settings.executionTimeout) stops the
 			// run, and the node must hear n8n's cancel signal and cancel its query.
 			agentRetry: agentVariant(agentExample, { id: 'e2eAgentRetry00001', name: 'e2e: the model corrects its tool call', question: AGENT_RETRY_QUESTION }),
+			// Two sites' hourly items merged, each with its zone: the Trends node's Time Zone by an expression.
+			siteZones: siteZonesWorkflow(),
 			cancelled: {
 				...workflowVariant(explore, {
 					id: 'e2eCancelled000001',
@@ -552,6 +554,21 @@ export async function runE2eSuite({ log }) {
 			log(`    faults survived: ${faults.join(', ')}; tokens issued: ${stats.tokensIssued}`);
 		});
 
+		harness.test('the Trends node with a Time Zone per item judges and says each site on its own clock', async () => {
+			const execution = await sandbox.executeWorkflow(variants.siteZones.id);
+			assertSucceeded(execution, variants.siteZones.name);
+			// Monday 25 March 2024, 10:00 in Chicago (CDT, 15:00 UTC) and in Sydney (AEDT, 23:00 UTC the day before).
+			const alerts = nodeOutputItems(execution.run, 'Trends').map(({ json }) => [
+				json.siteId,
+				json.bucketStart,
+				String(json.message).replace(/, expected .*/, ''),
+			]);
+			assert.deepStrictEqual(alerts, [
+				['chi', '2024-03-25T15:00:00.000Z', 'Contacts for chi at Mon 25 Mar 10:00 was 400'],
+				['syd', '2024-03-24T23:00:00.000Z', 'Contacts for syd at Mon 25 Mar 10:00 was 400'],
+			]);
+		});
+
 		harness.test('a query slower than the timeout fails the run and leaves no query running on the server', async () => {
 			const execution = await sandbox.executeWorkflow(variants.timeout.id);
 			assert.equal(execution.ok, false, 'the run succeeded although the query takes longer than the timeout');
@@ -580,4 +597,53 @@ export async function runE2eSuite({ log }) {
 	} finally {
 		await cleanup();
 	}
+}
+
+/**
+ * A workflow of two sites' hourly items (four weeks from Monday 4 March 2024 at each site's local midnight:
+ * 100 contacts an hour from 08:00 to 18:00, 10 at night, 400 at 10:00 on the last Monday) into NICE CXone
+ * Trends with Time Zone `{{ $json.siteTimeZone }}`, Anomalies output.
+ */
+function siteZonesWorkflow() {
+	const items = `
+const out = [];
+for (const [site, zone] of [['chi', 'America/Chicago'], ['syd', 'Australia/Sydney']]) {
+	const start = DateTime.fromISO('2024-03-04T00:00', { zone });
+	for (let h = 0; h < 28 * 24; h++) {
+		const t = start.plus({ hours: h });
+		let contacts = t.hour >= 8 && t.hour < 18 ? 100 + ((h * 7) % 9) : 10 + ((h * 3) % 4);
+		if (t.weekday === 1 && t.hour === 10 && h >= 21 * 24) contacts = 400;
+		out.push({ json: { siteId: site, siteTimeZone: zone, bucketStart: t.toUTC().toISO(), contacts } });
+	}
+}
+return out;`;
+	return {
+		id: 'e2eSiteZones000001',
+		name: 'e2e: two sites, each in its time zone',
+		active: false,
+		settings: { executionOrder: 'v1', timezone: 'UTC' },
+		connections: {
+			Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
+			Items: { main: [[{ node: 'Trends', type: 'main', index: 0 }]] },
+		},
+		nodes: [
+			{ id: 'z1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{ id: 'z2', name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: items } },
+			{
+				id: 'z3',
+				name: 'Trends',
+				type: 'n8n-nodes-nice-cxone.niceCxoneTrends',
+				typeVersion: 1,
+				position: [400, 0],
+				parameters: {
+					outputMode: 'anomalies',
+					method: 'seasonalRobust',
+					sensitivity: 'medium',
+					timestampField: 'bucketStart',
+					timeZone: '={{ $json.siteTimeZone }}',
+					options: { groupBy: 'siteId', metrics: 'contacts' },
+				},
+			},
+		],
+	};
 }

@@ -18,7 +18,7 @@ import type { BusinessHours } from './core/businessHours';
 import { parseBusinessHours } from './core/businessHours';
 import type { Goal } from './core/goals';
 import type { Pacer } from '../shared/core/pacer';
-import { canonicalTimeZone, isValidTimeZone } from '../shared/core/time';
+import { isValidTimeZone, timeZoneKey } from '../shared/core/time';
 import { DEFAULT_CHART_DAYS } from './core/chart/seriesChartInput';
 import { DEFAULT_REPORT_DAYS } from './core/report';
 import type { MissingBuckets } from './core/series';
@@ -226,11 +226,11 @@ function timeZonePerItem(context: IExecuteFunctions): boolean {
  * which names the item when the value is the item's own (`item`).
  */
 function checkedTimeZone(context: IExecuteFunctions, value: unknown, item?: number): string {
-	if (item !== undefined && (value === undefined || value === null)) {
+	if (value === undefined || value === null) {
 		throw new NodeOperationError(
 			context.getNode(),
-			`'Time Zone' gives no value for item ${item}: the field its expression reads is missing there. Give every item its zone (e.g. with an Edit Fields node), or set an IANA name such as Europe/London.`,
-			{ itemIndex: item },
+			`'Time Zone' gives no value for item ${item ?? 0}: the field its expression reads is missing there. Give every item its zone (e.g. with an Edit Fields node), or set an IANA name such as Europe/London.`,
+			{ itemIndex: item ?? 0 },
 		);
 	}
 	const parameter = String(value).trim();
@@ -272,9 +272,9 @@ export async function readItemTimeZones(
 		let zone = checked.get(value);
 		if (zone === undefined) {
 			const given = checkedTimeZone(context, value, item);
-			const canonical = canonicalTimeZone(given);
-			zone = firstWritten.get(canonical) ?? given;
-			firstWritten.set(canonical, zone);
+			const key = timeZoneKey(given);
+			zone = firstWritten.get(key) ?? given;
+			firstWritten.set(key, zone);
 			checked.set(value, zone);
 		}
 		zones.push(zone);

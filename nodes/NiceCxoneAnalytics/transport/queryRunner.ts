@@ -339,24 +339,35 @@ class QueryRun<P> {
 		const sent = await settle(
 			this.request({ method: 'POST', path: QUERY_PATH, body }, this.ctx.detachedSend),
 		);
+		/**
+		 * A submit whose answer brings no usable id (past its cap, broken off, or without one) may still have
+		 * started a query: the one its Location names (the contract sends one with the 202) is cancelled with
+		 * the run's others, rather than holding one of the tenant's slots until it expires.
+		 */
+		const noIdIn = (headers: Record<string, string | undefined> | undefined, error: Error) => {
+			const named = queryIdOfLocation(headers?.location);
+			if (named !== undefined) this.open.add(named);
+			return error;
+		};
 		if (!sent.ok) {
-			// An answer past its cap, or broken off: its body's id never arrived, but its Location may name the
-			// query (the contract sends one with the 202); cancelled with the run's others, it does not hold one of
-			// the tenant's slots until it expires.
-			const location = queryIdOfLocation(
-				sent.error instanceof CxoneApiError ? sent.error.headers?.location : undefined,
-			);
-			if (location !== undefined) this.open.add(location);
-			throw sent.error;
+			const { error } = sent;
+			throw noIdIn(error instanceof CxoneApiError ? error.headers : undefined, error as Error);
 		}
-		const response = sent.value;
-		const id = (response.body as { id?: unknown })?.id;
+		const { status, headers, body: answer } = sent.value;
+		const id = (answer as { id?: unknown })?.id;
 		if (typeof id !== 'string' || id === '') {
-			throw new CxoneApiError(
-				`The CXone API accepted the query but returned no query id (HTTP ${response.status}).`,
+			throw noIdIn(
+				headers,
+				new CxoneApiError(
+					`The CXone API accepted the query but returned no query id (HTTP ${status}).`,
+				),
 			);
 		}
-		pathSegment(id, 'query id');
+		try {
+			pathSegment(id, 'query id');
+		} catch (error) {
+			throw noIdIn(headers, error as Error);
+		}
 		this.open.add(id);
 		return id;
 	}
@@ -586,20 +597,13 @@ class QueryRun<P> {
 }
 
 /** A submit answer's `Location`: `/api/v2/analytics/query/{id}`, the path alone, as the contract sends it. */
-const QUERY_LOCATION = /^\/api\/v2\/analytics\/query\/([^/?#]+)$/;
+const QUERY_LOCATION = /^\/api\/v2\/analytics\/query\/([A-Za-z0-9_~-][A-Za-z0-9._~-]{0,199})$/;
 
 /**
- * The query id a submit answer's `Location` names, or undefined: a header of any other form, or an id no URL
- * can hold, names nothing.
+ * The query id a submit answer's `Location` names, or undefined: a header of any other form names nothing,
+ * and so does an id of anything but letters, digits and `-._~` (no escapes: a gateway that decodes `%2F`
+ * would route `..%2F..%2Fadmin` elsewhere on the host, token and all).
  */
 export function queryIdOfLocation(location: string | undefined): string | undefined {
-	const match = location === undefined ? null : QUERY_LOCATION.exec(location);
-	if (match === null) return undefined;
-	try {
-		const id = decodeURIComponent(match[1]);
-		pathSegment(id, 'query id');
-		return id;
-	} catch {
-		return undefined;
-	}
+	return location === undefined ? undefined : QUERY_LOCATION.exec(location)?.[1];
 }

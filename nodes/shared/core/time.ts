@@ -17,7 +17,36 @@ export function isValidTimeZone(zone: string): boolean {
 	return IANAZone.isValidZone(zone);
 }
 
-/** The canonical name of a valid IANA zone (america/chicago: America/Chicago; Etc/UTC: UTC), as Intl knows it. */
-export function canonicalTimeZone(zone: string): string {
-	return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+/** The names of UTC (lower case): IANA's links to Etc/UTC, which engines canonicalize differently. */
+const UTC_NAMES = new Set([
+	'utc',
+	'etc/utc',
+	'uct',
+	'etc/uct',
+	'gmt',
+	'etc/gmt',
+	'gmt0',
+	'etc/gmt0',
+	'gmt+0',
+	'etc/gmt+0',
+	'gmt-0',
+	'etc/gmt-0',
+	'greenwich',
+	'etc/greenwich',
+	'universal',
+	'etc/universal',
+	'zulu',
+	'etc/zulu',
+]);
+
+/**
+ * A key that is the same for two spellings of one valid IANA zone: its name as the engine resolves it, in
+ * lower case (America/Chicago and america/chicago), and `utc` for every name of UTC (UTC and Etc/UTC: some
+ * engines resolve links, newer ones keep the name given).
+ */
+export function timeZoneKey(zone: string): string {
+	const resolved = new Intl.DateTimeFormat('en-US', { timeZone: zone })
+		.resolvedOptions()
+		.timeZone.toLowerCase();
+	return UTC_NAMES.has(resolved) || UTC_NAMES.has(zone.toLowerCase()) ? 'utc' : resolved;
 }

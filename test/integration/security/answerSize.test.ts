@@ -154,7 +154,7 @@ describe('An analytics answer past its cap is refused as it arrives, once, and i
 		expect(api.received.filter((request) => request.url.startsWith(`${QUERY}/`))).toEqual([]);
 	});
 
-	it('an endless or broken-off submit answer whose Location names its query: that query is cancelled', async () => {
+	it('a submit answer without a usable id (endless, broken off, or none) whose Location names its query: that query is cancelled', async () => {
 		const cancelled = async (answer: (res: Parameters<Handler>[1]) => void) => {
 			const api = await startAnalytics((request, res) => {
 				if (request.method !== 'POST' || request.url !== QUERY) return false;
@@ -164,22 +164,29 @@ describe('An analytics answer past its cap is refused as it arrives, once, and i
 			const { error } = await runQuery(api);
 			expect(error).toBeDefined();
 			expect(requestsTo(api, 'POST', QUERY)).toHaveLength(1);
-			return requestsTo(api, 'DELETE', `${QUERY}/q%201`).length;
+			return requestsTo(api, 'DELETE', `${QUERY}/q-1`).length;
 		};
-		const location = { 'Content-Type': 'application/json', Location: `${QUERY}/q%201` };
+		const location = { 'Content-Type': 'application/json', Location: `${QUERY}/q-1` };
 		let endless: Flood | undefined;
 		expect(
 			await cancelled((res) => {
 				res.writeHead(202, location);
-				endless = flood(res, { head: '{"id":"q 1","status":"PENDING","padding":"' });
+				endless = flood(res, { head: '{"id":"q-1","status":"PENDING","padding":"' });
 			}),
 		).toBe(1);
 		await endless?.done;
 		expect(
 			await cancelled((res) => {
 				res.writeHead(202, { ...location, 'Content-Length': '200' });
-				res.write('{"id":"q 1","sta');
+				res.write('{"id":"q-1","sta');
 				void sleep(0).then(() => res.socket?.destroy());
+			}),
+		).toBe(1);
+		// A whole answer without a usable id.
+		expect(
+			await cancelled((res) => {
+				res.writeHead(202, location);
+				res.end('{"id":"..","status":"PENDING"}');
 			}),
 		).toBe(1);
 	});

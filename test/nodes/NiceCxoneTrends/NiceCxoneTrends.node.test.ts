@@ -666,6 +666,9 @@ describe('NiceCxoneTrends node: Time Zone by an expression, each item’s own', 
 	it('takes one zone written two ways as one, and says which item lacks its zone', async () => {
 		const items = siteItems();
 		items[1].json.siteTimeZone = 'america/chicago';
+		// The third site in UTC, written two ways.
+		for (const [k, item] of items.entries())
+			if (item.json.site === 'here') item.json.siteTimeZone = k % 2 === 0 ? 'Etc/UTC' : 'UTC';
 		const {
 			outputs: [, alerts],
 		} = await runWith(items);

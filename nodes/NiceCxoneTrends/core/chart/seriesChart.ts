@@ -33,7 +33,7 @@ export interface SeriesChartInput {
 	anomalies: number[];
 	/** Alert episodes, shaded light red across the plot's height. */
 	episodes?: ChartEpisode[];
-	/** Text of a time-axis label for a bucket start (UTC ms), in the series' own time zone. */
+	/** Text of a time-axis label for a bucket start (UTC ms), on the calendar of the series' messages. */
 	formatTime: (ms: number) => string;
 	/** Unit of the values, shown above the y axis (e.g. "seconds", "%"). */
 	unit?: string;

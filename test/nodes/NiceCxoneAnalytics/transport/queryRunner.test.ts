@@ -573,12 +573,14 @@ describe('Retry-After parsing', () => {
 describe("a submit answer's Location", () => {
 	it.each([
 		['/api/v2/analytics/query/qry_7', 'qry_7'],
-		['/api/v2/analytics/query/q%201', 'q 1'],
+		['/api/v2/analytics/query/q-1.a~b', 'q-1.a~b'],
+		['/api/v2/analytics/query/q%201', undefined],
+		['/api/v2/analytics/query/..%2F..%2Fadmin%2Fusers', undefined],
 		['https://elsewhere.example/api/v2/analytics/query/qry_7', undefined],
 		['/api/v2/analytics/query/qry_7/rows', undefined],
 		['/api/v2/analytics/query/qry_7?x=1', undefined],
 		['/api/v2/analytics/query/..', undefined],
-		['/api/v2/analytics/query/%E0', undefined],
+		['/api/v2/analytics/query/.', undefined],
 		['/api/v2/other/qry_7', undefined],
 		[undefined, undefined],
 	])('%s names the query %s', (location, id) => {
