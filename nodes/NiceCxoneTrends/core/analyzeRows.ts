@@ -262,9 +262,8 @@ function* planSeries(
 	let mostBuckets = 0;
 	let firstMs = Infinity;
 	let lastMs = -Infinity;
-	const calendarZones = new Map(zones.map(({ zone, calendar }) => [zone, calendar.zone]));
 	for (const [zone, zoneGroups] of groupsByZone(groups)) {
-		const calendarZone = calendarZones.get(zone)!;
+		const calendarZone = zones.find((planned) => planned.zone === zone)!.calendar.zone;
 		let gridStartMs = Infinity;
 		let gridEndMs = -Infinity;
 		for (const group of zoneGroups) {
