@@ -6,7 +6,8 @@
 //     Analytics node outputs them, through the node's own row analysis (count fields included), by
 //     metric kind × bucket size, for the tuning seeds and the check seeds;
 //   - an independent synthetic set (bench/lib/syntheticSeries.mjs, another generator, in no tuning loop):
-//     alerts per 1000 points on clean series by metric kind × bucket size, whether a spike five weeks
+//     alerts per 1000 points on clean series by metric kind × bucket size, on the first 14 and 21 days of
+//     centres closed on one weekend day (Sundays, Saturdays, Fridays of a Friday–Saturday weekend), whether a spike five weeks
 //     after a level shift is caught and the shift stays one event, and the incidents caught by metric kind
 //     × bucket size × type, in two halves of seeds;
 //   - with --review, the review set (bench/lib/reviewSeries.mjs, a reviewer's independent generator: three
@@ -37,7 +38,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { CC_SEEDS, ccBlocks, generateBlock, localHour, localWeekday } from './lib/ccSeries.mjs';
-import { cleanSyntheticSeries, closedSundaySeries, incidentSyntheticSeries, shiftThenSpikeSeries } from './lib/syntheticSeries.mjs';
+import { cleanSyntheticSeries, closedDaySeries, incidentSyntheticSeries, shiftThenSpikeSeries } from './lib/syntheticSeries.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -225,8 +226,8 @@ if (!args.includes('--no-synthetic')) scoreSynthetic();
 if (args.includes('--review')) await scoreReview();
 
 function scoreSynthetic() {
-	const analyse = (rows) =>
-		analyzeRows(rows, { timestampField: 'bucketStart', groupBy: [], missingBuckets: 'auto', ...countConfig, settings: { ...DEFAULT_SETTINGS, timeZone: 'UTC' } }).series;
+	const analyse = (rows, settings = {}) =>
+		analyzeRows(rows, { timestampField: 'bucketStart', groupBy: [], missingBuckets: 'auto', ...countConfig, settings: { ...DEFAULT_SETTINGS, timeZone: 'UTC', ...settings } }).series;
 	const alertIndexes = ({ alert }) => [...alert.keys()].filter((i) => alert[i]);
 	const clean = new Map();
 	for (const { bucket, items } of cleanSyntheticSeries())
@@ -241,19 +242,21 @@ function scoreSynthetic() {
 	log('independent synthetic set, clean series: bucket metric  alerts per 1000 points');
 	for (const [key, { alerts, points }] of clean) log(`SYN clean ${key.padEnd(24)} ${((1000 * alerts) / points).toFixed(2).padStart(5)} (${alerts}/${points})`);
 	const closed = new Map();
-	for (const { days, items } of closedSundaySeries()) {
-		const { detection } = analyse(items).find((series) => series.metric === 'count_sum').analysis;
+	for (const { closed: closedDays, weekendDays, days, items } of closedDaySeries()) {
+		const { detection } = analyse(items, { weekendDays }).find((series) => series.metric === 'count_sum').analysis;
 		const alerts = alertIndexes(detection);
-		const onSunday = alerts.filter((i) => new Date(items[i].bucketStart).getUTCDay() === 0).length;
-		const total = closed.get(days) ?? { series: 0, withSunday: 0, alerts: 0, points: 0 };
+		// UTC weekday 0 = Sunday; weekendDays are ISO (7 = Sunday).
+		const onWeekend = alerts.filter((i) => weekendDays.includes(new Date(items[i].bucketStart).getUTCDay() || 7)).length;
+		const key = `${closedDays}, first ${days} days`;
+		const total = closed.get(key) ?? { series: 0, withWeekend: 0, alerts: 0, points: 0 };
 		total.series++;
-		total.withSunday += onSunday > 0 ? 1 : 0;
+		total.withWeekend += onWeekend > 0 ? 1 : 0;
 		total.alerts += alerts.length;
 		total.points += detection.alert.length;
-		closed.set(days, total);
+		closed.set(key, total);
 	}
-	for (const [days, { series, withSunday, alerts, points }] of closed)
-		log(`SYN closed Sundays, HOUR volume, first ${days} days: series alerting on a Sunday ${withSunday}/${series}; alerts per 1000 points ${((1000 * alerts) / points).toFixed(2)} (${alerts}/${points})`);
+	for (const [key, { series, withWeekend, alerts, points }] of closed)
+		log(`SYN closed ${key}, HOUR volume: series alerting on a weekend day ${withWeekend}/${series}; alerts per 1000 points ${((1000 * alerts) / points).toFixed(2)} (${alerts}/${points})`);
 	const afterShift = new Map();
 	for (const { bucket, items, shiftAt, spikeAt } of shiftThenSpikeSeries()) {
 		const { detection } = analyse(items).find((series) => series.metric === 'count_sum').analysis;

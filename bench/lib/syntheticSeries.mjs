@@ -2,7 +2,8 @@
 // simulator (another daily shape, other weekday factors, days that run busier or quieter as a whole,
 // handle times drawn per contact from a heavy-tailed law), for two questions no tuning loop looks at:
 //   - clean: does the default method raise alerts on series with nothing in them (HOUR: 10 weeks, DAY: 52
-//     weeks; peaks of 1–250 contacts an hour; with and without day-to-day variation of 10 %)?
+//     weeks; peaks of 1–250 contacts an hour; with and without day-to-day variation of 10 %), and on the
+//     first 14 or 21 days of hours of a centre closed on one weekend day?
 //   - after a shift: weeks after a level shift (×0.5, ×0.7, ×1.5, ×2 on a Wednesday at 10:00), is a
 //     one-hour ×1.8 spike still caught, and does the shift raise alerts again once it is two days old?
 //   - incidents: spikes, drops and shifts of the contact-centre set's sizes in each metric, at peaks of
@@ -95,20 +96,28 @@ export function* cleanSyntheticSeries() {
 				}
 }
 
+/** Weekly patterns with a closed weekend day (relative volume by UTC weekday, Sunday first), and their weekend. */
+const CLOSED_DAYS = [
+	{ closed: 'Sundays', weekly: [0, ...WEEKDAY_FACTORS.slice(1)], weekendDays: [6, 7] },
+	{ closed: 'Saturdays', weekly: [0.3, ...WEEKDAY_FACTORS.slice(1, 6), 0], weekendDays: [6, 7] },
+	// A Friday–Saturday weekend, Fridays closed and Sundays a working day.
+	{ closed: 'Fridays', weekly: [1.15, 1.05, 1, 0.97, 0.9, 0, 0.4], weekendDays: [5, 6] },
+];
+
 /**
- * Clean hourly series of a centre closed on Sundays (0 contacts, every hour present), as a workflow's first
- * runs see them: 14 or 21 days from any weekday, { days, items }. The first Sundays are judged before three
- * weeks of Sundays exist.
+ * Clean hourly series of a centre closed on one weekend day (0 contacts, every hour present), as a workflow's
+ * first runs see them: 14 or 21 days from any weekday, { closed, weekendDays, days, items }. The weekend days
+ * are judged before three weeks of their weekday exist.
  */
-export function* closedSundaySeries() {
-	const closedSunday = [0, ...WEEKDAY_FACTORS.slice(1)];
-	for (const days of [14, 21])
-		for (const peak of [4, 15, 60, 250])
-			for (const seed of [1, 2, 3, 4, 5, 6, 7]) {
-				const rate = contactRate('HOUR', peak, SHAPES[seed % 2], seed % 2 === 0 ? 0.1 : 0, undefined, closedSunday);
-				const startMs = START_MS + ((seed * 3) % 7) * DAY_MS;
-				yield { days, items: items('HOUR', days * 24, seed * 613 + peak * 11 + days, rate, undefined, startMs) };
-			}
+export function* closedDaySeries() {
+	for (const { closed, weekly, weekendDays } of CLOSED_DAYS)
+		for (const days of [14, 21])
+			for (const peak of [4, 15, 60, 250])
+				for (const seed of [1, 2, 3, 4, 5, 6, 7]) {
+					const rate = contactRate('HOUR', peak, SHAPES[seed % 2], seed % 2 === 0 ? 0.1 : 0, undefined, weekly);
+					const startMs = START_MS + ((seed * 3) % 7) * DAY_MS;
+					yield { closed, weekendDays, days, items: items('HOUR', days * 24, seed * 613 + peak * 11 + days, rate, undefined, startMs) };
+				}
 }
 
 /** The incidents of the set, by metric kind: their types and the range of their sizes (as in ccSeries). */
