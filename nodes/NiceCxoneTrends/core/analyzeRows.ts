@@ -157,11 +157,6 @@ function groupsByZone(groups: readonly RowGroup[]): Map<string, RowGroup[]> {
 	return byZone;
 }
 
-/** The timestamps of the groups' rows. */
-function timesOf(groups: readonly RowGroup[]): number[] {
-	return groups.flatMap((group) => group.timesMs);
-}
-
 /**
  * Checks the rows and the configuration and plans the series; throws {@link SeriesInputError}. In steps
  * (see {@link analyzeRowsSteps}).
@@ -212,7 +207,7 @@ function* planSeries(
 	// The calendar each zone's items' days or months follow (the zone, or UTC), and months told from four
 	// weeks by the items themselves.
 	const zones = [...groupsByZone(allGroups)].map(([zone, groups]) => {
-		const times = timesOf(groups);
+		const times = groups.flatMap((group) => group.timesMs);
 		return {
 			zone,
 			times,

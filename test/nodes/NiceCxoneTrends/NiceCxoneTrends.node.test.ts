@@ -592,6 +592,12 @@ describe('NiceCxoneTrends node: Time Zone by an expression, each item’s own', 
 		const outputs = await new NiceCxoneTrends().execute.call(context);
 		return { outputs, zoneReads: read.mock.calls.filter(([name]) => name === 'timeZone').length };
 	};
+	/** The error a run with `items` fails with (undefined if it succeeds). */
+	const errorOf = async (items: INodeExecutionData[]) =>
+		await runWith(items).then(
+			() => undefined,
+			(error: unknown) => error as NodeOperationError,
+		);
 
 	it('reads each item’s zone and says each site’s alert on its own clock (empty: the workflow’s)', async () => {
 		const items = siteItems();
@@ -679,10 +685,7 @@ describe('NiceCxoneTrends node: Time Zone by an expression, each item’s own', 
 		]);
 		const missing = siteItems();
 		delete missing[4].json.siteTimeZone;
-		const error = await runWith(missing).then(
-			() => undefined,
-			(thrown: unknown) => thrown as NodeOperationError,
-		);
+		const error = await errorOf(missing);
 		expect(error?.message).toBe(
 			"'Time Zone' gives no value for item 4: the field its expression reads is missing there. Give every item its zone (e.g. with an Edit Fields node), or set an IANA name such as Europe/London.",
 		);
@@ -690,11 +693,6 @@ describe('NiceCxoneTrends node: Time Zone by an expression, each item’s own', 
 	});
 
 	it('names the item whose zone is no time zone, and a site whose items are in two zones', async () => {
-		const errorOf = async (items: INodeExecutionData[]) =>
-			await runWith(items).then(
-				() => undefined,
-				(error: unknown) => error as NodeOperationError,
-			);
 		const items = siteItems();
 		items[7].json.siteTimeZone = 'Mars/Olympus';
 		const invalid = await errorOf(items);
