@@ -51,6 +51,20 @@ export function durationRiseFrom(
 	return score < Infinity ? Math.max(0, score) : NaN;
 }
 
+/** Least spread of ln(value) in {@link riseFromTypicalPositive}: a few equal values are no promise of the next. */
+const MIN_LOG_SPREAD = 0.25;
+
+/**
+ * The rise score of an average of durations at `value` (> 0) in a slot that has no positive level to measure
+ * from (its median and its long-run mean are 0: nobody held there yet), against the series' positive values:
+ * (ln value − logMean) / logSpread, with `logMean` and `logSpread` the mean and standard deviation of ln of
+ * the positive values seen so far (logSpread at least MIN_LOG_SPREAD), at least 0. Where most contacts never
+ * hold, a hold somewhere is no news; a hold far longer than holds usually are is.
+ */
+export function riseFromTypicalPositive(value: number, logMean: number, logSpread: number): number {
+	return Math.max(0, (Math.log(value) - logMean) / Math.max(logSpread, MIN_LOG_SPREAD));
+}
+
 /**
  * Rearranges `buffer[0..length)` so that `buffer[k]` holds the k-th smallest of those values (0-based),
  * and returns it (Hoare's quickselect, expected O(length)). Values must not be NaN.

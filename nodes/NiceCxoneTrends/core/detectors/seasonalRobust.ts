@@ -7,7 +7,7 @@ import {
 	type Detector,
 	type EpisodeRules,
 } from '../detection';
-import { countScore, durationRiseFrom, MAD_TO_SD } from '../statistics';
+import { countScore, durationRiseFrom, MAD_TO_SD, riseFromTypicalPositive } from '../statistics';
 import type { ContactCounts } from '../analyzeSeries';
 import { SamplingNoise, runningMean } from './contactNoise';
 import {
@@ -416,7 +416,15 @@ export function detectSeasonalRobust(
 	// DURATION_MEAN_WEIGHT): a group's calls by day are no e-mails by night.
 	const durationMeans = noise === 'duration' ? new Float64Array(kindSlots) : undefined;
 	const durationCounts = noise === 'duration' ? new Int32Array(kindSlots) : undefined;
-	/** A rise of an average of durations (see durationRiseFrom), `linear` until there is a level to measure from. */
+	// ln of the positive values of an average of durations: their running mean, mean square and count (see
+	// riseFromTypicalPositive, POSITIVE_VALUES_FOR_A_LEVEL).
+	let positiveLogMean = 0;
+	let positiveLogSquare = 0;
+	let positiveCount = 0;
+	/**
+	 * A rise of an average of durations (see durationRiseFrom); in a slot with no positive level yet, measured
+	 * from the series' positive values once there are a few; `linear` before.
+	 */
 	const riseOfDurations = (
 		value: number,
 		center: number,
@@ -426,7 +434,14 @@ export function detectSeasonalRobust(
 	) => {
 		const mean = durationCounts![at] > 0 ? durationMeans![at] : NaN;
 		const score = durationRiseFrom(value, center, mean, scale);
-		return score === score ? score : linear;
+		if (score === score) return score;
+		if (value > 0 && positiveCount >= POSITIVE_VALUES_FOR_A_LEVEL) {
+			const logSpread = Math.sqrt(
+				Math.max(0, positiveLogSquare - positiveLogMean * positiveLogMean),
+			);
+			return riseFromTypicalPositive(value, positiveLogMean, logSpread);
+		}
+		return linear;
 	};
 
 	for (let i = 0; i < n; i++) {
@@ -638,6 +653,17 @@ export function detectSeasonalRobust(
 			}
 		}
 		weekdayLevel?.observe(calendar.dayNumber[i], isoWeekday, kind, value);
+		if (durationMeans && value > 0) {
+			const logValue = Math.log(value);
+			positiveCount++;
+			positiveLogMean = runningMean(positiveLogMean, logValue, positiveCount, DURATION_MEAN_WEIGHT);
+			positiveLogSquare = runningMean(
+				positiveLogSquare,
+				logValue * logValue,
+				positiveCount,
+				DURATION_MEAN_WEIGHT,
+			);
+		}
 		if (durationMeans && hasValue)
 			durationMeans[kindRing] = runningMean(
 				durationMeans[kindRing],
@@ -703,6 +729,16 @@ const INCIDENT_BUCKETS_CALIBRATED = 2;
  * caught 2 times in 12.
  */
 const DURATION_MEAN_WEIGHT = 0.02;
+
+/**
+ * Positive values an average of durations needs before a rise in a slot without a positive level (nobody held
+ * there yet) is measured from them (see riseFromTypicalPositive); before, from the slot's 0 as any value is.
+ * A chat channel where one contact in twenty holds, at 15-minute buckets: a slot's long-run mean stays 0 for
+ * weeks, and one chat's 58 s of hold there scored 11.6 against a scale of 5 s. A reviewer's sparse channels
+ * at 15 and 30 minutes raised 1.56 and 1.55 false alerts per 1000 buckets of hold time (36 and 26 in 50
+ * series; 4 and 7 with this).
+ */
+const POSITIVE_VALUES_FOR_A_LEVEL = 5;
 
 /** Weight of each new bucket in the seasonal method's sustained-deviation score. */
 const SUSTAINED_ALPHA = 0.3;

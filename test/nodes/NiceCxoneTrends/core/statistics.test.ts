@@ -10,6 +10,7 @@ import {
 	mostCommonPositiveGap,
 	movingAverage,
 	percentChange,
+	riseFromTypicalPositive,
 	selectInPlace,
 	theilSenSlope,
 } from '../../../../nodes/NiceCxoneTrends/core/statistics';
@@ -263,5 +264,16 @@ describe('durationRiseFrom', () => {
 		expect(durationRiseFrom(5, 1, 20, 4)).toBe(0);
 		expect(durationRiseFrom(5, 0, NaN, 4)).toBeNaN();
 		expect(durationRiseFrom(700, 400, NaN, 80)).toBeCloseTo(durationRiseScore(700, 400, 80), 10);
+	});
+});
+
+describe('riseFromTypicalPositive', () => {
+	it('scores ln of the value against the positive values, in their log spreads, at least 0', () => {
+		// Holds of e^4 ≈ 55 s ± 1 (log): 150 s is 1.01 spreads above, 55 s none, 20 s (below) 0.
+		expect(riseFromTypicalPositive(150, 4, 1)).toBeCloseTo(Math.log(150) - 4, 10);
+		expect(riseFromTypicalPositive(Math.exp(4), 4, 1)).toBeCloseTo(0, 10);
+		expect(riseFromTypicalPositive(20, 4, 1)).toBe(0);
+		// A spread of equal values is taken as 0.25: e^4.5 over e^4 ± 0.1 scores 2, not 5.
+		expect(riseFromTypicalPositive(Math.exp(4.5), 4, 0.1)).toBeCloseTo(2, 10);
 	});
 });
