@@ -280,7 +280,9 @@ async function sendWebhookFor(
 			secret: settings.webhook.secret,
 			timeoutMs: settings.webhook.timeoutMs,
 			maxAttempts: WEBHOOK_MAX_ATTEMPTS,
+			// The API retry policy's numbers (DEFAULT_RETRY_POLICY): 0–0.5 s, then 0–1 s, never under 0.25 s.
 			baseDelayMs: 500,
+			minDelayMs: 250,
 			signal: ctx.getExecutionCancelSignal?.(),
 		},
 		{ event, ...payload },

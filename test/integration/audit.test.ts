@@ -87,6 +87,7 @@ describe('webhook delivery to a real local receiver', () => {
 		timeoutMs,
 		maxAttempts: 3,
 		baseDelayMs: 10,
+		minDelayMs: 1,
 	});
 
 	it('signs the body so the receiver can verify it', async () => {
