@@ -421,7 +421,7 @@ export async function runQueueSuite({ log }) {
 		log(`    simulator: ${stats.queries.length} queries, at most ${stats.maxActiveObserved} at once, ${stats.requests.submit - stats.queries.length} submits turned away (429, tenant busy), ${stats.tokensIssued} tokens`);
 	});
 
-	harness.test('the audit chain across workers: continued from the head the caller keeps, a fork when two runs share a head, a new start without one', async () => {
+	harness.test("the audit chain across workers: continued from the head the caller keeps, a fork when two runs share a head, the worker's own last record without one", async () => {
 		assert.ok(state.workflows?.audit, 'the workflows were not published (see the test before)');
 		const { verifyAuditChain, headOf } = await import('../dist/nodes/shared/core/auditChain.js');
 		const call = async (index, head) => {
@@ -440,13 +440,16 @@ export async function runQueueSuite({ log }) {
 		assert.deepStrictEqual(overlapping.map((record) => record.seq), [7, 7, 7]);
 		const forks = verifyAuditChain([...chain, ...overlapping]).findings;
 		assert.deepStrictEqual(forks.map(({ kind, seq }) => [kind, seq]), [['fork', 7], ['fork', 7]]);
-		// Without a head a worker has no memory (its static data starts empty): every record starts again at seq 1.
+		// Without a head a worker has no stored head (its static data starts empty), only the last record it sealed
+		// itself: each run continues from that (seq 1 on a worker that sealed none), never from the other worker's.
 		const unanchored = [];
 		for (let i = 9; i < 12; i++) unanchored.push((await call(i)).body);
-		assert.deepStrictEqual(unanchored.map((record) => record.seq), [1, 1, 1]);
 		const workers = state.workers.map((worker) => workerExecutions(worker).started);
-		const ran = [...chain, ...overlapping, ...unanchored].map((record) => workers.findIndex((ids) => ids.includes(record.executionId)) + 1);
-		log(`    audit chain: 6 chained records, 2 forks reported for 3 overlapping runs, 3 runs without a head each at seq 1; workers ${ran.join(' ')}`);
+		const all = [...chain, ...overlapping, ...unanchored];
+		const ran = all.map((record) => workers.findIndex((ids) => ids.includes(record.executionId)) + 1);
+		const lastSealedBy = (worker, before) => Math.max(0, ...all.slice(0, before).filter((_, i) => ran[i] === worker).map((record) => record.seq));
+		assert.deepStrictEqual(unanchored.map((record) => record.seq), unanchored.map((_, k) => 1 + lastSealedBy(ran[9 + k], 9 + k)));
+		log(`    audit chain: 6 chained records, 2 forks reported for 3 overlapping runs, 3 runs without a head at seq ${unanchored.map((record) => record.seq).join(', ')} (each after its worker's last); workers ${ran.join(' ')}`);
 	});
 
 	harness.test('the Only Since Last Run cursor across workers: handed from run to run by the caller, the next run reads only the contacts updated since; without it, the whole range', async () => {

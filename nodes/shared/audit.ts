@@ -40,7 +40,7 @@ export const AUDIT_AND_WEBHOOK_OPTIONS: INodeProperties[] = [
 		type: 'json',
 		default: '',
 		description:
-			"The last audit record from where you store them (or its chainId, seq and hash), read by an expression from a node before this one; the next record continues the chain from it. Needed in queue mode, and for overlapping runs. Empty: the node remembers the last record in the workflow's static data (regular mode, production runs).",
+			"The last audit record from where you store them (or its chainId, seq and hash), read by an expression from a node before this one; the next record continues the chain from it. Needed in queue mode and when several main processes run the workflow. Empty: the node continues from the last record it sealed in this n8n process or remembers in the workflow's static data (regular mode, production runs).",
 	},
 	{
 		displayName: 'Sign Audit Records',
@@ -280,7 +280,9 @@ async function sendWebhookFor(
 			secret: settings.webhook.secret,
 			timeoutMs: settings.webhook.timeoutMs,
 			maxAttempts: WEBHOOK_MAX_ATTEMPTS,
+			// The API retry policy's numbers (DEFAULT_RETRY_POLICY): 0–0.5 s, then 0–1 s, never under 0.25 s.
 			baseDelayMs: 500,
+			minDelayMs: 250,
 			signal: ctx.getExecutionCancelSignal?.(),
 		},
 		{ event, ...payload },
@@ -312,11 +314,31 @@ export interface AuditChainState {
 	head?: ChainHead;
 }
 
+/** Chains whose last head this process remembers; past it the least recently sealed is forgotten. */
+const MAX_SEALED_HEADS = 1000;
 /**
- * Seals a record into its chain. The head it continues from: the execution's own last record; else the
- * head the user gave (Options › Audit Chain Head); else the last record the node remembers in the
- * workflow's static data (which n8n keeps for production runs in regular mode only). The new head is
- * remembered in both.
+ * The head each chain was last sealed at in this process, by workflow id and chain id. Overlapping
+ * executions each hold their own copy of the workflow's static data, which n8n saves only when each
+ * ends: without this, every one of them would continue from the same record (a fork).
+ */
+const sealedHeads = new Map<string, ChainHead>();
+
+/** Forgets every chain head this process sealed: what a new process knows. For tests. */
+export function forgetSealedAuditHeads(): void {
+	sealedHeads.clear();
+}
+
+const laterOf = (a: ChainHead | undefined, b: ChainHead | undefined) =>
+	a === undefined || (b !== undefined && b.seq > a.seq) ? b : a;
+
+/**
+ * Seals a record into its chain. The head it continues from: the head the user gave (Options › Audit
+ * Chain Head), unless the execution sealed a record already (then its own last); without a given head,
+ * the latest of the execution's own last record, the last one sealed in this process and the one in
+ * the workflow's static data. Static data and this process's memory are only for runs whose static
+ * data n8n keeps (not manual ones); in queue mode each worker remembers only its own records, so there
+ * only the given head continues one chain. Synchronous from reading the head to remembering the new
+ * one, so that overlapping executions of one process get consecutive seqs.
  */
 function sealAudit(
 	ctx: IExecuteFunctions,
@@ -326,20 +348,29 @@ function sealAudit(
 ): IDataObject & Chained {
 	const staticData = ctx.getWorkflowStaticData('node');
 	const node = ctx.getNode();
+	const workflowId = String(ctx.getWorkflow().id ?? '');
 	const chainId =
-		chain.head?.chainId ??
-		settings.chainHead?.chainId ??
-		`${String(ctx.getWorkflow().id ?? '')}/${node.id ?? node.name}`;
+		chain.head?.chainId ?? settings.chainHead?.chainId ?? `${workflowId}/${node.id ?? node.name}`;
+	const key = JSON.stringify([workflowId, chainId]);
+	const kept = ctx.getMode() !== 'manual';
 	const remembered = parseChainHead(staticData.auditChainHead);
-	const head =
-		chain.head ??
-		settings.chainHead ??
-		(remembered && !('problem' in remembered) && remembered.chainId === chainId
+	const stored =
+		remembered && !('problem' in remembered) && remembered.chainId === chainId
 			? remembered
-			: undefined);
+			: undefined;
+	const head = settings.chainHead
+		? (chain.head ?? settings.chainHead)
+		: laterOf(laterOf(stored, kept ? sealedHeads.get(key) : undefined), chain.head);
 	const sealed = sealRecord(record, chainId, head, settings.recordKey);
 	chain.head = headOf(sealed);
 	staticData.auditChainHead = { ...chain.head };
+	if (kept) {
+		// Deleted first, so that the map's order is the order of sealing and the oldest goes first.
+		sealedHeads.delete(key);
+		sealedHeads.set(key, chain.head);
+		if (sealedHeads.size > MAX_SEALED_HEADS)
+			sealedHeads.delete(sealedHeads.keys().next().value as string);
+	}
 	return sealed;
 }
 

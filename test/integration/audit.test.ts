@@ -1,4 +1,4 @@
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, WorkflowExecuteMode } from 'n8n-workflow';
 
 import { checkResult } from '../../nodes/NiceCxoneAnalytics/core/resultCheck';
 import type { ResultRow } from '../../nodes/NiceCxoneAnalytics/core/rows';
@@ -9,6 +9,7 @@ import { canonicalJson, sha256Hex } from '../../nodes/shared/core/canonical';
 import { signWebhook, verifyWebhookSignature } from '../../nodes/shared/core/webhookSignature';
 import type { Clock } from '../../nodes/shared/transport/clock';
 import { createN8nPost, deliverWebhook } from '../../nodes/shared/transport/webhook';
+import { forgetSealedAuditHeads } from '../../nodes/shared/audit';
 import { request } from '../support/http';
 import { createContext, queryParams } from '../support/n8nContext';
 import { startReceiver } from '../support/receiver';
@@ -87,6 +88,7 @@ describe('webhook delivery to a real local receiver', () => {
 		timeoutMs,
 		maxAttempts: 3,
 		baseDelayMs: 10,
+		minDelayMs: 1,
 	});
 
 	it('signs the body so the receiver can verify it', async () => {
@@ -188,7 +190,11 @@ describe('audit records and webhooks from the query node, against the simulator'
 			end: body.timeSeries.end,
 			options: { pollIntervalSeconds: 0.05, maxPollIntervalSeconds: 0.1, ...options },
 		});
-	const run = async (options: IDataObject, staticData: IDataObject = {}) => {
+	const run = async (
+		options: IDataObject,
+		staticData: IDataObject = {},
+		where: { mode?: WorkflowExecuteMode; workflowId?: string; nodeId?: string } = {},
+	) => {
 		const { ctx, log } = createContext({
 			params: params(options),
 			credentials: {
@@ -199,6 +205,9 @@ describe('audit records and webhooks from the query node, against the simulator'
 			},
 			staticData,
 			webhookSecret: SECRET,
+			mode: where.mode,
+			workflowId: where.workflowId,
+			...(where.nodeId ? { node: { id: where.nodeId } } : {}),
 		});
 		const output = await new NiceCxoneAnalytics().execute.call(ctx);
 		return { output: output as INodeExecutionData[][], log };
@@ -380,6 +389,46 @@ describe('audit records and webhooks from the query node, against the simulator'
 		expect(
 			verifyAuditChain([genesis.json, a, b]).findings.map(({ kind, index }) => [kind, index]),
 		).toEqual([['fork', 2]]);
+	});
+
+	it('overlapping production runs of one process without Audit Chain Head get consecutive seqs, not a fork', async () => {
+		forgetSealedAuditHeads();
+		const trigger = { mode: 'trigger' as const };
+		const saved: IDataObject = {};
+		const genesis = (await run({ audit: 'output' }, saved, trigger)).output[1][0].json;
+		// n8n hands each overlapping execution its own copy of the static data saved when the last one ended.
+		const overlapping = (
+			await Promise.all(
+				[1, 2, 3, 4].map(
+					async () => await run({ audit: 'output' }, structuredClone(saved), trigger),
+				),
+			)
+		).map(({ output }) => output[1][0].json);
+		expect(overlapping.map((record) => record.seq).sort()).toEqual([2, 3, 4, 5]);
+		expect(verifyAuditChain([genesis, ...overlapping])).toEqual({
+			ok: true,
+			records: 5,
+			chains: 1,
+			findings: [],
+		});
+		// A static data head later than this process's (saved by another main process) wins.
+		const elsewhere = { auditChainHead: { chainId: 'wf-1/node-1', seq: 41, hash: 'a'.repeat(64) } };
+		expect((await run({ audit: 'output' }, elsewhere, trigger)).output[1][0].json).toMatchObject({
+			seq: 42,
+			previousHash: 'a'.repeat(64),
+		});
+		// Another workflow's chain, another node's chain and a manual run (whose static data n8n does not keep)
+		// are not continued from it.
+		const apart = await Promise.all([
+			run({ audit: 'output' }, {}, { ...trigger, workflowId: 'wf-2' }),
+			run({ audit: 'output' }, {}, { ...trigger, nodeId: 'node-2' }),
+			run({ audit: 'output' }, {}),
+		]);
+		expect(apart.map(({ output }) => [output[1][0].json.chainId, output[1][0].json.seq])).toEqual([
+			['wf-2/node-1', 1],
+			['wf-1/node-2', 1],
+			['wf-1/node-1', 1],
+		]);
 	});
 
 	it('chains the records of several items of one execution one after another, whatever head each item gives', async () => {

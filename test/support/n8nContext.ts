@@ -14,6 +14,7 @@ import type {
 	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
+	WorkflowExecuteMode,
 } from 'n8n-workflow';
 
 import type { CredentialTypeName, N8nLine } from './n8nAuthentication';
@@ -39,6 +40,10 @@ export interface ContextOptions {
 	node?: Partial<INode>;
 	/** The node's workflow static data; pass the same object to chain audit records across runs. */
 	staticData?: IDataObject;
+	/** n8n's execution mode: 'manual' (a test run, the default) or a production one ('trigger', 'webhook' …). */
+	mode?: WorkflowExecuteMode;
+	/** The workflow's id; 'wf-1' by default. */
+	workflowId?: string;
 	/** A webhook signing credential, when the test configures one. */
 	webhookSecret?: string;
 	/** A NICE CXone API (access key) credential, when the test configures one. */
@@ -177,9 +182,9 @@ export function createContext(options: ContextOptions): {
 			if (type === 'niceCxoneApi') return { ...log.storedPlatform };
 			return { ...log.stored };
 		},
-		getWorkflow: () => ({ id: 'wf-1', name: 'Test workflow', active: false }),
+		getWorkflow: () => ({ id: options.workflowId ?? 'wf-1', name: 'Test workflow', active: false }),
 		getExecutionId: () => 'exec-1',
-		getMode: () => 'manual',
+		getMode: () => options.mode ?? 'manual',
 		getWorkflowStaticData: () => staticData,
 		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
 			const own = options.itemParams?.[itemIndex];

@@ -2,22 +2,17 @@ import { ApiFailure, CxoneApiError, stopError } from './errors';
 import type { Clock } from '../../shared/transport/clock';
 import { settle } from '../../shared/transport/clock';
 import { retryAfterMs } from '../../shared/transport/retryAfter';
+import type { RetryWaitPolicy } from '../../shared/transport/retryWait';
+import { RETRY_AFTER_JITTER_FRACTION, retryWaitMs } from '../../shared/transport/retryWait';
 import type { ApiRequest, ApiResponse, Send, TransportStats } from './types';
 
 export { retryAfterMs };
 
-export interface RetryPolicy {
+export interface RetryPolicy extends RetryWaitPolicy {
 	/** Attempts per request, the first included. */
 	maxAttempts: number;
-	/** Backoff before retry n (from 0) is random in [0, min(maxDelayMs, baseDelayMs × 2^n)). */
-	baseDelayMs: number;
-	maxDelayMs: number;
 	/** A Retry-After longer than this is an error, not a wait. */
 	maxRetryAfterMs: number;
-	/** The shortest wait before a retry, whatever Retry-After or the jitter say (0, -1, 0.001 …). */
-	minDelayMs: number;
-	/** A Retry-After wait is lengthened by up to this share of it, at random, so rejected clients do not return in step. */
-	retryAfterJitterFraction: number;
 	/**
 	 * 429s a request may wait out, apart from `maxAttempts`: a 429 is a queue to wait in (the tenant's
 	 * concurrent-query limit, a rate limit), not a failure, so it is bounded by Options › Timeout and this.
@@ -37,7 +32,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	maxDelayMs: 30_000,
 	maxRetryAfterMs: 120_000,
 	minDelayMs: 250,
-	retryAfterJitterFraction: 0.2,
+	retryAfterJitterFraction: RETRY_AFTER_JITTER_FRACTION,
 	maxThrottledRetries: 30,
 	maxUnauthorizedRetries: 5,
 };
@@ -58,11 +53,6 @@ export function isRetryable(failure: ApiFailure): boolean {
 	if (failure.credential && !failure.credential.retryable) return false;
 	if (failure.status !== undefined) return RETRYABLE_STATUS.has(failure.status);
 	return failure.networkCode !== undefined && RETRYABLE_NETWORK_CODES.has(failure.networkCode);
-}
-
-/** Exponential backoff with full jitter, in ms, before retry `retry` (0-based). */
-export function backoffMs(retry: number, policy: RetryPolicy, random: number): number {
-	return Math.floor(random * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry));
 }
 
 export interface RetryContext {
@@ -126,12 +116,7 @@ export async function sendWithRetries(
 				error.status,
 			);
 		}
-		const waitMs = Math.max(
-			ctx.policy.minDelayMs,
-			askedMs === undefined
-				? backoffMs(retry - 1, ctx.policy, ctx.clock.random())
-				: askedMs + Math.floor(askedMs * ctx.policy.retryAfterJitterFraction * ctx.clock.random()),
-		);
+		const waitMs = retryWaitMs(askedMs, retry - 1, ctx.policy, ctx.clock.random());
 		if (ctx.clock.now() + waitMs > ctx.deadlineMs) throw error;
 		ctx.stats.retries++;
 		if (!(await settle(ctx.clock.sleep(waitMs, ctx.signal))).ok) throw stopError(ctx.signal);

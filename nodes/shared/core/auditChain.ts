@@ -104,8 +104,10 @@ export type ChainFindingKind =
 	| 'edited'
 	/** The record's HMAC is missing or wrong for the key: re-sealed (or written) without the key. */
 	| 'forged'
-	/** Two records claim the same place in the chain: two runs continued from the same head. */
+	/** Two records with one seq link to the same record: two runs continued from the same head. */
 	| 'fork'
+	/** Another record with seq 1 and no previous hash: a run without a head started the chain again. */
+	| 'restart'
 	/** Records are missing between two records (their seq jumps). */
 	| 'gap'
 	/** A record follows the one before it by seq but does not link to it: replaced or inserted. */
@@ -142,8 +144,8 @@ export interface VerifyOptions {
 
 /**
  * Checks audit records (in any order; chains by `chainId`, ordered by `seq`) and reports every finding,
- * each for what it is: an edited record, a forged seal (with `key`), a fork, a gap, a broken link, a
- * truncated start or end. Records from before chain ids and sequence numbers existed are checked as one
+ * each for what it is: an edited record, a forged seal (with `key`), a fork, a restart, a gap, a broken
+ * link, a truncated start or end. Records from before chain ids and sequence numbers existed are checked as one
  * chain in the order given (edited records and broken links).
  */
 export function verifyAuditChain(
@@ -218,30 +220,52 @@ export function verifyAuditChain(
 			const at = ordered[i];
 			const seq = Number(at.record.seq);
 			const beforeSeq = Number(before.record.seq);
-			if (seq === beforeSeq) {
-				find(
-					'fork',
-					at,
-					`Records ${before.index} and ${at.index} both claim seq ${seq} of chain ${chainId}: two runs continued from the same record.`,
-				);
-			} else if (seq > beforeSeq + 1) {
+			if (seq > beforeSeq + 1) {
 				find(
 					'gap',
 					at,
 					`Chain ${chainId} has no records with seq ${beforeSeq + 1} to ${seq - 1} (before record ${at.index}): they were deleted or never stored.`,
 				);
-			} else {
-				// The record before may be one branch of a fork: linking to any record of the previous seq is a link.
-				const previous = ordered
-					.filter((other) => other.record.seq === beforeSeq)
-					.map((other) => other.record.hash);
-				if (!previous.includes(at.record.previousHash as string)) {
-					find(
-						'broken-link',
-						at,
-						`Record ${at.index} (seq ${seq}) does not link to the record with seq ${beforeSeq}: a record was replaced or inserted.`,
-					);
-				}
+				continue;
+			}
+			if (seq === beforeSeq && seq === 1 && at.record.previousHash === null) {
+				find(
+					'restart',
+					at,
+					`Record ${at.index} starts chain ${chainId} again at seq 1, as record ${before.index} did: a run without Audit Chain Head (a queue-mode worker, a manual run) started the chain again. Set Options › Audit Chain Head to the last stored record to continue the chain.`,
+				);
+				continue;
+			}
+			// A fork is two records continuing from one record; a record of the same seq on another branch (after
+			// a restart or a fork, reported there) only has to link to a record of the seq before it.
+			const twin =
+				seq === beforeSeq
+					? ordered
+							.slice(0, i)
+							.reverse()
+							.find(
+								(other) =>
+									other.record.seq === seq && other.record.previousHash === at.record.previousHash,
+							)
+					: undefined;
+			if (twin) {
+				find(
+					'fork',
+					at,
+					`Records ${twin.index} and ${at.index} both claim seq ${seq} of chain ${chainId}: two runs continued from the same record.`,
+				);
+				continue;
+			}
+			// The record before may be one branch of a fork: linking to any record of the previous seq is a link.
+			const previous = ordered
+				.filter((other) => other.record.seq === seq - 1)
+				.map((other) => other.record.hash);
+			if (!previous.includes(at.record.previousHash as string)) {
+				find(
+					'broken-link',
+					at,
+					`Record ${at.index} (seq ${seq}) does not link to the record with seq ${seq - 1}: a record was replaced or inserted.`,
+				);
 			}
 		}
 		const head = options.heads?.find((known) => known.chainId === chainId);

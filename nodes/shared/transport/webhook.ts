@@ -10,6 +10,7 @@ import type { Clock } from './clock';
 import { settle } from './clock';
 import { displayUrl } from './endpoints';
 import { retryAfterMs } from './retryAfter';
+import { RETRY_AFTER_JITTER_FRACTION, retryWaitMs } from './retryWait';
 import { serverText } from './serverText';
 
 /** What became of a webhook delivery; it goes into the audit record. */
@@ -33,9 +34,11 @@ export interface WebhookTarget {
 	timeoutMs: number;
 	/** POSTs at most, the first included, whatever the answers. */
 	maxAttempts: number;
-	/** Wait before retry n (from 1): baseDelayMs × 2^(n−1); also the least a Retry-After can make it. */
+	/** Backoff before retry n (from 1) is random in [0, baseDelayMs × 2^(n−1)) (full jitter). */
 	baseDelayMs: number;
-	/** A 429's Retry-After longer than this ends the delivery instead of a wait. */
+	/** The shortest wait before a retry, whatever the jitter or a Retry-After say. */
+	minDelayMs: number;
+	/** A 429's Retry-After longer than this ends the delivery instead of a wait; no backoff is longer. */
 	maxRetryAfterMs?: number;
 	/** The execution's cancel signal: no POST and no wait after it aborts. */
 	signal?: AbortSignal;
@@ -67,7 +70,9 @@ export interface WebhookPayload {
 
 /**
  * Delivers a signed JSON body in at most `maxAttempts` POSTs: network errors, 5xx and 429 are retried
- * with exponential backoff (a 429 waits its Retry-After if longer, up to `maxRetryAfterMs`); a 3xx is
+ * after the API's waits (`retryWaitMs`: exponential backoff with full jitter; a 429's Retry-After, up to
+ * `maxRetryAfterMs`, plus up to a fifth more at random), so receivers that turned many executions away
+ * at once are not hit again in step; a 3xx is
  * not followed (the signed body goes to the configured URL only) and, like a 4xx, is not retried. With
  * no usable secret nothing is sent. Never throws: the outcome says what happened, and the caller
  * decides whether a failed delivery fails the item.
@@ -90,11 +95,21 @@ export async function deliverWebhook(
 	if (problem !== undefined) return done(0, null, `not sent: ${problem}`);
 	const body = JSON.stringify(payload);
 	const maxRetryAfterMs = target.maxRetryAfterMs ?? DEFAULT_MAX_WEBHOOK_RETRY_AFTER_MS;
+	const waitPolicy = {
+		baseDelayMs: target.baseDelayMs,
+		maxDelayMs: maxRetryAfterMs,
+		minDelayMs: target.minDelayMs,
+		retryAfterJitterFraction: RETRY_AFTER_JITTER_FRACTION,
+	};
 	let status: number | null = null;
 	let error: string | null = null;
-	let waitMs = 0;
+	/** What the last 429 asked with its Retry-After; undefined after any other failure (then the backoff). */
+	let askedMs: number | undefined;
 	let attempt = 0;
 	while (attempt < target.maxAttempts) {
+		// Drawn only when a retry is due: one random number a retry.
+		const waitMs =
+			attempt === 0 ? 0 : retryWaitMs(askedMs, attempt - 1, waitPolicy, clock.random());
 		if (
 			target.signal?.aborted ||
 			(waitMs > 0 && !(await settle(clock.sleep(waitMs, target.signal))).ok)
@@ -108,6 +123,7 @@ export async function deliverWebhook(
 			);
 		}
 		attempt++;
+		askedMs = undefined;
 		const timestampSeconds = Math.floor(clock.now() / 1000);
 		const headers: Record<string, string> = {
 			'Content-Type': 'application/json',
@@ -116,13 +132,11 @@ export async function deliverWebhook(
 		if (target.secret)
 			headers[SIGNATURE_HEADER] = signWebhook(target.secret, timestampSeconds, body);
 		const outcome = await settle(post(target.url, body, headers, target.timeoutMs, target.signal));
-		const backoffMs = target.baseDelayMs * 2 ** (attempt - 1);
 		if (!outcome.ok) {
 			status = null;
 			// The error text may quote the receiver's answer or address: redacted and clipped.
 			error =
 				serverText((outcome.error as Error)?.message ?? String(outcome.error)) || 'no response';
-			waitMs = backoffMs;
 			continue;
 		}
 		status = outcome.value.status;
@@ -134,8 +148,9 @@ export async function deliverWebhook(
 				`HTTP ${status}: a redirect to ${displayUrl(outcome.value.location)}, not followed; set Options › Webhook URL to the receiver's own address`,
 			);
 		}
+		error = `HTTP ${status}`;
 		if (status === 429) {
-			const askedMs = retryAfterMs(outcome.value.retryAfter, clock.now());
+			askedMs = retryAfterMs(outcome.value.retryAfter, clock.now());
 			if (askedMs !== undefined && askedMs > maxRetryAfterMs) {
 				return done(
 					attempt,
@@ -143,13 +158,9 @@ export async function deliverWebhook(
 					`HTTP 429: the receiver asked to wait ${Math.ceil(askedMs / 1000)} s, more than the ${maxRetryAfterMs / 1000} s the node waits`,
 				);
 			}
-			error = 'HTTP 429';
-			waitMs = Math.max(backoffMs, askedMs ?? 0);
 			continue;
 		}
-		error = `HTTP ${status}`;
 		if (status < 500) return done(attempt, status, error);
-		waitMs = backoffMs;
 	}
 	return done(attempt, status, error);
 }

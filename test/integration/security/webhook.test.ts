@@ -159,7 +159,7 @@ describe('12. Signing fails closed: nothing is sent without a usable secret', ()
 			const outcome = await deliverWebhook(
 				createN8nPost(ctx),
 				realClock,
-				{ url: hooks.url, secret, timeoutMs: 1000, maxAttempts: 3, baseDelayMs: 1 },
+				{ url: hooks.url, secret, timeoutMs: 1000, maxAttempts: 3, baseDelayMs: 1, minDelayMs: 1 },
 				{ auditId: 'a1' },
 			);
 			expect(outcome).toMatchObject({ delivered: false, attempts: 0, status: null });
@@ -169,24 +169,36 @@ describe('12. Signing fails closed: nothing is sent without a usable secret', ()
 	});
 });
 
-/** Real time, and every wait recorded. */
+/** Real time, every wait recorded, and the random numbers 0.1, 0.75, 0.1, 0.75 … in turn. */
 const waits: number[] = [];
+let draws = 0;
 const realClock: Clock = {
 	now: () => Date.now(),
-	random: () => 0.5,
+	random: () => [0.1, 0.75][draws++ % 2],
 	sleep: async (ms) => {
 		waits.push(ms);
 		await sleep(ms);
 	},
 };
-beforeEach(() => waits.splice(0));
+beforeEach(() => {
+	waits.splice(0);
+	draws = 0;
+});
 
 async function deliver(url: string, maxRetryAfterMs?: number) {
 	const { ctx, log } = createN8nLikeContext({ params: {} });
 	const outcome = await deliverWebhook(
 		createN8nPost(ctx),
 		realClock,
-		{ url, secret: SECRET, timeoutMs: 2000, maxAttempts: 3, baseDelayMs: 20, maxRetryAfterMs },
+		{
+			url,
+			secret: SECRET,
+			timeoutMs: 2000,
+			maxAttempts: 3,
+			baseDelayMs: 20,
+			minDelayMs: 4,
+			maxRetryAfterMs,
+		},
 		{ event: 'completed', auditId: 'audit-1' },
 	);
 	return { outcome, log };
@@ -211,22 +223,32 @@ describe('12. Where the signed body goes, and how often', () => {
 		});
 	});
 
-	it('a 429 is retried after its Retry-After, and then delivered', async () => {
+	it('a 429 is retried after its Retry-After plus up to a fifth more at random, and then delivered', async () => {
 		const hooks = await receiver((n, res) =>
 			n === 1 ? sendJson(res, 429, {}, { 'Retry-After': '1' }) : sendJson(res, 200, {}),
 		);
 		const { outcome } = await deliver(hooks.url);
 		expect(outcome).toMatchObject({ delivered: true, attempts: 2, status: 200, error: null });
-		expect(waits).toEqual([1000]);
-		expect(hooks.received[1].atMs - hooks.received[0].atMs).toBeGreaterThanOrEqual(990);
+		// random() = 0.1: 1000 ms + 0.1 × a fifth of it.
+		expect(waits).toEqual([1020]);
+		expect(hooks.received[1].atMs - hooks.received[0].atMs).toBeGreaterThanOrEqual(1010);
+	});
+
+	it('a second 429 draws its own jitter: Retry-After 1 s waits 1020 ms, then 1150 ms', async () => {
+		const hooks = await receiver((_n, res) => sendJson(res, 429, {}, { 'Retry-After': '1' }));
+		const { outcome } = await deliver(hooks.url);
+		expect(outcome).toMatchObject({ delivered: false, attempts: 3, status: 429 });
+		expect(waits).toEqual([1020, 1150]);
 	});
 
 	it.each([
-		['0', [20, 40]],
-		['-1', [20, 40]],
-		['1.5', [20, 40]],
+		// Backoff with full jitter: 0.1 × 20 ms = 2, raised to the 4 ms floor; then 0.75 × 40 ms.
+		['-1', [4, 30]],
+		['1.5', [4, 30]],
+		// Retry-After 0 asks for no wait: the floor.
+		['0', [4, 4]],
 	])(
-		'a Retry-After of %s waits the backoff, never less: 3 POSTs in all',
+		'a Retry-After of %s waits the jittered backoff or the floor: 3 POSTs in all',
 		async (header, expected) => {
 			const hooks = await receiver((_n, res) => sendJson(res, 429, {}, { 'Retry-After': header }));
 			const { outcome } = await deliver(hooks.url);
@@ -267,6 +289,7 @@ describe('12. Where the signed body goes, and how often', () => {
 				timeoutMs: 2000,
 				maxAttempts: 3,
 				baseDelayMs: 20,
+				minDelayMs: 4,
 				signal: controller.signal,
 			},
 			{ auditId: 'a1' },

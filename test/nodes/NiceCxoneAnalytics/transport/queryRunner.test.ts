@@ -15,6 +15,8 @@ import {
 	queryIdOfLocation,
 } from '../../../../nodes/NiceCxoneAnalytics/transport/queryRunner';
 import type { Send } from '../../../../nodes/NiceCxoneAnalytics/transport/types';
+import { toNodeError } from '../../../../nodes/NiceCxoneAnalytics/actions/errors';
+import { ApiFailure } from '../../../../nodes/NiceCxoneAnalytics/transport/errors';
 import {
 	DEFAULT_RETRY_POLICY,
 	retryAfterMs,
@@ -137,7 +139,7 @@ async function run(
 		options.limit,
 	);
 	const rows = parts.then((all) => all.flatMap((part) => part.rows));
-	return { rows, parts, log, stats };
+	return { rows, parts, log, stats, ctx };
 }
 
 const outcome = async <T>(promise: Promise<T>) =>
@@ -304,6 +306,27 @@ describe('transport against a mocked CXone API', () => {
 		const { rows, stats } = await run({ clock });
 		await expect(rows).rejects.toThrow(/HTTP 429/);
 		expect([sleeps.length, stats.throttled, nock.isDone()]).toEqual([30, 31, true]);
+	});
+
+	it('a 429 whose wait would end past Options › Timeout fails at once, with no further request', async () => {
+		tokens('tok1');
+		nock(API).post(QUERY).times(3).reply(
+			429,
+			{ error: 'too_many_queries', message: 'five queries are running' },
+			{
+				'Retry-After': '1',
+			},
+		);
+		const { clock, sleeps } = fakeClock();
+		const { rows, stats, ctx } = await run({ clock, timeoutMs: 3000 });
+		const { error } = await outcome(rows);
+		// random() = 0.5: 1100 ms a wait; the third would end at 3300 ms, past the 3000 ms deadline.
+		expect(sleeps).toEqual([1100, 1100]);
+		expect([stats.requests, stats.throttled, stats.retries]).toEqual([3, 3, 2]);
+		expect(error).toBeInstanceOf(ApiFailure);
+		expect(toNodeError(ctx.getNode(), error, 0).message).toBe(
+			'The CXone API kept failing (HTTP 429 five queries are running), even after retries. Run the workflow again later.',
+		);
 	});
 
 	it('retries a 503 without Retry-After after a jittered exponential backoff, and a reset connection', async () => {

@@ -82,6 +82,44 @@ describe('verifying', () => {
 		const b = sealRecord({ n: 1, text: 'run b' }, 'wf/node', headOf(first));
 		const after = sealRecord({ n: 2, text: 'run c' }, 'wf/node', headOf(b));
 		expect(kinds([first, a, b, after])).toEqual([{ kind: 'fork', index: 2, seq: 2 }]);
+		// Both branches go on: the fork is reported once, where it began, not again at each seq after it.
+		const afterA = sealRecord({ n: 2, text: 'run d' }, 'wf/node', headOf(a));
+		expect(verifyAuditChain([first, a, b, after, afterA]).findings).toEqual([
+			{
+				kind: 'fork',
+				chainId: 'wf/node',
+				index: 2,
+				seq: 2,
+				message:
+					'Records 1 and 2 both claim seq 2 of chain wf/node: two runs continued from the same record.',
+			},
+		]);
+	});
+
+	it('finds a restart, not a fork: runs without Audit Chain Head each start the chain at seq 1', () => {
+		// A queue-mode worker or a manual run has no head: its records start again at seq 1 and go on from there.
+		const first = chainOf(2);
+		const restarted = sealRecord({ n: 0, text: 'another run' }, 'wf/node', undefined);
+		const again = [
+			restarted,
+			sealRecord({ n: 1, text: 'another run' }, 'wf/node', headOf(restarted)),
+		];
+		const third = sealRecord({ n: 0, text: 'a third run' }, 'wf/node', undefined);
+		expect(verifyAuditChain([...first, ...again, third]).findings).toEqual(
+			[2, 4].map((index) => ({
+				kind: 'restart',
+				chainId: 'wf/node',
+				index,
+				seq: 1,
+				message: `Record ${index} starts chain wf/node again at seq 1, as record ${index - 2} did: a run without Audit Chain Head (a queue-mode worker, a manual run) started the chain again. Set Options › Audit Chain Head to the last stored record to continue the chain.`,
+			})),
+		);
+		// Two runs from one head are still a fork, whatever restarts there were.
+		const fork = sealRecord({ n: 1, text: 'run b' }, 'wf/node', headOf(first[0]));
+		expect(kinds([...first, ...again, fork])).toEqual([
+			{ kind: 'restart', index: 2, seq: 1 },
+			{ kind: 'fork', index: 4, seq: 2 },
+		]);
 	});
 
 	it('finds a record replaced by one sealed again (a full re-seal of the middle breaks the link after it)', () => {
