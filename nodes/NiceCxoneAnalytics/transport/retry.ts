@@ -117,7 +117,13 @@ export async function sendWithRetries(
 			);
 		}
 		const waitMs = retryWaitMs(askedMs, retry - 1, ctx.policy, ctx.clock.random());
-		if (ctx.clock.now() + waitMs > ctx.deadlineMs) throw error;
+		if (ctx.clock.now() + waitMs > ctx.deadlineMs) {
+			const answer = error.status !== undefined ? `HTTP ${error.status}` : error.networkCode;
+			throw new CxoneApiError(
+				`The CXone API kept answering ${answer} until the node's timeout: its next retry, in ${(waitMs / 1000).toFixed(1)} s, would come after Options › Timeout. Raise the timeout${error.status === 429 ? ' (HTTP 429: the tenant is at its limit of queries or requests; fewer runs at once help)' : ''}, or run the workflow again later.`,
+				error.status,
+			);
+		}
 		ctx.stats.retries++;
 		if (!(await settle(ctx.clock.sleep(waitMs, ctx.signal))).ok) throw stopError(ctx.signal);
 	}
