@@ -295,7 +295,8 @@ class SlotReference {
  * `minHistoryDays` days of any kind, once the series is that long: expected = their median, scale wide
  * enough that every value within their range scores at most the stay level. Knowing nothing of that kind
  * of day, only a value far outside everything seen lately is an anomaly (a quiet first Saturday is not).
- * Before that, and at DAY buckets, such buckets are not judged (insufficient history). At DAY buckets a slot
+ * Those days need a day's worth of values (as many as a day has buckets; a rate or an average has none
+ * while nobody calls). Before that, and at DAY buckets, such buckets are not judged (insufficient history). At DAY buckets a slot
  * holds one value a day, so its kind needs a week of days (`DAY_BUCKET_HISTORY_DAYS`, at most
  * `historyDays`) before its days are judged: a spread of three days' values is a guess, and the scores
  * of those guesses stayed in the calibration.
@@ -628,7 +629,9 @@ export function detectSeasonalRobust(
 			sustained.reset();
 			shift.reset();
 			recent.cover(values, i - recentSpan, i);
-			if (recent.count >= recentSpan >> 1) {
+			// A day's worth of values, not half of the buckets: the rates and averages of a centre closed at
+			// night and on Sundays never had half, and its Saturdays went unjudged until the fourth.
+			if (recent.count >= slotsPerDay) {
 				const recentCenter = recent.median();
 				// Anything within the recent range scores at most the stay level.
 				const halfRange = Math.max(

@@ -397,6 +397,57 @@ describe('hold times of a chat channel where holds are rare', () => {
 	});
 });
 
+describe('a centre closed at night and on Sundays, in its first two weeks', () => {
+	// Hours (UTC) from Monday 1 January: open 8:00–18:00 on weekdays and 9:00–13:00 on Saturdays, 40–59
+	// contacts an hour, 5 % abandoned; no row while closed, so its abandon % has no value at night or on
+	// Sundays. On the second Saturday, 10:00–12:00, 30 % abandoned.
+	const incidentAt = 12 * 24 + 10;
+	function rows() {
+		const random = seededRandom(3);
+		const items = [];
+		for (let h = 0; h < 14 * 24; h++) {
+			const day = Math.floor(h / 24);
+			const hour = h % 24;
+			const weekday = day % 7;
+			const open = weekday < 5 ? hour >= 8 && hour < 18 : weekday === 5 && hour >= 9 && hour < 13;
+			if (!open) continue;
+			const contacts = 40 + Math.floor(20 * random());
+			const share = h >= incidentAt && h < incidentAt + 2 ? 0.3 : 0.05;
+			let abandoned = 0;
+			for (let k = 0; k < contacts; k++) if (random() < share) abandoned++;
+			items.push({
+				bucketStart: new Date(START_MS + h * HOUR_MS).toISOString(),
+				count_sum: contacts,
+				abandoned_pct: Math.round((10000 * abandoned) / contacts) / 100,
+			});
+		}
+		return items;
+	}
+
+	it("judges the second Saturday's abandon % against the last days, and raises its two bad hours", () => {
+		// The weekend days (Saturdays alone: Sundays have no value) are three only from the fourth Saturday on;
+		// until then a Saturday is judged against the last three days, which needed half of their hours to
+		// have a value: a centre closed at night never has, and the Saturdays went unjudged.
+		const [series] = analyzeRows(rows(), { ...config, metrics: ['abandoned_pct'] }).series;
+		const { alert, judged } = series.analysis.detection;
+		const hourOf = (i: number) => (series.grid.timesMs[i] - START_MS) / HOUR_MS;
+		const saturday = Array.from(judged.keys()).filter(
+			(i) => Math.floor(hourOf(i) / 24) === 12 && !Number.isNaN(series.grid.values[i]),
+		);
+		expect(saturday.map((i) => [hourOf(i) % 24, judged[i]])).toEqual([
+			[9, 1],
+			[10, 1],
+			[11, 1],
+			[12, 1],
+		]);
+		expect(
+			Array.from(alert.keys())
+				.filter((i) => alert[i] === 1)
+				.map(hourOf),
+		).toEqual([incidentAt]);
+	});
+});
+
 describe('a channel launched in the window', () => {
 	it('has no value before its first item, not zero contacts: its first days raise no spike', () => {
 		// Six weeks of hourly volumes: g1 throughout, g2 from the start of week 4 (Monday 22 January).
