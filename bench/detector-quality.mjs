@@ -14,20 +14,26 @@
 //     sites across DST, calls, chats and e-mails, 59 planted incidents): recall, the clear incidents (|z| >= 6)
 //     caught, alerts per 1000 clean points and NAB standard by bucket size × metric kind, for its first half
 //     (the '-s' sites), its second half (the '-a' sites) and all. No tuning loop of the defaults ran on it
-//     before 2026-12-06. --verbose adds each incident, each clean series' alerts and the lines by incident type.
+//     before 2026-12-06. --verbose adds each incident, each clean series' alerts and the lines by incident type;
+//   - with --situations, the situations (bench/lib/situationSeries.mjs, another reviewer's independent generator,
+//     in no tuning loop, used to diagnose the round of 2026-12-06): small incidents in 14–35 days of hours and
+//     15 minutes (on weekdays and on Saturdays), clean centres (baseline, sparse channels, extended opening
+//     hours, a new channel, growth, a weekly mailing, DST changes) and day-long incidents in 30–90 days of
+//     days, 10 seeds each, with the options of the reviewer's report: alerts per 1000 points and series with an
+//     alert on clean series by metric, incidents caught by kind. --verbose adds each incident missed.
 // Prints NAB standard, flags per 1000 points and window recall for NAB; recall, alerts per 1000 points on
 // clean series, NAB standard and the level shifts alerted at all (however late) for the contact-centre set.
 // Needs the compiled core (npm run build).
 //
 //   npm run bench:quality -- [--part tune|check|all] [--no-nab] [--no-cc] [--no-synthetic] [--verbose] [--breakdown] [--nab DIR]
-//                            [--incident-scale S] [--without-counts] [--short] [--review]
+//                            [--incident-scale S] [--without-counts] [--short] [--review] [--situations]
 // --incident-scale: the contact-centre incidents' effects times S (default 1; see ccSeries.mjs), e.g. 0.6 for
 // the smaller incidents a held-back set may hold.
 // --short: the contact-centre set over 21 days at HOUR and 63 at DAY (the incidents placed alike, from 40 %
 // of the range on): what a query of the last few weeks gives the node.
 // --without-counts: the contact-centre and synthetic rates and averages judged without their contacts (Contact
-// Count Field empty), as for items that carry no count field (the review set too; --short and --incident-scale
-// leave it as it is).
+// Count Field empty), as for items that carry no count field (the review set and the situations too; --short
+// and --incident-scale leave them as they are).
 // --breakdown: where the NAB points go — the same flags without their false positives, and with one more
 // flag at the middle of every missed window, scored alike; per series: each window's first flag (its
 // position in the window, 0 = start) or MISS, and the scored false positives.
@@ -224,6 +230,7 @@ function scoreUnfinished() {
 }
 if (!args.includes('--no-synthetic')) scoreSynthetic();
 if (args.includes('--review')) await scoreReview();
+if (args.includes('--situations')) await scoreSituations();
 
 function scoreSynthetic() {
 	const analyse = (rows, settings = {}) =>
@@ -466,5 +473,71 @@ async function scoreReview() {
 		log(
 			`REVIEW ${key.padEnd(26)} ${String(t.series).padStart(4)} ${String(t.incidents).padStart(4)} ${String(t.caught).padStart(4)} ${(t.caught / Math.max(1, t.incidents)).toFixed(2).padStart(5)} (${t.clearCaught}/${t.clear})  ${((1000 * t.cleanAlerts) / Math.max(1, t.cleanPoints)).toFixed(2).padStart(6)} (${t.cleanAlerts}/${t.cleanPoints})  ${nab}`,
 		);
+	}
+}
+
+/**
+ * The situations (bench/lib/situationSeries.mjs), scored as their author's run.mjs scores them: an incident is
+ * caught by an alert from its start to before its catchUntilMs (two buckets after its end; a day and a half
+ * after a day's end at DAY); clean points are the values (not the empty buckets) of the clean groups' series,
+ * their alerts counted from alertsFromMs on when a situation gives it, and apart within its DST change windows.
+ */
+async function scoreSituations() {
+	const { situations, SITUATION_RUNS, SITUATION_SEEDS } = await import('./lib/situationSeries.mjs');
+	log(
+		`situations${withoutCounts ? ' without counts' : ''} (seeds ${SITUATION_SEEDS[0]}, ${SITUATION_SEEDS[1]}, … ${SITUATION_SEEDS.at(-1)}): situation  clean metric  alerts per 1000 points (alerts/points)  series with an alert;  incident kind  caught/N`,
+	);
+	for (const { label, situation, options } of SITUATION_RUNS) {
+		const clean = new Map();
+		const nearChange = new Map();
+		const incidents = new Map();
+		const tally = (totals, metric, alerts, points) => {
+			const t = totals.get(metric) ?? { alerts: 0, points: 0, series: 0, withAlert: 0 };
+			t.alerts += alerts;
+			t.points += points;
+			t.series++;
+			if (alerts > 0) t.withAlert++;
+			totals.set(metric, t);
+		};
+		let metrics;
+		for (const seed of SITUATION_SEEDS) {
+			const block = situations[situation](seed, options);
+			metrics = block.metrics;
+			const { series } = analyzeRows(block.rows, {
+				timestampField: 'bucketStart',
+				groupBy: ['groupId', 'channel'],
+				metrics: block.metrics,
+				missingBuckets: 'auto',
+				...countConfig,
+				settings: { ...DEFAULT_SETTINGS, timeZone: block.timeZone },
+			});
+			const alertTimes = (s) => s.grid.timesMs.filter((_, i) => s.analysis.detection.alert[i]);
+			for (const inc of block.incidents) {
+				const s = series.find((x) => x.metric === inc.metric && x.groupValues.groupId === inc.groupId && x.groupValues.channel === inc.channel);
+				const caught = alertTimes(s).some((t) => t >= inc.startMs && t < inc.catchUntilMs);
+				const t = incidents.get(inc.kind) ?? { caught: 0, n: 0 };
+				t.n++;
+				if (caught) t.caught++;
+				incidents.set(inc.kind, t);
+				if (verbose && !caught) log(`  ${label} seed ${seed} ${inc.kind} from ${new Date(inc.startMs).toISOString()} MISSED`);
+			}
+			for (const s of series) {
+				if (!block.cleanGroups.includes(s.groupValues.groupId)) continue;
+				const times = alertTimes(s);
+				const points = s.grid.values.filter((v) => !Number.isNaN(v)).length;
+				tally(clean, s.metric, times.filter((t) => t >= (block.alertsFromMs ?? -Infinity)).length, points);
+				if (block.changeWindows)
+					tally(nearChange, s.metric, times.filter((t) => block.changeWindows.some(([from, until]) => t >= from && t < until)).length, points);
+			}
+		}
+		for (const metric of metrics.filter((m) => clean.has(m))) {
+			const { alerts, points, series, withAlert } = clean.get(metric);
+			log(`SIT ${label.padEnd(26)} clean    ${metric.padEnd(34)} ${((1000 * alerts) / Math.max(1, points)).toFixed(2).padStart(6)} (${alerts}/${points})  ${withAlert}/${series}`);
+		}
+		for (const metric of metrics.filter((m) => nearChange.has(m))) {
+			const { alerts, series, withAlert } = nearChange.get(metric);
+			log(`SIT ${label.padEnd(26)} near DST ${metric.padEnd(34)} ${String(alerts).padStart(6)} alerts from a day before a change to 3 days after  ${withAlert}/${series}`);
+		}
+		for (const [kind, { caught, n }] of incidents) log(`SIT ${label.padEnd(26)} incident ${kind.padEnd(34)} ${caught}/${n}`);
 	}
 }
