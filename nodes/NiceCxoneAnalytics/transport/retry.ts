@@ -118,9 +118,11 @@ export async function sendWithRetries(
 		}
 		const waitMs = retryWaitMs(askedMs, retry - 1, ctx.policy, ctx.clock.random());
 		if (ctx.clock.now() + waitMs > ctx.deadlineMs) {
-			const answer = error.status !== undefined ? `HTTP ${error.status}` : error.networkCode;
+			// A 429 is a queue the node waited in until its timeout: say so. Any other failure says best itself
+			// what went wrong (a refused token, a maintenance notice).
+			if (!isThrottle) throw error;
 			throw new CxoneApiError(
-				`The CXone API kept answering ${answer} until the node's timeout: its next retry, in ${(waitMs / 1000).toFixed(1)} s, would come after Options › Timeout. Raise the timeout${error.status === 429 ? ' (HTTP 429: the tenant is at its limit of queries or requests; fewer runs at once help)' : ''}, or run the workflow again later.`,
+				`The CXone API kept answering HTTP 429 (the tenant is at its limit of queries or requests) until the node's timeout: its next retry, in ${(waitMs / 1000).toFixed(1)} s, would come after Options › Timeout. Raise the timeout, or run fewer workflows at once.`,
 				error.status,
 			);
 		}

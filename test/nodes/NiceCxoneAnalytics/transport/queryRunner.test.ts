@@ -323,7 +323,28 @@ describe('transport against a mocked CXone API', () => {
 		expect(sleeps).toEqual([1100, 1100]);
 		expect([stats.requests, stats.throttled, stats.retries]).toEqual([3, 3, 2]);
 		expect(toNodeError(ctx.getNode(), error, 0).message).toBe(
-			"The CXone API kept answering HTTP 429 until the node's timeout: its next retry, in 1.1 s, would come after Options › Timeout. Raise the timeout (HTTP 429: the tenant is at its limit of queries or requests; fewer runs at once help), or run the workflow again later.",
+			"The CXone API kept answering HTTP 429 (the tenant is at its limit of queries or requests) until the node's timeout: its next retry, in 1.1 s, would come after Options › Timeout. Raise the timeout, or run fewer workflows at once.",
+		);
+	});
+
+	it('a 503 whose wait would end past Options › Timeout fails at once with its own answer', async () => {
+		tokens('tok1');
+		nock(API)
+			.post(QUERY)
+			.times(2)
+			.reply(
+				503,
+				{ error: 'unavailable', message: 'Reporting maintenance until 02:00 UTC' },
+				{ 'Retry-After': '2' },
+			);
+		const { clock, sleeps } = fakeClock();
+		const { rows, stats, ctx } = await run({ clock, timeoutMs: 3000 });
+		const { error } = await outcome(rows);
+		// random() = 0.5: 2200 ms a wait; the second would end at 4400 ms, past the 3000 ms deadline.
+		expect(sleeps).toEqual([2200]);
+		expect([stats.requests, stats.retries]).toEqual([2, 1]);
+		expect(toNodeError(ctx.getNode(), error, 0).message).toBe(
+			'The CXone API kept failing (HTTP 503 Reporting maintenance until 02:00 UTC), even after retries. Run the workflow again later.',
 		);
 	});
 
