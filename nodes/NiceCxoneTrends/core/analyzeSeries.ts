@@ -1,4 +1,4 @@
-import { HOUR_MS } from '../../shared/core/time';
+import { DAY_MS, HOUR_MS } from '../../shared/core/time';
 import { DEFAULT_WEEKEND_DAYS } from './calendar';
 import type { Detection, Detector, EpisodeRules } from './detection';
 import type { ContactNoise } from './detectors/contactNoise';
@@ -91,14 +91,16 @@ export interface SeriesAnalysis {
 }
 
 /**
- * Episode rules for buckets of `bucketMs`: an episode closes after an hour (at least two buckets) of calm,
- * and a deviation that keeps its sign for an hour (at least three buckets) is a level shift.
+ * Episode rules for buckets of `bucketMs`: an episode closes after an hour (at least two buckets) of calm
+ * or a day (at least two buckets) without a score, and a deviation that keeps its sign for an hour (at
+ * least three buckets) is a level shift.
  */
 export function episodeRulesFor(bucketMs: number, settings: AnalysisSettings): EpisodeRules {
 	return {
 		threshold: settings.threshold,
 		stayRatio: 0.5,
 		calmBuckets: Math.max(2, Math.round(HOUR_MS / bucketMs)),
+		gapBuckets: Math.max(2, Math.round(DAY_MS / bucketMs)),
 		levelShiftBuckets: Math.max(3, Math.round(HOUR_MS / bucketMs)),
 		alertOnLevelShift: settings.alertOnLevelShift,
 		direction:

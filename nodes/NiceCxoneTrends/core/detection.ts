@@ -59,8 +59,13 @@ export interface EpisodeRules {
 	threshold: number;
 	/** |score| at or above which a bucket keeps an open episode going, as a fraction of `threshold`. */
 	stayRatio: number;
-	/** Consecutive calm buckets (below the stay level, or unjudged) that close an episode. */
+	/** Consecutive calm buckets (judged, below the stay level) that close an episode. */
 	calmBuckets: number;
+	/**
+	 * Consecutive buckets without a score (no value, not judged) that close an episode: a night without calls
+	 * does not end the day's incident, a weekend does.
+	 */
+	gapBuckets: number;
 	/** Consecutive same-sign anomalous buckets after which an episode is a level shift. */
 	levelShiftBuckets: number;
 	/** Whether a confirmed level shift raises a second alert in its episode. */
@@ -72,7 +77,8 @@ export interface EpisodeRules {
 /**
  * Groups anomalous buckets into episodes, causally: a bucket with |score| ≥ threshold opens an episode
  * and raises one alert (SPIKE above, DROP below expectation); the episode lasts while buckets stay above
- * `stayRatio · threshold` and closes after `calmBuckets` calm buckets. A deviation that keeps its sign
+ * `stayRatio · threshold` and closes after `calmBuckets` calm buckets, or `gapBuckets` buckets in a row
+ * without a score (which are not part of it either way). A deviation that keeps its sign
  * for `levelShiftBuckets` buckets turns the episode into a LEVEL_SHIFT. With a `direction`, only a score of
  * that sign opens an episode (an abandon rate that falls is no alarm). Fills `alert`, `episode` and
  * `anomalyType` of `detection` from its `score`.
@@ -84,12 +90,27 @@ export function markEpisodes(detection: Detection, rules: EpisodeRules): void {
 	let episodes = 0;
 	let type = ANOMALY_NONE;
 	let calm = 0;
+	let gap = 0;
 	let sameSignRun = 0;
 	let runSign = 0;
 	let shiftConfirmed = false;
 	for (let i = 0; i < score.length; i++) {
 		const s = score[i];
-		const magnitude = Number.isFinite(s) ? Math.abs(s) : 0;
+		// A bucket without a score neither keeps an episode going nor calms it, until a gap of them closes it:
+		// the abandon % of a centre closed at night has no value until it opens, and its day score still holds
+		// yesterday's incident then; counted as calm, the night closed the episode and the next morning's first
+		// hour, at its usual value, opened another: a second alert for one incident.
+		if (!Number.isFinite(s)) {
+			if (current !== 0 && ++gap >= rules.gapBuckets) {
+				current = 0;
+				type = ANOMALY_NONE;
+			}
+			episode[i] = 0;
+			anomalyType[i] = ANOMALY_NONE;
+			continue;
+		}
+		gap = 0;
+		const magnitude = Math.abs(s);
 		if (current === 0) {
 			if (
 				magnitude >= rules.threshold &&

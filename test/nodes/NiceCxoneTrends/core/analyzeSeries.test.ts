@@ -29,10 +29,21 @@ describe('markEpisodes', () => {
 		threshold: 5,
 		stayRatio: 0.5,
 		calmBuckets: 2,
+		gapBuckets: 4,
 		levelShiftBuckets: 3,
 		alertOnLevelShift: false,
 		direction: 0,
 	};
+	it('keeps an episode open across buckets without a score (a night), and closes it after a gap of them', () => {
+		const detection = emptyDetection(14);
+		// A spike, three buckets without a score, its day score still high: one episode, one alert. Then a
+		// spike, four buckets without a score (the gap), another spike: two episodes.
+		detection.score.set([0, 6, NaN, NaN, NaN, 3, 0, 0, 6, NaN, NaN, NaN, NaN, 6]);
+		markEpisodes(detection, rules);
+		expect(alertsOf(detection.alert)).toEqual([1, 8, 13]);
+		expect(Array.from(detection.episode)).toEqual([0, 1, 0, 0, 0, 1, 0, 0, 2, 0, 0, 0, 0, 3]);
+	});
+
 	it('raises one alert per episode and closes it after the calm buckets', () => {
 		const detection = emptyDetection(9);
 		detection.score.set([0, 6, 3, 0, 0, 7, -1, 0.5, 0]);
@@ -88,12 +99,6 @@ describe('markEpisodes', () => {
 			[0, 0, 1, 0, 0, 1, 0, 0],
 			[0, 0, 1, 0, 0, 2, 0, 0],
 		]);
-	});
-	it('treats missing scores as calm', () => {
-		const detection = emptyDetection(4);
-		detection.score.set([6, NaN, NaN, 6]);
-		markEpisodes(detection, rules);
-		expect(Array.from(detection.alert)).toEqual([1, 0, 0, 1]);
 	});
 });
 
