@@ -335,10 +335,10 @@ const laterOf = (a: ChainHead | undefined, b: ChainHead | undefined) =>
  * Seals a record into its chain. The head it continues from: the head the user gave (Options › Audit
  * Chain Head), unless the execution sealed a record already (then its own last); without a given head,
  * the latest of the execution's own last record, the last one sealed in this process and the one in
- * the workflow's static data. Static data and this process's memory are only for runs whose static
- * data n8n keeps (not manual ones); in queue mode each worker remembers only its own records, so there
- * only the given head continues one chain. Synchronous from reading the head to remembering the new
- * one, so that overlapping executions of one process get consecutive seqs.
+ * the workflow's static data, this process's memory being read only where static data holds a head.
+ * Static data and this process's memory are only for runs whose static data n8n keeps (not manual ones);
+ * in queue mode only the given head continues one chain. Synchronous from reading the head to
+ * remembering the new one, so that overlapping executions of one process get consecutive seqs.
  */
 function sealAudit(
 	ctx: IExecuteFunctions,
@@ -358,9 +358,12 @@ function sealAudit(
 		remembered && !('problem' in remembered) && remembered.chainId === chainId
 			? remembered
 			: undefined;
+	// This process's memory only moves a head that static data holds forward: an n8n 2.x queue-mode worker
+	// starts with none, and its own last record would make a run without a head a fork of another worker's
+	// chain instead of the restart it is.
 	const head = settings.chainHead
 		? (chain.head ?? settings.chainHead)
-		: laterOf(laterOf(stored, kept ? sealedHeads.get(key) : undefined), chain.head);
+		: laterOf(laterOf(stored, kept && stored ? sealedHeads.get(key) : undefined), chain.head);
 	const sealed = sealRecord(record, chainId, head, settings.recordKey);
 	chain.head = headOf(sealed);
 	staticData.auditChainHead = { ...chain.head };

@@ -417,16 +417,19 @@ describe('audit records and webhooks from the query node, against the simulator'
 			seq: 42,
 			previousHash: 'a'.repeat(64),
 		});
-		// Another workflow's chain, another node's chain and a manual run (whose static data n8n does not keep)
-		// are not continued from it.
+		// Another workflow's chain, another node's chain, a manual run (whose static data n8n does not keep) and
+		// a run whose static data holds no head (an n8n 2.x queue-mode worker's: a restart, reported as one,
+		// not a fork of another worker's chain) are not continued from it.
 		const apart = await Promise.all([
 			run({ audit: 'output' }, {}, { ...trigger, workflowId: 'wf-2' }),
 			run({ audit: 'output' }, {}, { ...trigger, nodeId: 'node-2' }),
 			run({ audit: 'output' }, {}),
+			run({ audit: 'output' }, {}, trigger),
 		]);
 		expect(apart.map(({ output }) => [output[1][0].json.chainId, output[1][0].json.seq])).toEqual([
 			['wf-2/node-1', 1],
 			['wf-1/node-2', 1],
+			['wf-1/node-1', 1],
 			['wf-1/node-1', 1],
 		]);
 	});
