@@ -215,11 +215,23 @@ export function verifyAuditChain(
 				`Chain ${chainId} starts at record ${first.index} (seq ${first.record.seq}): the records before it are missing.`,
 			);
 		}
+		// Each seq's hashes, and the last record so far of each (seq, previous hash): one pass, not one a record.
+		const hashesOfSeq = new Map<number, Set<unknown>>();
+		for (const { record } of ordered) {
+			const hashes = hashesOfSeq.get(Number(record.seq)) ?? new Set<unknown>();
+			hashes.add(record.hash);
+			hashesOfSeq.set(Number(record.seq), hashes);
+		}
+		const placeOf = (at: (typeof ordered)[number]) =>
+			`${Number(at.record.seq)} ${String(at.record.previousHash)}`;
+		const lastAtPlace = new Map([[placeOf(first), first]]);
 		for (let i = 1; i < ordered.length; i++) {
 			const before = ordered[i - 1];
 			const at = ordered[i];
 			const seq = Number(at.record.seq);
 			const beforeSeq = Number(before.record.seq);
+			const twin = seq === beforeSeq ? lastAtPlace.get(placeOf(at)) : undefined;
+			lastAtPlace.set(placeOf(at), at);
 			if (seq > beforeSeq + 1) {
 				find(
 					'gap',
@@ -238,16 +250,6 @@ export function verifyAuditChain(
 			}
 			// A fork is two records continuing from one record; a record of the same seq on another branch (after
 			// a restart or a fork, reported there) only has to link to a record of the seq before it.
-			const twin =
-				seq === beforeSeq
-					? ordered
-							.slice(0, i)
-							.reverse()
-							.find(
-								(other) =>
-									other.record.seq === seq && other.record.previousHash === at.record.previousHash,
-							)
-					: undefined;
 			if (twin) {
 				find(
 					'fork',
@@ -257,10 +259,7 @@ export function verifyAuditChain(
 				continue;
 			}
 			// The record before may be one branch of a fork: linking to any record of the previous seq is a link.
-			const previous = ordered
-				.filter((other) => other.record.seq === seq - 1)
-				.map((other) => other.record.hash);
-			if (!previous.includes(at.record.previousHash as string)) {
+			if (!hashesOfSeq.get(seq - 1)?.has(at.record.previousHash)) {
 				find(
 					'broken-link',
 					at,
