@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { QUIET_N8N_ENV } from './n8n.mjs';
-import { n8nBinary, nodeBinary } from './paths.mjs';
+import { N8N_LINE_ENV, n8nBinary, nodeBinary } from './paths.mjs';
 
 const POLL_MS = 200;
 /** Started services not stopped yet; killed (SIGKILL, whole group) if this process exits first. */
@@ -251,7 +251,8 @@ export function canSetHostName() {
 
 /**
  * The environment of one n8n process of a queue-mode setup: the shared database, Redis and encryption
- * key, this package as a custom extension, and the process's own user folder and task-runner port.
+ * key, this package as a custom extension, the settings the n8n line needs on its Node (N8N_LINE_ENV:
+ * 1.x's legacy expression engine), and the process's own user folder and task-runner port.
  */
 export function queueModeEnv({ encryptionKey, postgres, redis, userFolder, brokerPort, extra = {} }) {
 	return {
@@ -274,6 +275,7 @@ export function queueModeEnv({ encryptionKey, postgres, redis, userFolder, broke
 		// One JSON object a line, with the metadata (the worker's host id on "Execution … finished").
 		N8N_LOG_FORMAT: 'json',
 		N8N_SECURE_COOKIE: 'false',
+		...N8N_LINE_ENV,
 		...extra,
 	};
 }
