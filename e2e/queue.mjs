@@ -585,24 +585,49 @@ export async function runQueueSuite({ log }) {
 		const { url, id: workflowId } = state.workflows.slow;
 		const [victim, survivor] = state.workers;
 		const before = { victim: workerExecutions(victim).started.length, survivor: workerExecutions(survivor).started.length };
-		const windows = Array.from({ length: BATCH_SIZE }, (_, i) => windowOf(BATCHES * BATCH_SIZE + i));
+		// Every other day, so that no window's end is another's start: an execution's data names its window.
+		const windows = Array.from({ length: BATCH_SIZE }, (_, i) => windowOf(BATCHES * BATCH_SIZE + 2 * i));
 		const batchStartedAt = Date.now();
 		const pending = Promise.all(windows.map((window) => callWebhook(url, window)));
 
-		// Kill while the victim has executions in flight, every running execution has asked for a query
-		// and the tenant's query slots are all taken.
+		// Kill while the victim has executions in flight, every running execution has asked for a query,
+		// the tenant's query slots are all taken and at least one of them is a query of the victim's: one
+		// the server accepted and is still computing (PENDING or RUNNING, ~7 s a query), so the victim has
+		// not read it, and once it is dead nobody will (the assertion on the orphaned queries below).
 		const inFlight = (worker, skip) => {
 			const { started, finished } = workerExecutions(worker);
 			return started.slice(skip).filter((id) => !finished.includes(id));
 		};
+		/** Execution id → its window's start (ms), read from the execution's data (the webhook's body). */
+		const startOf = new Map();
+		const windowStartOf = async (id) => {
+			if (!startOf.has(id)) {
+				const { data } = await state.rest.getExecution(id);
+				const found = windows.filter((window) => data.includes(window.start) && data.includes(window.end));
+				if (found.length === 1) startOf.set(id, Date.parse(found[0].start));
+			}
+			return startOf.get(id);
+		};
 		const running = 2 * WORKER_CONCURRENCY;
+		let victimQueries = [];
+		let seen;
 		await waitFor(async () => {
-			if (inFlight(victim, before.victim).length === 0) return false;
-			const { activeQueries, requests } = await simulators.slow.stats();
-			return activeQueries >= TENANT_QUERY_LIMIT && requests.submit >= running;
+			const ids = inFlight(victim, before.victim);
+			if (ids.length === 0) return false;
+			const { activeQueries, requests, queries } = await simulators.slow.stats();
+			seen = { ids, starts: ids.map((id) => startOf.get(id)), activeQueries, submits: requests.submit, now: new Date().toISOString(), queries: queries.map((q) => [q.status, q.start, q.submittedAt, q.pagesRead]) };
+			if (activeQueries < TENANT_QUERY_LIMIT || requests.submit < running) return false;
+			const starts = new Set(await Promise.all(ids.map(windowStartOf)));
+			// Submitted within the last 3 s: seconds from completing, so not read before the kill lands.
+			victimQueries = queries.filter(
+				(query) => ['PENDING', 'RUNNING'].includes(query.status) && starts.has(Date.parse(query.start)) && Date.now() - Date.parse(query.submittedAt) < 3000,
+			);
+			return victimQueries.length > 0;
 		}, {
 			timeoutMs: 120_000,
 			what: 'the victim worker to run executions with queries on the simulator',
+		}).catch((error) => {
+			throw new Error(`${error.message}\nlast seen: ${JSON.stringify(seen)}`);
 		});
 		victim.kill('SIGKILL');
 		const killedAt = Date.now();
@@ -610,7 +635,7 @@ export async function runQueueSuite({ log }) {
 		await waitFor(() => !groupAlive(victim.pid), { timeoutMs: 10_000, what: 'the killed worker to be gone' });
 		const killed = inFlight(victim, before.victim);
 		const ranOnVictim = workerExecutions(victim).started.slice(before.victim);
-		log(`    killed ${victim.name} ${seconds(killedAt - batchStartedAt)} s into the batch: ${killed.length} executions in flight (${killed.join(', ')}), ${statsAtKill.activeQueries} queries active on the simulator`);
+		log(`    killed ${victim.name} ${seconds(killedAt - batchStartedAt)} s into the batch: ${killed.length} executions in flight (${killed.join(', ')}), ${statsAtKill.activeQueries} queries active on the simulator, ${victimQueries.length} of them the victim's`);
 
 		const calls = await pending;
 		const callsDoneAt = Date.now();
@@ -680,12 +705,19 @@ export async function runQueueSuite({ log }) {
 			},
 			{ timeoutMs: 120_000, what: 'the orphaned queries to finish on the simulator' },
 		);
-		const orphaned = stats.queries.length - okCalls.length;
-		assert.ok(orphaned >= 0 && orphaned <= killed.length, `${stats.queries.length} queries for ${okCalls.length} successful and ${killed.length} killed executions`);
 		for (const query of stats.queries) {
 			assert.equal(query.status, 'COMPLETED', `query ${query.id} is ${query.status}`);
 			assert.equal(query.deleted, false, `query ${query.id} was deleted`);
 		}
+		// Each successful execution read its own query; the queries nobody read are the killed executions'
+		// (on n8n 1.x their second run submitted and read another); the victim's queries seen at the kill are among them.
+		const killedStarts = new Set(await Promise.all(killed.map(windowStartOf)));
+		const unread = stats.queries.filter((query) => query.pagesRead === 0);
+		const orphaned = stats.queries.length - okCalls.length;
+		assert.equal(unread.length, orphaned, `${stats.queries.length} queries for ${okCalls.length} successful executions, ${unread.length} never read`);
+		for (const query of unread) assert.ok(killedStarts.has(Date.parse(query.start)), `query ${query.id} (${query.start}) was never read, and no killed execution asked for it`);
+		for (const { id } of victimQueries) assert.ok(unread.some((query) => query.id === id), `the victim's query ${id}, active at the kill, was read`);
+		assert.ok(orphaned >= 1 && orphaned <= killed.length, `${orphaned} orphaned queries for ${killed.length} killed executions`);
 		assert.ok(stats.maxActiveObserved <= TENANT_QUERY_LIMIT, `${stats.maxActiveObserved} queries ran at once`);
 		state.timings.push(['kill batch', callsDoneAt - batchStartedAt]);
 		log(
