@@ -3,25 +3,33 @@
 // once (and Redis and Postgres from the Debian packages when missing), builds the package, runs the
 // main, two workers and the checks. Ends with `N passed, N failed`.
 //
-//   node scripts/e2e-queue.mjs [--no-build]
+//   node scripts/e2e-queue.mjs [--no-build] [--n8n 2|1]
+//
+// --n8n picks the n8n line as for npm run test:e2e: 2 (default) is n8n 2.41.1 on Node 24, 1 is n8n
+// 1.123.81 on Node 20, each its own installation and Node binary (scripts/lib/paths.mjs).
 import { spawnSync } from 'node:child_process';
 
-import { runQueueSuite } from '../e2e/queue.mjs';
-import { ensureN8nInstalled } from './n8n-install.mjs';
-import { repoRoot } from './lib/paths.mjs';
+import { selectLine } from './lib/line.mjs';
 
 const log = (line) => process.stdout.write(`${line}\n`);
 
 async function main() {
 	const startedAt = Date.now();
+	selectLine(process.argv.slice(2));
+	// Imported only now: the paths depend on the line chosen above.
+	const { N8N_VERSION, NODE_VERSION, installDir, repoRoot } = await import('./lib/paths.mjs');
+	const { ensureN8nInstalled } = await import('./n8n-install.mjs');
+	const { runQueueSuite } = await import('../e2e/queue.mjs');
+	log(`n8n ${N8N_VERSION} on Node ${NODE_VERSION} in queue mode (${installDir})`);
 	const install = await ensureN8nInstalled();
 	if (install.installed) log(`installed n8n in ${install.seconds} s`);
 	if (!process.argv.includes('--no-build')) {
 		const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, stdio: 'inherit' });
 		if (build.status !== 0) throw new Error(`npm run build failed (exit ${build.status})`);
 	}
+	const suiteStartedAt = Date.now();
 	const { passed, failed } = await runQueueSuite({ log });
-	log(`queue e2e finished in ${Math.round((Date.now() - startedAt) / 1000)} s`);
+	log(`queue e2e in n8n ${N8N_VERSION} finished in ${Math.round((Date.now() - startedAt) / 1000)} s (suite ${Math.round((Date.now() - suiteStartedAt) / 1000)} s)`);
 	log(`${passed} passed, ${failed} failed`);
 	process.exitCode = failed === 0 ? 0 : 1;
 }

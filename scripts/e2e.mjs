@@ -8,16 +8,9 @@
 // 1.123.81 on Node 20; each is installed once into its own folder (scripts/lib/paths.mjs).
 import { spawnSync } from 'node:child_process';
 
-const log = (line) => process.stdout.write(`${line}\n`);
+import { selectLine } from './lib/line.mjs';
 
-/** `--n8n 1`, `--n8n=1` → N8N_LINE, read by scripts/lib/paths.mjs when it is first imported. */
-function selectLine(argv) {
-	const index = argv.findIndex((arg) => arg === '--n8n' || arg.startsWith('--n8n='));
-	if (index === -1) return;
-	const value = argv[index].includes('=') ? argv[index].split('=')[1] : argv[index + 1];
-	if (!value) throw new Error('--n8n needs a line: 1 or 2');
-	process.env.N8N_LINE = value;
-}
+const log = (line) => process.stdout.write(`${line}\n`);
 
 async function main() {
 	const startedAt = Date.now();

@@ -121,6 +121,8 @@ export class QueryStore {
 			expired: false,
 			cancelled: false,
 			lastProgress: 0,
+			/** Result pages served (a poll of a COMPLETED query): 0 for a query nobody read. */
+			pagesRead: 0,
 		};
 		this.queries.set(id, query);
 		this.forgetOldRecords();
@@ -269,6 +271,8 @@ export class QueryStore {
 			deleted: query.deleted,
 			submittedAt: new Date(query.submittedAtMs).toISOString(),
 			rowCount: query.rowCount,
+			start: query.body?.timeSeries?.start,
+			pagesRead: query.pagesRead,
 		}));
 		const activeQueries = queries.filter(
 			(query) => query.status === 'PENDING' || query.status === 'RUNNING',

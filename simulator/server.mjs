@@ -351,6 +351,7 @@ async function handlePoll(state, req, res, url, id) {
 			? `items */${totalCount}`
 			: `items ${offset}-${offset + rowCount - 1}/${totalCount}`;
 	const head = JSON.stringify({ id, status, totalCount, offset, limit }).slice(0, -1);
+	query.pagesRead++;
 	sendJsonBytes(res, 200, pageJson(result, offset, limit, `${head},"results":`, '}'), {
 		'Content-Range': contentRange,
 	});

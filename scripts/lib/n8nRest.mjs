@@ -44,8 +44,11 @@ export function n8nRestClient(baseUrl) {
 		login: ({ email, password }) => request('POST', '/login', { emailOrLdapLoginId: email, password }),
 		/** Resolves to the stored credential ({id, name, type}); n8n encrypts `data`. */
 		createCredential: ({ name, type, data }) => request('POST', '/credentials', { name, type, data }),
-		/** Resolves to the saved workflow ({id, versionId, …}). */
-		createWorkflow: (workflow) => request('POST', '/workflows', workflow),
+		/**
+		 * Resolves to the saved workflow ({id, versionId, …}), saved unpublished. `active: false` for n8n 1.x,
+		 * whose column is NOT NULL with no default there (a workflow without it: HTTP 500); 2.x drops the field.
+		 */
+		createWorkflow: (workflow) => request('POST', '/workflows', { active: false, ...workflow }),
 		/** Publishes the workflow's version `versionId`: its triggers (webhooks) go live. */
 		activateWorkflow: (id, versionId) => request('POST', `/workflows/${id}/activate`, { versionId }),
 		/** Up to 100 executions of a workflow, newest first: [{id, status, startedAt, stoppedAt, …}]. */

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { QUIET_N8N_ENV } from './n8n.mjs';
-import { n8nBinary, nodeBinary } from './paths.mjs';
+import { N8N_LINE_ENV, n8nBinary, nodeBinary } from './paths.mjs';
 
 const POLL_MS = 200;
 /** Started services not stopped yet; killed (SIGKILL, whole group) if this process exits first. */
@@ -91,31 +91,46 @@ export function findPostgresBinDir() {
 }
 
 /**
- * Installs redis-server and postgresql with apt-get when they are missing (as root; otherwise says
- * what to install). Resolves to {installed: string[], seconds}.
+ * How to run apt-get here: as it is when root; through `sudo -n` (no password asked, so it never waits
+ * for one) when not root but sudo works without a password (a CI runner such as GitHub Actions'
+ * ubuntu-latest); undefined when neither.
+ */
+export function aptGetCommand() {
+	if (process.getuid?.() === 0) return ['apt-get'];
+	const probe = spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' });
+	return probe.status === 0 ? ['sudo', '-n', 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get'] : undefined;
+}
+
+/**
+ * Installs redis-server and postgresql with apt-get when they are missing (as root, or through
+ * passwordless sudo; otherwise says what to install). Resolves to {installed: string[], seconds}.
  */
 export function ensureQueuePackages({ log }) {
 	const missing = [];
 	if (!findRedisServer()) missing.push('redis-server');
 	if (!findPostgresBinDir()) missing.push('postgresql');
 	if (missing.length === 0) return { installed: [], seconds: 0 };
-	if (process.getuid?.() !== 0) {
-		throw new Error(`Queue mode needs ${missing.join(' and ')}: run apt-get install -y ${missing.join(' ')} as root.`);
+	const aptGet = aptGetCommand();
+	if (!aptGet) {
+		throw new Error(
+			`Queue mode needs ${missing.join(' and ')}: run apt-get install -y ${missing.join(' ')} as root (not root here, and sudo asks for a password or is missing).`,
+		);
 	}
 	const startedAt = Date.now();
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	const install = () =>
-		spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env, encoding: 'utf8' });
-	log(`installing ${missing.join(', ')} with apt-get`);
+	const [command, ...prefix] = aptGet;
+	const run = (...args) => spawnSync(command, [...prefix, ...args], { env, encoding: 'utf8' });
+	const install = () => run('install', '-y', '--no-install-recommends', ...missing);
+	log(`installing ${missing.join(', ')} with ${aptGet.join(' ')}`);
 	let result = install();
 	if (result.status !== 0) {
 		// A fresh machine may have no package lists yet.
-		const update = spawnSync('apt-get', ['update'], { env, encoding: 'utf8' });
-		if (update.status !== 0) throw new Error(`apt-get update failed:\n${update.stdout}\n${update.stderr}`);
+		const update = run('update');
+		if (update.status !== 0) throw new Error(`${aptGet.join(' ')} update failed:\n${update.stdout}\n${update.stderr}`);
 		result = install();
 	}
 	if (result.status !== 0 || !findRedisServer() || !findPostgresBinDir()) {
-		throw new Error(`apt-get install ${missing.join(' ')} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+		throw new Error(`${aptGet.join(' ')} install ${missing.join(' ')} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
 	}
 	return { installed: missing, seconds: Math.round((Date.now() - startedAt) / 1000) };
 }
@@ -251,7 +266,8 @@ export function canSetHostName() {
 
 /**
  * The environment of one n8n process of a queue-mode setup: the shared database, Redis and encryption
- * key, this package as a custom extension, and the process's own user folder and task-runner port.
+ * key, this package as a custom extension, the settings the n8n line needs on its Node (N8N_LINE_ENV:
+ * 1.x's legacy expression engine), and the process's own user folder and task-runner port.
  */
 export function queueModeEnv({ encryptionKey, postgres, redis, userFolder, brokerPort, extra = {} }) {
 	return {
@@ -274,6 +290,7 @@ export function queueModeEnv({ encryptionKey, postgres, redis, userFolder, broke
 		// One JSON object a line, with the metadata (the worker's host id on "Execution … finished").
 		N8N_LOG_FORMAT: 'json',
 		N8N_SECURE_COOKIE: 'false',
+		...N8N_LINE_ENV,
 		...extra,
 	};
 }
