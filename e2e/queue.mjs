@@ -276,6 +276,22 @@ function assertExactRows(call, truth) {
 	assertSameItems(call.body, truth, what);
 }
 
+/**
+ * Every call answered 200 with exactly the simulator's rows for its window, and n8n recorded one successful
+ * execution per call, no more. The rows in all, and the execution ids.
+ */
+async function assertExactExecutions(calls, simulator, rest, workflowId) {
+	for (const call of calls) assert.equal(call.status, 200, `the call for ${call.window.start} answered ${call.status}: ${JSON.stringify(call.body ?? call.error).slice(0, 500)}`);
+	const truths = await Promise.all(calls.map((call) => truthFor(simulator, call.window)));
+	calls.forEach((call, i) => assertExactRows(call, truths[i]));
+	const ids = calls.map((call) => call.executionId);
+	assert.equal(new Set(ids).size, calls.length, 'two calls were answered by the same execution');
+	const executions = await rest.listExecutions(workflowId);
+	assert.deepStrictEqual(executions.map((execution) => execution.id).sort(), [...ids].sort(), 'the executions n8n recorded are not the calls made');
+	for (const execution of executions) assert.equal(execution.status, 'success', `execution ${execution.id} is ${execution.status}`);
+	return { rows: calls.reduce((sum, call) => sum + call.body.length, 0), ids };
+}
+
 const seconds = (ms) => (ms / 1000).toFixed(1);
 
 /** Registers the queue-mode tests on a harness and runs them. Resolves to {passed, failed}. */
@@ -412,17 +428,7 @@ export async function runQueueSuite({ log }) {
 			log(`    batch ${batch + 1}: ${answers.filter((call) => call.status === 200).length}/${BATCH_SIZE} answered 200, slowest call ${seconds(slowest)} s`);
 			calls.push(...answers);
 		}
-		for (const call of calls) assert.equal(call.status, 200, `the call for ${call.window.start} answered ${call.status}: ${JSON.stringify(call.body ?? call.error).slice(0, 500)}`);
-		const truths = await Promise.all(calls.map((call) => truthFor(simulators.clean, call.window)));
-		calls.forEach((call, i) => assertExactRows(call, truths[i]));
-		const rows = calls.reduce((sum, call) => sum + call.body.length, 0);
-
-		// n8n's own records: one successful execution per call, no more.
-		const ids = calls.map((call) => call.executionId);
-		assert.equal(new Set(ids).size, calls.length, 'two calls were answered by the same execution');
-		const executions = await state.rest.listExecutions(workflowId);
-		assert.deepStrictEqual(executions.map((execution) => execution.id).sort(), [...ids].sort(), 'the executions n8n recorded are not the calls made');
-		for (const execution of executions) assert.equal(execution.status, 'success', `execution ${execution.id} is ${execution.status}`);
+		const { rows, ids } = await assertExactExecutions(calls, simulators.clean, state.rest, workflowId);
 
 		// Which worker ran what: each worker's log, and the main's log (the worker's host id on "finished").
 		const byWorker = state.workers.map((worker) => workerExecutions(worker));
@@ -456,16 +462,7 @@ export async function runQueueSuite({ log }) {
 		const calls = await timed('flaky batch', () => Promise.all(windows.map((window) => callWebhook(url, window))));
 		const ms = calls.map((call) => call.ms);
 		log(`    ${calls.filter((call) => call.status === 200).length}/${FLAKY_BATCH_SIZE} answered 200, calls took ${seconds(Math.min(...ms))}–${seconds(Math.max(...ms))} s`);
-		for (const call of calls) assert.equal(call.status, 200, `the call for ${call.window.start} answered ${call.status}: ${JSON.stringify(call.body ?? call.error).slice(0, 500)}`);
-		const truths = await Promise.all(calls.map((call) => truthFor(simulators.flaky, call.window)));
-		calls.forEach((call, i) => assertExactRows(call, truths[i]));
-		const rows = calls.reduce((sum, call) => sum + call.body.length, 0);
-
-		const ids = calls.map((call) => call.executionId);
-		assert.equal(new Set(ids).size, calls.length, 'two calls were answered by the same execution');
-		const executions = await state.rest.listExecutions(workflowId);
-		assert.deepStrictEqual(executions.map((execution) => execution.id).sort(), [...ids].sort(), 'the executions n8n recorded are not the calls made');
-		for (const execution of executions) assert.equal(execution.status, 'success', `execution ${execution.id} is ${execution.status}`);
+		const { rows, ids } = await assertExactExecutions(calls, simulators.flaky, state.rest, workflowId);
 		const split = state.workers.map((worker, i) => workerExecutions(worker).started.slice(before[i]));
 		assert.deepStrictEqual(split.flat().sort(), [...ids].sort(), 'the workers ran other executions than the calls');
 		for (const [i, started] of split.entries()) assert.ok(started.length > 0, `worker ${i + 1} ran none of the batch: ${split.map((w) => w.length).join(' / ')}`);
