@@ -296,10 +296,10 @@ class SlotReference {
  * enough that every value within their range scores at most the stay level. Knowing nothing of that kind
  * of day, only a value far outside everything seen lately is an anomaly (a quiet first Saturday is not).
  * Those days need a day's worth of values (as many as a day has buckets; a rate or an average has none
- * while nobody calls). Before that, and at DAY buckets, such buckets are not judged (insufficient history). At DAY buckets a slot
- * holds one value a day, so its kind needs a week of days (`DAY_BUCKET_HISTORY_DAYS`, at most
- * `historyDays`) before its days are judged: a spread of three days' values is a guess, and the scores
- * of those guesses stayed in the calibration.
+ * while nobody calls). Before that, and at DAY buckets, such buckets are not judged (insufficient
+ * history). At DAY buckets a slot holds one value a day, so its kind needs a week of days
+ * (`DAY_BUCKET_HISTORY_DAYS`, at most `historyDays`) before its days are judged: a spread of three days'
+ * values is a guess, and the scores of those guesses stayed in the calibration.
  *
  * Causal: a bucket is judged before it joins the rings. Cost per bucket: two ring pushes and a median
  * and MAD refresh (O(history)), two passes over the neighbourhood (≤ 13 slots: their rings, then their
@@ -753,7 +753,7 @@ const DURATION_MEAN_WEIGHT = 0.02;
  * A chat channel where one contact in twenty holds, at 15-minute buckets: a slot's long-run mean stays 0 for
  * weeks, and one chat's 58 s of hold there scored 11.6 against a scale of 5 s. A reviewer's sparse channels
  * at 15 and 30 minutes raised 1.56 and 1.55 false alerts per 1000 buckets of hold time (36 and 26 in 50
- * series; 4 and 7 with this).
+ * series; 4 and 9 with this and FEW_CONTACTS_FOR_A_HOLD).
  */
 const POSITIVE_VALUES_FOR_A_LEVEL = 5;
 
