@@ -10,7 +10,7 @@ import {
 } from '../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
 import { contactsOfPercents } from '../../../../nodes/NiceCxoneTrends/core/detectors/contactNoise';
 import { seriesAnomalyRecords } from '../../../../nodes/NiceCxoneTrends/core/present';
-import { SeriesInputError } from '../../../../nodes/NiceCxoneTrends/core/series';
+import { type Row, SeriesInputError } from '../../../../nodes/NiceCxoneTrends/core/series';
 import { DateTime } from 'luxon';
 import { bucketAt, contactVolume, seededRandom } from '../synthetic';
 
@@ -36,6 +36,15 @@ const config = {
 	missingBuckets: 'auto' as const,
 	settings: DEFAULT_SETTINGS,
 };
+
+/** The buckets (counted from START_MS, of `bucketMs`) at which `metric`, the items' one series, alerts. */
+function alertBuckets(items: readonly Row[], metric: string, bucketMs: number): number[] {
+	const [series] = analyzeRows(items, { ...config, metrics: [metric] }).series;
+	const { alert } = series.analysis.detection;
+	return Array.from(alert.keys())
+		.filter((i) => alert[i] === 1)
+		.map((i) => (series.grid.timesMs[i] - START_MS) / bucketMs);
+}
 
 describe('analyzeRows limits', () => {
 	it('refuses more buckets in all than it analyses, before building any series, naming the way out', () => {
@@ -377,13 +386,8 @@ describe('hold times of a chat channel where holds are rare', () => {
 		}
 		return items;
 	}
-	const alertsOf = (items: ReturnType<typeof rows>) => {
-		const [series] = analyzeRows(items, { ...config, metrics: ['hold_time_avg'] }).series;
-		const { alert } = series.analysis.detection;
-		return Array.from(alert.keys())
-			.filter((i) => alert[i] === 1)
-			.map((i) => (series.grid.timesMs[i] - START_MS) / 900_000);
-	};
+	const alertsOf = (items: ReturnType<typeof rows>) =>
+		alertBuckets(items, 'hold_time_avg', 900_000);
 
 	it('raises nothing for one chat held in a slot where nobody held yet: a hold is measured against holds', () => {
 		// Measured from the slot's 0 with the chats' sampling noise, one chat's hold of a minute or two scored
@@ -427,12 +431,7 @@ describe('hold times of a chat channel that holds only at its peak', () => {
 
 	it('raises the late holds at their third quarter hour: the hours of an earlier incident are no typical holds', () => {
 		// Counted among the typical holds, day 9's ten-minute holds widened them: the late holds at their fourth.
-		const [series] = analyzeRows(rows(), { ...config, metrics: ['hold_time_avg'] }).series;
-		const { alert } = series.analysis.detection;
-		const alerts = Array.from(alert.keys())
-			.filter((i) => alert[i] === 1)
-			.map((i) => (series.grid.timesMs[i] - START_MS) / 900_000);
-		expect(alerts).toEqual([9 * 96 + 41, lateAt + 2]);
+		expect(alertBuckets(rows(), 'hold_time_avg', 900_000)).toEqual([9 * 96 + 41, lateAt + 2]);
 	});
 });
 
@@ -464,19 +463,12 @@ describe('queue times of evenings nobody ever queued in', () => {
 		}
 		return items;
 	}
-	const alertHours = (items: ReturnType<typeof rows>) => {
-		const [series] = analyzeRows(items, { ...config, metrics: ['queue_time_avg'] }).series;
-		const { alert } = series.analysis.detection;
-		return Array.from(alert.keys())
-			.filter((i) => alert[i] === 1)
-			.map((i) => (series.grid.timesMs[i] - START_MS) / HOUR_MS);
-	};
 
 	it('raises the shortfall at its first hour, once: over 40 calls, a queue where nobody queued is news', () => {
 		// Measured from the positive values (the peak's queues), the first hour scored 3.2 (review: 1 in 10
 		// seeds raised). The next morning's first hour, at its usual 0, opened a second episode: the night's
 		// hours without a value had closed the first while the day score still held the shortfall.
-		expect(alertHours(rows())).toEqual([collapseAt]);
+		expect(alertBuckets(rows(), 'queue_time_avg', HOUR_MS)).toEqual([collapseAt]);
 	});
 });
 
