@@ -337,6 +337,14 @@ export const situations = {
 		return cleanSituation(seed, { tz, startIso: '2025-03-03', days, bucketMin, groups: [{ id: 'g_ext', channels: [voice(100, { open }), chat(25, { open })] }] });
 	},
 
+	/** The reverse (not the reviewer's; added with the rule it tests): 7–20 (Saturday 8–16) cut to 8–18 (Saturday 9–13) from day `changeDay` on. */
+	cutHours(seed, { bucketMin = 60, days = 42, changeDay = 28, tz = 'Europe/Paris' } = {}) {
+		const before = hoursOffice(7, 20, [8, 16]);
+		const after = hoursOffice(8, 18, [9, 13]);
+		const open = (wd, h, day) => (day >= changeDay ? after(wd, h) : before(wd, h));
+		return cleanSituation(seed, { tz, startIso: '2025-03-03', days, bucketMin, groups: [{ id: 'g_cut', channels: [voice(100, { open }), chat(25, { open })] }] });
+	},
+
 	/** A chat channel launched on day `launchDay`, its planned volume ramping from 10 % to 100 % over 3 weeks. */
 	newChannel(seed, { bucketMin = 60, days = 56, launchDay = 21, tz = 'America/New_York' } = {}) {
 		const ramp = (day) => Math.min(1, 0.1 + (0.9 * Math.max(0, day - launchDay)) / 21);
@@ -447,6 +455,8 @@ export const SITUATION_RUNS = [
 	{ label: 'sparse 30min 28d', situation: 'sparse', options: { bucketMin: 30 } },
 	{ label: 'extHours HOUR 42d', situation: 'extHours', options: {} },
 	{ label: 'extHours 15min 42d', situation: 'extHours', options: { bucketMin: 15 } },
+	{ label: 'cutHours HOUR 42d', situation: 'cutHours', options: {} },
+	{ label: 'cutHours 15min 42d', situation: 'cutHours', options: { bucketMin: 15 } },
 	{ label: 'newChannel HOUR 56d', situation: 'newChannel', options: {} },
 	{ label: 'growth HOUR 70d', situation: 'growth', options: {} },
 	{ label: 'growth 15min 70d', situation: 'growth', options: { bucketMin: 15 } },

@@ -47,6 +47,42 @@ export function seenOnMostRecentDays(
 	return false;
 }
 
+/**
+ * Whether a count's bucket deviates as the previous day of its kind, `daysBack` days ago, opened or closed
+ * its slot at about this time of day (within half an hour): contacts where none were expected (or none where
+ * some were) in a bucket that scored at least `level` the same way (it alerted, or was held as this same
+ * pattern: the threshold's RECURRING_SCORE_SHARE). Opening hours extended from 8:00 to 7:00: the first
+ * morning's contacts at 7:00 are news and alert; the next mornings' are the new hours, though the slot's
+ * expected value has begun to move (on the fourth day it is a third of the way). Until then
+ * {@link seenOnMostRecentDays} needed four days, and each morning and evening alerted again (four or five
+ * alerts a series at 15-minute buckets). A rise where contacts were expected the day before is no such
+ * precedent (a real incident two days running). Sub-day buckets; reads only earlier buckets (causal).
+ */
+export function opensOrClosesAsBefore(
+	values: Float64Array,
+	expected: Float64Array,
+	score: Float64Array,
+	i: number,
+	daysBack: number,
+	slotsPerDay: number,
+	bucketMs: number,
+	level: number,
+): boolean {
+	const deviation = values[i] - expected[i];
+	if (!(deviation !== 0)) return false;
+	const up = deviation > 0;
+	const reach = Math.floor(ABOUT_THIS_TIME_MS / bucketMs);
+	const centre = i - daysBack * slotsPerDay;
+	for (let j = Math.max(0, centre - reach); j <= centre + reach && j < i; j++)
+		if (
+			up
+				? score[j] >= level && values[j] > 0 && expected[j] === 0
+				: score[j] <= -level && values[j] === 0 && expected[j] > 0
+		)
+			return true;
+	return false;
+}
+
 /** Business days from a month's first or last that make a day "at the turn of the month". */
 const MONTH_TURN_DAYS = 3;
 /** Earlier months looked back to; one of them must have had such a deviation. */

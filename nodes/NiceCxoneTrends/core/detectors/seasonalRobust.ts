@@ -26,7 +26,11 @@ import { SustainedScore, WindowShiftScore } from './sustainedScore';
 import { WeekdaySpread } from './weekdaySpread';
 import { medianAndMadOfSorted, SlidingSortedWindow, SortedRings } from './sortedRings';
 import { LevelFollower } from './levelFollower';
-import { seenInEarlierMonths, seenOnMostRecentDays } from './recurringPattern';
+import {
+	opensOrClosesAsBefore,
+	seenInEarlierMonths,
+	seenOnMostRecentDays,
+} from './recurringPattern';
 import { WeekdayLevel } from './weekdayLevel';
 
 /** Settings of the seasonal robust detector. */
@@ -329,6 +333,13 @@ export function detectSeasonalRobust(
 	const minWeeks = Math.max(1, Math.min(kw, Math.floor(options.minHistoryWeeks)));
 	const weekend = new Uint8Array(8);
 	for (const day of options.weekendDays) if (day >= 1 && day <= 7) weekend[day] = 1;
+	// Days back, by ISO weekday, to the previous day of the same kind (a Monday's is the Friday before).
+	const daysBackToSameKind = new Int32Array(8);
+	for (let day = 1; day <= 7; day++) {
+		let back = 1;
+		while (back < 7 && weekend[((day - 1 - back + 7) % 7) + 1] !== weekend[day]) back++;
+		daysBackToSameKind[day] = back;
+	}
 
 	const ringCount = 10 * slotsPerDay;
 	const capacities = new Int32Array(ringCount).fill(k);
@@ -596,11 +607,29 @@ export function detectSeasonalRobust(
 			}
 			// Set before the recurring-pattern check, which reads the expected values up to this bucket.
 			expected[i] = chosenCenter;
+			// A count deviating as its slot opened or closed, alerting, on the previous day of its kind: the
+			// opening hours changed, and that day's alert said so. No deviation for the run scores either: the new
+			// hours' buckets would add up to an alert later in the day.
+			const newHours =
+				counts &&
+				slotsPerDay > 1 &&
+				Math.abs(chosenScore) >= stayLevel &&
+				opensOrClosesAsBefore(
+					values,
+					expected,
+					score,
+					i,
+					daysBackToSameKind[isoWeekday],
+					slotsPerDay,
+					bucketMs,
+					options.episodes.threshold * RECURRING_SCORE_SHARE,
+				);
 			// A pattern of the last days, or of the month's turn as seen in a month before (a month end's
 			// billing run), not an anomaly: it may prolong an episode, not open one.
 			if (
 				Math.abs(chosenScore) >= options.episodes.threshold &&
-				((slotsPerDay > 1 && seenOnMostRecentDays(values, expected, i, slotsPerDay, bucketMs)) ||
+				(newHours ||
+					(slotsPerDay > 1 && seenOnMostRecentDays(values, expected, i, slotsPerDay, bucketMs)) ||
 					((slotsPerDay > 1 || bucketMs === DAY_MS) &&
 						seenInEarlierMonths(values, expected, i, calendar, weekend, slotsPerDay)))
 			)
@@ -615,11 +644,16 @@ export function detectSeasonalRobust(
 			if (sampling && hasValue) sampling.observe(value, chosenCenter, bucketContacts, kindRing);
 			if (hasValue) {
 				// A run of moderate deviations: scored as one, in the same units, when it says more than the bucket.
-				const runScore = calibrated(sustained.push(rawScore), sustainedCalibration, i, 1);
+				const runScore = calibrated(
+					sustained.push(newHours ? 0 : rawScore),
+					sustainedCalibration,
+					i,
+					1,
+				);
 				if (Math.abs(runScore) > Math.abs(chosenScore)) chosenScore = runScore;
 				// A rise of an average of durations enters as far as its own (log-scale) score puts it.
 				const windowScore = shift.push(
-					durationRise ? rawScore * rawScale : value - chosenCenter,
+					newHours ? 0 : durationRise ? rawScore * rawScale : value - chosenCenter,
 					rawScale,
 				);
 				if (windowScore === windowScore) {

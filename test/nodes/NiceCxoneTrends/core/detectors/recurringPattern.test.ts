@@ -2,12 +2,13 @@ import {
 	civilFromDays,
 	daysFromCivil,
 	monthTurnPosition,
+	opensOrClosesAsBefore,
 	seenInEarlierMonths,
 	seenOnMostRecentDays,
 } from '../../../../../nodes/NiceCxoneTrends/core/detectors/recurringPattern';
 import { analyzeRows } from '../../../../../nodes/NiceCxoneTrends/core/analyzeRows';
 import { DEFAULT_SETTINGS } from '../../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
-import { seededRandom } from '../../synthetic';
+import { QUARTER_HOUR_MS, seededRandom, START_MS } from '../../synthetic';
 import { localCalendar } from '../../../../../nodes/NiceCxoneTrends/core/calendar';
 import { DateTime } from 'luxon';
 
@@ -197,5 +198,127 @@ describe('the turn of the month', () => {
 		// Friday 30 August, the month's last business day, at 3 times a weekday.
 		const august30 = (Date.UTC(2024, 7, 30) - start) / 86_400_000;
 		expect(alerts(rows(august30))).toEqual(['2024-08-30 29.59']);
+	});
+});
+
+describe('opening hours that change', () => {
+	const QUARTERS = 96;
+	/** The level `opensOrClosesAsBefore` is given: an alert, or a bucket held as this pattern. */
+	const LEVEL = 0.99 * 4.5;
+	/** Three days of quarter hours: expected 20 from 8:00 to 18:00 and 0 outside, the values on it. */
+	function threeDays() {
+		const expected = Float64Array.from({ length: 3 * QUARTERS }, (_, i) =>
+			i % QUARTERS >= 32 && i % QUARTERS < 72 ? 20 : 0,
+		);
+		return { values: Float64Array.from(expected), expected, score: new Float64Array(3 * QUARTERS) };
+	}
+	const asBefore = (day: ReturnType<typeof threeDays>, i: number, daysBack = 1) =>
+		opensOrClosesAsBefore(
+			day.values,
+			day.expected,
+			day.score,
+			i,
+			daysBack,
+			QUARTERS,
+			QUARTER_HOUR_MS,
+			LEVEL,
+		);
+	const today = 2 * QUARTERS + 28; // day 3, 7:00
+	const yesterday = QUARTERS + 28;
+
+	it('takes contacts at 7:00 for the new hours when the day before opened its 7:00 slot and alerted', () => {
+		const seen = (at: number, value: number, score: number, daysBack = 1) => {
+			const day = threeDays();
+			day.values[today] = 9;
+			day.values[at] = value;
+			day.score[at] = score;
+			return asBefore(day, today, daysBack);
+		};
+		expect(seen(yesterday, 7, 5.2)).toBe(true);
+		// Held as this same pattern the day before (0.99 of the threshold) is as good as an alert.
+		expect(seen(yesterday, 7, LEVEL)).toBe(true);
+		// Half an hour away still is about this time; 45 minutes is not.
+		expect(seen(yesterday + 2, 7, 5.2)).toBe(true);
+		expect(seen(yesterday - 3, 7, 5.2)).toBe(false);
+		// Not alerted the day before: no precedent.
+		expect(seen(yesterday, 7, 3.9)).toBe(false);
+		// Two days back is no precedent where the previous day of its kind is one day back, and is where it is
+		// two (a Monday's is the Friday before: three).
+		expect(seen(28, 7, 5.2)).toBe(false);
+		expect(seen(28, 7, 5.2, 2)).toBe(true);
+	});
+	it('follows the new hours while their expected value begins to move, and a slot going silent the same way', () => {
+		const day = threeDays();
+		day.values[yesterday] = 7;
+		day.score[yesterday] = 5.2;
+		// The slot's expected value has moved a little (a line through its neighbours).
+		day.expected[today] = 6;
+		day.values[today] = 25;
+		expect(asBefore(day, today)).toBe(true);
+		// No deviation, or the other way: nothing to hold.
+		day.values[today] = 6;
+		expect(asBefore(day, today)).toBe(false);
+		day.values[today] = 0;
+		expect(asBefore(day, today)).toBe(false);
+		// Closing at 17:00: none where 20 were expected, as the day before.
+		const closing = 2 * QUARTERS + 68;
+		day.values[closing] = 0;
+		day.values[QUARTERS + 68] = 0;
+		day.score[QUARTERS + 68] = -5;
+		expect(asBefore(day, closing)).toBe(true);
+	});
+	it('takes no rise where contacts were expected the day before for a precedent (an incident two days running)', () => {
+		const day = threeDays();
+		const ten = 2 * QUARTERS + 40;
+		day.values[ten] = 60;
+		day.values[QUARTERS + 40] = 60;
+		day.score[QUARTERS + 40] = 8;
+		expect(asBefore(day, ten)).toBe(false);
+	});
+
+	/**
+	 * Six weeks of quarter-hourly contacts (UTC) from Monday 1 January 2024: on weekdays 8:00–18:00 about 20 a
+	 * quarter hour with Poisson-like noise, none at night and at the weekend; from Monday 29 January on (day 28)
+	 * open 7:00–20:00. `extra(day, quarter)` is added.
+	 */
+	function officeQuarters(changeDay: number, extra?: (day: number, quarter: number) => number) {
+		const random = seededRandom(29);
+		return Array.from({ length: 42 * QUARTERS }, (_, i) => {
+			const day = Math.floor(i / QUARTERS);
+			const hour = (i % QUARTERS) / 4;
+			const [opens, closes] = day >= changeDay ? [7, 20] : [8, 18];
+			const open = day % 7 < 5 && hour >= opens && hour < closes;
+			const noise = (random() + random() + random() + random() - 2) * Math.sqrt(20) * 1.7;
+			return {
+				bucketStart: new Date(START_MS + i * QUARTER_HOUR_MS).toISOString(),
+				count_sum:
+					(open ? Math.max(0, Math.round(20 + noise)) : 0) + (extra?.(day, i % QUARTERS) ?? 0),
+			};
+		});
+	}
+	function alertTimes(items: ReturnType<typeof officeQuarters>): string[] {
+		const [series] = analyzeRows(items, {
+			timestampField: 'bucketStart',
+			missingBuckets: 'auto',
+			settings: DEFAULT_SETTINGS,
+		}).series;
+		const { alert, score } = series.analysis.detection;
+		return Array.from(alert.keys())
+			.filter((i) => alert[i] === 1)
+			.map(
+				(i) =>
+					`${new Date(series.grid.timesMs[i]).toISOString().slice(5, 16)} ${score[i].toFixed(2)}`,
+			);
+	}
+	it('alerts on the first day of longer opening hours, not on the days after', () => {
+		// Before: Wednesday's and Thursday's mornings and evenings too (7:00, 18:30; 7:00, 19:30). With the new
+		// hours held but still fed to the run scores: Wednesday 7:15 and 18:30, Thursday 19:30.
+		expect(alertTimes(officeQuarters(28))).toEqual(['01-29T07:00 11.47']);
+	});
+	it('still alerts on a spike at the same time on two days running in the old hours', () => {
+		const spikes = officeQuarters(Infinity, (day, quarter) =>
+			(day === 29 || day === 30) && quarter === 40 ? 40 : 0,
+		);
+		expect(alertTimes(spikes)).toEqual(['01-30T10:00 5.11', '01-31T10:00 6.69']);
 	});
 });
