@@ -1,4 +1,4 @@
-import { MINUTE_MS } from '../../../shared/core/time';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../../shared/core/time';
 import { isoWeekdayOf, type LocalCalendar } from '../calendar';
 
 /** How far in time of day a past value may lie and still be "at about this time". */
@@ -47,40 +47,92 @@ export function seenOnMostRecentDays(
 	return false;
 }
 
+/** An opening a precedent covers: up to twice its contacts and a few more (a spike in the new hours is news). */
+const OPENING_GROWTH = 2;
+const OPENING_SLACK = 4;
+
 /**
- * Whether a count's bucket deviates as the previous day of its kind, `daysBack` days ago, opened or closed
- * its slot at about this time of day (within half an hour): contacts where none were expected (or none where
- * some were) in a bucket that scored at least `level` the same way (it alerted, or was held as this same
- * pattern: the threshold's RECURRING_SCORE_SHARE). Opening hours extended from 8:00 to 7:00: the first
- * morning's contacts at 7:00 are news and alert; the next mornings' are the new hours, though the slot's
- * expected value has begun to move (on the fourth day it is a third of the way). Until then
- * {@link seenOnMostRecentDays} needed four days, and each morning and evening alerted again (four or five
- * alerts a series at 15-minute buckets). A rise where contacts were expected the day before is no such
- * precedent (a real incident two days running). Sub-day buckets; reads only earlier buckets (causal).
+ * Whether a count's bucket repeats how its slot opened or closed at about this time of day (within half an
+ * hour, found by local day and time of day, so across daylight saving too) on one of the days `daysBack` days
+ * before (the previous day of its kind, the same weekday a week before): there, contacts where none were
+ * expected (or none where some were) at the edge of that day's hours (see `atEdgeOfHours`), scored at least
+ * `level` the same way (it alerted, or was held as this same pattern: the threshold's
+ * RECURRING_SCORE_SHARE); here, a rise to at most twice those contacts and a few more, or none at all.
+ * Opening hours extended from 8:00 to 7:00: the first morning's contacts at 7:00 are news and alert; the
+ * next mornings' are the new hours, though the slot's expected value has begun to move (on the fourth day
+ * it is a third of the way). Until then {@link seenOnMostRecentDays} needed four days, and each morning and
+ * evening alerted again (four or five alerts a series at 15-minute buckets). No precedent: a rise where
+ * contacts were expected, a burst in the night, an outage within the day's hours or a day closed throughout
+ * (a holiday): an incident two days running, or the day after a holiday, is news both times. Sub-day
+ * buckets; reads only earlier buckets (causal).
  */
 export function opensOrClosesAsBefore(
 	values: Float64Array,
 	expected: Float64Array,
 	score: Float64Array,
 	i: number,
-	daysBack: number,
-	slotsPerDay: number,
+	daysBack: readonly number[],
+	calendar: LocalCalendar,
 	bucketMs: number,
 	level: number,
 ): boolean {
-	const deviation = values[i] - expected[i];
-	if (!(deviation !== 0)) return false;
-	const up = deviation > 0;
-	const reach = Math.floor(ABOUT_THIS_TIME_MS / bucketMs);
-	const centre = i - daysBack * slotsPerDay;
-	for (let j = Math.max(0, centre - reach); j <= centre + reach && j < i; j++)
-		if (
-			up
-				? score[j] >= level && values[j] > 0 && expected[j] === 0
-				: score[j] <= -level && values[j] === 0 && expected[j] > 0
-		)
-			return true;
+	const value = values[i];
+	const up = value > expected[i];
+	if (!up && value !== 0) return false;
+	const { dayNumber, msOfDay } = calendar;
+	const slotsPerDay = Math.round(DAY_MS / bucketMs);
+	// A daylight-saving change in between moves the same time of day by an hour's buckets.
+	const reach = Math.floor(ABOUT_THIS_TIME_MS / bucketMs) + Math.ceil(HOUR_MS / bucketMs);
+	for (const back of daysBack) {
+		const day = dayNumber[i] - back;
+		const centre = i - back * slotsPerDay;
+		for (let j = Math.max(0, centre - reach); j <= centre + reach && j < i; j++) {
+			if (dayNumber[j] !== day || Math.abs(msOfDay[j] - msOfDay[i]) > ABOUT_THIS_TIME_MS) continue;
+			const precedent = up
+				? score[j] >= level &&
+					values[j] > 0 &&
+					expected[j] === 0 &&
+					value <= OPENING_GROWTH * values[j] + OPENING_SLACK
+				: score[j] <= -level && values[j] === 0 && expected[j] > 0;
+			if (precedent && atEdgeOfHours(values, expected, j, slotsPerDay, up)) return true;
+		}
+	}
 	return false;
+}
+
+/**
+ * Whether bucket `j` — contacts where none were expected (`opening`), or none where some were — lies at the
+ * edge of its day's hours: the run of such buckets it is in reaches, on one side, a bucket with contacts
+ * where some were expected (the hours it opened early); a closing's reaches that on one side and, on the
+ * other, a bucket with none where none were expected (the hours it closed into). A burst at 3:00, an outage
+ * from 9:00 to 11:00 or a day closed throughout is no edge. Looks at most half a day each way, at buckets
+ * judged so far.
+ */
+function atEdgeOfHours(
+	values: Float64Array,
+	expected: Float64Array,
+	j: number,
+	slotsPerDay: number,
+	opening: boolean,
+): boolean {
+	const endOfRun = (step: number): number => {
+		for (
+			let k = j + step, s = 0;
+			s < slotsPerDay >> 1 && k >= 0 && k < values.length;
+			k += step, s++
+		) {
+			const e = expected[k];
+			if (e !== e) return -1;
+			if (opening ? !(values[k] > 0 && e === 0) : !(values[k] === 0 && e > 0)) return k;
+		}
+		return -1;
+	};
+	const before = endOfRun(-1);
+	const after = endOfRun(1);
+	const open = (k: number) => k >= 0 && values[k] > 0 && (!opening || expected[k] > 0);
+	if (opening) return open(before) || open(after);
+	const closed = (k: number) => k >= 0 && values[k] === 0 && expected[k] === 0;
+	return (closed(before) && open(after)) || (closed(after) && open(before));
 }
 
 /** Business days from a month's first or last that make a day "at the turn of the month". */

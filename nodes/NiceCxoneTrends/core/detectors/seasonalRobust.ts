@@ -333,12 +333,13 @@ export function detectSeasonalRobust(
 	const minWeeks = Math.max(1, Math.min(kw, Math.floor(options.minHistoryWeeks)));
 	const weekend = new Uint8Array(8);
 	for (const day of options.weekendDays) if (day >= 1 && day <= 7) weekend[day] = 1;
-	// Days back, by ISO weekday, to the previous day of the same kind (a Monday's is the Friday before).
-	const daysBackToSameKind = new Int32Array(8);
+	// Days looked back to, by ISO weekday, for how a slot opened or closed (see opensOrClosesAsBefore): the
+	// previous day of the same kind (a Monday's is the Friday before) and the same weekday a week before.
+	const openingPrecedents: number[][] = [];
 	for (let day = 1; day <= 7; day++) {
 		let back = 1;
 		while (back < 7 && weekend[((day - 1 - back + 7) % 7) + 1] !== weekend[day]) back++;
-		daysBackToSameKind[day] = back;
+		openingPrecedents[day] = back < 7 ? [back, 7] : [7];
 	}
 
 	const ringCount = 10 * slotsPerDay;
@@ -607,9 +608,9 @@ export function detectSeasonalRobust(
 			}
 			// Set before the recurring-pattern check, which reads the expected values up to this bucket.
 			expected[i] = chosenCenter;
-			// A count deviating as its slot opened or closed, alerting, on the previous day of its kind: the
-			// opening hours changed, and that day's alert said so. No deviation for the run scores either: the new
-			// hours' buckets would add up to an alert later in the day.
+			// A count's slot opening or closing as it did, alerting, at the edge of the hours of the previous day
+			// of its kind or of a week before: the opening hours changed, and that day's alert said so. No
+			// deviation for the run scores either: the new hours' buckets would add up to an alert later in the day.
 			const newHours =
 				counts &&
 				slotsPerDay > 1 &&
@@ -619,8 +620,8 @@ export function detectSeasonalRobust(
 					expected,
 					score,
 					i,
-					daysBackToSameKind[isoWeekday],
-					slotsPerDay,
+					openingPrecedents[isoWeekday],
+					calendar,
 					bucketMs,
 					options.episodes.threshold * RECURRING_SCORE_SHARE,
 				);

@@ -205,94 +205,163 @@ describe('opening hours that change', () => {
 	const QUARTERS = 96;
 	/** The level `opensOrClosesAsBefore` is given: an alert, or a bucket held as this pattern. */
 	const LEVEL = 0.99 * 4.5;
-	/** Three days of quarter hours: expected 20 from 8:00 to 18:00 and 0 outside, the values on it. */
+	const at = (day: number, hour: number, minute = 0) => day * QUARTERS + hour * 4 + minute / 15;
+	/** Three days of quarter hours (UTC) from Monday 1 January 2024: 20 expected from 8:00 to 18:00, none outside; the values on it. */
 	function threeDays() {
+		const timesMs = Float64Array.from(
+			{ length: 3 * QUARTERS },
+			(_, i) => START_MS + i * QUARTER_HOUR_MS,
+		);
 		const expected = Float64Array.from({ length: 3 * QUARTERS }, (_, i) =>
 			i % QUARTERS >= 32 && i % QUARTERS < 72 ? 20 : 0,
 		);
-		return { values: Float64Array.from(expected), expected, score: new Float64Array(3 * QUARTERS) };
+		return {
+			values: Float64Array.from(expected),
+			expected,
+			score: new Float64Array(3 * QUARTERS),
+			calendar: localCalendar(timesMs, 'UTC'),
+		};
 	}
-	const asBefore = (day: ReturnType<typeof threeDays>, i: number, daysBack = 1) =>
+	type Days = ReturnType<typeof threeDays>;
+	const asBefore = (days: Days, i: number, daysBack = [1]) =>
 		opensOrClosesAsBefore(
-			day.values,
-			day.expected,
-			day.score,
+			days.values,
+			days.expected,
+			days.score,
 			i,
 			daysBack,
-			QUARTERS,
+			days.calendar,
 			QUARTER_HOUR_MS,
 			LEVEL,
 		);
-	const today = 2 * QUARTERS + 28; // day 3, 7:00
-	const yesterday = QUARTERS + 28;
+	/** `value` contacts from `from` to 8:00 on `day`, none expected; the first scored `score`. */
+	const openedEarly = (days: Days, day: number, from: number, value: number, score: number) => {
+		for (let i = from; i < at(day, 8); i++) days.values[i] = value;
+		days.score[from] = score;
+	};
+	/** None from 17:00 to 18:00 on `day`, 20 expected; the first scored `score`. */
+	const closedEarly = (days: Days, day: number, score: number) => {
+		for (let i = at(day, 17); i < at(day, 18); i++) days.values[i] = 0;
+		days.score[at(day, 17)] = score;
+	};
 
-	it('takes contacts at 7:00 for the new hours when the day before opened its 7:00 slot and alerted', () => {
-		const seen = (at: number, value: number, score: number, daysBack = 1) => {
-			const day = threeDays();
-			day.values[today] = 9;
-			day.values[at] = value;
-			day.score[at] = score;
-			return asBefore(day, today, daysBack);
+	it('takes contacts at 7:00 for the new hours when the day before opened at 7:00 and alerted', () => {
+		const seen = (from: number, score: number, today: number, daysBack = [1]) => {
+			const days = threeDays();
+			openedEarly(days, 1, from, 12, score);
+			days.values[at(2, 7)] = today;
+			return asBefore(days, at(2, 7), daysBack);
 		};
-		expect(seen(yesterday, 7, 5.2)).toBe(true);
+		expect(seen(at(1, 7), 5.2, 9)).toBe(true);
 		// Held as this same pattern the day before (0.99 of the threshold) is as good as an alert.
-		expect(seen(yesterday, 7, LEVEL)).toBe(true);
-		// Half an hour away still is about this time; 45 minutes is not.
-		expect(seen(yesterday + 2, 7, 5.2)).toBe(true);
-		expect(seen(yesterday - 3, 7, 5.2)).toBe(false);
+		expect(seen(at(1, 7), LEVEL, 9)).toBe(true);
+		// The day before alerted half an hour away: about this time; 45 minutes away is not.
+		expect(seen(at(1, 7, 30), 5.2, 9)).toBe(true);
+		expect(seen(at(1, 6, 15), 5.2, 9)).toBe(false);
 		// Not alerted the day before: no precedent.
-		expect(seen(yesterday, 7, 3.9)).toBe(false);
-		// Two days back is no precedent where the previous day of its kind is one day back, and is where it is
-		// two (a Monday's is the Friday before: three).
-		expect(seen(28, 7, 5.2)).toBe(false);
-		expect(seen(28, 7, 5.2, 2)).toBe(true);
+		expect(seen(at(1, 7), 3.9, 9)).toBe(false);
+		// Up to twice the opening's contacts and a few more (2 · 12 + 4); beyond, a spike in the new hours.
+		expect(seen(at(1, 7), 5.2, 28)).toBe(true);
+		expect(seen(at(1, 7), 5.2, 29)).toBe(false);
+		// Only the days it is told to look back to.
+		expect(seen(at(1, 7), 5.2, 9, [2, 7])).toBe(false);
+		const twoBack = threeDays();
+		openedEarly(twoBack, 0, at(0, 7), 12, 5.2);
+		twoBack.values[at(2, 7)] = 9;
+		expect(asBefore(twoBack, at(2, 7))).toBe(false);
+		expect(asBefore(twoBack, at(2, 7), [2, 7])).toBe(true);
 	});
-	it('follows the new hours while their expected value begins to move, and a slot going silent the same way', () => {
-		const day = threeDays();
-		day.values[yesterday] = 7;
-		day.score[yesterday] = 5.2;
+	it('follows the new hours while their expected value begins to move', () => {
+		const days = threeDays();
+		openedEarly(days, 1, at(1, 7), 12, 5.2);
 		// The slot's expected value has moved a little (a line through its neighbours).
-		day.expected[today] = 6;
-		day.values[today] = 25;
-		expect(asBefore(day, today)).toBe(true);
-		// No deviation, or the other way: nothing to hold.
-		day.values[today] = 6;
-		expect(asBefore(day, today)).toBe(false);
-		day.values[today] = 0;
-		expect(asBefore(day, today)).toBe(false);
-		// Closing at 17:00: none where 20 were expected, as the day before.
-		const closing = 2 * QUARTERS + 68;
-		day.values[closing] = 0;
-		day.values[QUARTERS + 68] = 0;
-		day.score[QUARTERS + 68] = -5;
-		expect(asBefore(day, closing)).toBe(true);
+		days.expected[at(2, 7)] = 6;
+		days.values[at(2, 7)] = 25;
+		expect(asBefore(days, at(2, 7))).toBe(true);
+		// No deviation: nothing to hold.
+		days.values[at(2, 7)] = 6;
+		expect(asBefore(days, at(2, 7))).toBe(false);
 	});
-	it('takes no rise where contacts were expected the day before for a precedent (an incident two days running)', () => {
-		const day = threeDays();
-		const ten = 2 * QUARTERS + 40;
-		day.values[ten] = 60;
-		day.values[QUARTERS + 40] = 60;
-		day.score[QUARTERS + 40] = 8;
-		expect(asBefore(day, ten)).toBe(false);
+	it('takes none at 17:00 for the new hours when the day before closed at 17:00 and alerted; not a partial drop', () => {
+		const days = threeDays();
+		closedEarly(days, 1, -5);
+		days.values[at(2, 17)] = 0;
+		expect(asBefore(days, at(2, 17))).toBe(true);
+		days.values[at(2, 17)] = 3;
+		expect(asBefore(days, at(2, 17))).toBe(false);
+	});
+	it('takes no outage within the hours, no burst in the night, no closed day and no rise in the hours for a precedent', () => {
+		// An outage from 10:00 to 10:30 the day before, alerted; another today.
+		const outage = threeDays();
+		outage.values.fill(0, at(1, 10), at(1, 10, 30));
+		outage.score[at(1, 10)] = -6;
+		outage.values[at(2, 10)] = 0;
+		expect(asBefore(outage, at(2, 10))).toBe(false);
+		// A day closed throughout (a holiday), alerted at 10:00; an outage at 10:00 today.
+		const holiday = threeDays();
+		holiday.values.fill(0, at(1, 0), at(2, 0));
+		holiday.score[at(1, 10)] = -6;
+		holiday.values[at(2, 10)] = 0;
+		expect(asBefore(holiday, at(2, 10))).toBe(false);
+		// 30 contacts at 3:00 the night before, alerted; again tonight.
+		const night = threeDays();
+		night.values[at(1, 3)] = 30;
+		night.score[at(1, 3)] = 9;
+		night.values[at(2, 3)] = 30;
+		expect(asBefore(night, at(2, 3))).toBe(false);
+		// A rise at 10:00 where contacts were expected, the day before too (a real incident, two days running).
+		const rise = threeDays();
+		rise.values[at(1, 10)] = 60;
+		rise.score[at(1, 10)] = 8;
+		rise.values[at(2, 10)] = 60;
+		expect(asBefore(rise, at(2, 10))).toBe(false);
+	});
+	it('finds the day before at the same local time across a daylight-saving change', () => {
+		// Quarter hours (UTC) from Friday 29 March 2024, Paris time: clocks go forward on Sunday 31 March at 2:00,
+		// so 7:00 on Sunday is 92 quarter hours after 7:00 on Saturday, not 96.
+		const timesMs = Float64Array.from(
+			{ length: 3 * QUARTERS },
+			(_, i) => Date.UTC(2024, 2, 28, 23) + i * QUARTER_HOUR_MS,
+		);
+		const calendar = localCalendar(timesMs, 'Europe/Paris');
+		const local = (iso: string) =>
+			timesMs.indexOf(DateTime.fromISO(iso, { zone: 'Europe/Paris' }).toMillis());
+		const open = (i: number) =>
+			calendar.msOfDay[i] >= 8 * 3_600_000 && calendar.msOfDay[i] < 18 * 3_600_000;
+		const expected = Float64Array.from({ length: timesMs.length }, (_, i) => (open(i) ? 20 : 0));
+		const values = Float64Array.from(expected);
+		const score = new Float64Array(timesMs.length);
+		for (let i = local('2024-03-30T07:00'); i < local('2024-03-30T08:00'); i++) values[i] = 12;
+		score[local('2024-03-30T07:00')] = 5.2;
+		const today = local('2024-03-31T07:00');
+		expect(today - local('2024-03-30T07:00')).toBe(92);
+		values[today] = 9;
+		// (96 quarter hours back is 6:00 on Saturday, where nothing opened.)
+		expect(
+			opensOrClosesAsBefore(values, expected, score, today, [1], calendar, QUARTER_HOUR_MS, LEVEL),
+		).toBe(true);
 	});
 
 	/**
-	 * Six weeks of quarter-hourly contacts (UTC) from Monday 1 January 2024: on weekdays 8:00–18:00 about 20 a
-	 * quarter hour with Poisson-like noise, none at night and at the weekend; from Monday 29 January on (day 28)
-	 * open 7:00–20:00. `extra(day, quarter)` is added.
+	 * Seven weeks of quarter-hourly contacts (UTC) from Monday 1 January 2024: on weekdays 8:00–18:00 about 20 a
+	 * quarter hour with Poisson-like noise, none at night and at the weekend; from day `changeDay` on open
+	 * 7:00–20:00. `edit(day, quarter, contacts)` may change a bucket's contacts.
 	 */
-	function officeQuarters(changeDay: number, extra?: (day: number, quarter: number) => number) {
+	function officeQuarters(
+		changeDay: number,
+		edit?: (day: number, quarter: number, contacts: number) => number,
+	) {
 		const random = seededRandom(29);
-		return Array.from({ length: 42 * QUARTERS }, (_, i) => {
+		return Array.from({ length: 49 * QUARTERS }, (_, i) => {
 			const day = Math.floor(i / QUARTERS);
 			const hour = (i % QUARTERS) / 4;
 			const [opens, closes] = day >= changeDay ? [7, 20] : [8, 18];
 			const open = day % 7 < 5 && hour >= opens && hour < closes;
 			const noise = (random() + random() + random() + random() - 2) * Math.sqrt(20) * 1.7;
+			const contacts = open ? Math.max(0, Math.round(20 + noise)) : 0;
 			return {
 				bucketStart: new Date(START_MS + i * QUARTER_HOUR_MS).toISOString(),
-				count_sum:
-					(open ? Math.max(0, Math.round(20 + noise)) : 0) + (extra?.(day, i % QUARTERS) ?? 0),
+				count_sum: edit ? edit(day, i % QUARTERS, contacts) : contacts,
 			};
 		});
 	}
@@ -310,15 +379,72 @@ describe('opening hours that change', () => {
 					`${new Date(series.grid.timesMs[i]).toISOString().slice(5, 16)} ${score[i].toFixed(2)}`,
 			);
 	}
+	it('takes a Saturday for the new hours when the Saturday before opened earlier and closed later', () => {
+		// Saturdays open 9:00–13:00, from Saturday 3 February (day 33) 8:00–16:00; weekdays unchanged. The
+		// previous weekend day is a Sunday, closed: the Saturday a week before is the precedent.
+		const saturdays = officeQuarters(Infinity, (day, quarter, contacts) => {
+			if (day % 7 !== 5) return contacts;
+			const [opens, closes] = day >= 33 ? [8, 16] : [9, 13];
+			return quarter >= opens * 4 && quarter < closes * 4 ? 10 + (quarter % 3) : 0;
+		});
+		expect(alertTimes(saturdays)).toEqual(['02-03T08:00 5.88', '02-03T13:30 5.56']);
+	});
+	it('judges a rate as before: abandons at opening time two mornings running alert twice', () => {
+		// 20 calls a quarter hour; nobody abandons in the first hour, 1 in 20 later; 8 of 20 abandon from 8:00 to
+		// 8:30 on Tuesday 30 and Wednesday 31 January.
+		const random = seededRandom(31);
+		const rows = officeQuarters(Infinity).map((row, i) => {
+			const day = Math.floor(i / QUARTERS);
+			const quarter = i % QUARTERS;
+			if (row.count_sum === 0) return row;
+			const abandoned =
+				(day === 29 || day === 30) && quarter < 34
+					? 8
+					: quarter < 36
+						? 0
+						: Math.round(random() * 2);
+			return { ...row, abandoned_pct: (100 * abandoned) / row.count_sum };
+		});
+		const [series] = analyzeRows(rows, {
+			timestampField: 'bucketStart',
+			metrics: ['abandoned_pct'],
+			missingBuckets: 'auto',
+			settings: DEFAULT_SETTINGS,
+		}).series;
+		const { alert } = series.analysis.detection;
+		const days = Array.from(alert.keys())
+			.filter((i) => alert[i] === 1)
+			.map((i) => new Date(series.grid.timesMs[i]).toISOString().slice(5, 10));
+		expect(days).toEqual(['01-30', '01-31']);
+	});
 	it('alerts on the first day of longer opening hours, not on the days after', () => {
 		// Before: Wednesday's and Thursday's mornings and evenings too (7:00, 18:30; 7:00, 19:30). With the new
 		// hours held but still fed to the run scores: Wednesday 7:15 and 18:30, Thursday 19:30.
 		expect(alertTimes(officeQuarters(28))).toEqual(['01-29T07:00 11.47']);
 	});
-	it('still alerts on a spike at the same time on two days running in the old hours', () => {
-		const spikes = officeQuarters(Infinity, (day, quarter) =>
-			(day === 29 || day === 30) && quarter === 40 ? 40 : 0,
-		);
-		expect(alertTimes(spikes)).toEqual(['01-30T10:00 5.11', '01-31T10:00 6.69']);
+	it('still alerts on incidents two days running, and after a holiday, in the old hours', () => {
+		const QUARTER = (hour: number) => hour * 4;
+		const incidents = officeQuarters(Infinity, (day, quarter, contacts) => {
+			// A spike at 10:00 on Tuesday 30 and Wednesday 31 January.
+			if ((day === 29 || day === 30) && quarter === QUARTER(10)) return contacts + 40;
+			// An outage from 9:00 to 10:00 on Thursday 1 and Friday 2 February.
+			if ((day === 31 || day === 32) && quarter >= QUARTER(9) && quarter < QUARTER(10)) return 0;
+			// Contacts at 3:00 in the nights of Tuesday 6 and Wednesday 7 February.
+			if ((day === 36 || day === 37) && quarter === QUARTER(3)) return 30;
+			// Friday 9 February closed (a holiday), then an outage from 14:00 to 15:00 on Monday 12.
+			if (day === 39 || (day === 42 && quarter >= QUARTER(14) && quarter < QUARTER(15))) return 0;
+			return contacts;
+		});
+		expect(alertTimes(incidents)).toEqual([
+			'01-30T10:00 5.11',
+			'01-31T10:00 6.69',
+			'02-01T09:00 -7.30',
+			'02-02T09:00 -7.74',
+			'02-06T03:00 14.65',
+			'02-07T03:00 14.69',
+			// The holiday, and the outage on the Monday after it.
+			'02-09T08:15 -6.55',
+			'02-12T14:00 -7.32',
+		]);
 	});
 });
