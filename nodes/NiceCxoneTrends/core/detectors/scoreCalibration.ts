@@ -94,9 +94,9 @@ export class ScoreCalibration {
 		this.total--;
 	}
 
-	/** Inflation factor (≥ 1) for the next bucket's score and scale. */
-	factor(): number {
-		const { quantile, minScores, warmUpFactor } = this.options;
+	/** Inflation factor (≥ 1) for the next bucket's score and scale; `warmUpFactor` instead of the options'. */
+	factor(warmUpFactor = this.options.warmUpFactor): number {
+		const { quantile, minScores } = this.options;
 		if (this.total === 0) return warmUpFactor;
 		// The upper edge of the bin holding the quantile: walk down from the top until the tail is large enough.
 		const tail = (1 - quantile) * this.total;
@@ -129,6 +129,8 @@ export class RunHeldFactor {
 	constructor(
 		private readonly span: number,
 		private readonly stayLevel: number,
+		/** The calibration's warm-up floor instead of its own (see ScoreCalibration.factor). */
+		private readonly warmUpFactor?: number,
 	) {}
 
 	/**
@@ -140,9 +142,9 @@ export class RunHeldFactor {
 			this.run = 0;
 			return 1;
 		}
-		if (this.run === 0) this.held = calibration.factor();
+		if (this.run === 0) this.held = calibration.factor(this.warmUpFactor);
 		this.run++;
-		return this.run <= this.span ? this.held : calibration.factor();
+		return this.run <= this.span ? this.held : calibration.factor(this.warmUpFactor);
 	}
 }
 

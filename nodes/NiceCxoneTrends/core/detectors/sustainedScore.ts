@@ -74,6 +74,14 @@ export class WindowShiftScore {
 			: NaN;
 	}
 
+	/** Buckets of the window whose own (clipped) deviation is at least one of its scales the way of `sign`. */
+	agreeing(sign: number): number {
+		let count = 0;
+		for (let j = 0; j < this.size; j++)
+			if (sign * this.deviations[j] >= Math.sqrt(this.variances[j])) count++;
+		return count;
+	}
+
 	/** Forgets the past. */
 	reset(): void {
 		this.head = 0;

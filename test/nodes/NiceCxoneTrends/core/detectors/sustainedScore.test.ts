@@ -20,4 +20,17 @@ describe('WindowShiftScore', () => {
 		expect(window.push(1, 2)).toBe(0);
 		expect(new WindowShiftScore(1, 1.5).push(-40, 2)).toBe(-1.5);
 	});
+
+	it('counts the buckets that carry the window a given way, each by one of its own scales or more', () => {
+		const window = new WindowShiftScore(4, 1.5);
+		window.push(-40, 2); // clipped to −3: one scale and a half down
+		window.push(-2, 2); // one scale down, exactly
+		window.push(-1.9, 2);
+		window.push(5, 2);
+		expect(window.agreeing(-1)).toBe(2);
+		expect(window.agreeing(1)).toBe(1);
+		// The first bucket has left the window.
+		window.push(-2, 1);
+		expect(window.agreeing(-1)).toBe(2);
+	});
 });
