@@ -12,6 +12,31 @@ import { QUARTER_HOUR_MS, seededRandom, START_MS } from '../../synthetic';
 import { localCalendar } from '../../../../../nodes/NiceCxoneTrends/core/calendar';
 import { DateTime } from 'luxon';
 
+/**
+ * The alerts of the default method on `items` (`bucketStart` in UTC, one series of `metric`), each as its
+ * bucket's ISO time cut to [`from`, `to`) and its score.
+ */
+function alertsOf(
+	items: Array<Record<string, string | number>>,
+	from: number,
+	to: number,
+	metric = 'count_sum',
+): string[] {
+	const [series] = analyzeRows(items, {
+		timestampField: 'bucketStart',
+		metrics: [metric],
+		missingBuckets: 'auto',
+		settings: DEFAULT_SETTINGS,
+	}).series;
+	const { alert, score } = series.analysis.detection;
+	return Array.from(alert.keys())
+		.filter((i) => alert[i] === 1)
+		.map(
+			(i) =>
+				`${new Date(series.grid.timesMs[i]).toISOString().slice(from, to)} ${score[i].toFixed(2)}`,
+		);
+}
+
 const FIVE_MINUTES_MS = 5 * 60_000;
 const SLOTS = 288;
 
@@ -180,20 +205,7 @@ describe('the turn of the month', () => {
 				};
 			});
 		};
-		const alerts = (items: ReturnType<typeof rows>) => {
-			const [series] = analyzeRows(items, {
-				timestampField: 'bucketStart',
-				missingBuckets: 'auto',
-				settings: DEFAULT_SETTINGS,
-			}).series;
-			const { alert, score } = series.analysis.detection;
-			return Array.from(alert.keys())
-				.filter((i) => alert[i] === 1)
-				.map(
-					(i) =>
-						`${new Date(series.grid.timesMs[i]).toISOString().slice(0, 10)} ${score[i].toFixed(2)}`,
-				);
-		};
+		const alerts = (items: ReturnType<typeof rows>) => alertsOf(items, 0, 10);
 		expect(alerts(rows(-1))).toEqual([]);
 		// Friday 30 August, the month's last business day, at 3 times a weekday.
 		const august30 = (Date.UTC(2024, 7, 30) - start) / 86_400_000;
@@ -365,20 +377,7 @@ describe('opening hours that change', () => {
 			};
 		});
 	}
-	function alertTimes(items: ReturnType<typeof officeQuarters>): string[] {
-		const [series] = analyzeRows(items, {
-			timestampField: 'bucketStart',
-			missingBuckets: 'auto',
-			settings: DEFAULT_SETTINGS,
-		}).series;
-		const { alert, score } = series.analysis.detection;
-		return Array.from(alert.keys())
-			.filter((i) => alert[i] === 1)
-			.map(
-				(i) =>
-					`${new Date(series.grid.timesMs[i]).toISOString().slice(5, 16)} ${score[i].toFixed(2)}`,
-			);
-	}
+	const alertTimes = (items: ReturnType<typeof officeQuarters>) => alertsOf(items, 5, 16);
 	it('takes a Saturday for the new hours when the Saturday before opened earlier and closed later', () => {
 		// Saturdays open 9:00–13:00, from Saturday 3 February (day 33) 8:00–16:00; weekdays unchanged. The
 		// previous weekend day is a Sunday, closed: the Saturday a week before is the precedent.
@@ -405,17 +404,7 @@ describe('opening hours that change', () => {
 						: Math.round(random() * 2);
 			return { ...row, abandoned_pct: (100 * abandoned) / row.count_sum };
 		});
-		const [series] = analyzeRows(rows, {
-			timestampField: 'bucketStart',
-			metrics: ['abandoned_pct'],
-			missingBuckets: 'auto',
-			settings: DEFAULT_SETTINGS,
-		}).series;
-		const { alert } = series.analysis.detection;
-		const days = Array.from(alert.keys())
-			.filter((i) => alert[i] === 1)
-			.map((i) => new Date(series.grid.timesMs[i]).toISOString().slice(5, 10));
-		expect(days).toEqual(['01-30', '01-31']);
+		expect(alertsOf(rows, 5, 10, 'abandoned_pct')).toEqual(['01-30 8.27', '01-31 6.53']);
 	});
 	it('alerts on the first day of longer opening hours, not on the days after', () => {
 		// Before: Wednesday's and Thursday's mornings and evenings too (7:00, 18:30; 7:00, 19:30). With the new
