@@ -379,9 +379,12 @@ export function detectSeasonalRobust(
 	});
 	// At DAY buckets and coarser, where scores are few, a shift's own first window must not judge it.
 	const shiftHeld = slotsPerDay === 1 ? new RunHeldFactor(shiftWidth, stayLevel) : undefined;
-	// The same, with a lower warm-up floor, for a window that several days carry (see AGREEING_DAYS).
+	// The same at DAY buckets, with a lower warm-up floor, for a window that several days carry (see
+	// AGREEING_DAYS).
 	const agreedHeld =
-		slotsPerDay === 1 ? new RunHeldFactor(shiftWidth, stayLevel, AGREED_WARM_UP_FACTOR) : undefined;
+		bucketMs === DAY_MS
+			? new RunHeldFactor(shiftWidth, stayLevel, AGREED_WARM_UP_FACTOR)
+			: undefined;
 	/** A run score divided by its calibration factor where that could matter (at the stay level or more); recorded. */
 	const calibrated = (
 		runScore: number,
@@ -489,6 +492,13 @@ export function detectSeasonalRobust(
 				options.episodes.threshold * shiftCalibration.factor(),
 			);
 			if (moved !== 1) {
+				// At DAY buckets the run scores summed a week of deviations from the old level: they held the
+				// shift's episode open, and an outage in that week raised no alert of its own. (A day of sub-day
+				// buckets closes sooner; forgetting it there opened a second alert for the same shift.)
+				if (slotsPerDay === 1) {
+					shift.reset();
+					sustained.reset();
+				}
 				rings.scaleAll(moved);
 				weekdaySpread?.touchAll();
 				recentScores?.takeBack(i);
@@ -774,11 +784,13 @@ const DAY_BUCKET_QUANTILE = 0.9;
 const WINDOW_BUCKET_SHARE = 0.4;
 
 /**
- * At DAY buckets and coarser, a day score whose window at least this many buckets carry, each by one of its
- * own scales or more the same way (a level shift, not one holiday clipped at WINDOW_BUCKET_SHARE), is judged
- * with a warm-up floor of AGREED_WARM_UP_FACTOR instead of the calibration's 2: in a daily series' first
- * 100 days the floor halved the day score of every shift (a reviewer's handle times × 1.4 and × 0.71 three
- * weeks in: 6.2 and −6.4 before calibration, never alerted). That factor does not confirm level shifts.
+ * At DAY buckets, a week score whose window at least this many days carry, each by one of its own scales or
+ * more the same way (a level shift, not one holiday clipped at WINDOW_BUCKET_SHARE), is judged with a warm-up
+ * floor of AGREED_WARM_UP_FACTOR instead of the calibration's 2 (falling to 1 over its first 100 scores): in a
+ * daily series' first months the floor held back the week score of every shift (a reviewer's handle times
+ * × 1.4 and × 0.71 three weeks in: 6.2 and −6.4 before calibration, never alerted). Not at week and month
+ * buckets, whose floor stays flat for 100 scores: there 1.25 doubled the false alerts of growing monthly
+ * series. The limit at which LevelFollower confirms a shift keeps the usual factor.
  */
 const AGREEING_DAYS = 3;
 const AGREED_WARM_UP_FACTOR = 1.25;
