@@ -279,7 +279,9 @@ class SlotReference {
  * of over the days a median takes to catch up, and the series does not turn deaf.
  *
  * A deviation seen at about this time of day (±30 min) on most of the last seven days is a pattern, not an
- * anomaly: its own score is held just below the threshold (see `seenOnMostRecentDays`; sub-day buckets).
+ * anomaly: its own score is held just below the threshold (see `seenOnMostRecentDays`; sub-day buckets). So
+ * is a count's slot opening or closing, at the edge of the day's hours, as it did alerting on the previous
+ * day of its kind or a week before: new opening hours (see `opensOrClosesAsBefore`).
  *
  * Three more things make the score mean the same on every series (the node is used on series it was never
  * tuned on):
@@ -293,7 +295,8 @@ class SlotReference {
  *   series' own scores have run than normal noise would, so a heavy-tailed series (bursty volumes,
  *   quantised rates) needs a larger deviation and a well-behaved one keeps the nominal threshold. At DAY
  *   buckets and coarser the day score's factor is held, for a run's first window, at its value from before
- *   the run (see `RunHeldFactor`).
+ *   the run (see `RunHeldFactor`); at DAY buckets a window that several days carry has a lower warm-up floor
+ *   (see AGREEING_DAYS).
  *
  * A kind of day without `minHistoryDays` days yet (the first weekend) is judged against the last
  * `minHistoryDays` days of any kind, once the series is that long: expected = their median, scale wide
