@@ -146,6 +146,11 @@ export class RunHeldFactor {
 		this.run++;
 		return this.run <= this.span ? this.held : calibration.factor(this.warmUpFactor);
 	}
+
+	/** Forgets the run (its scores were measured against a level that has moved). */
+	reset(): void {
+		this.run = 0;
+	}
 }
 
 function binOf(magnitude: number): number {

@@ -501,6 +501,8 @@ export function detectSeasonalRobust(
 				if (slotsPerDay === 1) {
 					shift.reset();
 					sustained.reset();
+					shiftHeld?.reset();
+					agreedHeld?.reset();
 				}
 				rings.scaleAll(moved);
 				weekdaySpread?.touchAll();

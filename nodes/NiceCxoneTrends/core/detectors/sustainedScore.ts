@@ -74,11 +74,16 @@ export class WindowShiftScore {
 			: NaN;
 	}
 
-	/** Buckets of the window whose own (clipped) deviation is at least one of its scales the way of `sign`. */
+	/**
+	 * Buckets of the window whose own (clipped) deviation is at least one of its scales the way of `sign`
+	 * (any deviation that way, at a scale of 0).
+	 */
 	agreeing(sign: number): number {
 		let count = 0;
-		for (let j = 0; j < this.size; j++)
-			if (sign * this.deviations[j] >= Math.sqrt(this.variances[j])) count++;
+		for (let j = 0; j < this.size; j++) {
+			const along = sign * this.deviations[j];
+			if (along > 0 && along >= Math.sqrt(this.variances[j])) count++;
+		}
 		return count;
 	}
 

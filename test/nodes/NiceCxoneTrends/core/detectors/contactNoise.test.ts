@@ -114,6 +114,17 @@ describe('RunHeldFactor', () => {
 		expect(own).toBeGreaterThan(2);
 		expect(factors).toEqual([1, 1, 1, 1, own, 1, own]);
 	});
+	it('with its own warm-up floor, and a run forgotten on reset starts again from the calibration as it is', () => {
+		const calibration = new ScoreCalibration({ quantile: 0.99, minScores: 100, warmUpFactor: 2 });
+		for (let seen = 0; seen < 50; seen++) calibration.observe(0.5);
+		// Half-way through the warm-up: the floor is 1.5, or 1.125 from a floor of 1.25.
+		const held = new RunHeldFactor(3, 2.25, 1.25);
+		expect(held.of(6, calibration)).toBe(1.125);
+		for (let seen = 0; seen < 50; seen++) calibration.observe(0.5);
+		expect(held.of(6, calibration)).toBe(1.125);
+		held.reset();
+		expect(held.of(6, calibration)).toBe(1);
+	});
 });
 
 describe('SustainedScore', () => {

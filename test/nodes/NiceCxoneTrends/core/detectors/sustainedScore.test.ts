@@ -32,5 +32,10 @@ describe('WindowShiftScore', () => {
 		// The first bucket has left the window.
 		window.push(-2, 1);
 		expect(window.agreeing(-1)).toBe(2);
+		// At a scale of 0 any deviation that way agrees, and none is no deviation.
+		const flat = new WindowShiftScore(2);
+		flat.push(0, 0);
+		flat.push(1, 0);
+		expect([flat.agreeing(1), flat.agreeing(-1)]).toEqual([1, 0]);
 	});
 });
