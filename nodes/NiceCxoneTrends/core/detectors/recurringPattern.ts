@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../../shared/core/time';
+import { DAY_MS, MINUTE_MS } from '../../../shared/core/time';
 import { isoWeekdayOf, type LocalCalendar } from '../calendar';
 
 /** How far in time of day a past value may lie and still be "at about this time". */
@@ -73,29 +73,59 @@ export function opensOrClosesAsBefore(
 	i: number,
 	daysBack: readonly number[],
 	calendar: LocalCalendar,
-	bucketMs: number,
+	slotsPerDay: number,
 	level: number,
 ): boolean {
 	const value = values[i];
 	const up = value > expected[i];
 	if (!up && value !== 0) return false;
+	const precedent = (j: number) =>
+		(up
+			? score[j] >= level &&
+				values[j] > 0 &&
+				expected[j] === 0 &&
+				value <= OPENING_GROWTH * values[j] + OPENING_SLACK
+			: score[j] <= -level && values[j] === 0 && expected[j] > 0) &&
+		atEdgeOfHours(values, expected, j, slotsPerDay, up);
+	for (const back of daysBack)
+		if (
+			aboutThisTimeOn(
+				calendar,
+				i,
+				calendar.dayNumber[i] - back,
+				slotsPerDay,
+				ABOUT_THIS_TIME_MS,
+				precedent,
+			)
+		)
+			return true;
+	return false;
+}
+
+/**
+ * Whether `matches` holds for a bucket before `i` on local day `day` within `withinMs` of bucket `i`'s time of
+ * day (at DAY buckets: the day's bucket), found by local day and time of day: a daylight-saving change in
+ * between moves the same time of day by an hour's buckets.
+ */
+function aboutThisTimeOn(
+	calendar: LocalCalendar,
+	i: number,
+	day: number,
+	slotsPerDay: number,
+	withinMs: number,
+	matches: (j: number) => boolean,
+): boolean {
 	const { dayNumber, msOfDay } = calendar;
-	const slotsPerDay = Math.round(DAY_MS / bucketMs);
-	// A daylight-saving change in between moves the same time of day by an hour's buckets.
-	const reach = Math.floor(ABOUT_THIS_TIME_MS / bucketMs) + Math.ceil(HOUR_MS / bucketMs);
-	for (const back of daysBack) {
-		const day = dayNumber[i] - back;
-		const centre = i - back * slotsPerDay;
-		for (let j = Math.max(0, centre - reach); j <= centre + reach && j < i; j++) {
-			if (dayNumber[j] !== day || Math.abs(msOfDay[j] - msOfDay[i]) > ABOUT_THIS_TIME_MS) continue;
-			const precedent = up
-				? score[j] >= level &&
-					values[j] > 0 &&
-					expected[j] === 0 &&
-					value <= OPENING_GROWTH * values[j] + OPENING_SLACK
-				: score[j] <= -level && values[j] === 0 && expected[j] > 0;
-			if (precedent && atEdgeOfHours(values, expected, j, slotsPerDay, up)) return true;
-		}
+	const reach =
+		slotsPerDay > 1
+			? Math.ceil(slotsPerDay / 24) + Math.floor((withinMs * slotsPerDay) / DAY_MS)
+			: 0;
+	const centre = i - (dayNumber[i] - day) * slotsPerDay;
+	for (let j = Math.max(0, centre - reach); j <= centre + reach && j < i; j++) {
+		// At DAY buckets the day is the slot (its middle moves by an hour across daylight saving).
+		if (dayNumber[j] !== day || (slotsPerDay > 1 && Math.abs(msOfDay[j] - msOfDay[i]) > withinMs))
+			continue;
+		if (matches(j)) return true;
 	}
 	return false;
 }
@@ -222,24 +252,27 @@ export function seenInEarlierMonths(
 	weekend: Uint8Array,
 	slotsPerDay: number,
 ): boolean {
-	const { dayNumber, msOfDay } = calendar;
-	const position = monthTurnPosition(dayNumber[i], weekend);
+	const position = monthTurnPosition(calendar.dayNumber[i], weekend);
 	if (position === 0) return false;
-	// A daylight-saving change in between moves the same time of day by an hour's buckets.
-	const reach = slotsPerDay > 1 ? Math.ceil(slotsPerDay / 24) : 0;
 	const deviation = values[i] - expected[i];
 	const needed = DEVIATION_SHARE * deviation;
 	const up = deviation > 0;
-	const [year, month] = civilFromDays(dayNumber[i]);
-	for (let back = 1; back <= MONTHS_BACK; back++) {
-		const target = dayAtTurn(year, month - back, position, weekend);
-		const centre = i - (dayNumber[i] - target) * slotsPerDay;
-		for (let j = Math.max(0, centre - reach); j <= centre + reach && j < i; j++) {
-			// At DAY buckets the day is the slot (its middle moves by an hour across daylight saving).
-			if (dayNumber[j] !== target || (slotsPerDay > 1 && msOfDay[j] !== msOfDay[i])) continue;
-			const past = values[j] - expected[j];
-			if (up ? past >= needed : past <= needed) return true;
-		}
-	}
+	const seen = (j: number) => {
+		const past = values[j] - expected[j];
+		return up ? past >= needed : past <= needed;
+	};
+	const [year, month] = civilFromDays(calendar.dayNumber[i]);
+	for (let back = 1; back <= MONTHS_BACK; back++)
+		if (
+			aboutThisTimeOn(
+				calendar,
+				i,
+				dayAtTurn(year, month - back, position, weekend),
+				slotsPerDay,
+				0,
+				seen,
+			)
+		)
+			return true;
 	return false;
 }

@@ -640,7 +640,7 @@ export function detectSeasonalRobust(
 					i,
 					openingPrecedents[isoWeekday],
 					calendar,
-					bucketMs,
+					slotsPerDay,
 					options.episodes.threshold * RECURRING_SCORE_SHARE,
 				);
 			// A pattern of the last days, or of the month's turn as seen in a month before (a month end's

@@ -243,7 +243,7 @@ describe('opening hours that change', () => {
 			i,
 			daysBack,
 			days.calendar,
-			QUARTER_HOUR_MS,
+			QUARTERS,
 			LEVEL,
 		);
 	/** `value` contacts from `from` to 8:00 on `day`, none expected; the first scored `score`. */
@@ -350,7 +350,7 @@ describe('opening hours that change', () => {
 		values[today] = 9;
 		// (96 quarter hours back is 6:00 on Saturday, where nothing opened.)
 		expect(
-			opensOrClosesAsBefore(values, expected, score, today, [1], calendar, QUARTER_HOUR_MS, LEVEL),
+			opensOrClosesAsBefore(values, expected, score, today, [1], calendar, QUARTERS, LEVEL),
 		).toBe(true);
 	});
 
