@@ -254,6 +254,13 @@ function cleanSituation(seed, { tz, startIso, days, bucketMin, groups, fromWeek 
 	};
 }
 
+/** From a day before to three days after each DST change's UTC midnight (`changes`: dates, comma-separated). */
+const changeWindowsOf = (changes) =>
+	String(changes)
+		.split(',')
+		.map((d) => Date.parse(`${d}T00:00:00Z`))
+		.map((c) => [c - DAY_MS, c + 3 * DAY_MS]);
+
 /**
  * Each situation: (seed, options) => { timeZone, rows, metrics, incidents, cleanGroups, alertsFromMs?,
  * changeWindows? }. rows carry groupId and channel; metrics are those to analyse; an incident is { kind,
@@ -386,11 +393,26 @@ export const situations = {
 			{ id: 'g_dst', channels: [voice(100), chat(25), email(8)] },
 			{ id: 'g_247', channels: [voice(60, { open: hours247, nightFloor: 0.1 })] },
 		];
-		const changeWindows = String(changes)
-			.split(',')
-			.map((d) => Date.parse(`${d}T00:00:00Z`))
-			.map((c) => [c - DAY_MS, c + 3 * DAY_MS]);
-		return { ...cleanSituation(seed, { tz, startIso, days, bucketMin, groups }), changeWindows };
+		return { ...cleanSituation(seed, { tz, startIso, days, bucketMin, groups }), changeWindows: changeWindowsOf(changes) };
+	},
+
+	/**
+	 * A daily callback campaign across a daylight-saving change (`changes`, as in `dst`): from the second week,
+	 * an office group's calls × 4 for one bucket (planned: staffing follows) at 9:00 local (`clock` 'local') or
+	 * at 13:00 UTC ('utc': 9:00 before New York's November change, 8:00 after it), a bucket early or late on
+	 * two days in three. Its first days are news; its alerts count from the third week on, so what is counted
+	 * is a daily pattern alerting again.
+	 */
+	campaign(seed, { bucketMin = 15, tz = 'America/New_York', startIso = '2025-10-13', days = 35, changes = '2025-11-02', clock = 'local' } = {}) {
+		const r = rng(seed * 7 + 3);
+		const early = Array.from({ length: days + 1 }, () => Math.floor(r() * 3) - 1);
+		const at = (g) => {
+			const minutes = clock === 'utc' ? new Date(g.ms).getUTCHours() * 60 + new Date(g.ms).getUTCMinutes() - 13 * 60 : Math.round(g.h * 60) - 9 * 60;
+			return minutes === early[g.day] * bucketMin;
+		};
+		const mods = (g) => (g.day >= 7 && g.wd <= 5 && at(g) ? { plannedVol: 4 } : {});
+		const groups = [{ id: 'g_campaign', channels: [voice(100, { mods })] }];
+		return { ...cleanSituation(seed, { tz, startIso, days, bucketMin, groups, fromWeek: 2 }), changeWindows: changeWindowsOf(changes) };
 	},
 
 	/**
@@ -467,6 +489,8 @@ export const SITUATION_RUNS = [
 		situation: 'dst',
 		options: { bucketMin: 15, tz: 'Europe/London', startIso: '2025-03-03', changes: '2025-03-30', days: 42 },
 	},
+	{ label: 'campaign 15min local', situation: 'campaign', options: {} },
+	{ label: 'campaign 15min UTC', situation: 'campaign', options: { clock: 'utc' } },
 	{ label: 'shortDay DAY 30d', situation: 'shortDay', options: { days: 30 } },
 	{ label: 'shortDay DAY 60d', situation: 'shortDay', options: {} },
 	{ label: 'shortDay DAY 90d', situation: 'shortDay', options: { days: 90 } },

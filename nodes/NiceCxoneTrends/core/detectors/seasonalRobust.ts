@@ -648,7 +648,8 @@ export function detectSeasonalRobust(
 			if (
 				Math.abs(chosenScore) >= options.episodes.threshold &&
 				(newHours ||
-					(slotsPerDay > 1 && seenOnMostRecentDays(values, expected, i, slotsPerDay, bucketMs)) ||
+					(slotsPerDay > 1 &&
+						seenOnMostRecentDays(values, expected, calendar.msOfDay, i, slotsPerDay, bucketMs)) ||
 					((slotsPerDay > 1 || bucketMs === DAY_MS) &&
 						seenInEarlierMonths(values, expected, i, calendar, weekend, slotsPerDay)))
 			)

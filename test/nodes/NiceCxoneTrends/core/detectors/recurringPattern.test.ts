@@ -21,12 +21,13 @@ function alertsOf(
 	from: number,
 	to: number,
 	metric = 'count_sum',
+	timeZone = DEFAULT_SETTINGS.timeZone,
 ): string[] {
 	const [series] = analyzeRows(items, {
 		timestampField: 'bucketStart',
 		metrics: [metric],
 		missingBuckets: 'auto',
-		settings: DEFAULT_SETTINGS,
+		settings: { ...DEFAULT_SETTINGS, timeZone },
 	}).series;
 	const { alert, score } = series.analysis.detection;
 	return Array.from(alert.keys())
@@ -39,6 +40,8 @@ function alertsOf(
 
 const FIVE_MINUTES_MS = 5 * 60_000;
 const SLOTS = 288;
+/** Time of day of each bucket of `days` (UTC: no daylight saving). */
+const CLOCK = Float64Array.from({ length: 8 * SLOTS }, (_, i) => (i % SLOTS) * FIVE_MINUTES_MS);
 
 /** Eight days of 5-minute buckets at 10 (expected 10), with `deviate(day, slot)` added. */
 function days(deviate: (day: number, slot: number) => number): {
@@ -60,38 +63,102 @@ describe('seenOnMostRecentDays', () => {
 			day >= 3 && day <= 6 && slot === 40 + (day % 2 ? 5 : -5) ? 140 : 0,
 		);
 		job.values[today] = 150;
-		expect(seenOnMostRecentDays(job.values, job.expected, today, SLOTS, FIVE_MINUTES_MS)).toBe(
-			true,
-		);
+		expect(
+			seenOnMostRecentDays(job.values, job.expected, CLOCK, today, SLOTS, FIVE_MINUTES_MS),
+		).toBe(true);
 	});
 	it('not on three days, not 35 minutes away, not at a third of the size, and not the other way', () => {
 		const three = days((day, slot) => (day >= 4 && day <= 6 && slot === 40 ? 140 : 0));
 		three.values[today] = 150;
-		expect(seenOnMostRecentDays(three.values, three.expected, today, SLOTS, FIVE_MINUTES_MS)).toBe(
-			false,
-		);
+		expect(
+			seenOnMostRecentDays(three.values, three.expected, CLOCK, today, SLOTS, FIVE_MINUTES_MS),
+		).toBe(false);
 		const away = days((day, slot) => (day >= 1 && slot === 47 ? 140 : 0));
 		away.values[today] = 150;
-		expect(seenOnMostRecentDays(away.values, away.expected, today, SLOTS, FIVE_MINUTES_MS)).toBe(
-			false,
-		);
+		expect(
+			seenOnMostRecentDays(away.values, away.expected, CLOCK, today, SLOTS, FIVE_MINUTES_MS),
+		).toBe(false);
 		const small = days((day, slot) => (day >= 1 && slot === 40 ? 60 : 0));
 		small.values[today] = 150;
-		expect(seenOnMostRecentDays(small.values, small.expected, today, SLOTS, FIVE_MINUTES_MS)).toBe(
-			false,
-		);
+		expect(
+			seenOnMostRecentDays(small.values, small.expected, CLOCK, today, SLOTS, FIVE_MINUTES_MS),
+		).toBe(false);
 		const drops = days((day, slot) => (day >= 1 && slot === 40 ? -9 : 0));
 		drops.values[today] = 150;
-		expect(seenOnMostRecentDays(drops.values, drops.expected, today, SLOTS, FIVE_MINUTES_MS)).toBe(
-			false,
+		expect(
+			seenOnMostRecentDays(drops.values, drops.expected, CLOCK, today, SLOTS, FIVE_MINUTES_MS),
+		).toBe(false);
+	});
+	it('finds this time of the days before by the local clock and by whole days of time, across a daylight-saving change', () => {
+		// Quarter hours (UTC) from Monday 28 October 2024, New York time: clocks go back on Sunday 3 November at
+		// 2:00, so 9:00 on Monday 4 November is 196 quarter hours after 9:00 on Saturday, and 192 after 8:00.
+		const QUARTERS = 96;
+		const timesMs = Float64Array.from(
+			{ length: 8 * QUARTERS },
+			(_, i) => Date.UTC(2024, 9, 28, 4) + i * QUARTER_HOUR_MS,
 		);
+		const { msOfDay } = localCalendar(timesMs, 'America/New_York');
+		const local = (iso: string) =>
+			timesMs.indexOf(DateTime.fromISO(iso, { zone: 'America/New_York' }).toMillis());
+		const today = local('2024-11-04T09:00');
+		expect(today - local('2024-11-02T09:00')).toBe(196);
+		/** 20 expected throughout; 80 at `hour` local on each of the four days before Monday 4 November. */
+		const spikes = (hour: number) => {
+			const expected = new Float64Array(timesMs.length).fill(20);
+			const values = Float64Array.from(expected);
+			for (const day of ['10-31', '11-01', '11-02', '11-03'])
+				values[local(`2024-${day}T${String(hour).padStart(2, '0')}:00`)] = 80;
+			values[today] = 85;
+			return seenOnMostRecentDays(values, expected, msOfDay, today, QUARTERS, QUARTER_HOUR_MS);
+		};
+		// A campaign at 9:00 local: whole days of time back, it is at 8:00 on the days before the change.
+		expect(spikes(9)).toBe(true);
+		// A job at a fixed UTC time (8:00 local before the change, 7:00 after it): whole days of time back.
+		const job = Float64Array.from({ length: timesMs.length }, () => 20);
+		const jobValues = Float64Array.from(job);
+		for (const day of ['10-31', '11-01', '11-02']) jobValues[local(`2024-${day}T08:00`)] = 80;
+		jobValues[local('2024-11-03T07:00')] = 80;
+		const jobToday = local('2024-11-04T07:00');
+		jobValues[jobToday] = 85;
+		expect(seenOnMostRecentDays(jobValues, job, msOfDay, jobToday, QUARTERS, QUARTER_HOUR_MS)).toBe(
+			true,
+		);
+		// Two hours away by either clock is no precedent.
+		expect(spikes(11)).toBe(false);
+	});
+	it('raises no alert again for a daily campaign at 9:00 local after the clocks go back', () => {
+		// Four weeks of quarter hours from Monday 14 October 2024, New York: open 8:00–18:00 every day at about 20
+		// a quarter hour; from 21 October a callback campaign adds 100 at 9:00 local, or a quarter hour either side.
+		const random = seededRandom(2);
+		const zone = 'America/New_York';
+		const startMs = DateTime.fromISO('2024-10-14', { zone }).toMillis();
+		const quarterEarlyOrLate = Array.from({ length: 28 }, () => Math.floor(random() * 3) - 1);
+		const items = Array.from({ length: 28 * 96 }, (_, i) => {
+			const t = DateTime.fromMillis(startMs + i * QUARTER_HOUR_MS, { zone });
+			const noise = (random() + random() + random() + random() - 2) * Math.sqrt(20) * 1.7;
+			let contacts = t.hour >= 8 && t.hour < 18 ? Math.max(0, Math.round(20 + noise)) : 0;
+			const quarter = quarterEarlyOrLate[Math.floor(i / 96)];
+			const campaign = t.set({ hour: 9, minute: 0 }).plus({ minutes: 15 * quarter });
+			if (t.toISODate()! >= '2024-10-21' && +t === +campaign) contacts += 100;
+			return { bucketStart: t.toUTC().toISO()!, count_sum: contacts };
+		});
+		// Its first four days alert (news), and no day after. Found by whole days of time alone, the four days from
+		// the change on alerted again (9:00 was 8:00 on the days before it): 3–6 November, at 14:00 or 14:15 UTC.
+		expect(alertsOf(items, 5, 16, 'count_sum', zone)).toEqual([
+			'10-21T13:00 12.20',
+			'10-22T13:00 10.60',
+			'10-23T13:15 11.55',
+			'10-24T13:15 9.02',
+		]);
 	});
 	it('reads deviations, not values: the quieter buckets before a ramp are no precedent for a drop', () => {
 		// A ramp: expected 10 + slot, the values on it; today's bucket drops to 0.
 		const values = Float64Array.from({ length: 8 * SLOTS }, (_, i) => 10 + (i % SLOTS));
 		const expected = Float64Array.from(values);
 		values[today] = 0;
-		expect(seenOnMostRecentDays(values, expected, today, SLOTS, FIVE_MINUTES_MS)).toBe(false);
+		expect(seenOnMostRecentDays(values, expected, CLOCK, today, SLOTS, FIVE_MINUTES_MS)).toBe(
+			false,
+		);
 	});
 });
 
