@@ -399,7 +399,7 @@ export const situations = {
 	/**
 	 * A daily callback campaign across a daylight-saving change (`changes`, as in `dst`): from the second week,
 	 * an office group's calls × 4 for one bucket (planned: staffing follows) at 9:00 local (`clock` 'local') or
-	 * at 13:00 UTC ('utc': 9:00 before New York's November change, 8:00 after it), a bucket early or late on
+	 * at 14:00 UTC ('utc': 10:00 before New York's November change, 9:00 after it), a bucket early or late on
 	 * two days in three. Its first days are news; its alerts count from the third week on, so what is counted
 	 * is a daily pattern alerting again.
 	 */
@@ -407,7 +407,7 @@ export const situations = {
 		const r = rng(seed * 7 + 3);
 		const early = Array.from({ length: days + 1 }, () => Math.floor(r() * 3) - 1);
 		const at = (g) => {
-			const minutes = clock === 'utc' ? new Date(g.ms).getUTCHours() * 60 + new Date(g.ms).getUTCMinutes() - 13 * 60 : Math.round(g.h * 60) - 9 * 60;
+			const minutes = clock === 'utc' ? new Date(g.ms).getUTCHours() * 60 + new Date(g.ms).getUTCMinutes() - 14 * 60 : Math.round(g.h * 60) - 9 * 60;
 			return minutes === early[g.day] * bucketMin;
 		};
 		const mods = (g) => (g.day >= 7 && g.wd <= 5 && at(g) ? { plannedVol: 4 } : {});
