@@ -123,8 +123,31 @@ describe('seenOnMostRecentDays', () => {
 		expect(seenOnMostRecentDays(jobValues, job, msOfDay, jobToday, QUARTERS, QUARTER_HOUR_MS)).toBe(
 			true,
 		);
-		// Two hours away by either clock is no precedent.
+		// An hour or more away by both clocks is no precedent: 11:00 before the change is two hours from 9:00 and
+		// one from the whole days' 10:00.
 		expect(spikes(11)).toBe(false);
+	});
+	it('finds the same local time across midnight: a nightly job at 00:15 the night after the clocks go forward', () => {
+		// Quarter hours (UTC) from Saturday 23 March 2024, Paris time; clocks go forward on Sunday 31 March at 2:00.
+		// 00:15 on Monday 1 April is 23:15 the night before by whole days of time: the time of day wraps.
+		const QUARTERS = 96;
+		const timesMs = Float64Array.from(
+			{ length: 10 * QUARTERS },
+			(_, i) => Date.UTC(2024, 2, 22, 23) + i * QUARTER_HOUR_MS,
+		);
+		const { msOfDay } = localCalendar(timesMs, 'Europe/Paris');
+		const local = (iso: string) =>
+			timesMs.indexOf(DateTime.fromISO(iso, { zone: 'Europe/Paris' }).toMillis());
+		const expected = new Float64Array(timesMs.length).fill(20);
+		const values = Float64Array.from(expected);
+		// On the last four nights only: without the wrap, each day before was read a night too early (three found).
+		for (let day = 28; day <= 31; day++) values[local(`2024-03-${day}T00:15`)] = 80;
+		const today = local('2024-04-01T00:15');
+		values[today] = 85;
+		expect(today - local('2024-03-31T00:15')).toBe(92);
+		expect(seenOnMostRecentDays(values, expected, msOfDay, today, QUARTERS, QUARTER_HOUR_MS)).toBe(
+			true,
+		);
 	});
 	it('raises no alert again for a daily campaign at 9:00 local after the clocks go back', () => {
 		// Four weeks of quarter hours from Monday 14 October 2024, New York: open 8:00–18:00 every day at about 20
