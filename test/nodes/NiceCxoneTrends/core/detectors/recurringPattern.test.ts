@@ -55,6 +55,17 @@ function days(deviate: (day: number, slot: number) => number): {
 	return { values, expected: new Float64Array(8 * SLOTS).fill(10) };
 }
 
+/**
+ * `days` days of quarter hours (UTC) from `startMs` in `zone`: their local time of day, and the index of a
+ * local time ('2024-11-04T09:00').
+ */
+function quarterHoursIn(zone: string, startMs: number, days: number) {
+	const timesMs = Float64Array.from({ length: days * 96 }, (_, i) => startMs + i * QUARTER_HOUR_MS);
+	const { msOfDay } = localCalendar(timesMs, zone);
+	const local = (iso: string) => timesMs.indexOf(DateTime.fromISO(iso, { zone }).toMillis());
+	return { length: timesMs.length, msOfDay, local };
+}
+
 describe('seenOnMostRecentDays', () => {
 	const today = 7 * SLOTS + 40; // day 8, 3:20
 	it('takes a spike that came at about this time on four of the last seven days, its minute wandering, for a pattern', () => {
@@ -93,18 +104,16 @@ describe('seenOnMostRecentDays', () => {
 		// Quarter hours (UTC) from Monday 28 October 2024, New York time: clocks go back on Sunday 3 November at
 		// 2:00, so 9:00 on Monday 4 November is 196 quarter hours after 9:00 on Saturday, and 192 after 8:00.
 		const QUARTERS = 96;
-		const timesMs = Float64Array.from(
-			{ length: 8 * QUARTERS },
-			(_, i) => Date.UTC(2024, 9, 28, 4) + i * QUARTER_HOUR_MS,
+		const { length, msOfDay, local } = quarterHoursIn(
+			'America/New_York',
+			Date.UTC(2024, 9, 28, 4),
+			8,
 		);
-		const { msOfDay } = localCalendar(timesMs, 'America/New_York');
-		const local = (iso: string) =>
-			timesMs.indexOf(DateTime.fromISO(iso, { zone: 'America/New_York' }).toMillis());
 		const today = local('2024-11-04T09:00');
 		expect(today - local('2024-11-02T09:00')).toBe(196);
 		/** 20 expected throughout; 80 at `hour` local on each of the four days before Monday 4 November. */
 		const spikes = (hour: number) => {
-			const expected = new Float64Array(timesMs.length).fill(20);
+			const expected = new Float64Array(length).fill(20);
 			const values = Float64Array.from(expected);
 			for (const day of ['10-31', '11-01', '11-02', '11-03'])
 				values[local(`2024-${day}T${String(hour).padStart(2, '0')}:00`)] = 80;
@@ -114,7 +123,7 @@ describe('seenOnMostRecentDays', () => {
 		// A campaign at 9:00 local: whole days of time back, it is at 8:00 on the days before the change.
 		expect(spikes(9)).toBe(true);
 		// A job at a fixed UTC time (8:00 local before the change, 7:00 after it): whole days of time back.
-		const job = Float64Array.from({ length: timesMs.length }, () => 20);
+		const job = new Float64Array(length).fill(20);
 		const jobValues = Float64Array.from(job);
 		for (const day of ['10-31', '11-01', '11-02']) jobValues[local(`2024-${day}T08:00`)] = 80;
 		jobValues[local('2024-11-03T07:00')] = 80;
@@ -131,14 +140,12 @@ describe('seenOnMostRecentDays', () => {
 		// Quarter hours (UTC) from Saturday 23 March 2024, Paris time; clocks go forward on Sunday 31 March at 2:00.
 		// 00:15 on Monday 1 April is 23:15 the night before by whole days of time: the time of day wraps.
 		const QUARTERS = 96;
-		const timesMs = Float64Array.from(
-			{ length: 10 * QUARTERS },
-			(_, i) => Date.UTC(2024, 2, 22, 23) + i * QUARTER_HOUR_MS,
+		const { length, msOfDay, local } = quarterHoursIn(
+			'Europe/Paris',
+			Date.UTC(2024, 2, 22, 23),
+			10,
 		);
-		const { msOfDay } = localCalendar(timesMs, 'Europe/Paris');
-		const local = (iso: string) =>
-			timesMs.indexOf(DateTime.fromISO(iso, { zone: 'Europe/Paris' }).toMillis());
-		const expected = new Float64Array(timesMs.length).fill(20);
+		const expected = new Float64Array(length).fill(20);
 		const values = Float64Array.from(expected);
 		// On the last four nights only: without the wrap, each day before was read a night too early (three found).
 		for (let day = 28; day <= 31; day++) values[local(`2024-03-${day}T00:15`)] = 80;
