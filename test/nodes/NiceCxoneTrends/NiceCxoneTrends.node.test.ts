@@ -92,9 +92,9 @@ describe('NiceCxoneTrends node', () => {
 		});
 		expect(anomalies).toHaveLength(1);
 		expect(anomalies[0].pairedItem).toEqual([{ item: 2016 + bucketAt(15, 14) }]);
-		expect(spikeItem).toMatchObject({ expected: 119.5, expectedSpread: 10.9316 });
+		expect(spikeItem).toMatchObject({ expected: 119.5, expectedSpread: 12.6697 });
 		expect(anomalies[0].json.message).toBe(
-			'Chat volume for grp_002 at Tue 16 Jan 14:00 was 212, expected 120 ± 10.9 (spike).',
+			'Chat volume for grp_002 at Tue 16 Jan 14:00 was 212, expected 120 ± 12.7 (spike).',
 		);
 	});
 

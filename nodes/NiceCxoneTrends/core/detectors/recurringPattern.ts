@@ -65,12 +65,6 @@ export function seenOnMostRecentDays(
 	return false;
 }
 
-/**
- * Contacts expected below which a count's slot is closed: a slot without contacts on most days expects a
- * fraction of one (see CLOSED_SLOT_MEAN in seasonalRobust.ts), not always exactly 0.
- */
-const NONE_EXPECTED = 0.5;
-
 /** An opening a precedent covers: up to twice its contacts and a few more (a spike in the new hours is news). */
 const OPENING_GROWTH = 2;
 const OPENING_SLACK = 4;
@@ -107,9 +101,9 @@ export function opensOrClosesAsBefore(
 		(up
 			? score[j] >= level &&
 				values[j] > 0 &&
-				expected[j] < NONE_EXPECTED &&
+				expected[j] === 0 &&
 				value <= OPENING_GROWTH * values[j] + OPENING_SLACK
-			: score[j] <= -level && values[j] === 0 && expected[j] >= NONE_EXPECTED) &&
+			: score[j] <= -level && values[j] === 0 && expected[j] > 0) &&
 		atEdgeOfHours(values, expected, j, slotsPerDay, up);
 	for (const back of daysBack)
 		if (
@@ -177,18 +171,15 @@ function atEdgeOfHours(
 		) {
 			const e = expected[k];
 			if (e !== e) return -1;
-			if (
-				opening ? !(values[k] > 0 && e < NONE_EXPECTED) : !(values[k] === 0 && e >= NONE_EXPECTED)
-			)
-				return k;
+			if (opening ? !(values[k] > 0 && e === 0) : !(values[k] === 0 && e > 0)) return k;
 		}
 		return -1;
 	};
 	const before = endOfRun(-1);
 	const after = endOfRun(1);
-	const open = (k: number) => k >= 0 && values[k] > 0 && (!opening || expected[k] >= NONE_EXPECTED);
+	const open = (k: number) => k >= 0 && values[k] > 0 && (!opening || expected[k] > 0);
 	if (opening) return open(before) || open(after);
-	const closed = (k: number) => k >= 0 && values[k] === 0 && expected[k] < NONE_EXPECTED;
+	const closed = (k: number) => k >= 0 && values[k] === 0 && expected[k] === 0;
 	return (closed(before) && open(after)) || (closed(after) && open(before));
 }
 

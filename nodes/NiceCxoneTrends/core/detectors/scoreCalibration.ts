@@ -78,11 +78,6 @@ export class ScoreCalibration {
 		this.nominal = normalAbsQuantile(options.quantile);
 	}
 
-	/** Scores recorded so far. */
-	get count(): number {
-		return this.total;
-	}
-
 	/** Records the |score| of a judged bucket (after it was judged). */
 	observe(score: number): void {
 		const magnitude = Math.abs(score);

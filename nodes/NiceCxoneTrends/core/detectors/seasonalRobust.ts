@@ -217,11 +217,7 @@ class SlotReference {
 			count++;
 		}
 		const stats = medianAndMadOfSorted(sorted, 0, count);
-		// A count's slot with no contacts on three days in four is closed, whatever its neighbours' line says.
-		this.center =
-			!sampling && this.floor.isCounts() && rings.quantile(base + slot, CLOSED_SHARE) === 0
-				? Math.min(stats[0], CLOSED_SLOT_MEAN)
-				: stats[0];
+		this.center = stats[0];
 		const between = stats[1];
 		let within = madSum / madCount;
 		if (pooledKind >= 0 && this.weekdaySpread) {
@@ -369,7 +365,6 @@ export function detectSeasonalRobust(
 			? { ...calibrationOptions, quantile: options.dayBucketQuantile }
 			: calibrationOptions,
 	);
-	const busyCalibration = new ScoreCalibration(calibrationOptions);
 	const sustained = new SustainedScore(options.sustainedAlpha, options.episodes.threshold);
 	const sustainedCalibration = new ScoreCalibration({
 		...calibrationOptions,
@@ -433,19 +428,12 @@ export function detectSeasonalRobust(
 	const follower = seasonal ? new LevelFollower(shiftSpan) : undefined;
 	// The scores of the span that confirms a shift were measured against the old level: taken back then.
 	const recentScores = follower
-		? new RecentScores(shiftSpan, [
-				calibration,
-				sustainedCalibration,
-				shiftCalibration,
-				busyCalibration,
-			])
+		? new RecentScores(shiftSpan, [calibration, sustainedCalibration, shiftCalibration])
 		: undefined;
 	// A weekday's level, or a new level, is a multiple of the old: meaningful while no value was negative.
 	let nonNegative = true;
 	// Buckets in a row whose calibrated score reaches the threshold, up to this one.
 	let alertingRun = 0;
-	// The largest expected value of a count so far (see BUSY_SHARE).
-	let busiestExpected = 0;
 	// The long-run mean of each slot of each kind of day (an average of durations only; see
 	// DURATION_MEAN_WEIGHT): a group's calls by day are no e-mails by night.
 	const durationMeans = noise === 'duration' ? new Float64Array(kindSlots) : undefined;
@@ -631,19 +619,8 @@ export function detectSeasonalRobust(
 			floor.noteSpread(chosenSpread);
 			const rawScore = chosenScore;
 			const rawScale = chosenScale;
-			// A count's busy buckets are calibrated apart from its quiet ones (see BUSY_SHARE).
-			const busy =
-				counts &&
-				slotsPerDay > 1 &&
-				busiestExpected > 0 &&
-				chosenCenter >= BUSY_SHARE * busiestExpected;
-			if (counts && chosenCenter > busiestExpected) busiestExpected = chosenCenter;
-			const bucketCalibration =
-				busy && busyCalibration.count >= calibrationOptions.minScores
-					? busyCalibration
-					: calibration;
 			if (Math.abs(chosenScore) >= stayLevel) {
-				const factor = bucketCalibration.factor();
+				const factor = calibration.factor();
 				chosenScore /= factor;
 				chosenScale *= factor;
 			}
@@ -684,10 +661,6 @@ export function detectSeasonalRobust(
 			const counted = alertingRun <= INCIDENT_BUCKETS_CALIBRATED ? rawScore : NaN;
 			calibration.observe(counted);
 			recentScores?.note(i, 0, counted);
-			if (busy) {
-				busyCalibration.observe(counted);
-				recentScores?.note(i, 3, counted);
-			}
 			if (sampling && hasValue) sampling.observe(value, chosenCenter, bucketContacts, kindRing);
 			if (hasValue) {
 				// A run of moderate deviations: scored as one, in the same units, when it says more than the bucket.
@@ -835,36 +808,6 @@ const AGREED_WARM_UP_FACTOR = 1.25;
  * 99th percentile of the week before) left the series deaf to a spike of × 1.6 two weeks later.
  */
 const INCIDENT_BUCKETS_CALIBRATED = 2;
-
-/**
- * Largest expected value of a count's time-of-day slot without contacts on at least three of its days in four
- * (CLOSED_SHARE): ln(4/3), the largest Poisson mean that leaves a slot empty that often. The neighbourhood's
- * line goes on past an opening or a closing: at hourly buckets it expected 14 contacts at 18:00 in a centre
- * closed from 18:00 for weeks, and 15 at 7:00 before it opened at 8:00 (60–70 and 80–95 in a reviewer's
- * centre). Those hours scored −6 to −7 every day, the series' largest scores: they held its calibration
- * factor at 2.2–2.5, and a busy hour's volume × 2 for two hours (60 contacts an hour) was caught 3 times in
- * 20. A holiday's hours then fell under the threshold one after another, all entered the calibration, and
- * the series stayed deaf for weeks (a holiday every three weeks: a volume × 3 after the third caught 2 times
- * in 20). Now (with BUSY_SHARE): 19–20 and 18 of 20. Three days in four, not most days: a weekend whose
- * Fridays are closed and Saturdays open has slots empty on half of its days, and the line between them is
- * its reference.
- */
-const CLOSED_SLOT_MEAN = Math.log(4 / 3);
-/** Share of a slot's days without contacts that make it closed (see CLOSED_SLOT_MEAN). */
-const CLOSED_SHARE = 0.75;
-
-/**
- * A count's bucket is busy when its expected value is at least this share of the largest so far. Once 100
- * busy buckets have been scored (the calibration's warm-up), a busy bucket's score is calibrated against
- * theirs; quiet buckets, and busy ones before that, against all of the series' scores. Contacts come in
- * bursts at busy hours (their variance grows faster than their mean), while quiet hours are close to
- * Poisson: judged by the whole day's tail, busy hours raised false alerts once the closed hours' scores
- * (CLOSED_SLOT_MEAN) no longer widened it — the situations' clean volumes 461 alerts before either, 547 with
- * the bound alone, 499 with both; a reviewer's weekly mailing 6, 32, 21. Before the warm-up the series'
- * calibration is kept: with the busy buckets' own from the start, three weeks of hours caught 4 fewer volume
- * incidents of 77 on the contact-centre set.
- */
-const BUSY_SHARE = 0.5;
 
 /**
  * Weight of each new bucket in the long-run mean of an average of durations, kept for each slot of each kind

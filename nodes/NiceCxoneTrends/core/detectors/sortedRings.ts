@@ -40,12 +40,6 @@ export class SortedRings {
 		return this.sizes[ring];
 	}
 
-	/** The value of `ring` that a share `q` (0 < q ≤ 1) of its values are at or below; `NaN` when empty. */
-	quantile(ring: number, q: number): number {
-		const size = this.sizes[ring];
-		return size > 0 ? this.sorted[ring * this.depth + Math.ceil(q * size) - 1] : NaN;
-	}
-
 	/** Appends `value` (finite) to `ring`, dropping its oldest value when full. */
 	push(ring: number, value: number): void {
 		const base = ring * this.depth;

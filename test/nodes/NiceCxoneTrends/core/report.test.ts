@@ -72,11 +72,11 @@ describe('reportRecord', () => {
 				bucketStart: '2024-01-16T14:00:00.000Z',
 				severity: 'warning',
 				message:
-					'Chat volume for grp_002 at Tue 16 Jan 14:00 was 212, expected 120 ± 10.9 (spike).',
+					'Chat volume for grp_002 at Tue 16 Jan 14:00 was 212, expected 120 ± 12.7 (spike).',
 			},
 		]);
 		expect(json.text).toBe(
-			'1 alert in 2 series\nChat volume for grp_002 at Tue 16 Jan 14:00 was 212, expected 120 ± 10.9 (spike).',
+			'1 alert in 2 series\nChat volume for grp_002 at Tue 16 Jan 14:00 was 212, expected 120 ± 12.7 (spike).',
 		);
 		expect(json.slackBlocks).toEqual([
 			{ type: 'header', text: { type: 'plain_text', text: '1 alert in 2 series' } },
@@ -84,7 +84,7 @@ describe('reportRecord', () => {
 				type: 'section',
 				text: {
 					type: 'mrkdwn',
-					text: ':large_orange_circle: Chat volume for grp_002 at Tue 16 Jan 14:00 was 212, expected 120 ± 10.9 (spike).',
+					text: ':large_orange_circle: Chat volume for grp_002 at Tue 16 Jan 14:00 was 212, expected 120 ± 12.7 (spike).',
 				},
 			},
 			{
@@ -95,7 +95,7 @@ describe('reportRecord', () => {
 			},
 		]);
 		expect(json.html).toContain(
-			'<li><b>warning</b>: Chat volume for grp_002 at Tue 16 Jan 14:00 was 212, expected 120 ± 10.9 (spike).</li>',
+			'<li><b>warning</b>: Chat volume for grp_002 at Tue 16 Jan 14:00 was 212, expected 120 ± 12.7 (spike).</li>',
 		);
 		expect(json.html.match(/<tr>/g)).toHaveLength(3); // the heading row and one per series
 		expect(json.series).toHaveLength(2);
@@ -211,7 +211,7 @@ describe('reportRecord', () => {
 				severity: 'warning',
 				bucketStart: '2024-01-16T14:00:00.000Z',
 				message:
-					'Chat volume for grp_002 at Tue 16 Jan 14:00 was 212, expected 120 ± 10.9 (spike).',
+					'Chat volume for grp_002 at Tue 16 Jan 14:00 was 212, expected 120 ± 12.7 (spike).',
 			},
 		]);
 	});

@@ -159,14 +159,6 @@ describe('medianAndMadOfSorted', () => {
 		rings.refresh(0);
 		expect([rings.median[0], rings.mad[0]]).toEqual([7, 0]);
 	});
-	it('gives the value a share of a ring is at or below', () => {
-		const rings = new SortedRings(2, 4, Int32Array.from([4, 4]));
-		[0, 5, 0, 0].forEach((v) => rings.push(0, v));
-		expect([0.25, 0.5, 0.75, 1].map((q) => rings.quantile(0, q))).toEqual([0, 0, 0, 5]);
-		rings.push(0, 7); // keeps 5, 0, 0, 7
-		expect([0.5, 0.75].map((q) => rings.quantile(0, q))).toEqual([0, 5]);
-		expect(rings.quantile(1, 0.75)).toBeNaN();
-	});
 	it('scales every ring at once, and keeps dropping the oldest value after it', () => {
 		const rings = new SortedRings(2, 3, Int32Array.from([3, 3]));
 		[5, 1, 9].forEach((v) => rings.push(0, v));
