@@ -17,7 +17,7 @@ const DEVIATION_SHARE = 0.5;
  * quieter buckets half an hour earlier are no precedent for a drop. A nightly batch job whose minute
  * wanders, a callback campaign started by hand around nine: the time-of-day slots' medians cannot hold a
  * spike that moves by a few buckets from day to day, but it is no surprise on the fifth day it happens.
- * "This time" of a day before is both whole days of time earlier and the same local time of day (`msOfDay`):
+ * "This time" of a day before is both whole days of time earlier and the same local time of day (`calendar`):
  * they differ by an hour across a daylight-saving change, and a pattern may keep either — a campaign at
  * 9:00 local, a job at 8:00 UTC. By the first alone, a campaign at 9:00 local alerted again on most of the
  * four days after the change; by the second alone, a job at a fixed UTC time did (59 alerts in 20 series at
@@ -25,13 +25,13 @@ const DEVIATION_SHARE = 0.5;
  * local hour where a fixed-UTC pattern fell before the change is taken for it (a review's spikes at 9:00
  * after a job at 13:00 UTC in New York: 18 of 40 caught by whole days alone, 10 by either). Vetoing a day
  * whose deviation came back at the other clock's time cost more false alerts than it saved. Sub-day buckets
- * (`slotsPerDay` > 1); reads only earlier values (causal). Cost: at most 7 × 2 × (2 · reach + 1) reads, paid
- * only by the buckets about to alert.
+ * (`slotsPerDay` > 1); reads only earlier values (causal). Cost: at most 7 × 2 × (2 · reach + 1) reads and as
+ * many local times compared, paid only by the buckets about to alert.
  */
 export function seenOnMostRecentDays(
 	values: Float64Array,
 	expected: Float64Array,
-	msOfDay: Float64Array,
+	calendar: LocalCalendar,
 	i: number,
 	slotsPerDay: number,
 	bucketMs: number,
@@ -40,24 +40,28 @@ export function seenOnMostRecentDays(
 	const deviation = values[i] - expected[i];
 	const needed = DEVIATION_SHARE * deviation;
 	const up = deviation > 0;
+	const deviated = (j: number): boolean => {
+		const past = values[j] - expected[j];
+		return up ? past >= needed : past <= needed;
+	};
 	const deviatedAround = (centre: number): boolean => {
-		for (let offset = -reach; offset <= reach; offset++) {
-			const past = values[centre + offset] - expected[centre + offset];
-			if (up ? past >= needed : past <= needed) return true;
-		}
+		for (let offset = -reach; offset <= reach; offset++) if (deviated(centre + offset)) return true;
 		return false;
 	};
 	let days = 0;
 	for (let day = 1; day <= DAYS_BACK; day++) {
 		const wholeDays = i - day * slotsPerDay;
 		if (wholeDays - reach < 0) break;
-		let apart = msOfDay[i] - msOfDay[wholeDays];
-		if (apart > DAY_MS / 2) apart -= DAY_MS;
-		else if (apart < -DAY_MS / 2) apart += DAY_MS;
-		const sameLocalTime = wholeDays + Math.round(apart / bucketMs);
 		if (
 			deviatedAround(wholeDays) ||
-			(sameLocalTime !== wholeDays && sameLocalTime - reach >= 0 && deviatedAround(sameLocalTime))
+			aboutThisTimeOn(
+				calendar,
+				i,
+				calendar.dayNumber[i] - day,
+				slotsPerDay,
+				ABOUT_THIS_TIME_MS,
+				deviated,
+			)
 		)
 			days++;
 		if (days >= DAYS_NEEDED) return true;

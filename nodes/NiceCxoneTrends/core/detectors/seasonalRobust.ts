@@ -649,7 +649,7 @@ export function detectSeasonalRobust(
 				Math.abs(chosenScore) >= options.episodes.threshold &&
 				(newHours ||
 					(slotsPerDay > 1 &&
-						seenOnMostRecentDays(values, expected, calendar.msOfDay, i, slotsPerDay, bucketMs)) ||
+						seenOnMostRecentDays(values, expected, calendar, i, slotsPerDay, bucketMs)) ||
 					((slotsPerDay > 1 || bucketMs === DAY_MS) &&
 						seenInEarlierMonths(values, expected, i, calendar, weekend, slotsPerDay)))
 			)

@@ -41,7 +41,10 @@ function alertsOf(
 const FIVE_MINUTES_MS = 5 * 60_000;
 const SLOTS = 288;
 /** Time of day of each bucket of `days` (UTC: no daylight saving). */
-const CLOCK = Float64Array.from({ length: 8 * SLOTS }, (_, i) => (i % SLOTS) * FIVE_MINUTES_MS);
+const CLOCK = localCalendar(
+	Float64Array.from({ length: 8 * SLOTS }, (_, i) => START_MS + i * FIVE_MINUTES_MS),
+	'UTC',
+);
 
 /** Eight days of 5-minute buckets at 10 (expected 10), with `deviate(day, slot)` added. */
 function days(deviate: (day: number, slot: number) => number): {
@@ -56,14 +59,14 @@ function days(deviate: (day: number, slot: number) => number): {
 }
 
 /**
- * `days` days of quarter hours (UTC) from `startMs` in `zone`: their local time of day, and the index of a
+ * `days` days of quarter hours (UTC) from `startMs` in `zone`: their local calendar, and the index of a
  * local time ('2024-11-04T09:00').
  */
 function quarterHoursIn(zone: string, startMs: number, days: number) {
 	const timesMs = Float64Array.from({ length: days * 96 }, (_, i) => startMs + i * QUARTER_HOUR_MS);
-	const { msOfDay } = localCalendar(timesMs, zone);
+	const calendar = localCalendar(timesMs, zone);
 	const local = (iso: string) => timesMs.indexOf(DateTime.fromISO(iso, { zone }).toMillis());
-	return { length: timesMs.length, msOfDay, local };
+	return { length: timesMs.length, calendar, local };
 }
 
 describe('seenOnMostRecentDays', () => {
@@ -104,7 +107,7 @@ describe('seenOnMostRecentDays', () => {
 		// Quarter hours (UTC) from Monday 28 October 2024, New York time: clocks go back on Sunday 3 November at
 		// 2:00, so 9:00 on Monday 4 November is 196 quarter hours after 9:00 on Saturday, and 192 after 8:00.
 		const QUARTERS = 96;
-		const { length, msOfDay, local } = quarterHoursIn(
+		const { length, calendar, local } = quarterHoursIn(
 			'America/New_York',
 			Date.UTC(2024, 9, 28, 4),
 			8,
@@ -118,7 +121,7 @@ describe('seenOnMostRecentDays', () => {
 			for (const day of ['10-31', '11-01', '11-02', '11-03'])
 				values[local(`2024-${day}T${String(hour).padStart(2, '0')}:00`)] = 80;
 			values[today] = 85;
-			return seenOnMostRecentDays(values, expected, msOfDay, today, QUARTERS, QUARTER_HOUR_MS);
+			return seenOnMostRecentDays(values, expected, calendar, today, QUARTERS, QUARTER_HOUR_MS);
 		};
 		// A campaign at 9:00 local: whole days of time back, it is at 8:00 on the days before the change.
 		expect(spikes(9)).toBe(true);
@@ -129,30 +132,30 @@ describe('seenOnMostRecentDays', () => {
 		jobValues[local('2024-11-03T07:00')] = 80;
 		const jobToday = local('2024-11-04T07:00');
 		jobValues[jobToday] = 85;
-		expect(seenOnMostRecentDays(jobValues, job, msOfDay, jobToday, QUARTERS, QUARTER_HOUR_MS)).toBe(
-			true,
-		);
+		expect(
+			seenOnMostRecentDays(jobValues, job, calendar, jobToday, QUARTERS, QUARTER_HOUR_MS),
+		).toBe(true);
 		// An hour or more away by both clocks is no precedent: 11:00 before the change is two hours from 9:00 and
 		// one from the whole days' 10:00.
 		expect(spikes(11)).toBe(false);
 	});
 	it('finds the same local time across midnight: a nightly job at 00:15 the night after the clocks go forward', () => {
 		// Quarter hours (UTC) from Saturday 23 March 2024, Paris time; clocks go forward on Sunday 31 March at 2:00.
-		// 00:15 on Monday 1 April is 23:15 the night before by whole days of time: the time of day wraps.
+		// 00:15 on Monday 1 April is 23:15 the night before by whole days of time.
 		const QUARTERS = 96;
-		const { length, msOfDay, local } = quarterHoursIn(
+		const { length, calendar, local } = quarterHoursIn(
 			'Europe/Paris',
 			Date.UTC(2024, 2, 22, 23),
 			10,
 		);
 		const expected = new Float64Array(length).fill(20);
 		const values = Float64Array.from(expected);
-		// On the last four nights only: without the wrap, each day before was read a night too early (three found).
+		// On the last four nights only: read a night too early, only three were found.
 		for (let day = 28; day <= 31; day++) values[local(`2024-03-${day}T00:15`)] = 80;
 		const today = local('2024-04-01T00:15');
 		values[today] = 85;
 		expect(today - local('2024-03-31T00:15')).toBe(92);
-		expect(seenOnMostRecentDays(values, expected, msOfDay, today, QUARTERS, QUARTER_HOUR_MS)).toBe(
+		expect(seenOnMostRecentDays(values, expected, calendar, today, QUARTERS, QUARTER_HOUR_MS)).toBe(
 			true,
 		);
 	});
