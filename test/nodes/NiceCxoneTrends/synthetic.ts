@@ -43,3 +43,32 @@ export function contactVolume(
 export function bucketAt(day: number, hour: number, minute = 0): number {
 	return day * 96 + hour * 4 + Math.floor(minute / 15);
 }
+
+export const HOUR_MS = 3_600_000;
+
+/**
+ * Hourly contacts of a centre open on weekdays from 8:00 to 18:00 (UTC), closed at night and at weekends:
+ * `peak` contacts in its busiest hour, near-Poisson noise, from START_MS (a Monday).
+ */
+export function officeHours(
+	days: number,
+	seed = 7,
+	peak = 60,
+): { timesMs: Float64Array; values: Float64Array } {
+	const random = seededRandom(seed);
+	const n = days * 24;
+	const timesMs = new Float64Array(n);
+	const values = new Float64Array(n);
+	for (let i = 0; i < n; i++) {
+		const hour = i % 24;
+		const weekday = Math.floor(i / 24) % 7; // 0 = Monday
+		const level =
+			weekday < 5 && hour >= 8 && hour < 18
+				? peak * (0.35 + 0.65 * Math.sin(((hour + 0.5 - 8) / 10) * Math.PI))
+				: 0;
+		const noise = (random() + random() + random() + random() - 2) * Math.sqrt(level) * 1.7;
+		timesMs[i] = START_MS + i * HOUR_MS;
+		values[i] = Math.max(0, Math.round(level + noise));
+	}
+	return { timesMs, values };
+}

@@ -79,7 +79,8 @@ const OPENING_SLACK = 4;
  * before (the previous day of its kind, the same weekday a week before): there, contacts where none were
  * expected (or none where some were) at the edge of that day's hours (see `atEdgeOfHours`), scored at least
  * `level` the same way (it alerted, or was held as this same pattern: the threshold's
- * RECURRING_SCORE_SHARE); here, a rise to at most twice those contacts and a few more, or none at all.
+ * RECURRING_SCORE_SHARE) or, for contacts, marked in `newHours` (taken for these new hours at a lower score);
+ * here, a rise to at most twice those contacts and a few more, or none at all.
  * Opening hours extended from 8:00 to 7:00: the first morning's contacts at 7:00 are news and alert; the
  * next mornings' are the new hours, though the slot's expected value has begun to move (on the fourth day
  * it is a third of the way). Until then {@link seenOnMostRecentDays} needed four days, and each morning and
@@ -97,13 +98,14 @@ export function opensOrClosesAsBefore(
 	calendar: LocalCalendar,
 	slotsPerDay: number,
 	level: number,
+	newHours?: Uint8Array,
 ): boolean {
 	const value = values[i];
 	const up = value > expected[i];
 	if (!up && value !== 0) return false;
 	const precedent = (j: number) =>
 		(up
-			? score[j] >= level &&
+			? (score[j] >= level || newHours?.[j] === 1) &&
 				values[j] > 0 &&
 				expected[j] === 0 &&
 				value <= OPENING_GROWTH * values[j] + OPENING_SLACK

@@ -188,6 +188,12 @@ export class RecentScores {
 		this.scores[slot * width + which] = score;
 	}
 
+	/** Forgets the score calibration number `which` was given at bucket `i`, if it is still noted (taken back). */
+	forget(i: number, which: number): void {
+		const slot = i % this.span;
+		if (this.buckets[slot] === i) this.scores[slot * this.calibrations.length + which] = NaN;
+	}
+
 	/** Takes back from their calibrations the scores noted in the `span` buckets before bucket `i`. */
 	takeBack(i: number): void {
 		const width = this.calibrations.length;
@@ -196,6 +202,91 @@ export class RecentScores {
 			for (let which = 0; which < width; which++)
 				this.calibrations[which].unobserve(this.scores[slot * width + which]);
 			this.buckets[slot] = -Infinity;
+		}
+	}
+}
+
+/**
+ * The run of deviations a bucket's score belongs to, for that score's calibration: buckets in a row whose
+ * calibrated score reaches `stayLevel` the same way (a bucket without a value neither ends nor prolongs
+ * it). From the run's first bucket at `threshold` on, its first `calibratedBuckets` buckets teach the
+ * calibration and the rest do not: bursty noise comes as single spikes and is the series' own, a longer run
+ * is an incident. Where it `takesBack` (a count's buckets within the day), a run with more than
+ * `calibratedBuckets` buckets at the threshold is an incident whose scores are taken back (the hours that led
+ * up to it and its first buckets), and while a run lasts its scores are divided by the factor from
+ * before it began: a holiday's hours, ten of them at −6 to −14, are no noise. Their calibrated scores fell
+ * under the threshold one by one as the factor grew, so they all entered the calibration, and a centre with
+ * a holiday every three weeks was deaf (a volume × 3 caught 2 times in 20, an outage 11).
+ */
+export class DeviationRun {
+	private sign = 0;
+	private length = 0;
+	/** Buckets since the run's first at the threshold (0 before it). */
+	private sinceAlert = 0;
+	/** Buckets of the run at the threshold. */
+	private alerting = 0;
+	private held = 1;
+	private kept = 0;
+	private readonly keptScores: Float64Array;
+	private readonly keptAt: Int32Array;
+
+	constructor(
+		private readonly calibration: ScoreCalibration,
+		private readonly stayLevel: number,
+		private readonly threshold: number,
+		private readonly calibratedBuckets: number,
+		/** Most scores of a run kept to be taken back. */
+		capacity: number,
+		private readonly recent?: RecentScores,
+	) {
+		this.keptScores = new Float64Array(capacity);
+		this.keptAt = new Int32Array(capacity);
+	}
+
+	/** The calibration factor for the next bucket's score; where it `takesBack`, the one from before the run. */
+	factor(takesBack: boolean): number {
+		return takesBack && this.length > 0 ? this.held : this.calibration.factor();
+	}
+
+	/**
+	 * Continues or ends the run with bucket `i`, judged with `factor` to the calibrated `score` (raw score
+	 * `raw`), and gives `raw` to the calibration, unless the run is an incident by now or `uncounted`.
+	 */
+	observe(
+		i: number,
+		raw: number,
+		score: number,
+		factor: number,
+		takesBack: boolean,
+		uncounted = false,
+	): void {
+		if (raw !== raw) return;
+		const sign = Math.sign(score);
+		if (this.length > 0 && sign === this.sign && Math.abs(score) >= this.stayLevel) this.length++;
+		else {
+			this.length = Math.abs(score) >= this.stayLevel ? 1 : 0;
+			this.sign = sign;
+			this.sinceAlert = 0;
+			this.alerting = 0;
+			this.kept = 0;
+			this.held = factor;
+		}
+		const alerts = this.length > 0 && Math.abs(score) >= this.threshold;
+		if (alerts) this.alerting++;
+		if (alerts || this.sinceAlert > 0) this.sinceAlert++;
+		if (this.alerting > this.calibratedBuckets) {
+			for (let k = 0; k < this.kept; k++) {
+				this.calibration.unobserve(this.keptScores[k]);
+				this.recent?.forget(this.keptAt[k], 0);
+			}
+			this.kept = 0;
+		}
+		if (uncounted || this.sinceAlert > this.calibratedBuckets) return;
+		this.calibration.observe(raw);
+		this.recent?.note(i, 0, raw);
+		if (takesBack && this.length > 0 && this.kept < this.keptScores.length) {
+			this.keptScores[this.kept] = raw;
+			this.keptAt[this.kept++] = i;
 		}
 	}
 }

@@ -17,6 +17,7 @@ import {
 	type ScaleFloorOptions,
 } from './scaleFloor';
 import {
+	DeviationRun,
 	RecentScores,
 	RunHeldFactor,
 	ScoreCalibration,
@@ -103,6 +104,16 @@ function scoreOf(value: number, expected: number, scale: number, counts: boolean
 	return counts && expected > 0 ? countScore(value, expected, scale) : (value - expected) / scale;
 }
 
+/**
+ * Days a count's slot needs, most of them without contacts, before it is closed at that time of day: it then
+ * expects none, with no spread of its own, whatever the open slots beside it (see SlotReference.build). The
+ * line through the neighbourhood reached across an opening or a closing: at hourly buckets it expected 13–15
+ * contacts at 18:00 in a centre closed then for weeks, 40 contacts there scored 2.65, and the −6 those hours
+ * scored every evening held the calibration factor at 2.2 (a busy hour at twice its contacts: caught 3 times
+ * in 20). One day is no such evidence: a quiet Sunday's outage lost the misses at its first hours.
+ */
+const CLOSED_SLOT_DAYS = 3;
+
 /** Fewest slots on each side, so that coarse buckets (30 min, hourly) still have a shape to fit. */
 const MIN_NEIGHBOURS_EACH_SIDE = 2;
 
@@ -159,7 +170,8 @@ class SlotReference {
 
 	/**
 	 * Builds the reference of `slot` from the rings of reference `group`, for a bucket over `contacts`
-	 * contacts whose sampling noise is `sampling` (learned for `samplingSlot`, see `SamplingNoise`). The
+	 * contacts whose sampling noise is `sampling` (learned for `samplingSlot`, see `SamplingNoise`). For
+	 * `counts`, a slot with no contacts on most of at least CLOSED_SLOT_DAYS days expects none. The
 	 * expected value is then multiplied by `level` (the weekday's level within its kind of day, see
 	 * `WeekdayLevel`); the scale stays the one measured on the
 	 * reference's own days. With a `pooledKind`, the day-to-day part of the spread is instead that within each
@@ -169,6 +181,7 @@ class SlotReference {
 	build(
 		group: number,
 		slot: number,
+		counts: boolean,
 		contacts: number,
 		sampling: SamplingNoise | undefined,
 		samplingSlot: number,
@@ -216,6 +229,18 @@ class SlotReference {
 			sorted[j + 1] = moved;
 			count++;
 		}
+		if (
+			counts &&
+			reach > 0 &&
+			medians[reach] === 0 &&
+			rings.size(base + slot) >= CLOSED_SLOT_DAYS
+		) {
+			// Closed at this time of day: its own median and MAD are both 0.
+			this.center = 0;
+			this.spread = 0;
+			this.scale = this.floor.apply(0, 0);
+			return;
+		}
 		const stats = medianAndMadOfSorted(sorted, 0, count);
 		this.center = stats[0];
 		const between = stats[1];
@@ -255,7 +280,10 @@ class SlotReference {
  *   daily ramp is followed instead of widening the scale;
  * - the spread is 1.4826 · √(within² + between²): "within" is the mean of the neighbourhood's slot MADs
  *   (day-to-day variation at that time of day), "between" the MAD of the moved medians (how far the
- *   daily shape there is from a line). It is then floored (see `ScaleFloor`).
+ *   daily shape there is from a line). It is then floored (see `ScaleFloor`). A count's slot without
+ *   contacts on most of its days (at least CLOSED_SLOT_DAYS) is closed at that time: it expects none;
+ *   and a bucket with none where none were expected enters no calibration (a closed hour's score says
+ *   nothing of the series' noise).
  * Score = (value − expected) / scale in robust standard deviations; for counts (every value so far a
  * non-negative integer) the same deviation measured on the square-root scale (see `countScore`), where
  * Poisson noise is equally wide at every level: a channel going silent scores as the surprise it is,
@@ -395,16 +423,18 @@ export function detectSeasonalRobust(
 		i: number,
 		which: number,
 		held?: RunHeldFactor,
+		observed = true,
 	): number => {
 		const factor = held
 			? held.of(runScore, runCalibration)
 			: Math.abs(runScore) >= stayLevel
 				? runCalibration.factor()
 				: 1;
-		const result = runScore / factor;
-		runCalibration.observe(runScore);
-		recentScores?.note(i, which, runScore);
-		return result;
+		if (observed) {
+			runCalibration.observe(runScore);
+			recentScores?.note(i, which, runScore);
+		}
+		return runScore / factor;
 	};
 	const contactCounts = options.contacts?.counts;
 	// One sampling noise; for an average without its contacts, one for each kind of day (see ContactNoise).
@@ -432,8 +462,17 @@ export function detectSeasonalRobust(
 		: undefined;
 	// A weekday's level, or a new level, is a multiple of the old: meaningful while no value was negative.
 	let nonNegative = true;
-	// Buckets in a row whose calibrated score reaches the threshold, up to this one.
-	let alertingRun = 0;
+	// The run of deviations each bucket's score belongs to, for its calibration (see INCIDENT_BUCKETS_CALIBRATED).
+	const deviationRun = new DeviationRun(
+		calibration,
+		stayLevel,
+		options.episodes.threshold,
+		INCIDENT_BUCKETS_CALIBRATED,
+		Math.max(INCIDENT_BUCKETS_CALIBRATED, slotsPerDay),
+		recentScores,
+	);
+	// Buckets taken for new opening hours (see opensOrClosesAsBefore).
+	const newHoursAt = new Uint8Array(n);
 	// The long-run mean of each slot of each kind of day (an average of durations only; see
 	// DURATION_MEAN_WEIGHT): a group's calls by day are no e-mails by night.
 	const durationMeans = noise === 'duration' ? new Float64Array(kindSlots) : undefined;
@@ -528,6 +567,7 @@ export function detectSeasonalRobust(
 			reference.build(
 				weeklyFirst ? SAME_WEEKDAY + isoWeekday - 1 : kind,
 				slot,
+				counts,
 				bucketContacts,
 				sampling,
 				kindRing,
@@ -555,6 +595,7 @@ export function detectSeasonalRobust(
 				reference.build(
 					SAME_WEEKDAY + isoWeekday - 1,
 					slot,
+					counts,
 					bucketContacts,
 					sampling,
 					kindRing,
@@ -619,20 +660,23 @@ export function detectSeasonalRobust(
 			floor.noteSpread(chosenSpread);
 			const rawScore = chosenScore;
 			const rawScale = chosenScale;
-			if (Math.abs(chosenScore) >= stayLevel) {
-				const factor = calibration.factor();
-				chosenScore /= factor;
-				chosenScale *= factor;
-			}
+			// A count's incident within the day is taken back from the calibration (see DeviationRun); at DAY
+			// buckets a holiday is one day, and a month end's busier days are a run that must teach it.
+			const takesBack = counts && slotsPerDay > 1;
+			const factor = Math.abs(chosenScore) >= stayLevel ? deviationRun.factor(takesBack) : 1;
+			chosenScore /= factor;
+			chosenScale *= factor;
 			// Set before the recurring-pattern check, which reads the expected values up to this bucket.
 			expected[i] = chosenCenter;
 			// A count's slot opening or closing as it did, alerting, at the edge of the hours of the previous day
 			// of its kind or of a week before: the opening hours changed, and that day's alert said so. No
 			// deviation for the run scores either: the new hours' buckets would add up to an alert later in the day.
+			// Contacts in a closed slot are checked at any score: a new hour held this way is the next day's
+			// precedent (`newHoursAt`), and its contacts do not add up in the run scores.
 			const newHours =
 				counts &&
 				slotsPerDay > 1 &&
-				Math.abs(chosenScore) >= stayLevel &&
+				(Math.abs(chosenScore) >= stayLevel || (chosenCenter === 0 && value > 0)) &&
 				opensOrClosesAsBefore(
 					values,
 					expected,
@@ -642,7 +686,9 @@ export function detectSeasonalRobust(
 					calendar,
 					slotsPerDay,
 					options.episodes.threshold * RECURRING_SCORE_SHARE,
+					newHoursAt,
 				);
+			if (newHours) newHoursAt[i] = 1;
 			// A pattern of the last days, or of the month's turn as seen in a month before (a month end's
 			// billing run), not an anomaly: it may prolong an episode, not open one.
 			if (
@@ -654,13 +700,13 @@ export function detectSeasonalRobust(
 						seenInEarlierMonths(values, expected, i, calendar, weekend, slotsPerDay)))
 			)
 				chosenScore = Math.sign(chosenScore) * options.episodes.threshold * RECURRING_SCORE_SHARE;
-			// A run of alerting buckets teaches the calibration its first buckets only (see
-			// INCIDENT_BUCKETS_CALIBRATED); a bucket without a value neither ends nor prolongs the run.
-			if (hasValue)
-				alertingRun = Math.abs(chosenScore) >= options.episodes.threshold ? alertingRun + 1 : 0;
-			const counted = alertingRun <= INCIDENT_BUCKETS_CALIBRATED ? rawScore : NaN;
-			calibration.observe(counted);
-			recentScores?.note(i, 0, counted);
+			// A count's bucket without contacts where none were expected (a closed hour) scores 0 whatever the
+			// series' noise: it teaches neither the bucket score's calibration nor the sustained score's. A centre
+			// open ten hours a day gave them more than half of their scores, so the 99th percentile was the open
+			// hours' 97.6th, and a weekly pattern (Mondays busier from 9:00 to 12:00) alerted on 38 of 40 series.
+			const closedHour = counts && slotsPerDay > 1 && value === 0 && chosenCenter === 0;
+			// A run of alerting buckets teaches the calibration its first buckets only.
+			deviationRun.observe(i, rawScore, chosenScore, factor, takesBack, closedHour);
 			if (sampling && hasValue) sampling.observe(value, chosenCenter, bucketContacts, kindRing);
 			if (hasValue) {
 				// A run of moderate deviations: scored as one, in the same units, when it says more than the bucket.
@@ -669,6 +715,8 @@ export function detectSeasonalRobust(
 					sustainedCalibration,
 					i,
 					1,
+					undefined,
+					!closedHour,
 				);
 				if (Math.abs(runScore) > Math.abs(chosenScore)) chosenScore = runScore;
 				// A rise of an average of durations enters as far as its own (log-scale) score puts it.
