@@ -47,27 +47,31 @@ export function bucketAt(day: number, hour: number, minute = 0): number {
 export const HOUR_MS = 3_600_000;
 
 /**
- * Hourly contacts of a centre open on weekdays from 8:00 to 18:00 (UTC), closed at night and at weekends:
- * `peak` contacts in its busiest hour, near-Poisson noise, from START_MS (a Monday).
+ * Contacts of a centre open on weekdays from 8:00 to 18:00 (UTC), closed at night and at weekends, in
+ * buckets of `bucketMs` (an hour): `peak` contacts in its busiest hour, near-Poisson noise, from START_MS
+ * (a Monday).
  */
 export function officeHours(
 	days: number,
 	seed = 7,
 	peak = 60,
+	bucketMs = HOUR_MS,
 ): { timesMs: Float64Array; values: Float64Array } {
 	const random = seededRandom(seed);
-	const n = days * 24;
+	const perDay = DAY_MS / bucketMs;
+	const n = days * perDay;
 	const timesMs = new Float64Array(n);
 	const values = new Float64Array(n);
 	for (let i = 0; i < n; i++) {
-		const hour = i % 24;
-		const weekday = Math.floor(i / 24) % 7; // 0 = Monday
+		const hour = ((i % perDay) * bucketMs) / HOUR_MS;
+		const weekday = Math.floor(i / perDay) % 7; // 0 = Monday
+		const middle = hour + bucketMs / HOUR_MS / 2;
 		const level =
 			weekday < 5 && hour >= 8 && hour < 18
-				? peak * (0.35 + 0.65 * Math.sin(((hour + 0.5 - 8) / 10) * Math.PI))
+				? (peak * bucketMs * (0.35 + 0.65 * Math.sin(((middle - 8) / 10) * Math.PI))) / HOUR_MS
 				: 0;
 		const noise = (random() + random() + random() + random() - 2) * Math.sqrt(level) * 1.7;
-		timesMs[i] = START_MS + i * HOUR_MS;
+		timesMs[i] = START_MS + i * bucketMs;
 		values[i] = Math.max(0, Math.round(level + noise));
 	}
 	return { timesMs, values };

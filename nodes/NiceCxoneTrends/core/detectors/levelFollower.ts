@@ -38,6 +38,8 @@ export class LevelFollower {
 	private readonly weights: Float64Array;
 	private readonly scales: Float64Array;
 	private readonly buckets: Float64Array;
+	/** Bucket index of the last `span` closed buckets (none expected, none came), by index modulo `span`. */
+	private readonly closed: Float64Array;
 	/** The last recorded bucket whose score reached the alert threshold. */
 	private lastAnnounced = -Infinity;
 	/** Positions of the window's ratios, sorted by ratio (scratch). */
@@ -52,6 +54,7 @@ export class LevelFollower {
 		this.weights = new Float64Array(span);
 		this.scales = new Float64Array(span);
 		this.buckets = new Float64Array(span).fill(-Infinity);
+		this.closed = new Float64Array(span).fill(-Infinity);
 		this.order = new Int32Array(span);
 		this.dayScore = new WindowShiftScore(span);
 	}
@@ -61,8 +64,11 @@ export class LevelFollower {
 	 * score reached the alert threshold (`announced`).
 	 */
 	record(i: number, value: number, expected: number, scale: number, announced: boolean): void {
-		if (!(expected > 0)) return;
 		const at = i % this.span;
+		if (!(expected > 0)) {
+			if (expected === 0 && value === 0) this.closed[at] = i;
+			return;
+		}
 		if (announced) this.lastAnnounced = i;
 		this.ratios[at] = value / expected;
 		this.weights[at] = expected;
@@ -97,6 +103,7 @@ export class LevelFollower {
 		if (!(ratio > 0) || change < LEAST_LOG_CHANGE || change > MOST_LOG_CHANGE) return 1;
 		if (this.span < MEDIAN_SPAN && !this.allMoved(i - this.span, ratio, limit)) return 1;
 		this.buckets.fill(-Infinity);
+		this.closed.fill(-Infinity);
 		this.dayScore.reset();
 		this.lastDayScore = 0;
 		return ratio;
@@ -120,17 +127,22 @@ export class LevelFollower {
 		return true;
 	}
 
-	/** Weighted median of the ratios recorded from bucket `from` on; NaN when fewer than half a span. */
+	/**
+	 * Weighted median of the ratios recorded from bucket `from` on; NaN when they and the closed buckets (a
+	 * centre's nights: nothing to follow there) cover less than half a span, or there are fewer than two.
+	 */
 	private weightedMedian(from: number): number {
 		const { ratios, weights, buckets, order } = this;
 		let count = 0;
+		let closed = 0;
 		let total = 0;
 		for (let at = 0; at < this.span; at++) {
+			if (this.closed[at] >= from) closed++;
 			if (buckets[at] < from) continue;
 			order[count++] = at;
 			total += weights[at];
 		}
-		if (count < this.span >> 1) return NaN;
+		if (count < 2 || count + closed < this.span >> 1) return NaN;
 		const sorted = order.subarray(0, count).sort((a, b) => ratios[a] - ratios[b]);
 		let below = 0;
 		for (const at of sorted) {

@@ -213,10 +213,11 @@ export class RecentScores {
  * calibration and the rest do not: bursty noise comes as single spikes and is the series' own, a longer run
  * is an incident. Where it `takesBack` (a count's buckets within the day), a run with more than
  * `calibratedBuckets` buckets at the threshold is an incident whose scores are taken back (the hours that led
- * up to it and its first buckets), and while a run lasts its scores are divided by the factor from
- * before it began: a holiday's hours, ten of them at −6 to −14, are no noise. Their calibrated scores fell
- * under the threshold one by one as the factor grew, so they all entered the calibration, and a centre with
- * a holiday every three weeks was deaf (a volume × 3 caught 2 times in 20, an outage 11).
+ * up to it and its first buckets), its sustained scores too (`runCalibration`), and while a run lasts its
+ * scores are divided by the factor from before it began: a holiday's hours, ten of them at −6 to −14, are no
+ * noise. Their calibrated scores fell under the threshold one by one as the factor grew, so they all entered
+ * the calibration, and a centre with a holiday every three weeks was deaf (a volume × 3 caught 2 times in
+ * 20, an outage 11).
  */
 export class DeviationRun {
 	private sign = 0;
@@ -226,21 +227,22 @@ export class DeviationRun {
 	/** Buckets of the run at the threshold. */
 	private alerting = 0;
 	private held = 1;
-	private kept = 0;
-	private readonly keptScores: Float64Array;
-	private readonly keptAt: Int32Array;
+	private takesBack = false;
+	private readonly kept: KeptScores;
+	private readonly keptRun: KeptScores;
 
 	constructor(
 		private readonly calibration: ScoreCalibration,
+		runCalibration: ScoreCalibration,
 		private readonly stayLevel: number,
 		private readonly threshold: number,
 		private readonly calibratedBuckets: number,
 		/** Most scores of a run kept to be taken back. */
 		capacity: number,
-		private readonly recent?: RecentScores,
+		recent?: RecentScores,
 	) {
-		this.keptScores = new Float64Array(capacity);
-		this.keptAt = new Int32Array(capacity);
+		this.kept = new KeptScores(capacity, calibration, 0, recent);
+		this.keptRun = new KeptScores(capacity, runCalibration, 1, recent);
 	}
 
 	/** The calibration factor for the next bucket's score; where it `takesBack`, the one from before the run. */
@@ -261,6 +263,7 @@ export class DeviationRun {
 		uncounted = false,
 	): void {
 		if (raw !== raw) return;
+		this.takesBack = takesBack;
 		const sign = Math.sign(score);
 		if (this.length > 0 && sign === this.sign && Math.abs(score) >= this.stayLevel) this.length++;
 		else {
@@ -268,25 +271,72 @@ export class DeviationRun {
 			this.sign = sign;
 			this.sinceAlert = 0;
 			this.alerting = 0;
-			this.kept = 0;
+			this.forgetKept();
 			this.held = factor;
 		}
 		const alerts = this.length > 0 && Math.abs(score) >= this.threshold;
 		if (alerts) this.alerting++;
 		if (alerts || this.sinceAlert > 0) this.sinceAlert++;
-		if (this.alerting > this.calibratedBuckets) {
-			for (let k = 0; k < this.kept; k++) {
-				this.calibration.unobserve(this.keptScores[k]);
-				this.recent?.forget(this.keptAt[k], 0);
-			}
-			this.kept = 0;
+		if (this.isIncident()) {
+			this.kept.takeBack();
+			this.keptRun.takeBack();
 		}
 		if (uncounted || this.sinceAlert > this.calibratedBuckets) return;
-		this.calibration.observe(raw);
-		this.recent?.note(i, 0, raw);
-		if (takesBack && this.length > 0 && this.kept < this.keptScores.length) {
-			this.keptScores[this.kept] = raw;
-			this.keptAt[this.kept++] = i;
+		this.kept.observe(i, raw, takesBack && this.length > 0);
+	}
+
+	/** Gives bucket `i`'s sustained score to `runCalibration` (after {@link observe}), unless the run is an incident or `uncounted`. */
+	observeRun(i: number, raw: number, uncounted = false): void {
+		if (raw !== raw || uncounted || this.isIncident()) return;
+		this.keptRun.observe(i, raw, this.takesBack && this.length > 0);
+	}
+
+	/** Forgets the scores kept to be taken back (the caller took them back from the calibrations). */
+	forgetKept(): void {
+		this.kept.forget();
+		this.keptRun.forget();
+	}
+
+	private isIncident(): boolean {
+		return this.takesBack && this.alerting > this.calibratedBuckets;
+	}
+}
+
+/** Scores one calibration was given, kept to be taken back. */
+class KeptScores {
+	private count = 0;
+	private readonly scores: Float64Array;
+	private readonly at: Int32Array;
+
+	constructor(
+		capacity: number,
+		private readonly calibration: ScoreCalibration,
+		private readonly which: number,
+		private readonly recent?: RecentScores,
+	) {
+		this.scores = new Float64Array(capacity);
+		this.at = new Int32Array(capacity);
+	}
+
+	/** Gives the calibration `score` at bucket `i`, keeping it when `keep` (and there is room). */
+	observe(i: number, score: number, keep: boolean): void {
+		this.calibration.observe(score);
+		this.recent?.note(i, this.which, score);
+		if (keep && this.count < this.scores.length) {
+			this.scores[this.count] = score;
+			this.at[this.count++] = i;
 		}
+	}
+
+	takeBack(): void {
+		for (let k = 0; k < this.count; k++) {
+			this.calibration.unobserve(this.scores[k]);
+			this.recent?.forget(this.at[k], this.which);
+		}
+		this.count = 0;
+	}
+
+	forget(): void {
+		this.count = 0;
 	}
 }

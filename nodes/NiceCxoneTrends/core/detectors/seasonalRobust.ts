@@ -465,6 +465,7 @@ export function detectSeasonalRobust(
 	// The run of deviations each bucket's score belongs to, for its calibration (see INCIDENT_BUCKETS_CALIBRATED).
 	const deviationRun = new DeviationRun(
 		calibration,
+		sustainedCalibration,
 		stayLevel,
 		options.episodes.threshold,
 		INCIDENT_BUCKETS_CALIBRATED,
@@ -546,6 +547,7 @@ export function detectSeasonalRobust(
 				rings.scaleAll(moved);
 				weekdaySpread?.touchAll();
 				recentScores?.takeBack(i);
+				deviationRun.forgetKept();
 				weekdayLevel?.scaleLevels(moved);
 			}
 		}
@@ -630,14 +632,22 @@ export function detectSeasonalRobust(
 					// the spread within each weekday, pooled (see WeekdaySpread). (With the recent days' own, wider
 					// scale, a daily volume × 3 on a Tuesday four weeks in scored 3.67 against them, and that
 					// smaller score was kept: no alert.)
+					// A count's scale is never below the floor of the expected value it judges: a closed slot's
+					// (no contacts) is the floor of none, and after days without rows it judged 14 expected at 1.9.
 					const narrower = Math.min(chosenScale, reference.scale);
-					const weeklyScore = scoreOf(value, reference.center, narrower, counts);
+					const weeklyScale = counts
+						? Math.max(narrower, floor.apply(0, reference.center))
+						: narrower;
+					const recentScale = counts ? Math.max(narrower, floor.apply(0, chosenCenter)) : narrower;
+					const weeklyScore = scoreOf(value, reference.center, weeklyScale, counts);
 					const recentScore =
-						narrower < chosenScale ? scoreOf(value, chosenCenter, narrower, counts) : chosenScore;
+						recentScale < chosenScale
+							? scoreOf(value, chosenCenter, recentScale, counts)
+							: chosenScore;
 					const weeklyIsSmaller = Math.abs(weeklyScore) < Math.abs(recentScore);
-					if (narrower < chosenScale || weeklyIsSmaller) {
+					if (recentScale < chosenScale || weeklyIsSmaller) {
 						chosenSpread = Math.min(chosenSpread, reference.spread);
-						chosenScale = narrower;
+						chosenScale = weeklyIsSmaller ? weeklyScale : recentScale;
 					}
 					if (weeklyIsSmaller) chosenCenter = reference.center;
 					chosenScore = weeklyIsSmaller ? weeklyScore : recentScore;
@@ -710,14 +720,10 @@ export function detectSeasonalRobust(
 			if (sampling && hasValue) sampling.observe(value, chosenCenter, bucketContacts, kindRing);
 			if (hasValue) {
 				// A run of moderate deviations: scored as one, in the same units, when it says more than the bucket.
-				const runScore = calibrated(
-					sustained.push(newHours ? 0 : rawScore),
-					sustainedCalibration,
-					i,
-					1,
-					undefined,
-					!closedHour,
-				);
+				// Its calibration learns as the bucket score's does (see DeviationRun).
+				const sustainedScore = sustained.push(newHours ? 0 : rawScore);
+				const runScore = calibrated(sustainedScore, sustainedCalibration, i, 1, undefined, false);
+				deviationRun.observeRun(i, sustainedScore, closedHour);
 				if (Math.abs(runScore) > Math.abs(chosenScore)) chosenScore = runScore;
 				// A rise of an average of durations enters as far as its own (log-scale) score puts it.
 				const windowScore = shift.push(

@@ -865,7 +865,7 @@ describe('items of several time zones', () => {
 				[
 					[
 						'2024-01-22T16:00:00.000Z',
-						'Volume for chicago at Mon 22 Jan 10:00 was 250, expected 103 ± 10 (spike).',
+						'Volume for chicago at Mon 22 Jan 10:00 was 250, expected 103 ± 10.1 (spike).',
 					],
 				],
 			],
@@ -875,12 +875,13 @@ describe('items of several time zones', () => {
 				[
 					[
 						'2024-01-21T23:00:00.000Z',
-						'Volume for sydney at Mon 22 Jan 10:00 was 250, expected 101 ± 9.96 (spike).',
+						'Volume for sydney at Mon 22 Jan 10:00 was 250, expected 101 ± 10 (spike).',
 					],
 				],
 			],
 		]);
-		// Read on Chicago's clock, Sydney's Saturdays were Fridays: a quiet Friday afternoon alerted, every week.
+		// Read on Chicago's clock, Sydney's Saturdays were Fridays: a quiet Friday afternoon alerted every week,
+		// and its Sundays' hours too.
 		const [, sydney] = analyzeRows(rows, {
 			...sites,
 			settings: { ...DEFAULT_SETTINGS, timeZone: 'America/Chicago' },
@@ -892,7 +893,9 @@ describe('items of several time zones', () => {
 		expect(alertsOf(sydney).map(([bucketStart]) => bucketStart)).toEqual([
 			'2024-01-05T23:00:00.000Z',
 			'2024-01-12T22:00:00.000Z',
+			'2024-01-13T23:00:00.000Z',
 			'2024-01-19T22:00:00.000Z',
+			'2024-01-20T23:00:00.000Z',
 			'2024-01-21T23:00:00.000Z',
 			'2024-01-28T13:00:00.000Z',
 		]);

@@ -20,6 +20,20 @@ describe('LevelFollower', () => {
 		expect(follower.confirmedShift(24, 4.5)).toBe(1);
 	});
 
+	it('follows a centre open eight hours a day: its closed hours count towards the day it needs', () => {
+		const follower = new LevelFollower(24);
+		// Days of 16 closed hours (none expected, none came) and 8 open ones, at half their level from day 3.
+		const moved: number[] = [];
+		for (let i = 0; i < 5 * 24; i++) {
+			const ratio = follower.confirmedShift(i, 4.5);
+			if (ratio !== 1) moved.push(i, ratio);
+			if (i % 24 < 16) follower.record(i, 0, 0, 1, false);
+			else follower.record(i, i >= 3 * 24 ? 50 : 100, 100, 10, i >= 3 * 24);
+		}
+		// Before, only the open hours counted, fewer than half a day's: no shift was ever confirmed.
+		expect(moved).toEqual([3 * 24 + 21, 0.5]);
+	});
+
 	it('does not take a few hours’ drop for a new level: their ratios do not move the day’s median', () => {
 		const follower = new LevelFollower(24);
 		// Six hours at 20 in a day of 100s: the day score is −6 · 80 / 49 = −9.8, beyond the limit, but the

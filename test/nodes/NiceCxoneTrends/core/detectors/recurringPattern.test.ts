@@ -308,7 +308,7 @@ describe('the turn of the month', () => {
 		expect(alerts(rows(-1))).toEqual([]);
 		// Friday 30 August, the month's last business day, at 3 times a weekday.
 		const august30 = (Date.UTC(2024, 7, 30) - start) / 86_400_000;
-		expect(alerts(rows(august30))).toEqual(['2024-08-30 29.59']);
+		expect(alerts(rows(august30))).toEqual(['2024-08-30 29.17']);
 	});
 });
 
