@@ -11,6 +11,13 @@ const MEDIAN_SPAN = 8;
  * itself, and its next days were expected at 3 contacts where 60 came.
  */
 const MOST_LOG_CHANGE = Math.log(4);
+/**
+ * Most share of a day's weight off its level by more than MOST_LOG_CHANGE for the day to confirm a level.
+ * Once a centre's closed hours counted towards the half day a shift needs (a centre open eight hours a day
+ * followed none), the day after a holiday confirmed a "shift" to 0.57–0.92 of its level: its median fell
+ * between the holiday's zeros and the morning after.
+ */
+const OFF_LEVEL_SHARE = 0.25;
 
 /**
  * Notices, causally, when a non-negative series has moved to a new level, so that the seasonal method can
@@ -129,20 +136,26 @@ export class LevelFollower {
 
 	/**
 	 * Weighted median of the ratios recorded from bucket `from` on; NaN when they and the closed buckets (a
-	 * centre's nights: nothing to follow there) cover less than half a span, or there are fewer than two.
+	 * centre's nights: nothing to follow there) cover less than half a span, or there are fewer than two, or
+	 * more than OFF_LEVEL_SHARE of their weight is a quarter of its level or less, or four times or more:
+	 * such a day straddles an outage or a closed day (a holiday's afternoon and the next morning), and the
+	 * median between them is no level.
 	 */
 	private weightedMedian(from: number): number {
 		const { ratios, weights, buckets, order } = this;
 		let count = 0;
 		let closed = 0;
 		let total = 0;
+		let offLevel = 0;
 		for (let at = 0; at < this.span; at++) {
 			if (this.closed[at] >= from) closed++;
 			if (buckets[at] < from) continue;
 			order[count++] = at;
 			total += weights[at];
+			if (!(Math.abs(Math.log(ratios[at])) <= MOST_LOG_CHANGE)) offLevel += weights[at];
 		}
-		if (count < 2 || count + closed < this.span >> 1) return NaN;
+		if (count < 2 || count + closed < this.span >> 1 || offLevel > OFF_LEVEL_SHARE * total)
+			return NaN;
 		const sorted = order.subarray(0, count).sort((a, b) => ratios[a] - ratios[b]);
 		let below = 0;
 		for (const at of sorted) {

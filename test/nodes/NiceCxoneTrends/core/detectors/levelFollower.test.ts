@@ -34,6 +34,23 @@ describe('LevelFollower', () => {
 		expect(moved).toEqual([3 * 24 + 21, 0.5]);
 	});
 
+	it('takes no day that straddles a holiday for a level: the holiday’s zeros and the day after', () => {
+		const follower = new LevelFollower(24);
+		// The same centre, open from 8:00 to 18:00 (hours 8–17), at its level but for day 2 (a holiday).
+		const moved: number[] = [];
+		for (let i = 0; i < 5 * 24; i++) {
+			const ratio = follower.confirmedShift(i, 4.5);
+			if (ratio !== 1) moved.push(i, ratio);
+			const open = i % 24 >= 8 && i % 24 < 18;
+			const holiday = Math.floor(i / 24) === 2;
+			if (!open) follower.record(i, 0, 0, 1, false);
+			else follower.record(i, holiday ? 0 : 60 + 10 * ((i * 7) % 9), 100, 10, holiday);
+		}
+		// Counting the closed hours but not the share off level, the holiday's morning and the afternoon
+		// before it confirmed a level of 0.6, at 12:00 on the holiday.
+		expect(moved).toEqual([]);
+	});
+
 	it('does not take a few hours’ drop for a new level: their ratios do not move the day’s median', () => {
 		const follower = new LevelFollower(24);
 		// Six hours at 20 in a day of 100s: the day score is −6 · 80 / 49 = −9.8, beyond the limit, but the
