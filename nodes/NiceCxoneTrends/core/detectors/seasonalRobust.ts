@@ -423,17 +423,14 @@ export function detectSeasonalRobust(
 		i: number,
 		which: number,
 		held?: RunHeldFactor,
-		observed = true,
 	): number => {
 		const factor = held
 			? held.of(runScore, runCalibration)
 			: Math.abs(runScore) >= stayLevel
 				? runCalibration.factor()
 				: 1;
-		if (observed) {
-			runCalibration.observe(runScore);
-			recentScores?.note(i, which, runScore);
-		}
+		runCalibration.observe(runScore);
+		recentScores?.note(i, which, runScore);
 		return runScore / factor;
 	};
 	const contactCounts = options.contacts?.counts;
@@ -722,7 +719,10 @@ export function detectSeasonalRobust(
 				// A run of moderate deviations: scored as one, in the same units, when it says more than the bucket.
 				// Its calibration learns as the bucket score's does (see DeviationRun).
 				const sustainedScore = sustained.push(newHours ? 0 : rawScore);
-				const runScore = calibrated(sustainedScore, sustainedCalibration, i, 1, undefined, false);
+				const runScore =
+					Math.abs(sustainedScore) >= stayLevel
+						? sustainedScore / sustainedCalibration.factor()
+						: sustainedScore;
 				deviationRun.observeRun(i, sustainedScore, closedHour);
 				if (Math.abs(runScore) > Math.abs(chosenScore)) chosenScore = runScore;
 				// A rise of an average of durations enters as far as its own (log-scale) score puts it.
