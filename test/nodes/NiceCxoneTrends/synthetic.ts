@@ -76,3 +76,32 @@ export function officeHours(
 	}
 	return { timesMs, values };
 }
+
+/**
+ * Hourly contacts over `days` days from START_MS (UTC), Poisson at `rate(weekday, hour)` an hour (weekday
+ * 1 = Monday … 7 = Sunday).
+ */
+export function hourlyContacts(
+	days: number,
+	rate: (weekday: number, hour: number) => number,
+	seed: number,
+): { timesMs: Float64Array; values: Float64Array } {
+	const random = seededRandom(seed);
+	const poisson = (mean: number) => {
+		let k = 0;
+		for (let p = random(); p > Math.exp(-mean); p *= random()) k++;
+		return k;
+	};
+	const timesMs = Float64Array.from({ length: days * 24 }, (_, i) => START_MS + i * HOUR_MS);
+	const values = Float64Array.from(timesMs, (_, i) =>
+		poisson(rate((Math.floor(i / 24) % 7) + 1, i % 24)),
+	);
+	return { timesMs, values };
+}
+
+/** `peak` contacts an hour at the busiest, about half at the ends of the day's hours [`opens`, `closes`). */
+export function dayShape(hour: number, opens: number, closes: number, peak = 60): number {
+	return hour >= opens && hour < closes
+		? peak * (0.45 + 0.55 * Math.sin((Math.PI * (hour + 0.5 - opens)) / (closes - opens)))
+		: 0;
+}

@@ -76,18 +76,23 @@ const OPENING_SLACK = 4;
 /**
  * Whether a count's bucket repeats how its slot opened or closed at about this time of day (within half an
  * hour, found by local day and time of day, so across daylight saving too) on one of the days `daysBack` days
- * before (the previous day of its kind, the same weekday a week before): there, contacts where none were
- * expected (or none where some were) at the edge of that day's hours (see `atEdgeOfHours`), scored at least
- * `level` the same way (it alerted, or was held as this same pattern: the threshold's
- * RECURRING_SCORE_SHARE) or, for contacts, marked in `newHours` (taken for these new hours at a lower score);
- * here, a rise to at most twice those contacts and a few more, or none at all.
+ * before (the previous day of its kind, the same weekday a week before): there, at the edge of that day's
+ * hours (see `atEdgeOfHours`), none where some were expected, whatever its score, or contacts where none
+ * were, scored at least `level` (the stay level: unusual enough to prolong an episode) or marked in
+ * `newHours` (taken for these new hours at a lower score); here, none at all, or a rise to at most twice
+ * those contacts and a few more.
  * Opening hours extended from 8:00 to 7:00: the first morning's contacts at 7:00 are news and alert; the
  * next mornings' are the new hours, though the slot's expected value has begun to move (on the fourth day
  * it is a third of the way). Until then {@link seenOnMostRecentDays} needed four days, and each morning and
- * evening alerted again (four or five alerts a series at 15-minute buckets). No precedent: a rise where
- * contacts were expected, a burst in the night, an outage within the day's hours or a day closed throughout
- * (a holiday): an incident two days running, or the day after a holiday, is news both times. Sub-day
- * buckets; reads only earlier buckets (causal).
+ * evening alerted again (four or five alerts a series at 15-minute buckets). The precedent need not have
+ * alerted: a closing's buckets score less and less towards the evening's smaller expected values, and the
+ * first weeks' calibration divides them by up to five, so a Friday closing at 14:00 instead of 18:00 alerted
+ * again on the second and third Fridays at 15:00 to 17:00 (54 alerts in 30 series at hourly buckets; 30 now,
+ * the first Fridays). Contacts where none were expected must have deviated at least the stay level: a quiet
+ * night's single contacts are no opening. No precedent: a rise where contacts were expected, a burst in the
+ * night, an outage within the day's hours or a day closed throughout (a holiday): an incident two days
+ * running, or the day after a holiday, is news both times. Sub-day buckets; reads only earlier buckets
+ * (causal).
  */
 export function opensOrClosesAsBefore(
 	values: Float64Array,
@@ -109,8 +114,7 @@ export function opensOrClosesAsBefore(
 				values[j] > 0 &&
 				expected[j] === 0 &&
 				value <= OPENING_GROWTH * values[j] + OPENING_SLACK
-			: score[j] <= -level && values[j] === 0 && expected[j] > 0) &&
-		atEdgeOfHours(values, expected, j, slotsPerDay, up);
+			: values[j] === 0 && expected[j] > 0) && atEdgeOfHours(values, expected, j, slotsPerDay, up);
 	for (const back of daysBack)
 		if (
 			aboutThisTimeOn(
