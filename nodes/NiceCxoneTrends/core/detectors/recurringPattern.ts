@@ -76,23 +76,24 @@ const OPENING_SLACK = 4;
 /**
  * Whether a count's bucket repeats how its slot opened or closed at about this time of day (within half an
  * hour, found by local day and time of day, so across daylight saving too) on one of the days `daysBack` days
- * before (the previous day of its kind, the same weekday a week before): there, at the edge of that day's
- * hours (see `atEdgeOfHours`), none where some were expected, whatever its score, or contacts where none
- * were, scored at least `level` (the stay level: unusual enough to prolong an episode) or marked in
- * `newHours` (taken for these new hours at a lower score); here, none at all, or a rise to at most twice
- * those contacts and a few more.
+ * before (the previous day of its kind, the same weekday a week before): there, contacts where none were
+ * expected (or none where some were) at the edge of that day's hours, in a run of such buckets that was
+ * said — one of them scored at least `level` the same way (it alerted, or was held as this same pattern:
+ * the threshold's RECURRING_SCORE_SHARE) or was marked in `newHours` (taken for these new hours, at any
+ * score, by a precedent of its own) — see `saidAtEdgeOfHours`; here, a rise to at most twice that bucket's
+ * contacts and a few more, or none at all.
  * Opening hours extended from 8:00 to 7:00: the first morning's contacts at 7:00 are news and alert; the
  * next mornings' are the new hours, though the slot's expected value has begun to move (on the fourth day
  * it is a third of the way). Until then {@link seenOnMostRecentDays} needed four days, and each morning and
- * evening alerted again (four or five alerts a series at 15-minute buckets). The precedent need not have
- * alerted: a closing's buckets score less and less towards the evening's smaller expected values, and the
- * first weeks' calibration divides them by up to five, so a Friday closing at 14:00 instead of 18:00 alerted
- * again on the second and third Fridays at 15:00 to 17:00 (54 alerts in 30 series at hourly buckets; 30 now,
- * the first Fridays). Contacts where none were expected must have deviated at least the stay level: a quiet
- * night's single contacts are no opening. No precedent: a rise where contacts were expected, a burst in the
- * night, an outage within the day's hours or a day closed throughout (a holiday): an incident two days
- * running, or the day after a holiday, is news both times. Sub-day buckets; reads only earlier buckets
- * (causal).
+ * evening alerted again (four or five alerts a series at 15-minute buckets). The run, not the bucket, must
+ * have been said: a closing's buckets score less and less towards the evening's smaller expected values, so
+ * a Friday closing at 14:00 instead of 18:00 alerted at 14:00 and again on the second and third Fridays at
+ * 15:00 to 17:00, whose own buckets had scored under the alert. An unsaid run is no precedent: an outage from
+ * 15:00 to closing that scored just under the alert is still news the next day (one that alerted is not:
+ * the next day it is taken for the new closing time). No precedent either: a rise where contacts were
+ * expected, a burst in the night, an outage within the day's hours or a day closed throughout (a holiday):
+ * an incident two days running, or the day after a holiday, is news both times. Sub-day buckets; reads only
+ * earlier buckets (causal).
  */
 export function opensOrClosesAsBefore(
 	values: Float64Array,
@@ -108,13 +109,13 @@ export function opensOrClosesAsBefore(
 	const value = values[i];
 	const up = value > expected[i];
 	if (!up && value !== 0) return false;
+	// Said that day: a bucket of the run alerted, was held as this pattern, or was taken for the new hours.
+	const said = (k: number) => (up ? score[k] >= level : score[k] <= -level) || newHours?.[k] === 1;
 	const precedent = (j: number) =>
 		(up
-			? (score[j] >= level || newHours?.[j] === 1) &&
-				values[j] > 0 &&
-				expected[j] === 0 &&
-				value <= OPENING_GROWTH * values[j] + OPENING_SLACK
-			: values[j] === 0 && expected[j] > 0) && atEdgeOfHours(values, expected, j, slotsPerDay, up);
+			? values[j] > 0 && expected[j] === 0 && value <= OPENING_GROWTH * values[j] + OPENING_SLACK
+			: values[j] === 0 && expected[j] > 0) &&
+		saidAtEdgeOfHours(values, expected, j, slotsPerDay, up, said);
 	for (const back of daysBack)
 		if (
 			aboutThisTimeOn(
@@ -160,19 +161,21 @@ function aboutThisTimeOn(
 
 /**
  * Whether bucket `j` — contacts where none were expected (`opening`), or none where some were — lies at the
- * edge of its day's hours: the run of such buckets it is in reaches, on one side, a bucket with contacts
- * where some were expected (the hours it opened early); a closing's reaches that on one side and, on the
- * other, a bucket with none where none were expected (the hours it closed into). A burst at 3:00, an outage
- * from 9:00 to 11:00 or a day closed throughout is no edge. Looks at most half a day each way, at buckets
- * judged so far.
+ * edge of its day's hours, in a run of such buckets that was `said` (one of them alerted or was held): the
+ * run reaches, on one side, a bucket with contacts where some were expected (the hours it opened early); a
+ * closing's reaches that on one side and, on the other, a bucket with none where none were expected (the
+ * hours it closed into). A burst at 3:00, an outage from 9:00 to 11:00 or a day closed throughout is no
+ * edge. Looks at most half a day each way, at buckets judged so far.
  */
-function atEdgeOfHours(
+function saidAtEdgeOfHours(
 	values: Float64Array,
 	expected: Float64Array,
 	j: number,
 	slotsPerDay: number,
 	opening: boolean,
+	said: (k: number) => boolean,
 ): boolean {
+	let wasSaid = said(j);
 	const endOfRun = (step: number): number => {
 		for (
 			let k = j + step, s = 0;
@@ -182,11 +185,13 @@ function atEdgeOfHours(
 			const e = expected[k];
 			if (e !== e) return -1;
 			if (opening ? !(values[k] > 0 && e === 0) : !(values[k] === 0 && e > 0)) return k;
+			if (!wasSaid) wasSaid = said(k);
 		}
 		return -1;
 	};
 	const before = endOfRun(-1);
 	const after = endOfRun(1);
+	if (!wasSaid) return false;
 	const open = (k: number) => k >= 0 && values[k] > 0 && (!opening || expected[k] > 0);
 	if (opening) return open(before) || open(after);
 	const closed = (k: number) => k >= 0 && values[k] === 0 && expected[k] === 0;

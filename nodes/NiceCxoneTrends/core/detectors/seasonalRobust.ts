@@ -114,17 +114,6 @@ function scoreOf(value: number, expected: number, scale: number, counts: boolean
  */
 const CLOSED_SLOT_DAYS = 3;
 
-/**
- * Most share of the line through its neighbourhood that a count's slot median may be and still be on that
- * line: a slot at a quarter of it or less (on at least CLOSED_SLOT_DAYS days) is the edge of the day's
- * hours, not its ramp, and expects its own median. The hour before a centre opens, with a contact now and
- * then (0.6 an hour), was closed on some days and on the line on others: that line through the open hours
- * beside it expected 10 to 13 contacts there, and its usual 0 alerted (12 alerts in 30 series at hourly
- * buckets, none now); the misfit also widened the calibration, so a 24/7 centre's volume × 2 for two hours
- * at hourly buckets was caught 23 times in 30 (30 now).
- */
-const OWN_SLOT_SHARE = 0.25;
-
 /** Fewest slots on each side, so that coarse buckets (30 min, hourly) still have a shape to fit. */
 const MIN_NEIGHBOURS_EACH_SIDE = 2;
 
@@ -182,8 +171,7 @@ class SlotReference {
 	/**
 	 * Builds the reference of `slot` from the rings of reference `group`, for a bucket over `contacts`
 	 * contacts whose sampling noise is `sampling` (learned for `samplingSlot`, see `SamplingNoise`). For
-	 * `counts`, a slot with no contacts on most of at least CLOSED_SLOT_DAYS days expects none, and one whose
-	 * median is OWN_SLOT_SHARE of the line through its neighbours or less expects that median. The
+	 * `counts`, a slot with no contacts on most of at least CLOSED_SLOT_DAYS days expects none. The
 	 * expected value is then multiplied by `level` (the weekday's level within its kind of day, see
 	 * `WeekdayLevel`); the scale stays the one measured on the
 	 * reference's own days. With a `pooledKind`, the day-to-day part of the spread is instead that within each
@@ -255,14 +243,6 @@ class SlotReference {
 		}
 		const stats = medianAndMadOfSorted(sorted, 0, count);
 		this.center = stats[0];
-		// A count's slot far below the line through its neighbours is at the edge of the hours.
-		if (
-			counts &&
-			reach > 0 &&
-			medians[reach] <= OWN_SLOT_SHARE * this.center &&
-			rings.size(base + slot) >= CLOSED_SLOT_DAYS
-		)
-			this.center = medians[reach];
 		const between = stats[1];
 		let within = madSum / madCount;
 		if (pooledKind >= 0 && this.weekdaySpread) {
@@ -301,10 +281,9 @@ class SlotReference {
  * - the spread is 1.4826 · √(within² + between²): "within" is the mean of the neighbourhood's slot MADs
  *   (day-to-day variation at that time of day), "between" the MAD of the moved medians (how far the
  *   daily shape there is from a line). It is then floored (see `ScaleFloor`). A count's slot without
- *   contacts on most of its days (at least CLOSED_SLOT_DAYS) is closed at that time: it expects none; one
- *   whose median is a quarter of the line or less is the edge of the hours and expects its own median
- *   (see OWN_SLOT_SHARE); and a bucket with none where none were expected enters no calibration (a closed
- *   hour's score says nothing of the series' noise).
+ *   contacts on most of its days (at least CLOSED_SLOT_DAYS) is closed at that time: it expects none;
+ *   and a bucket with none where none were expected enters no calibration (a closed hour's score says
+ *   nothing of the series' noise).
  * Score = (value − expected) / scale in robust standard deviations; for counts (every value so far a
  * non-negative integer) the same deviation measured on the square-root scale (see `countScore`), where
  * Poisson noise is equally wide at every level: a channel going silent scores as the surprise it is,
@@ -697,12 +676,12 @@ export function detectSeasonalRobust(
 			// Set before the recurring-pattern check, which reads the expected values up to this bucket.
 			expected[i] = chosenCenter;
 			// A count's slot opening or closing as it did at the edge of the hours of the previous day of its kind
-			// or of a week before: the opening hours changed. No deviation for the run scores either: the new
-			// hours' buckets would add up to an alert later in the day. Contacts in a closed slot, and none in an
-			// open one, are checked at any score: the calibration's factor may have taken the bucket's own score
-			// below the stay level while its deviation still adds up in the run scores (a Friday closing at 14:00
-			// alerted at 16:00 by its sustained score). A new hour held this way is the next day's precedent
-			// (`newHoursAt`).
+			// or of a week before, where that day's alert said so: the opening hours changed. No deviation for the
+			// run scores either: the new hours' buckets would add up to an alert later in the day. Contacts in a
+			// closed slot, and none in an open one, are checked at any score: the calibration's factor may have
+			// taken the bucket's own score below the stay level while its deviation still adds up in the run
+			// scores (a Friday closing at 14:00 alerted at 16:00 by its sustained score). A new hour held this way
+			// is the next day's precedent (`newHoursAt`).
 			const newHours =
 				counts &&
 				slotsPerDay > 1 &&
@@ -715,7 +694,7 @@ export function detectSeasonalRobust(
 					openingPrecedents[isoWeekday],
 					calendar,
 					slotsPerDay,
-					stayLevel,
+					options.episodes.threshold * RECURRING_SCORE_SHARE,
 					newHoursAt,
 				);
 			if (newHours) newHoursAt[i] = 1;
