@@ -69,6 +69,16 @@ export function seenOnMostRecentDays(
 	return false;
 }
 
+/**
+ * How a bucket was taken for new hours (see `opensOrClosesAsBefore`): by a precedent on the previous day of
+ * its kind, which says its run to any later day; or only by one on the same weekday a week before, which
+ * says it to that weekday only. A Friday that closes at 14:00 every week says nothing of a Monday: taken for
+ * any day, its held closing hid a Monday's outage from 15:00 to closing for two weeks (15–25 of 25 caught
+ * before, 0 after).
+ */
+export const NEW_HOURS_ANY_DAY = 1;
+export const NEW_HOURS_SAME_WEEKDAY = 2;
+
 /** An opening a precedent covers: up to twice its contacts and a few more (a spike in the new hours is news). */
 const OPENING_GROWTH = 2;
 const OPENING_SLACK = 4;
@@ -105,18 +115,24 @@ export function opensOrClosesAsBefore(
 	slotsPerDay: number,
 	level: number,
 	newHours?: Uint8Array,
-): boolean {
+): number {
 	const value = values[i];
 	const up = value > expected[i];
-	if (!up && value !== 0) return false;
-	// Said that day: a bucket of the run alerted, was held as this pattern, or was taken for the new hours.
-	const said = (k: number) => (up ? score[k] >= level : score[k] <= -level) || newHours?.[k] === 1;
+	if (!up && value !== 0) return 0;
+	let back = 0;
+	// Said that day: a bucket of the run alerted, or was taken for the new hours by a precedent that holds for
+	// this day too (one a week before only for the same weekday a week later), or was held as another pattern.
+	const said = (k: number) => {
+		const mark = newHours ? newHours[k] : 0;
+		if (mark !== 0) return mark === NEW_HOURS_ANY_DAY || back === 7;
+		return up ? score[k] >= level : score[k] <= -level;
+	};
 	const precedent = (j: number) =>
 		(up
 			? values[j] > 0 && expected[j] === 0 && value <= OPENING_GROWTH * values[j] + OPENING_SLACK
 			: values[j] === 0 && expected[j] > 0) &&
 		saidAtEdgeOfHours(values, expected, j, slotsPerDay, up, said);
-	for (const back of daysBack)
+	for (back of daysBack)
 		if (
 			aboutThisTimeOn(
 				calendar,
@@ -127,8 +143,8 @@ export function opensOrClosesAsBefore(
 				precedent,
 			)
 		)
-			return true;
-	return false;
+			return back === 7 ? NEW_HOURS_SAME_WEEKDAY : NEW_HOURS_ANY_DAY;
+	return 0;
 }
 
 /**

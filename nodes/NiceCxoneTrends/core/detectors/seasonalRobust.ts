@@ -682,22 +682,24 @@ export function detectSeasonalRobust(
 			// taken the bucket's own score below the stay level while its deviation still adds up in the run
 			// scores (a Friday closing at 14:00 alerted at 16:00 by its sustained score). A new hour held this way
 			// is the next day's precedent (`newHoursAt`).
-			const newHours =
+			const newHoursMark =
 				counts &&
 				slotsPerDay > 1 &&
-				(Math.abs(chosenScore) >= stayLevel || (value === 0) !== (chosenCenter === 0)) &&
-				opensOrClosesAsBefore(
-					values,
-					expected,
-					score,
-					i,
-					openingPrecedents[isoWeekday],
-					calendar,
-					slotsPerDay,
-					options.episodes.threshold * RECURRING_SCORE_SHARE,
-					newHoursAt,
-				);
-			if (newHours) newHoursAt[i] = 1;
+				(Math.abs(chosenScore) >= stayLevel || (value === 0) !== (chosenCenter === 0))
+					? opensOrClosesAsBefore(
+							values,
+							expected,
+							score,
+							i,
+							openingPrecedents[isoWeekday],
+							calendar,
+							slotsPerDay,
+							options.episodes.threshold * RECURRING_SCORE_SHARE,
+							newHoursAt,
+						)
+					: 0;
+			const newHours = newHoursMark !== 0;
+			if (newHours) newHoursAt[i] = newHoursMark;
 			// A pattern of the last days, or of the month's turn as seen in a month before (a month end's
 			// billing run), not an anomaly: it may prolong an episode, not open one.
 			if (
