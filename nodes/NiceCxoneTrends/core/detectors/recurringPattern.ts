@@ -102,8 +102,10 @@ const OPENING_SLACK = 4;
  * 15:00 to closing that scored just under the alert is still news the next day (one that alerted is not:
  * the next day it is taken for the new closing time). No precedent either: a rise where contacts were
  * expected, a burst in the night, an outage within the day's hours or a day closed throughout (a holiday):
- * an incident two days running, or the day after a holiday, is news both times. Sub-day buckets; reads only
- * earlier buckets (causal).
+ * an incident two days running, or the day after a holiday, is news both times. Returns 0 when it does not,
+ * else how the bucket is taken for the new hours: NEW_HOURS_ANY_DAY (by the previous day of its kind) or
+ * NEW_HOURS_SAME_WEEKDAY (only by the same weekday a week before), the mark `newHours` keeps for the days
+ * after. Sub-day buckets; reads only earlier buckets (causal).
  */
 export function opensOrClosesAsBefore(
 	values: Float64Array,

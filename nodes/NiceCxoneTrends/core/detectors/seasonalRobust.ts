@@ -469,7 +469,8 @@ export function detectSeasonalRobust(
 		Math.max(INCIDENT_BUCKETS_CALIBRATED, slotsPerDay),
 		recentScores,
 	);
-	// Buckets taken for new opening hours (see opensOrClosesAsBefore; sub-day buckets).
+	// How each bucket was taken for new opening hours, 0 if it was not (see opensOrClosesAsBefore; sub-day
+	// buckets).
 	const newHoursAt = new Uint8Array(slotsPerDay > 1 ? n : 0);
 	// The long-run mean of each slot of each kind of day (an average of durations only; see
 	// DURATION_MEAN_WEIGHT): a group's calls by day are no e-mails by night.
