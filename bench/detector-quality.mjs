@@ -27,6 +27,11 @@
 //
 //   npm run bench:quality -- [--part tune|check|all] [--no-nab] [--no-cc] [--no-synthetic] [--verbose] [--breakdown] [--nab DIR]
 //                            [--incident-scale S] [--without-counts] [--short] [--review] [--situations]
+//                            [--residuals]
+// --residuals: how the judged buckets' residuals z = (value − expected) / scale of the clean hourly series run,
+// for the contact-centre set (and the review set with --review): E[z²] (1 when the scales are right) and, over
+// each local day's judged buckets with a value (at least 6), m · E[mean z²] (1 when a day's buckets vary
+// independently; more where whole days run high or low together — the day-to-day noise the day score meets).
 // --incident-scale: the contact-centre incidents' effects times S (default 1; see ccSeries.mjs), e.g. 0.6 for
 // the smaller incidents a held-back set may hold.
 // --short: the contact-centre set over 21 days at HOUR and 63 at DAY (the incidents placed alike, from 40 %
@@ -65,6 +70,36 @@ const withoutCounts = args.includes('--without-counts');
 const countConfig = withoutCounts ? { countField: '' } : {};
 const nabDir = args.includes('--nab') ? path.resolve(args[args.indexOf('--nab') + 1]) : path.resolve(here, '../../shared/nab');
 const log = (line = '') => process.stdout.write(`${line}\n`);
+
+const residuals = args.includes('--residuals') ? new Map() : undefined;
+/** Adds a clean series' residuals, by local day, to `residuals` under `key` (see --residuals). */
+function addResiduals(key, series, timeZone) {
+	const { expected, scale, judged } = series.analysis.detection;
+	const values = series.grid.values;
+	const dayOf = new Intl.DateTimeFormat('en-CA', { timeZone });
+	const days = new Map();
+	series.grid.timesMs.forEach((ms, i) => {
+		if (!judged[i] || Number.isNaN(values[i]) || !(scale[i] > 0)) return;
+		const day = dayOf.format(ms);
+		days.set(day, [...(days.get(day) ?? []), (values[i] - expected[i]) / scale[i]]);
+	});
+	const t = residuals.get(key) ?? { days: 0, buckets: 0, squares: 0, dayMeans: 0 };
+	for (const zs of days.values()) {
+		if (zs.length < 6) continue;
+		const mean = zs.reduce((a, z) => a + z, 0) / zs.length;
+		t.days++;
+		t.dayMeans += zs.length * mean * mean;
+		for (const z of zs) t.squares += z * z;
+		t.buckets += zs.length;
+	}
+	residuals.set(key, t);
+}
+function logResiduals(set) {
+	for (const [key, t] of [...residuals].sort()) {
+		if (!key.startsWith(set)) continue;
+		log(`RESIDUALS ${key.padEnd(24)} days ${String(t.days).padStart(5)}  E[z²] ${(t.squares / t.buckets).toFixed(2)}  m·E[day mean²] ${(t.dayMeans / t.days).toFixed(2)}`);
+	}
+}
 
 /** The check part of NAB: every fourth series in name order (13 of 53). */
 export const isNabCheckSeries = (index) => index % 4 === 3;
@@ -171,6 +206,8 @@ async function scoreCc() {
 			let alerts = 0;
 			for (let i = 0; i < n; i++) alerts += alert[i];
 			if (verbose && !spec.incident && alerts > 0) log(`  ${spec.part} ${spec.key} clean: ${alerts} alerts`);
+			if (residuals && !spec.incident && spec.bucket === 'HOUR')
+				addResiduals(`cc ${spec.part} ${spec.bucket} ${spec.kind}${Object.keys(spec.groupValues).length > 1 ? ' channel' : ''}`, result, block.timeZone);
 			const nab = scoreFile(times, windows, alert, PROFILES.standard);
 			const figures = {
 				series: 1, points: n, incidents: windows.length, caught, windows: windows.length,
@@ -187,6 +224,7 @@ async function scoreCc() {
 		const nab = t.windows > 0 ? normalize(t.nabRaw, t.nabNull, t.windows, PROFILES.standard).toFixed(1) : 'n/a';
 		log(`CC ${key.padEnd(18)} ${String(t.series).padStart(4)} ${String(t.incidents).padStart(4)} ${String(t.caught).padStart(4)} ${(t.caught / Math.max(1, t.incidents)).toFixed(2).padStart(5)}  ${((1000 * t.cleanAlerts) / Math.max(1, t.cleanPoints)).toFixed(2).padStart(6)} (${t.cleanAlerts}/${t.cleanPoints})  ${nab}  ${t.shiftsEver}/${t.shifts}`);
 	}
+	if (residuals) logResiduals('cc');
 }
 
 if (!args.includes('--no-nab')) {
@@ -363,6 +401,8 @@ async function scoreReview() {
 			const inc = b.incidents.find((i) => i.unit === unit && i.metric === s.metric);
 			const other = b.incidents.find((i) => i.unit === unit && i.metric !== s.metric);
 			const hourly = b.bucket === 'HOUR';
+			if (residuals && hourly && !inc && !other)
+				addResiduals(`review HOUR ${kind}${channel ? ' channel' : ''}`, s, b.tz);
 			// The bucket of an instant: the last grid time at or before it (3 hours' slack at DAY, across DST).
 			const idxOf = (ms) => {
 				let k = 0;
@@ -474,6 +514,7 @@ async function scoreReview() {
 			`REVIEW ${key.padEnd(26)} ${String(t.series).padStart(4)} ${String(t.incidents).padStart(4)} ${String(t.caught).padStart(4)} ${(t.caught / Math.max(1, t.incidents)).toFixed(2).padStart(5)} (${t.clearCaught}/${t.clear})  ${((1000 * t.cleanAlerts) / Math.max(1, t.cleanPoints)).toFixed(2).padStart(6)} (${t.cleanAlerts}/${t.cleanPoints})  ${nab}`,
 		);
 	}
+	if (residuals) logResiduals('review');
 }
 
 /**
