@@ -81,7 +81,8 @@ function addResiduals(key, series, timeZone) {
 	series.grid.timesMs.forEach((ms, i) => {
 		if (!judged[i] || Number.isNaN(values[i]) || !(scale[i] > 0)) return;
 		const day = dayOf.format(ms);
-		days.set(day, [...(days.get(day) ?? []), (values[i] - expected[i]) / scale[i]]);
+		if (!days.has(day)) days.set(day, []);
+		days.get(day).push((values[i] - expected[i]) / scale[i]);
 	});
 	const t = residuals.get(key) ?? { days: 0, buckets: 0, squares: 0, dayMeans: 0 };
 	for (const zs of days.values()) {
