@@ -28,10 +28,11 @@
 //   npm run bench:quality -- [--part tune|check|all] [--no-nab] [--no-cc] [--no-synthetic] [--verbose] [--breakdown] [--nab DIR]
 //                            [--incident-scale S] [--without-counts] [--short] [--review] [--situations]
 //                            [--residuals]
-// --residuals: how the judged buckets' residuals z = (value − expected) / scale of the clean hourly series run,
-// for the contact-centre set (and the review set with --review): E[z²] (1 when the scales are right) and, over
-// each local day's judged buckets with a value (at least 6), m · E[mean z²] (1 when a day's buckets vary
-// independently; more where whole days run high or low together — the day-to-day noise the day score meets).
+// --residuals: how the judged buckets' residuals z = (value − expected) / scale of the clean hourly series run
+// (units without an incident in any metric), for the contact-centre set (and the review set with --review):
+// E[z] and E[z²] (0 and 1 when the scales are right) and, each series' offset taken out, R = m · E[(day mean
+// of z)²] / E[z²] over local days (1 when a day's buckets vary independently; 1 + (m − 1) ρ when two of them
+// correlate by ρ — whole days running high or low together, the day-to-day noise the day score meets).
 // --incident-scale: the contact-centre incidents' effects times S (default 1; see ccSeries.mjs), e.g. 0.6 for
 // the smaller incidents a held-back set may hold.
 // --short: the contact-centre set over 21 days at HOUR and 63 at DAY (the incidents placed alike, from 40 %
@@ -72,7 +73,11 @@ const nabDir = args.includes('--nab') ? path.resolve(args[args.indexOf('--nab') 
 const log = (line = '') => process.stdout.write(`${line}\n`);
 
 const residuals = args.includes('--residuals') ? new Map() : undefined;
-/** Adds a clean series' residuals, by local day, to `residuals` under `key` (see --residuals). */
+/**
+ * Adds a clean series' residuals z = (value − expected) / scale (linear, not the square-root score of counts) to
+ * `residuals` under `key`, by local day: the judged buckets with a value, closed hours (none expected, none
+ * come) left out, on days with at least 6 of them (see --residuals).
+ */
 function addResiduals(key, series, timeZone) {
 	const { expected, scale, judged } = series.analysis.detection;
 	const values = series.grid.values;
@@ -80,25 +85,42 @@ function addResiduals(key, series, timeZone) {
 	const days = new Map();
 	series.grid.timesMs.forEach((ms, i) => {
 		if (!judged[i] || Number.isNaN(values[i]) || !(scale[i] > 0)) return;
+		if (values[i] === 0 && expected[i] === 0) return;
 		const day = dayOf.format(ms);
 		if (!days.has(day)) days.set(day, []);
 		days.get(day).push((values[i] - expected[i]) / scale[i]);
 	});
-	const t = residuals.get(key) ?? { days: 0, buckets: 0, squares: 0, dayMeans: 0 };
-	for (const zs of days.values()) {
-		if (zs.length < 6) continue;
-		const mean = zs.reduce((a, z) => a + z, 0) / zs.length;
+	const kept = [...days.values()].filter((zs) => zs.length >= 6);
+	const all = kept.flat();
+	if (all.length === 0) return;
+	// The series' own offset is taken out before the day means: a steady bias is no day-to-day noise.
+	const offset = all.reduce((a, z) => a + z, 0) / all.length;
+	const t = residuals.get(key) ?? { days: 0, buckets: 0, sum: 0, squares: 0, centred: 0, dayMeans: 0 };
+	for (const zs of kept) {
+		let daySum = 0;
+		for (const z of zs) {
+			t.sum += z;
+			t.squares += z * z;
+			t.centred += (z - offset) ** 2;
+			daySum += z - offset;
+		}
 		t.days++;
-		t.dayMeans += zs.length * mean * mean;
-		for (const z of zs) t.squares += z * z;
 		t.buckets += zs.length;
+		t.dayMeans += (daySum * daySum) / zs.length;
 	}
 	residuals.set(key, t);
 }
+/**
+ * Per key: the mean and mean square of z (0 and 1 when the scales are right), and R = m · E[(day mean of z −
+ * offset)²] / E[(z − offset)²] with each series' offset taken out: 1 when a day's buckets vary independently,
+ * 1 + (m − 1) ρ when two of a day's buckets correlate by ρ (printed with m, the buckets a day).
+ */
 function logResiduals(set) {
-	for (const [key, t] of [...residuals].sort()) {
+	for (const [key, t] of [...residuals].sort(([a], [b]) => a.localeCompare(b))) {
 		if (!key.startsWith(set)) continue;
-		log(`RESIDUALS ${key.padEnd(24)} days ${String(t.days).padStart(5)}  E[z²] ${(t.squares / t.buckets).toFixed(2)}  m·E[day mean²] ${(t.dayMeans / t.days).toFixed(2)}`);
+		const ratio = t.dayMeans / t.days / (t.centred / t.buckets);
+		const perDay = t.buckets / t.days;
+		log(`RESIDUALS ${key.padEnd(24)} days ${String(t.days).padStart(5)}  m ${perDay.toFixed(1).padStart(4)}  E[z] ${(t.sum / t.buckets).toFixed(2).padStart(5)}  E[z²] ${(t.squares / t.buckets).toFixed(2)}  R ${ratio.toFixed(2)}  ρ ${((ratio - 1) / (perDay - 1)).toFixed(3)}`);
 	}
 }
 
@@ -207,8 +229,10 @@ async function scoreCc() {
 			let alerts = 0;
 			for (let i = 0; i < n; i++) alerts += alert[i];
 			if (verbose && !spec.incident && alerts > 0) log(`  ${spec.part} ${spec.key} clean: ${alerts} alerts`);
-			if (residuals && !spec.incident && spec.bucket === 'HOUR')
-				addResiduals(`cc ${spec.part} ${spec.bucket} ${spec.kind}${Object.keys(spec.groupValues).length > 1 ? ' channel' : ''}`, result, block.timeZone);
+			// Clean for the residuals: no incident in any metric of the unit (a volume incident changes the
+			// contacts its handle time and abandon % are judged over), as in the review set below.
+			if (residuals && spec.bucket === 'HOUR' && !block.series.some((other) => other.incident && JSON.stringify(other.groupValues) === JSON.stringify(spec.groupValues)))
+				addResiduals(`cc ${spec.part} ${spec.kind}${groupBy.length > 1 ? ' channel' : ''}`, result, block.timeZone);
 			const nab = scoreFile(times, windows, alert, PROFILES.standard);
 			const figures = {
 				series: 1, points: n, incidents: windows.length, caught, windows: windows.length,
@@ -402,8 +426,8 @@ async function scoreReview() {
 			const inc = b.incidents.find((i) => i.unit === unit && i.metric === s.metric);
 			const other = b.incidents.find((i) => i.unit === unit && i.metric !== s.metric);
 			const hourly = b.bucket === 'HOUR';
-			if (residuals && hourly && !inc && !other)
-				addResiduals(`review HOUR ${kind}${channel ? ' channel' : ''}`, s, b.tz);
+			// The whole series is left out where its unit had an incident: a shift moves its references for weeks.
+			if (residuals && hourly && !inc && !other) addResiduals(`review ${kind}${channel ? ' channel' : ''}`, s, b.tz);
 			// The bucket of an instant: the last grid time at or before it (3 hours' slack at DAY, across DST).
 			const idxOf = (ms) => {
 				let k = 0;
