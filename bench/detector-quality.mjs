@@ -202,6 +202,7 @@ async function scoreCc() {
 			settings: { ...DEFAULT_SETTINGS, timeZone: block.timeZone },
 		});
 		const byKey = new Map(analysis.series.map((s) => [`${JSON.stringify(s.groupValues)}|${s.metric}`, s]));
+		const incidentUnits = new Set(block.series.filter((spec) => spec.incident).map((spec) => JSON.stringify(spec.groupValues)));
 		for (const spec of block.series) {
 			const result = byKey.get(`${JSON.stringify(spec.groupValues)}|${spec.metric}`);
 			const times = Array.from(result.grid.timesMs);
@@ -231,7 +232,7 @@ async function scoreCc() {
 			if (verbose && !spec.incident && alerts > 0) log(`  ${spec.part} ${spec.key} clean: ${alerts} alerts`);
 			// Clean for the residuals: no incident in any metric of the unit (a volume incident changes the
 			// contacts its handle time and abandon % are judged over), as in the review set below.
-			if (residuals && spec.bucket === 'HOUR' && !block.series.some((other) => other.incident && JSON.stringify(other.groupValues) === JSON.stringify(spec.groupValues)))
+			if (residuals && spec.bucket === 'HOUR' && !incidentUnits.has(JSON.stringify(spec.groupValues)))
 				addResiduals(`cc ${spec.part} ${spec.kind}${groupBy.length > 1 ? ' channel' : ''}`, result, block.timeZone);
 			const nab = scoreFile(times, windows, alert, PROFILES.standard);
 			const figures = {

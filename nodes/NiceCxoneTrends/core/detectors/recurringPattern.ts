@@ -121,31 +121,24 @@ export function opensOrClosesAsBefore(
 	const value = values[i];
 	const up = value > expected[i];
 	if (!up && value !== 0) return 0;
-	let back = 0;
-	// Said that day: a bucket of the run alerted, or was taken for the new hours by a precedent that holds for
-	// this day too (one a week before only for the same weekday a week later), or was held as another pattern.
-	const said = (k: number) => {
-		const mark = newHours ? newHours[k] : 0;
-		if (mark !== 0) return mark === NEW_HOURS_ANY_DAY || back === 7;
-		return up ? score[k] >= level : score[k] <= -level;
-	};
-	const precedent = (j: number) =>
-		(up
-			? values[j] > 0 && expected[j] === 0 && value <= OPENING_GROWTH * values[j] + OPENING_SLACK
-			: values[j] === 0 && expected[j] > 0) &&
-		saidAtEdgeOfHours(values, expected, j, slotsPerDay, up, said);
-	for (back of daysBack)
-		if (
-			aboutThisTimeOn(
-				calendar,
-				i,
-				calendar.dayNumber[i] - back,
-				slotsPerDay,
-				ABOUT_THIS_TIME_MS,
-				precedent,
-			)
-		)
+	for (const back of daysBack) {
+		// Said that day: a bucket of the run alerted, or was taken for the new hours by a precedent that holds
+		// for this day too (one a week before only for the same weekday a week later), or was held as another
+		// pattern.
+		const said = (k: number) => {
+			const mark = newHours ? newHours[k] : 0;
+			if (mark !== 0) return mark === NEW_HOURS_ANY_DAY || back === 7;
+			return up ? score[k] >= level : score[k] <= -level;
+		};
+		const precedent = (j: number) =>
+			(up
+				? values[j] > 0 && expected[j] === 0 && value <= OPENING_GROWTH * values[j] + OPENING_SLACK
+				: values[j] === 0 && expected[j] > 0) &&
+			saidAtEdgeOfHours(values, expected, j, slotsPerDay, up, said);
+		const day = calendar.dayNumber[i] - back;
+		if (aboutThisTimeOn(calendar, i, day, slotsPerDay, ABOUT_THIS_TIME_MS, precedent))
 			return back === 7 ? NEW_HOURS_SAME_WEEKDAY : NEW_HOURS_ANY_DAY;
+	}
 	return 0;
 }
 
