@@ -213,11 +213,12 @@ export class RecentScores {
  * calibration and the rest do not: bursty noise comes as single spikes and is the series' own, a longer run
  * is an incident. Where it `takesBack` (a count's buckets within the day), a run with more than
  * `calibratedBuckets` buckets at the threshold is an incident whose scores are taken back (the hours that led
- * up to it and its first buckets), its sustained scores too (`runCalibration`), and while a run lasts its
- * scores are divided by the factor from before it began: a holiday's hours, ten of them at −6 to −14, are no
- * noise. Their calibrated scores fell under the threshold one by one as the factor grew, so they all entered
- * the calibration, and a centre with a holiday every three weeks was deaf (a volume × 3 caught 2 times in
- * 20, an outage 11).
+ * up to it and its first buckets), its sustained scores too (`runCalibration`): a holiday's hours, ten of
+ * them at −6 to −14, are no noise. Where the caller `holds` the factor (within the day, for every metric), a
+ * run's scores are divided by the factor from before it began: a holiday's calibrated scores fell under the
+ * threshold one by one as the factor grew, so they all entered the calibration, and a centre with a holiday
+ * every three weeks was deaf (a volume × 3 caught 2 times in 20, an outage 11); a young calibration took an
+ * incident's second hour under the threshold by its first hour's score alone.
  */
 export class DeviationRun {
 	private sign = 0;
@@ -245,9 +246,9 @@ export class DeviationRun {
 		this.keptRun = new KeptScores(capacity, runCalibration, 1, recent);
 	}
 
-	/** The calibration factor for the next bucket's score; where it `takesBack`, the one from before the run. */
-	factor(takesBack: boolean): number {
-		return takesBack && this.length > 0 ? this.held : this.calibration.factor();
+	/** The calibration factor for the next bucket's score; where it `holds`, the one from before the run. */
+	factor(holds: boolean): number {
+		return holds && this.length > 0 ? this.held : this.calibration.factor();
 	}
 
 	/**
