@@ -292,6 +292,14 @@ export const properties: INodeProperties[] = [
 					'Field with the contacts behind each item. Rates (*_pct) and averages (*_avg) are then judged by their sampling noise: 1 abandon in 3 contacts is no alarm, 60 in 200 is. Empty: the contacts of a rate are read from its digits (33.3333 % is 1 of 3), an average is judged without.',
 			},
 			{
+				displayName: 'Data Complete Until',
+				name: 'dataUntil',
+				type: 'dateTime',
+				default: '',
+				description:
+					"For a query that ends now (Today, Include Today, an intraday check): the time up to which the items are complete, e.g. {{ $now }}. A series' buckets after its last item, up to this time (and never past the run), then mean what a missing bucket means — no contacts for a volume — so a channel silent since 08:00 is an outage, not the end of its data (the query returns no row for a bucket without contacts). Empty: the data ends with the last item.",
+			},
+			{
 				displayName: 'Group By Fields',
 				name: 'groupBy',
 				type: 'string',

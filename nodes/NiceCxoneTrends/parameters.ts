@@ -21,7 +21,7 @@ import type { Pacer } from '../shared/core/pacer';
 import { isValidTimeZone, timeZoneKey } from '../shared/core/time';
 import { DEFAULT_CHART_DAYS } from './core/chart/seriesChartInput';
 import { DEFAULT_REPORT_DAYS } from './core/report';
-import type { MissingBuckets } from './core/series';
+import { parseTimestamp, type MissingBuckets } from './core/series';
 
 export type OutputMode = 'annotate' | 'anomalies' | 'summary' | 'report';
 
@@ -112,6 +112,7 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 			`'Alert Window (Minutes)' is ${String(options.alertWindowMinutes)}. Use 0 (off) or how often the workflow runs, in minutes (e.g. 15).`,
 		);
 	}
+	const dataUntilMs = readDataUntil(node, options.dataUntil, timeZone, runAtMs);
 	const weekendOption = options.weekendDays ?? DEFAULT_SETTINGS.weekendDays;
 	const weekendDays = Array.isArray(weekendOption) ? weekendOption.map(Number) : [NaN];
 	if (!weekendDays.every((day) => Number.isInteger(day) && day >= 1 && day <= 7)) {
@@ -166,6 +167,7 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 			businessHours: readBusinessHours(context, String(options.businessHours ?? '')),
 			// A bucket not over yet holds part of its contacts: left out unless asked for.
 			nowMs: options.judgeUnfinishedBuckets === true ? undefined : runAtMs,
+			dataUntilMs,
 			settings: {
 				...DEFAULT_SETTINGS,
 				method,
@@ -194,6 +196,31 @@ export function readParameters(context: IExecuteFunctions): TrendsParameters {
 			},
 		},
 	};
+}
+
+/**
+ * 'Data Complete Until' as UTC ms, never past the run (`runAtMs`): no item can be complete beyond it.
+ * `undefined` when empty. Text without an offset is wall-clock time in `timeZone`.
+ */
+function readDataUntil(
+	node: INode,
+	raw: unknown,
+	timeZone: string,
+	runAtMs: number,
+): number | undefined {
+	if (raw === undefined || raw === null || raw === '') return undefined;
+	// An expression's DateTime ({{ $now }}) reads as its ISO text.
+	const value = parseTimestamp(
+		typeof raw === 'object' && !(raw instanceof Date) ? String(raw) : raw,
+		timeZone,
+	);
+	if (!Number.isFinite(value)) {
+		throw new NodeOperationError(
+			node,
+			`'Data Complete Until' is ${JSON.stringify(String(raw)).slice(0, 60)}. Use a date and time such as {{ $now }} (the query ends now), or leave it empty when the data ends with its last item.`,
+		);
+	}
+	return Math.min(value, runAtMs);
 }
 
 /** n8n's variables that are the same for every item of a run. */

@@ -1,6 +1,12 @@
 import type { BusinessHours } from './businessHours';
 import { withinBusinessHours } from './businessHours';
-import { bucketEndMs, calendarStepOf, gridBucketCount, itemsCalendar } from './calendar';
+import {
+	bucketEndMs,
+	calendarStepOf,
+	gridBucketCount,
+	itemsCalendar,
+	lastBucketOverBy,
+} from './calendar';
 import type { Detection } from './detection';
 import type { Goal, GoalEpisode } from './goals';
 import { goalEpisodes } from './goals';
@@ -51,6 +57,14 @@ export interface RowsConfig {
 	 * that ends now holds only part of its contacts. `undefined` = every row is judged.
 	 */
 	nowMs?: number;
+	/**
+	 * The time (UTC ms) up to which the rows are complete: the query ends then (Today, an intraday check).
+	 * Every zone's grid runs to the last bucket over by then (and by `nowMs`), so that the buckets after a
+	 * series' last row mean what a missing bucket means (no contacts for a volume): the query returns no row
+	 * for a bucket without contacts, and a channel silent since 08:00 would otherwise end its series before
+	 * the outage. `undefined` = the grid ends with the last row.
+	 */
+	dataUntilMs?: number;
 	/** The settings of every series; its `timeZone` is the items' unless each has its own (`itemTimeZones`). */
 	settings: AnalysisSettings;
 }
@@ -267,6 +281,13 @@ function* planSeries(
 				if (t > gridEndMs) gridEndMs = t;
 			}
 		}
+		if (config.dataUntilMs !== undefined) {
+			const untilMs = Math.min(config.dataUntilMs, nowMs ?? Infinity);
+			gridEndMs = Math.max(
+				gridEndMs,
+				lastBucketOverBy(gridStartMs, untilMs, bucketMs, calendarZone),
+			);
+		}
 		const bucketCount = gridBucketCount(gridStartMs, gridEndMs, bucketMs, calendarZone);
 		grids.set(zone, {
 			settings: zone === timeZone ? config.settings : { ...config.settings, timeZone: zone },
@@ -286,7 +307,7 @@ function* planSeries(
 		throw new SeriesInputError(
 			`The items make ${seriesCount} series of ${grids.size > 1 ? 'up to ' : ''}${mostBuckets} buckets of ${bucketMs / 60_000} minutes each, from ${isoText(firstMs)} to ${isoText(lastMs)}; the node analyses at most ` +
 				`${seriesBuckets.toLocaleString('en-US')} buckets a series and ${MAX_TOTAL_BUCKETS.toLocaleString('en-US')} in all. ` +
-				"Shorten the time range (an item far from the others stretches it), group by fewer fields, name fewer 'Metric Fields', or set 'Bucket Minutes' to a coarser spacing.",
+				`Shorten the time range (an item far from the others stretches it${config.dataUntilMs === undefined ? '' : ", and so does 'Data Complete Until'"}), group by fewer fields, name fewer 'Metric Fields', or set 'Bucket Minutes' to a coarser spacing.`,
 			'bucketMinutes',
 		);
 	}

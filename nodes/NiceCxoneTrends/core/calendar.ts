@@ -201,6 +201,25 @@ export function gridBucketCount(
 }
 
 /**
+ * The start of the last bucket of a grid from `startMs` (see {@link bucketStarts}) that is over by `untilMs`
+ * (the next bucket starts at or before it); `-Infinity` when none is.
+ */
+export function lastBucketOverBy(
+	startMs: number,
+	untilMs: number,
+	bucketMs: number,
+	zone: string,
+): number {
+	if (!(untilMs > startMs)) return -Infinity;
+	const startOf = bucketStarts(startMs, bucketMs, zone);
+	// Near the bucket holding `untilMs`, then a step or two to the exact one.
+	let b = gridBucketCount(startMs, untilMs, bucketMs, zone) - 1;
+	while (b >= 0 && startOf(b + 1) > untilMs) b--;
+	while (startOf(b + 2) <= untilMs) b++;
+	return b >= 0 ? startOf(b) : -Infinity;
+}
+
+/**
  * `days` days before `timeMs`: local calendar days in `zone` for buckets of whole days and months (so a
  * window of N days holds N + 1 daily bucket starts whatever the clocks did), else `days` × 24 h.
  */

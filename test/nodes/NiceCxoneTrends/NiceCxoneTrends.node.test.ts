@@ -550,6 +550,40 @@ describe('NiceCxoneTrends node: the bucket not over when it runs', () => {
 	});
 });
 
+describe('NiceCxoneTrends node: Data Complete Until, a chat channel silent up to the run', () => {
+	// Chat volume by quarter hour up to Friday 19 January 2024, when its contacts stop at 13:00 UTC; the node
+	// runs at 14:04. The query returns no row for a quarter hour without contacts: the items end at 12:45.
+	const runAtMs = Date.UTC(2024, 0, 19, 14, 4);
+	const { timesMs, values } = contactVolume(19, 1);
+	const items: INodeExecutionData[] = [];
+	for (let i = 0; i < bucketAt(18, 13); i++)
+		items.push({
+			json: {
+				bucketStart: new Date(timesMs[i]).toISOString(),
+				groupId: 'grp_001',
+				count_sum: values[i],
+			},
+		});
+	beforeEach(() => jest.spyOn(Date, 'now').mockReturnValue(runAtMs));
+	afterEach(() => jest.restoreAllMocks());
+
+	it('raises the silence as a drop at 13:00 when set to the run, and nothing when empty', async () => {
+		const [, anomalies] = await run(items, {
+			options: { dataUntil: new Date(runAtMs).toISOString() },
+		});
+		expect(anomalies.map((item) => [item.json.bucketStart, item.json.anomalyType])).toEqual([
+			['2024-01-19T13:00:00.000Z', 'DROP'],
+		]);
+		const [summary] = await run(items, {
+			outputMode: 'summary',
+			options: { dataUntil: new Date(runAtMs).toISOString() },
+		});
+		// The quarter hours up to the last one over at 14:04, without contacts.
+		expect(summary[0].json).toMatchObject({ lastBucket: '2024-01-19T13:45:00.000Z' });
+		expect((await run(items, {}))[1]).toEqual([]);
+	});
+});
+
 describe('NiceCxoneTrends node: Time Zone by an expression, each item’s own', () => {
 	/**
 	 * Three sites' hourly volume, merged: six hours from 14:00 UTC on Monday 8 January 2024, 100 an hour but

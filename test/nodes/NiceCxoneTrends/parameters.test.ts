@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
 import { DEFAULT_SETTINGS } from '../../../nodes/NiceCxoneTrends/core/analyzeSeries';
@@ -58,6 +59,30 @@ describe('options given by an expression', () => {
 		const settings = readParameters(context({ options: { weekendDays: ['5', '6'] } })).config
 			.settings;
 		expect(settings.weekendDays).toEqual([5, 6]);
+	});
+});
+
+describe('Data Complete Until', () => {
+	const until = (dataUntil: unknown, timeZone = 'UTC') =>
+		readParameters(context({ timeZone, options: { dataUntil } as IDataObject })).config.dataUntilMs;
+	it('reads a time with an offset, a wall-clock time in the Time Zone, a Date and an expression’s DateTime', () => {
+		expect(until('2024-02-02T14:00:00Z')).toBe(Date.UTC(2024, 1, 2, 14));
+		expect(until('2024-02-02 14:00', 'Europe/Paris')).toBe(Date.UTC(2024, 1, 2, 13));
+		expect(until(new Date(Date.UTC(2024, 1, 2, 14)))).toBe(Date.UTC(2024, 1, 2, 14));
+		expect(until(DateTime.fromISO('2024-02-02T15:00:00+01:00'))).toBe(Date.UTC(2024, 1, 2, 14));
+		expect(until('')).toBeUndefined();
+		expect(until(undefined)).toBeUndefined();
+	});
+	it('is never later than the run: no item is complete beyond it', () => {
+		const before = Date.now();
+		const read = until('2999-01-01T00:00:00Z')!;
+		expect(read).toBeGreaterThanOrEqual(before);
+		expect(read).toBeLessThanOrEqual(Date.now());
+	});
+	it('refuses what is no time, naming the field and the fix', () => {
+		expect(() => until('soon')).toThrow(
+			`'Data Complete Until' is "soon". Use a date and time such as {{ $now }} (the query ends now), or leave it empty when the data ends with its last item.`,
+		);
 	});
 });
 

@@ -12,7 +12,7 @@ import { contactsOfPercents } from '../../../../nodes/NiceCxoneTrends/core/detec
 import { seriesAnomalyRecords } from '../../../../nodes/NiceCxoneTrends/core/present';
 import { type Row, SeriesInputError } from '../../../../nodes/NiceCxoneTrends/core/series';
 import { DateTime } from 'luxon';
-import { bucketAt, contactVolume, seededRandom } from '../synthetic';
+import { bucketAt, contactVolume, hourlyContacts, seededRandom } from '../synthetic';
 
 const HOUR_MS = 3_600_000;
 const START_MS = Date.UTC(2024, 0, 1);
@@ -227,6 +227,51 @@ describe('a daily share without its contacts', () => {
 		// factor applies where a score reaches the stay level).
 		const other = judged(false);
 		expect(Array.from(scale).filter((s, i) => s !== other[i] && s === s).length).toBe(9);
+	});
+});
+
+describe('Data Complete Until: a channel silent up to the run', () => {
+	// A voice channel open all week, 40 calls an hour on weekdays 8:00–18:00 and 5 otherwise (UTC); its
+	// calls stop at 10:00 on Friday 2 February 2024 and the workflow runs at 14:00. The query returns no row
+	// for an hour without contacts, so the items end at 09:00.
+	const runAtMs = START_MS + (32 * 24 + 14) * HOUR_MS;
+	const { timesMs, values } = hourlyContacts(
+		32 * 24 + 14,
+		(weekday, hour) => (weekday <= 5 && hour >= 8 && hour < 18 ? 40 : 5),
+		3,
+	);
+	const rows = Array.from(timesMs, (t, i) => ({
+		bucketStart: new Date(t).toISOString(),
+		count_sum: values[i],
+		handle_time_avg: 300,
+	})).filter((row) => Date.parse(row.bucketStart) < runAtMs - 4 * HOUR_MS);
+	const analysed = (dataUntilMs?: number) =>
+		analyzeRows(rows, { ...config, nowMs: runAtMs, dataUntilMs }).series;
+	const alertHours = (series: SeriesResult) =>
+		Array.from(series.analysis.detection.alert.keys())
+			.filter((i) => series.analysis.detection.alert[i] === 1)
+			.map((i) => (series.grid.timesMs[i] - START_MS) / HOUR_MS);
+
+	it('judges the silent hours as no contacts, and alerts at the first', () => {
+		const [volume, handleTime] = analysed(runAtMs);
+		expect(volume.metric).toBe('count_sum');
+		expect(Array.from(volume.grid.values.slice(-5))).toEqual([values[32 * 24 + 9], 0, 0, 0, 0]);
+		expect(alertHours(volume)).toEqual([32 * 24 + 10]);
+		// A handle time has no value without contacts: nothing to judge, nothing to alert.
+		expect(Array.from(handleTime.grid.values.slice(-4))).toEqual([NaN, NaN, NaN, NaN]);
+		expect(alertHours(handleTime)).toEqual([]);
+	});
+
+	it('without it, ends the series with the last item, and the outage goes unseen', () => {
+		const [volume] = analysed();
+		expect(volume.grid.timesMs.at(-1)).toBe(runAtMs - 5 * HOUR_MS);
+		expect(alertHours(volume)).toEqual([]);
+	});
+
+	it('never passes the run, nor cuts items it is earlier than', () => {
+		// A bucket not over when the node runs is left out, whatever Data Complete Until says.
+		expect(analysed(runAtMs + 90 * 60_000)[0].grid.timesMs.at(-1)).toBe(runAtMs - HOUR_MS);
+		expect(analysed(runAtMs - 30 * HOUR_MS)[0].grid.timesMs.at(-1)).toBe(runAtMs - 5 * HOUR_MS);
 	});
 });
 

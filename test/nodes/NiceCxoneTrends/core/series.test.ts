@@ -2,7 +2,11 @@ import { DateTime } from 'luxon';
 
 import { analyzeRows } from '../../../../nodes/NiceCxoneTrends/core/analyzeRows';
 import { DEFAULT_SETTINGS } from '../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
-import { itemsCalendar, localCalendar } from '../../../../nodes/NiceCxoneTrends/core/calendar';
+import {
+	itemsCalendar,
+	lastBucketOverBy,
+	localCalendar,
+} from '../../../../nodes/NiceCxoneTrends/core/calendar';
 import {
 	describeAnomaly,
 	formatNumber,
@@ -20,6 +24,7 @@ import {
 	toRegularGrid,
 } from '../../../../nodes/NiceCxoneTrends/core/series';
 import { runStepsNow } from '../../../../nodes/shared/core/steps';
+import { DAY_MS } from '../../../../nodes/shared/core/time';
 
 describe('metric fields', () => {
 	it('treats *_sum and count_* as additive (a missing bucket is zero) and the rest as not', () => {
@@ -243,6 +248,28 @@ describe('toRegularGrid on the calendar', () => {
 			calendar.zone,
 		);
 		expect(iso(byMonth.timesMs)).toEqual(iso(months));
+	});
+});
+
+describe('lastBucketOverBy', () => {
+	const paris = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Paris' }).toMillis();
+	it('finds the last local day over, across the clocks going forward (a day of 23 hours)', () => {
+		const start = paris('2024-03-25T00:00');
+		expect(lastBucketOverBy(start, paris('2024-04-02T10:00'), DAY_MS, 'Europe/Paris')).toBe(
+			paris('2024-04-01T00:00'),
+		);
+		// 2 April's day is over at its local midnight, not 24 hours after 1 April's began.
+		expect(lastBucketOverBy(start, paris('2024-04-03T00:00'), DAY_MS, 'Europe/Paris')).toBe(
+			paris('2024-04-02T00:00'),
+		);
+	});
+	it('counts months on the calendar, quarter hours by their length, and none before the first is over', () => {
+		const january = paris('2024-01-01T00:00');
+		expect(lastBucketOverBy(january, paris('2024-03-31T23:59'), 31 * DAY_MS, 'Europe/Paris')).toBe(
+			paris('2024-02-01T00:00'),
+		);
+		expect(lastBucketOverBy(0, 3_600_000, 900_000, 'UTC')).toBe(2_700_000);
+		expect(lastBucketOverBy(0, 899_999, 900_000, 'UTC')).toBe(-Infinity);
 	});
 });
 
