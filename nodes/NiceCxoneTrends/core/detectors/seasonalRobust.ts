@@ -768,8 +768,10 @@ export function detectSeasonalRobust(
 			shift.reset();
 			recent.cover(values, i - recentSpan, i);
 			// A day's worth of values, not half of the buckets: the rates and averages of a centre closed at
-			// night and on Sundays never had half, and its Saturdays went unjudged until the fourth.
-			if (recent.count >= slotsPerDay) {
+			// night and on Sundays never had half, and its Saturdays went unjudged until the fourth. A count
+			// whose recent days had no contacts at all (a weekend team's weekdays) has nothing to judge a new
+			// kind of day by: its opening hour scored its own contacts, 23, on every second Saturday.
+			if (recent.count >= slotsPerDay && !(recent.largest() === 0 && floor.isCounts())) {
 				const recentCenter = recent.median();
 				// Anything within the recent range scores at most the stay level.
 				const halfRange = Math.max(

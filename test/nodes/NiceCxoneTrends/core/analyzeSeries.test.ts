@@ -17,6 +17,7 @@ import {
 	contactVolume,
 	DAY_MS,
 	HOUR_MS,
+	hourlyContacts,
 	officeHours,
 	QUARTER_HOUR_MS,
 	seededRandom,
@@ -642,6 +643,23 @@ describe('an incident and the score calibration', () => {
 		// buckets kept the spike scored 5.12; with all 16 of them, 4.07.
 		expect(alertsOf(detection.alert)).toEqual([outage, spike]);
 		expect(detection.score[spike]).toBeCloseTo(5.25, 2);
+	});
+});
+
+describe('a weekend team, open Saturdays and Sundays only', () => {
+	it('raises nothing on its first weekends: its closed weekdays are nothing to judge them by', () => {
+		// Six weeks of hours from Monday 1 January 2024, 30 contacts an hour (Poisson) on Saturdays and Sundays
+		// 9:00–17:00, none on weekdays. Judged against the last three days, all closed, the first and second
+		// Saturdays' 9:00 scored their own contacts, about 30, in every one of 20 series.
+		const alerts = Array.from({ length: 20 }, (_, k) => {
+			const { timesMs, values } = hourlyContacts(
+				42,
+				(weekday, hour) => (weekday >= 6 && hour >= 9 && hour < 17 ? 30 : 0),
+				k + 1,
+			);
+			return alertsOf(analyzeSeries(timesMs, values, HOUR_MS, DEFAULT_SETTINGS).detection.alert);
+		});
+		expect(alerts.flat()).toEqual([]);
 	});
 });
 
