@@ -101,7 +101,10 @@ const NEIGHBOURHOOD_MS = HOUR_MS / 2;
 const SORTED_EACH_SIDE = 3;
 /** Score of `value` against `expected` ± `scale`: on the square-root scale for counts (see above). */
 function scoreOf(value: number, expected: number, scale: number, counts: boolean): number {
-	return counts && expected > 0 ? countScore(value, expected, scale) : (value - expected) / scale;
+	// A negative value ends a series' counts (see ScaleFloor) from the next bucket on; it has no square root.
+	return counts && expected > 0 && value >= 0
+		? countScore(value, expected, scale)
+		: (value - expected) / scale;
 }
 
 /**

@@ -646,6 +646,21 @@ describe('an incident and the score calibration', () => {
 	});
 });
 
+describe('a count series with one negative value', () => {
+	it('scores that bucket on the linear scale, not NaN: a negative count has no square root', () => {
+		const { timesMs, values } = contactVolume(35);
+		const at = bucketAt(30, 12);
+		values[at] = -3;
+		const { detection } = analyzeSeries(timesMs, values, QUARTER_HOUR_MS, DEFAULT_SETTINGS);
+		expect(detection.judged[at]).toBe(1);
+		expect(detection.score[at]).toBeCloseTo(
+			(-3 - detection.expected[at]) / detection.scale[at],
+			10,
+		);
+		expect(detection.alert[at]).toBe(1);
+	});
+});
+
 describe('a weekend team, open Saturdays and Sundays only', () => {
 	it('raises nothing on its first weekends: its closed weekdays are nothing to judge them by', () => {
 		// Six weeks of hours from Monday 1 January 2024, 30 contacts an hour (Poisson) on Saturdays and Sundays
