@@ -213,12 +213,14 @@ export class RecentScores {
  * calibration and the rest do not: bursty noise comes as single spikes and is the series' own, a longer run
  * is an incident. Where it `takesBack` (a count's buckets within the day), a run with more than
  * `calibratedBuckets` buckets at the threshold is an incident whose scores are taken back (the hours that led
- * up to it and its first buckets), its sustained scores too (`runCalibration`): a holiday's hours, ten of
- * them at −6 to −14, are no noise. Where the caller `holds` the factor (within the day, for every metric), a
- * run's scores are divided by the factor from before it began: a holiday's calibrated scores fell under the
- * threshold one by one as the factor grew, so they all entered the calibration, and a centre with a holiday
- * every three weeks was deaf (a volume × 3 caught 2 times in 20, an outage 11); a young calibration took an
- * incident's second hour under the threshold by its first hour's score alone.
+ * up to it and its first buckets), its sustained scores too (`runCalibration`), and while a run lasts its
+ * scores are divided by the factor from before it began: a holiday's hours, ten of them at −6 to −14, are no
+ * noise. Their calibrated scores fell under the threshold one by one as the factor grew, so they all entered
+ * the calibration, and a centre with a holiday every three weeks was deaf (a volume × 3 caught 2 times in
+ * 20, an outage 11). Where the caller `holdsSecond` (within the day, every metric), a run's second bucket is
+ * divided by that factor too: a young calibration took an incident's second hour under the threshold by its
+ * first hour's score alone. Beyond the second bucket a rate's or an average's run meets the factor as it
+ * grows: held for all of it, noisy averages that drift for hours alerted more often.
  */
 export class DeviationRun {
 	private sign = 0;
@@ -246,9 +248,14 @@ export class DeviationRun {
 		this.keptRun = new KeptScores(capacity, runCalibration, 1, recent);
 	}
 
-	/** The calibration factor for the next bucket's score; where it `holds`, the one from before the run. */
-	factor(holds: boolean): number {
-		return holds && this.length > 0 ? this.held : this.calibration.factor();
+	/**
+	 * The calibration factor for the next bucket's score: the one from before the run for all of a run where
+	 * it `takesBack`, and for the run's second bucket where it `holdsSecond`.
+	 */
+	factor(takesBack: boolean, holdsSecond = false): number {
+		return this.length > 0 && (takesBack || (holdsSecond && this.length === 1))
+			? this.held
+			: this.calibration.factor();
 	}
 
 	/**

@@ -671,14 +671,15 @@ export function detectSeasonalRobust(
 			floor.noteSpread(chosenSpread);
 			const rawScore = chosenScore;
 			const rawScale = chosenScale;
-			// Within the day a run is judged by the calibration from before it (see DeviationRun): an abandon %
-			// 20 points up for two hours, nine days into an hourly series, scored 3.70 at its first hour, and that
-			// score, the largest its young calibration had seen, took the second from 4.73 to 3.15. A count's
-			// incident within the day is also taken back from the calibration. At DAY buckets a holiday is one
-			// day, and a month end's busier days are a run that must teach it.
+			// A count's incident within the day is taken back from the calibration (see DeviationRun); at DAY
+			// buckets a holiday is one day, and a month end's busier days are a run that must teach it. Within
+			// the day, a run's second bucket of any metric is judged by the calibration from before the run: an
+			// abandon % 20 points up for two hours, nine days into an hourly series, scored 3.70 at its first
+			// hour, and that score, the largest its young calibration had seen, took the second from 4.73 to 3.15.
 			const withinDay = slotsPerDay > 1;
 			const takesBack = counts && withinDay;
-			const factor = Math.abs(chosenScore) >= stayLevel ? deviationRun.factor(withinDay) : 1;
+			const factor =
+				Math.abs(chosenScore) >= stayLevel ? deviationRun.factor(takesBack, withinDay) : 1;
 			chosenScore /= factor;
 			chosenScale *= factor;
 			// Set before the recurring-pattern check, which reads the expected values up to this bucket.
