@@ -297,7 +297,7 @@ export const properties: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description:
-					"For a query that ends now (Today, Include Today, an intraday check): the time up to which the items are complete, e.g. {{ $now }}. A series' buckets after its last item, up to this time (and never past the run), then mean what a missing bucket means — no contacts for a volume — so a channel silent since 08:00 is an outage, not the end of its data (the query returns no row for a bucket without contacts). Empty: the data ends with the last item.",
+					"For a query that ends now (Today, Include Today, an intraday check): the time up to which the items are complete, e.g. {{ $now }}. A series' buckets after its last item, up to this time (and never past the run), then mean what a missing bucket means — no contacts for a volume — so a centre silent since 08:00 is an outage, not the end of its data (the query returns no row for a bucket without contacts). Empty: the data ends with the last item (right for a range that ended before the run, and for Aggregate Completed Contacts, whose last half hour is still filling).",
 			},
 			{
 				displayName: 'Group By Fields',

@@ -269,6 +269,9 @@ function* planSeries(
 	let seriesCount = 0;
 	let totalBuckets = 0;
 	let mostBuckets = 0;
+	// The same without Data Complete Until, to tell which of the two crossed a limit.
+	let itemsTotalBuckets = 0;
+	let itemsMostBuckets = 0;
 	let firstMs = Infinity;
 	let lastMs = -Infinity;
 	for (const [zone, zoneGroups] of groupsByZone(groups)) {
@@ -281,6 +284,7 @@ function* planSeries(
 				if (t > gridEndMs) gridEndMs = t;
 			}
 		}
+		const itemsBucketCount = gridBucketCount(gridStartMs, gridEndMs, bucketMs, calendarZone);
 		if (config.dataUntilMs !== undefined) {
 			const untilMs = Math.min(config.dataUntilMs, nowMs ?? Infinity);
 			gridEndMs = Math.max(
@@ -299,15 +303,26 @@ function* planSeries(
 		seriesCount += zoneGroups.length * metrics.length;
 		totalBuckets += zoneGroups.length * metrics.length * bucketCount;
 		mostBuckets = Math.max(mostBuckets, bucketCount);
+		itemsTotalBuckets += zoneGroups.length * metrics.length * itemsBucketCount;
+		itemsMostBuckets = Math.max(itemsMostBuckets, itemsBucketCount);
 		firstMs = Math.min(firstMs, gridStartMs);
 		lastMs = Math.max(lastMs, gridEndMs);
 	}
 	const seriesBuckets = calendarStepOf(bucketMs) ? MAX_CALENDAR_BUCKETS : MAX_SERIES_BUCKETS;
-	if (mostBuckets > seriesBuckets || totalBuckets > MAX_TOTAL_BUCKETS) {
+	const overLimits = (most: number, total: number) =>
+		most > seriesBuckets || total > MAX_TOTAL_BUCKETS;
+	if (overLimits(mostBuckets, totalBuckets) && !overLimits(itemsMostBuckets, itemsTotalBuckets)) {
+		throw new SeriesInputError(
+			`'Data Complete Until' runs the items' ${seriesCount} series to ${isoText(lastMs)}: ${mostBuckets} buckets of ${bucketMs / 60_000} minutes from ${isoText(firstMs)}, more than the node analyses (${seriesBuckets.toLocaleString('en-US')} a series, ${MAX_TOTAL_BUCKETS.toLocaleString('en-US')} in all). ` +
+				'Set it to the end of the query, or leave it empty for a range that ended before the run.',
+			'dataUntil',
+		);
+	}
+	if (overLimits(mostBuckets, totalBuckets)) {
 		throw new SeriesInputError(
 			`The items make ${seriesCount} series of ${grids.size > 1 ? 'up to ' : ''}${mostBuckets} buckets of ${bucketMs / 60_000} minutes each, from ${isoText(firstMs)} to ${isoText(lastMs)}; the node analyses at most ` +
 				`${seriesBuckets.toLocaleString('en-US')} buckets a series and ${MAX_TOTAL_BUCKETS.toLocaleString('en-US')} in all. ` +
-				`Shorten the time range (an item far from the others stretches it${config.dataUntilMs === undefined ? '' : ", and so does 'Data Complete Until'"}), group by fewer fields, name fewer 'Metric Fields', or set 'Bucket Minutes' to a coarser spacing.`,
+				"Shorten the time range (an item far from the others stretches it), group by fewer fields, name fewer 'Metric Fields', or set 'Bucket Minutes' to a coarser spacing.",
 			'bucketMinutes',
 		);
 	}

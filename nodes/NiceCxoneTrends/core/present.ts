@@ -338,12 +338,20 @@ function goalRecord(
 /**
  * When a series stopped reporting: its last buckets (at least two, and at least an hour) had no row at all
  * while earlier ones had; `lastDataMs` is the start of its last bucket with a row. Undefined otherwise.
+ * Only buckets whose time had rows a day or a week before count as silent (at DAY buckets, a week before):
+ * a centre's closed night is no silence, though a 24-hour channel beside it, or Data Complete Until, runs
+ * the series into it.
  */
 export function silentSince(series: SeriesResult): { lastDataMs: number } | undefined {
 	const { rowCount, timesMs, bucketMs } = series.grid;
+	const perDay = Math.round(DAY_MS / bucketMs);
+	const before = bucketMs < DAY_MS ? [perDay, 7 * perDay] : bucketMs === DAY_MS ? [7] : [];
+	// A bucket with nothing before it to compare counts, as every bucket did before.
+	const hadRows = (b: number) =>
+		before.every((back) => b < back) || before.some((back) => rowCount[b - back] > 0);
 	let b = rowCount.length - 1;
-	while (b >= 0 && rowCount[b] === 0) b--;
-	const silentBuckets = rowCount.length - 1 - b;
+	let silentBuckets = 0;
+	for (; b >= 0 && rowCount[b] === 0; b--) if (hadRows(b)) silentBuckets++;
 	if (b < 0 || silentBuckets < Math.max(2, Math.round(HOUR_MS / bucketMs))) return undefined;
 	return { lastDataMs: timesMs[b] };
 }

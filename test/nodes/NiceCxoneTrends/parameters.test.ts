@@ -69,6 +69,8 @@ describe('Data Complete Until', () => {
 		expect(until('2024-02-02T14:00:00Z')).toBe(Date.UTC(2024, 1, 2, 14));
 		expect(until('2024-02-02 14:00', 'Europe/Paris')).toBe(Date.UTC(2024, 1, 2, 13));
 		expect(until(new Date(Date.UTC(2024, 1, 2, 14)))).toBe(Date.UTC(2024, 1, 2, 14));
+		// n8n hands an expression's DateTime inside Options over as its text ({{ $now }}); a DateTime itself reads alike.
+		expect(until('2024-02-02T15:00:00.123+01:00')).toBe(Date.UTC(2024, 1, 2, 14, 0, 0, 123));
 		expect(until(DateTime.fromISO('2024-02-02T15:00:00+01:00'))).toBe(Date.UTC(2024, 1, 2, 14));
 		expect(until('')).toBeUndefined();
 		expect(until(undefined)).toBeUndefined();

@@ -9,10 +9,10 @@ import {
 	DEFAULT_SETTINGS,
 } from '../../../../nodes/NiceCxoneTrends/core/analyzeSeries';
 import { contactsOfPercents } from '../../../../nodes/NiceCxoneTrends/core/detectors/contactNoise';
-import { seriesAnomalyRecords } from '../../../../nodes/NiceCxoneTrends/core/present';
+import { seriesAnomalyRecords, silentSince } from '../../../../nodes/NiceCxoneTrends/core/present';
 import { type Row, SeriesInputError } from '../../../../nodes/NiceCxoneTrends/core/series';
 import { DateTime } from 'luxon';
-import { bucketAt, contactVolume, hourlyContacts, seededRandom } from '../synthetic';
+import { bucketAt, contactVolume, hourlyContacts, officeHours, seededRandom } from '../synthetic';
 
 const HOUR_MS = 3_600_000;
 const START_MS = Date.UTC(2024, 0, 1);
@@ -266,6 +266,41 @@ describe('Data Complete Until: a channel silent up to the run', () => {
 		const [volume] = analysed();
 		expect(volume.grid.timesMs.at(-1)).toBe(runAtMs - 5 * HOUR_MS);
 		expect(alertHours(volume)).toEqual([]);
+	});
+
+	it('says the channel stopped reporting; a centre closed at night has not', () => {
+		expect(silentSince(analysed(runAtMs)[0])).toEqual({ lastDataMs: runAtMs - 5 * HOUR_MS });
+		// Open on weekdays 8:00–18:00; the workflow runs at 02:00 on Tuesday of week 5. The query returns no
+		// row for the closed hours, so the items end at 17:00 on Monday.
+		const nightRunMs = START_MS + (29 * 24 + 2) * HOUR_MS;
+		const office = officeHours(29, 5);
+		const officeRows = Array.from(office.timesMs, (t, i) => ({
+			bucketStart: new Date(t).toISOString(),
+			count_sum: office.values[i],
+		})).filter((row) => row.count_sum > 0 && Date.parse(row.bucketStart) < nightRunMs);
+		const [night] = analyzeRows(officeRows, {
+			...config,
+			nowMs: nightRunMs,
+			dataUntilMs: nightRunMs,
+		}).series;
+		expect(night.grid.timesMs.at(-1)).toBe(nightRunMs - HOUR_MS);
+		expect(silentSince(night)).toBeUndefined();
+		expect(alertHours(night).filter((hour) => hour >= 28 * 24)).toEqual([]);
+	});
+
+	it('names itself when it is what runs the series past the limits', () => {
+		const old = [
+			{ bucketStart: '2000-01-01T00:00:00Z', count_sum: 3 },
+			{ bucketStart: '2000-01-01T01:00:00Z', count_sum: 4 },
+		];
+		const until = Date.UTC(2026, 0, 1);
+		expect(() => analyzeRows(old, { ...config, dataUntilMs: until })).toThrow(
+			new SeriesInputError(
+				"'Data Complete Until' runs the items' 1 series to 2025-12-31T23:00:00.000Z: 227928 buckets of 60 minutes from 2000-01-01T00:00:00.000Z, more than the node analyses (200,000 a series, 5,000,000 in all). Set it to the end of the query, or leave it empty for a range that ended before the run.",
+				'dataUntil',
+			),
+		);
+		expect(analyzeRows(old, config).series[0].grid.values.length).toBe(2);
 	});
 
 	it('never passes the run, nor cuts items it is earlier than', () => {
