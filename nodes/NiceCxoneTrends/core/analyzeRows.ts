@@ -311,9 +311,18 @@ function* planSeries(
 	const seriesBuckets = calendarStepOf(bucketMs) ? MAX_CALENDAR_BUCKETS : MAX_SERIES_BUCKETS;
 	const overLimits = (most: number, total: number) =>
 		most > seriesBuckets || total > MAX_TOTAL_BUCKETS;
-	if (overLimits(mostBuckets, totalBuckets) && !overLimits(itemsMostBuckets, itemsTotalBuckets)) {
+	// Data Complete Until is named where it made the span more than twice the items' own.
+	if (
+		overLimits(mostBuckets, totalBuckets) &&
+		!overLimits(itemsMostBuckets, itemsTotalBuckets) &&
+		totalBuckets > 2 * itemsTotalBuckets
+	) {
+		const limit =
+			mostBuckets > seriesBuckets
+				? `${seriesBuckets.toLocaleString('en-US')} buckets a series`
+				: `${MAX_TOTAL_BUCKETS.toLocaleString('en-US')} buckets in all`;
 		throw new SeriesInputError(
-			`'Data Complete Until' runs the items' ${seriesCount} series to ${isoText(lastMs)}: ${mostBuckets} buckets of ${bucketMs / 60_000} minutes from ${isoText(firstMs)}, more than the node analyses (${seriesBuckets.toLocaleString('en-US')} a series, ${MAX_TOTAL_BUCKETS.toLocaleString('en-US')} in all). ` +
+			`'Data Complete Until' runs the items' series to ${isoText(lastMs)}: ${seriesCount.toLocaleString('en-US')} series of up to ${mostBuckets.toLocaleString('en-US')} buckets of ${bucketMs / 60_000} minutes from ${isoText(firstMs)}, more than the ${limit} the node analyses. ` +
 				'Set it to the end of the query, or leave it empty for a range that ended before the run.',
 			'dataUntil',
 		);

@@ -1,3 +1,5 @@
+import { DateTime } from 'luxon';
+
 import { DAY_MS, HOUR_MS } from '../../shared/core/time';
 import type { RowsAnalysis, SeriesResult } from './analyzeRows';
 import { bucketEndMs, calendarStepOf } from './calendar';
@@ -338,17 +340,28 @@ function goalRecord(
 /**
  * When a series stopped reporting: its last buckets (at least two, and at least an hour) had no row at all
  * while earlier ones had; `lastDataMs` is the start of its last bucket with a row. Undefined otherwise.
- * Only buckets whose time had rows a day or a week before count as silent (at DAY buckets, a week before):
- * a centre's closed night is no silence, though a 24-hour channel beside it, or Data Complete Until, runs
- * the series into it.
+ * At sub-day and DAY buckets only a bucket whose local time had rows a week before counts as silent (a day
+ * before in the series' first week): a centre's closed nights and weekends are no silence, though a 24-hour
+ * channel beside it, or Data Complete Until, runs the series into them. A bucket with nothing of the series
+ * before it to compare counts, as every bucket did before.
  */
 export function silentSince(series: SeriesResult): { lastDataMs: number } | undefined {
-	const { rowCount, timesMs, bucketMs } = series.grid;
-	const perDay = Math.round(DAY_MS / bucketMs);
-	const before = bucketMs < DAY_MS ? [perDay, 7 * perDay] : bucketMs === DAY_MS ? [7] : [];
-	// A bucket with nothing before it to compare counts, as every bucket did before.
-	const hadRows = (b: number) =>
-		before.every((back) => b < back) || before.some((back) => rowCount[b - back] > 0);
+	const { rowCount, timesMs, bucketMs, zone } = series.grid;
+	const first = rowCount.findIndex((rows) => rows > 0);
+	// The bucket at the same local time `days` days before bucket `b` (a day of 23 or 25 hours between).
+	const daysBefore = (b: number, days: number) =>
+		b -
+		Math.round(
+			(timesMs[b] - DateTime.fromMillis(timesMs[b], { zone }).minus({ days }).toMillis()) /
+				bucketMs,
+		);
+	const hadRows = (b: number) => {
+		if (bucketMs > DAY_MS) return true;
+		const weekBefore = daysBefore(b, 7);
+		if (weekBefore >= first) return rowCount[weekBefore] > 0;
+		const dayBefore = daysBefore(b, 1);
+		return dayBefore < first || rowCount[dayBefore] > 0;
+	};
 	let b = rowCount.length - 1;
 	let silentBuckets = 0;
 	for (; b >= 0 && rowCount[b] === 0; b--) if (hadRows(b)) silentBuckets++;

@@ -286,6 +286,15 @@ describe('Data Complete Until: a channel silent up to the run', () => {
 		expect(night.grid.timesMs.at(-1)).toBe(nightRunMs - HOUR_MS);
 		expect(silentSince(night)).toBeUndefined();
 		expect(alertHours(night).filter((hour) => hour >= 28 * 24)).toEqual([]);
+		// Nor is its weekend, on Monday at 07:00 (a day before, Sunday, had no rows either; a week before
+		// is what counts once there is a week).
+		const mondayRunMs = START_MS + (28 * 24 + 7) * HOUR_MS;
+		const [weekend] = analyzeRows(
+			officeRows.filter((row) => Date.parse(row.bucketStart) < mondayRunMs),
+			{ ...config, nowMs: mondayRunMs, dataUntilMs: mondayRunMs },
+		).series;
+		expect(weekend.grid.timesMs.at(-1)).toBe(mondayRunMs - HOUR_MS);
+		expect(silentSince(weekend)).toBeUndefined();
 	});
 
 	it('names itself when it is what runs the series past the limits', () => {
@@ -296,7 +305,7 @@ describe('Data Complete Until: a channel silent up to the run', () => {
 		const until = Date.UTC(2026, 0, 1);
 		expect(() => analyzeRows(old, { ...config, dataUntilMs: until })).toThrow(
 			new SeriesInputError(
-				"'Data Complete Until' runs the items' 1 series to 2025-12-31T23:00:00.000Z: 227928 buckets of 60 minutes from 2000-01-01T00:00:00.000Z, more than the node analyses (200,000 a series, 5,000,000 in all). Set it to the end of the query, or leave it empty for a range that ended before the run.",
+				"'Data Complete Until' runs the items' series to 2025-12-31T23:00:00.000Z: 1 series of up to 227,928 buckets of 60 minutes from 2000-01-01T00:00:00.000Z, more than the 200,000 buckets a series the node analyses. Set it to the end of the query, or leave it empty for a range that ended before the run.",
 				'dataUntil',
 			),
 		);
