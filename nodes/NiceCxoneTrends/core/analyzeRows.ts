@@ -61,8 +61,8 @@ export interface RowsConfig {
 	 * The time (UTC ms) up to which the rows are complete: the query ends then (Today, an intraday check).
 	 * Every zone's grid runs to the last bucket over by then (and by `nowMs`), so that the buckets after a
 	 * series' last row mean what a missing bucket means (no contacts for a volume): the query returns no row
-	 * for a bucket without contacts, and a channel silent since 08:00 would otherwise end its series before
-	 * the outage. `undefined` = the grid ends with the last row.
+	 * for a bucket without contacts, and a centre (every series of the items) silent since 08:00 would
+	 * otherwise end its series before the outage. `undefined` = the grid ends with the last row.
 	 */
 	dataUntilMs?: number;
 	/** The settings of every series; its `timeZone` is the items' unless each has its own (`itemTimeZones`). */
