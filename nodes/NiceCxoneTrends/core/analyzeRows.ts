@@ -284,15 +284,16 @@ function* planSeries(
 				if (t > gridEndMs) gridEndMs = t;
 			}
 		}
-		const itemsBucketCount = gridBucketCount(gridStartMs, gridEndMs, bucketMs, calendarZone);
+		let bucketCount = gridBucketCount(gridStartMs, gridEndMs, bucketMs, calendarZone);
+		const itemsBucketCount = bucketCount;
 		if (config.dataUntilMs !== undefined) {
 			const untilMs = Math.min(config.dataUntilMs, nowMs ?? Infinity);
-			gridEndMs = Math.max(
-				gridEndMs,
-				lastBucketOverBy(gridStartMs, untilMs, bucketMs, calendarZone),
-			);
+			const lastOverMs = lastBucketOverBy(gridStartMs, untilMs, bucketMs, calendarZone);
+			if (lastOverMs > gridEndMs) {
+				gridEndMs = lastOverMs;
+				bucketCount = gridBucketCount(gridStartMs, gridEndMs, bucketMs, calendarZone);
+			}
 		}
-		const bucketCount = gridBucketCount(gridStartMs, gridEndMs, bucketMs, calendarZone);
 		grids.set(zone, {
 			settings: zone === timeZone ? config.settings : { ...config.settings, timeZone: zone },
 			calendarZone,

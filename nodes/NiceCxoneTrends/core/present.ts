@@ -373,8 +373,10 @@ export function silentSince(series: SeriesResult): { lastDataMs: number } | unde
  * The sentence of a series that stopped reporting (see {@link silentSince}): "Chat volume for grp_002 has
  * sent no data since 21:45 (2.25 h)."; undefined while it reports.
  */
-export function noDataMessage(series: SeriesResult): string | undefined {
-	const silence = silentSince(series);
+export function noDataMessage(
+	series: SeriesResult,
+	silence = silentSince(series),
+): string | undefined {
 	if (!silence) return undefined;
 	const { grid } = series;
 	const last = grid.values.length - 1;
@@ -419,7 +421,7 @@ export function seriesSummaryRecord(
 			: ''
 	}`;
 	const silence = silentSince(series);
-	const silenceText = noDataMessage(series);
+	const silenceText = noDataMessage(series, silence);
 	let message: string;
 	if (result.status === 'no_data') message = `${subject}: no values in the window.`;
 	else if (result.status === 'insufficient_history')
