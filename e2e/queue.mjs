@@ -352,7 +352,11 @@ export async function runQueueSuite({ log }) {
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			WEBHOOK_URL: `${state.baseUrl}/`,
 		});
-		await timed('n8n main ready', () => waitForHttpOk(`${state.baseUrl}/healthz/readiness`, state.main, { timeoutMs: STARTUP_TIMEOUT_MS, what: 'the main to be ready' }));
+		// Ready means its REST API answers: n8n 1.x reports /healthz/readiness before its REST routes exist
+		// (POST /rest/owner/setup then answers 404), and while it starts n8n answers any path with 200 and text.
+		await timed('n8n main ready', () =>
+			waitForHttpOk(`${state.baseUrl}/rest/settings`, state.main, { timeoutMs: STARTUP_TIMEOUT_MS, what: 'the main to be ready', json: true }),
+		);
 		const workerPorts = [await freePort(), await freePort()];
 		state.workers = await Promise.all(
 			workerPorts.map((port, i) =>
