@@ -38,6 +38,11 @@ export interface Detection {
 	episode: Int32Array;
 	/** Type code of the episode at an anomalous bucket (see ANOMALY_*); 0 for calm buckets. */
 	anomalyType: Uint8Array;
+	/**
+	 * 1 where a bucket opens a new episode even inside an open one (a detector's own incident after its
+	 * bucket scores had long been calm, see the detector); absent: none does.
+	 */
+	reopens?: Uint8Array;
 }
 
 /** Allocates a detection for `length` buckets with nothing judged. */
@@ -80,11 +85,12 @@ export interface EpisodeRules {
  * `stayRatio · threshold` and closes after `calmBuckets` calm buckets, or `gapBuckets` buckets in a row
  * without a score (which are not part of it either way). A deviation that keeps its sign
  * for `levelShiftBuckets` buckets turns the episode into a LEVEL_SHIFT. With a `direction`, only a score of
- * that sign opens an episode (an abandon rate that falls is no alarm). Fills `alert`, `episode` and
- * `anomalyType` of `detection` from its `score`.
+ * that sign opens an episode (an abandon rate that falls is no alarm). A bucket the detector marks in
+ * `reopens` opens a new episode even while one is open. Fills `alert`, `episode` and `anomalyType` of
+ * `detection` from its `score`.
  */
 export function markEpisodes(detection: Detection, rules: EpisodeRules): void {
-	const { score, alert, episode, anomalyType } = detection;
+	const { score, alert, episode, anomalyType, reopens } = detection;
 	const stay = rules.threshold * rules.stayRatio;
 	let current = 0;
 	let episodes = 0;
@@ -111,19 +117,18 @@ export function markEpisodes(detection: Detection, rules: EpisodeRules): void {
 		}
 		gap = 0;
 		const magnitude = Math.abs(s);
-		if (current === 0) {
-			if (
-				magnitude >= rules.threshold &&
-				(rules.direction === 0 || Math.sign(s) === rules.direction)
-			) {
-				current = ++episodes;
-				type = s > 0 ? ANOMALY_SPIKE : ANOMALY_DROP;
-				alert[i] = 1;
-				calm = 0;
-				runSign = Math.sign(s);
-				sameSignRun = 1;
-				shiftConfirmed = false;
-			}
+		const opens =
+			magnitude >= rules.threshold && (rules.direction === 0 || Math.sign(s) === rules.direction);
+		if (opens && (current === 0 || reopens?.[i] === 1)) {
+			current = ++episodes;
+			type = s > 0 ? ANOMALY_SPIKE : ANOMALY_DROP;
+			alert[i] = 1;
+			calm = 0;
+			runSign = Math.sign(s);
+			sameSignRun = 1;
+			shiftConfirmed = false;
+		} else if (current === 0) {
+			// Calm, no episode open.
 		} else if (magnitude >= stay) {
 			calm = 0;
 			const sign = Math.sign(s);

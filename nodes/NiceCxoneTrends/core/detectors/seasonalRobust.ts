@@ -23,7 +23,7 @@ import {
 	ScoreCalibration,
 	type ScoreCalibrationOptions,
 } from './scoreCalibration';
-import { SustainedScore, WindowShiftScore } from './sustainedScore';
+import { NewIncident, SustainedScore, WindowShiftScore } from './sustainedScore';
 import { WeekdaySpread } from './weekdaySpread';
 import { medianAndMadOfSorted, SlidingSortedWindow, SortedRings } from './sortedRings';
 import { LevelFollower } from './levelFollower';
@@ -446,6 +446,16 @@ export function detectSeasonalRobust(
 		noise === 'ownSpread' ? new SamplingNoise('mean', kindSlots) : shared,
 	);
 	const { expected, scale, score, judged } = detection;
+	// Sub-day buckets only: at DAY buckets the day score is the bucket's own.
+	const newIncident =
+		slotsPerDay > 1
+			? new NewIncident(
+					Math.round(NEW_INCIDENT_GAP_MS / bucketMs),
+					options.episodes.threshold,
+					stayLevel,
+				)
+			: undefined;
+	if (newIncident) detection.reopens = new Uint8Array(n);
 
 	const weekdaySpread = seasonal
 		? new WeekdaySpread(rings, slotsPerDay, SAME_WEEKDAY, weekend, 2)
@@ -731,6 +741,7 @@ export function detectSeasonalRobust(
 			if (hasValue) {
 				// A run of moderate deviations: scored as one, in the same units, when it says more than the bucket.
 				// Its calibration learns as the bucket score's does (see DeviationRun).
+				const bucketScore = chosenScore;
 				const sustainedScore = sustained.push(newHours ? 0 : rawScore);
 				const runScore =
 					Math.abs(sustainedScore) >= stayLevel
@@ -738,6 +749,8 @@ export function detectSeasonalRobust(
 						: sustainedScore;
 				deviationRun.observeRun(i, sustainedScore, closedHour);
 				if (Math.abs(runScore) > Math.abs(chosenScore)) chosenScore = runScore;
+				if (newIncident?.observe(i, chosenScore, bucketScore, closedHour))
+					detection.reopens![i] = 1;
 				// A rise of an average of durations enters as far as its own (log-scale) score puts it.
 				const windowScore = shift.push(
 					newHours ? 0 : durationRise ? rawScore * rawScale : value - chosenCenter,
@@ -877,6 +890,13 @@ const AGREED_WARM_UP_FACTOR = 1.25;
  * 99th percentile of the week before) left the series deaf to a spike of × 1.6 two weeks later.
  */
 const INCIDENT_BUCKETS_CALIBRATED = 2;
+
+/**
+ * Least time from an incident's last alerting bucket (own score at the threshold) to a bucket that starts a
+ * new one inside the episode the day score holds open (see NewIncident): a quarter of a day, so that a lull
+ * of an hour or two in one incident does not alert it twice.
+ */
+const NEW_INCIDENT_GAP_MS = 6 * HOUR_MS;
 
 /**
  * Weight of each new bucket in the long-run mean of an average of durations, kept for each slot of each kind

@@ -95,3 +95,44 @@ export class WindowShiftScore {
 		this.varianceSum = 0;
 	}
 }
+
+/**
+ * Tells when a bucket's own score (its bucket score, or its run's) starts a new incident while an episode is
+ * still open. The day score sums a day's deviations: three hours of a channel at zero hold it past the stay
+ * level until the next morning, and the same outage the next day fell into that episode and raised no alert
+ * (0 of 10 at 15 and 30-minute buckets). A bucket at the alert threshold starts a new incident when at least
+ * `gap` buckets passed since the last one that did, and the buckets between, taken as one (Σ score / √n
+ * over those with a value, a closed hour left out), stayed under `calm`: the series was itself again. A
+ * level shift's buckets deviate the same way between its alerting ones, and stay one episode.
+ */
+export class NewIncident {
+	private last = -Infinity;
+	private sum = 0;
+	private count = 0;
+
+	constructor(
+		private readonly gap: number,
+		private readonly threshold: number,
+		private readonly calm: number,
+	) {}
+
+	/**
+	 * Bucket `i` with a value: its own score, its bucket score, and whether it is a closed hour (none expected,
+	 * none came). True when it starts a new incident.
+	 */
+	observe(i: number, own: number, bucketScore: number, closedHour: boolean): boolean {
+		if (!(Math.abs(own) >= this.threshold)) {
+			if (!closedHour && bucketScore === bucketScore) {
+				this.sum += bucketScore;
+				this.count++;
+			}
+			return false;
+		}
+		const fresh =
+			i - this.last >= this.gap && Math.abs(this.sum) < this.calm * Math.sqrt(this.count);
+		this.last = i;
+		this.sum = 0;
+		this.count = 0;
+		return fresh;
+	}
+}

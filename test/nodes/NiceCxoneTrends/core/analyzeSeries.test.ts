@@ -103,6 +103,27 @@ describe('markEpisodes', () => {
 			[0, 0, 1, 0, 0, 2, 0, 0],
 		]);
 	});
+	it("opens a new episode where the detector says a new incident starts inside an open one, in the rules' direction", () => {
+		// A day score holds an episode open (3 ≥ the stay level) across a bucket at the threshold at 4 and 6.
+		const scores = [-6, -3, -3, -3, -6, -3, 6, 0, 0];
+		const marked = (direction: number) => {
+			const detection = emptyDetection(scores.length);
+			detection.score.set(scores);
+			detection.reopens = Uint8Array.from([0, 0, 0, 0, 1, 0, 1, 0, 0]);
+			markEpisodes(detection, { ...rules, direction });
+			return [alertsOf(detection.alert), Array.from(detection.episode)];
+		};
+		expect(marked(0)).toEqual([
+			[0, 4, 6],
+			[1, 1, 1, 1, 2, 2, 3, 0, 0],
+		]);
+		// Rises only: the falls open nothing, the rise at 6 opens one; falls only: the rise goes on in episode 2.
+		expect(marked(1)).toEqual([[6], [0, 0, 0, 0, 0, 0, 1, 0, 0]]);
+		expect(marked(-1)).toEqual([
+			[0, 4],
+			[1, 1, 1, 1, 2, 2, 2, 0, 0],
+		]);
+	});
 });
 
 describe('legacy z-score rule', () => {
@@ -741,6 +762,29 @@ describe('a centre with opening hours, at hourly buckets', () => {
 		// no contacts, the narrower one for the same weekday's 14 expected the Friday after: 10:00 and the
 		// Monday after at 13:30 alerted (4.67 and −4.61).
 		expect(alertsOf(detection.alert)).toEqual([35 * 96 + 34, 37 * 96 + 34, 38 * 96 + 42]);
+	});
+
+	it.each([
+		['hours', HOUR_MS],
+		['half hours', HOUR_MS / 2],
+		['quarter hours', HOUR_MS / 4],
+	])('alerts an outage the day after an outage as its own, in %s', (_, bucketMs) => {
+		// Peak 70 an hour; no contacts from 11:00 to 14:00 on the Monday of week 5 and again on the Tuesday.
+		const perDay = DAY_MS / bucketMs;
+		const perHour = HOUR_MS / bucketMs;
+		const { timesMs, values } = officeHours(42, 5, 70, bucketMs);
+		const [monday, tuesday] = [28, 29].map((day) => day * perDay + 11 * perHour);
+		for (const from of [monday, tuesday]) values.fill(0, from, from + 3 * perHour);
+		const { detection } = analyzeSeries(timesMs, values, bucketMs, DEFAULT_SETTINGS);
+		// The Monday's three hours held the day score past the stay level until the next morning: its episode
+		// was still open when the Tuesday's began, and only the Monday's alerted.
+		const alerts = alertsOf(detection.alert);
+		expect(
+			alerts.map((i) => [Math.floor(i / perDay), ((i % perDay) * bucketMs) / HOUR_MS]),
+		).toEqual([
+			[28, 11],
+			[29, 11],
+		]);
 	});
 
 	it('learns nothing from its closed hours: Mondays busier from 9:00 to 12:00 every week raise nothing', () => {

@@ -526,8 +526,10 @@ describe('opening hours that change', () => {
 	});
 	it('alerts on the first day of longer opening hours, not on the days after', () => {
 		// Before: Wednesday's and Thursday's mornings and evenings too (7:00, 18:30; 7:00, 19:30). With the new
-		// hours held but still fed to the run scores: Wednesday 7:15 and 18:30, Thursday 19:30.
-		expect(alertTimes(officeQuarters(28))).toEqual(['01-29T07:00 11.49']);
+		// hours held but still fed to the run scores: Wednesday 7:15 and 18:30, Thursday 19:30. The evening is an
+		// incident of its own, ten calm hours after the morning's (as the Saturday's above); while the day score
+		// held the morning's episode open, it raised no alert.
+		expect(alertTimes(officeQuarters(28))).toEqual(['01-29T07:00 11.49', '01-29T18:00 7.96']);
 	});
 	/** The alerts of `days` of hourly contacts at `rate(weekday, hour)` (see `hourlyContacts`), edited by `edit`. */
 	const hourlyAlerts = (

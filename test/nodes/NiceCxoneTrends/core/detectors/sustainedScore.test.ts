@@ -1,4 +1,7 @@
-import { WindowShiftScore } from '../../../../../nodes/NiceCxoneTrends/core/detectors/sustainedScore';
+import {
+	NewIncident,
+	WindowShiftScore,
+} from '../../../../../nodes/NiceCxoneTrends/core/detectors/sustainedScore';
 
 describe('WindowShiftScore', () => {
 	it('sums the window’s deviations over the root of its variances, NaN until the window is full', () => {
@@ -37,5 +40,65 @@ describe('WindowShiftScore', () => {
 		flat.push(0, 0);
 		flat.push(1, 0);
 		expect([flat.agreeing(1), flat.agreeing(-1)]).toEqual([1, 0]);
+	});
+});
+
+describe('NewIncident', () => {
+	// A new incident: 4 buckets or more after the last alerting one, the buckets between under 2 as a whole.
+	const watch = () => new NewIncident(4, 4.5, 2);
+	/** Feeds buckets from index 1 on: [own score, bucket score, closed hour]; the buckets that start one. */
+	const fresh = (incident: NewIncident, buckets: [number, number, boolean?][]) =>
+		buckets.flatMap(([own, bucket, closed], k) =>
+			incident.observe(k + 1, own, bucket, closed ?? false) ? [k + 1] : [],
+		);
+
+	it('starts one after calm buckets, at the first bucket at the threshold', () => {
+		const calm: [number, number][] = [
+			[1, 1],
+			[-1, -1],
+			[0.5, 0.5],
+			[-0.5, -0.5],
+		];
+		// A run of buckets at the threshold is one incident (the first, with no bucket before it, is the episode's
+		// own start); after 4 calm buckets, another.
+		expect(fresh(watch(), [[-9, -9], [-8, -8], ...calm, [-4.5, -4.5], [6, 6]])).toEqual([7]);
+	});
+
+	it('starts none sooner than the gap after the last alerting bucket', () => {
+		expect(
+			fresh(watch(), [
+				[-9, -9],
+				[0, 0],
+				[0, 0],
+				[-9, -9],
+			]),
+		).toEqual([]);
+	});
+
+	it('starts none inside a level shift: its buckets between deviate the same way as a whole', () => {
+		// Σ 1.5 × 4 / √4 = 3, over 2, between alerting buckets 5 apart.
+		const shift: [number, number][] = [
+			[2, 1.5],
+			[3, 1.5],
+			[2, 1.5],
+			[3, 1.5],
+		];
+		expect(fresh(watch(), [[5, 5], ...shift, [5, 5], ...shift, [5, 5]])).toEqual([]);
+	});
+
+	it('leaves closed hours out of the buckets between: a night of them is time, not calm', () => {
+		// Two buckets of a shift (Σ 3 / √2 = 2.1) and six closed hours.
+		const night: [number, number, boolean][] = Array.from({ length: 6 }, () => [0, 0, true]);
+		expect(fresh(watch(), [[5, 5], [2, 1.5], ...night, [2, 1.5], [5, 5]])).toEqual([]);
+		// Counted as calm buckets, they would have taken it to 3 / √8 = 1.06.
+		expect(
+			fresh(watch(), [
+				[5, 5],
+				[2, 1.5],
+				...night.map(([o, b]) => [o, b] as [number, number]),
+				[2, 1.5],
+				[5, 5],
+			]),
+		).toEqual([10]);
 	});
 });
