@@ -129,6 +129,11 @@ export const MAX_CALENDAR_BUCKETS = 10_000;
 export const MAX_TOTAL_BUCKETS = 5_000_000;
 /** Most series (groups × metrics): each costs about 4 KB beside its buckets, and a million crashed n8n. */
 export const MAX_SERIES = 50_000;
+/**
+ * Largest size of a value the node analyses. Past about 1e150 the squares its spreads and fits sum run to
+ * infinity: a series at 1e200 had an infinite scale at every bucket and never alerted.
+ */
+export const MAX_VALUE_MAGNITUDE = 1e100;
 /** What a series costs beyond its buckets, as work (see `Steps`): 240,000 series of one bucket took 13.7 s. */
 const SERIES_COST = 100;
 
@@ -414,6 +419,28 @@ function finishedOnly(
 	return kept;
 }
 
+/**
+ * The values of `field` in a group's rows (`NaN` = no value); a value larger in size than
+ * MAX_VALUE_MAGNITUDE is refused, naming the item and the `setting` it came through.
+ */
+function valuesOf(
+	rows: readonly Row[],
+	group: RowGroup,
+	field: string,
+	setting: 'metrics' | 'countField',
+): number[] {
+	return group.rowIndices.map((index) => {
+		const value = parseMetricValue(rows[index][field]);
+		if (Math.abs(value) > MAX_VALUE_MAGNITUDE)
+			throw new SeriesInputError(
+				`Field '${field}' in item ${index} holds ${value}, larger in size than the ${MAX_VALUE_MAGNITUDE} the node analyses. Divide it by a power of ten before this node (e.g. in an Edit Fields node), or take it out of '${setting === 'metrics' ? 'Metric Fields' : 'Contact Count Field'}'.`,
+				setting,
+				index,
+			);
+		return value;
+	});
+}
+
 /** Analyses one group's metric on the grid of its time zone, in that zone. */
 function analyseSeries(
 	rows: readonly Row[],
@@ -422,13 +449,13 @@ function analyseSeries(
 	group: RowGroup,
 	metric: string,
 ): SeriesResult {
-	const values = group.rowIndices.map((index) => parseMetricValue(rows[index][metric]));
+	const values = valuesOf(rows, group, metric, 'metrics');
 	const missingIsZero = missingMeansZero(metric, config.missingBuckets);
 	const noise = metric !== plan.countField ? contactNoiseOf(metric) : undefined;
 	const contacts =
 		plan.countField !== ''
 			? noise && {
-					counts: group.rowIndices.map((index) => parseMetricValue(rows[index][plan.countField])),
+					counts: valuesOf(rows, group, plan.countField, 'countField'),
 					noise,
 				}
 			: noise === 'percent'

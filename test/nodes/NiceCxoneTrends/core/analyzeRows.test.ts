@@ -174,6 +174,29 @@ describe('analyzeRows: inputs the node does not take', () => {
 		);
 		expect(analyzeRows(rows.slice(0, 2), config).series[0].grid.values.length).toBe(2);
 	});
+
+	it('refuses a value larger in size than 1e100, naming the item and the setting', () => {
+		// At 1e200 the spreads' squares ran to infinity: every bucket's scale was infinite, and a bucket three
+		// times its level did not alert (it does at 1e99).
+		const rows = (size: number) =>
+			Array.from({ length: 35 * 24 }, (_, h) => ({
+				bucketStart: new Date(START_MS + h * HOUR_MS).toISOString(),
+				handle_time_avg: size * (1 + 0.1 * Math.sin(h) + (h === 732 ? 2 : 0)),
+				count_sum: 20,
+			}));
+		const error = thrown(rows(1e200), { metrics: ['handle_time_avg'] });
+		expect([error.field, error.rowIndex]).toEqual(['metrics', 0]);
+		expect(error.message).toBe(
+			"Field 'handle_time_avg' in item 0 holds 1e+200, larger in size than the 1e+100 the node analyses. Divide it by a power of ten before this node (e.g. in an Edit Fields node), or take it out of 'Metric Fields'.",
+		);
+		const counts = rows(300).map((row) => ({ ...row, count_sum: 1e101 }));
+		const countError = thrown(counts, { metrics: ['handle_time_avg'], countField: 'count_sum' });
+		expect([countError.field, countError.rowIndex]).toEqual(['countField', 0]);
+		expect(countError.message).toMatch(/ or take it out of 'Contact Count Field'\.$/);
+		const [series] = analyzeRows(rows(1e99), { ...config, metrics: ['handle_time_avg'] }).series;
+		const { alert } = series.analysis.detection;
+		expect(Array.from(alert.keys()).filter((i) => alert[i] === 1)).toEqual([732]);
+	});
 });
 
 describe('Contact Count Field', () => {
