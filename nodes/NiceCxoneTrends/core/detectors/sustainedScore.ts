@@ -100,15 +100,21 @@ export class WindowShiftScore {
  * Tells when a bucket's own score (its bucket score, or its run's) starts a new incident while an episode is
  * still open. The day score sums a day's deviations: three hours of a channel at zero hold it past the stay
  * level until the next morning, and the same outage the next day fell into that episode and raised no alert
- * (0 of 10 at 15 and 30-minute buckets). A bucket at the alert threshold starts a new incident when at least
- * `gap` buckets passed since the last one that did, and the buckets between, taken as one (Σ score / √n
- * over those with a value, a closed hour left out), stayed under `calm`: the series was itself again. A
- * level shift's buckets deviate the same way between its alerting ones, and stay one episode.
+ * (0 of 10 at 15 and 30-minute buckets). A bucket at the alert threshold starts a new incident when
+ * - at least `gap` buckets passed since the last one that did;
+ * - the buckets between with a value (a closed hour left out), taken as one (|Σ score| / √n), stayed under
+ *   `calm`: the series was itself again. A level shift's buckets lean one way between its alerting ones;
+ * - and that is known: `gap` such buckets stand between, or the last of them had settled (own score under
+ *   `calm`). A rate has no value at night, so a night is time but no calm, and a level shift's run score
+ *   carried over it has not settled by the next morning's first hours: counted on those alone, an abandon %
+ *   that stayed higher alerted again on its second morning.
+ * With no bucket between, none starts.
  */
 export class NewIncident {
 	private last = -Infinity;
 	private sum = 0;
 	private count = 0;
+	private settled = false;
 
 	constructor(
 		private readonly gap: number,
@@ -125,14 +131,18 @@ export class NewIncident {
 			if (!closedHour && bucketScore === bucketScore) {
 				this.sum += bucketScore;
 				this.count++;
+				this.settled = Math.abs(own) < this.calm;
 			}
 			return false;
 		}
 		const fresh =
-			i - this.last >= this.gap && Math.abs(this.sum) < this.calm * Math.sqrt(this.count);
+			(this.settled || this.count >= this.gap) &&
+			i - this.last >= this.gap &&
+			Math.abs(this.sum) < this.calm * Math.sqrt(this.count);
 		this.last = i;
 		this.sum = 0;
 		this.count = 0;
+		this.settled = false;
 		return fresh;
 	}
 }

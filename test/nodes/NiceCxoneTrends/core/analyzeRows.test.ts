@@ -342,32 +342,44 @@ describe('Data Complete Until: a channel silent up to the run', () => {
 	});
 });
 
-describe('an abandon % incident in the first two weeks of hours', () => {
-	// Weekdays 8:00–18:00 (UTC), 45–100 contacts an hour (Poisson), each abandoned with probability 5 %; on
-	// day `day` (from Monday 2024-01-01) at 13:00 and 14:00, 25 %. Items carry count_sum and abandoned_pct.
-	function rows(seed: number, day: number) {
-		const random = seededRandom(seed);
-		const poisson = (mean: number) => {
-			let k = 0;
-			for (let p = random(); p > Math.exp(-mean); p *= random()) k++;
-			return k;
-		};
-		const items = [];
-		for (let h = 0; h < 14 * 24; h++) {
-			const [d, hour] = [Math.floor(h / 24), h % 24];
-			if (d % 7 >= 5 || hour < 8 || hour >= 18) continue;
-			const contacts = poisson(100 * (0.45 + 0.55 * Math.sin((Math.PI * (hour - 7.5)) / 10)));
-			const share = d === day && (hour === 13 || hour === 14) ? 0.25 : 0.05;
-			let abandoned = 0;
-			for (let k = 0; k < contacts; k++) if (random() < share) abandoned++;
-			items.push({
-				bucketStart: new Date(START_MS + h * HOUR_MS).toISOString(),
-				count_sum: contacts,
-				abandoned_pct: contacts > 0 ? Math.round((10_000 * abandoned) / contacts) / 100 : null,
-			});
-		}
-		return items;
+/**
+ * Weekdays 8:00–18:00 (UTC) over `days` days from Monday 2024-01-01, `peak` contacts in the busiest hour
+ * (Poisson), each abandoned with probability `share(day, hour)`. Items carry count_sum and abandoned_pct.
+ */
+function abandonRows(
+	seed: number,
+	days: number,
+	peak: number,
+	share: (day: number, hour: number) => number,
+) {
+	const random = seededRandom(seed);
+	const poisson = (mean: number) => {
+		let k = 0;
+		for (let p = random(); p > Math.exp(-mean); p *= random()) k++;
+		return k;
+	};
+	const items = [];
+	for (let h = 0; h < days * 24; h++) {
+		const [d, hour] = [Math.floor(h / 24), h % 24];
+		if (d % 7 >= 5 || hour < 8 || hour >= 18) continue;
+		const contacts = poisson(peak * (0.45 + 0.55 * Math.sin((Math.PI * (hour - 7.5)) / 10)));
+		let abandoned = 0;
+		for (let k = 0; k < contacts; k++) if (random() < share(d, hour)) abandoned++;
+		items.push({
+			bucketStart: new Date(START_MS + h * HOUR_MS).toISOString(),
+			count_sum: contacts,
+			abandoned_pct: contacts > 0 ? Math.round((10_000 * abandoned) / contacts) / 100 : null,
+		});
 	}
+	return items;
+}
+
+describe('an abandon % incident in the first two weeks of hours', () => {
+	// 45–100 contacts an hour, 5 % abandoned; on day `day` at 13:00 and 14:00, 25 %.
+	const rows = (seed: number, day: number) =>
+		abandonRows(seed, 14, 100, (d, hour) =>
+			d === day && (hour === 13 || hour === 14) ? 0.25 : 0.05,
+		);
 
 	it("is caught although its first hour's score is the largest the calibration has seen", () => {
 		// Seeds 1–30, the incident on a Tuesday (day 8) and a Thursday (day 10) of the second week. While the
@@ -387,6 +399,23 @@ describe('an abandon % incident in the first two weeks of hours', () => {
 			);
 			expect(alerts.flat().filter((ms) => ms < 0 || ms >= 4 * HOUR_MS)).toEqual([]);
 		}
+	});
+});
+
+describe('an abandon % that stays higher, in office hours', () => {
+	it('alerts once, not again the next morning: a night without values is no calm', () => {
+		// 14–30 contacts an hour, 5 % abandoned, 20 % from the Monday of week 4 (day 21) on; seeds 1–30. With
+		// the gap to a new incident counted across the night and only the next morning's first hour or two as
+		// the calm between, 3 of them alerted again on the Tuesday.
+		const alerts = Array.from({ length: 30 }, (_, k) =>
+			alertBuckets(
+				abandonRows(k + 1, 35, 30, (d) => (d >= 21 ? 0.2 : 0.05)),
+				'abandoned_pct',
+				HOUR_MS,
+			).filter((bucket) => bucket >= 21 * 24),
+		);
+		expect(alerts.filter((shift) => shift.length === 1).length).toBe(29);
+		expect(alerts.filter((shift) => shift.length > 1)).toEqual([]);
 	});
 });
 

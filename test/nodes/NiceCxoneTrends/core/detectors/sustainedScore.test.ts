@@ -86,19 +86,15 @@ describe('NewIncident', () => {
 		expect(fresh(watch(), [[5, 5], ...shift, [5, 5], ...shift, [5, 5]])).toEqual([]);
 	});
 
-	it('leaves closed hours out of the buckets between: a night of them is time, not calm', () => {
-		// Two buckets of a shift (Σ 3 / √2 = 2.1) and six closed hours.
-		const night: [number, number, boolean][] = Array.from({ length: 6 }, () => [0, 0, true]);
-		expect(fresh(watch(), [[5, 5], [2, 1.5], ...night, [2, 1.5], [5, 5]])).toEqual([]);
-		// Counted as calm buckets, they would have taken it to 3 / √8 = 1.06.
+	it('counts closed hours as time, not as calm: after a night, the series must have settled', () => {
+		const night: [number, number, boolean][] = Array.from({ length: 4 }, () => [0, 0, true]);
+		// The next morning's bucket settled (own score 1, under 2): a new incident.
+		expect(fresh(watch(), [[5, 5], ...night, [1, 0.5], [5, 5]])).toEqual([7]);
+		// Its run score still at 3 from the day before (a rate has no value at night, and a level shift's run
+		// score carries over it): the same incident, unless 4 buckets with a value stand between.
+		expect(fresh(watch(), [[5, 5], ...night, [3, 0.5], [5, 5]])).toEqual([]);
 		expect(
-			fresh(watch(), [
-				[5, 5],
-				[2, 1.5],
-				...night.map(([o, b]) => [o, b] as [number, number]),
-				[2, 1.5],
-				[5, 5],
-			]),
+			fresh(watch(), [[5, 5], ...night, [3, 0.5], [3, 0.5], [3, -0.5], [3, 0.5], [5, 5]]),
 		).toEqual([10]);
 	});
 });
