@@ -28,8 +28,10 @@ import {
 	tempFolder,
 	waitFor,
 	waitForHttpOk,
+	waitForService,
 	workerExecutions,
 } from '../scripts/lib/queue.mjs';
+import { restApiAnswers } from '../scripts/lib/n8nServer.mjs';
 import { startSimulator } from '../scripts/lib/simulator.mjs';
 import { expectedQueryBody, flattenContractRow } from './expected.mjs';
 import { assertSameItems, createHarness } from './harness.mjs';
@@ -352,10 +354,9 @@ export async function runQueueSuite({ log }) {
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			WEBHOOK_URL: `${state.baseUrl}/`,
 		});
-		// Ready means its REST API answers: n8n 1.x reports /healthz/readiness before its REST routes exist
-		// (POST /rest/owner/setup then answers 404), and while it starts n8n answers any path with 200 and text.
+		// Ready when its REST API answers: at /healthz/readiness, n8n 1.x's POST /rest/owner/setup still gave 404.
 		await timed('n8n main ready', () =>
-			waitForHttpOk(`${state.baseUrl}/rest/settings`, state.main, { timeoutMs: STARTUP_TIMEOUT_MS, what: 'the main to be ready', json: true }),
+			waitForService(state.main, () => restApiAnswers(state.baseUrl), { timeoutMs: STARTUP_TIMEOUT_MS, what: 'the main to be ready' }),
 		);
 		const workerPorts = [await freePort(), await freePort()];
 		state.workers = await Promise.all(

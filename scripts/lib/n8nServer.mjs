@@ -8,6 +8,21 @@ import { freePort } from './freePort.mjs';
 import { n8nBinary, nodeBinary, repoRoot } from './paths.mjs';
 
 /**
+ * Whether the REST API of the n8n at `url` answers (`GET /rest/settings` gives JSON). While it starts, n8n
+ * answers every path with 200 and the text "n8n is starting up", and n8n 1.x reports /healthz/readiness
+ * before its REST routes exist.
+ */
+export async function restApiAnswers(url) {
+	try {
+		const response = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(5000) });
+		await response.arrayBuffer();
+		return response.ok && Boolean(response.headers.get('content-type')?.includes('application/json'));
+	} catch {
+		return false; // Not listening yet.
+	}
+}
+
+/**
  * Installs this package into the sandbox's n8n the way Settings › Community Nodes leaves it: what
  * `npm pack` would publish, unpacked into `<user folder>/.n8n/nodes/node_modules/<name>`, where
  * `n8n start` loads it as a package (node types `n8n-nodes-nice-cxone.*`, as in the examples). Unlike
@@ -104,13 +119,7 @@ export async function startN8nServer(sandbox, { startTimeoutMs = 240000, env: ex
 	const deadline = Date.now() + startTimeoutMs;
 	for (;;) {
 		if (hasExited) throw new Error(`n8n start exited with ${await exited} before it was ready:\n${output.slice(-4000)}`);
-		try {
-			// While it starts, n8n answers every path with 200 and the text "n8n is starting up".
-			const response = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(5000) });
-			if (response.ok && response.headers.get('content-type')?.includes('application/json')) break;
-		} catch {
-			// Not listening yet.
-		}
+		if (await restApiAnswers(url)) break;
 		if (Date.now() > deadline) {
 			await stop();
 			throw new Error(`n8n start did not answer on ${url} within ${startTimeoutMs / 1000} s:\n${output.slice(-4000)}`);

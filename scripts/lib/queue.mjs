@@ -308,23 +308,31 @@ export function startN8n({ hostName, args, env, logFile, ownHostName }) {
 	return startService(hostName, file, argv, { env, cwd: env.N8N_USER_FOLDER, logFile });
 }
 
-/**
- * Resolves when `url` answers 200 (with a JSON body when `json`); rejects if `service` exits first or
- * after `timeoutMs`.
- */
-export async function waitForHttpOk(url, service, { timeoutMs, what, json = false }) {
+/** Resolves when `probe()` resolves true; rejects if `service` exits first or after `timeoutMs`. */
+export async function waitForService(service, probe, { timeoutMs, what }) {
 	return waitFor(
 		async () => {
 			if (service.exit) throw new Error(`${service.name} exited (${JSON.stringify(service.exit)}) before ${what}:\n${service.tail()}`);
+			return probe();
+		},
+		{ timeoutMs, what: `${what} (${service.name})`, intervalMs: 500 },
+	);
+}
+
+/** Resolves when `url` answers 200; rejects if `service` exits first or after `timeoutMs`. */
+export async function waitForHttpOk(url, service, options) {
+	return waitForService(
+		service,
+		async () => {
 			try {
 				const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
 				await response.arrayBuffer();
-				return response.status === 200 && (!json || Boolean(response.headers.get('content-type')?.includes('application/json')));
+				return response.status === 200;
 			} catch {
 				return false;
 			}
 		},
-		{ timeoutMs, what: `${what} (${service.name})`, intervalMs: 500 },
+		options,
 	);
 }
 

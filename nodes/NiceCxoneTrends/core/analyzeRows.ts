@@ -430,10 +430,11 @@ function valuesOf(
 	setting: 'metrics' | 'countField',
 ): number[] {
 	return group.rowIndices.map((index) => {
-		const value = parseMetricValue(rows[index][field]);
+		const raw = rows[index][field];
+		const value = parseMetricValue(raw);
 		if (Math.abs(value) > MAX_VALUE_MAGNITUDE)
 			throw new SeriesInputError(
-				`Field '${field}' in item ${index} holds ${value}, larger in size than the ${MAX_VALUE_MAGNITUDE} the node analyses. Divide it by a power of ten before this node (e.g. in an Edit Fields node), or take it out of '${setting === 'metrics' ? 'Metric Fields' : 'Contact Count Field'}'.`,
+				`Field '${field}' in item ${index} holds ${typeof raw === 'string' ? raw.trim().slice(0, 100) : value}, larger in size than the ${MAX_VALUE_MAGNITUDE} the node analyses. Divide it by a power of ten before this node (e.g. in an Edit Fields node), or take it out of '${setting === 'metrics' ? 'Metric Fields' : 'Contact Count Field'}'.`,
 				setting,
 				index,
 			);

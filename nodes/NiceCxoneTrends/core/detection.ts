@@ -127,24 +127,24 @@ export function markEpisodes(detection: Detection, rules: EpisodeRules): void {
 			runSign = Math.sign(s);
 			sameSignRun = 1;
 			shiftConfirmed = false;
-		} else if (current === 0) {
-			// Calm, no episode open.
-		} else if (magnitude >= stay) {
-			calm = 0;
-			const sign = Math.sign(s);
-			sameSignRun = sign === runSign ? sameSignRun + 1 : 1;
-			runSign = sign;
-			if (!shiftConfirmed && sameSignRun >= rules.levelShiftBuckets) {
-				shiftConfirmed = true;
-				type = ANOMALY_LEVEL_SHIFT;
-				if (rules.alertOnLevelShift) alert[i] = 1;
-			}
-		} else {
-			calm++;
-			sameSignRun = 0;
-			if (calm >= rules.calmBuckets) {
-				current = 0;
-				type = ANOMALY_NONE;
+		} else if (current !== 0) {
+			if (magnitude >= stay) {
+				calm = 0;
+				const sign = Math.sign(s);
+				sameSignRun = sign === runSign ? sameSignRun + 1 : 1;
+				runSign = sign;
+				if (!shiftConfirmed && sameSignRun >= rules.levelShiftBuckets) {
+					shiftConfirmed = true;
+					type = ANOMALY_LEVEL_SHIFT;
+					if (rules.alertOnLevelShift) alert[i] = 1;
+				}
+			} else {
+				calm++;
+				sameSignRun = 0;
+				if (calm >= rules.calmBuckets) {
+					current = 0;
+					type = ANOMALY_NONE;
+				}
 			}
 		}
 		// Calm buckets inside an open episode are not part of it; they only count towards closing it.

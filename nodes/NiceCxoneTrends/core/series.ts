@@ -75,16 +75,15 @@ export function parseTimestamp(raw: unknown, zone: string): number {
 const DECIMAL_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
 
 /**
- * Reads a metric value: a finite number, or text in decimal notation (`12`, `-3.5`, `1e3`). `NaN` (no
- * value) for anything else, hexadecimal, binary and octal text included.
+ * Reads a metric value: a number, or text in decimal notation (`12`, `-3.5`, `1e3`). `NaN` (no value) for
+ * anything else, hexadecimal, binary and octal text included. A number past a double's range (`Infinity`,
+ * or the text `1e400`) reads as ±Infinity, for the caller to refuse as too large, not to drop as no value.
  */
 export function parseMetricValue(raw: unknown): number {
-	if (typeof raw === 'number') return Number.isFinite(raw) ? raw : NaN;
+	if (typeof raw === 'number') return raw;
 	if (typeof raw === 'string') {
 		const text = raw.trim();
-		if (!DECIMAL_TEXT.test(text)) return NaN;
-		const value = Number(text);
-		return Number.isFinite(value) ? value : NaN;
+		return DECIMAL_TEXT.test(text) ? Number(text) : NaN;
 	}
 	return NaN;
 }

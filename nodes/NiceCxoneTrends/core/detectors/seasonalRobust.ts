@@ -453,9 +453,9 @@ export function detectSeasonalRobust(
 					Math.round(NEW_INCIDENT_GAP_MS / bucketMs),
 					options.episodes.threshold,
 					stayLevel,
+					options.episodes.direction,
 				)
 			: undefined;
-	if (newIncident) detection.reopens = new Uint8Array(n);
 
 	const weekdaySpread = seasonal
 		? new WeekdaySpread(rings, slotsPerDay, SAME_WEEKDAY, weekend, 2)
@@ -750,7 +750,7 @@ export function detectSeasonalRobust(
 				deviationRun.observeRun(i, sustainedScore, closedHour);
 				if (Math.abs(runScore) > Math.abs(chosenScore)) chosenScore = runScore;
 				if (newIncident?.observe(i, chosenScore, bucketScore, closedHour))
-					detection.reopens![i] = 1;
+					(detection.reopens ??= new Uint8Array(n))[i] = 1;
 				// A rise of an average of durations enters as far as its own (log-scale) score puts it.
 				const windowScore = shift.push(
 					newHours ? 0 : durationRise ? rawScore * rawScale : value - chosenCenter,

@@ -116,10 +116,12 @@ export class NewIncident {
 	private count = 0;
 	private settled = false;
 
+	/** @param direction sign of the own scores that may start one (1 rises, −1 falls, 0 either) */
 	constructor(
 		private readonly gap: number,
 		private readonly threshold: number,
 		private readonly calm: number,
+		private readonly direction = 0,
 	) {}
 
 	/**
@@ -127,7 +129,10 @@ export class NewIncident {
 	 * none came). True when it starts a new incident.
 	 */
 	observe(i: number, own: number, bucketScore: number, closedHour: boolean): boolean {
-		if (!(Math.abs(own) >= this.threshold)) {
+		const alerting = Math.abs(own) >= this.threshold;
+		// An incident the other way, with a direction, is no incident: passed over.
+		if (alerting && this.direction !== 0 && Math.sign(own) !== this.direction) return false;
+		if (!alerting) {
 			if (!closedHour && bucketScore === bucketScore) {
 				this.sum += bucketScore;
 				this.count++;

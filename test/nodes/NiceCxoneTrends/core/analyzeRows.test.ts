@@ -189,6 +189,16 @@ describe('analyzeRows: inputs the node does not take', () => {
 		expect(error.message).toBe(
 			"Field 'handle_time_avg' in item 0 holds 1e+200, larger in size than the 1e+100 the node analyses. Divide it by a power of ten before this node (e.g. in an Edit Fields node), or take it out of 'Metric Fields'.",
 		);
+		// Past a double's range (a Code node's Infinity, the text 1e400) too, not dropped as no value.
+		for (const [raw, shown] of [
+			[Infinity, 'Infinity'],
+			[' 1e400 ', '1e400'],
+		]) {
+			const items = rows(300).map((row, k) => (k === 5 ? { ...row, handle_time_avg: raw } : row));
+			expect(thrown(items, { metrics: ['handle_time_avg'] }).message).toMatch(
+				new RegExp(`^Field 'handle_time_avg' in item 5 holds ${shown}, larger in size than`),
+			);
+		}
 		const counts = rows(300).map((row) => ({ ...row, count_sum: 1e101 }));
 		const countError = thrown(counts, { metrics: ['handle_time_avg'], countField: 'count_sum' });
 		expect([countError.field, countError.rowIndex]).toEqual(['countField', 0]);

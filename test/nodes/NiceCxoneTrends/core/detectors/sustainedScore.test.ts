@@ -86,6 +86,21 @@ describe('NewIncident', () => {
 		expect(fresh(watch(), [[5, 5], ...shift, [5, 5], ...shift, [5, 5]])).toEqual([]);
 	});
 
+	it('with a direction, passes over a bucket at the threshold the other way', () => {
+		// Rises only: the fall at 5 neither restarts the gap nor stands in the calm; the rise at 6 is new.
+		const buckets: [number, number][] = [
+			[5, 5],
+			[0, 0],
+			[1, 0.5],
+			[-1, -0.5],
+			[-5, -5],
+			[5, 5],
+		];
+		expect(fresh(new NewIncident(4, 4.5, 2, 1), buckets)).toEqual([6]);
+		// Either way: the fall is the new incident, and the rise right after it is part of it.
+		expect(fresh(watch(), buckets)).toEqual([5]);
+	});
+
 	it('counts closed hours as time, not as calm: after a night, the series must have settled', () => {
 		const night: [number, number, boolean][] = Array.from({ length: 4 }, () => [0, 0, true]);
 		// The next morning's bucket settled (own score 1, under 2): a new incident.
