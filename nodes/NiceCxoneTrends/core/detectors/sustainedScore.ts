@@ -100,14 +100,17 @@ export class WindowShiftScore {
  * Tells when a bucket's own score (its bucket score, or its run's) starts a new incident while an episode is
  * still open. The day score sums a day's deviations: three hours of a channel at zero hold it past the stay
  * level until the next morning, and the same outage the next day fell into that episode and raised no alert
- * (0 of 10 at 15 and 30-minute buckets). A bucket at the alert threshold starts a new incident when
- * - at least `gap` buckets passed since the last one that did;
- * - the buckets between with a value (a closed hour left out), taken as one (|Σ score| / √n), stayed under
- *   `calm`: the series was itself again. A level shift's buckets lean one way between its alerting ones;
- * - and that is known: `gap` such buckets stand between, or the last of them had settled (own score under
- *   `calm`). A rate has no value at night, so a night is time but no calm, and a level shift's run score
- *   carried over it has not settled by the next morning's first hours: counted on those alone, an abandon %
- *   that stayed higher alerted again on its second morning.
+ * (0 of 10 at 15 and 30-minute buckets). A bucket at the alert threshold starts a new incident when the
+ * buckets between it and the last one that did, those with a value (a closed hour left out), taken as one
+ * (|Σ score| / √n), stayed under `calm` (the series was itself again; a level shift's buckets lean one way
+ * between its alerting ones), and
+ * - it goes the other way than that last one: an outage two hours after a surge went on in the surge's
+ *   episode unheard (0 of 20 at 15 and 30 minutes);
+ * - or at least `gap` buckets passed since it, and the calm is known: `gap` buckets with a value stand
+ *   between, or the last of them had settled (own score under `calm`). A rate has no value at night, so a
+ *   night is time but no calm, and a level shift's run score carried over it has not settled by the next
+ *   morning's first hours: counted on those alone, an abandon % that stayed higher alerted again on its
+ *   second morning.
  * With no bucket between, none starts.
  */
 export class NewIncident {
@@ -115,6 +118,7 @@ export class NewIncident {
 	private sum = 0;
 	private count = 0;
 	private settled = false;
+	private lastSign = 0;
 
 	/** @param direction sign of the own scores that may start one (1 rises, −1 falls, 0 either) */
 	constructor(
@@ -141,10 +145,11 @@ export class NewIncident {
 			return false;
 		}
 		const fresh =
-			(this.settled || this.count >= this.gap) &&
-			i - this.last >= this.gap &&
-			Math.abs(this.sum) < this.calm * Math.sqrt(this.count);
+			Math.abs(this.sum) < this.calm * Math.sqrt(this.count) &&
+			(Math.sign(own) !== this.lastSign ||
+				((this.settled || this.count >= this.gap) && i - this.last >= this.gap));
 		this.last = i;
+		this.lastSign = Math.sign(own);
 		this.sum = 0;
 		this.count = 0;
 		this.settled = false;

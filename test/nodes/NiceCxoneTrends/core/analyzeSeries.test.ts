@@ -787,6 +787,31 @@ describe('a centre with opening hours, at hourly buckets', () => {
 		]);
 	});
 
+	it.each([
+		['half hours', HOUR_MS / 2, 10],
+		['quarter hours', HOUR_MS / 4, 10.25],
+	])('alerts an outage two hours after a surge as its own, in %s', (_, bucketMs, surgeAlert) => {
+		// Tuesday of week 5: 2.5 times the contacts from 10:00 to 12:00, none from 14:00 to 16:00.
+		const perDay = DAY_MS / bucketMs;
+		const perHour = HOUR_MS / bucketMs;
+		const { timesMs, values } = officeHours(42, 6, 70, bucketMs);
+		const surge = 29 * perDay + 10 * perHour;
+		for (let k = surge; k < surge + 2 * perHour; k++) values[k] = Math.round(values[k] * 2.5);
+		values.fill(0, 29 * perDay + 14 * perHour, 29 * perDay + 16 * perHour);
+		const { detection } = analyzeSeries(timesMs, values, bucketMs, DEFAULT_SETTINGS);
+		// The surge's episode was still open (its run and day scores), and the outage went on in it unheard (0
+		// of 20 seeds at 15, 30 and 60 minutes); an incident the other way is a new one.
+		expect(
+			alertsOf(detection.alert).map((i) => [
+				Math.floor(i / perDay),
+				((i % perDay) * bucketMs) / HOUR_MS,
+			]),
+		).toEqual([
+			[29, surgeAlert],
+			[29, 14],
+		]);
+	});
+
 	it('learns nothing from its closed hours: Mondays busier from 9:00 to 12:00 every week raise nothing', () => {
 		const { timesMs, values } = officeHours(42, 1);
 		for (let day = 0; day < 42; day += 7)

@@ -86,6 +86,24 @@ describe('NewIncident', () => {
 		expect(fresh(watch(), [[5, 5], ...shift, [5, 5], ...shift, [5, 5]])).toEqual([]);
 	});
 
+	it('starts one the other way without the gap, once a bucket between was calm', () => {
+		// A surge at 1–2, a calm bucket, an outage at 4: new. Straight after the surge, with none between: not.
+		expect(
+			fresh(watch(), [
+				[6, 6],
+				[5, 5],
+				[3, 0.5],
+				[-6, -6],
+			]),
+		).toEqual([4]);
+		expect(
+			fresh(watch(), [
+				[6, 6],
+				[-6, -6],
+			]),
+		).toEqual([]);
+	});
+
 	it('with a direction, passes over a bucket at the threshold the other way', () => {
 		// Rises only: the fall at 5 neither restarts the gap nor stands in the calm; the rise at 6 is new.
 		const buckets: [number, number][] = [
