@@ -105,7 +105,7 @@ export class WindowShiftScore {
  * (|Σ score| / √n), stayed under `calm` (the series was itself again; a level shift's buckets lean one way
  * between its alerting ones), and
  * - it goes the other way than that last one: an outage two hours after a surge went on in the surge's
- *   episode unheard (0 of 20 at 15 and 30 minutes);
+ *   episode unheard (0 of 20 at 15, 30 and 60 minutes);
  * - or at least `gap` buckets passed since it, and the calm is known: `gap` buckets with a value stand
  *   between, or the last of them had settled (own score under `calm`). A rate has no value at night, so a
  *   night is time but no calm, and a level shift's run score carried over it has not settled by the next
