@@ -225,5 +225,10 @@ export function lastBucketOverBy(
  */
 export function daysBeforeMs(timeMs: number, days: number, bucketMs: number, zone: string): number {
 	if (calendarStepOf(bucketMs) === undefined) return timeMs - days * DAY_MS;
+	return localDaysBeforeMs(timeMs, days, zone);
+}
+
+/** The same local time in `zone` `days` calendar days before `timeMs` (a day of 23 or 25 hours between). */
+export function localDaysBeforeMs(timeMs: number, days: number, zone: string): number {
 	return DateTime.fromMillis(timeMs, { zone }).minus({ days }).toMillis();
 }

@@ -1,8 +1,6 @@
-import { DateTime } from 'luxon';
-
 import { DAY_MS, HOUR_MS } from '../../shared/core/time';
 import type { RowsAnalysis, SeriesResult } from './analyzeRows';
-import { bucketEndMs, calendarStepOf } from './calendar';
+import { bucketEndMs, calendarStepOf, localDaysBeforeMs } from './calendar';
 import { anomalyTypeName } from './detection';
 import {
 	bucketTimePhrase,
@@ -350,11 +348,7 @@ export function silentSince(series: SeriesResult): { lastDataMs: number } | unde
 	const first = rowCount.findIndex((rows) => rows > 0);
 	// The bucket at the same local time `days` days before bucket `b` (a day of 23 or 25 hours between).
 	const daysBefore = (b: number, days: number) =>
-		b -
-		Math.round(
-			(timesMs[b] - DateTime.fromMillis(timesMs[b], { zone }).minus({ days }).toMillis()) /
-				bucketMs,
-		);
+		b - Math.round((timesMs[b] - localDaysBeforeMs(timesMs[b], days, zone)) / bucketMs);
 	const hadRows = (b: number) => {
 		if (bucketMs > DAY_MS) return true;
 		const weekBefore = daysBefore(b, 7);

@@ -51,28 +51,17 @@ describe('NewIncident', () => {
 		buckets.flatMap(([own, bucket, closed], k) =>
 			incident.observe(k + 1, own, bucket, closed ?? false) ? [k + 1] : [],
 		);
+	/** Buckets whose own score is their bucket score. */
+	const own = (...scores: number[]) => scores.map((score): [number, number] => [score, score]);
 
 	it('starts one after calm buckets, at the first bucket at the threshold', () => {
-		const calm: [number, number][] = [
-			[1, 1],
-			[-1, -1],
-			[0.5, 0.5],
-			[-0.5, -0.5],
-		];
 		// A run of buckets at the threshold is one incident (the first, with no bucket before it, is the episode's
 		// own start); after 4 calm buckets, another.
-		expect(fresh(watch(), [[-9, -9], [-8, -8], ...calm, [-4.5, -4.5], [6, 6]])).toEqual([7]);
+		expect(fresh(watch(), own(-9, -8, 1, -1, 0.5, -0.5, -4.5, 6))).toEqual([7]);
 	});
 
 	it('starts none sooner than the gap after the last alerting bucket', () => {
-		expect(
-			fresh(watch(), [
-				[-9, -9],
-				[0, 0],
-				[0, 0],
-				[-9, -9],
-			]),
-		).toEqual([]);
+		expect(fresh(watch(), own(-9, 0, 0, -9))).toEqual([]);
 	});
 
 	it('starts none inside a level shift: its buckets between deviate the same way as a whole', () => {
@@ -88,32 +77,13 @@ describe('NewIncident', () => {
 
 	it('starts one the other way without the gap, once a bucket between was calm', () => {
 		// A surge at 1–2, a calm bucket, an outage at 4: new. Straight after the surge, with none between: not.
-		expect(
-			fresh(watch(), [
-				[6, 6],
-				[5, 5],
-				[3, 0.5],
-				[-6, -6],
-			]),
-		).toEqual([4]);
-		expect(
-			fresh(watch(), [
-				[6, 6],
-				[-6, -6],
-			]),
-		).toEqual([]);
+		expect(fresh(watch(), [...own(6, 5), [3, 0.5], ...own(-6)])).toEqual([4]);
+		expect(fresh(watch(), own(6, -6))).toEqual([]);
 	});
 
 	it('with a direction, passes over a bucket at the threshold the other way', () => {
 		// Rises only: the fall at 5 neither restarts the gap nor stands in the calm; the rise at 6 is new.
-		const buckets: [number, number][] = [
-			[5, 5],
-			[0, 0],
-			[1, 0.5],
-			[-1, -0.5],
-			[-5, -5],
-			[5, 5],
-		];
+		const buckets: [number, number][] = [...own(5, 0), [1, 0.5], [-1, -0.5], ...own(-5, 5)];
 		expect(fresh(new NewIncident(4, 4.5, 2, 1), buckets)).toEqual([6]);
 		// Either way: the fall is the new incident, and the rise right after it is part of it.
 		expect(fresh(watch(), buckets)).toEqual([5]);
