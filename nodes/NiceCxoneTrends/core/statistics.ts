@@ -163,15 +163,16 @@ export function theilSenSlope(
 	maxExactPoints = 1500,
 	samplePairs = 200_000,
 ): number {
-	const xs: number[] = [];
-	const ys: number[] = [];
-	for (let i = 0; i < Math.min(x.length, y.length); i++) {
+	const length = Math.min(x.length, y.length);
+	const xs = new Float64Array(length);
+	const ys = new Float64Array(length);
+	let n = 0;
+	for (let i = 0; i < length; i++) {
 		if (Number.isFinite(x[i]) && Number.isFinite(y[i])) {
-			xs.push(x[i]);
-			ys.push(y[i]);
+			xs[n] = x[i];
+			ys[n++] = y[i];
 		}
 	}
-	const n = xs.length;
 	if (n < 2) return NaN;
 	let slopes: Float64Array;
 	let count = 0;

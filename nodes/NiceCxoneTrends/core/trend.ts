@@ -1,5 +1,5 @@
 import { DAY_MS } from '../../shared/core/time';
-import { median, movingAverage, percentChange, theilSenSlope } from './statistics';
+import { medianInPlace, movingAverage, percentChange, theilSenSlope } from './statistics';
 
 /** Series up to this many points get the exact Theil–Sen slope (all pairs). */
 const EXACT_TREND_POINTS = 200;
@@ -71,9 +71,14 @@ export function summariseTrend(
 	let fittedStart = NaN;
 	let fittedEnd = NaN;
 	if (Number.isFinite(slopePerDay)) {
+		// The finite intercepts, in order, at the front of one buffer.
 		const intercepts = new Float64Array(values.length);
-		for (let i = 0; i < values.length; i++) intercepts[i] = values[i] - slopePerDay * days[i];
-		const intercept = median(intercepts);
+		let count = 0;
+		for (let i = 0; i < values.length; i++) {
+			const intercept = values[i] - slopePerDay * days[i];
+			if (Number.isFinite(intercept)) intercepts[count++] = intercept;
+		}
+		const intercept = medianInPlace(intercepts, count);
 		fittedStart = intercept + slopePerDay * days[first];
 		fittedEnd = intercept + slopePerDay * days[last];
 	}

@@ -242,6 +242,15 @@ describe('trend', () => {
 		expect(trend.direction).toBe('UP');
 		expect(Array.from(trend.movingAverage)).toEqual([100, 105, 115, 310, 320]);
 	});
+	it('skips buckets without a value in the slope and in the intercept of the line', () => {
+		const day = 86_400_000;
+		const times = Float64Array.from([0, 1, 2, 3, 4], (d) => d * day);
+		const trend = summariseTrend(times, Float64Array.from([100, NaN, 120, 500, 150]), 5, 2);
+		// Slopes 10, 133.3, 12.5, 380, 15, −350: median 13.75; intercepts 100, 92.5, 458.75, 95: median 97.5.
+		expect(trend.slopePerDay).toBe(13.75);
+		expect(trend.fittedStart).toBe(97.5);
+		expect(trend.fittedEnd).toBe(152.5);
+	});
 	it('is flat inside the dead band', () => {
 		expect(trendDirection(4.9, 4.9, 5)).toBe('FLAT');
 		expect(trendDirection(-5, -5, 5)).toBe('DOWN');
