@@ -108,49 +108,6 @@ export function medianInPlace(buffer: Float64Array, length: number): number {
 	return (lower + upper) / 2;
 }
 
-/** Copies the finite values of `values` into a new typed array (drops NaN, ±Infinity and non-numbers). */
-export function finiteValues(values: ArrayLike<number>): Float64Array {
-	const out = new Float64Array(values.length);
-	let n = 0;
-	for (let i = 0; i < values.length; i++) {
-		const v = values[i];
-		if (typeof v === 'number' && Number.isFinite(v)) out[n++] = v;
-	}
-	return out.subarray(0, n);
-}
-
-/** Median of the finite values (NaN skipped); `NaN` when there are none. Does not modify its input. */
-export function median(values: ArrayLike<number>): number {
-	const finite = finiteValues(values);
-	return medianInPlace(finite, finite.length);
-}
-
-/** Arithmetic mean of the finite values (NaN skipped); `NaN` when there are none. */
-export function mean(values: ArrayLike<number>): number {
-	let sum = 0;
-	let n = 0;
-	for (let i = 0; i < values.length; i++) {
-		const v = values[i];
-		if (Number.isFinite(v)) {
-			sum += v;
-			n++;
-		}
-	}
-	return n === 0 ? NaN : sum / n;
-}
-
-/**
- * Median absolute deviation of the finite values from `center` (default: their median), unscaled, in the
- * values' unit. Multiply by {@link MAD_TO_SD} for a standard-deviation estimate. `NaN` when empty.
- */
-export function medianAbsoluteDeviation(values: ArrayLike<number>, center?: number): number {
-	const finite = finiteValues(values);
-	if (finite.length === 0) return NaN;
-	const c = center ?? medianInPlace(finite, finite.length);
-	for (let i = 0; i < finite.length; i++) finite[i] = Math.abs(finite[i] - c);
-	return medianInPlace(finite, finite.length);
-}
-
 /**
  * Theil–Sen slope: the median of the slopes (y_j − y_i) / (x_j − x_i) over pairs with x_i ≠ x_j, in
  * y-units per x-unit. Pairs with a non-finite x or y are skipped. Exact for up to `maxExactPoints` points;
