@@ -14,7 +14,7 @@ import type { AlertDirection, AnalysisSettings } from './analyzeSeries';
 import { analyzePoints, type PointsAnalysis } from './analyzePoints';
 import { contactsOfPercents, type ContactNoise } from './detectors/contactNoise';
 import { DAY_MS, HOUR_MS } from '../../shared/core/time';
-import { runStepsNow, type Steps } from '../../shared/core/steps';
+import { ROWS_PER_STEP, runStepsNow, type Steps } from '../../shared/core/steps';
 import {
 	SeriesInputError,
 	defaultGroupByFields,
@@ -24,6 +24,7 @@ import {
 	gridTimes,
 	groupRows,
 	missingMeansZero,
+	ownField,
 	parseMetricValue,
 	type MissingBuckets,
 	type Row,
@@ -163,6 +164,8 @@ interface RowsPlan {
 	unfinishedRows: Map<string, number>;
 	/** Their input indices. */
 	unfinishedRowIndices: number[];
+	/** Each metric's values, and the count field's where a metric reads it, by input index (see `readValues`). */
+	values: Map<string, Float64Array>;
 }
 
 /** The groups of each time zone, the zones in order of their first group. */
@@ -345,6 +348,9 @@ function* planSeries(
 	if (calendarStepOf(bucketMs))
 		for (const grid of grids.values())
 			grid.gridTimesMs = gridTimes(grid.gridStartMs, grid.bucketCount, bucketMs, grid.calendarZone);
+	const readsCounts =
+		countField !== '' && metrics.some((metric) => metric !== countField && contactNoiseOf(metric));
+	const values = yield* readValues(rows, groups, metrics, readsCounts ? countField : '');
 	return {
 		groupBy,
 		metrics,
@@ -354,6 +360,7 @@ function* planSeries(
 		countField,
 		unfinishedRows,
 		unfinishedRowIndices,
+		values,
 	};
 }
 
@@ -420,43 +427,62 @@ function finishedOnly(
 }
 
 /**
- * The values of `field` in a group's rows (`NaN` = no value); a value larger in size than
- * MAX_VALUE_MAGNITUDE is refused, naming the item and the `setting` it came through.
+ * The values of the `metrics` and of `countField` (none when empty) in the rows the `groups` hold (`NaN` = no
+ * value), by input index, each read once. A value larger in size than MAX_VALUE_MAGNITUDE is refused before
+ * any series is analysed, naming the first such item and the setting it came through. In steps (see
+ * `Steps`): one for every ROWS_PER_STEP rows.
  */
-function valuesOf(
+function* readValues(
 	rows: readonly Row[],
-	group: RowGroup,
-	field: string,
-	setting: 'metrics' | 'countField',
-): number[] {
-	return group.rowIndices.map((index) => {
-		const raw = rows[index][field];
-		const value = parseMetricValue(raw);
-		if (Math.abs(value) > MAX_VALUE_MAGNITUDE)
-			throw new SeriesInputError(
-				`Field '${field}' in item ${index} holds ${typeof raw === 'string' ? raw.trim().slice(0, 100) : value}, larger in size than the ${MAX_VALUE_MAGNITUDE} the node analyses. Divide it by a power of ten before this node (e.g. in an Edit Fields node), or take it out of '${setting === 'metrics' ? 'Metric Fields' : 'Contact Count Field'}'.`,
-				setting,
-				index,
-			);
-		return value;
-	});
+	groups: readonly RowGroup[],
+	metrics: readonly string[],
+	countField: string,
+): Steps<Map<string, Float64Array>> {
+	const fields =
+		countField !== '' && !metrics.includes(countField) ? [...metrics, countField] : metrics;
+	const columns = fields.map(() => new Float64Array(rows.length).fill(NaN));
+	const held = new Uint8Array(rows.length);
+	for (const group of groups) for (const index of group.rowIndices) held[index] = 1;
+	for (let index = 0; index < rows.length; index++) {
+		if (index > 0 && index % ROWS_PER_STEP === 0) yield ROWS_PER_STEP;
+		if (held[index] === 0) continue;
+		for (let f = 0; f < fields.length; f++) {
+			const raw = ownField(rows[index], fields[f]);
+			const value = parseMetricValue(raw);
+			if (Math.abs(value) > MAX_VALUE_MAGNITUDE) {
+				const setting = metrics.includes(fields[f]) ? 'metrics' : 'countField';
+				throw new SeriesInputError(
+					`Field '${fields[f]}' in item ${index} holds ${typeof raw === 'string' ? raw.trim().slice(0, 100) : value}, larger in size than the ${MAX_VALUE_MAGNITUDE} the node analyses. Divide it by a power of ten before this node (e.g. in an Edit Fields node), or take it out of '${setting === 'metrics' ? 'Metric Fields' : 'Contact Count Field'}'.`,
+					setting,
+					index,
+				);
+			}
+			columns[f][index] = value;
+		}
+	}
+	return new Map(fields.map((field, f) => [field, columns[f]]));
+}
+
+/** A group's values of `field`, read by {@link readValues}. */
+function valuesOf(plan: RowsPlan, group: RowGroup, field: string): number[] {
+	const column = plan.values.get(field)!;
+	return group.rowIndices.map((index) => column[index]);
 }
 
 /** Analyses one group's metric on the grid of its time zone, in that zone. */
 function analyseSeries(
-	rows: readonly Row[],
 	config: RowsConfig,
 	plan: RowsPlan,
 	group: RowGroup,
 	metric: string,
 ): SeriesResult {
-	const values = valuesOf(rows, group, metric, 'metrics');
+	const values = valuesOf(plan, group, metric);
 	const missingIsZero = missingMeansZero(metric, config.missingBuckets);
 	const noise = metric !== plan.countField ? contactNoiseOf(metric) : undefined;
 	const contacts =
 		plan.countField !== ''
 			? noise && {
-					counts: valuesOf(rows, group, plan.countField, 'countField'),
+					counts: valuesOf(plan, group, plan.countField),
 					noise,
 				}
 			: noise === 'percent'
@@ -551,7 +577,8 @@ export function analyzeRows(
 /**
  * {@link analyzeRows} in steps (see `Steps`), for the node to hand the event loop back between them (a
  * queue-mode worker whose loop is blocked loses its job): a step for every thousand items surveyed for their
- * fields, and grouped, and one after each series analysed, its work its buckets and SERIES_COST.
+ * fields, grouped, and read (see `readValues`), and one after each series analysed, its work its buckets and
+ * SERIES_COST.
  */
 export function* analyzeRowsSteps(
 	rows: readonly Row[],
@@ -563,7 +590,7 @@ export function* analyzeRowsSteps(
 	for (const group of plan.groups) {
 		const { bucketCount } = plan.grids.get(group.timeZone)!;
 		for (const metric of plan.metrics) {
-			series.push(analyseSeries(rows, config, plan, group, metric));
+			series.push(analyseSeries(config, plan, group, metric));
 			yield bucketCount + SERIES_COST;
 		}
 	}

@@ -53,9 +53,9 @@ describe('NiceCxoneTrends node: pauses while building its output', () => {
 	};
 
 	it('pauses after every 1,000 units of work once the clock says a tenth of a second has passed', async () => {
-		// The analysis pauses 10 times in every mode: after each of four thousand items surveyed for their
-		// fields, and grouped, and after each of the two series (2,016 buckets each).
-		const analysis = 10;
+		// The analysis pauses 14 times in every mode: after each of four thousand items surveyed for their
+		// fields, grouped, and read, and after each of the two series (2,016 buckets each).
+		const analysis = 14;
 		// The alerts of both series and the one sorted out and output make 5 units; annotating 4,032 items
 		// makes the total reach 1,000 four times.
 		expect(await pausesOf({})).toEqual([4032, analysis + 4]);
@@ -70,11 +70,11 @@ describe('NiceCxoneTrends node: pauses while building its output', () => {
 
 	it('pauses after each chart it draws, each series drawn once', async () => {
 		const charts = { attachCharts: true, reportDays: 7 };
-		// After the analysis's 10: grp_002's chart for its anomaly, then grp_001's for its summary; and the two
+		// After the analysis's 14: grp_002's chart for its anomaly, then grp_001's for its summary; and the two
 		// summaries' looks.
-		expect(await pausesOf({ outputMode: 'summary', options: charts })).toEqual([2, 10 + 4]);
+		expect(await pausesOf({ outputMode: 'summary', options: charts })).toEqual([2, 14 + 4]);
 		// grp_002's chart, shared by its anomaly and the report.
-		expect(await pausesOf({ outputMode: 'report', options: charts })).toEqual([1, 10 + 1]);
+		expect(await pausesOf({ outputMode: 'report', options: charts })).toEqual([1, 14 + 1]);
 	});
 });
 

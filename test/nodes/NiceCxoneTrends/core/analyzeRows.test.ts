@@ -94,8 +94,9 @@ describe('analyzeRowsSteps', () => {
 	it('gives the same analysis as analyzeRows, a step after each series worth its buckets and 100 more', () => {
 		const rows = hourlyRows(31, 840);
 		const { work, analysis } = steps(rows);
-		// 26 steps of a thousand items surveyed for their fields, 26 of a thousand grouped, then one a series.
-		expect(work).toEqual([...Array(52).fill(1000), ...Array(31).fill(940)]);
+		// 26 steps of a thousand items surveyed for their fields, 26 of a thousand grouped, 26 of a thousand
+		// read, then one a series.
+		expect(work).toEqual([...Array(78).fill(1000), ...Array(31).fill(940)]);
 		const direct = analyzeRows(rows, config);
 		expect(analysis.series).toHaveLength(31);
 		const differing = analysis.series.filter(
@@ -113,8 +114,33 @@ describe('analyzeRowsSteps', () => {
 		// (60,000 in all) they made no pause, and 240,000 series of one bucket held the event loop for 13.7 s.
 		const { work, analysis } = steps(hourlyRows(12_000, 5));
 		expect(analysis.series).toHaveLength(12_000);
-		expect(work).toHaveLength(59 + 59 + 12_000);
-		expect(work.reduce((sum, w) => sum + w, 0)).toBe(2 * 59_000 + 12_000 * 105);
+		expect(work).toHaveLength(3 * 59 + 12_000);
+		expect(work.reduce((sum, w) => sum + w, 0)).toBe(3 * 59_000 + 12_000 * 105);
+	});
+
+	it('refuses a value too large before any series is analysed, naming the first such item', () => {
+		// Two groups of 48 hours, their items interleaved: g0's are the even items, g1's the odd ones.
+		const withValues = (sizes: Record<number, number>) =>
+			hourlyRows(2, 48).map((row, index) =>
+				index in sizes ? { ...row, count_sum: sizes[index] } : row,
+			);
+		const refused = (rows: Array<Record<string, unknown>>) => {
+			const work: number[] = [];
+			const run = analyzeRowsSteps(rows, config);
+			try {
+				for (let step = run.next(); !step.done; step = run.next()) work.push(step.value);
+			} catch (error) {
+				return { work, error: error as SeriesInputError };
+			}
+			throw new Error('not refused');
+		};
+		// Only the last group's: g0 is not analysed first (that was a step of 148 before the error).
+		const last = refused(withValues({ 7: 1e101 }));
+		expect([last.work, last.error.rowIndex, last.error.field]).toEqual([[], 7, 'metrics']);
+		// One in each group: the first in item order is named, not the first group's.
+		expect(refused(withValues({ 10: 1e101, 7: -1e102 })).error.message).toMatch(
+			/^Field 'count_sum' in item 7 holds -1e\+102, larger in size than the 1e\+100 the node analyses\./,
+		);
 	});
 });
 
