@@ -164,8 +164,6 @@ interface RowsPlan {
 	unfinishedRows: Map<string, number>;
 	/** Their input indices. */
 	unfinishedRowIndices: number[];
-	/** Each metric's values, and the count field's where a metric reads it, by input index (see `readValues`). */
-	values: Map<string, Float64Array>;
 }
 
 /** The groups of each time zone, the zones in order of their first group. */
@@ -349,8 +347,8 @@ function* planSeries(
 		for (const grid of grids.values())
 			grid.gridTimesMs = gridTimes(grid.gridStartMs, grid.bucketCount, bucketMs, grid.calendarZone);
 	const readsCounts =
-		countField !== '' && metrics.some((metric) => metric !== countField && contactNoiseOf(metric));
-	const values = yield* readValues(rows, groups, metrics, readsCounts ? countField : '');
+		countField !== '' && metrics.some((metric) => contactNoiseFor(metric, countField));
+	yield* checkValues(rows, groups, metrics, readsCounts ? countField : '');
 	return {
 		groupBy,
 		metrics,
@@ -360,7 +358,6 @@ function* planSeries(
 		countField,
 		unfinishedRows,
 		unfinishedRowIndices,
-		values,
 	};
 }
 
@@ -427,62 +424,70 @@ function finishedOnly(
 }
 
 /**
- * The values of the `metrics` and of `countField` (none when empty) in the rows the `groups` hold (`NaN` = no
- * value), by input index, each read once. A value larger in size than MAX_VALUE_MAGNITUDE is refused before
- * any series is analysed, naming the first such item and the setting it came through. In steps (see
- * `Steps`): one for every ROWS_PER_STEP rows.
+ * Refuses, before any series is analysed, a value of the `metrics` or of `countField` (none when empty) in
+ * the rows the `groups` hold that is larger in size than MAX_VALUE_MAGNITUDE: the first such item is named,
+ * with the setting it came through. Each row's own fields are looked at once, in steps (see `Steps`): one
+ * for every ROWS_PER_STEP rows.
  */
-function* readValues(
+function* checkValues(
 	rows: readonly Row[],
 	groups: readonly RowGroup[],
 	metrics: readonly string[],
 	countField: string,
-): Steps<Map<string, Float64Array>> {
-	const fields =
-		countField !== '' && !metrics.includes(countField) ? [...metrics, countField] : metrics;
-	const columns = fields.map(() => new Float64Array(rows.length).fill(NaN));
+): Steps<void> {
+	const settings = new Map<string, string>(metrics.map((field) => [field, "'Metric Fields'"]));
+	if (countField !== '')
+		settings.set(
+			countField,
+			settings.has(countField)
+				? "'Metric Fields' and 'Contact Count Field'"
+				: "'Contact Count Field'",
+		);
 	const held = new Uint8Array(rows.length);
 	for (const group of groups) for (const index of group.rowIndices) held[index] = 1;
 	for (let index = 0; index < rows.length; index++) {
 		if (index > 0 && index % ROWS_PER_STEP === 0) yield ROWS_PER_STEP;
 		if (held[index] === 0) continue;
-		for (let f = 0; f < fields.length; f++) {
-			const raw = ownField(rows[index], fields[f]);
+		for (const field of Object.keys(rows[index])) {
+			const setting = settings.get(field);
+			if (setting === undefined) continue;
+			const raw = rows[index][field];
 			const value = parseMetricValue(raw);
-			if (Math.abs(value) > MAX_VALUE_MAGNITUDE) {
-				const setting = metrics.includes(fields[f]) ? 'metrics' : 'countField';
+			if (Math.abs(value) > MAX_VALUE_MAGNITUDE)
 				throw new SeriesInputError(
-					`Field '${fields[f]}' in item ${index} holds ${typeof raw === 'string' ? raw.trim().slice(0, 100) : value}, larger in size than the ${MAX_VALUE_MAGNITUDE} the node analyses. Divide it by a power of ten before this node (e.g. in an Edit Fields node), or take it out of '${setting === 'metrics' ? 'Metric Fields' : 'Contact Count Field'}'.`,
-					setting,
+					`Field '${field}' in item ${index} holds ${typeof raw === 'string' ? raw.trim().slice(0, 100) : value}, larger in size than the ${MAX_VALUE_MAGNITUDE} the node analyses. Divide it by a power of ten before this node (e.g. in an Edit Fields node), or take it out of ${setting}.`,
+					field === countField ? 'countField' : 'metrics',
 					index,
 				);
-			}
-			columns[f][index] = value;
 		}
 	}
-	return new Map(fields.map((field, f) => [field, columns[f]]));
 }
 
-/** A group's values of `field`, read by {@link readValues}. */
-function valuesOf(plan: RowsPlan, group: RowGroup, field: string): number[] {
-	const column = plan.values.get(field)!;
-	return group.rowIndices.map((index) => column[index]);
+/** The values of `field` in a group's rows (`NaN` = no value; see `checkValues` for their size). */
+function valuesOf(rows: readonly Row[], group: RowGroup, field: string): number[] {
+	return group.rowIndices.map((index) => parseMetricValue(ownField(rows[index], field)));
+}
+
+/** How the sampling noise of `metric` follows its contacts, read from `countField`; none for that field itself. */
+function contactNoiseFor(metric: string, countField: string): ContactNoise | undefined {
+	return metric !== countField ? contactNoiseOf(metric) : undefined;
 }
 
 /** Analyses one group's metric on the grid of its time zone, in that zone. */
 function analyseSeries(
+	rows: readonly Row[],
 	config: RowsConfig,
 	plan: RowsPlan,
 	group: RowGroup,
 	metric: string,
 ): SeriesResult {
-	const values = valuesOf(plan, group, metric);
+	const values = valuesOf(rows, group, metric);
 	const missingIsZero = missingMeansZero(metric, config.missingBuckets);
-	const noise = metric !== plan.countField ? contactNoiseOf(metric) : undefined;
+	const noise = contactNoiseFor(metric, plan.countField);
 	const contacts =
 		plan.countField !== ''
 			? noise && {
-					counts: valuesOf(plan, group, plan.countField),
+					counts: valuesOf(rows, group, plan.countField),
 					noise,
 				}
 			: noise === 'percent'
@@ -577,7 +582,7 @@ export function analyzeRows(
 /**
  * {@link analyzeRows} in steps (see `Steps`), for the node to hand the event loop back between them (a
  * queue-mode worker whose loop is blocked loses its job): a step for every thousand items surveyed for their
- * fields, grouped, and read (see `readValues`), and one after each series analysed, its work its buckets and
+ * fields, grouped, and checked (see `checkValues`), and one after each series analysed, its work its buckets and
  * SERIES_COST.
  */
 export function* analyzeRowsSteps(
@@ -590,7 +595,7 @@ export function* analyzeRowsSteps(
 	for (const group of plan.groups) {
 		const { bucketCount } = plan.grids.get(group.timeZone)!;
 		for (const metric of plan.metrics) {
-			series.push(analyseSeries(config, plan, group, metric));
+			series.push(analyseSeries(rows, config, plan, group, metric));
 			yield bucketCount + SERIES_COST;
 		}
 	}

@@ -142,6 +142,48 @@ describe('analyzeRowsSteps', () => {
 			/^Field 'count_sum' in item 7 holds -1e\+102, larger in size than the 1e\+100 the node analyses\./,
 		);
 	});
+
+	it('checks the contact counts only where a rate reads them, and only the items it analyses', () => {
+		// Two groups of 48 hours (items interleaved), with an abandon % and a sum beside the counts.
+		const rows = (changes: Record<number, Record<string, number>>) =>
+			hourlyRows(2, 48).map((row, index) => ({
+				...row,
+				abandoned_pct: 5,
+				talk_sum: 100,
+				...changes[index],
+			}));
+		const withCounts = (metrics: string[]) => ({ ...config, metrics, countField: 'count_sum' });
+		const error = (items: Array<Record<string, unknown>>, settings: object) => {
+			try {
+				analyzeRows(items, { ...config, ...settings });
+			} catch (caught) {
+				return caught as SeriesInputError;
+			}
+			return undefined;
+		};
+		// No rate or average: the counts are not read, so not refused.
+		expect(error(rows({ 5: { count_sum: 1e101 } }), withCounts(['talk_sum']))).toBeUndefined();
+		// An abandon % reads them: the first too large in item order is named, counts or metric.
+		const both = error(
+			rows({ 7: { count_sum: 1e101 }, 10: { abandoned_pct: 1e102 } }),
+			withCounts(['abandoned_pct']),
+		);
+		expect([both?.rowIndex, both?.field]).toEqual([7, 'countField']);
+		expect(both?.message).toMatch(/ or take it out of 'Contact Count Field'\.$/);
+		// The count field named as a metric too: both settings.
+		const twice = error(
+			rows({ 5: { count_sum: 1e101 } }),
+			withCounts(['abandoned_pct', 'count_sum']),
+		);
+		expect(twice?.message).toMatch(
+			/ or take it out of 'Metric Fields' and 'Contact Count Field'\.$/,
+		);
+		// An item of a bucket not over when the node runs is left out, unread.
+		const late = rows({ 94: { count_sum: 1e101 } });
+		const nowMs = START_MS + 47.5 * HOUR_MS;
+		expect(error(late, { ...withCounts(['abandoned_pct']), nowMs })).toBeUndefined();
+		expect(error(late, withCounts(['abandoned_pct']))?.rowIndex).toBe(94);
+	});
 });
 
 describe('analyzeRows: inputs the node does not take', () => {
