@@ -582,8 +582,8 @@ export function analyzeRows(
 /**
  * {@link analyzeRows} in steps (see `Steps`), for the node to hand the event loop back between them (a
  * queue-mode worker whose loop is blocked loses its job): a step for every thousand items surveyed for their
- * fields, grouped, and checked (see `checkValues`), and one after each series analysed, its work its buckets and
- * SERIES_COST.
+ * fields, grouped, and checked (see `checkValues`), and one after each series analysed, its work its buckets
+ * and SERIES_COST.
  */
 export function* analyzeRowsSteps(
 	rows: readonly Row[],

@@ -54,7 +54,7 @@ describe('NiceCxoneTrends node: pauses while building its output', () => {
 
 	it('pauses after every 1,000 units of work once the clock says a tenth of a second has passed', async () => {
 		// The analysis pauses 14 times in every mode: after each of four thousand items surveyed for their
-		// fields, grouped, and read, and after each of the two series (2,016 buckets each).
+		// fields, grouped, and checked for their values, and after each of the two series (2,016 buckets each).
 		const analysis = 14;
 		// The alerts of both series and the one sorted out and output make 5 units; annotating 4,032 items
 		// makes the total reach 1,000 four times.

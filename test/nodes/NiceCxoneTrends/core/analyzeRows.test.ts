@@ -95,7 +95,7 @@ describe('analyzeRowsSteps', () => {
 		const rows = hourlyRows(31, 840);
 		const { work, analysis } = steps(rows);
 		// 26 steps of a thousand items surveyed for their fields, 26 of a thousand grouped, 26 of a thousand
-		// read, then one a series.
+		// checked for their values, then one a series.
 		expect(work).toEqual([...Array(78).fill(1000), ...Array(31).fill(940)]);
 		const direct = analyzeRows(rows, config);
 		expect(analysis.series).toHaveLength(31);
