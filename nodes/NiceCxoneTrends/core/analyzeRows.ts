@@ -425,9 +425,9 @@ function finishedOnly(
 
 /**
  * Refuses, before any series is analysed, a value of the `metrics` or of `countField` (none when empty) in
- * the rows the `groups` hold that is larger in size than MAX_VALUE_MAGNITUDE: the first such item is named,
- * with the setting it came through. Each row's own fields are looked at once, in steps (see `Steps`): one
- * for every ROWS_PER_STEP rows.
+ * the rows the `groups` hold that is larger in size than MAX_VALUE_MAGNITUDE: the first such item is named
+ * (its first such field in the item's own order), with the setting it came through. Each row's own fields
+ * are looked at once, in steps (see `Steps`): one for every ROWS_PER_STEP rows.
  */
 function* checkValues(
 	rows: readonly Row[],
@@ -435,28 +435,31 @@ function* checkValues(
 	metrics: readonly string[],
 	countField: string,
 ): Steps<void> {
-	const settings = new Map<string, string>(metrics.map((field) => [field, "'Metric Fields'"]));
+	type Setting = { field: 'metrics' | 'countField'; names: string };
+	const settings = new Map<string, Setting>(
+		metrics.map((metric) => [metric, { field: 'metrics', names: "'Metric Fields'" }]),
+	);
 	if (countField !== '')
-		settings.set(
-			countField,
-			settings.has(countField)
+		settings.set(countField, {
+			field: 'countField',
+			names: settings.has(countField)
 				? "'Metric Fields' and 'Contact Count Field'"
 				: "'Contact Count Field'",
-		);
+		});
 	const held = new Uint8Array(rows.length);
 	for (const group of groups) for (const index of group.rowIndices) held[index] = 1;
 	for (let index = 0; index < rows.length; index++) {
 		if (index > 0 && index % ROWS_PER_STEP === 0) yield ROWS_PER_STEP;
 		if (held[index] === 0) continue;
-		for (const field of Object.keys(rows[index])) {
+		for (const field of Object.getOwnPropertyNames(rows[index])) {
 			const setting = settings.get(field);
 			if (setting === undefined) continue;
 			const raw = rows[index][field];
 			const value = parseMetricValue(raw);
 			if (Math.abs(value) > MAX_VALUE_MAGNITUDE)
 				throw new SeriesInputError(
-					`Field '${field}' in item ${index} holds ${typeof raw === 'string' ? raw.trim().slice(0, 100) : value}, larger in size than the ${MAX_VALUE_MAGNITUDE} the node analyses. Divide it by a power of ten before this node (e.g. in an Edit Fields node), or take it out of ${setting}.`,
-					field === countField ? 'countField' : 'metrics',
+					`Field '${field}' in item ${index} holds ${typeof raw === 'string' ? raw.trim().slice(0, 100) : value}, larger in size than the ${MAX_VALUE_MAGNITUDE} the node analyses. Divide it by a power of ten before this node (e.g. in an Edit Fields node), or take it out of ${setting.names}.`,
+					setting.field,
 					index,
 				);
 		}
@@ -568,8 +571,9 @@ function moveAlertsIntoHours(
  * in that zone: its rows' own (`itemTimeZones`, parallel to `rows`), else the settings'. Several rows of one
  * series in one bucket are summed where a missing bucket means zero (counts, sums) and averaged otherwise.
  * Throws {@link SeriesInputError} for a missing or unreadable timestamp, an unknown metric field, no metric,
- * a group whose rows are in two time zones, more series than {@link MAX_SERIES}, or more buckets than
- * {@link MAX_SERIES_BUCKETS} (days and longer: {@link MAX_CALENDAR_BUCKETS}) / {@link MAX_TOTAL_BUCKETS}.
+ * a group whose rows are in two time zones, more series than {@link MAX_SERIES}, more buckets than
+ * {@link MAX_SERIES_BUCKETS} (days and longer: {@link MAX_CALENDAR_BUCKETS}) / {@link MAX_TOTAL_BUCKETS}, or a
+ * value larger in size than {@link MAX_VALUE_MAGNITUDE}.
  */
 export function analyzeRows(
 	rows: readonly Row[],

@@ -178,6 +178,16 @@ describe('analyzeRowsSteps', () => {
 		expect(twice?.message).toMatch(
 			/ or take it out of 'Metric Fields' and 'Contact Count Field'\.$/,
 		);
+		// A count field that is itself an average is no rate's count when nothing else reads it: a metric only.
+		const own = error(rows({ 5: { n_avg: 1e101 } }), {
+			...config,
+			metrics: ['talk_sum', 'n_avg'],
+			countField: 'n_avg',
+		});
+		expect([own?.field, own?.message.endsWith(" or take it out of 'Metric Fields'.")]).toEqual([
+			'metrics',
+			true,
+		]);
 		// An item of a bucket not over when the node runs is left out, unread.
 		const late = rows({ 94: { count_sum: 1e101 } });
 		const nowMs = START_MS + 47.5 * HOUR_MS;
