@@ -7,19 +7,24 @@ import path from 'node:path';
 import { freePort } from './freePort.mjs';
 import { n8nBinary, nodeBinary, repoRoot } from './paths.mjs';
 
+/** Whether `url` answers a GET with 200 (and a JSON body when `json`); false while nothing listens there. */
+export async function httpAnswers(url, { json = false } = {}) {
+	try {
+		const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+		await response.arrayBuffer();
+		return response.status === 200 && (!json || Boolean(response.headers.get('content-type')?.includes('application/json')));
+	} catch {
+		return false; // Not listening yet.
+	}
+}
+
 /**
  * Whether the REST API of the n8n at `url` answers (`GET /rest/settings` gives JSON). While it starts, n8n
  * answers every path with 200 and the text "n8n is starting up", and n8n 1.x reports /healthz/readiness
  * before its REST routes exist.
  */
-export async function restApiAnswers(url) {
-	try {
-		const response = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(5000) });
-		await response.arrayBuffer();
-		return response.ok && Boolean(response.headers.get('content-type')?.includes('application/json'));
-	} catch {
-		return false; // Not listening yet.
-	}
+export function restApiAnswers(url) {
+	return httpAnswers(`${url}/rest/settings`, { json: true });
 }
 
 /**

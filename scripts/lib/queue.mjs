@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { QUIET_N8N_ENV } from './n8n.mjs';
+import { httpAnswers } from './n8nServer.mjs';
 import { N8N_LINE_ENV, n8nBinary, nodeBinary } from './paths.mjs';
 
 const POLL_MS = 200;
@@ -321,19 +322,7 @@ export async function waitForService(service, probe, { timeoutMs, what }) {
 
 /** Resolves when `url` answers 200; rejects if `service` exits first or after `timeoutMs`. */
 export async function waitForHttpOk(url, service, options) {
-	return waitForService(
-		service,
-		async () => {
-			try {
-				const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
-				await response.arrayBuffer();
-				return response.status === 200;
-			} catch {
-				return false;
-			}
-		},
-		options,
-	);
+	return waitForService(service, () => httpAnswers(url), options);
 }
 
 /** The JSON log lines of an n8n process (N8N_LOG_FORMAT=json); other lines are skipped. */
