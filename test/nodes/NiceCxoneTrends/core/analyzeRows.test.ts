@@ -37,6 +37,16 @@ const config = {
 	settings: DEFAULT_SETTINGS,
 };
 
+/** The error analyzeRows throws for `rows` with `extra` settings over `config`'s, or undefined. */
+function errorOf(rows: Array<Record<string, unknown>>, extra = {}): SeriesInputError | undefined {
+	try {
+		analyzeRows(rows, { ...config, ...extra });
+	} catch (error) {
+		return error as SeriesInputError;
+	}
+	return undefined;
+}
+
 /** The buckets (counted from START_MS, of `bucketMs`) at which `metric`, the items' one series, alerts. */
 function alertBuckets(items: readonly Row[], metric: string, bucketMs: number): number[] {
 	const [series] = analyzeRows(items, { ...config, metrics: [metric] }).series;
@@ -153,25 +163,17 @@ describe('analyzeRowsSteps', () => {
 				...changes[index],
 			}));
 		const withCounts = (metrics: string[]) => ({ ...config, metrics, countField: 'count_sum' });
-		const error = (items: Array<Record<string, unknown>>, settings: object) => {
-			try {
-				analyzeRows(items, { ...config, ...settings });
-			} catch (caught) {
-				return caught as SeriesInputError;
-			}
-			return undefined;
-		};
 		// No rate or average: the counts are not read, so not refused.
-		expect(error(rows({ 5: { count_sum: 1e101 } }), withCounts(['talk_sum']))).toBeUndefined();
+		expect(errorOf(rows({ 5: { count_sum: 1e101 } }), withCounts(['talk_sum']))).toBeUndefined();
 		// An abandon % reads them: the first too large in item order is named, counts or metric.
-		const both = error(
+		const both = errorOf(
 			rows({ 7: { count_sum: 1e101 }, 10: { abandoned_pct: 1e102 } }),
 			withCounts(['abandoned_pct']),
 		);
 		expect([both?.rowIndex, both?.field]).toEqual([7, 'countField']);
 		expect(both?.message).toMatch(/ or take it out of 'Contact Count Field'\.$/);
 		// The count field named as a metric too: both settings.
-		const twice = error(
+		const twice = errorOf(
 			rows({ 5: { count_sum: 1e101 } }),
 			withCounts(['abandoned_pct', 'count_sum']),
 		);
@@ -179,7 +181,7 @@ describe('analyzeRowsSteps', () => {
 			/ or take it out of 'Metric Fields' and 'Contact Count Field'\.$/,
 		);
 		// A count field that is itself an average is no rate's count when nothing else reads it: a metric only.
-		const own = error(rows({ 5: { n_avg: 1e101 } }), {
+		const own = errorOf(rows({ 5: { n_avg: 1e101 } }), {
 			...config,
 			metrics: ['talk_sum', 'n_avg'],
 			countField: 'n_avg',
@@ -191,19 +193,16 @@ describe('analyzeRowsSteps', () => {
 		// An item of a bucket not over when the node runs is left out, unread.
 		const late = rows({ 94: { count_sum: 1e101 } });
 		const nowMs = START_MS + 47.5 * HOUR_MS;
-		expect(error(late, { ...withCounts(['abandoned_pct']), nowMs })).toBeUndefined();
-		expect(error(late, withCounts(['abandoned_pct']))?.rowIndex).toBe(94);
+		expect(errorOf(late, { ...withCounts(['abandoned_pct']), nowMs })).toBeUndefined();
+		expect(errorOf(late, withCounts(['abandoned_pct']))?.rowIndex).toBe(94);
 	});
 });
 
 describe('analyzeRows: inputs the node does not take', () => {
 	const thrown = (rows: Array<Record<string, unknown>>, extra = {}) => {
-		try {
-			analyzeRows(rows, { ...config, ...extra });
-		} catch (error) {
-			return error as SeriesInputError;
-		}
-		throw new Error('no error');
+		const error = errorOf(rows, extra);
+		if (error === undefined) throw new Error('no error');
+		return error;
 	};
 
 	it('refuses more than 50,000 series as soon as the groups say so, naming the way out', () => {
