@@ -21,13 +21,16 @@
 //     hours, a new channel, growth, a weekly mailing, DST changes) and day-long incidents in 30–90 days of
 //     days, 10 seeds each, with the options of the reviewer's report: alerts per 1000 points and series with an
 //     alert on clean series by metric, incidents caught by kind. --verbose adds each incident missed.
+//   - with --surges, an office-hours centre at 60, 30 and 15 minutes (officeHoursSurges, 20 seeds): is a
+//     second two-hour surge heard two days and a week after a first, and does the first move the baseline
+//     (a surge taken for a new level)? See scoreSurges.
 // Prints NAB standard, flags per 1000 points and window recall for NAB; recall, alerts per 1000 points on
 // clean series, NAB standard and the level shifts alerted at all (however late) for the contact-centre set.
 // Needs the compiled core (npm run build).
 //
 //   npm run bench:quality -- [--part tune|check|all] [--no-nab] [--no-cc] [--no-synthetic] [--verbose] [--breakdown] [--nab DIR]
 //                            [--incident-scale S] [--without-counts] [--short] [--review] [--situations]
-//                            [--residuals]
+//                            [--residuals] [--surges]
 // --residuals: how the judged buckets' residuals z = (value − expected) / scale of the clean hourly series run
 // (units without an incident in any metric), for the contact-centre set (and the review set with --review):
 // E[z] and E[z²] (0 and 1 when the scales are right) and, each series' offset taken out, R = m · E[(day mean
@@ -50,7 +53,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { CC_SEEDS, ccBlocks, generateBlock, localHour, localWeekday } from './lib/ccSeries.mjs';
-import { cleanSyntheticSeries, closedDaySeries, incidentSyntheticSeries, shiftThenSpikeSeries } from './lib/syntheticSeries.mjs';
+import { cleanSyntheticSeries, closedDaySeries, incidentSyntheticSeries, officeHoursSurges, shiftThenSpikeSeries } from './lib/syntheticSeries.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -295,6 +298,7 @@ function scoreUnfinished() {
 if (!args.includes('--no-synthetic')) scoreSynthetic();
 if (args.includes('--review')) await scoreReview();
 if (args.includes('--situations')) await scoreSituations();
+if (args.includes('--surges')) scoreSurges();
 
 function scoreSynthetic() {
 	const analyse = (rows, settings = {}) =>
@@ -606,5 +610,47 @@ async function scoreSituations() {
 			log(`SIT ${label.padEnd(26)} near DST ${metric.padEnd(34)} ${String(alerts).padStart(6)} alerts from a day before a change to 3 days after  ${withAlert}/${series}`);
 		}
 		for (const [kind, { caught, n }] of incidents) log(`SIT ${label.padEnd(26)} incident ${kind.padEnd(34)} ${caught}/${n}`);
+	}
+}
+
+/**
+ * --surges: an office-hours centre (officeHoursSurges) at 60, 30 and 15 minutes, 20 seeds. A second surge
+ * × 1.6 counts as heard with an alert within its two hours or the hour after; it comes two days or a week
+ * after a first surge × 2.5, or with none before. The baseline counts as moved when the expected values of
+ * the 12 days after the first surge (no second) sum to 5 % or more above the same seed's without it.
+ */
+function scoreSurges() {
+	const SEEDS = 20;
+	const analyse = (items) =>
+		analyzeRows(items, { timestampField: 'bucketStart', groupBy: [], metrics: ['count_sum'], missingBuckets: 'auto', settings: { ...DEFAULT_SETTINGS, timeZone: 'UTC' } }).series[0];
+	for (const minutes of [60, 30, 15]) {
+		const bucketMs = minutes * 60_000;
+		const heard = new Map();
+		let moved = 0;
+		for (let seed = 1; seed <= SEEDS; seed++) {
+			for (const secondAfterDays of [2, 7])
+				for (const first of [false, true]) {
+					const { items, secondAtMs } = officeHoursSurges(bucketMs, seed, { first, secondAfterDays });
+					const { grid, analysis } = analyse(items);
+					let alerted = 0;
+					grid.timesMs.forEach((timeMs, b) => {
+						if (timeMs >= secondAtMs && timeMs < secondAtMs + 3 * 3_600_000) alerted |= analysis.detection.alert[b];
+					});
+					const key = `${secondAfterDays} ${first}`;
+					heard.set(key, (heard.get(key) ?? 0) + alerted);
+				}
+			const expectedAfter = (first) => {
+				const { items, firstAtMs } = officeHoursSurges(bucketMs, seed, { first, secondAfterDays: Infinity });
+				const { grid, analysis } = analyse(items);
+				let sum = 0;
+				grid.timesMs.forEach((timeMs, b) => {
+					const expected = analysis.detection.expected[b];
+					if (timeMs >= firstAtMs + 14 * 3_600_000 && expected > 0) sum += expected;
+				});
+				return sum;
+			};
+			if (expectedAfter(true) >= 1.05 * expectedAfter(false)) moved++;
+		}
+		log(`SURGE ${String(minutes).padStart(2)} min: a second surge heard two days after a first ${heard.get('2 true')}/${SEEDS} (with none before ${heard.get('2 false')}/${SEEDS}), a week after ${heard.get('7 true')}/${SEEDS} (${heard.get('7 false')}/${SEEDS}); the baseline moved by the first ${moved}/${SEEDS}`);
 	}
 }

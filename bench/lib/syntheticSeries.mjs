@@ -7,7 +7,9 @@
 //   - after a shift: weeks after a level shift (×0.5, ×0.7, ×1.5, ×2 on a Wednesday at 10:00), is a
 //     one-hour ×1.8 spike still caught, and does the shift raise alerts again once it is two days old?
 //   - incidents: spikes, drops and shifts of the contact-centre set's sizes in each metric, at peaks of
-//     4–250 contacts an hour: how many are caught, in two halves of three seeds each.
+//     4–250 contacts an hour: how many are caught, in two halves of three seeds each;
+//   - surges: at an office-hours centre, is a second two-hour surge heard after a first, and does the first
+//     move the baseline (officeHoursSurges, for --surges)?
 // Everything is a pure function of the seed (the simulator's uniform generator, none of its data).
 
 import { createRandom } from '../../simulator/hash.mjs';
@@ -187,4 +189,32 @@ export function* shiftThenSpikeSeries() {
 					const seedOf = seed * 97 + peak + shift * 10 + (bucket === 'DAY' ? 5000 : 0);
 					yield { bucket, shift, peak, shiftAt, spikeAt, items: items(bucket, buckets, seedOf, rate) };
 				}
+}
+
+/**
+ * Contacts at an office-hours centre (Monday to Friday, 8:00–18:00 UTC, 70 an hour at the midday peak and
+ * a third of that at opening and closing; no item where none came) over 42 days of `bucketMs` buckets,
+ * with two-hour surges from 10:00: `first` × 2.5 on day 29 (a Tuesday) when asked, and × 1.6 on the day
+ * `secondAfterDays` later (a weekday; none when Infinity). Each bucket draws its own noise from the seed,
+ * so the same seed gives the same values wherever no surge is. Returns { items, firstAtMs, secondAtMs }:
+ * is the second surge heard, and does the first move the series' baseline (a surge taken for a new level)?
+ */
+export function officeHoursSurges(bucketMs, seed, { first, secondAfterDays }) {
+	const firstAtMs = START_MS + 29 * DAY_MS + 10 * HOUR_MS;
+	const secondAtMs = firstAtMs + secondAfterDays * DAY_MS;
+	const surge = (timeMs, startMs, size) => (timeMs >= startMs && timeMs < startMs + 2 * HOUR_MS ? size : 1);
+	const items = [];
+	for (let index = 0; index < (42 * DAY_MS) / bucketMs; index++) {
+		const timeMs = START_MS + index * bucketMs;
+		const date = new Date(timeMs);
+		const hour = date.getUTCHours() + date.getUTCMinutes() / 60;
+		const weekday = date.getUTCDay();
+		if (weekday === 0 || weekday === 6 || hour < 8 || hour >= 18) continue;
+		const middle = hour + bucketMs / HOUR_MS / 2;
+		const perHour = 70 * (0.35 + 0.65 * Math.sin(((middle - 8) / 10) * Math.PI));
+		const surges = (first ? surge(timeMs, firstAtMs, 2.5) : 1) * surge(timeMs, secondAtMs, 1.6);
+		const contacts = poisson(((perHour * bucketMs) / HOUR_MS) * surges, createRandom(seed * 1_000_003 + index));
+		if (contacts > 0) items.push({ bucketStart: date.toISOString(), count_sum: contacts });
+	}
+	return { items, firstAtMs, secondAtMs };
 }
