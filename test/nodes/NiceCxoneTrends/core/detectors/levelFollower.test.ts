@@ -125,6 +125,71 @@ describe('LevelFollower', () => {
 		expect(moved.confirmedShift(3, 4.5)).toBe(0.5);
 	});
 
+	it('takes no day for a level whose median ratio stands less than two of its standard errors off 1', () => {
+		/** The ratios of a day against an expected 100 ± 10, all reported: the day's shift factor. */
+		const dayOf = (ratios: readonly number[]) => {
+			const follower = new LevelFollower(24);
+			record(
+				follower,
+				ratios.map((ratio) => Math.round(100 * ratio)),
+			);
+			return follower.confirmedShift(24, 4.5);
+		};
+		// Hours off by up to 30 % through noise and a two-hour surge × 2.5: day score 391 / 49 = 8.0, median
+		// 1.1, but the logs' median distance from it, 0.167, gives a standard error of 1.86 · 0.167 / √24 =
+		// 0.063 (twice that is more than log 1.1 = 0.095). Before, the surge moved the history up by 10 %.
+		const noisy = [
+			0.75, 1.3, 0.85, 1.25, 1.1, 0.8, 1.2, 0.9, 1.15, 1.06, 0.95, 1.35, 0.7, 1.2, 1.1, 0.9, 1.3,
+			1.08, 0.85, 1.1, 1.12, 0.9, 2.5, 2.5,
+		];
+		expect(dayOf(noisy)).toBe(1);
+		// The same day with a tenth of the noise: the median stands 1.09, well beyond its error.
+		expect(dayOf(noisy.map((ratio) => (ratio > 2 ? ratio : 1.08 + (ratio - 1) / 10)))).toBe(1.09);
+	});
+
+	it('follows the last half day where a step is still under way and it lies beyond its own noise', () => {
+		const follower = new LevelFollower(24);
+		// Nine hours at the old level, three on the way up, twelve at twice it: the day's median is 1.9 (the
+		// twelfth of 24 equal weights), the last half day's 2, further by log(2 / 1.9) = 0.05, beyond its
+		// standard error of 1.86 · 0.01 / √12 = 0.005. Followed at 1.9, the rest was too little to confirm.
+		const ratios = [
+			...Array<number>(9).fill(1),
+			1.6,
+			1.75,
+			1.9,
+			2,
+			2.05,
+			1.95,
+			2,
+			2.1,
+			1.98,
+			2.02,
+			2,
+			1.97,
+			2.03,
+			2,
+			2.01,
+		];
+		record(
+			follower,
+			ratios.map((ratio) => Math.round(100 * ratio)),
+		);
+		expect(follower.confirmedShift(24, 4.5)).toBe(2);
+	});
+
+	it('takes no level from a last half day of fewer than a quarter of a day’s ratios', () => {
+		const follower = new LevelFollower(24);
+		// A day at 1.5; then ten open hours at 1.5, thirteen closed, and one open hour at 2.5: the last half
+		// day is that hour alone, with no noise of its own to measure.
+		record(follower, Array<number>(24).fill(150));
+		for (let i = 24; i < 48; i++) {
+			if (i < 34) follower.record(i, 150, 100, 10, true);
+			else if (i < 47) follower.record(i, 0, 0, 1, false);
+			else follower.record(i, 250, 100, 10, true);
+		}
+		expect(follower.confirmedShift(48, 4.5)).toBe(1.5);
+	});
+
 	it('waits for a whole day', () => {
 		const follower = new LevelFollower(24);
 		record(follower, Array<number>(23).fill(300));
