@@ -11,7 +11,10 @@ const MEDIAN_SPAN = 8;
  * in 24 of 40 series, and the history moved up by about 15 % (the next surge scored that much less).
  */
 const STANDARD_ERRORS = 2;
-/** √(π/2) · 1.4826: the standard error of a median, in standard errors of a mean of the same values. */
+/**
+ * √(π/2) · 1.4826: times a median absolute distance over √n, the standard error of a normal sample's median
+ * (1.4826 turns the distance into a standard deviation; √(π/2) is a median's error over a mean's).
+ */
 const MEDIAN_ERROR = Math.sqrt(Math.PI / 2) * 1.4826;
 /**
  * Most a level is followed by, either way (as a log ratio: a quarter, or four times). A day at a quarter of
@@ -62,7 +65,7 @@ export class LevelFollower {
 	private lastAnnounced = -Infinity;
 	/** Positions of the window's ratios, sorted by ratio (scratch). */
 	private readonly order: Int32Array;
-	/** The window's log ratios' distances from their median (scratch). */
+	/** The window's log ratios' distances from their median, by position (scratch). */
 	private readonly distances: Float64Array;
 	private readonly dayScore: WindowShiftScore;
 	private lastDayScore = 0;
@@ -127,7 +130,7 @@ export class LevelFollower {
 		if (this.span < MEDIAN_SPAN) {
 			if (!this.allMoved(from, ratio, limit)) return 1;
 		} else {
-			if (!(change >= STANDARD_ERRORS * this.medianError(from, ratio))) return 1;
+			if (!(change >= STANDARD_ERRORS * this.medianError(from, ratio, true))) return 1;
 			level = this.recentLevel(i - (this.span >> 1), ratio);
 		}
 		this.buckets.fill(-Infinity);
@@ -140,33 +143,50 @@ export class LevelFollower {
 	/**
 	 * Standard error of the log of the weighted median `ratio` of the ratios recorded from bucket `from` on:
 	 * MEDIAN_ERROR · the median distance of their logs from its log / √(their effective number, (Σw)² / Σw²).
+	 * The median distance counts each ratio by the square root of its expected value (`byCount`; a ratio's
+	 * noise falls as the square root of its count), else alike. Counted alike, a 24-hour centre's quiet
+	 * nights set the error: a day × 1.3 at its ten busy hours was followed in 1 of 10 series instead of 5.
+	 * Counted by the expected value itself, the few busy hours of a day straddling a step set it: doublings
+	 * were followed at × 1.66 three hours in, and their rest alerted twice.
 	 */
-	private medianError(from: number, ratio: number): number {
-		const { ratios, weights, buckets, distances } = this;
+	private medianError(from: number, ratio: number, byCount: boolean): number {
+		const { ratios, weights, buckets, distances, order } = this;
 		const centre = Math.log(ratio);
 		let count = 0;
 		let total = 0;
 		let squares = 0;
+		let counted = 0;
 		for (let at = 0; at < this.span; at++) {
 			if (buckets[at] < from) continue;
-			distances[count++] = Math.abs(Math.log(ratios[at]) - centre);
+			distances[at] = Math.abs(Math.log(ratios[at]) - centre);
+			order[count++] = at;
 			total += weights[at];
 			squares += weights[at] * weights[at];
+			counted += byCount ? Math.sqrt(weights[at]) : 1;
 		}
-		const median = distances.subarray(0, count).sort()[count >> 1];
+		const sorted = order.subarray(0, count).sort((a, b) => distances[a] - distances[b]);
+		let below = 0;
+		let median = NaN;
+		for (const at of sorted) {
+			below += byCount ? Math.sqrt(weights[at]) : 1;
+			if (below >= counted / 2) {
+				median = distances[at];
+				break;
+			}
+		}
 		return (MEDIAN_ERROR * median) / Math.sqrt((total * total) / squares);
 	}
 
 	/**
 	 * The level to follow once the day confirms `ratio`: the weighted median of the ratios recorded from
 	 * bucket `from` on (the last half day; a quarter of a day of them at least) where it lies beyond `ratio`
-	 * the same way by at least its own
-	 * standard error, and within the most a level is followed by; else `ratio`. A day that confirms a step
-	 * still straddles it: the doubling of an hourly volume, confirmed 7 hours in at × 1.6 (4 hours in at
-	 * × 1.15 before the standard errors were asked), left a rest too small to confirm again once its own day
-	 * scores had taught the calibration, and it alerted again a day later. Asked for two of its standard
-	 * errors, the last half day's × 1.88 was not taken there; asked for none, a 7-hour drop to 0.45 was
-	 * followed at 0.49 instead of 0.54, and its end alerted as a rise.
+	 * the same way by at least its own standard error (its ratios counted alike: the more cautious), and
+	 * within the most a level is followed by; else `ratio`. A day that confirms a step still straddles it:
+	 * the doubling of an hourly volume, confirmed 7 hours in at × 1.6 (4 hours in at × 1.15 before the
+	 * standard errors were asked), left a rest too small to confirm again once its own day scores had taught
+	 * the calibration, and it alerted again a day later. Asked for two of its standard errors, the last half
+	 * day's × 1.88 was not taken there; asked for none, a 7-hour drop to 0.45 was followed at 0.49 instead of
+	 * 0.54, and its end alerted as a rise.
 	 */
 	private recentLevel(from: number, ratio: number): number {
 		const { weights, buckets, order } = this;
@@ -183,7 +203,7 @@ export class LevelFollower {
 		const change = Math.log(recent);
 		return change / Math.log(ratio) > 1 &&
 			Math.abs(change) <= MOST_LOG_CHANGE &&
-			Math.abs(change - Math.log(ratio)) >= this.medianError(from, recent)
+			Math.abs(change - Math.log(ratio)) >= this.medianError(from, recent, false)
 			? recent
 			: ratio;
 	}

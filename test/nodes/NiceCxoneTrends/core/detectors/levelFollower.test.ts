@@ -177,6 +177,27 @@ describe('LevelFollower', () => {
 		expect(follower.confirmedShift(24, 4.5)).toBe(2);
 	});
 
+	it('measures a day’s noise by its busy hours more than by its quiet nights', () => {
+		const follower = new LevelFollower(24);
+		// A 24-hour centre: sixteen night hours expecting 1 contact (0 to 3 came), eight busy hours expecting
+		// 150 at × 1.3. Day score (8 · 45 + 3) / √(16 + 8 · 12²) = 10.6; weighted median 1.3. Its distances
+		// counted alike, the nights' (0 contacts: infinitely far) set the error, and no level was followed;
+		// counted by the square root of 150 against 1, the busy hours set it.
+		const nights = [0, 2, 1, 3, 0, 1, 2, 0, 1, 3, 0, 2, 1, 0, 2, 1];
+		const busy = [195, 190, 200, 198, 192, 196, 201, 194];
+		nights.forEach((value, j) => follower.record(j, value, 1, 1, true));
+		busy.forEach((value, j) => follower.record(16 + j, value, 150, 12, true));
+		expect(follower.confirmedShift(24, 4.5)).toBe(1.3);
+	});
+
+	it('follows the last half day only where it lies further off the old level than the day', () => {
+		const follower = new LevelFollower(24);
+		// Fourteen hours at 2, then ten at 1.5: the day's median is 2, the last half day's 1.5 (on its way
+		// back, or noise): the day's is followed.
+		record(follower, [...Array<number>(14).fill(200), ...Array<number>(10).fill(150)]);
+		expect(follower.confirmedShift(24, 4.5)).toBe(2);
+	});
+
 	it('takes no level from a last half day of fewer than a quarter of a day’s ratios', () => {
 		const follower = new LevelFollower(24);
 		// A day at 1.5; then ten open hours at 1.5, thirteen closed, and one open hour at 2.5: the last half
