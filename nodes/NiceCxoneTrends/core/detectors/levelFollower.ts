@@ -146,8 +146,9 @@ export class LevelFollower {
 	 * The median distance counts each ratio by the square root of its expected value (`byCount`; a ratio's
 	 * noise falls as the square root of its count), else alike. Counted alike, a 24-hour centre's quiet
 	 * nights set the error: a day × 1.3 at its ten busy hours was followed in 1 of 10 series instead of 5.
-	 * Counted by the expected value itself, the few busy hours of a day straddling a step set it: doublings
-	 * were followed at × 1.66 three hours in, and their rest alerted twice.
+	 * Counted by the expected value itself, the few busy hours of a day straddling a step set it: two of the
+	 * synthetic set's 15 doublings were followed at × 1.66 three hours in (one by the square root), and
+	 * their rest alerted twice.
 	 */
 	private medianError(from: number, ratio: number, byCount: boolean): number {
 		const { ratios, weights, buckets, distances, order } = this;
@@ -167,9 +168,11 @@ export class LevelFollower {
 		const sorted = order.subarray(0, count).sort((a, b) => distances[a] - distances[b]);
 		let below = 0;
 		let median = NaN;
+		// The upper middle: one distance, the median's own, is 0. (Past half by more than rounding: equal
+		// weights' square roots summed in another order.)
 		for (const at of sorted) {
 			below += byCount ? Math.sqrt(weights[at]) : 1;
-			if (below >= counted / 2) {
+			if (below > (counted / 2) * (1 + 1e-9)) {
 				median = distances[at];
 				break;
 			}

@@ -180,9 +180,10 @@ describe('LevelFollower', () => {
 	it('measures a day’s noise by its busy hours more than by its quiet nights', () => {
 		const follower = new LevelFollower(24);
 		// A 24-hour centre: sixteen night hours expecting 1 contact (0 to 3 came), eight busy hours expecting
-		// 150 at × 1.3. Day score (8 · 45 + 3) / √(16 + 8 · 12²) = 10.6; weighted median 1.3. Its distances
-		// counted alike, the nights' (0 contacts: infinitely far) set the error, and no level was followed;
-		// counted by the square root of 150 against 1, the busy hours set it.
+		// 150 at × 1.3. Day score (366 + 3) / √(16 + 8 · 12²) = 10.8; weighted median 1.3. Its distances
+		// counted alike, the middle one is a night's (0.262, a night of 1 contact): twice the error, 0.34, is
+		// more than log 1.3, and no level was followed; counted by the square root of 150 against 1, the busy
+		// hours set it: a standard error of 0.010.
 		const nights = [0, 2, 1, 3, 0, 1, 2, 0, 1, 3, 0, 2, 1, 0, 2, 1];
 		const busy = [195, 190, 200, 198, 192, 196, 201, 194];
 		nights.forEach((value, j) => follower.record(j, value, 1, 1, true));
