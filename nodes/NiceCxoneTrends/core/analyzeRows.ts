@@ -476,13 +476,17 @@ function contactNoiseFor(metric: string, countField: string): ContactNoise | und
 	return metric !== countField ? contactNoiseOf(metric) : undefined;
 }
 
-/** Analyses one group's metric on the grid of its time zone, in that zone. */
+/**
+ * Analyses one group's metric on the grid of its time zone, in that zone; `groupCounts` gives the group's
+ * values of the count field (read once for all its rates and averages).
+ */
 function analyseSeries(
 	rows: readonly Row[],
 	config: RowsConfig,
 	plan: RowsPlan,
 	group: RowGroup,
 	metric: string,
+	groupCounts: () => number[],
 ): SeriesResult {
 	const values = valuesOf(rows, group, metric);
 	const missingIsZero = missingMeansZero(metric, config.missingBuckets);
@@ -490,7 +494,7 @@ function analyseSeries(
 	const contacts =
 		plan.countField !== ''
 			? noise && {
-					counts: valuesOf(rows, group, plan.countField),
+					counts: groupCounts(),
 					noise,
 				}
 			: noise === 'percent'
@@ -598,8 +602,10 @@ export function* analyzeRowsSteps(
 	const series: SeriesResult[] = [];
 	for (const group of plan.groups) {
 		const { bucketCount } = plan.grids.get(group.timeZone)!;
+		let counts: number[] | undefined;
+		const groupCounts = () => (counts ??= valuesOf(rows, group, plan.countField));
 		for (const metric of plan.metrics) {
-			series.push(analyseSeries(rows, config, plan, group, metric));
+			series.push(analyseSeries(rows, config, plan, group, metric, groupCounts));
 			yield bucketCount + SERIES_COST;
 		}
 	}
