@@ -207,6 +207,39 @@ export class RecentScores {
 }
 
 /**
+ * A calibration factor read as extra variance beside the sampling noise, for a bucket whose scale is the
+ * sampling noise of a rate or an average over its contacts. The calibration learns by how much the series'
+ * scores are wider than that noise (staffing that moves a day's abandon %, a centre's mix of calls), and
+ * such a cause adds about the same variance τ² whatever the bucket's contacts: the additive overdispersion
+ * of funnel plots (Spiegelhalter, 2005). Dividing every score by the calibration's factor c took that
+ * variance as a multiple of the sampling noise: a Sunday over 21 contacts, its sampling noise ten times that
+ * of a weekday over 1,300, was judged as if the weekdays' staffing swung it tenfold (5 abandons of 21 after
+ * weeks of none scored 2.72, not 4.86). A score z = d / s of variance 1 + τ² / s² has a mean square of
+ * 1 + τ² · mean(1 / s²), so τ² = (c² − 1) · s̄², s̄² the harmonic mean of the squared scales of the series'
+ * sampled buckets so far, and a bucket of scale s is divided by √(1 + (c² − 1) · s̄² / s²): c at a typical
+ * bucket, less over fewer contacts, more over many. (The harmonic mean is the busy buckets' own: a geometric
+ * one, pulled up by a night of 1–2 e-mails, divided the day's calls by several times c.)
+ */
+export class SampledExcess {
+	private inverseSquareSum = 0;
+	private count = 0;
+
+	/** The factor for a sampled bucket of `scale`, from the calibration's `factor` (as it is until a scale is seen). */
+	factor(factor: number, scale: number): number {
+		if (!(factor > 1) || this.count === 0 || !(scale > 0)) return factor;
+		const typicalSquare = this.count / this.inverseSquareSum;
+		return Math.sqrt(1 + ((factor * factor - 1) * typicalSquare) / (scale * scale));
+	}
+
+	/** Records the scale of a sampled bucket (after it was judged). */
+	observe(scale: number): void {
+		if (!(scale > 0)) return;
+		this.inverseSquareSum += 1 / (scale * scale);
+		this.count++;
+	}
+}
+
+/**
  * The run of deviations a bucket's score belongs to, for that score's calibration: buckets in a row whose
  * calibrated score reaches `stayLevel` the same way (a bucket without a value neither ends nor prolongs
  * it). From the run's first bucket at `threshold` on, its first `calibratedBuckets` buckets teach the

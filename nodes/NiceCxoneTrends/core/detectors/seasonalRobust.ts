@@ -20,6 +20,7 @@ import {
 	DeviationRun,
 	RecentScores,
 	RunHeldFactor,
+	SampledExcess,
 	ScoreCalibration,
 	type ScoreCalibrationOptions,
 } from './scoreCalibration';
@@ -445,6 +446,7 @@ export function detectSeasonalRobust(
 	const samplings = [WEEKDAY, WEEKEND, ANY_DAY].map(() =>
 		noise === 'ownSpread' ? new SamplingNoise('mean', kindSlots) : shared,
 	);
+	const sampledExcess = shared ? new SampledExcess() : undefined;
 	const { expected, scale, score, judged } = detection;
 	// Sub-day buckets only: at DAY buckets the day score is the bucket's own.
 	const newIncident =
@@ -688,8 +690,14 @@ export function detectSeasonalRobust(
 			// hour, and that score, the largest its young calibration had seen, took the second from 4.73 to 3.15.
 			const withinDay = slotsPerDay > 1;
 			const takesBack = counts && withinDay;
-			const factor =
+			const calibrationFactor =
 				Math.abs(chosenScore) >= stayLevel ? deviationRun.factor(takesBack, withinDay) : 1;
+			// A rate's or an average's scale over its contacts: the factor is extra variance (see SampledExcess).
+			const sampled = sampledExcess !== undefined && bucketContacts > 0;
+			const factor = sampled
+				? sampledExcess.factor(calibrationFactor, chosenScale)
+				: calibrationFactor;
+			if (sampled) sampledExcess.observe(chosenScale);
 			chosenScore /= factor;
 			chosenScale *= factor;
 			// Set before the recurring-pattern check, which reads the expected values up to this bucket.
@@ -736,7 +744,7 @@ export function detectSeasonalRobust(
 			// hours' 97.6th, and a weekly pattern (Mondays busier from 9:00 to 12:00) alerted on 38 of 40 series.
 			const closedHour = counts && slotsPerDay > 1 && value === 0 && chosenCenter === 0;
 			// A run of alerting buckets teaches the calibration its first buckets only.
-			deviationRun.observe(i, rawScore, chosenScore, factor, takesBack, closedHour);
+			deviationRun.observe(i, rawScore, chosenScore, calibrationFactor, takesBack, closedHour);
 			if (sampling && hasValue) sampling.observe(value, chosenCenter, bucketContacts, kindRing);
 			if (hasValue) {
 				// A run of moderate deviations: scored as one, in the same units, when it says more than the bucket.

@@ -471,10 +471,12 @@ describe('an abandon % incident in the first two weeks of hours', () => {
 	it("is caught although its first hour's score is the largest the calibration has seen", () => {
 		// Seeds 1–30, the incident on a Tuesday (day 8) and a Thursday (day 10) of the second week. While the
 		// first hour's score, often just under the threshold, judged the second (it became the young
-		// calibration's 99th percentile and raised its factor), 16 and 27 were caught.
+		// calibration's 99th percentile and raised its factor), 16 and 27 were caught. 20 and 30 while its
+		// factor divided every hour alike: read as variance beside the sampling noise (see SampledExcess), a
+		// young calibration's caution weighs most on the busiest hours, where these incidents are.
 		for (const [day, caught] of [
-			[8, 20],
-			[10, 30],
+			[8, 21],
+			[10, 27],
 		]) {
 			const from = (day * 24 + 13) * HOUR_MS;
 			const alerts = Array.from({ length: 30 }, (_, k) =>

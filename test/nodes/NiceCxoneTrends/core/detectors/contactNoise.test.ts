@@ -13,6 +13,7 @@ import {
 	normalAbsQuantile,
 	RecentScores,
 	RunHeldFactor,
+	SampledExcess,
 	ScoreCalibration,
 } from '../../../../../nodes/NiceCxoneTrends/core/detectors/scoreCalibration';
 import { SustainedScore } from '../../../../../nodes/NiceCxoneTrends/core/detectors/sustainedScore';
@@ -124,6 +125,69 @@ describe('RunHeldFactor', () => {
 		expect(held.of(6, calibration)).toBe(1.125);
 		held.reset();
 		expect(held.of(6, calibration)).toBe(1);
+	});
+});
+
+describe('SampledExcess', () => {
+	it('reads the factor as variance added to the sampling noise: c at the typical scale, less above it, more below', () => {
+		const excess = new SampledExcess();
+		// Nothing seen yet: the calibration's factor as it is.
+		expect(excess.factor(2, 1)).toBe(2);
+		// Scales 1 and 4 (a scale of 0 is no sampled bucket): the harmonic mean of their squares is 32/17, so
+		// τ² = (2² − 1) · 32/17 = 96/17.
+		excess.observe(1);
+		excess.observe(4);
+		excess.observe(0);
+		expect(excess.factor(2, Math.sqrt(32 / 17))).toBeCloseTo(2, 12);
+		expect(excess.factor(2, 4)).toBeCloseTo(Math.sqrt(1 + 96 / 17 / 16), 12);
+		expect(excess.factor(2, 1)).toBeCloseTo(Math.sqrt(1 + 96 / 17), 12);
+		// No excess measured (c = 1): no factor.
+		expect(excess.factor(1, 4)).toBe(1);
+	});
+});
+
+describe('a daily abandon % whose weekdays swing with staffing and whose Sundays are quiet', () => {
+	/**
+	 * 20 weeks from a Monday: 1,200 contacts a weekday whose abandon share moves from day to day (4 % with
+	 * a standard deviation of 2 points: staffing), 20 on a Sunday at 1 %; the last Sunday loses `lastSunday`.
+	 */
+	function alerts(seed: number, lastSunday: number) {
+		const random = seededRandom(seed);
+		const normal = () =>
+			Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
+		const days = 20 * 7;
+		const rows = [];
+		for (let day = 0; day < days; day++) {
+			const sunday = day % 7 === 6;
+			const contacts = sunday ? 20 : 1200;
+			const share = sunday ? 0.01 : Math.max(0, 0.04 + 0.02 * normal());
+			let abandoned = 0;
+			for (let contact = 0; contact < contacts; contact++) if (random() < share) abandoned++;
+			if (day === days - 1) abandoned = lastSunday;
+			rows.push({
+				bucketStart: new Date(Date.UTC(2024, 0, 1) + day * 86_400_000).toISOString(),
+				count_sum: contacts,
+				abandoned_pct: (100 * abandoned) / contacts,
+			});
+		}
+		const { alert } = analyzeRows(rows, {
+			timestampField: 'bucketStart',
+			groupBy: [],
+			metrics: ['abandoned_pct'],
+			missingBuckets: 'auto',
+			settings: DEFAULT_SETTINGS,
+		}).series[0].analysis.detection;
+		return Array.from(alert.keys()).filter((i) => alert[i] === 1);
+	}
+	it('catches a Sunday losing 6 of its 20 contacts, and the weekdays’ swings raise no alert', () => {
+		// The weekdays' swings set the calibration's factor. Taken as a multiple of every bucket's noise, it
+		// divided the Sunday, whose noise is sampling, alike: caught in 1 of these 6 seeds (scores 3.41–5.68),
+		// and 8 weekdays alerted in 5 of them. As variance beside the sampling noise: the Sunday alone in all
+		// 6, at 5.08–5.72.
+		for (const seed of [1, 2, 3, 4, 5, 6]) expect([seed, alerts(seed, 6)]).toEqual([seed, [139]]);
+	});
+	it('a Sunday losing 2 of 20 (10 %) is no alert, nor are the weekdays', () => {
+		for (const seed of [1, 2, 3]) expect([seed, alerts(seed, 2)]).toEqual([seed, []]);
 	});
 });
 
