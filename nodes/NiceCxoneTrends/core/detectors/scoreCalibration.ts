@@ -215,10 +215,12 @@ export class RecentScores {
  * variance as a multiple of the sampling noise: a Sunday over 21 contacts, its sampling noise ten times that
  * of a weekday over 1,300, was judged as if the weekdays' staffing swung it tenfold (5 abandons of 21 after
  * weeks of none scored 2.72, not 4.86). A score z = d / s of variance 1 + τ² / s² has a mean square of
- * 1 + τ² · mean(1 / s²), so τ² = (c² − 1) · s̄², s̄² the harmonic mean of the squared scales of the series'
- * sampled buckets so far, and a bucket of scale s is divided by √(1 + (c² − 1) · s̄² / s²): c at a typical
- * bucket, less over fewer contacts, more over many. (The harmonic mean is the busy buckets' own: a geometric
- * one, pulled up by a night of 1–2 e-mails, divided the day's calls by several times c.)
+ * 1 + τ² · mean(1 / s²); read as that mean square (c is a ratio of tail quantiles: an approximation),
+ * c² gives τ² = (c² − 1) · s̄², s̄² the harmonic mean of the squared scales of the series' sampled buckets
+ * so far, and a bucket of scale s is divided by √(1 + (c² − 1) · s̄² / s²): c at a typical
+ * bucket, less over fewer contacts, more over many. (The harmonic mean leans to the busy buckets: a geometric
+ * one, pulled up by nights of 1–2 e-mails, divided a group's calls by day by 6.65 where c was 1.09; this
+ * mean by 1.59.)
  */
 export class SampledExcess {
 	private inverseSquareSum = 0;
