@@ -199,6 +199,18 @@ describe('LevelFollower', () => {
 		expect(follower.confirmedShift(24, 4.5)).toBe(2);
 	});
 
+	it('follows the last half day no further than four times the old level: beyond, the day’s median', () => {
+		const follower = new LevelFollower(24);
+		// A busy morning (expected 200) at 2.5, then a quieter afternoon (expected 100): five hours at 3, seven at
+		// 4.5. The hours past four times weigh 700 of the day's 3,600 (under a quarter: the day is a level, at
+		// its median, 2.5), but most of the afternoon's 1,200: its median is 4.5, which is no level to follow.
+		for (let i = 0; i < 24; i++) {
+			if (i < 12) follower.record(i, 500, 200, 14, true);
+			else follower.record(i, i < 17 ? 300 : 450, 100, 10, true);
+		}
+		expect(follower.confirmedShift(24, 4.5)).toBe(2.5);
+	});
+
 	it('takes no level from a last half day of fewer than a quarter of a day’s ratios', () => {
 		const follower = new LevelFollower(24);
 		// A day at 1.5; then ten open hours at 1.5, thirteen closed, and one open hour at 2.5: the last half
