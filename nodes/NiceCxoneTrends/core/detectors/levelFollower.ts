@@ -71,6 +71,12 @@ export class LevelFollower {
 	private lastDayScore = 0;
 	/** Bucket before which no new look at the ratios is taken (one in every eighth of a span at most). */
 	private nextLook = 0;
+	/**
+	 * After a confirmed shift, the first of the span's last buckets that already sat at the new level: each
+	 * ratio from it on nearer the new level than the old (the bucket that confirmed it when none did). Their
+	 * values joined the history at the new level, and moving them with it counted the shift twice.
+	 */
+	since = 0;
 
 	constructor(private readonly span: number) {
 		this.ratios = new Float64Array(span);
@@ -133,6 +139,7 @@ export class LevelFollower {
 			if (!(change >= STANDARD_ERRORS * this.medianError(from, ratio, true))) return 1;
 			level = this.recentLevel(i - (this.span >> 1), ratio);
 		}
+		this.since = this.atNewLevelSince(i, level);
 		this.buckets.fill(-Infinity);
 		this.closed.fill(-Infinity);
 		this.dayScore.reset();
@@ -227,6 +234,20 @@ export class LevelFollower {
 			if (!(offLevel <= limit * this.scales[at])) return false;
 		}
 		return true;
+	}
+
+	/** The first bucket of the trailing run of the span's recorded ratios nearer `level` than 1 (see `since`). */
+	private atNewLevelSince(i: number, level: number): number {
+		const logLevel = Math.log(level);
+		let since = i;
+		for (let j = i - 1; j >= i - this.span; j--) {
+			const at = j % this.span;
+			if (this.buckets[at] !== j) continue;
+			const logRatio = Math.log(this.ratios[at]);
+			if (!(Math.abs(logRatio - logLevel) < Math.abs(logRatio))) break;
+			since = j;
+		}
+		return since;
 	}
 
 	/**

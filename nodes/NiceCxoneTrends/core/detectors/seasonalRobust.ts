@@ -525,13 +525,32 @@ export function detectSeasonalRobust(
 		return linear;
 	};
 
+	const slotOf = (i: number): number =>
+		slotsPerDay === 1 ? 0 : Math.min(slotsPerDay - 1, Math.floor(calendar.msOfDay[i] / bucketMs));
+	const kindOf = (i: number): number =>
+		seasonal ? (weekend[calendar.isoWeekday[i]] ? WEEKEND : WEEKDAY) : ANY_DAY;
+	const weekdayRingOf = (i: number): number =>
+		(SAME_WEEKDAY + calendar.isoWeekday[i] - 1) * slotsPerDay + slotOf(i);
+	/**
+	 * After the history moved by `moved` at bucket `i`: the values of buckets `since` … i − 1 joined their
+	 * rings already at the new level (the newest values of their rings), and are moved back.
+	 */
+	const unmoveSince = (since: number, i: number, moved: number): void => {
+		const newest = new Map<number, number>();
+		for (let j = since; j < i; j++) {
+			if (!(values[j] === values[j])) continue;
+			for (const ring of [kindOf(j) * slotsPerDay + slotOf(j), weekdayRingOf(j)])
+				newest.set(ring, (newest.get(ring) ?? 0) + 1);
+		}
+		for (const [ring, count] of newest) rings.scaleNewest(ring, count, 1 / moved);
+	};
+
 	for (let i = 0; i < n; i++) {
-		const slot =
-			slotsPerDay === 1 ? 0 : Math.min(slotsPerDay - 1, Math.floor(calendar.msOfDay[i] / bucketMs));
+		const slot = slotOf(i);
 		const isoWeekday = calendar.isoWeekday[i];
-		const kind = seasonal ? (weekend[isoWeekday] ? WEEKEND : WEEKDAY) : ANY_DAY;
+		const kind = kindOf(i);
 		const kindRing = kind * slotsPerDay + slot;
-		const weekdayRing = (SAME_WEEKDAY + isoWeekday - 1) * slotsPerDay + slot;
+		const weekdayRing = weekdayRingOf(i);
 		const value = values[i];
 		const hasValue = value === value;
 		const sampling = samplings[kind];
@@ -558,6 +577,7 @@ export function detectSeasonalRobust(
 					agreedHeld?.reset();
 				}
 				rings.scaleAll(moved);
+				unmoveSince(follower.since, i, moved);
 				weekdaySpread?.touchAll();
 				recentScores?.takeBack(i);
 				deviationRun.forgetKept();

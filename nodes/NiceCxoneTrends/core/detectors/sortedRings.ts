@@ -77,6 +77,19 @@ export class SortedRings {
 		this.stale.fill(1);
 	}
 
+	/** Multiplies the `count` newest values of `ring` by `factor` (positive). */
+	scaleNewest(ring: number, count: number, factor: number): void {
+		const base = ring * this.depth;
+		const capacity = this.capacities[ring];
+		const size = this.sizes[ring];
+		for (let k = 1; k <= Math.min(count, size); k++)
+			this.fifo[base + ((this.head[ring] - k + capacity) % capacity)] *= factor;
+		const sorted = this.sorted.subarray(base, base + size);
+		for (let k = 0; k < size; k++) sorted[k] = this.fifo[base + k];
+		sorted.sort();
+		this.stale[ring] = 1;
+	}
+
 	/** Brings the {@link median} and {@link mad} of `ring` up to date (computed lazily, after pushes). */
 	refresh(ring: number): void {
 		if (this.stale[ring] === 0) return;

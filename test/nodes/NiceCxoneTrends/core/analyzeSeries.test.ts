@@ -596,12 +596,13 @@ describe('after a level shift', () => {
 		});
 		const { detection } = analyzeSeries(timesMs, busy, HOUR_MS, DEFAULT_SETTINGS);
 		expect(alertsOf(detection.alert).filter((i) => i >= tripledAt)).toEqual([tripledAt]);
-		// The Thursday after, at 16:00: the pooled spreads of the rescaled rings, two and a half times the 21.33
-		// of a week before. Kept from before the move, they were a third of that, and the scale 32.66; followed in
-		// two steps (× 1.15 on the Wednesday at 15:00, × 2.45 on the Thursday at 15:00), 40.75; now in one,
-		// × 2.93 on the Wednesday at 18:00.
+		// The Thursday after, at 16:00: the pooled spreads of the rescaled rings, 1.71 times the 21.33 of a week
+		// before (the noise of three times the contacts is √3 = 1.73 times as wide). Kept from before the move,
+		// they were a third of that, and the scale 32.66; followed in two steps (× 1.15 on the Wednesday at
+		// 15:00, × 2.45 on the Thursday at 15:00), 40.75; in one (× 2.93 on the Wednesday at 18:00) with the
+		// hours from 10:00, already three times as busy, tripled again, 53.15.
 		expect(detection.scale[tripledAt + 30 - 7 * 24]).toBeCloseTo(21.33, 2);
-		expect(detection.scale[tripledAt + 30]).toBeCloseTo(53.15, 2);
+		expect(detection.scale[tripledAt + 30]).toBeCloseTo(36.51, 2);
 	});
 
 	it('alerts a lasting drop to 55 % on a small channel, though its first days widen the calibration', () => {

@@ -142,6 +142,21 @@ describe('medianAndMadOfSorted', () => {
 		rings.refresh(0);
 		expect(rings.median[0]).toBe(4.5);
 	});
+	it('scales a ring’s newest values only, and keeps dropping the oldest value after it', () => {
+		const rings = new SortedRings(2, 6, Int32Array.from([5, 5]));
+		[10, 20, 30, 40, 50, 60].forEach((v) => rings.push(0, v)); // keeps 20 … 60 (10 dropped)
+		[7, 8].forEach((v) => rings.push(1, v));
+		rings.scaleNewest(0, 2, 0.5); // 20, 30, 40, 25, 30
+		rings.scaleNewest(1, 5, 2); // as many as it has: 14, 16
+		rings.refresh(0);
+		rings.refresh(1);
+		expect([rings.median[0], rings.mad[0]]).toEqual([30, 5]);
+		expect([rings.median[1], rings.mad[1]]).toEqual([15, 1]);
+		rings.push(0, 70); // drops the oldest, 20: keeps 30, 40, 25, 30, 70
+		rings.push(0, 0); // drops 30: keeps 40, 25, 30, 70, 0
+		rings.refresh(0);
+		expect([rings.median[0], rings.mad[0]]).toEqual([30, 10]);
+	});
 	it('updates a ring’s statistics only when refreshed after a push', () => {
 		const rings = new SortedRings(1, 3, Int32Array.from([3]));
 		rings.push(0, 4);

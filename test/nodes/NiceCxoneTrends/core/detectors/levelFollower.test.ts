@@ -16,6 +16,8 @@ describe('LevelFollower', () => {
 		// A day of 200s: its day score is 24 · 100 / √(24 · 10²) = 49; the median ratio is 2.
 		record(follower, Array<number>(24).fill(200));
 		expect(follower.confirmedShift(24, 4.5)).toBe(2);
+		// Every hour of it was at the new level already.
+		expect(follower.since).toBe(0);
 		// The day was measured against the old level: nothing more to confirm from it.
 		expect(follower.confirmedShift(24, 4.5)).toBe(1);
 	});
@@ -175,6 +177,8 @@ describe('LevelFollower', () => {
 			ratios.map((ratio) => Math.round(100 * ratio)),
 		);
 		expect(follower.confirmedShift(24, 4.5)).toBe(2);
+		// From the hour at 1.6 on, each hour sat nearer the new level than the old: already at it.
+		expect(follower.since).toBe(9);
 	});
 
 	it('measures a day’s noise by its busy hours more than by its quiet nights', () => {
