@@ -471,9 +471,10 @@ describe('an abandon % incident in the first two weeks of hours', () => {
 	it("is caught although its first hour's score is the largest the calibration has seen", () => {
 		// Seeds 1–30, the incident on a Tuesday (day 8) and a Thursday (day 10) of the second week. While the
 		// first hour's score, often just under the threshold, judged the second (it became the young
-		// calibration's 99th percentile and raised its factor), 16 and 27 were caught. 20 and 30 while its
-		// factor divided every hour alike: read as variance beside the sampling noise (see SampledExcess), a
-		// young calibration's caution weighs most on the busiest hours, where these incidents are.
+		// calibration's 99th percentile and raised its factor), 16 and 27 were caught; then 20 and 30 while
+		// its factor divided every hour alike. Read as variance beside the sampling noise (see SampledExcess),
+		// a young calibration's caution (its floor, 1.45 here) weighs most on the busiest hours, where these
+		// incidents are: one more caught on the Tuesday, three fewer on the Thursday.
 		for (const [day, caught] of [
 			[8, 21],
 			[10, 27],

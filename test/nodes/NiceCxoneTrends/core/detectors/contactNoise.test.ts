@@ -144,12 +144,24 @@ describe('SampledExcess', () => {
 		// No excess measured (c = 1): no factor.
 		expect(excess.factor(1, 4)).toBe(1);
 	});
+	it('takes no scale whose square is not a positive finite number', () => {
+		const excess = new SampledExcess();
+		excess.observe(Infinity);
+		excess.observe(1e-170);
+		excess.observe(NaN);
+		expect(excess.factor(2, 1)).toBe(2);
+		excess.observe(1);
+		expect(excess.factor(2, 1e-170)).toBe(2);
+		expect(excess.factor(2, Infinity)).toBe(2);
+		expect(excess.factor(2, 1)).toBeCloseTo(2, 12);
+	});
 });
 
-describe('a daily abandon % whose weekdays swing with staffing and whose Sundays are quiet', () => {
+describe('a daily abandon % whose busy days swing with staffing and whose Sundays are quiet', () => {
 	/**
-	 * 20 weeks from a Monday: 1,200 contacts a weekday whose abandon share moves from day to day (4 % with
-	 * a standard deviation of 2 points: staffing), 20 on a Sunday at 1 %; the last Sunday loses `lastSunday`.
+	 * 20 weeks from a Monday: 1,200 contacts a day from Monday to Saturday, whose abandon share moves from
+	 * day to day (4 % with a standard deviation of 2 points: staffing), 20 on a Sunday at 1 %; the last Sunday
+	 * loses `lastSunday`.
 	 */
 	function alerts(seed: number, lastSunday: number) {
 		const random = seededRandom(seed);
@@ -179,14 +191,14 @@ describe('a daily abandon % whose weekdays swing with staffing and whose Sundays
 		}).series[0].analysis.detection;
 		return Array.from(alert.keys()).filter((i) => alert[i] === 1);
 	}
-	it('catches a Sunday losing 6 of its 20 contacts, and the weekdays’ swings raise no alert', () => {
-		// The weekdays' swings set the calibration's factor. Taken as a multiple of every bucket's noise, it
+	it('catches a Sunday losing 6 of its 20 contacts, and the busy days’ swings raise no alert', () => {
+		// The busy days' swings set the calibration's factor. Taken as a multiple of every bucket's noise, it
 		// divided the Sunday, whose noise is sampling, alike: caught in 1 of these 6 seeds (scores 3.41–5.68),
-		// and 8 weekdays alerted in 5 of them. As variance beside the sampling noise: the Sunday alone in all
-		// 6, at 5.08–5.72.
+		// and 7 busy days (6 of them Saturdays) alerted in 5 of them. As variance beside the sampling noise: the
+		// Sunday alone in all 6, at 5.08–5.72.
 		for (const seed of [1, 2, 3, 4, 5, 6]) expect([seed, alerts(seed, 6)]).toEqual([seed, [139]]);
 	});
-	it('a Sunday losing 2 of 20 (10 %) is no alert, nor are the weekdays', () => {
+	it('a Sunday losing 2 of 20 (10 %) is no alert, nor are the busy days', () => {
 		for (const seed of [1, 2, 3]) expect([seed, alerts(seed, 2)]).toEqual([seed, []]);
 	});
 });
