@@ -24,13 +24,16 @@
 //   - with --surges, an office-hours centre at 60, 30 and 15 minutes (officeHoursSurges, 20 seeds): is a
 //     second two-hour surge heard two days and a week after a first, and does the first move the baseline
 //     (a surge taken for a new level)? See scoreSurges.
+//   - with --after-follow, hourly volumes whose level shifts for good (× 2, × 1.5, × 0.5) and, one to five
+//     days later, an hour × 1.5 or × 0.6 (levelThenIncident, 20 seeds × 3 hours): is it heard once the
+//     method has followed the new level? See scoreAfterFollow.
 // Prints NAB standard, flags per 1000 points and window recall for NAB; recall, alerts per 1000 points on
 // clean series, NAB standard and the level shifts alerted at all (however late) for the contact-centre set.
 // Needs the compiled core (npm run build).
 //
 //   npm run bench:quality -- [--part tune|check|all] [--no-nab] [--no-cc] [--no-synthetic] [--verbose] [--breakdown] [--nab DIR]
 //                            [--incident-scale S] [--without-counts] [--short] [--review] [--situations]
-//                            [--residuals] [--surges]
+//                            [--residuals] [--surges] [--after-follow]
 // --residuals: how the judged buckets' residuals z = (value − expected) / scale of the clean hourly series run
 // (units without an incident in any metric), for the contact-centre set (and the review set with --review):
 // E[z] and E[z²] (0 and 1 when the scales are right) and, each series' offset taken out, R = m · E[(day mean
@@ -53,7 +56,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { CC_SEEDS, ccBlocks, generateBlock, localHour, localWeekday } from './lib/ccSeries.mjs';
-import { cleanSyntheticSeries, closedDaySeries, incidentSyntheticSeries, officeHoursSurges, shiftThenSpikeSeries } from './lib/syntheticSeries.mjs';
+import { cleanSyntheticSeries, closedDaySeries, incidentSyntheticSeries, levelThenIncident, officeHoursSurges, shiftThenSpikeSeries } from './lib/syntheticSeries.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -299,6 +302,7 @@ if (!args.includes('--no-synthetic')) scoreSynthetic();
 if (args.includes('--review')) await scoreReview();
 if (args.includes('--situations')) await scoreSituations();
 if (args.includes('--surges')) scoreSurges();
+if (args.includes('--after-follow')) scoreAfterFollow();
 
 function scoreSynthetic() {
 	const analyse = (rows, settings = {}) =>
@@ -652,5 +656,40 @@ function scoreSurges() {
 			if (expectedAfter(true) >= 1.05 * expectedAfter(false)) moved++;
 		}
 		log(`SURGE ${String(minutes).padStart(2)} min: a second surge heard two days after a first ${heard.get('2 true')}/${SEEDS} (with none before ${heard.get('2 false')}/${SEEDS}), a week after ${heard.get('7 true')}/${SEEDS} (${heard.get('7 false')}/${SEEDS}); the baseline moved by the first ${moved}/${SEEDS}`);
+	}
+}
+
+/**
+ * --after-follow: hourly volumes whose level shifts for good (levelThenIncident), 20 seeds, the hour at
+ * 11:00, 13:00 or 15:00. The hour counts as heard with an alert at it; other alerts are counted from a day
+ * after the shift on (the shift's own first day alerts by design).
+ */
+function scoreAfterFollow() {
+	const cases = [
+		{ shift: 2, size: 1.5, afterDays: 1 },
+		{ shift: 2, size: 1.5, afterDays: 2 },
+		{ shift: 2, size: 1.5, afterDays: 5 },
+		{ shift: 2, size: 0.6, afterDays: 2 },
+		{ shift: 1.5, size: 1.5, afterDays: 2 },
+		{ shift: 0.5, size: 1.6, afterDays: 2 },
+		{ shift: 0.5, size: 0.4, afterDays: 2 },
+	];
+	for (const scenario of cases) {
+		let heard = 0;
+		let runs = 0;
+		let others = 0;
+		for (let seed = 1; seed <= 20; seed++)
+			for (const hour of [11, 13, 15]) {
+				const { items, shiftAtMs, incidentAtMs } = levelThenIncident(seed, { ...scenario, hour });
+				const { grid, analysis } = analyzeRows(items, { timestampField: 'bucketStart', groupBy: [], metrics: ['count_sum'], missingBuckets: 'auto', settings: { ...DEFAULT_SETTINGS, timeZone: 'UTC' } }).series[0];
+				runs++;
+				grid.timesMs.forEach((timeMs, b) => {
+					if (!analysis.detection.alert[b]) return;
+					if (timeMs === incidentAtMs) heard++;
+					else if (timeMs >= shiftAtMs + 24 * 3_600_000) others++;
+				});
+			}
+		const { shift, size, afterDays } = scenario;
+		log(`FOLLOW level × ${shift}, an hour × ${size} ${afterDays} day${afterDays > 1 ? 's' : ''} later: heard ${heard}/${runs}; other alerts from a day after the shift: ${others}`);
 	}
 }

@@ -10,6 +10,8 @@
 //     4–250 contacts an hour: how many are caught, in two halves of three seeds each;
 //   - surges: at an office-hours centre, is a second two-hour surge heard after a first, and does the first
 //     move the baseline (officeHoursSurges, for --surges)?
+//   - after a follow: days after a level shift that the method follows, is an hour's spike or drop heard
+//     (levelThenIncident, for --after-follow)?
 // Everything is a pure function of the seed (the simulator's uniform generator, none of its data).
 
 import { createRandom } from '../../simulator/hash.mjs';
@@ -217,4 +219,26 @@ export function officeHoursSurges(bucketMs, seed, { first, secondAfterDays }) {
 		if (contacts > 0) items.push({ bucketStart: date.toISOString(), count_sum: contacts });
 	}
 	return { items, firstAtMs, secondAtMs };
+}
+
+/**
+ * Hourly contacts over 10 weeks (UTC): 100 an hour from 7:00 to 20:00 on weekdays, 10 at night, weekends at
+ * 40 %; from the Wednesday of week 7 at 10:00 `shift` times as many for good; `afterDays` days later, at
+ * `hour`:00, one hour `size` times as busy. Returns { items, shiftAtMs, incidentAtMs }: is that hour heard
+ * after the method has followed the new level?
+ */
+export function levelThenIncident(seed, { shift, size, afterDays, hour }) {
+	const shiftAtMs = START_MS + (6 * 7 + 2) * DAY_MS + 10 * HOUR_MS;
+	const incidentAtMs = shiftAtMs - 10 * HOUR_MS + afterDays * DAY_MS + hour * HOUR_MS;
+	const next = createRandom(seed * 7_919 + hour);
+	const items = [];
+	for (let index = 0; index < 10 * 7 * 24; index++) {
+		const timeMs = START_MS + index * HOUR_MS;
+		const date = new Date(timeMs);
+		const open = date.getUTCHours() >= 7 && date.getUTCHours() < 20;
+		const weekend = date.getUTCDay() % 6 === 0;
+		const rate = (open ? 100 : 10) * (weekend ? 0.4 : 1) * (timeMs >= shiftAtMs ? shift : 1) * (timeMs === incidentAtMs ? size : 1);
+		items.push({ bucketStart: date.toISOString(), count_sum: poisson(rate, next) });
+	}
+	return { items, shiftAtMs, incidentAtMs };
 }
