@@ -661,8 +661,10 @@ function scoreSurges() {
 
 /**
  * --after-follow: hourly volumes whose level shifts for good (levelThenIncident), 20 seeds, the hour at
- * 11:00, 13:00 or 15:00. The hour counts as heard with an alert at it; other alerts are counted from a day
- * after the shift on (the shift's own first day alerts by design).
+ * 11:00, 13:00 or 15:00, with weekdays alike and with weekdays that differ. The hour counts as heard with an
+ * alert at it; other alerts are counted from a day after the shift on (the shift's own first day alerts by
+ * design), in each row (a seed's series are the same up to the incident, so one such alert can count in
+ * several rows).
  */
 function scoreAfterFollow() {
 	const cases = [
@@ -674,13 +676,14 @@ function scoreAfterFollow() {
 		{ shift: 0.5, size: 1.6, afterDays: 2 },
 		{ shift: 0.5, size: 0.4, afterDays: 2 },
 	];
+	for (const uneven of [false, true])
 	for (const scenario of cases) {
 		let heard = 0;
 		let runs = 0;
 		let others = 0;
 		for (let seed = 1; seed <= 20; seed++)
 			for (const hour of [11, 13, 15]) {
-				const { items, shiftAtMs, incidentAtMs } = levelThenIncident(seed, { ...scenario, hour });
+				const { items, shiftAtMs, incidentAtMs } = levelThenIncident(seed, { ...scenario, hour, uneven });
 				const { grid, analysis } = analyzeRows(items, { timestampField: 'bucketStart', groupBy: [], metrics: ['count_sum'], missingBuckets: 'auto', settings: { ...DEFAULT_SETTINGS, timeZone: 'UTC' } }).series[0];
 				runs++;
 				grid.timesMs.forEach((timeMs, b) => {
@@ -690,6 +693,6 @@ function scoreAfterFollow() {
 				});
 			}
 		const { shift, size, afterDays } = scenario;
-		log(`FOLLOW level × ${shift}, an hour × ${size} ${afterDays} day${afterDays > 1 ? 's' : ''} later: heard ${heard}/${runs}; other alerts from a day after the shift: ${others}`);
+		log(`FOLLOW ${uneven ? 'uneven' : 'even  '} weekdays, level × ${shift}, an hour × ${size} ${afterDays} day${afterDays > 1 ? 's' : ''} later: heard ${heard}/${runs}; other alerts from a day after the shift: ${others}`);
 	}
 }

@@ -221,13 +221,17 @@ export function officeHoursSurges(bucketMs, seed, { first, secondAfterDays }) {
 	return { items, firstAtMs, secondAtMs };
 }
 
+/** Relative volume of each weekday when they differ (Monday to Friday) for levelThenIncident. */
+const UNEVEN_WEEKDAYS = [1.3, 1.1, 1, 0.95, 0.8];
+
 /**
- * Hourly contacts over 10 weeks (UTC): 100 an hour from 7:00 to 20:00 on weekdays, 10 at night, weekends at
- * 40 %; from the Wednesday of week 7 at 10:00 `shift` times as many for good; `afterDays` days later, at
- * `hour`:00, one hour `size` times as busy. Returns { items, shiftAtMs, incidentAtMs }: is that hour heard
- * after the method has followed the new level?
+ * Hourly contacts over 10 weeks (UTC): 100 an hour from 7:00 to 20:00 on weekdays (Monday to Friday at
+ * 1.3, 1.1, 1, 0.95 and 0.8 of it when `uneven`), 10 at night, weekends at 40 %; from the Wednesday of week
+ * 7 at 10:00 `shift` times as many for good; `afterDays` days later, at `hour`:00, one hour `size` times as
+ * busy. Returns { items, shiftAtMs, incidentAtMs }: is that hour heard after the method has followed the new
+ * level?
  */
-export function levelThenIncident(seed, { shift, size, afterDays, hour }) {
+export function levelThenIncident(seed, { shift, size, afterDays, hour, uneven = false }) {
 	const shiftAtMs = START_MS + (6 * 7 + 2) * DAY_MS + 10 * HOUR_MS;
 	const incidentAtMs = shiftAtMs - 10 * HOUR_MS + afterDays * DAY_MS + hour * HOUR_MS;
 	const next = createRandom(seed * 7_919 + hour);
@@ -237,7 +241,8 @@ export function levelThenIncident(seed, { shift, size, afterDays, hour }) {
 		const date = new Date(timeMs);
 		const open = date.getUTCHours() >= 7 && date.getUTCHours() < 20;
 		const weekend = date.getUTCDay() % 6 === 0;
-		const rate = (open ? 100 : 10) * (weekend ? 0.4 : 1) * (timeMs >= shiftAtMs ? shift : 1) * (timeMs === incidentAtMs ? size : 1);
+		const day = weekend ? 0.4 : uneven ? UNEVEN_WEEKDAYS[date.getUTCDay() - 1] : 1;
+		const rate = (open ? 100 : 10) * day * (timeMs >= shiftAtMs ? shift : 1) * (timeMs === incidentAtMs ? size : 1);
 		items.push({ bucketStart: date.toISOString(), count_sum: poisson(rate, next) });
 	}
 	return { items, shiftAtMs, incidentAtMs };

@@ -533,16 +533,20 @@ export function detectSeasonalRobust(
 		(SAME_WEEKDAY + calendar.isoWeekday[i] - 1) * slotsPerDay + slotOf(i);
 	/**
 	 * After the history moved by `moved` at bucket `i`: the values of buckets `since` … i − 1 joined their
-	 * rings already at the new level (the newest values of their rings), and are moved back.
+	 * rings already at the new level (the newest values of their rings), and are moved back. Returns their
+	 * sum over the day of bucket i − 1, the day `WeekdayLevel` is summing.
 	 */
-	const unmoveSince = (since: number, i: number, moved: number): void => {
+	const unmoveSince = (since: number, i: number, moved: number): number => {
 		const newest = new Map<number, number>();
+		let today = 0;
 		for (let j = since; j < i; j++) {
 			if (!(values[j] === values[j])) continue;
 			for (const ring of [kindOf(j) * slotsPerDay + slotOf(j), weekdayRingOf(j)])
 				newest.set(ring, (newest.get(ring) ?? 0) + 1);
+			if (calendar.dayNumber[j] === calendar.dayNumber[i - 1]) today += values[j];
 		}
 		for (const [ring, count] of newest) rings.scaleNewest(ring, count, 1 / moved);
+		return today;
 	};
 
 	for (let i = 0; i < n; i++) {
@@ -577,11 +581,11 @@ export function detectSeasonalRobust(
 					agreedHeld?.reset();
 				}
 				rings.scaleAll(moved);
-				unmoveSince(follower.since, i, moved);
+				const alreadyMoved = unmoveSince(follower.since, i, moved);
 				weekdaySpread?.touchAll();
 				recentScores?.takeBack(i);
 				deviationRun.forgetKept();
-				weekdayLevel?.scaleLevels(moved);
+				weekdayLevel?.scaleLevels(moved, alreadyMoved);
 			}
 		}
 		if (rings.size(kindRing) >= minDays) {

@@ -77,7 +77,7 @@ export class SortedRings {
 		this.stale.fill(1);
 	}
 
-	/** Multiplies the `count` newest values of `ring` by `factor` (positive). */
+	/** Multiplies the `count` newest values of `ring` (all of them, if it has fewer) by `factor` (positive). */
 	scaleNewest(ring: number, count: number, factor: number): void {
 		const base = ring * this.depth;
 		const capacity = this.capacities[ring];

@@ -116,10 +116,13 @@ export class WeekdayLevel {
 		return seen > 0;
 	}
 
-	/** Multiplies the days' levels by `factor` (the series moved to a new level; ratios stay as they are). */
-	scaleLevels(factor: number): void {
+	/**
+	 * Multiplies the days' levels by `factor` (the series moved to a new level; ratios stay as they are), but
+	 * for `alreadyMoved`, the part of the day being summed that was at the new level already.
+	 */
+	scaleLevels(factor: number, alreadyMoved = 0): void {
 		for (let j = 0; j < this.levels.length; j++) this.levels[j] *= factor;
-		this.sum *= factor;
+		this.sum = (this.sum - alreadyMoved) * factor + alreadyMoved;
 	}
 
 	/** Ends the day being summed when `dayNumber` is another. */

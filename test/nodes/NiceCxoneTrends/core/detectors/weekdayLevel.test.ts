@@ -103,4 +103,20 @@ describe('WeekdayLevel', () => {
 		// The Tuesdays likewise: one ratio of 2 (day 29) among ratios of 1.
 		expect(level.factor(43, 2, WEEKDAY)).toBe(1);
 	});
+
+	it('moves the levels with a new level, but not the part of the day that was at it already', () => {
+		// Each day set against the day of its kind before it (kindDays 1). Two flat weeks at 100 (weekend days
+		// 40); on the Monday of the third week the series doubles at noon and the new level is followed at the
+		// end of that day: its twelve hours at 200 were at the new level already. The Monday's level is then
+		// 200, as the Friday's before it, moved, and the Tuesday's after it: every ratio is 1, so is every
+		// factor. (Moved with the rest, the Monday's level was 300: its ratio 1.5, the Tuesday's 0.67, and the
+		// Mondays' factor 1.14.)
+		const level = new WeekdayLevel(2, 2, 1);
+		feed(level, [100, 100, 100, 100, 100, 40, 40, 100, 100, 100, 100, 100, 40, 40]);
+		for (let hour = 0; hour < 24; hour++) level.observe(14, 1, WEEKDAY, hour < 12 ? 100 : 200);
+		level.scaleLevels(2, 12 * 200);
+		feed(level, [200, 200, 200, 200, 80, 80, 200, 200], 15);
+		expect(level.factor(22, 2, WEEKDAY)).toBe(1);
+		expect(level.factor(21, 1, WEEKDAY)).toBe(1);
+	});
 });
