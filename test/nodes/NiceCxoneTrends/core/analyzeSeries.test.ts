@@ -581,19 +581,27 @@ describe('after a level shift', () => {
 		expect(Math.abs(detection.expected[shiftAt + 48] / 300 - 1)).toBeLessThan(0.1);
 	});
 
-	it('moves the spread within each weekday with the history', () => {
-		// Weekdays at 1.3, 1.1, 1, 0.95 and 0.8 of 150 contacts an hour, then everything three times as busy.
+	/**
+	 * 150 contacts an hour from 7:00 to 20:00 (15 at night), weekdays at 1.3, 1.1, 1, 0.95 and 0.8 of it and
+	 * the weekend at 0.4, `factor` times as many from bucket `at` on; about Poisson noise.
+	 */
+	const unevenWeek = (seed: number, at: number, factor: number) => {
 		const weekdayLevels = [1.3, 1.1, 1, 0.95, 0.8, 0.4, 0.4];
-		const tripledAt = 6 * 168 + 2 * 24 + 10;
-		const noise = seededRandom(1);
-		const busy = Float64Array.from({ length: n }, (_, i) => {
+		const noise = seededRandom(seed);
+		return Float64Array.from({ length: n }, (_, i) => {
 			const level =
 				(i % 24 >= 7 && i % 24 < 20 ? 150 : 15) *
 				weekdayLevels[Math.floor(i / 24) % 7] *
-				(i >= tripledAt ? 3 : 1);
+				(i >= at ? factor : 1);
 			const jitter = (noise() + noise() + noise() + noise() - 2) * Math.sqrt(level) * 1.7;
 			return Math.max(0, Math.round(level + jitter));
 		});
+	};
+
+	it('moves the spread within each weekday with the history', () => {
+		// An uneven week's contacts, then everything three times as busy.
+		const tripledAt = 6 * 168 + 2 * 24 + 10;
+		const busy = unevenWeek(1, tripledAt, 3);
 		const { detection } = analyzeSeries(timesMs, busy, HOUR_MS, DEFAULT_SETTINGS);
 		expect(alertsOf(detection.alert).filter((i) => i >= tripledAt)).toEqual([tripledAt]);
 		// The Thursday after, at 16:00: the pooled spreads of the rescaled rings, 1.59 times the 21.33 of a week
@@ -608,24 +616,15 @@ describe('after a level shift', () => {
 	});
 
 	it('follows a halving at a centre whose weekdays differ: one alert, not one a day', () => {
-		// Weekdays at 1.3, 1.1, 1, 0.95 and 0.8 of 150 contacts an hour (7:00–20:00; 15 at night, the weekend at
-		// 0.4), halved from the Wednesday of week 8 at 10:00; five seeds. Before each weekday's level was known
-		// (five weeks), whole days ran off their reference and set the day score's calibration factor at about
-		// 2 for good: a halving's day never reached the threshold times that factor, the level was not
-		// followed, and it alerted again 3 to 5 days later in each seed (two or three alerts). The windows
-		// judged with each weekday's level take over after two weeks of them (SETTLED_WINDOW_WEEKS).
+		// An uneven week's contacts, halved from the Wednesday of week 8 at 10:00; five seeds. Before each
+		// weekday's level was known (five weeks), whole days ran off their reference and set the day score's
+		// calibration factor at about 2 for good: a halving's day never reached the threshold times that
+		// factor, the level was not followed, and it alerted again 3 to 5 days later in each seed (two or
+		// three alerts). The windows judged with each weekday's level take over after two weeks of them
+		// (SETTLED_WINDOW_WEEKS).
 		const halvedAt = 7 * 168 + 2 * 24 + 10;
-		const weekdayLevels = [1.3, 1.1, 1, 0.95, 0.8, 0.4, 0.4];
 		for (const seed of [1, 2, 3, 4, 5]) {
-			const noise = seededRandom(seed);
-			const halved = Float64Array.from({ length: n }, (_, i) => {
-				const level =
-					(i % 24 >= 7 && i % 24 < 20 ? 150 : 15) *
-					weekdayLevels[Math.floor(i / 24) % 7] *
-					(i >= halvedAt ? 0.5 : 1);
-				const jitter = (noise() + noise() + noise() + noise() - 2) * Math.sqrt(level) * 1.7;
-				return Math.max(0, Math.round(level + jitter));
-			});
+			const halved = unevenWeek(seed, halvedAt, 0.5);
 			const { detection } = analyzeSeries(timesMs, halved, HOUR_MS, DEFAULT_SETTINGS);
 			expect([seed, alertsOf(detection.alert).filter((i) => i >= halvedAt - 168)]).toEqual([
 				seed,
