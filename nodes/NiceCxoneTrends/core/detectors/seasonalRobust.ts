@@ -408,17 +408,21 @@ export function detectSeasonalRobust(
 		shiftWidth,
 		WINDOW_BUCKET_SHARE * options.episodes.threshold * Math.sqrt(shiftWidth),
 	);
-	let shiftCalibration = new ScoreCalibration({
+	const shiftCalibration = new ScoreCalibration({
 		...calibrationOptions,
 		quantile: options.dayScoreQuantile,
 	});
-	// Within the day: the windows judged with each weekday's own level, which the day score's calibration
-	// comes to rely on alone (see SETTLED_WINDOW_WEEKS).
+	// Within the day, also the windows judged with each weekday's own level apart; once there are two weeks
+	// of them, the day score's factor is the smaller of the two (see SETTLED_WINDOW_WEEKS).
 	const settledShiftCalibration =
 		slotsPerDay > 1
 			? new ScoreCalibration({ ...calibrationOptions, quantile: options.dayScoreQuantile })
 			: undefined;
 	let settledWindows = 0;
+	const dayFactor = (): number =>
+		settledShiftCalibration && settledWindows >= SETTLED_WINDOW_WEEKS * 7 * slotsPerDay
+			? Math.min(shiftCalibration.factor(), settledShiftCalibration.factor())
+			: shiftCalibration.factor();
 	// At DAY buckets and coarser, where scores are few, a shift's own first window must not judge it.
 	const shiftHeld = slotsPerDay === 1 ? new RunHeldFactor(shiftWidth, stayLevel) : undefined;
 	// The same at DAY buckets, with a lower warm-up floor, for a window that several days carry (see
@@ -427,34 +431,24 @@ export function detectSeasonalRobust(
 		bucketMs === DAY_MS
 			? new RunHeldFactor(shiftWidth, stayLevel, AGREED_WARM_UP_FACTOR)
 			: undefined;
-	/** A run score divided by its calibration factor where that could matter (at the stay level or more); recorded. */
-	const calibrated = (
-		runScore: number,
-		runCalibration: ScoreCalibration,
-		i: number,
-		which: number,
-		held?: RunHeldFactor,
-	): number => {
-		const factor = held
-			? held.of(runScore, runCalibration)
-			: Math.abs(runScore) >= stayLevel
-				? runCalibration.factor()
+	/**
+	 * The day score: the window's score divided by its calibration factor where that could matter (at the stay
+	 * level or more), then recorded in the calibrations.
+	 */
+	const dayScoreOf = (windowScore: number, i: number): number => {
+		const factor = shiftHeld
+			? shiftHeld.of(windowScore, shiftCalibration)
+			: Math.abs(windowScore) >= stayLevel
+				? dayFactor()
 				: 1;
-		runCalibration.observe(runScore);
-		if (
-			runCalibration === shiftCalibration &&
-			settledShiftCalibration &&
-			shiftCalibration !== settledShiftCalibration &&
-			weekdayLevel?.settled()
-		) {
-			settledShiftCalibration.observe(runScore);
-			if (++settledWindows >= SETTLED_WINDOW_WEEKS * 7 * slotsPerDay) {
-				shiftCalibration = settledShiftCalibration;
-				recentCalibrations[SHIFT_CALIBRATION] = settledShiftCalibration;
-			}
+		shiftCalibration.observe(windowScore);
+		recentScores?.note(i, SHIFT_CALIBRATION, windowScore);
+		if (settledShiftCalibration && weekdayLevel?.settled()) {
+			settledShiftCalibration.observe(windowScore);
+			settledWindows++;
+			recentScores?.note(i, SETTLED_SHIFT_CALIBRATION, windowScore);
 		}
-		recentScores?.note(i, which, runScore);
-		return runScore / factor;
+		return windowScore / factor;
 	};
 	const contactCounts = options.contacts?.counts;
 	// One sampling noise; for an average without its contacts, one for each kind of day (see ContactNoise).
@@ -489,6 +483,7 @@ export function detectSeasonalRobust(
 	const follower = seasonal ? new LevelFollower(shiftSpan) : undefined;
 	// The scores of the span that confirms a shift were measured against the old level: taken back then.
 	const recentCalibrations = [calibration, sustainedCalibration, shiftCalibration];
+	if (settledShiftCalibration) recentCalibrations.push(settledShiftCalibration);
 	const recentScores = follower ? new RecentScores(shiftSpan, recentCalibrations) : undefined;
 	// A weekday's level, or a new level, is a multiple of the old: meaningful while no value was negative.
 	let nonNegative = true;
@@ -584,10 +579,7 @@ export function detectSeasonalRobust(
 			follower.mayHaveMoved(options.episodes.threshold) &&
 			weekdayLevel?.settled()
 		) {
-			const moved = follower.confirmedShift(
-				i,
-				options.episodes.threshold * shiftCalibration.factor(),
-			);
+			const moved = follower.confirmedShift(i, options.episodes.threshold * dayFactor());
 			if (moved !== 1) {
 				// At DAY buckets the run scores summed a week of deviations from the old level: they held the
 				// shift's episode open, and an outage in that week raised no alert of its own. (A day of sub-day
@@ -809,7 +801,7 @@ export function detectSeasonalRobust(
 				if (windowScore === windowScore) {
 					// Read before the window's score enters the calibration.
 					const agreedFactor = agreedHeld?.of(windowScore, shiftCalibration);
-					let dayScore = calibrated(windowScore, shiftCalibration, i, SHIFT_CALIBRATION, shiftHeld);
+					let dayScore = dayScoreOf(windowScore, i);
 					if (
 						agreedFactor !== undefined &&
 						Math.abs(windowScore) >= stayLevel &&
@@ -995,22 +987,25 @@ const SUSTAINED_QUANTILE = 0.9;
  * (the rest alerted again three days later).
  */
 const DAY_SCORE_QUANTILE = 0.95;
-/** Position of the day score's calibration among those `RecentScores` takes scores back from. */
+/** Positions of the day score's calibrations among those `RecentScores` takes scores back from. */
 const SHIFT_CALIBRATION = 2;
+const SETTLED_SHIFT_CALIBRATION = 3;
 /**
- * Weeks of day-score windows judged with each weekday's own level (`WeekdayLevel.settled`) after which the
- * day score's calibration is theirs alone, within the day. Before each weekday's level is known, a Monday
- * at 1.3 and a Friday at 0.8 of the week's mix put whole days off their reference: an hourly series' 95th
- * percentile of the day score ran at about 4 (factor 2.03) in those weeks and at 1–2.6 after, but a
- * calibration keeps every score it has seen. The follower confirms a level only at the threshold times that
- * factor (9.1), which a halving's day (−7.3) never reached: it was never followed, and alerted again and
- * again (`npm run bench:quality -- --after-follow`, weekdays uneven: 68 other alerts in 60 series). From
- * the first window judged with settled levels on, those windows are kept apart as well; once there are two
- * weeks of them (every weekday twice) they take over. With one week, the validation sets moved a little
- * more (one hourly volume shift caught more, one hourly abandon % incident less, two clean alerts more in
- * the situations) and the bench as much; one and two were the values tried. Learning only the settled
- * windows from the first on took NAB from 62.5 to 58.1: a level shift just as the weekdays settled met a
- * calibration still warming up. A week's window at DAY buckets holds every weekday once: not needed there.
+ * Weeks of day-score windows judged with each weekday's own level (`WeekdayLevel.settled`; counted as
+ * windows with a value, 7 · slots a day each) after which the day score's factor is the smaller of the two
+ * calibrations': of every window, and of those alone. Before each weekday's level is known, a Monday at 1.3
+ * and a Friday at 0.8 of the week's mix put whole days off their reference: an hourly series' 95th
+ * percentile of the day score ran at about 4 (factor 2.03) in those four weeks, and a calibration keeps every
+ * score it has seen. The follower confirms a level only at the threshold times that factor (8.6–9.1), which
+ * a halving's day (−7.3) never reached: it was never followed, its windows took the factor to 3.6, and it
+ * alerted again and again (`npm run bench:quality -- --after-follow`, weekdays uneven: 68 other alerts in 60
+ * series). The settled windows alone, switched to after two weeks of them, made a young calibration of the
+ * factor: one holiday among 336 windows took it from 1 to 3.8 for two weeks, and a halving four days later
+ * was not followed either (10 seeds: 31 alerts where there had been 10). The smaller of the two keeps the
+ * older one's calm and drops the weeks before the levels were known. One and two weeks were the values
+ * tried; with one the validation sets moved a little more. Never learning the windows before the weekdays
+ * settle took NAB from 62.5 to 58.1 (those weeks judged by an empty calibration's floor of 2). A week's
+ * window at DAY buckets holds every weekday once: not needed there.
  */
 const SETTLED_WINDOW_WEEKS = 2;
 
