@@ -620,8 +620,8 @@ describe('after a level shift', () => {
 		// weekday's level was known (five weeks), whole days ran off their reference and set the day score's
 		// calibration factor at about 2 for good: a halving's day never reached the threshold times that
 		// factor, the level was not followed, and it alerted again 3 to 5 days later in each seed (two or
-		// three alerts). The windows judged with each weekday's level take over after two weeks of them
-		// (SETTLED_WINDOW_WEEKS).
+		// three alerts). Once two weeks of windows were judged with each weekday's level, the smaller of their
+		// calibration's factor and the older one's is used (SETTLED_WINDOW_WEEKS).
 		const halvedAt = 7 * 168 + 2 * 24 + 10;
 		for (const seed of [1, 2, 3, 4, 5]) {
 			const halved = unevenWeek(seed, halvedAt, 0.5);
