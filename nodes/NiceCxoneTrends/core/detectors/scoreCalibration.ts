@@ -72,6 +72,8 @@ export function normalAbsQuantile(p: number): number {
 export class ScoreCalibration {
 	private readonly bins = new Float64Array(BIN_COUNT + 1);
 	private total = 0;
+	/** No score was ever observed in a bin above this one: where the walk down to a quantile starts. */
+	private top = 0;
 	private readonly nominal: number;
 
 	constructor(private readonly options: ScoreCalibrationOptions) {
@@ -82,8 +84,10 @@ export class ScoreCalibration {
 	observe(score: number): void {
 		const magnitude = Math.abs(score);
 		if (magnitude !== magnitude) return;
-		this.bins[binOf(magnitude)]++;
+		const bin = binOf(magnitude);
+		this.bins[bin]++;
 		this.total++;
+		if (bin > this.top) this.top = bin;
 	}
 
 	/** Takes back a |score| that {@link observe} recorded (it was measured against a level that has moved). */
@@ -96,20 +100,32 @@ export class ScoreCalibration {
 
 	/** Inflation factor (≥ 1) for the next bucket's score and scale; `warmUpFactor` instead of the options'. */
 	factor(warmUpFactor = this.options.warmUpFactor): number {
+		return this.factorWith(undefined, warmUpFactor);
+	}
+
+	/**
+	 * The factor of this calibration's scores and `other`'s together (a calibration of the same options),
+	 * as one calibration that had observed them all would give it.
+	 */
+	factorWith(
+		other: ScoreCalibration | undefined,
+		warmUpFactor = this.options.warmUpFactor,
+	): number {
 		const { quantile, minScores } = this.options;
-		if (this.total === 0) return warmUpFactor;
+		const total = this.total + (other ? other.total : 0);
+		if (total === 0) return warmUpFactor;
 		// The upper edge of the bin holding the quantile: walk down from the top until the tail is large enough.
-		const tail = (1 - quantile) * this.total;
+		const tail = (1 - quantile) * total;
 		let above = 0;
-		let bin = BIN_COUNT;
+		let bin = other && other.top > this.top ? other.top : this.top;
 		for (; bin > 0; bin--) {
-			above += this.bins[bin];
+			above += other ? this.bins[bin] + other.bins[bin] : this.bins[bin];
 			if (above > tail) break;
 		}
 		const q = Math.pow(10, LOG_MIN + (bin + 1) / BINS_PER_DECADE);
 		const factor = Math.max(1, q / this.nominal);
-		if (this.total >= minScores) return factor;
-		const share = this.options.flatWarmUp ? 1 : 1 - this.total / minScores;
+		if (total >= minScores) return factor;
+		const share = this.options.flatWarmUp ? 1 : 1 - total / minScores;
 		return Math.max(factor, 1 + (warmUpFactor - 1) * share);
 	}
 }

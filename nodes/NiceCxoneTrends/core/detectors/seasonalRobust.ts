@@ -109,6 +109,40 @@ function scoreOf(value: number, expected: number, scale: number, counts: boolean
 }
 
 /**
+ * After the history moved by `moved` at bucket `i`: the values of buckets `since` … i − 1 joined their rings
+ * (of their kind of day and of their weekday) already at the new level, as the newest values there, and are
+ * moved back. Returns their sum over the day of bucket i − 1, the day `WeekdayLevel` is summing. (Apart from
+ * the method's loop: variables a closure captures are slower to read there.)
+ */
+function unmoveSince(
+	rings: SortedRings,
+	values: Float64Array,
+	calendar: LocalCalendar,
+	weekend: Uint8Array,
+	slotsPerDay: number,
+	bucketMs: number,
+	since: number,
+	i: number,
+	moved: number,
+): number {
+	const newest = new Map<number, number>();
+	let today = 0;
+	for (let j = since; j < i; j++) {
+		if (!(values[j] === values[j])) continue;
+		const isoWeekday = calendar.isoWeekday[j];
+		const slot =
+			slotsPerDay === 1 ? 0 : Math.min(slotsPerDay - 1, Math.floor(calendar.msOfDay[j] / bucketMs));
+		for (const group of [weekend[isoWeekday] ? WEEKEND : WEEKDAY, SAME_WEEKDAY + isoWeekday - 1]) {
+			const ring = group * slotsPerDay + slot;
+			newest.set(ring, (newest.get(ring) ?? 0) + 1);
+		}
+		if (calendar.dayNumber[j] === calendar.dayNumber[i - 1]) today += values[j];
+	}
+	for (const [ring, count] of newest) rings.scaleNewest(ring, count, 1 / moved);
+	return today;
+}
+
+/**
  * Days a count's slot needs, most of them without contacts, before it is closed at that time of day: it then
  * expects none, with no spread of its own, whatever the open slots beside it (see SlotReference.build). The
  * line through the neighbourhood reached across an opening or a closing: at hourly buckets it expected 13–15
@@ -412,17 +446,20 @@ export function detectSeasonalRobust(
 		...calibrationOptions,
 		quantile: options.dayScoreQuantile,
 	});
-	// Within the day, also the windows judged with each weekday's own level apart; once there are two weeks
-	// of them, the day score's factor is the smaller of the two (see SETTLED_WINDOW_WEEKS).
+	// Within the day, the windows judged with each weekday's own level are kept apart from the others; the
+	// day score's factor is that of all of them, and once there are two weeks of those, the smaller of that
+	// and theirs alone (see SETTLED_WINDOW_WEEKS).
 	const settledShiftCalibration =
 		slotsPerDay > 1
 			? new ScoreCalibration({ ...calibrationOptions, quantile: options.dayScoreQuantile })
 			: undefined;
 	let settledWindows = 0;
-	const dayFactor = (): number =>
-		settledShiftCalibration && settledWindows >= SETTLED_WINDOW_WEEKS * 7 * slotsPerDay
-			? Math.min(shiftCalibration.factor(), settledShiftCalibration.factor())
-			: shiftCalibration.factor();
+	const dayFactor = (): number => {
+		const all = shiftCalibration.factorWith(settledShiftCalibration);
+		return settledShiftCalibration && settledWindows >= SETTLED_WINDOW_WEEKS * 7 * slotsPerDay
+			? Math.min(all, settledShiftCalibration.factor())
+			: all;
+	};
 	// At DAY buckets and coarser, where scores are few, a shift's own first window must not judge it.
 	const shiftHeld = slotsPerDay === 1 ? new RunHeldFactor(shiftWidth, stayLevel) : undefined;
 	// The same at DAY buckets, with a lower warm-up floor, for a window that several days carry (see
@@ -435,18 +472,19 @@ export function detectSeasonalRobust(
 	 * The day score: the window's score divided by its calibration factor where that could matter (at the stay
 	 * level or more), then recorded in the calibrations.
 	 */
-	const dayScoreOf = (windowScore: number, i: number): number => {
+	const dayScoreOf = (windowScore: number, i: number, settled: boolean): number => {
 		const factor = shiftHeld
 			? shiftHeld.of(windowScore, shiftCalibration)
 			: Math.abs(windowScore) >= stayLevel
 				? dayFactor()
 				: 1;
-		shiftCalibration.observe(windowScore);
-		recentScores?.note(i, SHIFT_CALIBRATION, windowScore);
-		if (settledShiftCalibration && weekdayLevel?.settled()) {
+		if (settledShiftCalibration && settled) {
 			settledShiftCalibration.observe(windowScore);
 			settledWindows++;
 			recentScores?.note(i, SETTLED_SHIFT_CALIBRATION, windowScore);
+		} else {
+			shiftCalibration.observe(windowScore);
+			recentScores?.note(i, SHIFT_CALIBRATION, windowScore);
 		}
 		return windowScore / factor;
 	};
@@ -538,36 +576,13 @@ export function detectSeasonalRobust(
 		return linear;
 	};
 
-	const slotOf = (i: number): number =>
-		slotsPerDay === 1 ? 0 : Math.min(slotsPerDay - 1, Math.floor(calendar.msOfDay[i] / bucketMs));
-	const kindOf = (i: number): number =>
-		seasonal ? (weekend[calendar.isoWeekday[i]] ? WEEKEND : WEEKDAY) : ANY_DAY;
-	const weekdayRingOf = (i: number): number =>
-		(SAME_WEEKDAY + calendar.isoWeekday[i] - 1) * slotsPerDay + slotOf(i);
-	/**
-	 * After the history moved by `moved` at bucket `i`: the values of buckets `since` … i − 1 joined their
-	 * rings already at the new level (the newest values of their rings), and are moved back. Returns their
-	 * sum over the day of bucket i − 1, the day `WeekdayLevel` is summing.
-	 */
-	const unmoveSince = (since: number, i: number, moved: number): number => {
-		const newest = new Map<number, number>();
-		let today = 0;
-		for (let j = since; j < i; j++) {
-			if (!(values[j] === values[j])) continue;
-			for (const ring of [kindOf(j) * slotsPerDay + slotOf(j), weekdayRingOf(j)])
-				newest.set(ring, (newest.get(ring) ?? 0) + 1);
-			if (calendar.dayNumber[j] === calendar.dayNumber[i - 1]) today += values[j];
-		}
-		for (const [ring, count] of newest) rings.scaleNewest(ring, count, 1 / moved);
-		return today;
-	};
-
 	for (let i = 0; i < n; i++) {
-		const slot = slotOf(i);
+		const slot =
+			slotsPerDay === 1 ? 0 : Math.min(slotsPerDay - 1, Math.floor(calendar.msOfDay[i] / bucketMs));
 		const isoWeekday = calendar.isoWeekday[i];
-		const kind = kindOf(i);
+		const kind = seasonal ? (weekend[isoWeekday] ? WEEKEND : WEEKDAY) : ANY_DAY;
 		const kindRing = kind * slotsPerDay + slot;
-		const weekdayRing = weekdayRingOf(i);
+		const weekdayRing = (SAME_WEEKDAY + isoWeekday - 1) * slotsPerDay + slot;
 		const value = values[i];
 		const hasValue = value === value;
 		const sampling = samplings[kind];
@@ -591,7 +606,17 @@ export function detectSeasonalRobust(
 					agreedHeld?.reset();
 				}
 				rings.scaleAll(moved);
-				const alreadyMoved = unmoveSince(follower.since, i, moved);
+				const alreadyMoved = unmoveSince(
+					rings,
+					values,
+					calendar,
+					weekend,
+					slotsPerDay,
+					bucketMs,
+					follower.since,
+					i,
+					moved,
+				);
 				weekdaySpread?.touchAll();
 				recentScores?.takeBack(i);
 				deviationRun.forgetKept();
@@ -801,7 +826,7 @@ export function detectSeasonalRobust(
 				if (windowScore === windowScore) {
 					// Read before the window's score enters the calibration.
 					const agreedFactor = agreedHeld?.of(windowScore, shiftCalibration);
-					let dayScore = dayScoreOf(windowScore, i);
+					let dayScore = dayScoreOf(windowScore, i, weekdayLevel?.settled() === true);
 					if (
 						agreedFactor !== undefined &&
 						Math.abs(windowScore) >= stayLevel &&

@@ -90,6 +90,27 @@ describe('ScoreCalibration', () => {
 		calibration.observe(0.5);
 		expect(calibration.factor()).toBe(1);
 	});
+	it('gives the factor of two calibrations’ scores together as one that had seen them all', () => {
+		const options = { quantile: 0.95, minScores: 100, warmUpFactor: 2 };
+		const [early, late, all] = [1, 2, 3].map(() => new ScoreCalibration(options));
+		for (let k = 0; k < 60; k++) {
+			const score = 0.2 + (k % 10) * 0.5; // up to 4.7
+			early.observe(score);
+			all.observe(score);
+		}
+		for (let k = 0; k < 90; k++) {
+			const score = 0.1 + (k % 9) * 0.3; // up to 2.5
+			late.observe(score);
+			all.observe(score);
+		}
+		expect(early.factorWith(late)).toBe(all.factor());
+		expect(late.factorWith(early)).toBe(all.factor());
+		expect(early.factorWith(undefined)).toBe(early.factor());
+		// The early scores run wider: together they are wider than the late ones alone, narrower than their own.
+		expect(late.factor()).toBeLessThan(all.factor());
+		expect(all.factor()).toBeLessThan(early.factor());
+	});
+
 	it('keeps the factor of the scores themselves where it is above that floor', () => {
 		const calibration = new ScoreCalibration(options);
 		for (let seen = 0; seen < 50; seen++) calibration.observe(seen === 0 ? 10 : 0.5);
