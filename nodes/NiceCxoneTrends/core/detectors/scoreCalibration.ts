@@ -23,20 +23,7 @@ export interface ScoreCalibrationOptions {
 	warmUpFactor: number;
 	/** The floor stays at `warmUpFactor` until `minScores` scores have been seen, instead of falling. */
 	flatWarmUp?: boolean;
-	/**
-	 * A second, deeper share (e.g. 0.999), read once DEEP_TAIL_SCORES scores lie beyond it: the factor is at
-	 * least that quantile over the normal one. One quantile says how wide the scores run, not how heavy their
-	 * tail is; a series whose bursts are frequent but rarer than one score in a hundred (tweets counted every
-	 * five minutes) alerted at each of them.
-	 */
-	deepQuantile?: number;
 }
-
-/**
- * Scores beyond the deeper quantile before it is read: the first few scores of that tail are the series'
- * incidents themselves, and a quantile resting on them alone would hide the next one.
- */
-const DEEP_TAIL_SCORES = 5;
 
 /**
  * Histogram bins per factor of 10 in |score|; bins cover 10^LOG_MIN … 10^LOG_MAX. Every |score| below 1
@@ -88,17 +75,9 @@ export class ScoreCalibration {
 	/** No score was ever observed in a bin above this one: where the walk down to a quantile starts. */
 	private top = 0;
 	private readonly nominal: number;
-	private readonly deepNominal: number;
-	/** Scores seen before the deeper quantile is read (Infinity: none is). */
-	private readonly deepMinScores: number;
 
 	constructor(private readonly options: ScoreCalibrationOptions) {
 		this.nominal = normalAbsQuantile(options.quantile);
-		const { deepQuantile } = options;
-		this.deepNominal = deepQuantile ? normalAbsQuantile(deepQuantile) : 1;
-		this.deepMinScores = deepQuantile
-			? Math.round(DEEP_TAIL_SCORES / (1 - deepQuantile))
-			: Infinity;
 	}
 
 	/** Records the |score| of a judged bucket (after it was judged). */
@@ -136,20 +115,15 @@ export class ScoreCalibration {
 		const total = this.total + (other ? other.total : 0);
 		if (total === 0) return warmUpFactor;
 		// The upper edge of the bin holding the quantile: walk down from the top until the tail is large enough.
-		// The deeper quantile's bin is passed on the way.
 		const tail = (1 - quantile) * total;
-		const deepTail =
-			total >= this.deepMinScores ? (1 - (this.options.deepQuantile as number)) * total : Infinity;
-		let deepBin = -1;
 		let above = 0;
 		let bin = other && other.top > this.top ? other.top : this.top;
 		for (; bin > 0; bin--) {
 			above += other ? this.bins[bin] + other.bins[bin] : this.bins[bin];
-			if (deepBin < 0 && above > deepTail) deepBin = bin;
 			if (above > tail) break;
 		}
-		let factor = Math.max(1, upperEdge(bin) / this.nominal);
-		if (deepBin >= 0) factor = Math.max(factor, upperEdge(deepBin) / this.deepNominal);
+		const q = Math.pow(10, LOG_MIN + (bin + 1) / BINS_PER_DECADE);
+		const factor = Math.max(1, q / this.nominal);
 		if (total >= minScores) return factor;
 		const share = this.options.flatWarmUp ? 1 : 1 - total / minScores;
 		return Math.max(factor, 1 + (warmUpFactor - 1) * share);
@@ -193,11 +167,6 @@ export class RunHeldFactor {
 	reset(): void {
 		this.run = 0;
 	}
-}
-
-/** The upper edge of a bin: the quantile read from it. */
-function upperEdge(bin: number): number {
-	return Math.pow(10, LOG_MIN + (bin + 1) / BINS_PER_DECADE);
 }
 
 function binOf(magnitude: number): number {

@@ -429,7 +429,7 @@ export function detectSeasonalRobust(
 	const calibration = new ScoreCalibration(
 		slotsPerDay === 1 && !options.contacts?.read
 			? { ...calibrationOptions, quantile: options.dayBucketQuantile }
-			: { ...calibrationOptions, deepQuantile: BUCKET_DEEP_QUANTILE },
+			: calibrationOptions,
 	);
 	const sustained = new SustainedScore(options.sustainedAlpha, options.episodes.threshold);
 	const sustainedCalibration = new ScoreCalibration({
@@ -915,14 +915,6 @@ export function detectSeasonalRobust(
 
 /** Calibration of the seasonal method's scores to each series' own score distribution. */
 const SCORE_CALIBRATION = { quantile: 0.99, minScores: 100, warmUpFactor: 2 };
-/**
- * The bucket score's deeper calibration quantile (see `ScoreCalibrationOptions.deepQuantile`), read once five
- * scores lie beyond it: after 5,000 buckets, 17 days of five-minute buckets or seven months of hours. NAB's
- * tweet counts burst to ten or fifty times their level every few days, and each burst alerted (15–30 alerts
- * a series); the 99.9th percentile takes about half of them away. Only the bucket score's: the run and day
- * scores' calibrations read their bulk (90th and 95th), and with it there NAB lost 1.3 (61.3).
- */
-const BUCKET_DEEP_QUANTILE = 0.999;
 /**
  * Calibration quantile of the bucket score at DAY buckets (and coarser). A year holds about 250 weekdays, so
  * the 99th percentile rests on the two or three most extreme days; a contact centre's holidays (ten or so

@@ -697,43 +697,6 @@ describe('an incident and the score calibration', () => {
 		expect(alertsOf(detection.alert)).toEqual([outage, spike]);
 		expect(detection.score[spike]).toBeCloseTo(5.25, 2);
 	});
-
-	it('bursts every other day are the series’ nature once its scores show their tail: fewer alert, an event still does', () => {
-		// 40 days of five-minute counts around 20 (10–30 over the day), a burst of × 3–4 for two buckets on
-		// every odd day, an event of 2,000 on day 38.
-		const fiveMinutesMs = 5 * 60_000;
-		const perDay = 288;
-		const random = seededRandom(1);
-		const timesMs = Float64Array.from(
-			{ length: 40 * perDay },
-			(_, i) => START_MS + i * fiveMinutesMs,
-		);
-		const values = Float64Array.from(timesMs, (_, i) => {
-			const level = 20 + 10 * Math.sin(((i % perDay) / perDay) * 2 * Math.PI);
-			const noise = (random() + random() + random() + random() - 2) * Math.sqrt(level) * 1.7;
-			return Math.max(0, Math.round(level + noise));
-		});
-		const bursts: number[] = [];
-		for (let day = 1; day < 39; day += 2) {
-			const at = day * perDay + Math.floor(random() * perDay);
-			const size = 3 + random();
-			values[at] = Math.round(values[at] * size);
-			values[at + 1] = Math.round((values[at + 1] * size) / 2);
-			bursts.push(at);
-		}
-		const event = 38 * perDay + 150;
-		values[event] = 2000;
-		const { detection } = analyzeSeries(timesMs, values, fiveMinutesMs, DEFAULT_SETTINGS);
-		const heard = (at: number) => detection.alert[at] === 1 || detection.alert[at + 1] === 1;
-		// From day 21 on, 5,000 scores lie behind every bucket and the 99.9th percentile is read (five of
-		// them beyond it): 4 of the 9 bursts alert there (the 99th percentile alone: 7).
-		const late = bursts.filter((at) => at >= 21 * perDay);
-		expect(late).toHaveLength(9);
-		expect(late.filter(heard)).toHaveLength(4);
-		// Before, as with the 99th percentile alone: 7 of 10.
-		expect(bursts.filter((at) => at < 21 * perDay).filter(heard)).toHaveLength(7);
-		expect(detection.alert[event]).toBe(1);
-	});
 });
 
 describe('a count series with one negative value', () => {

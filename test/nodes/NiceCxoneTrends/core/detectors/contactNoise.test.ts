@@ -73,22 +73,6 @@ describe('ScoreCalibration', () => {
 		// The 99th percentile falls in the bin of 8 (upper edge 10^(0.9+1/40) = 8.414); 8.414 / 2.5758.
 		expect(calibration.factor()).toBeCloseTo(Math.pow(10, 37 / 40) / normalAbsQuantile(0.99), 10);
 	});
-	it('with a deeper quantile, widens by it too once five scores lie beyond it', () => {
-		const deep = { ...options, deepQuantile: 0.999 };
-		const calibration = new ScoreCalibration(deep);
-		const plain = new ScoreCalibration(options);
-		for (const c of [calibration, plain]) {
-			for (let i = 0; i < 4990; i++) c.observe(1);
-			for (let i = 0; i < 9; i++) c.observe(8); // 0.18 % of the scores at |8|: under the 99th percentile
-		}
-		// 4,999 scores: the 99.9th percentile would rest on fewer than five beyond it; not read yet.
-		expect(calibration.factor()).toBe(1);
-		calibration.observe(8);
-		plain.observe(8);
-		// 5,000 scores, ten at |8|: the 99.9th percentile is in the bin of 8 (upper edge 8.414); 8.414 / 3.2905.
-		expect(calibration.factor()).toBeCloseTo(Math.pow(10, 37 / 40) / normalAbsQuantile(0.999), 10);
-		expect(plain.factor()).toBe(1);
-	});
 	it('is conservative while its scores are few: a floor falling in a straight line to 1 over minScores', () => {
 		const calibration = new ScoreCalibration({ ...options, warmUpFactor: 2 });
 		const floors: number[] = [];
