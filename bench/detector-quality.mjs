@@ -27,13 +27,16 @@
 //   - with --after-follow, hourly volumes whose level shifts for good (× 2, × 1.5, × 0.5) and, one to five
 //     days later, an hour × 1.5 or × 0.6 (levelThenIncident, 20 seeds × 3 hours): is it heard once the
 //     method has followed the new level? See scoreAfterFollow.
+//   - with --around-the-clock, 260 days of hours of a centre open around the clock, its night team's 10
+//     contacts an hour, then 80 in the day's first (aroundTheClock, 6 seeds): are a monthly hour's outage, a monthly
+//     two-hour mailing and a late drop and spike heard, and how many other alerts? See scoreAroundTheClock.
 // Prints NAB standard, flags per 1000 points and window recall for NAB; recall, alerts per 1000 points on
 // clean series, NAB standard and the level shifts alerted at all (however late) for the contact-centre set.
 // Needs the compiled core (npm run build).
 //
 //   npm run bench:quality -- [--part tune|check|all] [--no-nab] [--no-cc] [--no-synthetic] [--verbose] [--breakdown] [--nab DIR]
 //                            [--incident-scale S] [--without-counts] [--short] [--review] [--situations]
-//                            [--residuals] [--surges] [--after-follow]
+//                            [--residuals] [--surges] [--after-follow] [--around-the-clock]
 // --residuals: how the judged buckets' residuals z = (value − expected) / scale of the clean hourly series run
 // (units without an incident in any metric), for the contact-centre set (and the review set with --review):
 // E[z] and E[z²] (0 and 1 when the scales are right) and, each series' offset taken out, R = m · E[(day mean
@@ -56,7 +59,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { CC_SEEDS, ccBlocks, generateBlock, localHour, localWeekday } from './lib/ccSeries.mjs';
-import { cleanSyntheticSeries, closedDaySeries, incidentSyntheticSeries, levelThenIncident, officeHoursSurges, shiftThenSpikeSeries } from './lib/syntheticSeries.mjs';
+import { aroundTheClock, cleanSyntheticSeries, closedDaySeries, incidentSyntheticSeries, levelThenIncident, officeHoursSurges, shiftThenSpikeSeries } from './lib/syntheticSeries.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -303,6 +306,7 @@ if (args.includes('--review')) await scoreReview();
 if (args.includes('--situations')) await scoreSituations();
 if (args.includes('--surges')) scoreSurges();
 if (args.includes('--after-follow')) scoreAfterFollow();
+if (args.includes('--around-the-clock')) scoreAroundTheClock();
 
 function scoreSynthetic() {
 	const analyse = (rows, settings = {}) =>
@@ -695,4 +699,31 @@ function scoreAfterFollow() {
 		const { shift, size, afterDays } = scenario;
 		log(`FOLLOW ${uneven ? 'uneven' : 'even  '} weekdays, level × ${shift}, an hour × ${size} ${afterDays} day${afterDays > 1 ? 's' : ''} later: heard ${heard}/${runs}; other alerts from a day after the shift: ${others}`);
 	}
+}
+
+/**
+ * --around-the-clock: 260 days of a 24/7 centre's hours with a night team (aroundTheClock), 6 seeds: the
+ * monthly one-hour outages and two-hour mailings heard (an alert at their first hour, or the second's), the
+ * late drop and spike heard, and the other alerts.
+ */
+function scoreAroundTheClock() {
+	const heard = { outages: 0, mailings: 0, drop: 0, spike: 0 };
+	const planted = { outages: 0, mailings: 0 };
+	let others = 0;
+	const seeds = [1, 2, 3, 4, 5, 6];
+	for (const seed of seeds) {
+		const { items, outages, mailings, drop, spike } = aroundTheClock(seed);
+		const { grid, analysis } = analyzeRows(items, { timestampField: 'bucketStart', groupBy: [], metrics: ['count_sum'], missingBuckets: 'auto', settings: { ...DEFAULT_SETTINGS, timeZone: 'UTC' } }).series[0];
+		const alerted = new Set(Array.from(grid.timesMs).filter((_, b) => analysis.detection.alert[b]));
+		const heardAt = (ms, hours) => alerted.has(ms) || (hours > 1 && alerted.has(ms + 3_600_000));
+		heard.outages += outages.filter((ms) => heardAt(ms, 1)).length;
+		heard.mailings += mailings.filter((ms) => heardAt(ms, 2)).length;
+		heard.drop += heardAt(drop, 2) ? 1 : 0;
+		heard.spike += heardAt(spike, 1) ? 1 : 0;
+		planted.outages += outages.length;
+		planted.mailings += mailings.length;
+		const incidentHours = new Set([...outages, ...mailings, mailings.map((ms) => ms + 3_600_000), drop, drop + 3_600_000, spike].flat());
+		for (const ms of alerted) if (!incidentHours.has(ms)) others++;
+	}
+	log(`AROUND THE CLOCK (260 days of hours, ${seeds.length} seeds): monthly outages heard ${heard.outages}/${planted.outages}, mailings ${heard.mailings}/${planted.mailings}, a late two-hour drop ${heard.drop}/${seeds.length}, a late hour × 2 ${heard.spike}/${seeds.length}; other alerts ${others}`);
 }

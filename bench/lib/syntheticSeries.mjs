@@ -12,6 +12,8 @@
 //     move the baseline (officeHoursSurges, for --surges)?
 //   - after a follow: days after a level shift that the method follows, is an hour's spike or drop heard
 //     (levelThenIncident, for --after-follow)?
+//   - around the clock: over 260 days of a 24/7 centre's hours, a night team's 10 contacts an hour beside the
+//     80 in the day's first, are monthly outages and mailings heard (aroundTheClock, for --around-the-clock)?
 // Everything is a pure function of the seed (the simulator's uniform generator, none of its data).
 
 import { createRandom } from '../../simulator/hash.mjs';
@@ -246,4 +248,36 @@ export function levelThenIncident(seed, { shift, size, afterDays, hour, uneven =
 		items.push({ bucketStart: date.toISOString(), count_sum: poisson(rate, next) });
 	}
 	return { items, shiftAtMs, incidentAtMs };
+}
+
+/** Contacts an hour from 7:00 to 21:00 at an around-the-clock centre: about half of `peak` at the ends. */
+const dayHours = (hour, peak) => (hour >= 7 && hour < 21 ? peak * (0.45 + 0.55 * Math.sin((Math.PI * (hour - 6.5)) / 14)) : 0);
+
+/**
+ * Hourly contacts over 260 days (UTC) of a centre open around the clock: 10 an hour at night, up to 160 more
+ * from 7:00 to 21:00, weekends at 45 %, each day ± 3.5 % as a whole; on day 9 of every 30 the 11:00 hour at
+ * 30 % (an IVR outage), on day 19 the 15:00 and 16:00 hours × 1.8 (a mailing); late in the range a
+ * two-hour drop to 30 % (day 232, 10:00) and an hour × 2 (day 238, 14:00). Returns { items, outages,
+ * mailings, drop, spike }, the planted incidents as the ms of their first hour.
+ */
+export function aroundTheClock(seed) {
+	const next = createRandom(seed * 104_729);
+	const at = (day, hour) => START_MS + (day * 24 + hour) * HOUR_MS;
+	const outages = [];
+	const mailings = [];
+	for (let day = 9; day < 260; day += 30) outages.push(at(day, 11));
+	for (let day = 19; day < 260; day += 30) mailings.push(at(day, 15));
+	const drop = at(232, 10);
+	const spike = at(238, 14);
+	const factors = new Map([...outages.map((ms) => [ms, 0.3]), ...mailings.flatMap((ms) => [[ms, 1.8], [ms + HOUR_MS, 1.8]]), [drop, 0.3], [drop + HOUR_MS, 0.3], [spike, 2]]);
+	const items = [];
+	let dayLevel = 1;
+	for (let i = 0; i < 260 * 24; i++) {
+		const timeMs = START_MS + i * HOUR_MS;
+		if (i % 24 === 0) dayLevel = 1 + 0.035 * gaussian(next);
+		const weekend = new Date(timeMs).getUTCDay() % 6 === 0;
+		const rate = (10 + dayHours(i % 24, 150)) * (weekend ? 0.45 : 1) * dayLevel * (factors.get(timeMs) ?? 1);
+		items.push({ bucketStart: new Date(timeMs).toISOString(), count_sum: poisson(rate, next) });
+	}
+	return { items, outages, mailings, drop, spike };
 }
