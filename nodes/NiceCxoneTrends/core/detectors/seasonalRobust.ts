@@ -152,19 +152,6 @@ function unmoveSince(
  */
 const CLOSED_SLOT_DAYS = 3;
 
-/**
- * How far, in a count slot's own standard deviations (its MAD's, at least Poisson's √median), the line
- * through its neighbourhood may land from the slot's own median (with CLOSED_SLOT_DAYS days behind it)
- * before the slot is taken on its own: its median expected, its MAD its spread. A centre open around the
- * clock steps at opening and closing: a night team's 10 contacts an hour, then 80 in the day's first hour.
- * The line across that step expected about 40 at 06:00 and 21:00 every day, those hours scored −5, and they
- * held the calibration factor near 1.8: over 260 days of such a centre's hours, a monthly hour's outage to
- * 30 % alerted in 7 of 9 months and a mailing's two hours at × 1.8 in 5 of 9 (now 9 and 8). A smooth ramp's
- * line lies within a spread or two of the slot's own median. Counts only: a rate or an average has no such
- * edges, and its own slot's spread (an abandon % at 0 most nights) is no yardstick.
- */
-const STEP_SPREADS = 5;
-
 /** Fewest slots on each side, so that coarse buckets (30 min, hourly) still have a shape to fit. */
 const MIN_NEIGHBOURS_EACH_SIDE = 2;
 
@@ -294,21 +281,9 @@ class SlotReference {
 		}
 		const stats = medianAndMadOfSorted(sorted, 0, count);
 		this.center = stats[0];
-		let between = stats[1];
+		const between = stats[1];
 		let within = madSum / madCount;
-		const own = medians[reach];
-		if (
-			counts &&
-			reach > 0 &&
-			rings.size(base + slot) >= CLOSED_SLOT_DAYS &&
-			Math.abs(this.center - own) >
-				STEP_SPREADS * Math.max(MAD_TO_SD * rings.mad[base + slot], Math.sqrt(Math.max(own, 1)))
-		) {
-			// A step in the day that no line follows (see STEP_SPREADS): the slot on its own.
-			this.center = own;
-			between = 0;
-			within = rings.mad[base + slot];
-		} else if (pooledKind >= 0 && this.weekdaySpread) {
+		if (pooledKind >= 0 && this.weekdaySpread) {
 			const spreads = this.weekdaySpread;
 			let pooledSum = 0;
 			let pooledCount = 0;

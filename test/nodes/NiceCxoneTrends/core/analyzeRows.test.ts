@@ -1172,7 +1172,7 @@ describe('items of several time zones', () => {
 		expect(alertsOf(sydney).map(([bucketStart]) => bucketStart)).toEqual([
 			'2024-01-05T23:00:00.000Z',
 			'2024-01-12T22:00:00.000Z',
-			'2024-01-14T00:00:00.000Z',
+			'2024-01-13T23:00:00.000Z',
 			'2024-01-19T22:00:00.000Z',
 			'2024-01-20T23:00:00.000Z',
 			'2024-01-21T23:00:00.000Z',
