@@ -28,8 +28,9 @@
 //     days later, an hour × 1.5 or × 0.6 (levelThenIncident, 20 seeds × 3 hours): is it heard once the
 //     method has followed the new level? See scoreAfterFollow.
 //   - with --around-the-clock, 260 days of hours of a centre open around the clock, its night team's 10
-//     contacts an hour, then 80 in the day's first (aroundTheClock, 6 seeds): are a monthly hour's outage, a monthly
-//     two-hour mailing and a late drop and spike heard, and how many other alerts? See scoreAroundTheClock.
+//     contacts an hour, then 80 in the day's first hour (aroundTheClock, 6 seeds): are a monthly hour's
+//     outage, a monthly two-hour mailing and a late drop and spike heard, and how many other alerts? See
+//     scoreAroundTheClock.
 // Prints NAB standard, flags per 1000 points and window recall for NAB; recall, alerts per 1000 points on
 // clean series, NAB standard and the level shifts alerted at all (however late) for the contact-centre set.
 // Needs the compiled core (npm run build).
@@ -722,7 +723,7 @@ function scoreAroundTheClock() {
 		heard.spike += heardAt(spike, 1) ? 1 : 0;
 		planted.outages += outages.length;
 		planted.mailings += mailings.length;
-		const incidentHours = new Set([...outages, ...mailings, mailings.map((ms) => ms + 3_600_000), drop, drop + 3_600_000, spike].flat());
+		const incidentHours = new Set([...outages, ...mailings, ...mailings.map((ms) => ms + 3_600_000), drop, drop + 3_600_000, spike]);
 		for (const ms of alerted) if (!incidentHours.has(ms)) others++;
 	}
 	log(`AROUND THE CLOCK (260 days of hours, ${seeds.length} seeds): monthly outages heard ${heard.outages}/${planted.outages}, mailings ${heard.mailings}/${planted.mailings}, a late two-hour drop ${heard.drop}/${seeds.length}, a late hour × 2 ${heard.spike}/${seeds.length}; other alerts ${others}`);

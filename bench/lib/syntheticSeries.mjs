@@ -12,8 +12,8 @@
 //     move the baseline (officeHoursSurges, for --surges)?
 //   - after a follow: days after a level shift that the method follows, is an hour's spike or drop heard
 //     (levelThenIncident, for --after-follow)?
-//   - around the clock: over 260 days of a 24/7 centre's hours, a night team's 10 contacts an hour beside the
-//     80 in the day's first, are monthly outages and mailings heard (aroundTheClock, for --around-the-clock)?
+//   - around the clock: over 260 days of a 24/7 centre's hours (a night team's 10 contacts an hour, then 80
+//     in the day's first hour), are monthly outages and mailings heard (aroundTheClock, for --around-the-clock)?
 // Everything is a pure function of the seed (the simulator's uniform generator, none of its data).
 
 import { createRandom } from '../../simulator/hash.mjs';
@@ -254,8 +254,8 @@ export function levelThenIncident(seed, { shift, size, afterDays, hour, uneven =
 const dayHours = (hour, peak) => (hour >= 7 && hour < 21 ? peak * (0.45 + 0.55 * Math.sin((Math.PI * (hour - 6.5)) / 14)) : 0);
 
 /**
- * Hourly contacts over 260 days (UTC) of a centre open around the clock: 10 an hour at night, up to 160 more
- * from 7:00 to 21:00, weekends at 45 %, each day ± 3.5 % as a whole; on day 9 of every 30 the 11:00 hour at
+ * Hourly contacts over 260 days (UTC) of a centre open around the clock: 10 an hour at night, 80 to 160 from
+ * 7:00 to 21:00, weekends at 45 %, each day ± 3.5 % as a whole; on day 9 of every 30 the 11:00 hour at
  * 30 % (an IVR outage), on day 19 the 15:00 and 16:00 hours × 1.8 (a mailing); late in the range a
  * two-hour drop to 30 % (day 232, 10:00) and an hour × 2 (day 238, 14:00). Returns { items, outages,
  * mailings, drop, spike }, the planted incidents as the ms of their first hour.
