@@ -12,8 +12,9 @@
 //     move the baseline (officeHoursSurges, for --surges)?
 //   - after a follow: days after a level shift that the method follows, is an hour's spike or drop heard
 //     (levelThenIncident, for --after-follow)?
-//   - around the clock: over 260 days of a 24/7 centre's hours (a night team's 10 contacts an hour, then 80
-//     in the day's first hour), are monthly outages and mailings heard (aroundTheClock, for --around-the-clock)?
+//   - around the clock: over 260 days of a 24/7 centre's hours (a night team's 10 contacts an hour, then
+//     about 85 in the day's first hour), are monthly outages and mailings heard (aroundTheClock, for
+//     --around-the-clock)?
 // Everything is a pure function of the seed (the simulator's uniform generator, none of its data).
 
 import { createRandom } from '../../simulator/hash.mjs';
@@ -250,15 +251,13 @@ export function levelThenIncident(seed, { shift, size, afterDays, hour, uneven =
 	return { items, shiftAtMs, incidentAtMs };
 }
 
-/** Contacts an hour from 7:00 to 21:00 at an around-the-clock centre: about half of `peak` at the ends. */
-const dayHours = (hour, peak) => (hour >= 7 && hour < 21 ? peak * (0.45 + 0.55 * Math.sin((Math.PI * (hour - 6.5)) / 14)) : 0);
-
 /**
- * Hourly contacts over 260 days (UTC) of a centre open around the clock: 10 an hour at night, 80 to 160 from
- * 7:00 to 21:00, weekends at 45 %, each day ± 3.5 % as a whole; on day 9 of every 30 the 11:00 hour at
- * 30 % (an IVR outage), on day 19 the 15:00 and 16:00 hours × 1.8 (a mailing); late in the range a
- * two-hour drop to 30 % (day 232, 10:00) and an hour × 2 (day 238, 14:00). Returns { items, outages,
- * mailings, drop, spike }, the planted incidents as the ms of their first hour.
+ * Hourly contacts over 260 days (UTC) of a centre open around the clock: 10 an hour at night; from 7:00 to
+ * 21:00 about 85 in the first and last hours and 160 at midday; weekends at 45 %; each day's level × (1 +
+ * 3.5 % × a normal draw). Weekdays and weekends alike: on day 9 of every 30 the 11:00 hour at 30 % (an IVR
+ * outage), on day 19 the 15:00 and 16:00 hours × 1.8 (a mailing); late in the range a two-hour drop to 30 %
+ * (day 232, 10:00) and an hour × 2 (day 238, 14:00). Returns { items, outages, mailings, drop, spike }, the
+ * planted incidents as the ms of their first hour, and `planted`, the ms of every planted hour.
  */
 export function aroundTheClock(seed) {
 	const next = createRandom(seed * 104_729);
@@ -274,10 +273,12 @@ export function aroundTheClock(seed) {
 	let dayLevel = 1;
 	for (let i = 0; i < 260 * 24; i++) {
 		const timeMs = START_MS + i * HOUR_MS;
-		if (i % 24 === 0) dayLevel = 1 + 0.035 * gaussian(next);
+		const hour = i % 24;
+		if (hour === 0) dayLevel = 1 + 0.035 * gaussian(next);
 		const weekend = new Date(timeMs).getUTCDay() % 6 === 0;
-		const rate = (10 + dayHours(i % 24, 150)) * (weekend ? 0.45 : 1) * dayLevel * (factors.get(timeMs) ?? 1);
+		const day = hour >= 7 && hour < 21 ? 150 * (0.45 + 0.55 * Math.sin((Math.PI * (hour - 6.5)) / 14)) : 0;
+		const rate = (10 + day) * (weekend ? 0.45 : 1) * dayLevel * (factors.get(timeMs) ?? 1);
 		items.push({ bucketStart: new Date(timeMs).toISOString(), count_sum: poisson(rate, next) });
 	}
-	return { items, outages, mailings, drop, spike };
+	return { items, outages, mailings, drop, spike, planted: new Set(factors.keys()) };
 }
