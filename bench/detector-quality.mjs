@@ -622,6 +622,11 @@ async function scoreSituations() {
 	}
 }
 
+/** The one series of a synthetic volume's items (`count_sum` by `bucketStart`, UTC), analysed with the defaults. */
+function analyseVolume(items) {
+	return analyzeRows(items, { timestampField: 'bucketStart', groupBy: [], metrics: ['count_sum'], missingBuckets: 'auto', settings: { ...DEFAULT_SETTINGS, timeZone: 'UTC' } }).series[0];
+}
+
 /**
  * --surges: an office-hours centre (officeHoursSurges) at 60, 30 and 15 minutes, 20 seeds. A second surge
  * × 1.6 counts as heard with an alert within its two hours or the hour after; it comes two days or a week
@@ -630,8 +635,6 @@ async function scoreSituations() {
  */
 function scoreSurges() {
 	const SEEDS = 20;
-	const analyse = (items) =>
-		analyzeRows(items, { timestampField: 'bucketStart', groupBy: [], metrics: ['count_sum'], missingBuckets: 'auto', settings: { ...DEFAULT_SETTINGS, timeZone: 'UTC' } }).series[0];
 	for (const minutes of [60, 30, 15]) {
 		const bucketMs = minutes * 60_000;
 		const heard = new Map();
@@ -640,7 +643,7 @@ function scoreSurges() {
 			for (const secondAfterDays of [2, 7])
 				for (const first of [false, true]) {
 					const { items, secondAtMs } = officeHoursSurges(bucketMs, seed, { first, secondAfterDays });
-					const { grid, analysis } = analyse(items);
+					const { grid, analysis } = analyseVolume(items);
 					let alerted = 0;
 					grid.timesMs.forEach((timeMs, b) => {
 						if (timeMs >= secondAtMs && timeMs < secondAtMs + 3 * 3_600_000) alerted |= analysis.detection.alert[b];
@@ -650,7 +653,7 @@ function scoreSurges() {
 				}
 			const expectedAfter = (first) => {
 				const { items, firstAtMs } = officeHoursSurges(bucketMs, seed, { first, secondAfterDays: Infinity });
-				const { grid, analysis } = analyse(items);
+				const { grid, analysis } = analyseVolume(items);
 				let sum = 0;
 				grid.timesMs.forEach((timeMs, b) => {
 					const expected = analysis.detection.expected[b];
@@ -689,7 +692,7 @@ function scoreAfterFollow() {
 		for (let seed = 1; seed <= 20; seed++)
 			for (const hour of [11, 13, 15]) {
 				const { items, shiftAtMs, incidentAtMs } = levelThenIncident(seed, { ...scenario, hour, uneven });
-				const { grid, analysis } = analyzeRows(items, { timestampField: 'bucketStart', groupBy: [], metrics: ['count_sum'], missingBuckets: 'auto', settings: { ...DEFAULT_SETTINGS, timeZone: 'UTC' } }).series[0];
+				const { grid, analysis } = analyseVolume(items);
 				runs++;
 				grid.timesMs.forEach((timeMs, b) => {
 					if (!analysis.detection.alert[b]) return;
@@ -715,7 +718,7 @@ function scoreAroundTheClock() {
 	const seeds = [1, 2, 3, 4, 5, 6];
 	for (const seed of seeds) {
 		const { items, outages, mailings, drop, spike, planted } = aroundTheClock(seed);
-		const { grid, analysis } = analyzeRows(items, { timestampField: 'bucketStart', groupBy: [], metrics: ['count_sum'], missingBuckets: 'auto', settings: { ...DEFAULT_SETTINGS, timeZone: 'UTC' } }).series[0];
+		const { grid, analysis } = analyseVolume(items);
 		const alerted = new Set(Array.from(grid.timesMs).filter((_, b) => analysis.detection.alert[b]));
 		const heardAt = (ms, hours) => alerted.has(ms) || (hours > 1 && alerted.has(ms + HOUR));
 		heard.outages += outages.filter((ms) => heardAt(ms, 1)).length;
