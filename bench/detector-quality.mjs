@@ -26,7 +26,8 @@
 //     (a surge taken for a new level)? See scoreSurges.
 //   - with --after-follow, hourly volumes whose level shifts for good (× 2, × 1.5, × 0.5) and, one to five
 //     days later, an hour × 1.5 or × 0.6 (levelThenIncident, 20 seeds × 3 hours): is it heard once the
-//     method has followed the new level? See scoreAfterFollow.
+//     method has followed the new level? Days of flat hours between a night's step and the evening's, then
+//     days of two peaks ("peaks"). See scoreAfterFollow.
 //   - with --around-the-clock, 260 days of hours of a centre open around the clock, its night team's 10
 //     contacts an hour, then about 85 in the day's first hour (aroundTheClock, 6 seeds): are a monthly hour's
 //     outage, a monthly two-hour mailing and a late drop and spike heard, and how many other alerts? See
@@ -684,6 +685,7 @@ function scoreAfterFollow() {
 		{ shift: 0.5, size: 1.6, afterDays: 2 },
 		{ shift: 0.5, size: 0.4, afterDays: 2 },
 	];
+	for (const peaks of [false, true])
 	for (const uneven of [false, true])
 	for (const scenario of cases) {
 		let heard = 0;
@@ -691,7 +693,7 @@ function scoreAfterFollow() {
 		let others = 0;
 		for (let seed = 1; seed <= 20; seed++)
 			for (const hour of [11, 13, 15]) {
-				const { items, shiftAtMs, incidentAtMs } = levelThenIncident(seed, { ...scenario, hour, uneven });
+				const { items, shiftAtMs, incidentAtMs } = levelThenIncident(seed, { ...scenario, hour, uneven, peaks });
 				const { grid, analysis } = analyseVolume(items);
 				runs++;
 				grid.timesMs.forEach((timeMs, b) => {
@@ -701,7 +703,7 @@ function scoreAfterFollow() {
 				});
 			}
 		const { shift, size, afterDays } = scenario;
-		log(`FOLLOW ${uneven ? 'uneven' : 'even  '} weekdays, level × ${shift}, an hour × ${size} ${afterDays} day${afterDays > 1 ? 's' : ''} later: heard ${heard}/${runs}; other alerts from a day after the shift: ${others}`);
+		log(`FOLLOW ${peaks ? 'peaks ' : ''}${uneven ? 'uneven' : 'even  '} weekdays, level × ${shift}, an hour × ${size} ${afterDays} day${afterDays > 1 ? 's' : ''} later: heard ${heard}/${runs}; other alerts from a day after the shift: ${others}`);
 	}
 }
 

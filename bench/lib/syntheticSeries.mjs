@@ -229,12 +229,13 @@ const UNEVEN_WEEKDAYS = [1.3, 1.1, 1, 0.95, 0.8];
 
 /**
  * Hourly contacts over 10 weeks (UTC): 100 an hour from 7:00 to 20:00 on weekdays (Monday to Friday at
- * 1.3, 1.1, 1, 0.95 and 0.8 of it when `uneven`), 10 at night, weekends at 40 %; from the Wednesday of week
+ * 1.3, 1.1, 1, 0.95 and 0.8 of it when `uneven`), 10 at night, weekends at 40 % — or, with `peaks`, 100 times
+ * the second of SHAPES (about 115 at 11:00, 80 at 15:00 and 16:00, 15 at night); from the Wednesday of week
  * 7 at 10:00 `shift` times as many for good; `afterDays` days later, at `hour`:00, one hour `size` times as
  * busy. Returns { items, shiftAtMs, incidentAtMs }: is that hour heard after the method has followed the new
  * level?
  */
-export function levelThenIncident(seed, { shift, size, afterDays, hour, uneven = false }) {
+export function levelThenIncident(seed, { shift, size, afterDays, hour, uneven = false, peaks = false }) {
 	const shiftAtMs = START_MS + (6 * 7 + 2) * DAY_MS + 10 * HOUR_MS;
 	const incidentAtMs = shiftAtMs - 10 * HOUR_MS + afterDays * DAY_MS + hour * HOUR_MS;
 	const next = createRandom(seed * 7_919 + hour);
@@ -245,7 +246,8 @@ export function levelThenIncident(seed, { shift, size, afterDays, hour, uneven =
 		const open = date.getUTCHours() >= 7 && date.getUTCHours() < 20;
 		const weekend = date.getUTCDay() % 6 === 0;
 		const day = weekend ? 0.4 : uneven ? UNEVEN_WEEKDAYS[date.getUTCDay() - 1] : 1;
-		const rate = (open ? 100 : 10) * day * (timeMs >= shiftAtMs ? shift : 1) * (timeMs === incidentAtMs ? size : 1);
+		const level = peaks ? 100 * SHAPES[1](date.getUTCHours()) : open ? 100 : 10;
+		const rate = level * day * (timeMs >= shiftAtMs ? shift : 1) * (timeMs === incidentAtMs ? size : 1);
 		items.push({ bucketStart: date.toISOString(), count_sum: poisson(rate, next) });
 	}
 	return { items, shiftAtMs, incidentAtMs };
