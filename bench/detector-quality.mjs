@@ -670,7 +670,8 @@ function scoreSurges() {
 
 /**
  * --after-follow: hourly volumes whose level shifts for good (levelThenIncident), 20 seeds, the hour at
- * 11:00, 13:00 or 15:00, with weekdays alike and with weekdays that differ. The hour counts as heard with an
+ * 11:00, 13:00 or 15:00, with weekdays alike and with weekdays that differ, on a flat day between a night's
+ * step and the evening's and on a day of two peaks (`peaks`). The hour counts as heard with an
  * alert at it; other alerts are counted from a day after the shift on (the shift's own first day alerts by
  * design), in each row (a seed's series are the same up to the incident, so one such alert can count in
  * several rows).

@@ -153,19 +153,22 @@ function unmoveSince(
 const CLOSED_SLOT_DAYS = 3;
 
 /**
- * Most slots on each side (the neighbourhood of 15-minute, 30-minute and hourly buckets) for which a count's
- * expected value may be read off the quadratic through the neighbourhood's slot medians (see `curveAt`). A
- * straight line misses a daily peak: at a busiest hour of about 115 contacts, its neighbours two hours away at
- * about 80, the line expected 100 every day, and the medians' distance from it widened the scale to 24
- * (Poisson's is 11): that hour × 1.5 scored 2.2. On the validation set's clean hourly volumes, the peak hours
+ * Most slots on each side (the neighbourhood of 15-minute to 4-hour buckets: the Analytics API's quarter
+ * hours, half hours and hours among them) for which a count's expected value may be read off the quadratic
+ * through the neighbourhood's slot medians (see `curveAt`). A straight line misses a daily peak: at a
+ * busiest hour of about 115 contacts, its neighbours two hours away at about 80, the line expected 100
+ * every day, and the medians' distance from it widened the scale to 24 (Poisson's is 11): that hour × 1.5
+ * scored 2.2. On the validation set's clean hourly volumes, the peak hours
  * ran 0.7 of their scale above the line and the hours at the day's foot 0.65 below, at scales up to 1.6 times
  * those of the night. At 5-minute buckets the slot medians are thirteen, one value a day each: sparse counts
  * (NAB's tweets, a few a bucket between bursts) follow no curve there. Only for a weekday judged with its
  * own level (see `WeekdayLevel`) among the recent weekdays: the same weekday's reference holds four values a
  * slot, and two holidays among them (Christmas and New Year's Day fall on the same weekday) halve its
- * medians; and in the first weeks a day is judged against days unlike it (a second Sunday against the
- * Saturdays). The line's misfit widened the scale there, a curve's did not: on the simulator's clean hours, a
- * second Sunday's 08:00 alerted.
+ * medians; a weekend day is judged against days unlike it until it has its own weekday's (a second Sunday
+ * against the Saturdays). The line's misfit widened the scale there, a curve's did not: after two Monday
+ * holidays the Mondays after alerted more (a reviewer's series), and on the simulator's clean hours a second
+ * Sunday's 08:00 alerted. (A weekday's first weeks, before its own level is known, keep the line with the
+ * weekends; they were not measured apart.)
  */
 const CURVE_MOST_REACH = 2;
 
@@ -387,8 +390,9 @@ class SlotReference {
 			// A count's day is curved (see CURVE_MOST_REACH): where the curve is clear of the medians' noise (each
 			// median's error from the neighbourhood's spread, at least Poisson's, over the slot's days) and the
 			// slot's own median lies on it within that noise, the expected value lies on it. The shape's share of
-			// the spread is then how far the medians lie from it (the slot's own, or all of them: the curve takes up
-			// half of its own slot's noise), where that is less than the line's misfit.
+			// the spread is then how far the medians lie from it (the larger of the slot's own distance and their
+			// spread about it: the curve takes up half of its own slot's noise), where that is less than the line's
+			// misfit.
 			const sd = Math.max(MAD_TO_SD * (madSum / madCount), Math.sqrt(Math.max(1, own)));
 			const medianError = (MEDIAN_ERROR_RATIO * sd) / Math.sqrt(rings.size(base + slot));
 			const fit = curveAt(medians, reach, medianError);
@@ -431,14 +435,14 @@ class SlotReference {
  *   fitted with a straight line (slope = mean of the symmetric pair slopes); the expected value is the
  *   median of the slot medians moved onto that line (at most three each side, evenly spaced), so a steep
  *   daily ramp is followed instead of widening the scale. A count's day is curved as well (a peak, the day's
- *   foot): at 15-minute to hourly buckets, where the least-squares quadratic through the recent days' slot
- *   medians bends by more than their noise, the expected value is read off it (see CURVE_MOST_REACH);
+ *   foot): at 15-minute to 4-hour buckets, where the least-squares quadratic through the recent weekdays'
+ *   slot medians bends by more than their noise, the expected value is read off it (see CURVE_MOST_REACH);
  * - the spread is 1.4826 · √(within² + between²): "within" is the mean of the neighbourhood's slot MADs
  *   (day-to-day variation at that time of day), "between" the MAD of the moved medians (how far the
- *   daily shape there is from a line; on the curve, the medians' distance from it where that is less). It is then floored (see `ScaleFloor`). A count's slot without
- *   contacts on most of its days (at least CLOSED_SLOT_DAYS) is closed at that time: it expects none;
- *   and a bucket with none where none were expected enters no calibration (a closed hour's score says
- *   nothing of the series' noise).
+ *   daily shape there is from a line; on the curve, the medians' distance from it where that is less).
+ *   It is then floored (see `ScaleFloor`). A count's slot without contacts on most of its days (at least
+ *   CLOSED_SLOT_DAYS) is closed at that time: it expects none; and a bucket with none where none were
+ *   expected enters no calibration (a closed hour's score says nothing of the series' noise).
  * Score = (value − expected) / scale in robust standard deviations; for counts (every value so far a
  * non-negative integer) the same deviation measured on the square-root scale (see `countScore`), where
  * Poisson noise is equally wide at every level: a channel going silent scores as the surprise it is,

@@ -396,9 +396,10 @@ describe('edge cases', () => {
 		values[spike] = Math.round(values[spike] * 1.5);
 		const hourMs = 3_600_000;
 		const { detection } = analyzeSeries(times(hours, hourMs), values, hourMs, DEFAULT_SETTINGS);
-		// The sixth Sunday's 19:00 without a contact (11.6 expected; Poisson's chance of none is 1 in 100,000)
-		// scored −4.46 while the line's misfit at the weekdays' curved hours widened the calibration, −4.95 since
-		// a count's expected value may lie on the curve of its day (see CURVE_MOST_REACH).
+		// The sixth Sunday's 19:00 without a contact alerts, a side effect: its mean is 7.3 here, the method
+		// expects 11.6 (a Sunday's falling evening, on the line), and its score, −4.46 while the line's misfit
+		// at the weekdays' curved hours widened the calibration, is −4.95 since a count's expected value may lie
+		// on the curve of its day (see CURVE_MOST_REACH); its expected value and scale are as before.
 		expect(alertsOf(detection.alert)).toEqual([41 * 24 + 19, spike]);
 		// The spread of the last seven weekdays at 14:00, Mondays and Fridays among them, gave a scale of
 		// 33.9 and a score of 2.87; the pooled spread within each weekday, 18.907. The earlier Wednesdays'
@@ -737,10 +738,10 @@ describe('a weekend team, open Saturdays and Sundays only', () => {
 
 describe('a day with two peaks, at hourly buckets', () => {
 	it('expects a peak hour at its own level, on its own scale, and hears it at 1.6 times', () => {
-		// Poisson contacts from 8:00 to 20:00, peaks of about 130 at 10:30 and 150 at 14:30, weekends at 40 %;
+		// Poisson contacts from 8:00 to 20:00, peaks of about 140 at 10:30 and 150 at 14:30, weekends at 40 %;
 		// six weeks. The line through 12:00–16:00 expected the Wednesday of week 6 at 14:00 at 120–132 where
-		// 150 come, and the medians' distance from it widened the scale to 23–45 (Poisson's is 12): that hour
-		// at 1.6 times scored 1.7–4.3 in 9 of 10 seeds. On the curve through them (see CURVE_MOST_REACH):
+		// 150 come, and the medians' distance from it widened the scale: that hour at 1.6 times scored 1.7–4.3
+		// in 9 of 10 seeds, at scales of 23–45 (Poisson's is 12). On the curve through them (see CURVE_MOST_REACH):
 		// 130–150 expected, scales of 12–25; seeds 2, 3 and 9 score 4.35, 4.25 and 3.62.
 		const peaks = (hour: number) =>
 			hour < 8 || hour >= 20
@@ -787,8 +788,9 @@ describe('a centre with opening hours, at hourly buckets', () => {
 		// hours' daily scores of −6 held the calibration factor at 2.2: the busy hours scored 1.85 and 4.02.
 		expect(detection.expected[flood]).toBe(0);
 		expect(alertsOf(detection.alert)).toEqual([flood, busy + 1]);
-		// (9.52 and 8.28 before a count's expected value could lie on the curve of its day: see
-		// CURVE_MOST_REACH: the busy 11:00, the day's peak, is expected at 58.5 instead of 55.1.)
+		// (9.52 and 8.28 before a count's expected value could lie on the curve of its day, see
+		// CURVE_MOST_REACH: the calibration moved, and the busy 11:00 is expected at 58.5 instead of 55.1, where
+		// its mean is 55.7.)
 		expect(detection.score[flood]).toBeCloseTo(9.71, 2);
 		expect(detection.score[busy + 1]).toBeCloseTo(7.84, 2);
 	});
