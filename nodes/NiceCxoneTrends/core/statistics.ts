@@ -6,6 +6,9 @@
 /** Factor that turns a median absolute deviation into a standard-deviation estimate for normal data. */
 export const MAD_TO_SD = 1.4826;
 
+/** A median's standard error over a mean's, for a normal sample: √(π/2). */
+export const MEDIAN_OVER_MEAN_ERROR = Math.sqrt(Math.PI / 2);
+
 /**
  * Score of a count `value` against an `expected` count (> 0) with a robust spread `scale`: the
  * deviation on the square-root scale, 2·(√(value + 3/8) − √(expected + 3/8)) (Anscombe's transform, under

@@ -1,3 +1,4 @@
+import { MAD_TO_SD, MEDIAN_OVER_MEAN_ERROR } from '../statistics';
 import { WindowShiftScore } from './sustainedScore';
 
 /** Least change of level (as a log ratio, about 5 %) worth moving the history for. */
@@ -15,7 +16,7 @@ const STANDARD_ERRORS = 2;
  * √(π/2) · 1.4826: times a median absolute distance over √n, the standard error of a normal sample's median
  * (1.4826 turns the distance into a standard deviation; √(π/2) is a median's error over a mean's).
  */
-const MEDIAN_ERROR = Math.sqrt(Math.PI / 2) * 1.4826;
+const MEDIAN_ERROR = MEDIAN_OVER_MEAN_ERROR * MAD_TO_SD;
 /**
  * Most a level is followed by, either way (as a log ratio: a quarter, or four times). A day at a quarter of
  * its level or less is an outage or a closed day, not a level: if it lasts, the references catch up in four

@@ -7,7 +7,13 @@ import {
 	type Detector,
 	type EpisodeRules,
 } from '../detection';
-import { countScore, durationRiseFrom, MAD_TO_SD, riseFromTypicalPositive } from '../statistics';
+import {
+	countScore,
+	durationRiseFrom,
+	MAD_TO_SD,
+	MEDIAN_OVER_MEAN_ERROR,
+	riseFromTypicalPositive,
+} from '../statistics';
 import type { ContactCounts } from '../analyzeSeries';
 import { SamplingNoise, runningMean } from './contactNoise';
 import {
@@ -181,8 +187,6 @@ const CURVE_MOST_REACH = 2;
  * nearer its neighbours, on a narrower scale than the line's, and 4 and 3 of 60 clean series alerted.
  */
 const CURVE_STANDARD_ERRORS = 3;
-/** A median's standard error over a mean's, for a normal sample: √(π/2). */
-const MEDIAN_ERROR_RATIO = Math.sqrt(Math.PI / 2);
 
 const curve = new Float64Array(2);
 
@@ -379,6 +383,7 @@ class SlotReference {
 		const stats = medianAndMadOfSorted(sorted, 0, count);
 		this.center = stats[0];
 		let between = stats[1];
+		let within = madSum / madCount;
 		const own = medians[reach];
 		if (
 			counts &&
@@ -393,15 +398,14 @@ class SlotReference {
 			// the spread is then how far the medians lie from it (the larger of the slot's own distance and their
 			// spread about it: the curve takes up half of its own slot's noise), where that is less than the line's
 			// misfit.
-			const sd = Math.max(MAD_TO_SD * (madSum / madCount), Math.sqrt(Math.max(1, own)));
-			const medianError = (MEDIAN_ERROR_RATIO * sd) / Math.sqrt(rings.size(base + slot));
+			const sd = Math.max(MAD_TO_SD * within, Math.sqrt(Math.max(1, own)));
+			const medianError = (MEDIAN_OVER_MEAN_ERROR * sd) / Math.sqrt(rings.size(base + slot));
 			const fit = curveAt(medians, reach, medianError);
 			if (fit && Math.abs(own - fit[0]) <= CURVE_STANDARD_ERRORS * medianError) {
 				this.center = fit[0];
 				between = Math.min(between, Math.max(Math.abs(own - fit[0]), fit[1] / MAD_TO_SD));
 			}
 		}
-		let within = madSum / madCount;
 		if (pooledKind >= 0 && this.weekdaySpread) {
 			const spreads = this.weekdaySpread;
 			let pooledSum = 0;
