@@ -28,6 +28,10 @@
 //     days later, an hour × 1.5 or × 0.6 (levelThenIncident, 20 seeds × 3 hours): is it heard once the
 //     method has followed the new level? Days of flat hours between a night's step and the evening's, then
 //     days of two peaks ("peaks"). See scoreAfterFollow.
+//   - with --holidays, an office-hours centre at 15 minutes to a day whose weekday is closed two weeks running
+//     (Christmas and New Year's Day), or two days running two weeks running (yearEnd, 10 seeds): does the
+//     weekday after alert, and is an hour × 1.6 a week later heard, beside the same series without them? See
+//     scoreHolidays.
 //   - with --around-the-clock, 260 days of hours of a centre open around the clock, its night team's 10
 //     contacts an hour, then about 85 in the day's first hour (aroundTheClock, 6 seeds): are a monthly hour's
 //     outage, a monthly two-hour mailing and a late drop and spike heard, and how many other alerts? See
@@ -38,7 +42,7 @@
 //
 //   npm run bench:quality -- [--part tune|check|all] [--no-nab] [--no-cc] [--no-synthetic] [--verbose] [--breakdown] [--nab DIR]
 //                            [--incident-scale S] [--without-counts] [--short] [--review] [--situations]
-//                            [--residuals] [--surges] [--after-follow] [--around-the-clock]
+//                            [--residuals] [--surges] [--after-follow] [--around-the-clock] [--holidays]
 // --residuals: how the judged buckets' residuals z = (value − expected) / scale of the clean hourly series run
 // (units without an incident in any metric), for the contact-centre set (and the review set with --review):
 // E[z] and E[z²] (0 and 1 when the scales are right) and, each series' offset taken out, R = m · E[(day mean
@@ -61,7 +65,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { CC_SEEDS, ccBlocks, generateBlock, localHour, localWeekday } from './lib/ccSeries.mjs';
-import { aroundTheClock, cleanSyntheticSeries, closedDaySeries, incidentSyntheticSeries, levelThenIncident, officeHoursSurges, shiftThenSpikeSeries } from './lib/syntheticSeries.mjs';
+import { aroundTheClock, cleanSyntheticSeries, closedDaySeries, incidentSyntheticSeries, levelThenIncident, officeHoursSurges, shiftThenSpikeSeries, yearEnd } from './lib/syntheticSeries.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -309,6 +313,7 @@ if (args.includes('--situations')) await scoreSituations();
 if (args.includes('--surges')) scoreSurges();
 if (args.includes('--after-follow')) scoreAfterFollow();
 if (args.includes('--around-the-clock')) scoreAroundTheClock();
+if (args.includes('--holidays')) scoreHolidays();
 
 function scoreSynthetic() {
 	const analyse = (rows, settings = {}) =>
@@ -733,4 +738,46 @@ function scoreAroundTheClock() {
 		for (const ms of alerted) if (!planted.has(ms)) others++;
 	}
 	log(`AROUND THE CLOCK (260 days of hours, ${seeds.length} seeds): monthly outages heard ${heard.outages}/${count.outages}, mailings ${heard.mailings}/${count.mailings}, a late two-hour drop ${heard.drop}/${seeds.length}, a late hour × 2 ${heard.spike}/${seeds.length}; other alerts ${others}`);
+}
+
+/**
+ * --holidays: an office-hours centre (yearEnd) at 15, 30 and 60 minutes and at days, peaks of 10, 40 and 150
+ * contacts an hour, 10 seeds, its Mondays, Wednesdays or Fridays closed two weeks running (Christmas and New
+ * Year's Day; "days"), or its Mondays, Tuesdays or Thursdays and the day after each ("pairs": Boxing Day, 2
+ * January): the holidays with an alert within their day, the series with an alert on those weekdays in the
+ * three weeks after the last holiday, and the alerts on the other days from the day after the first holiday
+ * on, each beside the same series without the holidays; and an hour × 1.6 on the first holiday's weekday a
+ * week after the last holiday (its day × 1.3 at days), heard with an alert within it, with and without them.
+ */
+function scoreHolidays() {
+	const SEEDS = 10;
+	const DAY = 86_400_000;
+	for (const pairs of [false, true])
+	for (const minutes of [15, 30, 60, 1440]) {
+		const bucketMs = minutes * 60_000;
+		const figures = { holidays: 0, series: 0, weekday: [0, 0], others: [0, 0], heard: [0, 0] };
+		for (const weekday of pairs ? [1, 2, 4] : [1, 3, 5])
+			for (const peak of [10, 40, 150])
+				for (let seed = 1; seed <= SEEDS; seed++) {
+					figures.series++;
+					[true, false].forEach((holidays, k) => {
+						const { items, holidays: holidayMs } = yearEnd(bucketMs, seed, { peak, weekday, holidays, spike: false, pairs });
+						const { grid, analysis } = analyseVolume(items);
+						const alerts = Array.from(grid.timesMs).filter((_, b) => analysis.detection.alert[b]);
+						const dayOf = (ms) => Math.floor(ms / DAY);
+						if (holidays) figures.holidays += holidayMs.filter((ms) => alerts.some((t) => dayOf(t) === dayOf(ms))).length;
+						const after = alerts.filter((t) => t >= holidayMs[0] + DAY && !holidayMs.some((ms) => dayOf(t) === dayOf(ms)));
+						const last = holidayMs[holidayMs.length - 1];
+						const onWeekday = (t) => t > last && (new Date(t).getUTCDay() === weekday || (pairs && new Date(t).getUTCDay() === weekday + 1));
+						figures.weekday[k] += after.some(onWeekday) ? 1 : 0;
+						figures.others[k] += after.filter((t) => !onWeekday(t)).length;
+						const spiked = yearEnd(bucketMs, seed, { peak, weekday, holidays, spike: true, pairs });
+						const result = analyseVolume(spiked.items);
+						const end = spiked.spikeMs + Math.max(3_600_000, bucketMs);
+						figures.heard[k] += Array.from(result.grid.timesMs).some((t, b) => t >= spiked.spikeMs && t < end && result.analysis.detection.alert[b]) ? 1 : 0;
+					});
+				}
+		const n = figures.series;
+		log(`HOLIDAYS ${pairs ? 'pairs' : 'days '} ${String(minutes).padStart(4)} min: holidays with an alert ${figures.holidays}/${(pairs ? 4 : 2) * n}; the weekday${pairs ? 's' : ''} after alerts in ${figures.weekday[0]}/${n} series (without the holidays ${figures.weekday[1]}/${n}), other days ${figures.others[0]} alerts (${figures.others[1]}); ${minutes === 1440 ? 'a day × 1.3' : 'an hour × 1.6'} there heard ${figures.heard[0]}/${n} (${figures.heard[1]}/${n})`);
+	}
 }

@@ -284,3 +284,37 @@ export function aroundTheClock(seed) {
 	}
 	return { items, outages, mailings, drop, spike, planted: new Set(factors.keys()) };
 }
+
+/**
+ * Contacts of an office-hours centre over 11 weeks (UTC) at `bucketMs` (15 minutes to a day): `peak` an hour
+ * at its busiest (a morning and an afternoon peak, the second of SHAPES) from 8:00 to 18:00, weekdays as
+ * WEEKDAY_FACTORS, Saturdays at 40 %, Sundays closed; no row for a bucket without contacts. With
+ * `holidays`, `weekday` (1 = Monday … 4 = Thursday) of weeks 7 and 8 is closed: Christmas and New Year's Day
+ * fall on the same weekday, a week apart; with `pairs` the day after it too (Boxing Day, 2 January). With
+ * `spike`, that weekday a week after the second holiday has its
+ * 11:00 hour at 1.6 times its contacts (its day at 1.3 times at DAY buckets). Each bucket draws its own noise
+ * from the seed, so the same seed gives the same values wherever nothing differs. Returns { items, holidays,
+ * spikeMs }: the holidays' and the spike's first ms.
+ */
+export function yearEnd(bucketMs, seed, { peak, weekday, holidays, spike, pairs = false }) {
+	const holidayMs = [6, 7].flatMap((week) => (pairs ? [0, 1] : [0]).map((next) => START_MS + (week * 7 + weekday - 1 + next) * DAY_MS));
+	const spikeMs = START_MS + (8 * 7 + weekday - 1) * DAY_MS + (bucketMs < DAY_MS ? 11 * HOUR_MS : 0);
+	const spikeEndMs = spikeMs + Math.max(HOUR_MS, bucketMs);
+	const perHour = (date, hour) => {
+		const day = date.getUTCDay();
+		return hour < 8 || hour >= 18 || day === 0 ? 0 : peak * (SHAPES[1](hour) / 1.2) * (day === 6 ? 0.4 : WEEKDAY_FACTORS[day]);
+	};
+	const items = [];
+	for (let index = 0; index < (77 * DAY_MS) / bucketMs; index++) {
+		const timeMs = START_MS + index * bucketMs;
+		if (holidays && holidayMs.some((ms) => timeMs >= ms && timeMs < ms + DAY_MS)) continue;
+		const date = new Date(timeMs);
+		let mean = 0;
+		if (bucketMs >= DAY_MS) for (let hour = 0; hour < 24; hour++) mean += perHour(date, hour);
+		else mean = (perHour(date, date.getUTCHours()) * bucketMs) / HOUR_MS;
+		if (spike && timeMs >= spikeMs && timeMs < spikeEndMs) mean *= bucketMs >= DAY_MS ? 1.3 : 1.6;
+		const contacts = poisson(mean, createRandom(seed * 1_000_003 + index));
+		if (contacts > 0) items.push({ bucketStart: date.toISOString(), count_sum: contacts });
+	}
+	return { items, holidays: holidayMs, spikeMs };
+}

@@ -32,6 +32,7 @@ import {
 } from './scoreCalibration';
 import { NewIncident, SustainedScore, WindowShiftScore } from './sustainedScore';
 import { WeekdaySpread } from './weekdaySpread';
+import { ClosedDays } from './closedDays';
 import { medianAndMadOfSorted, SlidingSortedWindow, SortedRings } from './sortedRings';
 import { LevelFollower } from './levelFollower';
 import {
@@ -169,8 +170,8 @@ const CLOSED_SLOT_DAYS = 3;
  * those of the night. At 5-minute buckets the slot medians are thirteen, one value a day each: sparse counts
  * (NAB's tweets, a few a bucket between bursts) follow no curve there. Only for a weekday judged with its
  * own level (see `WeekdayLevel`) among the recent weekdays: the same weekday's reference holds four values a
- * slot, and two holidays among them (Christmas and New Year's Day fall on the same weekday) halve its
- * medians; a weekend day is judged against days unlike it until it has its own weekday's (a second Sunday
+ * slot, and two holidays among them (Christmas and New Year's Day fall on the same weekday) halved its
+ * medians (measured before closed days left the rings: see ClosedDays); a weekend day is judged against days unlike it until it has its own weekday's (a second Sunday
  * against the Saturdays). The line's misfit widened the scale there, a curve's did not: after two Monday
  * holidays the Mondays after alerted more (a reviewer's series), and on the simulator's clean hours a second
  * Sunday's 08:00 alerted. (A weekday's first weeks, before its own level is known, keep the line with the
@@ -433,8 +434,9 @@ class SlotReference {
  *
  * Every value joins, after being judged, two rings of its time-of-day slot: the last `historyDays` days
  * of its kind (weekdays, or weekend days; at DAY buckets the days themselves) and the last
- * `historyWeeks` of its weekday. Each ring keeps its values sorted with their median and MAD, so a
- * bucket's reference is built from a few per-slot statistics instead of sorting raw values:
+ * `historyWeeks` of its weekday; a count's day without any contacts where its weekday expected some (a
+ * holiday) leaves them when it ends (see `ClosedDays`). Each ring keeps its values sorted with their median
+ * and MAD, so a bucket's reference is built from a few per-slot statistics instead of sorting raw values:
  * - the slot medians of its neighbourhood (every slot within half an hour, at least two each side) are
  *   fitted with a straight line (slope = mean of the symmetric pair slopes); the expected value is the
  *   median of the slot medians moved onto that line (at most three each side, evenly spaced), so a steep
@@ -640,6 +642,11 @@ export function detectSeasonalRobust(
 		: undefined;
 	const reference = new SlotReference(rings, slotsPerDay, reach, floor, weekdaySpread);
 	const weekdayLevel = seasonal ? new WeekdayLevel(kw, minWeeks, k) : undefined;
+	// A count's day closed throughout where its weekday is open (a holiday) leaves the rings when it ends.
+	const closedDays = seasonal
+		? new ClosedDays(slotsPerDay + Math.ceil(slotsPerDay / 24) + 1)
+		: undefined;
+	let day = NaN;
 	// A level shift moves the history with it, at once (see LevelFollower): confirmed by a day of sub-day
 	// buckets, or by three days at DAY buckets (the seven-day reference itself catches up in four).
 	const shiftSpan = slotsPerDay > 1 ? slotsPerDay : DAYS_TO_CONFIRM_A_SHIFT;
@@ -711,6 +718,22 @@ export function detectSeasonalRobust(
 		const value = values[i];
 		const hasValue = value === value;
 		const sampling = samplings[kind];
+		if (closedDays && calendar.dayNumber[i] !== day) {
+			if (day === day && closedDays.end(rings)) {
+				weekdayLevel?.forgetDay();
+				weekdaySpread?.touchAll();
+			}
+			day = calendar.dayNumber[i];
+			closedDays.begin(
+				day,
+				isoWeekday,
+				kind,
+				rings,
+				(SAME_WEEKDAY + isoWeekday - 1) * slotsPerDay,
+				slotsPerDay,
+				minWeeks,
+			);
+		}
 
 		// Only once each weekday's own level is known: before, a busy Monday would look like a new level.
 		if (
@@ -731,6 +754,7 @@ export function detectSeasonalRobust(
 					agreedHeld?.reset();
 				}
 				rings.scaleAll(moved);
+				closedDays?.moved();
 				const alreadyMoved = unmoveSince(
 					rings,
 					values,
@@ -1027,12 +1051,14 @@ export function detectSeasonalRobust(
 		if (hasValue) {
 			if (value < 0) nonNegative = false;
 			floor.observe(value);
-			rings.push(kindRing, value);
-			if (seasonal) {
-				rings.push(weekdayRing, value);
+			const dropped = rings.push(kindRing, value);
+			if (closedDays) {
+				closedDays.pushed(kindRing, dropped);
+				closedDays.pushed(weekdayRing, rings.push(weekdayRing, value));
 				weekdaySpread?.touch(slot);
 			}
 		}
+		closedDays?.observe(value, nonNegative && !sampling && floor.isCounts());
 	}
 	markEpisodes(detection, options.episodes);
 	return detection;

@@ -40,30 +40,64 @@ export class SortedRings {
 		return this.sizes[ring];
 	}
 
-	/** Appends `value` (finite) to `ring`, dropping its oldest value when full. */
-	push(ring: number, value: number): void {
+	/**
+	 * Appends `value` (finite) to `ring`, dropping its oldest value when full. Returns the value dropped
+	 * (`NaN`: none), for {@link unpush}.
+	 */
+	push(ring: number, value: number): number {
 		const base = ring * this.depth;
 		const capacity = this.capacities[ring];
-		let size = this.sizes[ring];
-		const sorted = this.sorted;
-		if (size === capacity) {
-			const evicted = this.fifo[base + this.head[ring]];
-			let at = base;
-			while (sorted[at] !== evicted) at++;
-			const end = base + size - 1;
-			for (; at < end; at++) sorted[at] = sorted[at + 1];
-			size--;
+		const head = this.head[ring];
+		let evicted = NaN;
+		if (this.sizes[ring] === capacity) {
+			evicted = this.fifo[base + head];
+			this.removeSorted(ring, evicted);
 		}
-		let at = base + size;
+		this.insertSorted(ring, value);
+		this.fifo[base + head] = value;
+		this.head[ring] = (head + 1) % capacity;
+		return evicted;
+	}
+
+	/**
+	 * Takes back the newest push to `ring`: its value leaves, and `evicted`, the value that push returned,
+	 * is the oldest again. Pushes are taken back newest first, with the rings unscaled since.
+	 */
+	unpush(ring: number, evicted: number): void {
+		const base = ring * this.depth;
+		const capacity = this.capacities[ring];
+		const head = (this.head[ring] - 1 + capacity) % capacity;
+		this.removeSorted(ring, this.fifo[base + head]);
+		if (evicted === evicted) {
+			this.fifo[base + head] = evicted;
+			this.insertSorted(ring, evicted);
+		}
+		this.head[ring] = head;
+	}
+
+	/** Removes one `value` (present) from the sorted values of `ring`. */
+	private removeSorted(ring: number, value: number): void {
+		const base = ring * this.depth;
+		const sorted = this.sorted;
+		let at = base;
+		while (sorted[at] !== value) at++;
+		const end = base + this.sizes[ring] - 1;
+		for (; at < end; at++) sorted[at] = sorted[at + 1];
+		this.sizes[ring]--;
+		this.stale[ring] = 1;
+	}
+
+	/** Inserts `value` into the sorted values of `ring` (not full). */
+	private insertSorted(ring: number, value: number): void {
+		const base = ring * this.depth;
+		const sorted = this.sorted;
+		let at = base + this.sizes[ring];
 		while (at > base && sorted[at - 1] > value) {
 			sorted[at] = sorted[at - 1];
 			at--;
 		}
 		sorted[at] = value;
-		size++;
-		this.sizes[ring] = size;
-		this.fifo[base + this.head[ring]] = value;
-		this.head[ring] = (this.head[ring] + 1) % capacity;
+		this.sizes[ring]++;
 		this.stale[ring] = 1;
 	}
 

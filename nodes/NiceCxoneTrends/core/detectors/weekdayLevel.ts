@@ -125,6 +125,12 @@ export class WeekdayLevel {
 		this.sum = (this.sum - alreadyMoved) * factor + alreadyMoved;
 	}
 
+	/** Forgets the day being summed: it gives its weekday no ratio and its kind no level. */
+	forgetDay(): void {
+		this.sum = 0;
+		this.values = 0;
+	}
+
 	/** Ends the day being summed when `dayNumber` is another. */
 	private enterDay(dayNumber: number, isoWeekday: number, kind: number): void {
 		if (dayNumber === this.day) return;

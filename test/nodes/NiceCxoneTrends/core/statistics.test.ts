@@ -128,6 +128,26 @@ describe('medianAndMadOfSorted', () => {
 		rings.refresh(0);
 		expect([rings.median[0], rings.mad[0]]).toEqual([7, 0]);
 	});
+	it('takes pushes back newest first: the values they dropped are the oldest again', () => {
+		const rings = new SortedRings(1, 3, Int32Array.from([3]));
+		[5, 1].forEach((v) => rings.push(0, v));
+		expect(rings.push(0, 9)).toBeNaN(); // not full yet: drops nothing
+		expect(rings.push(0, 0)).toBe(5); // keeps 1, 9, 0
+		expect(rings.push(0, 0)).toBe(1); // keeps 9, 0, 0
+		rings.unpush(0, 1);
+		rings.unpush(0, 5); // 5, 1, 9 again
+		rings.refresh(0);
+		expect([rings.size(0), rings.median[0], rings.mad[0]]).toEqual([3, 5, 4]);
+		rings.push(0, 2); // drops 5, the oldest again: keeps 1, 9, 2
+		rings.refresh(0);
+		expect([rings.median[0], rings.mad[0]]).toEqual([2, 1]);
+		rings.unpush(0, 5);
+		rings.unpush(0, NaN); // 9 dropped nothing: 5, 1 remain
+		rings.refresh(0);
+		expect([rings.size(0), rings.median[0]]).toEqual([2, 3]);
+		expect(rings.push(0, 4)).toBeNaN();
+		expect(rings.push(0, 6)).toBe(5);
+	});
 	it('scales every ring at once, and keeps dropping the oldest value after it', () => {
 		const rings = new SortedRings(2, 3, Int32Array.from([3, 3]));
 		[5, 1, 9].forEach((v) => rings.push(0, v));
