@@ -168,14 +168,16 @@ const CLOSED_SLOT_DAYS = 3;
  * scored 2.2. On the validation set's clean hourly volumes, the peak hours
  * ran 0.7 of their scale above the line and the hours at the day's foot 0.65 below, at scales up to 1.6 times
  * those of the night. At 5-minute buckets the slot medians are thirteen, one value a day each: sparse counts
- * (NAB's tweets, a few a bucket between bursts) follow no curve there. Only for a weekday judged with its
- * own level (see `WeekdayLevel`) among the recent weekdays: the same weekday's reference holds four values a
- * slot, and two holidays among them (Christmas and New Year's Day fall on the same weekday) halved its
- * medians (measured before closed days left the rings: see ClosedDays); a weekend day is judged against days unlike it until it has its own weekday's (a second Sunday
- * against the Saturdays). The line's misfit widened the scale there, a curve's did not: after two Monday
- * holidays the Mondays after alerted more (a reviewer's series), and on the simulator's clean hours a second
- * Sunday's 08:00 alerted. (A weekday's first weeks, before its own level is known, keep the line with the
- * weekends; they were not measured apart.)
+ * (NAB's tweets, a few a bucket between bursts) follow no curve there. Only for a weekday: judged with its
+ * own level (see `WeekdayLevel`) among the recent weekdays, or by the same weekday's second opinion. A
+ * weekend day is judged against days unlike it until it has its own weekday's (a second Sunday against the
+ * Saturdays): the line's misfit widened the scale there, a curve's did not, and on the simulator's clean
+ * hours a second Sunday's 08:00 alerted. (Among the recent weekdays, a weekday's first weeks, before its
+ * own level is known, keep the line with the weekends; they were not measured apart.) The same weekday's reference kept the line while
+ * holidays stayed in the rings: two of them (Christmas and New Year's Day fall on the same weekday) halved
+ * its four-week medians, the curve through them fitted, and the weeks after alerted more (a reviewer's
+ * series). Once closed days left the rings (see ClosedDays), its curve heard a peak hour at half 8 times in
+ * 10 instead of 3 (the smaller score is the same weekday's, and its line expected 115–132 where 150 come).
  */
 const CURVE_MOST_REACH = 2;
 
@@ -389,8 +391,8 @@ class SlotReference {
 		if (
 			counts &&
 			reach <= CURVE_MOST_REACH &&
-			group === WEEKDAY &&
 			pooledKind === WEEKDAY &&
+			(group === WEEKDAY || group >= SAME_WEEKDAY) &&
 			own === own
 		) {
 			// A count's day is curved (see CURVE_MOST_REACH): where the curve is clear of the medians' noise (each
@@ -441,8 +443,9 @@ class SlotReference {
  *   fitted with a straight line (slope = mean of the symmetric pair slopes); the expected value is the
  *   median of the slot medians moved onto that line (at most three each side, evenly spaced), so a steep
  *   daily ramp is followed instead of widening the scale. A count's day is curved as well (a peak, the day's
- *   foot): at 15-minute to 4-hour buckets, where the least-squares quadratic through the recent weekdays'
- *   slot medians bends by more than their noise, the expected value is read off it (see CURVE_MOST_REACH);
+ *   foot): at 15-minute to 4-hour buckets, where the least-squares quadratic through a weekday's slot
+ *   medians (the recent weekdays', or the same weekday's) bends by more than their noise, the expected value
+ *   is read off it (see CURVE_MOST_REACH);
  * - the spread is 1.4826 · √(within² + between²): "within" is the mean of the neighbourhood's slot MADs
  *   (day-to-day variation at that time of day), "between" the MAD of the moved medians (how far the
  *   daily shape there is from a line; on the curve, the medians' distance from it where that is less).
