@@ -141,11 +141,21 @@ export class LevelFollower {
 			level = this.recentLevel(i - (this.span >> 1), ratio);
 		}
 		this.since = this.atNewLevelSince(i, level);
+		this.forget();
+		return level;
+	}
+
+	/**
+	 * Forgets the buckets recorded so far: after a confirmed shift (they were measured against the old level),
+	 * and after a closed day that left the history (see ClosedDays). Kept, a holiday's hours and an outage the
+	 * next morning, now alerting, confirmed the outage as a level of 0.26–0.41 (a reviewer's series: Easter
+	 * Monday, then three hours at 0.3), and the days after alerted at its end.
+	 */
+	forget(): void {
 		this.buckets.fill(-Infinity);
 		this.closed.fill(-Infinity);
 		this.dayScore.reset();
 		this.lastDayScore = 0;
-		return level;
 	}
 
 	/**

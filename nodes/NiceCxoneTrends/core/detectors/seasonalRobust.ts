@@ -173,11 +173,12 @@ const CLOSED_SLOT_DAYS = 3;
  * weekend day is judged against days unlike it until it has its own weekday's (a second Sunday against the
  * Saturdays): the line's misfit widened the scale there, a curve's did not, and on the simulator's clean
  * hours a second Sunday's 08:00 alerted. (Among the recent weekdays, a weekday's first weeks, before its
- * own level is known, keep the line with the weekends; they were not measured apart.) The same weekday's reference kept the line while
- * holidays stayed in the rings: two of them (Christmas and New Year's Day fall on the same weekday) halved
- * its four-week medians, the curve through them fitted, and the weeks after alerted more (a reviewer's
- * series). Once closed days left the rings (see ClosedDays), its curve heard a peak hour at half 8 times in
- * 10 instead of 3 (the smaller score is the same weekday's, and its line expected 115–132 where 150 come).
+ * own level is known, keep the line with the weekends; they were not measured apart.) The same weekday's
+ * reference kept the line while holidays stayed in the rings: two of them (Christmas and New Year's Day
+ * fall on the same weekday) halved its four-week medians, the curve through them fitted, and the weeks
+ * after alerted more (a reviewer's series). Once closed days left the rings (see ClosedDays), its curve
+ * heard a peak hour at half 8 times in 10 instead of 3 (the smaller score is the same weekday's, and its
+ * line expected 115–132 where 150 come).
  */
 const CURVE_MOST_REACH = 2;
 
@@ -388,13 +389,7 @@ class SlotReference {
 		let between = stats[1];
 		let within = madSum / madCount;
 		const own = medians[reach];
-		if (
-			counts &&
-			reach <= CURVE_MOST_REACH &&
-			pooledKind === WEEKDAY &&
-			(group === WEEKDAY || group >= SAME_WEEKDAY) &&
-			own === own
-		) {
+		if (counts && reach <= CURVE_MOST_REACH && pooledKind === WEEKDAY && own === own) {
 			// A count's day is curved (see CURVE_MOST_REACH): where the curve is clear of the medians' noise (each
 			// median's error from the neighbourhood's spread, at least Poisson's, over the slot's days) and the
 			// slot's own median lies on it within that noise, the expected value lies on it. The shape's share of
@@ -645,9 +640,15 @@ export function detectSeasonalRobust(
 		: undefined;
 	const reference = new SlotReference(rings, slotsPerDay, reach, floor, weekdaySpread);
 	const weekdayLevel = seasonal ? new WeekdayLevel(kw, minWeeks, k) : undefined;
-	// A count's day closed throughout where its weekday is open (a holiday) leaves the rings when it ends.
+	// A count's weekday closed throughout where its weekday is open (a holiday) leaves the rings when it ends.
 	const closedDays = seasonal
-		? new ClosedDays(slotsPerDay + Math.ceil(slotsPerDay / 24) + 1)
+		? new ClosedDays(
+				rings,
+				slotsPerDay,
+				SAME_WEEKDAY,
+				slotsPerDay + Math.ceil(slotsPerDay / 24) + 1,
+				minWeeks,
+			)
 		: undefined;
 	let day = NaN;
 	// A level shift moves the history with it, at once (see LevelFollower): confirmed by a day of sub-day
@@ -722,20 +723,13 @@ export function detectSeasonalRobust(
 		const hasValue = value === value;
 		const sampling = samplings[kind];
 		if (closedDays && calendar.dayNumber[i] !== day) {
-			if (day === day && closedDays.end(rings)) {
+			if (day === day && closedDays.end()) {
 				weekdayLevel?.forgetDay();
 				weekdaySpread?.touchAll();
+				follower?.forget();
 			}
 			day = calendar.dayNumber[i];
-			closedDays.begin(
-				day,
-				isoWeekday,
-				kind,
-				rings,
-				(SAME_WEEKDAY + isoWeekday - 1) * slotsPerDay,
-				slotsPerDay,
-				minWeeks,
-			);
+			closedDays.begin(day, isoWeekday, kind === WEEKDAY);
 		}
 
 		// Only once each weekday's own level is known: before, a busy Monday would look like a new level.
@@ -775,9 +769,9 @@ export function detectSeasonalRobust(
 				weekdayLevel?.scaleLevels(moved, alreadyMoved);
 			}
 		}
+		// A rate or an average with its contacts is no count, even when its values are whole numbers.
+		const counts = !sampling && floor.isCounts();
 		if (rings.size(kindRing) >= minDays) {
-			// A rate or an average with its contacts is no count, even when its values are whole numbers.
-			const counts = !sampling && floor.isCounts();
 			const bucketContacts = contactCounts ? contactCounts[i] : NaN;
 			// Weekend days differ from each other more than weekdays do (a Saturday is no Sunday): once there is
 			// enough of it, a weekend day's reference is its own weekday.
@@ -1061,7 +1055,7 @@ export function detectSeasonalRobust(
 				weekdaySpread?.touch(slot);
 			}
 		}
-		closedDays?.observe(value, nonNegative && !sampling && floor.isCounts());
+		closedDays?.observe(value, nonNegative && counts);
 	}
 	markEpisodes(detection, options.episodes);
 	return detection;

@@ -7,6 +7,7 @@ import {
 	ANOMALY_DROP,
 	ANOMALY_LEVEL_SHIFT,
 	ANOMALY_SPIKE,
+	type Detection,
 	emptyDetection,
 	markEpisodes,
 } from '../../../../nodes/NiceCxoneTrends/core/detection';
@@ -755,7 +756,7 @@ describe('a day with two peaks, at hourly buckets', () => {
 	it('expects a peak hour at its own level, on its own scale, and hears it at 1.6 times', () => {
 		// The line through 12:00–16:00 expected that hour at 120–132 where 150 come, and the medians' distance
 		// from it widened the scale: that hour at 1.6 times scored 1.7–4.3 in 9 of 10 seeds, at scales of 23–45
-		// (Poisson's is 12). On the curve through them (see CURVE_MOST_REACH): 130–150 expected, scales of 12–25.
+		// (Poisson's is 12). On the curve through them (see CURVE_MOST_REACH): 130–151 expected, scales of 12–25.
 		// Seed 3 scores 4.00. (Seeds 2, 3 and 9 scored 4.35, 4.25 and 3.62 while the same weekday's reference kept
 		// the line: seed 9's scale was 24.9 there, 12.2 now.)
 		const heard: number[] = [];
@@ -814,17 +815,22 @@ describe('days closed throughout, at hourly buckets', () => {
 			const clean = analyzeSeries(timesMs, values, HOUR_MS, DEFAULT_SETTINGS).detection;
 			values.fill(0, 42 * 24, 43 * 24);
 			values.fill(0, 49 * 24, 50 * 24);
-			const { detection } = analyzeSeries(timesMs, values, HOUR_MS, DEFAULT_SETTINGS);
 			const after = (alert: Uint8Array) => alertsOf(alert).filter((i) => i >= 50 * 24);
+			// The farthest expected value from the clean series' on the Mondays after, and the widest scale.
+			const offClean = (detection: Detection) => {
+				let farthest = 0;
+				let widest = 0;
+				for (const day of mondays)
+					for (let hour = 8; hour < 18; hour++) {
+						const i = day * 24 + hour;
+						farthest = Math.max(farthest, Math.abs(detection.expected[i] / clean.expected[i] - 1));
+						widest = Math.max(widest, detection.scale[i] / clean.scale[i]);
+					}
+				return [farthest, widest];
+			};
+			const { detection } = analyzeSeries(timesMs, values, HOUR_MS, DEFAULT_SETTINGS);
 			expect([seed, after(detection.alert)]).toEqual([seed, after(clean.alert)]);
-			let farthest = 0;
-			let widest = 0;
-			for (const day of mondays)
-				for (let hour = 8; hour < 18; hour++) {
-					const i = day * 24 + hour;
-					farthest = Math.max(farthest, Math.abs(detection.expected[i] / clean.expected[i] - 1));
-					widest = Math.max(widest, detection.scale[i] / clean.scale[i]);
-				}
+			const [farthest, widest] = offClean(detection);
 			// (0.46–0.53 and 2.9–3.7 with the holidays in the rings.)
 			expect([seed, farthest < 0.15, widest < 1.4]).toEqual([seed, true, true]);
 			if (seed === 1) {
@@ -833,9 +839,16 @@ describe('days closed throughout, at hourly buckets', () => {
 					expect.closeTo(228.2, 1),
 					expect.closeTo(18.43, 2),
 				]);
-				expect(detection.expected[eleven]).toBeCloseTo(223.9774, 4);
-				expect(detection.scale[eleven]).toBeCloseTo(18.1477, 4);
+				expect(detection.expected[eleven]).toBeCloseTo(224.0926, 4);
+				expect(detection.scale[eleven]).toBeCloseTo(18.5182, 4);
 			}
+			// A contact on each is still a holiday (see CLOSED_DAY_SHARE). Asked for none, they stayed in the rings;
+			// now the expected values are as near, the scales up to 1.72 times as wide (the holidays' scores differ).
+			values[42 * 24 + 10] = 1;
+			values[49 * 24 + 15] = 1;
+			const withContacts = analyzeSeries(timesMs, values, HOUR_MS, DEFAULT_SETTINGS).detection;
+			expect([seed, after(withContacts.alert)]).toEqual([seed, after(clean.alert)]);
+			expect([seed, offClean(withContacts)[0] < 0.15]).toEqual([seed, true]);
 		}
 	});
 
@@ -855,6 +868,46 @@ describe('days closed throughout, at hourly buckets', () => {
 		// Closed on Fridays from week 5 on: the first two leave the rings, the third is learnt. Two alerting
 		// Fridays more than when every closed day was learnt ([32, 39, 46]): the price of Christmas and New Year.
 		expect(closedFor(32, (day) => day % 7 === 4)).toEqual([32, 39, 46, 53, 60]);
+	});
+
+	it('learns a closure that comes back every other week, and keeps no weekend day out', () => {
+		// Closed every other Wednesday from day 30 on: the third closure within eight weeks is learnt, and by day
+		// 128 the Wednesdays' reference holds two closures of four, as when no closed day was kept out. Counted
+		// in a row only, each closure was a first, kept out: a closed Wednesday expected 52.94 at 11:00, the open
+		// level.
+		const office = officeHours(140, 1);
+		for (let day = 30; day < 140; day += 14) office.values.fill(0, day * 24, day * 24 + 24);
+		const wednesdays = analyzeSeries(office.timesMs, office.values, HOUR_MS, DEFAULT_SETTINGS);
+		expect(wednesdays.detection.expected[128 * 24 + 11]).toBeCloseTo(25.25, 4);
+		// Open every other Saturday: a weekend day is never kept out (its reference is its own weekday, closed
+		// and open by turns here), and only the second closed Saturday alerts, as before. Kept out, every one of
+		// them did (33, 47, …, 103).
+		for (let seed = 1; seed <= 10; seed++) {
+			const { timesMs, values } = hourlyContacts(112, rate, seed);
+			for (let day = 19; day < 112; day += 14) values.fill(0, day * 24, day * 24 + 24);
+			const { detection } = analyzeSeries(timesMs, values, HOUR_MS, DEFAULT_SETTINGS);
+			expect([seed, alertsOf(detection.alert).map((i) => Math.floor(i / 24))]).toEqual([
+				seed,
+				[33],
+			]);
+		}
+	});
+
+	it('takes no level from a holiday: an outage on the next working day stays an outage', () => {
+		// Thursday and Friday of week 7 closed, then the Monday's 10:00–12:00 at 30 %. The holidays' hours, still
+		// in the level follower's day, and the outage, now alerting against a reference without them, confirmed a
+		// level of about a third: the Tuesday and Wednesday mornings after alerted as rises (+4.5 to +10.2) in 30
+		// of 30 seeds. The follower forgets a day that left the rings (see LevelFollower.forget).
+		for (let seed = 1; seed <= 10; seed++) {
+			const { timesMs, values } = hourlyContacts(70, rate, seed);
+			values.fill(0, 45 * 24, 47 * 24);
+			for (let hour = 10; hour < 13; hour++)
+				values[49 * 24 + hour] = Math.round(values[49 * 24 + hour] * 0.3);
+			const { detection } = analyzeSeries(timesMs, values, HOUR_MS, DEFAULT_SETTINGS);
+			const after = alertsOf(detection.alert).filter((i) => i >= 45 * 24);
+			expect([seed, after.filter((i) => i >= 50 * 24)]).toEqual([seed, []]);
+			expect([seed, after.includes(49 * 24 + 10)]).toEqual([seed, true]);
+		}
 	});
 });
 
@@ -1015,7 +1068,8 @@ describe('holidays and month ends at DAY buckets', () => {
 		// Calibrated at the 99th percentile of a year's days, the holidays were the tail: the outage's scale was
 		// 546 instead of 60, and it scored −1.75.
 		expect(detection.alert[outage]).toBe(1);
-		expect(detection.score[outage]).toBeCloseTo(-7.33, 2);
+		// (−7.33 while the holidays, at 5 % of a day's contacts, stayed in the history; see ClosedDays.)
+		expect(detection.score[outage]).toBeCloseTo(-7.59, 2);
 		expect(alertsOf(detection.alert).filter((i) => !HOLIDAYS.includes(i))).toEqual([outage]);
 	});
 
