@@ -2,8 +2,8 @@ import type { SortedRings } from './sortedRings';
 
 /**
  * Fewest contacts the recent weeks of a weekday must expect over its day (the sum of its slots' medians)
- * for a day of it to be taken for closed: under Poisson noise a day of at most a tenth of that comes by
- * chance about once in 10,000.
+ * for a day of it to be taken for closed: at a Poisson mean of 10, a day of one contact or none comes about
+ * once in 2,000.
  */
 export const CLOSED_DAY_CONTACTS = 10;
 
@@ -130,7 +130,7 @@ export class ClosedDays {
 		const closed =
 			this.open && this.pushes > 0 && this.contacts <= CLOSED_DAY_SHARE * this.expected;
 		if (!closed) {
-			// A weekend day neither ends nor continues a run of closed weekdays.
+			// A day that was not open (a weekend day, a weekday without the weeks to tell) leaves the run as it is.
 			if (this.open) this.run = 0;
 			return false;
 		}

@@ -431,9 +431,10 @@ class SlotReference {
  *
  * Every value joins, after being judged, two rings of its time-of-day slot: the last `historyDays` days
  * of its kind (weekdays, or weekend days; at DAY buckets the days themselves) and the last
- * `historyWeeks` of its weekday; a count's day without any contacts where its weekday expected some (a
- * holiday) leaves them when it ends (see `ClosedDays`). Each ring keeps its values sorted with their median
- * and MAD, so a bucket's reference is built from a few per-slot statistics instead of sorting raw values:
+ * `historyWeeks` of its weekday; a count's weekday without contacts (a tenth of what its weekday expects
+ * at most: a holiday) leaves them when it ends (see `ClosedDays`). Each ring keeps its values sorted with
+ * their median and MAD, so a bucket's reference is built from a few per-slot statistics instead of sorting
+ * raw values:
  * - the slot medians of its neighbourhood (every slot within half an hour, at least two each side) are
  *   fitted with a straight line (slope = mean of the symmetric pair slopes); the expected value is the
  *   median of the slot medians moved onto that line (at most three each side, evenly spaced), so a steep
