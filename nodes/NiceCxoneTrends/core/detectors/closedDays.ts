@@ -58,7 +58,7 @@ export class ClosedDays {
 	private expected = 0;
 	private contacts = 0;
 	private open = false;
-	private day = 0;
+	private day = NaN;
 	private weekday = 0;
 	/** Closed weekdays in a row up to the last weekday: 0 when it was open. */
 	private run = 0;
@@ -83,10 +83,18 @@ export class ClosedDays {
 	}
 
 	/**
-	 * Starts local day `day`, an `isoWeekday`, a weekday or not (`weekday`; a weekend day is never kept out):
-	 * what its weekday's rings with `minWeeks` values expect.
+	 * A bucket of local day `day`, an `isoWeekday`, a weekday or not (`weekday`; a weekend day is never kept
+	 * out), before it is judged. When it starts a new day, ends the last one: true when that one left the rings.
 	 */
-	begin(day: number, isoWeekday: number, weekday: boolean): void {
+	enter(day: number, isoWeekday: number, weekday: boolean): boolean {
+		if (day === this.day) return false;
+		const keptOut = this.day === this.day && this.end();
+		this.begin(day, isoWeekday, weekday);
+		return keptOut;
+	}
+
+	/** Starts a day: what its weekday's rings with `minWeeks` values expect. */
+	private begin(day: number, isoWeekday: number, weekday: boolean): void {
 		const rings = this.rings;
 		const first = (this.sameWeekday + isoWeekday - 1) * this.slotsPerDay;
 		let expected = 0;
@@ -126,7 +134,7 @@ export class ClosedDays {
 	}
 
 	/** Ends the day: takes its pushes back when it was closed and may be kept out. True when it was. */
-	end(): boolean {
+	private end(): boolean {
 		const closed =
 			this.open && this.pushes > 0 && this.contacts <= CLOSED_DAY_SHARE * this.expected;
 		if (!closed) {

@@ -651,7 +651,6 @@ export function detectSeasonalRobust(
 				minWeeks,
 			)
 		: undefined;
-	let day = NaN;
 	// A level shift moves the history with it, at once (see LevelFollower): confirmed by a day of sub-day
 	// buckets, or by three days at DAY buckets (the seven-day reference itself catches up in four).
 	const shiftSpan = slotsPerDay > 1 ? slotsPerDay : DAYS_TO_CONFIRM_A_SHIFT;
@@ -723,14 +722,10 @@ export function detectSeasonalRobust(
 		const value = values[i];
 		const hasValue = value === value;
 		const sampling = samplings[kind];
-		if (closedDays && calendar.dayNumber[i] !== day) {
-			if (day === day && closedDays.end()) {
-				weekdayLevel?.forgetDay();
-				weekdaySpread?.touchAll();
-				follower?.forget();
-			}
-			day = calendar.dayNumber[i];
-			closedDays.begin(day, isoWeekday, kind === WEEKDAY);
+		if (closedDays?.enter(calendar.dayNumber[i], isoWeekday, kind === WEEKDAY)) {
+			weekdayLevel?.forgetDay();
+			weekdaySpread?.touchAll();
+			follower?.forget();
 		}
 
 		// Only once each weekday's own level is known: before, a busy Monday would look like a new level.
@@ -1049,10 +1044,11 @@ export function detectSeasonalRobust(
 		if (hasValue) {
 			if (value < 0) nonNegative = false;
 			floor.observe(value);
-			const dropped = rings.push(kindRing, value);
-			if (closedDays) {
-				closedDays.pushed(kindRing, dropped);
-				closedDays.pushed(weekdayRing, rings.push(weekdayRing, value));
+			const kindDropped = rings.push(kindRing, value);
+			closedDays?.pushed(kindRing, kindDropped);
+			if (seasonal) {
+				const weekdayDropped = rings.push(weekdayRing, value);
+				closedDays?.pushed(weekdayRing, weekdayDropped);
 				weekdaySpread?.touch(slot);
 			}
 		}
