@@ -36,6 +36,9 @@
 //     contacts an hour, then about 85 in the day's first hour (aroundTheClock, 6 seeds): are a monthly hour's
 //     outage, a monthly two-hour mailing and a late drop and spike heard, and how many other alerts? See
 //     scoreAroundTheClock.
+//   - with --busy-day, the same office-hours centre at 15 and 60 minutes with one Wednesday at 1.3 to 2
+//     times its contacts or at 0.6, all day or from 11:00 (busyDay, 30 series a row): is the day heard, and
+//     do the days after alert (the day taken for a new level)? See scoreBusyDay.
 // Prints NAB standard, flags per 1000 points and window recall for NAB; recall, alerts per 1000 points on
 // clean series, NAB standard and the level shifts alerted at all (however late) for the contact-centre set.
 // Needs the compiled core (npm run build).
@@ -43,6 +46,7 @@
 //   npm run bench:quality -- [--part tune|check|all] [--no-nab] [--no-cc] [--no-synthetic] [--verbose] [--breakdown] [--nab DIR]
 //                            [--incident-scale S] [--without-counts] [--short] [--review] [--situations]
 //                            [--residuals] [--surges] [--after-follow] [--around-the-clock] [--holidays]
+//                            [--busy-day]
 // --residuals: how the judged buckets' residuals z = (value − expected) / scale of the clean hourly series run
 // (units without an incident in any metric), for the contact-centre set (and the review set with --review):
 // E[z] and E[z²] (0 and 1 when the scales are right) and, each series' offset taken out, R = m · E[(day mean
@@ -65,7 +69,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { CC_SEEDS, ccBlocks, generateBlock, localHour, localWeekday } from './lib/ccSeries.mjs';
-import { aroundTheClock, cleanSyntheticSeries, closedDaySeries, incidentSyntheticSeries, levelThenIncident, officeHoursSurges, shiftThenSpikeSeries, yearEnd } from './lib/syntheticSeries.mjs';
+import { aroundTheClock, busyDay, cleanSyntheticSeries, closedDaySeries, incidentSyntheticSeries, levelThenIncident, officeHoursSurges, shiftThenSpikeSeries, yearEnd } from './lib/syntheticSeries.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -314,6 +318,7 @@ if (args.includes('--surges')) scoreSurges();
 if (args.includes('--after-follow')) scoreAfterFollow();
 if (args.includes('--around-the-clock')) scoreAroundTheClock();
 if (args.includes('--holidays')) scoreHolidays();
+if (args.includes('--busy-day')) scoreBusyDay();
 
 function scoreSynthetic() {
 	const analyse = (rows, settings = {}) =>
@@ -779,5 +784,34 @@ function scoreHolidays() {
 				}
 		const n = figures.series;
 		log(`HOLIDAYS ${pairs ? 'pairs' : 'days '} ${String(minutes).padStart(4)} min: holidays with an alert ${figures.holidays}/${(pairs ? 4 : 2) * n}; the weekday${pairs ? 's' : ''} after alerts in ${figures.weekday[0]}/${n} series (without the holidays ${figures.weekday[1]}/${n}), other days ${figures.others[0]} alerts (${figures.others[1]}); ${minutes === 1440 ? 'a day × 1.3' : 'an hour × 1.6'} there heard ${figures.heard[0]}/${n} (${figures.heard[1]}/${n})`);
+	}
+}
+
+/**
+ * --busy-day: yearEnd's office-hours centre at 15 and 60 minutes (busyDay), peaks of 20, 60 and 150 contacts
+ * an hour, 10 seeds: a Wednesday at 1 (none), 1.3, 1.5, 2 or 0.6 times its contacts, all day or from 11:00.
+ * The day counts as heard with an alert within it; the series count that alert on any of the seven days after.
+ */
+function scoreBusyDay() {
+	const DAY = 86_400_000;
+	for (const minutes of [15, 60])
+	for (const fromHour of [0, 11])
+	for (const factor of [1, 1.3, 1.5, 2, 0.6]) {
+		let heard = 0;
+		let series = 0;
+		let after = 0;
+		let days = 0;
+		for (const peak of [20, 60, 150])
+			for (let seed = 1; seed <= 10; seed++) {
+				const { items, dayMs, fromMs } = busyDay(minutes * 60_000, seed, { peak, factor, fromHour });
+				const { grid, analysis } = analyseVolume(items);
+				const alerts = Array.from(grid.timesMs).filter((_, b) => analysis.detection.alert[b]);
+				series++;
+				if (alerts.some((t) => t >= fromMs && t < dayMs + DAY)) heard++;
+				const later = new Set(alerts.filter((t) => t >= dayMs + DAY && t < dayMs + 8 * DAY).map((t) => Math.floor(t / DAY)));
+				if (later.size > 0) after++;
+				days += later.size;
+			}
+		log(`BUSY DAY ${String(minutes).padStart(2)} min, ${fromHour ? 'from 11:00' : 'all day   '} × ${String(factor).padEnd(3)}: the day heard ${heard}/${series}; series alerting in the 7 days after ${after}/${series}, on ${days} days in all`);
 	}
 }

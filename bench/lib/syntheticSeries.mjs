@@ -285,6 +285,12 @@ export function aroundTheClock(seed) {
 	return { items, outages, mailings, drop, spike, planted: new Set(factors.keys()) };
 }
 
+/** Contacts an hour at `hour` of `date` (UTC) at the office-hours centre of yearEnd and busyDay. */
+function officeRate(date, hour, peak) {
+	const day = date.getUTCDay();
+	return hour < 8 || hour >= 18 || day === 0 ? 0 : peak * (SHAPES[1](hour) / 1.2) * (day === 6 ? 0.4 : WEEKDAY_FACTORS[day]);
+}
+
 /**
  * Contacts of an office-hours centre over 11 weeks (UTC) at `bucketMs` (15 minutes to a day): `peak` an hour
  * at its busiest (a morning and an afternoon peak, the second of SHAPES) from 8:00 to 18:00, weekdays as
@@ -300,10 +306,7 @@ export function yearEnd(bucketMs, seed, { peak, weekday, holidays, spike, pairs 
 	const holidayMs = [6, 7].flatMap((week) => (pairs ? [0, 1] : [0]).map((next) => START_MS + (week * 7 + weekday - 1 + next) * DAY_MS));
 	const spikeMs = START_MS + (8 * 7 + weekday - 1) * DAY_MS + (bucketMs < DAY_MS ? 11 * HOUR_MS : 0);
 	const spikeEndMs = spikeMs + Math.max(HOUR_MS, bucketMs);
-	const perHour = (date, hour) => {
-		const day = date.getUTCDay();
-		return hour < 8 || hour >= 18 || day === 0 ? 0 : peak * (SHAPES[1](hour) / 1.2) * (day === 6 ? 0.4 : WEEKDAY_FACTORS[day]);
-	};
+	const perHour = (date, hour) => officeRate(date, hour, peak);
 	const items = [];
 	for (let index = 0; index < (77 * DAY_MS) / bucketMs; index++) {
 		const timeMs = START_MS + index * bucketMs;
@@ -317,4 +320,25 @@ export function yearEnd(bucketMs, seed, { peak, weekday, holidays, spike, pairs 
 		if (contacts > 0) items.push({ bucketStart: date.toISOString(), count_sum: contacts });
 	}
 	return { items, holidays: holidayMs, spikeMs };
+}
+
+/**
+ * Hourly or quarter-hourly contacts (`bucketMs`) of yearEnd's office-hours centre over 10 weeks (UTC), with
+ * the Wednesday of week 8 at `factor` times its contacts from `fromHour` on (0: all day; a mailing or a
+ * storm). Each bucket draws its own noise from the seed. Returns { items, dayMs, fromMs }: that day's first
+ * ms and that of its first bucket at `factor`.
+ */
+export function busyDay(bucketMs, seed, { peak, factor, fromHour }) {
+	const dayMs = START_MS + (7 * 7 + 2) * DAY_MS;
+	const fromMs = dayMs + fromHour * HOUR_MS;
+	const items = [];
+	for (let index = 0; index < (70 * DAY_MS) / bucketMs; index++) {
+		const timeMs = START_MS + index * bucketMs;
+		const date = new Date(timeMs);
+		const busy = timeMs >= fromMs && timeMs < dayMs + DAY_MS ? factor : 1;
+		const mean = (officeRate(date, date.getUTCHours(), peak) * busy * bucketMs) / HOUR_MS;
+		const contacts = poisson(mean, createRandom(seed * 1_000_003 + index));
+		if (contacts > 0) items.push({ bucketStart: date.toISOString(), count_sum: contacts });
+	}
+	return { items, dayMs, fromMs };
 }

@@ -31,6 +31,11 @@ const MOST_LOG_CHANGE = Math.log(4);
  * between the holiday's zeros and the morning after.
  */
 const OFF_LEVEL_SHARE = 0.25;
+/**
+ * Least share of the way back to the old level (as log ratios) that the buckets after a confirmed shift must
+ * have gone for it to be undone (see `wayBack`).
+ */
+const BACK_SHARE = 2 / 3;
 
 /**
  * Notices, causally, when a non-negative series has moved to a new level, so that the seasonal method can
@@ -78,6 +83,19 @@ export class LevelFollower {
 	 * values joined the history at the new level, and moving them with it counted the shift twice.
 	 */
 	since = 0;
+	/**
+	 * After a confirmed shift: the factor that undoes it (1 when there is none to undo, or a span of buckets
+	 * has been recorded since), the limit that confirmed it, and the buckets recorded since. Of the trailing
+	 * run of those nearer the old level than the new: its first bucket, and the sums of its values, of their
+	 * expected values and of their squared scales.
+	 */
+	private back = 1;
+	private movedLimit = 0;
+	private recordedSince = 0;
+	private runSince = 0;
+	private runValue = 0;
+	private runExpected = 0;
+	private runVariance = 0;
 
 	constructor(private readonly span: number) {
 		this.ratios = new Float64Array(span);
@@ -101,6 +119,7 @@ export class LevelFollower {
 			return;
 		}
 		if (announced) this.lastAnnounced = i;
+		if (this.back !== 1) this.recordBack(i, value, expected, scale);
 		this.ratios[at] = value / expected;
 		this.weights[at] = expected;
 		this.scales[at] = scale;
@@ -111,7 +130,7 @@ export class LevelFollower {
 
 	/** Whether the last day's deviation reaches `threshold` (a cheap test before {@link confirmedShift}). */
 	mayHaveMoved(threshold: number): boolean {
-		return Math.abs(this.lastDayScore) >= threshold;
+		return this.back !== 1 || Math.abs(this.lastDayScore) >= threshold;
 	}
 
 	/**
@@ -119,6 +138,10 @@ export class LevelFollower {
 	 * least `limit` in size), or 1.
 	 */
 	confirmedShift(i: number, limit: number): number {
+		if (this.back !== 1) {
+			const back = this.wayBack();
+			if (back !== 1) return back;
+		}
 		if (
 			i < this.span ||
 			i < this.nextLook ||
@@ -142,20 +165,72 @@ export class LevelFollower {
 		}
 		this.since = this.atNewLevelSince(i, level);
 		this.forget();
+		this.back = 1 / level;
+		this.movedLimit = limit;
 		return level;
+	}
+
+	/**
+	 * The factor that would undo the last confirmed shift while it may still be undone and the last bucket
+	 * recorded sat nearer the old level than the new, else 1.
+	 */
+	get undoing(): number {
+		return this.runExpected > 0 ? this.back : 1;
+	}
+
+	/** Counts bucket `i`, recorded after a confirmed shift, in or out of the run back to the old level. */
+	private recordBack(i: number, value: number, expected: number, scale: number): void {
+		if (++this.recordedSince > this.span) {
+			this.back = 1;
+			return;
+		}
+		const logRatio = Math.log(value / expected);
+		if (Math.abs(logRatio - Math.log(this.back)) < Math.abs(logRatio)) {
+			if (this.runExpected === 0) this.runSince = i;
+			this.runValue += value;
+			this.runExpected += expected;
+			this.runVariance += scale * scale;
+		} else this.runValue = this.runExpected = this.runVariance = 0;
+	}
+
+	/**
+	 * The factor that undoes the last confirmed shift, or 1. The trailing run of buckets recorded since then
+	 * nearer the old level than the new (within a span of them) must deviate from the new level as a whole by
+	 * the limit that confirmed the shift (as the day score does), and their ratio (Σ value / Σ expected) must
+	 * have gone at least BACK_SHARE of the way back, and not past the old level by more than the rest. A day's
+	 * mailing (every hour × 2) is confirmed as a level by its afternoon; followed for good, the next two or
+	 * three days alerted as drops until the follower took them for a level in turn.
+	 */
+	private wayBack(): number {
+		const logBack = Math.log(this.back);
+		const deviation = this.runValue - this.runExpected;
+		if (
+			!((this.back > 1 ? deviation : -deviation) >= this.movedLimit * Math.sqrt(this.runVariance))
+		)
+			return 1;
+		const share = Math.log(this.runValue / this.runExpected) / logBack;
+		if (!(Math.abs(share - 1) <= 1 - BACK_SHARE)) return 1;
+		const back = this.back;
+		this.since = this.runSince;
+		this.forget();
+		return back;
 	}
 
 	/**
 	 * Forgets the buckets recorded so far: after a confirmed shift (they were measured against the old level),
 	 * and after a closed day that left the history (see ClosedDays). Kept, a holiday's hours and an outage the
 	 * next morning, now alerting, confirmed the outage as a level of 0.26–0.41 (a reviewer's series: Easter
-	 * Monday, then three hours at 0.3), and the days after alerted at its end.
+	 * Monday, then three hours at 0.3), and the days after alerted at its end. A shift forgotten is undone no
+	 * more.
 	 */
 	forget(): void {
 		this.buckets.fill(-Infinity);
 		this.closed.fill(-Infinity);
 		this.dayScore.reset();
 		this.lastDayScore = 0;
+		this.back = 1;
+		this.recordedSince = 0;
+		this.runValue = this.runExpected = this.runVariance = 0;
 	}
 
 	/**

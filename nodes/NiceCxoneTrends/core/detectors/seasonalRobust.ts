@@ -867,6 +867,25 @@ export function detectSeasonalRobust(
 					chosenScore = weeklyIsSmaller ? weeklyScore : recentScore;
 				}
 			}
+			// While the last level shift may still be undone, and the bucket before sat nearer the level before it
+			// (see LevelFollower.undoing), that level is a second opinion. After a day's mailing (× 2, followed as a
+			// level by its afternoon), 12 of 30 hourly series still alerted for a drop on the morning after, before
+			// the way back was confirmed (16 of 30, on 32 days, with no way back); 1 now. The first bucket back is
+			// judged against the new level alone: a spike back to the old level two days after a halving is heard.
+			const back = follower ? follower.undoing : 1;
+			if (back !== 1 && hasValue && Math.abs(chosenScore) >= stayLevel) {
+				const backCenter = chosenCenter * back;
+				const backScale = counts
+					? Math.max(chosenScale * back, floor.apply(0, backCenter))
+					: chosenScale * back;
+				const backScore = scoreOf(value, backCenter, backScale, counts);
+				if (Math.abs(backScore) < Math.abs(chosenScore)) {
+					chosenCenter = backCenter;
+					chosenScale = backScale;
+					chosenSpread *= back;
+					chosenScore = backScore;
+				}
+			}
 			// An average of durations over its contacts: a rise is judged on the log scale (see durationRiseScore).
 			// A fall is not: durations have a floor at zero, and short contacts come in bursts.
 			// Most contacts never hold or queue: a slot whose median is (near) zero is no promise of none, and a

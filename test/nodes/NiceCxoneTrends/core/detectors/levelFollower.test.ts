@@ -84,6 +84,45 @@ describe('LevelFollower', () => {
 		expect(shifted.confirmedShift(3, 4.5)).toBe(0.55);
 	});
 
+	it('undoes a shift when the buckets after it come back to the old level: a day’s mailing', () => {
+		const follower = new LevelFollower(24);
+		record(follower, Array<number>(24).fill(200));
+		expect(follower.confirmedShift(24, 4.5)).toBe(2);
+		// Judged against the new level from here on: expected 200 ± 20. No bucket has come back yet.
+		expect(follower.undoing).toBe(1);
+		follower.record(24, 105, 200, 20, true);
+		// The level before the shift is a second opinion once a bucket sat nearer it than the new.
+		expect(follower.undoing).toBe(0.5);
+		// One bucket at 105: (105 − 200) / 20 = −4.75 scales, beyond the 4.5 that confirmed the shift, and at
+		// 0.525 of the new level (log 0.525 / log 0.5 = 0.93 of the way back).
+		expect(follower.confirmedShift(25, 4.5)).toBe(0.5);
+		expect(follower.since).toBe(24);
+		expect(follower.undoing).toBe(1);
+	});
+
+	it('undoes no shift whose next buckets hold the new level, lie between, or fall to nothing', () => {
+		const held = new LevelFollower(24);
+		record(held, Array<number>(24).fill(200));
+		expect(held.confirmedShift(24, 4.5)).toBe(2);
+		// At the new level, then an hour at 150 (half way back as a log ratio: log 0.75 / log 0.5 = 0.42).
+		[210, 190, 200, 150].forEach((value, j) => held.record(24 + j, value, 200, 20, true));
+		expect(held.confirmedShift(28, 4.5)).toBe(1);
+		// Closed (nothing came): no level at all, and the run back ends.
+		held.record(28, 0, 200, 20, true);
+		expect(held.undoing).toBe(1);
+		expect(held.confirmedShift(29, 4.5)).toBe(1);
+	});
+
+	it('undoes a shift only within a span of recorded buckets after it', () => {
+		const follower = new LevelFollower(3);
+		record(follower, [52, 50, 48]);
+		expect(follower.confirmedShift(3, 4.5)).toBe(0.5);
+		// Three days at the new level, then one back at the old (+50 against 50 ± 5): the way back is closed.
+		[50, 51, 49, 100].forEach((value, j) => follower.record(3 + j, value, 50, 5, true));
+		expect(follower.undoing).toBe(1);
+		expect(follower.confirmedShift(7, 4.5)).toBe(1);
+	});
+
 	it('needs the day score at the limit and a change of at least 5 %', () => {
 		const small = new LevelFollower(24);
 		// A day at 104: day score 4 · 24 / 49 = 1.96, under the limit.
