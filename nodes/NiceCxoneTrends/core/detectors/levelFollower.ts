@@ -36,6 +36,12 @@ const OFF_LEVEL_SHARE = 0.25;
  * have gone for it to be undone (see `wayBack`).
  */
 const BACK_SHARE = 2 / 3;
+/**
+ * Fewest buckets of the run back to the old level that undo a shift: one hour's burst is no level. Undone by
+ * one bucket, a drop to 0.7 followed at 0.45 was undone by an hour at 1.9 of the new level the next
+ * afternoon, and its Friday alerted again.
+ */
+const LEAST_RUN_BACK = 3;
 
 /**
  * Notices, causally, when a non-negative series has moved to a new level, so that the seasonal method can
@@ -93,6 +99,7 @@ export class LevelFollower {
 	private movedLimit = 0;
 	private recordedSince = 0;
 	private runSince = 0;
+	private runBuckets = 0;
 	private runValue = 0;
 	private runExpected = 0;
 	private runVariance = 0;
@@ -175,7 +182,7 @@ export class LevelFollower {
 	 * recorded sat nearer the old level than the new, else 1.
 	 */
 	get undoing(): number {
-		return this.runExpected > 0 ? this.back : 1;
+		return this.runBuckets > 0 ? this.back : 1;
 	}
 
 	/** Counts bucket `i`, recorded after a confirmed shift, in or out of the run back to the old level. */
@@ -186,22 +193,23 @@ export class LevelFollower {
 		}
 		const logRatio = Math.log(value / expected);
 		if (Math.abs(logRatio - Math.log(this.back)) < Math.abs(logRatio)) {
-			if (this.runExpected === 0) this.runSince = i;
+			if (this.runBuckets++ === 0) this.runSince = i;
 			this.runValue += value;
 			this.runExpected += expected;
 			this.runVariance += scale * scale;
-		} else this.runValue = this.runExpected = this.runVariance = 0;
+		} else this.runBuckets = this.runValue = this.runExpected = this.runVariance = 0;
 	}
 
 	/**
 	 * The factor that undoes the last confirmed shift, or 1. The trailing run of buckets recorded since then
-	 * nearer the old level than the new (within a span of them) must deviate from the new level as a whole by
+	 * nearer the old level than the new (within a span of them; LEAST_RUN_BACK of them at least) must deviate from the new level as a whole by
 	 * the limit that confirmed the shift (as the day score does), and their ratio (Σ value / Σ expected) must
 	 * have gone at least BACK_SHARE of the way back, and not past the old level by more than the rest. A day's
 	 * mailing (every hour × 2) is confirmed as a level by its afternoon; followed for good, the next two or
 	 * three days alerted as drops until the follower took them for a level in turn.
 	 */
 	private wayBack(): number {
+		if (this.runBuckets < LEAST_RUN_BACK) return 1;
 		const logBack = Math.log(this.back);
 		const deviation = this.runValue - this.runExpected;
 		if (
@@ -230,7 +238,7 @@ export class LevelFollower {
 		this.lastDayScore = 0;
 		this.back = 1;
 		this.recordedSince = 0;
-		this.runValue = this.runExpected = this.runVariance = 0;
+		this.runBuckets = this.runValue = this.runExpected = this.runVariance = 0;
 	}
 
 	/**

@@ -90,13 +90,18 @@ describe('LevelFollower', () => {
 		expect(follower.confirmedShift(24, 4.5)).toBe(2);
 		// Judged against the new level from here on: expected 200 ± 20. No bucket has come back yet.
 		expect(follower.undoing).toBe(1);
-		follower.record(24, 105, 200, 20, true);
-		// The level before the shift is a second opinion once a bucket sat nearer it than the new.
+		follower.record(24, 150, 200, 20, true);
+		follower.record(25, 105, 200, 20, true);
+		// The level before the shift is a second opinion once a bucket sat nearer it than the new (150 did not).
 		expect(follower.undoing).toBe(0.5);
-		// One bucket at 105: (105 − 200) / 20 = −4.75 scales, beyond the 4.5 that confirmed the shift, and at
-		// 0.525 of the new level (log 0.525 / log 0.5 = 0.93 of the way back).
-		expect(follower.confirmedShift(25, 4.5)).toBe(0.5);
-		expect(follower.since).toBe(24);
+		follower.record(26, 95, 200, 20, true);
+		// Two buckets back, (105 + 95 − 400) / (20 · √2) = −7.1 scales: beyond the 4.5 that confirmed the
+		// shift, but two hours are no level.
+		expect(follower.confirmedShift(27, 4.5)).toBe(1);
+		follower.record(27, 110, 200, 20, true);
+		// Three, at 310 / 600 = 0.52 of the new level (log 0.52 / log 0.5 = 0.95 of the way back).
+		expect(follower.confirmedShift(28, 4.5)).toBe(0.5);
+		expect(follower.since).toBe(25);
 		expect(follower.undoing).toBe(1);
 	});
 
