@@ -202,11 +202,12 @@ export class LevelFollower {
 
 	/**
 	 * The factor that undoes the last confirmed shift, or 1. The trailing run of buckets recorded since then
-	 * nearer the old level than the new (within a span of them; LEAST_RUN_BACK of them at least) must deviate from the new level as a whole by
-	 * the limit that confirmed the shift (as the day score does), and their ratio (Σ value / Σ expected) must
-	 * have gone at least BACK_SHARE of the way back, and not past the old level by more than the rest. A day's
-	 * mailing (every hour × 2) is confirmed as a level by its afternoon; followed for good, the next two or
-	 * three days alerted as drops until the follower took them for a level in turn.
+	 * nearer the old level than the new (within a span of them; LEAST_RUN_BACK of them at least) must deviate
+	 * from the new level as a whole by the limit that confirmed the shift (as the day score does), and their
+	 * ratio (Σ value / Σ expected) must have gone at least BACK_SHARE of the way back, and not past the old
+	 * level by more than the rest. A day's mailing (every hour × 2) is confirmed as a level by its afternoon;
+	 * followed for good, one to four of the next six days alerted as drops until the follower took them for a
+	 * level in turn.
 	 */
 	private wayBack(): number {
 		if (this.runBuckets < LEAST_RUN_BACK) return 1;
