@@ -33,15 +33,24 @@ const MOST_LOG_CHANGE = Math.log(4);
 const OFF_LEVEL_SHARE = 0.25;
 /**
  * Least share of the way back to the old level (as log ratios) that the buckets after a confirmed shift must
- * have gone for it to be undone (see `wayBack`).
+ * have gone for it to be undone (see `wayBack`). At two thirds, a drop to 0.7 followed at 0.45 (the last
+ * half day's level) was undone by its next day at 1.71 times the new level, 0.67 of the way back, and
+ * alerted twice more; short of the way back, the follower corrects such a level itself.
  */
-const BACK_SHARE = 2 / 3;
+const BACK_SHARE = 3 / 4;
 /**
- * Fewest buckets of the run back to the old level that undo a shift: one hour's burst is no level. Undone by
- * one bucket, a drop to 0.7 followed at 0.45 was undone by an hour at 1.9 of the new level the next
- * afternoon, and its Friday alerted again.
+ * Fewest buckets of the run back to the old level that undo a shift (and a quarter of a span at least): a
+ * few hours' incident is no level. Undone by one bucket, a drop to 0.7 followed at 0.45 was undone by an hour
+ * at 1.9 of the new level the next afternoon, and its Friday alerted again; by three, a halving by two hours
+ * of 15-minute buckets back at the old level the next day (a reviewer's series: 19 of 20 undone), and the
+ * days after ran as one episode that hid an outage.
  */
 const LEAST_RUN_BACK = 3;
+
+/** How far `ratio` lies from 1 towards `level`, as log ratios: 1 at `level`, above 1/2 nearer it than 1. */
+function shareOf(ratio: number, level: number): number {
+	return Math.log(ratio) / Math.log(level);
+}
 
 /**
  * Notices, causally, when a non-negative series has moved to a new level, so that the seasonal method can
@@ -63,7 +72,9 @@ const LEAST_RUN_BACK = 3;
  *   STANDARD_ERRORS of its own standard errors off 1, so that a day of a few noisy hours is none.
  * Then {@link confirmedShift} returns that ratio (or, where the last half day lies beyond it, that half
  * day's: see `recentLevel`), by which the caller multiplies its history, and forgets the span it measured
- * (it was measured against the old level).
+ * (it was measured against the old level). A day is all it takes, so one busy day is followed too: within a
+ * span of buckets after it, a run back to the old level undoes the shift (`wayBack`), and while that run is
+ * under way the caller also judges each bucket against the old level ({@link undoing}).
  */
 export class LevelFollower {
 	/** Ratio, weight and bucket index of the last `span` recorded buckets, by bucket index modulo `span`. */
@@ -91,8 +102,9 @@ export class LevelFollower {
 	since = 0;
 	/**
 	 * After a confirmed shift: the factor that undoes it (1 when there is none to undo, or a span of buckets
-	 * has been recorded since), the limit that confirmed it, and the buckets recorded since. Of the trailing
-	 * run of those nearer the old level than the new: its first bucket, and the sums of its values, of their
+	 * has been recorded since), the limit that confirmed it, and the buckets recorded since. Of the run back:
+	 * the bucket after the last one nearer the new level than the old (the first that may have joined the
+	 * history at the old level, recorded or not), its recorded buckets, and the sums of their values, of their
 	 * expected values and of their squared scales.
 	 */
 	private back = 1;
@@ -117,16 +129,26 @@ export class LevelFollower {
 
 	/**
 	 * Records judged bucket `i`: its value, the reference's expected value and scale, and whether its final
-	 * score reached the alert threshold (`announced`).
+	 * score reached the alert threshold (`announced`); with `backOnly`, for the way back after a shift only
+	 * (a weekend day judged against its own weekday: it says nothing of the weekdays' level, but a Saturday
+	 * at its level after a busy Friday is on the way back).
 	 */
-	record(i: number, value: number, expected: number, scale: number, announced: boolean): void {
+	record(
+		i: number,
+		value: number,
+		expected: number,
+		scale: number,
+		announced: boolean,
+		backOnly = false,
+	): void {
 		const at = i % this.span;
 		if (!(expected > 0)) {
-			if (expected === 0 && value === 0) this.closed[at] = i;
+			if (expected === 0 && value === 0 && !backOnly) this.closed[at] = i;
 			return;
 		}
-		if (announced) this.lastAnnounced = i;
 		if (this.back !== 1) this.recordBack(i, value, expected, scale);
+		if (backOnly) return;
+		if (announced) this.lastAnnounced = i;
 		this.ratios[at] = value / expected;
 		this.weights[at] = expected;
 		this.scales[at] = scale;
@@ -135,14 +157,17 @@ export class LevelFollower {
 		this.lastDayScore = score === score ? score : 0;
 	}
 
-	/** Whether the last day's deviation reaches `threshold` (a cheap test before {@link confirmedShift}). */
+	/**
+	 * Whether the last day's deviation reaches `threshold`, or a shift may still be undone (a cheap test
+	 * before {@link confirmedShift}).
+	 */
 	mayHaveMoved(threshold: number): boolean {
 		return this.back !== 1 || Math.abs(this.lastDayScore) >= threshold;
 	}
 
 	/**
-	 * Before bucket `i` is judged: the factor of a level shift the last `span` buckets confirm (day score at
-	 * least `limit` in size), or 1.
+	 * Before bucket `i` is judged: the factor that undoes the last shift (see `wayBack`), or else that of a
+	 * level shift the last `span` buckets confirm (day score at least `limit` in size), or 1.
 	 */
 	confirmedShift(i: number, limit: number): number {
 		if (this.back !== 1) {
@@ -174,50 +199,65 @@ export class LevelFollower {
 		this.forget();
 		this.back = 1 / level;
 		this.movedLimit = limit;
+		this.runSince = i;
 		return level;
 	}
 
 	/**
-	 * The factor that would undo the last confirmed shift while it may still be undone and the last bucket
-	 * recorded sat nearer the old level than the new, else 1.
+	 * The factor that would undo the last confirmed shift while it may still be undone and the run back has
+	 * begun, else 1.
 	 */
 	get undoing(): number {
 		return this.runBuckets > 0 ? this.back : 1;
 	}
 
-	/** Counts bucket `i`, recorded after a confirmed shift, in or out of the run back to the old level. */
+	/**
+	 * Counts bucket `i`, recorded after a confirmed shift, in or out of the run back to the old level: a run
+	 * begins with a bucket nearer the old level than the new and not past it by more than half the way, and
+	 * goes on while all of its buckets together lie nearer the old level than the new. Counted one by one, one
+	 * noisy bucket of a small channel's ended nearly every run (a day × 2 at 15 contacts an hour: undone in 0
+	 * of 20 series at 15-minute buckets); begun by any bucket nearer the old level, an outage to 0.3 a day
+	 * after a rise × 1.5 began one (1.5 times past the old level), the hours after it at the new level kept
+	 * its sum near the old level, and the rise was undone (a reviewer's series: 15 more alerting after it, in
+	 * 240); begun only BACK_SHARE of the way back or more, the morning after a mailing began none at its first
+	 * hours, and they alerted (6 of the repository test's 10 seeds).
+	 */
 	private recordBack(i: number, value: number, expected: number, scale: number): void {
 		if (++this.recordedSince > this.span) {
 			this.back = 1;
 			return;
 		}
-		const logRatio = Math.log(value / expected);
-		if (Math.abs(logRatio - Math.log(this.back)) < Math.abs(logRatio)) {
-			if (this.runBuckets++ === 0) this.runSince = i;
-			this.runValue += value;
-			this.runExpected += expected;
-			this.runVariance += scale * scale;
-		} else this.runBuckets = this.runValue = this.runExpected = this.runVariance = 0;
+		if (this.runBuckets === 0 && shareOf(value / expected, this.back) > 1.5) {
+			this.runSince = i + 1;
+			return;
+		}
+		this.runBuckets++;
+		this.runValue += value;
+		this.runExpected += expected;
+		this.runVariance += scale * scale;
+		if (!(shareOf(this.runValue / this.runExpected, this.back) > 0.5)) {
+			this.runBuckets = this.runValue = this.runExpected = this.runVariance = 0;
+			this.runSince = i + 1;
+		}
 	}
 
 	/**
-	 * The factor that undoes the last confirmed shift, or 1. The trailing run of buckets recorded since then
-	 * nearer the old level than the new (within a span of them; LEAST_RUN_BACK of them at least) must deviate
-	 * from the new level as a whole by the limit that confirmed the shift (as the day score does), and their
+	 * The factor that undoes the last confirmed shift, or 1. The run back (see `recordBack`; within a span of
+	 * recorded buckets, a quarter of a span and LEAST_RUN_BACK of them at least) must deviate from the new
+	 * level as a whole by the limit that confirmed the shift (Σ deviation / √Σ scale², as the day score), and their
 	 * ratio (Σ value / Σ expected) must have gone at least BACK_SHARE of the way back, and not past the old
 	 * level by more than the rest. A day's mailing (every hour × 2) is confirmed as a level by its afternoon;
 	 * followed for good, one to four of the next six days alerted as drops until the follower took them for a
 	 * level in turn.
 	 */
 	private wayBack(): number {
-		if (this.runBuckets < LEAST_RUN_BACK) return 1;
-		const logBack = Math.log(this.back);
+		if (this.runBuckets < Math.max(LEAST_RUN_BACK, this.span >> 2)) return 1;
 		const deviation = this.runValue - this.runExpected;
 		if (
 			!((this.back > 1 ? deviation : -deviation) >= this.movedLimit * Math.sqrt(this.runVariance))
 		)
 			return 1;
-		const share = Math.log(this.runValue / this.runExpected) / logBack;
+		const share = shareOf(this.runValue / this.runExpected, this.back);
 		if (!(Math.abs(share - 1) <= 1 - BACK_SHARE)) return 1;
 		const back = this.back;
 		this.since = this.runSince;
@@ -333,13 +373,12 @@ export class LevelFollower {
 
 	/** The first bucket of the trailing run of the span's recorded ratios nearer `level` than 1 (see `since`). */
 	private atNewLevelSince(i: number, level: number): number {
-		const logLevel = Math.log(level);
 		let since = i;
 		for (let j = i - 1; j >= i - this.span; j--) {
 			const at = j % this.span;
 			if (this.buckets[at] !== j) continue;
 			const logRatio = Math.log(this.ratios[at]);
-			if (!(Math.abs(logRatio - logLevel) < Math.abs(logRatio))) break;
+			if (!(Math.abs(logRatio - Math.log(level)) < Math.abs(logRatio))) break;
 			since = j;
 		}
 		return since;

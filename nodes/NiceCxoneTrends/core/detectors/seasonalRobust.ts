@@ -867,12 +867,14 @@ export function detectSeasonalRobust(
 					chosenScore = weeklyIsSmaller ? weeklyScore : recentScore;
 				}
 			}
-			// While the last level shift may still be undone, and the bucket before sat nearer the level before it
+			// While the last level shift may still be undone, and a run back to the level before it has begun
 			// (see LevelFollower.undoing), that level is a second opinion. After a day's mailing (× 2, followed as a
-			// level by its afternoon), 13 of 30 hourly series still alerted for a drop on the morning after, before
+			// level by its afternoon), 15 of 30 hourly series still alerted for a drop on the morning after, before
 			// the way back was confirmed (18 of 30, on 37 days, with no way back; bench:quality --busy-day); 1 now.
 			// The first bucket back is judged against the new level alone: judged against both, a spike back to the
 			// old level two days after a halving was heard 3 times in 60 instead of 5 (--after-follow).
+			// The level follower records each bucket against the new level, on its scale.
+			const followedScale = chosenScale;
 			const back = follower ? follower.undoing : 1;
 			if (back !== 1 && hasValue && Math.abs(chosenScore) >= stayLevel) {
 				const backCenter = chosenCenter * back;
@@ -997,13 +999,17 @@ export function detectSeasonalRobust(
 						dayScore = windowScore / agreedFactor;
 					if (Math.abs(dayScore) > Math.abs(chosenScore)) chosenScore = dayScore;
 				}
-				if (follower && !weeklyFirst)
+				// A weekend day judged against its own weekday counts for the way back only (see LevelFollower.record),
+				// and only at sub-day buckets: at DAY buckets, where a day is a third of the span, a halving that went
+				// back four days later then alerted after it in 70 of a reviewer's 80 daily series instead of 21.
+				if (follower && (!weeklyFirst || slotsPerDay > 1))
 					follower.record(
 						i,
 						value,
 						kindCenter,
-						rawScale,
+						followedScale,
 						Math.abs(chosenScore) >= options.episodes.threshold,
+						weeklyFirst,
 					);
 			}
 			scale[i] = chosenScale;

@@ -946,6 +946,33 @@ describe('a day’s mailing, at hourly buckets', () => {
 			Array.from({ length: 10 }, (_, j) => (j === 2 ? [busyDay, busyDay + 1] : [busyDay])),
 		);
 	});
+
+	it('goes back after a busy Friday too: the Saturday after is judged against its own weekday', () => {
+		// Saturdays open at 40 %; the Friday of week 8 at twice its contacts. Followed for good, 8 of 10 seeds
+		// alerted again as drops on 2 to 5 of the next eight days. Saturdays are judged against their own
+		// weekday (see weeklyFirst), which the follower does not record for a level; while their buckets did
+		// not count for the way back either, it came on the Monday at the earliest, and 5 seeds alerted on the
+		// Saturday or the Monday.
+		const withSaturdays = (weekday: number, hour: number) =>
+			weekday === 6 ? 0.4 * dayShape(hour, 8, 18, 150) : rate(weekday, hour);
+		const friday = 7 * 7 + 4;
+		const alertDays: number[][] = [];
+		for (let seed = 1; seed <= 10; seed++) {
+			const { timesMs, values } = hourlyContacts(63, withSaturdays, seed);
+			const busy = hourlyContacts(
+				63,
+				(weekday, hour) => 2 * withSaturdays(weekday, hour),
+				seed + 100,
+			);
+			values.set(busy.values.subarray(friday * 24, friday * 24 + 24), friday * 24);
+			const { detection } = analyzeSeries(timesMs, values, HOUR_MS, DEFAULT_SETTINGS);
+			const days = alertsOf(detection.alert)
+				.filter((i) => i >= (friday - 7) * 24)
+				.map((i) => Math.floor(i / 24));
+			alertDays.push([...new Set(days)]);
+		}
+		expect(alertDays).toEqual(Array.from({ length: 10 }, () => [friday]));
+	});
 });
 
 describe('a centre with opening hours, at hourly buckets', () => {

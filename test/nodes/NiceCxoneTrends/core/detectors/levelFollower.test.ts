@@ -84,48 +84,118 @@ describe('LevelFollower', () => {
 		expect(shifted.confirmedShift(3, 4.5)).toBe(0.55);
 	});
 
-	it('undoes a shift when the buckets after it come back to the old level: a day’s mailing', () => {
+	/** A follower that confirmed a doubling at bucket 24 (a day of 200s against 100 ± 10). */
+	const doubled = () => {
 		const follower = new LevelFollower(24);
 		record(follower, Array<number>(24).fill(200));
 		expect(follower.confirmedShift(24, 4.5)).toBe(2);
-		// Judged against the new level from here on: expected 200 ± 20. No bucket has come back yet.
+		return follower;
+	};
+	/** Records `values` from bucket `from` on against the new level, 200 ± 20. */
+	const atNewLevel = (follower: LevelFollower, values: readonly number[], from: number) =>
+		values.forEach((value, j) => follower.record(from + j, value, 200, 20, true));
+
+	it('undoes a shift when the buckets after it come back to the old level: a day’s mailing', () => {
+		const follower = doubled();
+		// Judged against the new level from here on. No bucket has come back yet.
 		expect(follower.undoing).toBe(1);
-		follower.record(24, 150, 200, 20, true);
-		follower.record(25, 105, 200, 20, true);
-		// The level before the shift is a second opinion once a bucket sat nearer it than the new (150 did not).
+		atNewLevel(follower, [60], 24); // an hour's outage, past the old level by more than half the way
+		atNewLevel(follower, [105], 26); // bucket 25 not recorded (closed, or at DAY buckets a weekend day)
+		// The level before the shift is a second opinion once the run back has begun.
 		expect(follower.undoing).toBe(0.5);
-		follower.record(26, 95, 200, 20, true);
-		// Two buckets back, (105 + 95 − 400) / (20 · √2) = −7.1 scales: beyond the 4.5 that confirmed the
-		// shift, but two hours are no level.
-		expect(follower.confirmedShift(27, 4.5)).toBe(1);
-		follower.record(27, 110, 200, 20, true);
-		// Three, at 310 / 600 = 0.52 of the new level (log 0.52 / log 0.5 = 0.95 of the way back).
-		expect(follower.confirmedShift(28, 4.5)).toBe(0.5);
+		// A noisy bucket nearer the new level (150: log 0.75 against log 0.5) does not end the run: the run's
+		// buckets together, 255 / 400, still lie nearer the old level.
+		atNewLevel(follower, [150, 95, 100, 90], 27);
+		// Five buckets back, (540 − 1000) / (20 · √5) = −10.3 scales, beyond the 4.5 that confirmed the shift,
+		// but a quarter of a day of them is six.
+		expect(follower.confirmedShift(31, 4.5)).toBe(1);
+		atNewLevel(follower, [110], 31);
+		// Six, at 650 / 1200 = 0.54 of the new level (log 0.54 / log 0.5 = 0.88 of the way back).
+		expect(follower.confirmedShift(32, 4.5)).toBe(0.5);
+		// Moved back from bucket 25 on, the first after the last one outside the run: recorded or not, it
+		// joined the history at the old level.
 		expect(follower.since).toBe(25);
 		expect(follower.undoing).toBe(1);
 	});
 
-	it('undoes no shift whose next buckets hold the new level, lie between, or fall to nothing', () => {
-		const held = new LevelFollower(24);
-		record(held, Array<number>(24).fill(200));
-		expect(held.confirmedShift(24, 4.5)).toBe(2);
-		// At the new level, then an hour at 150 (half way back as a log ratio: log 0.75 / log 0.5 = 0.42).
-		[210, 190, 200, 150].forEach((value, j) => held.record(24 + j, value, 200, 20, true));
-		expect(held.confirmedShift(28, 4.5)).toBe(1);
-		// Closed (nothing came): no level at all, and the run back ends.
-		held.record(28, 0, 200, 20, true);
+	it('takes a bucket recorded for the way back only into no level', () => {
+		// A day of 200s recorded for the way back only (weekend days judged against their own weekday).
+		const follower = new LevelFollower(24);
+		Array<number>(24)
+			.fill(200)
+			.forEach((value, j) => follower.record(j, value, 100, 10, true, true));
+		expect(follower.mayHaveMoved(4.5)).toBe(false);
+		expect(follower.confirmedShift(24, 4.5)).toBe(1);
+	});
+
+	it('undoes no shift whose next buckets lie short of three quarters of the way back, or beyond the old level', () => {
+		// No run back begins with a bucket at 142 (log 0.71 / log 0.5 = 0.49 of the way back: nearer the new
+		// level than the old) or at 68 (1.56 of the way: past the old level by more than half of it).
+		for (const value of [142, 68]) {
+			const follower = doubled();
+			atNewLevel(follower, [value], 24);
+			expect([value, follower.undoing]).toEqual([value, 1]);
+		}
+		// A run begins at 123 (0.7 of the way) and goes on: six buckets at 738 / 1200, 0.7 of the way, short of
+		// three quarters.
+		const short = doubled();
+		atNewLevel(short, Array<number>(6).fill(123), 24);
+		expect(short.undoing).toBe(0.5);
+		expect(short.confirmedShift(30, 4.5)).toBe(1);
+		// Or begun at 81 (1.3 of the way), six buckets at 486 / 1200, 1.3 of the way: past the old level by
+		// more than a quarter.
+		const beyond = doubled();
+		atNewLevel(beyond, Array<number>(6).fill(81), 24);
+		expect(beyond.undoing).toBe(0.5);
+		expect(beyond.confirmedShift(30, 4.5)).toBe(1);
+		const back = doubled();
+		atNewLevel(back, Array<number>(6).fill(90), 24);
+		expect(back.confirmedShift(30, 4.5)).toBe(0.5);
+	});
+
+	it('undoes no shift whose run back stays under the limit that confirmed it', () => {
+		// Six buckets at 110 against 200 ± 300 (a wide scale): −540 / (300 · √6) = −0.73 scales.
+		const follower = doubled();
+		Array<number>(6)
+			.fill(110)
+			.forEach((value, j) => follower.record(24 + j, value, 200, 300, true));
+		expect(follower.confirmedShift(30, 4.5)).toBe(1);
+		const narrow = doubled();
+		Array<number>(6)
+			.fill(110)
+			.forEach((value, j) => narrow.record(24 + j, value, 200, 20, true));
+		expect(narrow.confirmedShift(30, 4.5)).toBe(0.5);
+	});
+
+	it('undoes no shift whose next buckets hold the new level, or fall to nothing', () => {
+		const held = doubled();
+		atNewLevel(held, [210, 190, 200, 205, 195, 200], 24);
 		expect(held.undoing).toBe(1);
-		expect(held.confirmedShift(29, 4.5)).toBe(1);
+		expect(held.confirmedShift(30, 4.5)).toBe(1);
+		// Closed (nothing came): no level at all, and no run back begins.
+		const closed = doubled();
+		atNewLevel(closed, Array<number>(6).fill(0), 24);
+		expect(closed.undoing).toBe(1);
+		expect(closed.confirmedShift(30, 4.5)).toBe(1);
 	});
 
 	it('undoes a shift only within a span of recorded buckets after it', () => {
-		const follower = new LevelFollower(3);
-		record(follower, [52, 50, 48]);
-		expect(follower.confirmedShift(3, 4.5)).toBe(0.5);
-		// Three days at the new level, then one back at the old (+50 against 50 ± 5): the way back is closed.
-		[50, 51, 49, 100].forEach((value, j) => follower.record(3 + j, value, 50, 5, true));
-		expect(follower.undoing).toBe(1);
-		expect(follower.confirmedShift(7, 4.5)).toBe(1);
+		// A day at the new level, then six buckets back at the old: the way back is closed, and a quarter of a
+		// day off its level is no new level either.
+		const late = doubled();
+		atNewLevel(late, Array<number>(24).fill(200), 24);
+		atNewLevel(late, Array<number>(6).fill(100), 48);
+		expect(late.undoing).toBe(1);
+		expect(late.confirmedShift(54, 4.5)).toBe(1);
+		// At DAY buckets (a span of three days), three days back within the span undo it.
+		const days = new LevelFollower(3);
+		record(days, [52, 50, 48]);
+		expect(days.confirmedShift(3, 4.5)).toBe(0.5);
+		[100, 98].forEach((value, j) => days.record(3 + j, value, 50, 5, true));
+		expect(days.undoing).toBe(2);
+		expect(days.confirmedShift(5, 4.5)).toBe(1);
+		days.record(5, 102, 50, 5, true);
+		expect(days.confirmedShift(6, 4.5)).toBe(2);
 	});
 
 	it('needs the day score at the limit and a change of at least 5 %', () => {
