@@ -41,9 +41,9 @@ const BACK_SHARE = 3 / 4;
 /**
  * Fewest buckets of the run back to the old level that undo a shift (and a quarter of a span at least): a
  * few hours' incident is no level. Undone by one bucket, a drop to 0.7 followed at 0.45 was undone by an hour
- * at 1.9 of the new level the next afternoon, and its Friday alerted again; by three, a halving by two hours
- * of 15-minute buckets back at the old level the next day (a reviewer's series: 19 of 20 undone), and the
- * days after ran as one episode that hid an outage.
+ * at 1.9 of the new level the next afternoon, and its Friday alerted again; by three, a halving or a doubling
+ * was undone by one hour of 15-minute buckets back at the old level the next day (a reviewer's series: 15 of
+ * 20), and the days after ran as one episode that hid an outage.
  */
 const LEAST_RUN_BACK = 3;
 
@@ -219,7 +219,7 @@ export class LevelFollower {
 	 * of 20 series at 15-minute buckets); begun by any bucket nearer the old level, an outage to 0.3 a day
 	 * after a rise × 1.5 began one (1.5 times past the old level), the hours after it at the new level kept
 	 * its sum near the old level, and the rise was undone (a reviewer's series: 15 more alerting after it, in
-	 * 240); begun only BACK_SHARE of the way back or more, the morning after a mailing began none at its first
+	 * 240); begun only two thirds of the way back or more, the morning after a mailing began none at its first
 	 * hours, and they alerted (6 of the repository test's 10 seeds).
 	 */
 	private recordBack(i: number, value: number, expected: number, scale: number): void {
@@ -244,8 +244,8 @@ export class LevelFollower {
 	/**
 	 * The factor that undoes the last confirmed shift, or 1. The run back (see `recordBack`; within a span of
 	 * recorded buckets, a quarter of a span and LEAST_RUN_BACK of them at least) must deviate from the new
-	 * level as a whole by the limit that confirmed the shift (Σ deviation / √Σ scale², as the day score), and their
-	 * ratio (Σ value / Σ expected) must have gone at least BACK_SHARE of the way back, and not past the old
+	 * level as a whole by the limit that confirmed the shift (Σ deviation / √Σ scale², as the day score), and
+	 * its ratio (Σ value / Σ expected) must have gone at least BACK_SHARE of the way back, and not past the old
 	 * level by more than the rest. A day's mailing (every hour × 2) is confirmed as a level by its afternoon;
 	 * followed for good, one to four of the next six days alerted as drops until the follower took them for a
 	 * level in turn.
@@ -373,12 +373,13 @@ export class LevelFollower {
 
 	/** The first bucket of the trailing run of the span's recorded ratios nearer `level` than 1 (see `since`). */
 	private atNewLevelSince(i: number, level: number): number {
+		const logLevel = Math.log(level);
 		let since = i;
 		for (let j = i - 1; j >= i - this.span; j--) {
 			const at = j % this.span;
 			if (this.buckets[at] !== j) continue;
 			const logRatio = Math.log(this.ratios[at]);
-			if (!(Math.abs(logRatio - Math.log(level)) < Math.abs(logRatio))) break;
+			if (!(Math.abs(logRatio - logLevel) < Math.abs(logRatio))) break;
 			since = j;
 		}
 		return since;

@@ -871,8 +871,9 @@ export function detectSeasonalRobust(
 			// (see LevelFollower.undoing), that level is a second opinion. After a day's mailing (× 2, followed as a
 			// level by its afternoon), 15 of 30 hourly series still alerted for a drop on the morning after, before
 			// the way back was confirmed (18 of 30, on 37 days, with no way back; bench:quality --busy-day); 1 now.
-			// The first bucket back is judged against the new level alone: judged against both, a spike back to the
-			// old level two days after a halving was heard 3 times in 60 instead of 5 (--after-follow).
+			// The first bucket back is judged against the new level alone: in a first version that judged it against
+			// both, a spike back to the old level two days after a halving was heard 3 times in 60 instead of 5
+			// (--after-follow).
 			// The level follower records each bucket against the new level, on its scale.
 			const followedScale = chosenScale;
 			const back = follower ? follower.undoing : 1;
