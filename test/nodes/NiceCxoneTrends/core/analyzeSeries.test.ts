@@ -917,6 +917,25 @@ describe('a day’s mailing, at hourly buckets', () => {
 	// week 8 has twice as many all day.
 	const rate = (weekday: number, hour: number) => (weekday <= 5 ? dayShape(hour, 8, 18, 150) : 0);
 	const busyDay = 7 * 7 + 2;
+	/** Seed `seed`'s series at `rate`, with day `day` drawn at twice it, and its detection. */
+	const withBusyDay = (
+		rate: (weekday: number, hour: number) => number,
+		day: number,
+		seed: number,
+	) => {
+		const { timesMs, values } = hourlyContacts(63, rate, seed);
+		const busy = hourlyContacts(63, (weekday, hour) => 2 * rate(weekday, hour), seed + 100);
+		values.set(busy.values.subarray(day * 24, day * 24 + 24), day * 24);
+		return analyzeSeries(timesMs, values, HOUR_MS, DEFAULT_SETTINGS).detection;
+	};
+	/** The days with an alert from a week before `day` on. */
+	const alertDaysFrom = (detection: Detection, day: number) => [
+		...new Set(
+			alertsOf(detection.alert)
+				.filter((i) => i >= (day - 7) * 24)
+				.map((i) => Math.floor(i / 24)),
+		),
+	];
 
 	it('alerts the day, then goes back: the days after are judged at their level again', () => {
 		// The day is confirmed as a level by its afternoon. Followed for good, the Friday at 11:00 was expected
@@ -927,14 +946,8 @@ describe('a day’s mailing, at hourly buckets', () => {
 		const alertDays: number[][] = [];
 		const ratios: number[] = [];
 		for (let seed = 1; seed <= 10; seed++) {
-			const { timesMs, values } = hourlyContacts(63, rate, seed);
-			const busy = hourlyContacts(63, (weekday, hour) => 2 * rate(weekday, hour), seed + 100);
-			values.set(busy.values.subarray(busyDay * 24, busyDay * 24 + 24), busyDay * 24);
-			const { detection } = analyzeSeries(timesMs, values, HOUR_MS, DEFAULT_SETTINGS);
-			const days = alertsOf(detection.alert)
-				.filter((i) => i >= (busyDay - 7) * 24)
-				.map((i) => Math.floor(i / 24));
-			alertDays.push([...new Set(days)]);
+			const detection = withBusyDay(rate, busyDay, seed);
+			alertDays.push(alertDaysFrom(detection, busyDay));
 			// Two days later, 11:00 against the same hour a week before.
 			const at = (busyDay + 2) * 24 + 11;
 			ratios.push(
@@ -956,21 +969,9 @@ describe('a day’s mailing, at hourly buckets', () => {
 		const withSaturdays = (weekday: number, hour: number) =>
 			weekday === 6 ? 0.4 * dayShape(hour, 8, 18, 150) : rate(weekday, hour);
 		const friday = 7 * 7 + 4;
-		const alertDays: number[][] = [];
-		for (let seed = 1; seed <= 10; seed++) {
-			const { timesMs, values } = hourlyContacts(63, withSaturdays, seed);
-			const busy = hourlyContacts(
-				63,
-				(weekday, hour) => 2 * withSaturdays(weekday, hour),
-				seed + 100,
-			);
-			values.set(busy.values.subarray(friday * 24, friday * 24 + 24), friday * 24);
-			const { detection } = analyzeSeries(timesMs, values, HOUR_MS, DEFAULT_SETTINGS);
-			const days = alertsOf(detection.alert)
-				.filter((i) => i >= (friday - 7) * 24)
-				.map((i) => Math.floor(i / 24));
-			alertDays.push([...new Set(days)]);
-		}
+		const alertDays = Array.from({ length: 10 }, (_, j) =>
+			alertDaysFrom(withBusyDay(withSaturdays, friday, j + 1), friday),
+		);
 		expect(alertDays).toEqual(Array.from({ length: 10 }, () => [friday]));
 	});
 });

@@ -94,6 +94,12 @@ describe('LevelFollower', () => {
 	/** Records `values` from bucket `from` on against the new level, 200 ± 20. */
 	const atNewLevel = (follower: LevelFollower, values: readonly number[], from: number) =>
 		values.forEach((value, j) => follower.record(from + j, value, 200, 20, true));
+	/** After the doubling, `values` against the new level: whether a run back is under way, and the move. */
+	const afterDoubling = (values: readonly number[]) => {
+		const follower = doubled();
+		atNewLevel(follower, values, 24);
+		return [follower.undoing, follower.confirmedShift(24 + values.length, 4.5)];
+	};
 
 	it('undoes a shift when the buckets after it come back to the old level: a day’s mailing', () => {
 		const follower = doubled();
@@ -138,45 +144,28 @@ describe('LevelFollower', () => {
 		}
 		// A run begins at 123 (0.7 of the way) and goes on: six buckets at 738 / 1200, 0.7 of the way, short of
 		// three quarters.
-		const short = doubled();
-		atNewLevel(short, Array<number>(6).fill(123), 24);
-		expect(short.undoing).toBe(0.5);
-		expect(short.confirmedShift(30, 4.5)).toBe(1);
+		expect(afterDoubling(Array<number>(6).fill(123))).toEqual([0.5, 1]);
 		// Or begun at 81 (1.3 of the way), six buckets at 486 / 1200, 1.3 of the way: past the old level by
 		// more than a quarter.
-		const beyond = doubled();
-		atNewLevel(beyond, Array<number>(6).fill(81), 24);
-		expect(beyond.undoing).toBe(0.5);
-		expect(beyond.confirmedShift(30, 4.5)).toBe(1);
-		const back = doubled();
-		atNewLevel(back, Array<number>(6).fill(90), 24);
-		expect(back.confirmedShift(30, 4.5)).toBe(0.5);
+		expect(afterDoubling(Array<number>(6).fill(81))).toEqual([0.5, 1]);
+		expect(afterDoubling(Array<number>(6).fill(90))).toEqual([0.5, 0.5]);
 	});
 
 	it('undoes no shift whose run back stays under the limit that confirmed it', () => {
 		// Six buckets at 110 against 200 ± 300 (a wide scale): −540 / (300 · √6) = −0.73 scales.
-		const follower = doubled();
-		Array<number>(6)
-			.fill(110)
-			.forEach((value, j) => follower.record(24 + j, value, 200, 300, true));
-		expect(follower.confirmedShift(30, 4.5)).toBe(1);
-		const narrow = doubled();
-		Array<number>(6)
-			.fill(110)
-			.forEach((value, j) => narrow.record(24 + j, value, 200, 20, true));
-		expect(narrow.confirmedShift(30, 4.5)).toBe(0.5);
+		const undone = (scale: number) => {
+			const follower = doubled();
+			for (let j = 0; j < 6; j++) follower.record(24 + j, 110, 200, scale, true);
+			return follower.confirmedShift(30, 4.5);
+		};
+		expect(undone(300)).toBe(1);
+		expect(undone(20)).toBe(0.5);
 	});
 
 	it('undoes no shift whose next buckets hold the new level, or fall to nothing', () => {
-		const held = doubled();
-		atNewLevel(held, [210, 190, 200, 205, 195, 200], 24);
-		expect(held.undoing).toBe(1);
-		expect(held.confirmedShift(30, 4.5)).toBe(1);
+		expect(afterDoubling([210, 190, 200, 205, 195, 200])).toEqual([1, 1]);
 		// Closed (nothing came): no level at all, and no run back begins.
-		const closed = doubled();
-		atNewLevel(closed, Array<number>(6).fill(0), 24);
-		expect(closed.undoing).toBe(1);
-		expect(closed.confirmedShift(30, 4.5)).toBe(1);
+		expect(afterDoubling(Array<number>(6).fill(0))).toEqual([1, 1]);
 	});
 
 	it('undoes a shift only within a span of recorded buckets after it', () => {
