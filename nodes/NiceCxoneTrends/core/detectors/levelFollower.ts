@@ -47,11 +47,6 @@ const BACK_SHARE = 3 / 4;
  */
 const LEAST_RUN_BACK = 3;
 
-/** How far `ratio` lies from 1 towards `level`, as log ratios: 1 at `level`, above 1/2 nearer it than 1. */
-function shareOf(ratio: number, level: number): number {
-	return Math.log(ratio) / Math.log(level);
-}
-
 /**
  * Notices, causally, when a non-negative series has moved to a new level, so that the seasonal method can
  * move its history with it at once. Without it, the references take days to catch up (a median of the last
@@ -103,18 +98,21 @@ export class LevelFollower {
 	/**
 	 * After a confirmed shift: the factor that undoes it (1 when there is none to undo, or a span of buckets
 	 * has been recorded since), the limit that confirmed it, and the buckets recorded since. Of the run back:
-	 * the bucket after the last one nearer the new level than the old (the first that may have joined the
-	 * history at the old level, recorded or not), its recorded buckets, and the sums of their values, of their
-	 * expected values and of their squared scales.
+	 * the bucket after the last one that ended a run (the first that may have joined the history at the old
+	 * level, recorded or not), its buckets back and off the way back, and of those back, the sums of their
+	 * deviations from the new level, of their squared scales, of their expected values and of their log ratios
+	 * weighted by them.
 	 */
 	private back = 1;
 	private movedLimit = 0;
 	private recordedSince = 0;
 	private runSince = 0;
-	private runBuckets = 0;
-	private runValue = 0;
-	private runExpected = 0;
+	private runBack = 0;
+	private runOff = 0;
+	private runDeviation = 0;
 	private runVariance = 0;
+	private runWeight = 0;
+	private runLogRatio = 0;
 
 	constructor(private readonly span: number) {
 		this.ratios = new Float64Array(span);
@@ -129,26 +127,16 @@ export class LevelFollower {
 
 	/**
 	 * Records judged bucket `i`: its value, the reference's expected value and scale, and whether its final
-	 * score reached the alert threshold (`announced`); with `backOnly`, for the way back after a shift only
-	 * (a weekend day judged against its own weekday: it says nothing of the weekdays' level, but a Saturday
-	 * at its level after a busy Friday is on the way back).
+	 * score reached the alert threshold (`announced`).
 	 */
-	record(
-		i: number,
-		value: number,
-		expected: number,
-		scale: number,
-		announced: boolean,
-		backOnly = false,
-	): void {
+	record(i: number, value: number, expected: number, scale: number, announced: boolean): void {
 		const at = i % this.span;
 		if (!(expected > 0)) {
-			if (expected === 0 && value === 0 && !backOnly) this.closed[at] = i;
+			if (expected === 0 && value === 0) this.closed[at] = i;
 			return;
 		}
-		if (this.back !== 1) this.recordBack(i, value, expected, scale);
-		if (backOnly) return;
 		if (announced) this.lastAnnounced = i;
+		if (this.back !== 1) this.recordBack(i, value, expected, scale);
 		this.ratios[at] = value / expected;
 		this.weights[at] = expected;
 		this.scales[at] = scale;
@@ -208,56 +196,58 @@ export class LevelFollower {
 	 * begun, else 1.
 	 */
 	get undoing(): number {
-		return this.runBuckets > 0 ? this.back : 1;
+		return this.runBack > 0 ? this.back : 1;
 	}
 
 	/**
-	 * Counts bucket `i`, recorded after a confirmed shift, in or out of the run back to the old level: a run
-	 * begins with a bucket nearer the old level than the new and not past it by more than half the way, and
-	 * goes on while all of its buckets together lie nearer the old level than the new. Counted one by one, one
-	 * noisy bucket of a small channel's ended nearly every run (a day × 2 at 15 contacts an hour: undone in 0
-	 * of 20 series at 15-minute buckets); begun by any bucket nearer the old level, an outage to 0.3 a day
-	 * after a rise × 1.5 began one (1.5 times past the old level), the hours after it at the new level kept
-	 * its sum near the old level, and the rise was undone (a reviewer's series: 15 more alerting after it, in
-	 * 240); begun only two thirds of the way back or more, the morning after a mailing began none at its first
-	 * hours, and they alerted (6 of the repository test's 10 seeds).
+	 * Counts bucket `i`, recorded after a confirmed shift, in or out of the run back to the old level. A bucket
+	 * is back when its ratio lies nearer the old level than the new and not past it by more than half the way
+	 * (as log ratios, alike either way); a run begins with one and goes on while its buckets back are at least
+	 * as many as those off. Ended by any bucket off, one noisy bucket of a small channel's ended nearly every
+	 * run (a day × 2 at 15 contacts an hour: undone in 0 of 20 series at 15-minute buckets); summed over all of
+	 * its buckets instead, a surge past the old level a day after a halving, and the hours at the new level
+	 * after it, summed to the old level, and the halving was undone (a reviewer's series: 18 of 20).
 	 */
 	private recordBack(i: number, value: number, expected: number, scale: number): void {
 		if (++this.recordedSince > this.span) {
 			this.back = 1;
 			return;
 		}
-		if (this.runBuckets === 0 && shareOf(value / expected, this.back) > 1.5) {
-			this.runSince = i + 1;
+		const logRatio = Math.log(value / expected);
+		const share = logRatio / Math.log(this.back);
+		if (!(share > 0.5 && share <= 1.5)) {
+			if (this.runBack > 0 && ++this.runOff <= this.runBack) return;
+			this.endRun(i + 1);
 			return;
 		}
-		this.runBuckets++;
-		this.runValue += value;
-		this.runExpected += expected;
+		this.runBack++;
+		this.runDeviation += value - expected;
 		this.runVariance += scale * scale;
-		if (!(shareOf(this.runValue / this.runExpected, this.back) > 0.5)) {
-			this.runBuckets = this.runValue = this.runExpected = this.runVariance = 0;
-			this.runSince = i + 1;
-		}
+		this.runWeight += expected;
+		this.runLogRatio += expected * logRatio;
+	}
+
+	/** Ends the run back; the next may begin at bucket `since`. */
+	private endRun(since: number): void {
+		this.runSince = since;
+		this.runBack = this.runOff = 0;
+		this.runDeviation = this.runVariance = this.runWeight = this.runLogRatio = 0;
 	}
 
 	/**
 	 * The factor that undoes the last confirmed shift, or 1. The run back (see `recordBack`; within a span of
-	 * recorded buckets, a quarter of a span and LEAST_RUN_BACK of them at least) must deviate from the new
-	 * level as a whole by the limit that confirmed the shift (Σ deviation / √Σ scale², as the day score), and
-	 * its ratio (Σ value / Σ expected) must have gone at least BACK_SHARE of the way back, and not past the old
-	 * level by more than the rest. A day's mailing (every hour × 2) is confirmed as a level by its afternoon;
-	 * followed for good, one to four of the next six days alerted as drops until the follower took them for a
-	 * level in turn.
+	 * recorded buckets) must have a quarter of a span of buckets back at least (LEAST_RUN_BACK at least), whose
+	 * deviations from the new level add up to the limit that confirmed the shift (Σ deviation / √Σ scale², as
+	 * the day score), and whose ratios' mean log, weighted by their expected values, went at least BACK_SHARE of
+	 * the way back and not past the old level by more than the rest. A day's mailing (every hour × 2) is
+	 * confirmed as a level by its afternoon; followed for good, one to four of the next six days alerted as
+	 * drops until the follower took them for a level in turn.
 	 */
 	private wayBack(): number {
-		if (this.runBuckets < Math.max(LEAST_RUN_BACK, this.span >> 2)) return 1;
-		const deviation = this.runValue - this.runExpected;
-		if (
-			!((this.back > 1 ? deviation : -deviation) >= this.movedLimit * Math.sqrt(this.runVariance))
-		)
-			return 1;
-		const share = shareOf(this.runValue / this.runExpected, this.back);
+		if (this.runBack < Math.max(LEAST_RUN_BACK, this.span >> 2)) return 1;
+		const deviation = this.back > 1 ? this.runDeviation : -this.runDeviation;
+		if (!(deviation >= this.movedLimit * Math.sqrt(this.runVariance))) return 1;
+		const share = this.runLogRatio / this.runWeight / Math.log(this.back);
 		if (!(Math.abs(share - 1) <= 1 - BACK_SHARE)) return 1;
 		const back = this.back;
 		this.since = this.runSince;
@@ -279,7 +269,7 @@ export class LevelFollower {
 		this.lastDayScore = 0;
 		this.back = 1;
 		this.recordedSince = 0;
-		this.runBuckets = this.runValue = this.runExpected = this.runVariance = 0;
+		this.endRun(0);
 	}
 
 	/**

@@ -1000,17 +1000,13 @@ export function detectSeasonalRobust(
 						dayScore = windowScore / agreedFactor;
 					if (Math.abs(dayScore) > Math.abs(chosenScore)) chosenScore = dayScore;
 				}
-				// A weekend day judged against its own weekday counts for the way back only (see LevelFollower.record),
-				// and only at sub-day buckets: at DAY buckets, where a day is a third of the span, a halving that went
-				// back four days later then alerted after it in 70 of a reviewer's 80 daily series instead of 21.
-				if (follower && (!weeklyFirst || slotsPerDay > 1))
+				if (follower && !weeklyFirst)
 					follower.record(
 						i,
 						value,
 						kindCenter,
 						followedScale,
 						Math.abs(chosenScore) >= options.episodes.threshold,
-						weeklyFirst,
 					);
 			}
 			scale[i] = chosenScale;

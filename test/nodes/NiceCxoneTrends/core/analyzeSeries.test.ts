@@ -960,19 +960,30 @@ describe('a day’s mailing, at hourly buckets', () => {
 		);
 	});
 
-	it('goes back after a busy Friday too: the Saturday after is judged against its own weekday', () => {
+	it('goes back after a busy Friday by the Monday: the weekend is judged against its own weekdays', () => {
 		// Saturdays open at 40 %; the Friday of week 8 at twice its contacts. Followed for good, 8 of 10 seeds
 		// alerted again as drops on 2 to 5 of the next eight days. Saturdays are judged against their own
-		// weekday (see weeklyFirst), which the follower does not record for a level; while their buckets did
-		// not count for the way back either, it came on the Monday at the earliest, and 5 seeds alerted on the
-		// Saturday or the Monday.
+		// weekday (see weeklyFirst), which the follower does not record: the way back comes on the Monday at the
+		// earliest, and 5 seeds still alert on the Saturday or the Monday. (Counted for the way back, the
+		// weekend undid a real shift confirmed on a Friday for the weekdays only: a reviewer's series.)
 		const withSaturdays = (weekday: number, hour: number) =>
 			weekday === 6 ? 0.4 * dayShape(hour, 8, 18, 150) : rate(weekday, hour);
 		const friday = 7 * 7 + 4;
 		const alertDays = Array.from({ length: 10 }, (_, j) =>
 			alertDaysFrom(withBusyDay(withSaturdays, friday, j + 1), friday),
 		);
-		expect(alertDays).toEqual(Array.from({ length: 10 }, () => [friday]));
+		expect(alertDays).toEqual([
+			[friday],
+			[friday, friday + 1],
+			[friday, friday + 3],
+			[friday],
+			[friday],
+			[friday],
+			[friday, friday + 1, friday + 3],
+			[friday, friday + 1],
+			[friday],
+			[friday, friday + 1],
+		]);
 	});
 });
 

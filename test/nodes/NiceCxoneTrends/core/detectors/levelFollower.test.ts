@@ -109,29 +109,19 @@ describe('LevelFollower', () => {
 		atNewLevel(follower, [105], 26); // bucket 25 not recorded (closed, or at DAY buckets a weekend day)
 		// The level before the shift is a second opinion once the run back has begun.
 		expect(follower.undoing).toBe(0.5);
-		// A noisy bucket nearer the new level (150: log 0.75 against log 0.5) does not end the run: the run's
-		// buckets together, 255 / 400, still lie nearer the old level.
-		atNewLevel(follower, [150, 95, 100, 90], 27);
-		// Five buckets back, (540 − 1000) / (20 · √5) = −10.3 scales, beyond the 4.5 that confirmed the shift,
-		// but a quarter of a day of them is six.
-		expect(follower.confirmedShift(31, 4.5)).toBe(1);
-		atNewLevel(follower, [110], 31);
-		// Six, at 650 / 1200 = 0.54 of the new level (log 0.54 / log 0.5 = 0.88 of the way back).
-		expect(follower.confirmedShift(32, 4.5)).toBe(0.5);
+		// A noisy bucket nearer the new level (150: log 0.75 against log 0.5) does not end the run: it has as
+		// many buckets back as off.
+		atNewLevel(follower, [150, 95, 100, 90, 110], 27);
+		// Five buckets back, deviating by (500 − 1000) / (20 · √5) = −11.2 scales, beyond the 4.5 that
+		// confirmed the shift, but a quarter of a day of them is six.
+		expect(follower.confirmedShift(32, 4.5)).toBe(1);
+		atNewLevel(follower, [105], 32);
+		// Six, at a mean log ratio of log 0.503 (0.99 of the way back).
+		expect(follower.confirmedShift(33, 4.5)).toBe(0.5);
 		// Moved back from bucket 25 on, the first after the last one outside the run: recorded or not, it
 		// joined the history at the old level.
 		expect(follower.since).toBe(25);
 		expect(follower.undoing).toBe(1);
-	});
-
-	it('takes a bucket recorded for the way back only into no level', () => {
-		// A day of 200s recorded for the way back only (weekend days judged against their own weekday).
-		const follower = new LevelFollower(24);
-		Array<number>(24)
-			.fill(200)
-			.forEach((value, j) => follower.record(j, value, 100, 10, true, true));
-		expect(follower.mayHaveMoved(4.5)).toBe(false);
-		expect(follower.confirmedShift(24, 4.5)).toBe(1);
 	});
 
 	it('undoes no shift whose next buckets lie short of three quarters of the way back, or beyond the old level', () => {
@@ -160,6 +150,15 @@ describe('LevelFollower', () => {
 		};
 		expect(undone(300)).toBe(1);
 		expect(undone(20)).toBe(0.5);
+	});
+
+	it('ends a run back when its buckets off the way outnumber those back: a surge past the old level', () => {
+		// A bucket at 100 begins a run; two at 40 (2.3 of the way: past the old level) end it, and the hours at
+		// the new level after them begin none. Summed with them, the run stood at 0.7 of the new level, nearer
+		// the old: a halving was undone this way by a surge a day later, in 18 of a reviewer's 20 series.
+		expect(afterDoubling([100, 40])).toEqual([0.5, 1]);
+		expect(afterDoubling([100, 40, 40])).toEqual([1, 1]);
+		expect(afterDoubling([100, 40, 40, 200, 200, 200, 200, 200])).toEqual([1, 1]);
 	});
 
 	it('undoes no shift whose next buckets hold the new level, or fall to nothing', () => {
