@@ -99,8 +99,8 @@ export class LevelFollower {
 	 * After a confirmed shift: the factor that undoes it (1 when there is none to undo, or a span of buckets
 	 * has been recorded since), the limit that confirmed it, and the buckets recorded since. Of the run back:
 	 * the bucket after the last one that ended a run (the first that may have joined the history at the old
-	 * level, recorded or not), its buckets back and off the way back, and of those back, the sums of their
-	 * deviations from the new level, of their squared scales, of their expected values and of their log ratios
+	 * level, recorded or not), its buckets back and off the way back, and the sums of their deviations from
+	 * the new level, of their squared scales, of their expected values and of their shares of the way back
 	 * weighted by them.
 	 */
 	private back = 1;
@@ -112,7 +112,7 @@ export class LevelFollower {
 	private runDeviation = 0;
 	private runVariance = 0;
 	private runWeight = 0;
-	private runLogRatio = 0;
+	private runShare = 0;
 
 	constructor(private readonly span: number) {
 		this.ratios = new Float64Array(span);
@@ -203,51 +203,52 @@ export class LevelFollower {
 	 * Counts bucket `i`, recorded after a confirmed shift, in or out of the run back to the old level. A bucket
 	 * is back when its ratio lies nearer the old level than the new and not past it by more than half the way
 	 * (as log ratios, alike either way); a run begins with one and goes on while its buckets back are at least
-	 * as many as those off. Ended by any bucket off, one noisy bucket of a small channel's ended nearly every
-	 * run (a day × 2 at 15 contacts an hour: undone in 0 of 20 series at 15-minute buckets); summed over all of
-	 * its buckets instead, a surge past the old level a day after a halving, and the hours at the new level
-	 * after it, summed to the old level, and the halving was undone (a reviewer's series: 18 of 20).
+	 * as many as those off. Each bucket of the run adds its deviation from the new level, and its share of the
+	 * way back, between 0 (the new level or beyond) and 1.5, weighted by its expected value. Ended by any
+	 * bucket off, one noisy bucket of a small channel's ended nearly every run (a day × 2 at 15 contacts an
+	 * hour: undone in 0 of 20 series at 15-minute buckets); going on while its buckets summed lay nearer the
+	 * old level, a run took a surge past the old level a day after a halving and the hours at the new level
+	 * after it, and the halving was undone (a reviewer's series: 18 of 20); averaged over the buckets back
+	 * alone, a next day between the two levels (a drop to 0.7 followed at 0.45) undid it.
 	 */
 	private recordBack(i: number, value: number, expected: number, scale: number): void {
 		if (++this.recordedSince > this.span) {
 			this.back = 1;
 			return;
 		}
-		const logRatio = Math.log(value / expected);
-		const share = logRatio / Math.log(this.back);
-		if (!(share > 0.5 && share <= 1.5)) {
-			if (this.runBack > 0 && ++this.runOff <= this.runBack) return;
+		const share = Math.log(value / expected) / Math.log(this.back);
+		if (share > 0.5 && share <= 1.5) this.runBack++;
+		else if (this.runBack === 0 || ++this.runOff > this.runBack) {
 			this.endRun(i + 1);
 			return;
 		}
-		this.runBack++;
 		this.runDeviation += value - expected;
 		this.runVariance += scale * scale;
 		this.runWeight += expected;
-		this.runLogRatio += expected * logRatio;
+		this.runShare += expected * (share >= 1.5 ? 1.5 : share > 0 ? share : 0);
 	}
 
 	/** Ends the run back; the next may begin at bucket `since`. */
 	private endRun(since: number): void {
 		this.runSince = since;
 		this.runBack = this.runOff = 0;
-		this.runDeviation = this.runVariance = this.runWeight = this.runLogRatio = 0;
+		this.runDeviation = this.runVariance = this.runWeight = this.runShare = 0;
 	}
 
 	/**
 	 * The factor that undoes the last confirmed shift, or 1. The run back (see `recordBack`; within a span of
-	 * recorded buckets) must have a quarter of a span of buckets back at least (LEAST_RUN_BACK at least), whose
-	 * deviations from the new level add up to the limit that confirmed the shift (Σ deviation / √Σ scale², as
-	 * the day score), and whose ratios' mean log, weighted by their expected values, went at least BACK_SHARE of
-	 * the way back and not past the old level by more than the rest. A day's mailing (every hour × 2) is
-	 * confirmed as a level by its afternoon; followed for good, one to four of the next six days alerted as
-	 * drops until the follower took them for a level in turn.
+	 * recorded buckets) must have a quarter of a span of buckets back at least (LEAST_RUN_BACK at least), its
+	 * deviations from the new level must add up to the limit that confirmed the shift (Σ deviation / √Σ
+	 * scale², as the day score), and its mean share of the way back must be at least BACK_SHARE and not past
+	 * the old level by more than the rest. A day's mailing (every hour × 2) is confirmed as a level by its
+	 * afternoon; followed for good, one to four of the next six days alerted as drops until the follower took
+	 * them for a level in turn.
 	 */
 	private wayBack(): number {
 		if (this.runBack < Math.max(LEAST_RUN_BACK, this.span >> 2)) return 1;
 		const deviation = this.back > 1 ? this.runDeviation : -this.runDeviation;
 		if (!(deviation >= this.movedLimit * Math.sqrt(this.runVariance))) return 1;
-		const share = this.runLogRatio / this.runWeight / Math.log(this.back);
+		const share = this.runShare / this.runWeight;
 		if (!(Math.abs(share - 1) <= 1 - BACK_SHARE)) return 1;
 		const back = this.back;
 		this.since = this.runSince;

@@ -116,7 +116,7 @@ describe('LevelFollower', () => {
 		// confirmed the shift, but a quarter of a day of them is six.
 		expect(follower.confirmedShift(32, 4.5)).toBe(1);
 		atNewLevel(follower, [105], 32);
-		// Six, at a mean log ratio of log 0.503 (0.99 of the way back).
+		// Six, and the run's shares of the way back (0.42 for the 150) average 0.91.
 		expect(follower.confirmedShift(33, 4.5)).toBe(0.5);
 		// Moved back from bucket 25 on, the first after the last one outside the run: recorded or not, it
 		// joined the history at the old level.
@@ -139,6 +139,14 @@ describe('LevelFollower', () => {
 		// more than a quarter.
 		expect(afterDoubling(Array<number>(6).fill(81))).toEqual([0.5, 1]);
 		expect(afterDoubling(Array<number>(6).fill(90))).toEqual([0.5, 0.5]);
+		// Seven buckets at 107 (0.9 of the way) and five at 146 (0.45: off the way, fewer): 0.71 of the way as a
+		// run. Averaged over the buckets back alone, 0.9: a drop to 0.7 followed at 0.45, whose next day lay
+		// between the two levels, was undone, and alerted twice more (the synthetic set).
+		const between = [107, 146, 107, 146, 107, 146, 107, 146, 107, 146, 107, 107];
+		expect(afterDoubling(between)).toEqual([0.5, 1]);
+		// A bucket without contacts inside a run counts as half past the old level (1.5 of the way), not as
+		// infinitely far: six at 100 and one at 0 average 1.07.
+		expect(afterDoubling([100, 100, 100, 0, 100, 100, 100])).toEqual([0.5, 0.5]);
 	});
 
 	it('undoes no shift whose run back stays under the limit that confirmed it', () => {
