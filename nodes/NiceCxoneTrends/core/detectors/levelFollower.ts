@@ -92,7 +92,8 @@ export class LevelFollower {
 	/**
 	 * After a confirmed shift, the first of the span's last buckets that already sat at the new level: each
 	 * ratio from it on nearer the new level than the old (the bucket that confirmed it when none did). Their
-	 * values joined the history at the new level, and moving them with it counted the shift twice.
+	 * values joined the history at the new level, and moving them with it counted the shift twice. After a
+	 * shift undone, the first bucket of the run back (see `wayBack`).
 	 */
 	since = 0;
 	/**

@@ -874,7 +874,7 @@ export function detectSeasonalRobust(
 			// The first bucket back is judged against the new level alone: in a first version that judged it against
 			// both, a spike back to the old level two days after a halving was heard 3 times in 60 instead of 5
 			// (--after-follow).
-			// The level follower records each bucket against the new level, on its scale.
+			// The level follower records each bucket on the scale from before this second opinion.
 			const followedScale = chosenScale;
 			const back = follower ? follower.undoing : 1;
 			if (back !== 1 && hasValue && Math.abs(chosenScore) >= stayLevel) {
