@@ -879,9 +879,7 @@ export function detectSeasonalRobust(
 			const back = follower ? follower.undoing : 1;
 			if (back !== 1 && hasValue && Math.abs(chosenScore) >= stayLevel) {
 				const backCenter = chosenCenter * back;
-				const backScale = counts
-					? Math.max(chosenScale * back, floor.apply(0, backCenter))
-					: chosenScale * back;
+				const backScale = counts ? floor.apply(chosenScale * back, backCenter) : chosenScale * back;
 				const backScore = scoreOf(value, backCenter, backScale, counts);
 				if (Math.abs(backScore) < Math.abs(chosenScore)) {
 					chosenCenter = backCenter;
