@@ -37,8 +37,9 @@
 //     outage, a monthly two-hour mailing and a late drop and spike heard, and how many other alerts? See
 //     scoreAroundTheClock.
 //   - with --busy-day, the same office-hours centre at 15 and 60 minutes with one Wednesday at 1.3 to 2
-//     times its contacts or at 0.6, all day or from 11:00 (busyDay, 30 series a row): is the day heard, and
-//     do the days after alert (the day taken for a new level)? See scoreBusyDay.
+//     times its contacts or at 0.6, all day or from 11:00, and at 1 or 2 with the Thursday after it closed
+//     (busyDay, 30 series a row): is the day heard, and do the days after alert (the day taken for a new
+//     level)? See scoreBusyDay.
 // Prints NAB standard, flags per 1000 points and window recall for NAB; recall, alerts per 1000 points on
 // clean series, NAB standard and the level shifts alerted at all (however late) for the contact-centre set.
 // Needs the compiled core (npm run build).
@@ -789,29 +790,33 @@ function scoreHolidays() {
 
 /**
  * --busy-day: yearEnd's office-hours centre at 15 and 60 minutes (busyDay), peaks of 20, 60 and 150 contacts
- * an hour, 10 seeds: a Wednesday at 1 (none), 1.3, 1.5, 2 or 0.6 times its contacts, all day or from 11:00.
- * The day counts as heard with an alert within it; the series count that alert on any of the seven days after.
+ * an hour, 10 seeds: a Wednesday at 1 (none), 1.3, 1.5, 2 or 0.6 times its contacts, all day or from 11:00;
+ * and at 1 or 2 with the Thursday after it closed (a holiday). The day counts as heard with an alert within
+ * it; the series count that alert on any of the seven days after it (after the holiday, with one).
  */
 function scoreBusyDay() {
 	const DAY = 86_400_000;
+	const rows = [1, 1.3, 1.5, 2, 0.6].map((factor) => ({ factor, closedAfter: false }));
+	rows.push({ factor: 1, closedAfter: true }, { factor: 2, closedAfter: true });
 	for (const minutes of [15, 60])
 	for (const fromHour of [0, 11])
-	for (const factor of [1, 1.3, 1.5, 2, 0.6]) {
+	for (const { factor, closedAfter } of rows) {
 		let heard = 0;
 		let series = 0;
 		let after = 0;
 		let days = 0;
 		for (const peak of [20, 60, 150])
 			for (let seed = 1; seed <= 10; seed++) {
-				const { items, dayMs, fromMs } = busyDay(minutes * 60_000, seed, { peak, factor, fromHour });
+				const { items, dayMs, fromMs } = busyDay(minutes * 60_000, seed, { peak, factor, fromHour, closedAfter });
 				const { grid, analysis } = analyseVolume(items);
 				const alerts = Array.from(grid.timesMs).filter((_, b) => analysis.detection.alert[b]);
 				series++;
 				if (alerts.some((t) => t >= fromMs && t < dayMs + DAY)) heard++;
-				const later = new Set(alerts.filter((t) => t >= dayMs + DAY && t < dayMs + 8 * DAY).map((t) => Math.floor(t / DAY)));
+				const afterMs = dayMs + (closedAfter ? 2 : 1) * DAY;
+				const later = new Set(alerts.filter((t) => t >= afterMs && t < afterMs + 7 * DAY).map((t) => Math.floor(t / DAY)));
 				if (later.size > 0) after++;
 				days += later.size;
 			}
-		log(`BUSY DAY ${String(minutes).padStart(2)} min, ${fromHour ? 'from 11:00' : 'all day   '} × ${String(factor).padEnd(3)}: the day heard ${heard}/${series}; series alerting in the 7 days after ${after}/${series}, on ${days} days in all`);
+		log(`BUSY DAY ${String(minutes).padStart(2)} min, ${fromHour ? 'from 11:00' : 'all day   '} × ${String(factor).padEnd(3)}${closedAfter ? ', Thursday closed' : ''}: the day heard ${heard}/${series}; series alerting in the 7 days after ${after}/${series}, on ${days} days in all`);
 	}
 }

@@ -325,17 +325,19 @@ export function yearEnd(bucketMs, seed, { peak, weekday, holidays, spike, pairs 
 /**
  * Hourly or quarter-hourly contacts (`bucketMs`) of yearEnd's office-hours centre over 10 weeks (UTC), with
  * the Wednesday of week 8 at `factor` times its contacts from `fromHour` on (0: all day; a mailing or a
- * storm). Each bucket draws its own noise from the seed. Returns { items, dayMs, fromMs }: that day's first
+ * storm), and the Thursday after it closed (a holiday) with `closedAfter`. Each bucket draws its own noise
+ * from the seed. Returns { items, dayMs, fromMs }: that day's first
  * ms and that of its first bucket at `factor`.
  */
-export function busyDay(bucketMs, seed, { peak, factor, fromHour }) {
+export function busyDay(bucketMs, seed, { peak, factor, fromHour, closedAfter = false }) {
 	const dayMs = START_MS + (7 * 7 + 2) * DAY_MS;
 	const fromMs = dayMs + fromHour * HOUR_MS;
 	const items = [];
 	for (let index = 0; index < (70 * DAY_MS) / bucketMs; index++) {
 		const timeMs = START_MS + index * bucketMs;
 		const date = new Date(timeMs);
-		const busy = timeMs >= fromMs && timeMs < dayMs + DAY_MS ? factor : 1;
+		const closed = closedAfter && timeMs >= dayMs + DAY_MS && timeMs < dayMs + 2 * DAY_MS;
+		const busy = closed ? 0 : timeMs >= fromMs && timeMs < dayMs + DAY_MS ? factor : 1;
 		const mean = (officeRate(date, date.getUTCHours(), peak) * busy * bucketMs) / HOUR_MS;
 		const contacts = poisson(mean, createRandom(seed * 1_000_003 + index));
 		if (contacts > 0) items.push({ bucketStart: date.toISOString(), count_sum: contacts });

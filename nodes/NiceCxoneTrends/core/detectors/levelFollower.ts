@@ -107,6 +107,8 @@ export class LevelFollower {
 	private back = 1;
 	private movedLimit = 0;
 	private recordedSince = 0;
+	/** `back`, `movedLimit` and `recordedSince` as the day began (see {@link beginDay}). */
+	private readonly dayBegan = { back: 1, movedLimit: 0, recordedSince: 0 };
 	private runSince = 0;
 	private runBack = 0;
 	private runOff = 0;
@@ -255,6 +257,32 @@ export class LevelFollower {
 		this.since = this.runSince;
 		this.forget();
 		return back;
+	}
+
+	/** A new local day begins (see {@link forgetClosedDay}). */
+	beginDay(): void {
+		this.dayBegan.back = this.back;
+		this.dayBegan.movedLimit = this.movedLimit;
+		this.dayBegan.recordedSince = this.recordedSince;
+	}
+
+	/**
+	 * After a closed day that left the history (see ClosedDays), before bucket `i`: forgets the buckets
+	 * recorded so far, as {@link forget}, but a shift that may still be undone stays so, as if the day had not
+	 * been: as it stood when the day began. Its buckets count neither towards the span within which it may be
+	 * undone (a day at a centre open around the clock is that span) nor in a run back (one under way ends; the
+	 * next begins at `i`). Forgotten, a busy day right before a holiday was never undone: a busy Wednesday × 2
+	 * and a closed Thursday, and 18 of 20 hourly series alerted in the week after (2 without the holiday).
+	 * (A day that moved the history is never kept out: see ClosedDays.moved.)
+	 */
+	forgetClosedDay(i: number): void {
+		const { back, movedLimit, recordedSince } = this.dayBegan;
+		this.forget();
+		if (back === 1) return;
+		this.back = back;
+		this.movedLimit = movedLimit;
+		this.recordedSince = recordedSince;
+		this.runSince = i;
 	}
 
 	/**

@@ -725,8 +725,9 @@ export function detectSeasonalRobust(
 		if (closedDays?.enter(calendar.dayNumber[i], isoWeekday, kind === WEEKDAY)) {
 			weekdayLevel?.forgetDay();
 			weekdaySpread?.touchAll();
-			follower?.forget();
+			follower?.forgetClosedDay(i);
 		}
+		if (i === 0 || calendar.dayNumber[i] !== calendar.dayNumber[i - 1]) follower?.beginDay();
 
 		// Only once each weekday's own level is known: before, a busy Monday would look like a new level.
 		if (

@@ -917,15 +917,20 @@ describe('a day’s mailing, at hourly buckets', () => {
 	// week 8 has twice as many all day.
 	const rate = (weekday: number, hour: number) => (weekday <= 5 ? dayShape(hour, 8, 18, 150) : 0);
 	const busyDay = 7 * 7 + 2;
-	/** Seed `seed`'s series at `rate`, with day `day` drawn at twice it, and its detection. */
+	/**
+	 * Seed `seed`'s series at `rate`, with day `day` drawn at twice it (and the day after closed, `closedAfter`),
+	 * and its detection.
+	 */
 	const withBusyDay = (
 		rate: (weekday: number, hour: number) => number,
 		day: number,
 		seed: number,
+		closedAfter = false,
 	) => {
 		const { timesMs, values } = hourlyContacts(63, rate, seed);
 		const busy = hourlyContacts(63, (weekday, hour) => 2 * rate(weekday, hour), seed + 100);
 		values.set(busy.values.subarray(day * 24, day * 24 + 24), day * 24);
+		if (closedAfter) values.fill(0, (day + 1) * 24, (day + 2) * 24);
 		return analyzeSeries(timesMs, values, HOUR_MS, DEFAULT_SETTINGS).detection;
 	};
 	/** The days with an alert from a week before `day` on. */
@@ -958,6 +963,41 @@ describe('a day’s mailing, at hourly buckets', () => {
 		expect(alertDays).toEqual(
 			Array.from({ length: 10 }, (_, j) => (j === 2 ? [busyDay, busyDay + 1] : [busyDay])),
 		);
+	});
+
+	it('goes back after a busy day right before a holiday: the closed day is not counted on the way back', () => {
+		// The Wednesday at twice its contacts, the Thursday closed (it leaves the history: see ClosedDays).
+		// When the holiday made the follower forget the way back, the Friday was judged against the busy
+		// Wednesday's level (its 11:00 expected at 1.78–2.08 times the Friday before), and every seed alerted
+		// as drops on the Friday and on two or three days of the next week.
+		const alertDays: number[][] = [];
+		const ratios: number[] = [];
+		for (let seed = 1; seed <= 10; seed++) {
+			const detection = withBusyDay(rate, busyDay, seed, true);
+			alertDays.push(alertDaysFrom(detection, busyDay));
+			const at = (busyDay + 2) * 24 + 11; // the Friday after
+			ratios.push(
+				Math.round((detection.expected[at] / detection.expected[at - 7 * 24]) * 100) / 100,
+			);
+		}
+		expect(ratios).toEqual([0.96, 0.97, 1.01, 0.99, 1.02, 0.96, 0.96, 1.01, 0.93, 1.01]);
+		// The holiday alerts (in 7 seeds, as before), and 2 seeds still alert on the Friday, at 9:00 (97 and 107
+		// contacts where the Wednesday's level expects 200): their 8:00 came nearer that level than the old, so
+		// the run back began at 9:00, and its first hour is judged against the new level alone, as after a busy
+		// day without a holiday.
+		const [wednesday, thursday, friday] = [busyDay, busyDay + 1, busyDay + 2];
+		expect(alertDays).toEqual([
+			[wednesday, thursday],
+			[wednesday, friday],
+			[wednesday],
+			[wednesday, thursday],
+			[wednesday, thursday],
+			[wednesday, thursday, friday],
+			[wednesday, thursday],
+			[wednesday, thursday],
+			[wednesday, thursday],
+			[wednesday],
+		]);
 	});
 
 	it('goes back after a busy Friday by the Monday: the weekend is judged against its own weekdays', () => {

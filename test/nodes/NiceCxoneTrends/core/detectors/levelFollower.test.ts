@@ -194,6 +194,49 @@ describe('LevelFollower', () => {
 		expect(days.confirmedShift(6, 4.5)).toBe(2);
 	});
 
+	it('keeps the way back across a closed day that left the history, as it stood when that day began', () => {
+		/** After the doubling, a day begins at bucket 24 and brings `day` (a holiday: nothing came). */
+		const beforeHoliday = (day: readonly number[]) => {
+			const follower = doubled();
+			follower.beginDay();
+			atNewLevel(follower, day, 24);
+			return follower;
+		};
+		// A day of 24 closed hours is itself a span of recorded buckets: the way back is closed by its end.
+		const kept = beforeHoliday(Array<number>(24).fill(0));
+		const forgotten = beforeHoliday(Array<number>(24).fill(0));
+		forgotten.forget();
+		kept.forgetClosedDay(48);
+		for (const follower of [kept, forgotten]) atNewLevel(follower, Array<number>(6).fill(100), 48);
+		// Kept out of the history, the holiday is kept out of the way back too: six hours back undo the doubling.
+		expect(forgotten.confirmedShift(54, 4.5)).toBe(1);
+		expect(kept.confirmedShift(54, 4.5)).toBe(0.5);
+		// Moved back from the day after the holiday: its buckets left the history.
+		expect(kept.since).toBe(48);
+		// A run back under way as the holiday began ends with it: the next begins after it. Four hours back, a
+		// holiday of four hours recorded, then two more back: not yet the six a run needs.
+		const ended = doubled();
+		atNewLevel(ended, Array<number>(4).fill(100), 24);
+		ended.beginDay();
+		atNewLevel(ended, Array<number>(4).fill(0), 28);
+		ended.forgetClosedDay(32);
+		expect(ended.undoing).toBe(1);
+		atNewLevel(ended, [100, 100], 32);
+		expect(ended.confirmedShift(34, 4.5)).toBe(1);
+		atNewLevel(ended, Array<number>(4).fill(100), 34);
+		expect(ended.confirmedShift(38, 4.5)).toBe(0.5);
+		expect(ended.since).toBe(32);
+		// The buckets recorded before the holiday still count towards the span: twenty hours at the new level,
+		// the holiday, then six back. The way back closed at the fifth of them.
+		const late = doubled();
+		atNewLevel(late, Array<number>(20).fill(200), 24);
+		late.beginDay();
+		atNewLevel(late, Array<number>(6).fill(0), 44);
+		late.forgetClosedDay(50);
+		atNewLevel(late, Array<number>(6).fill(100), 50);
+		expect(late.confirmedShift(56, 4.5)).toBe(1);
+	});
+
 	it('needs the day score at the limit and a change of at least 5 %', () => {
 		const small = new LevelFollower(24);
 		// A day at 104: day score 4 · 24 / 49 = 1.96, under the limit.
