@@ -202,6 +202,11 @@ export class LevelFollower {
 		return this.runBack > 0 ? this.back : 1;
 	}
 
+	/** The factor that would undo the last confirmed shift while it may still be undone, else 1. */
+	get undoable(): number {
+		return this.back;
+	}
+
 	/**
 	 * Counts bucket `i`, recorded after a confirmed shift, in or out of the run back to the old level. A bucket
 	 * is back when its ratio lies nearer the old level than the new and not past it by more than half the way

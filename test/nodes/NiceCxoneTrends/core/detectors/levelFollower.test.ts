@@ -103,8 +103,10 @@ describe('LevelFollower', () => {
 
 	it('undoes a shift when the buckets after it come back to the old level: a day’s mailing', () => {
 		const follower = doubled();
-		// Judged against the new level from here on. No bucket has come back yet.
+		// Judged against the new level from here on. No bucket has come back yet, but the shift may be undone
+		// (a weekend day, which begins no run, is judged against both levels).
 		expect(follower.undoing).toBe(1);
+		expect(follower.undoable).toBe(0.5);
 		atNewLevel(follower, [60], 24); // an hour's outage, past the old level by more than half the way
 		atNewLevel(follower, [105], 26); // bucket 25 not recorded (closed, or at DAY buckets a weekend day)
 		// The level before the shift is a second opinion once the run back has begun.
@@ -121,7 +123,7 @@ describe('LevelFollower', () => {
 		// Moved back from bucket 25 on, the first after the last one outside the run: recorded or not, it
 		// joined the history at the old level.
 		expect(follower.since).toBe(25);
-		expect(follower.undoing).toBe(1);
+		expect([follower.undoing, follower.undoable]).toEqual([1, 1]);
 	});
 
 	it('undoes no shift whose next buckets lie short of three quarters of the way back, or beyond the old level', () => {
@@ -180,8 +182,9 @@ describe('LevelFollower', () => {
 		// day off its level is no new level either.
 		const late = doubled();
 		atNewLevel(late, Array<number>(24).fill(200), 24);
+		expect(late.undoable).toBe(0.5);
 		atNewLevel(late, Array<number>(6).fill(100), 48);
-		expect(late.undoing).toBe(1);
+		expect([late.undoing, late.undoable]).toEqual([1, 1]);
 		expect(late.confirmedShift(54, 4.5)).toBe(1);
 		// At DAY buckets (a span of three days), three days back within the span undo it.
 		const days = new LevelFollower(3);
