@@ -109,6 +109,9 @@ export class LevelFollower {
 	private recordedSince = 0;
 	/** `back`, `movedLimit` and `recordedSince` as the day began (see {@link beginDay}). */
 	private readonly dayBegan = { back: 1, movedLimit: 0, recordedSince: 0 };
+	/** Whether a closed day was kept out at the last day's end, and so whether today follows one. */
+	private closedBefore = false;
+	private afterClosed = false;
 	private runSince = 0;
 	private runBack = 0;
 	private runOff = 0;
@@ -196,10 +199,10 @@ export class LevelFollower {
 
 	/**
 	 * The factor that would undo the last confirmed shift while it may still be undone and the run back has
-	 * begun, else 1.
+	 * begun, or today follows a closed day kept out (see {@link forgetClosedDay}), else 1.
 	 */
 	get undoing(): number {
-		return this.runBack > 0 ? this.back : 1;
+		return this.runBack > 0 || this.afterClosed ? this.back : 1;
 	}
 
 	/** The factor that would undo the last confirmed shift while it may still be undone, else 1. */
@@ -220,12 +223,19 @@ export class LevelFollower {
 	 * alone, a next day between the two levels (a drop to 0.7 followed at 0.45) undid it.
 	 */
 	private recordBack(i: number, value: number, expected: number, scale: number): void {
+		const share = Math.log(value / expected) / Math.log(this.back);
+		const back = share > 0.5 && share <= 1.5;
+		// The day after a closed day counts for nothing (see undoing), but a run may begin only after the last
+		// bucket of it off the way back.
+		if (this.afterClosed) {
+			if (!back) this.runSince = i + 1;
+			return;
+		}
 		if (++this.recordedSince > this.span) {
 			this.back = 1;
 			return;
 		}
-		const share = Math.log(value / expected) / Math.log(this.back);
-		if (share > 0.5 && share <= 1.5) this.runBack++;
+		if (back) this.runBack++;
 		else if (this.runBack === 0 || ++this.runOff > this.runBack) {
 			this.endRun(i + 1);
 			return;
@@ -266,6 +276,8 @@ export class LevelFollower {
 
 	/** A new local day begins (see {@link forgetClosedDay}). */
 	beginDay(): void {
+		this.afterClosed = this.closedBefore;
+		this.closedBefore = false;
 		this.dayBegan.back = this.back;
 		this.dayBegan.movedLimit = this.movedLimit;
 		this.dayBegan.recordedSince = this.recordedSince;
@@ -279,10 +291,17 @@ export class LevelFollower {
 	 * next begins at `i`). Forgotten, a busy day right before a holiday was never undone: a busy Wednesday × 2
 	 * and a closed Thursday, and 18 of 20 hourly series alerted in the week after (2 without the holiday).
 	 * (A day that moved the history is never kept out: see ClosedDays.moved.)
+	 *
+	 * The day after it counts for nothing either, and is judged against both levels ({@link undoing}): a
+	 * bridge day at half the contacts, or a day of catching up, is no level. Counted, a real doubling from the
+	 * day before a holiday was undone by a bridge day back at the old level (a reviewer's series: 13–15 of 20
+	 * hourly series, 0–1 before the holiday was kept out of the way back), and a real halving by a catch-up
+	 * day (17 of 20).
 	 */
 	forgetClosedDay(i: number): void {
 		const { back, movedLimit, recordedSince } = this.dayBegan;
 		this.forget();
+		this.closedBefore = true;
 		if (back === 1) return;
 		this.back = back;
 		this.movedLimit = movedLimit;

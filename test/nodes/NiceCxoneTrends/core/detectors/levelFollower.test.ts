@@ -240,6 +240,33 @@ describe('LevelFollower', () => {
 		expect(late.confirmedShift(56, 4.5)).toBe(1);
 	});
 
+	it('counts nothing of the day after a closed day for the way back, and judges it against both levels', () => {
+		/** After the doubling, a holiday of four recorded hours kept out, and `bridge` on the day after it. */
+		const afterHoliday = (bridge: readonly number[]) => {
+			const follower = doubled();
+			follower.beginDay();
+			atNewLevel(follower, Array<number>(4).fill(0), 24);
+			follower.forgetClosedDay(28);
+			follower.beginDay();
+			expect(follower.undoing).toBe(0.5);
+			atNewLevel(follower, bridge, 28);
+			// A bridge day back at the old level (or a catch-up day after a halving) undoes nothing.
+			expect(follower.confirmedShift(28 + bridge.length, 4.5)).toBe(1);
+			// The next day counts, and the span runs from there.
+			follower.beginDay();
+			expect(follower.undoing).toBe(1);
+			atNewLevel(follower, Array<number>(6).fill(100), 28 + bridge.length);
+			expect(follower.confirmedShift(34 + bridge.length, 4.5)).toBe(0.5);
+			return follower.since;
+		};
+		// Moved back from the day after the holiday when it was back at the old level too; else from the bucket
+		// after its last one off the way back.
+		expect(afterHoliday(Array<number>(6).fill(100))).toBe(28);
+		expect(afterHoliday([100, 100, 200, 100, 100, 100])).toBe(31);
+		// Twenty-four buckets of a bridge day do not close the way back.
+		expect(afterHoliday(Array<number>(24).fill(200))).toBe(52);
+	});
+
 	it('needs the day score at the limit and a change of at least 5 %', () => {
 		const small = new LevelFollower(24);
 		// A day at 104: day score 4 · 24 / 49 = 1.96, under the limit.
