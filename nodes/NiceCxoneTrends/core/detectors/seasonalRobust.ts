@@ -875,16 +875,13 @@ export function detectSeasonalRobust(
 			// The first bucket back is judged against the new level alone: in a first version that judged it against
 			// both, a spike back to the old level two days after a halving was heard 3 times in 60 instead of 5
 			// (--after-follow). A weekend day judged against its own weekday is not recorded, and cannot begin a run
-			// (see weeklyFirst): it has the second opinion as long as the shift may be undone. After a busy Friday ×
-			// 2, judged against the Friday's level alone, the Saturday alerted as a drop in 4 of 10 seeds (a
-			// reviewer's series: 76 of 240 alerting in the week after, 30 now).
+			// (see weeklyFirst): it has the second opinion while its earlier buckets lie back near the old level
+			// (see LevelFollower.secondOpinion). After a busy Friday × 2, judged against the Friday's level alone,
+			// the Saturday alerted as a drop in 4 of 10 seeds (a reviewer's series: 76 of 240 alerting in the week
+			// after; 30 with the second opinion all day, which also hid the weekend's incidents after a real shift).
 			// The level follower records each bucket on the scale from before this second opinion.
 			const followedScale = chosenScale;
-			const back = follower
-				? weeklyFirst && slotsPerDay > 1
-					? follower.undoable
-					: follower.undoing
-				: 1;
+			const back = follower ? follower.secondOpinion(weeklyFirst) : 1;
 			if (back !== 1 && hasValue && Math.abs(chosenScore) >= stayLevel) {
 				const backCenter = chosenCenter * back;
 				const backScale = counts ? floor.apply(chosenScale * back, backCenter) : chosenScale * back;
@@ -1014,6 +1011,7 @@ export function detectSeasonalRobust(
 						followedScale,
 						Math.abs(chosenScore) >= options.episodes.threshold,
 					);
+				else follower?.tally(value, kindCenter);
 			}
 			scale[i] = chosenScale;
 			judged[i] = 1;

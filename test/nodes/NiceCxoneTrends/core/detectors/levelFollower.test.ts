@@ -103,10 +103,8 @@ describe('LevelFollower', () => {
 
 	it('undoes a shift when the buckets after it come back to the old level: a day’s mailing', () => {
 		const follower = doubled();
-		// Judged against the new level from here on. No bucket has come back yet, but the shift may be undone
-		// (a weekend day, which begins no run, is judged against both levels).
+		// Judged against the new level from here on. No bucket has come back yet.
 		expect(follower.undoing).toBe(1);
-		expect(follower.undoable).toBe(0.5);
 		atNewLevel(follower, [60], 24); // an hour's outage, past the old level by more than half the way
 		atNewLevel(follower, [105], 26); // bucket 25 not recorded (closed, or at DAY buckets a weekend day)
 		// The level before the shift is a second opinion once the run back has begun.
@@ -123,7 +121,7 @@ describe('LevelFollower', () => {
 		// Moved back from bucket 25 on, the first after the last one outside the run: recorded or not, it
 		// joined the history at the old level.
 		expect(follower.since).toBe(25);
-		expect([follower.undoing, follower.undoable]).toEqual([1, 1]);
+		expect(follower.undoing).toBe(1);
 	});
 
 	it('undoes no shift whose next buckets lie short of three quarters of the way back, or beyond the old level', () => {
@@ -182,9 +180,8 @@ describe('LevelFollower', () => {
 		// day off its level is no new level either.
 		const late = doubled();
 		atNewLevel(late, Array<number>(24).fill(200), 24);
-		expect(late.undoable).toBe(0.5);
 		atNewLevel(late, Array<number>(6).fill(100), 48);
-		expect([late.undoing, late.undoable]).toEqual([1, 1]);
+		expect(late.undoing).toBe(1);
 		expect(late.confirmedShift(54, 4.5)).toBe(1);
 		// At DAY buckets (a span of three days), three days back within the span undo it.
 		const days = new LevelFollower(3);
@@ -248,13 +245,11 @@ describe('LevelFollower', () => {
 			atNewLevel(follower, Array<number>(4).fill(0), 24);
 			follower.forgetClosedDay(28);
 			follower.beginDay();
-			expect(follower.undoing).toBe(0.5);
 			atNewLevel(follower, bridge, 28);
 			// A bridge day back at the old level (or a catch-up day after a halving) undoes nothing.
 			expect(follower.confirmedShift(28 + bridge.length, 4.5)).toBe(1);
 			// The next day counts, and the span runs from there.
 			follower.beginDay();
-			expect(follower.undoing).toBe(1);
 			atNewLevel(follower, Array<number>(6).fill(100), 28 + bridge.length);
 			expect(follower.confirmedShift(34 + bridge.length, 4.5)).toBe(0.5);
 			return follower.since;
@@ -265,6 +260,45 @@ describe('LevelFollower', () => {
 		expect(afterHoliday([100, 100, 200, 100, 100, 100])).toBe(31);
 		// Twenty-four buckets of a bridge day do not close the way back.
 		expect(afterHoliday(Array<number>(24).fill(200))).toBe(52);
+	});
+
+	it('gives a day that counts nothing for the way back the old level as a second opinion while that day lies back near it', () => {
+		const follower = doubled();
+		follower.beginDay();
+		// A weekday that counts: only once a run back has begun.
+		expect(follower.secondOpinion(false)).toBe(1);
+		// A weekend day judged against its own weekday (uncounted): not at its first bucket, nor while its
+		// buckets so far, summed, lie near the new level (an outage on a Saturday at the new level is judged
+		// against it alone, until the outage has taken the day's sum back near the old level).
+		expect(follower.secondOpinion(true)).toBe(1);
+		follower.tally(190, 200);
+		expect(follower.secondOpinion(true)).toBe(1);
+		follower.tally(30, 200);
+		expect(follower.secondOpinion(true)).toBe(0.5); // 220 / 400: log 0.55 / log 0.5, 0.86 of the way back
+		follower.tally(190, 200);
+		follower.tally(190, 200);
+		expect(follower.secondOpinion(true)).toBe(1); // 600 / 800: 0.42 of the way
+		// A day back at the old level: the second opinion from its second bucket on.
+		follower.beginDay();
+		follower.tally(105, 200);
+		expect(follower.secondOpinion(true)).toBe(0.5);
+		expect(follower.secondOpinion(false)).toBe(1);
+		// Past the old level by more than half the way (a day at a fifth): none.
+		follower.tally(0, 200);
+		expect(follower.secondOpinion(true)).toBe(1);
+		// The day after a closed day kept out counts nothing either (see forgetClosedDay); once the way back has
+		// closed, nothing has the second opinion.
+		const holiday = doubled();
+		holiday.beginDay();
+		holiday.forgetClosedDay(24);
+		holiday.beginDay();
+		atNewLevel(holiday, [100], 24);
+		expect([holiday.secondOpinion(false), holiday.undoing]).toEqual([0.5, 1]);
+		const closed = doubled();
+		atNewLevel(closed, Array<number>(25).fill(200), 24);
+		closed.beginDay();
+		closed.tally(100, 200);
+		expect(closed.secondOpinion(true)).toBe(1);
 	});
 
 	it('needs the day score at the limit and a change of at least 5 %', () => {
