@@ -195,46 +195,44 @@ describe('LevelFollower', () => {
 	});
 
 	it('keeps the way back across a closed day that left the history, as it stood when that day began', () => {
-		/** After the doubling, a day begins at bucket 24 and brings `day` (a holiday: nothing came). */
-		const beforeHoliday = (day: readonly number[]) => {
+		/**
+		 * After the doubling and `before` at the new level, a day begins at bucket 24 + before.length with
+		 * `holiday` (nothing came), kept out; the day after it (a Saturday) records nothing, and the next
+		 * brings `after`: whether that undoes the doubling.
+		 */
+		const undoneAfter = (
+			before: readonly number[],
+			holiday: readonly number[],
+			after: readonly number[],
+			kept = true,
+		) => {
 			const follower = doubled();
+			atNewLevel(follower, before, 24);
 			follower.beginDay();
-			atNewLevel(follower, day, 24);
-			return follower;
+			const from = 24 + before.length + holiday.length;
+			atNewLevel(follower, holiday, 24 + before.length);
+			if (kept) follower.forgetClosedDay(from);
+			else follower.forget();
+			follower.beginDay();
+			follower.beginDay();
+			atNewLevel(follower, after, from);
+			return [follower.confirmedShift(from + after.length, 4.5), follower.since];
 		};
-		// A day of 24 closed hours is itself a span of recorded buckets: the way back is closed by its end.
-		const kept = beforeHoliday(Array<number>(24).fill(0));
-		const forgotten = beforeHoliday(Array<number>(24).fill(0));
-		forgotten.forget();
-		kept.forgetClosedDay(48);
-		for (const follower of [kept, forgotten]) atNewLevel(follower, Array<number>(6).fill(100), 48);
-		// Kept out of the history, the holiday is kept out of the way back too: six hours back undo the doubling.
-		expect(forgotten.confirmedShift(54, 4.5)).toBe(1);
-		expect(kept.confirmedShift(54, 4.5)).toBe(0.5);
-		// Moved back from the day after the holiday: its buckets left the history.
-		expect(kept.since).toBe(48);
-		// A run back under way as the holiday began ends with it: the next begins after it. Four hours back, a
-		// holiday of four hours recorded, then two more back: not yet the six a run needs.
-		const ended = doubled();
-		atNewLevel(ended, Array<number>(4).fill(100), 24);
-		ended.beginDay();
-		atNewLevel(ended, Array<number>(4).fill(0), 28);
-		ended.forgetClosedDay(32);
-		expect(ended.undoing).toBe(1);
-		atNewLevel(ended, [100, 100], 32);
-		expect(ended.confirmedShift(34, 4.5)).toBe(1);
-		atNewLevel(ended, Array<number>(4).fill(100), 34);
-		expect(ended.confirmedShift(38, 4.5)).toBe(0.5);
-		expect(ended.since).toBe(32);
+		// A day of 24 closed hours is itself a span of recorded buckets: forgotten, the way back closed with it.
+		// Kept out of the history, the holiday is kept out of the way back too: six hours back undo the doubling,
+		// moved back from the first bucket after the holiday (its buckets left the history).
+		const holiday = Array<number>(24).fill(0);
+		const back = Array<number>(6).fill(100);
+		expect(undoneAfter([], holiday, back, false)[0]).toBe(1);
+		expect(undoneAfter([], holiday, back)).toEqual([0.5, 48]);
+		// A run back under way as the holiday began ends with it: four hours back, four of holiday, then two
+		// back are not yet the six a run needs, and six are, from after the holiday.
+		const short = Array<number>(4).fill(0);
+		expect(undoneAfter([100, 100, 100, 100], short, [100, 100])[0]).toBe(1);
+		expect(undoneAfter([100, 100, 100, 100], short, back)).toEqual([0.5, 32]);
 		// The buckets recorded before the holiday still count towards the span: twenty hours at the new level,
 		// the holiday, then six back. The way back closed at the fifth of them.
-		const late = doubled();
-		atNewLevel(late, Array<number>(20).fill(200), 24);
-		late.beginDay();
-		atNewLevel(late, Array<number>(6).fill(0), 44);
-		late.forgetClosedDay(50);
-		atNewLevel(late, Array<number>(6).fill(100), 50);
-		expect(late.confirmedShift(56, 4.5)).toBe(1);
+		expect(undoneAfter(Array<number>(20).fill(200), Array<number>(6).fill(0), back)[0]).toBe(1);
 	});
 
 	it('counts nothing of the day after a closed day for the way back, and judges it against both levels', () => {
