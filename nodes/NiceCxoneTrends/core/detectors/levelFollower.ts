@@ -48,6 +48,14 @@ const BACK_SHARE = 3 / 4;
 const LEAST_RUN_BACK = 3;
 
 /**
+ * Whether a share of the way back to the old level (as log ratios, alike either way) lies back near it:
+ * nearer it than the new level, and not past it by more than half the way.
+ */
+function isBack(share: number): boolean {
+	return share > 0.5 && share <= 1.5;
+}
+
+/**
  * Notices, causally, when a non-negative series has moved to a new level, so that the seasonal method can
  * move its history with it at once. Without it, the references take days to catch up (a median of the last
  * seven days flips after four of them); meanwhile every bucket scores far off, the episode closes and opens
@@ -219,7 +227,7 @@ export class LevelFollower {
 	secondOpinion(uncounted: boolean): number {
 		if (!uncounted && !this.afterClosed) return this.undoing;
 		if (this.back === 1 || !(this.dayExpected > 0)) return 1;
-		return this.isBack(this.dayValue, this.dayExpected) ? this.back : 1;
+		return isBack(this.shareOfWayBack(this.dayValue, this.dayExpected)) ? this.back : 1;
 	}
 
 	/**
@@ -232,15 +240,7 @@ export class LevelFollower {
 		this.dayExpected += expected;
 	}
 
-	/**
-	 * Whether `value` lies back near the old level: nearer it than the new level `expected`, and not past it by
-	 * more than half the way (as log ratios, alike either way).
-	 */
-	private isBack(value: number, expected: number): boolean {
-		const share = this.shareOfWayBack(value, expected);
-		return share > 0.5 && share <= 1.5;
-	}
-
+	/** The share of the way back to the old level that `value` has gone from the new level `expected`. */
 	private shareOfWayBack(value: number, expected: number): number {
 		return Math.log(value / expected) / Math.log(this.back);
 	}
@@ -259,7 +259,7 @@ export class LevelFollower {
 	 */
 	private recordBack(i: number, value: number, expected: number, scale: number): void {
 		const share = this.shareOfWayBack(value, expected);
-		const back = share > 0.5 && share <= 1.5;
+		const back = isBack(share);
 		// The day after a closed day counts for nothing (see secondOpinion), but a run may begin only after the
 		// last bucket of it off the way back.
 		if (this.afterClosed) {
@@ -331,10 +331,9 @@ export class LevelFollower {
 	 *
 	 * The day after it counts for nothing either, and while it lies back near the old level it is judged
 	 * against both levels ({@link secondOpinion}): a bridge day at half the contacts, or a day of catching up,
-	 * is no level. Counted, a real doubling from the
-	 * day before a holiday was undone by a bridge day back at the old level (a reviewer's series: 13–15 of 20
-	 * hourly series, 0–1 before the holiday was kept out of the way back), and a real halving by a catch-up
-	 * day (17 of 20).
+	 * is no level. Counted, a real doubling from the day before a holiday was undone by a bridge day back at
+	 * the old level (a reviewer's series: 13–15 of 20 hourly series, 0–1 before the holiday was kept out of the
+	 * way back), and a real halving by a catch-up day (17 of 20).
 	 */
 	forgetClosedDay(i: number): void {
 		const { back, movedLimit, recordedSince } = this.dayBegan;

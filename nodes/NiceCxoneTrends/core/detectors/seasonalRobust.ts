@@ -878,7 +878,7 @@ export function detectSeasonalRobust(
 			// (see weeklyFirst): it has the second opinion while its earlier buckets lie back near the old level
 			// (see LevelFollower.secondOpinion). After a busy Friday × 2, judged against the Friday's level alone,
 			// the Saturday alerted as a drop in 4 of 10 seeds (a reviewer's series: 76 of 240 alerting in the week
-			// after; 30 with the second opinion all day, which also hid the weekend's incidents after a real shift).
+			// after, 28 now; with the second opinion all day, the weekend's incidents after a real shift went unheard).
 			// The level follower records each bucket on the scale from before this second opinion.
 			const followedScale = chosenScale;
 			const back = follower ? follower.secondOpinion(weeklyFirst) : 1;
