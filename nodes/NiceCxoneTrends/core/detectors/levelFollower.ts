@@ -332,7 +332,7 @@ export class LevelFollower {
 	 * The day after it counts for nothing either, and while it lies back near the old level it is judged
 	 * against both levels ({@link secondOpinion}): a bridge day at half the contacts, or a day of catching up,
 	 * is no level. Counted, a real doubling from the day before a holiday was undone by a bridge day back at
-	 * the old level (a reviewer's series: 13–15 of 20 hourly series, 0–1 before the holiday was kept out of the
+	 * the old level (a reviewer's series: 13–16 of 20 hourly series, 0–1 before the holiday was kept out of the
 	 * way back), and a real halving by a catch-up day (17 of 20).
 	 */
 	forgetClosedDay(i: number): void {
