@@ -117,8 +117,7 @@ export class LevelFollower {
 	private recordedSince = 0;
 	/** `back`, `movedLimit` and `recordedSince` as the day began (see {@link beginDay}). */
 	private readonly dayBegan = { back: 1, movedLimit: 0, recordedSince: 0 };
-	/** Whether a closed day was kept out at the last day's end, and so whether today follows one. */
-	private closedBefore = false;
+	/** Whether today follows a closed day kept out (see {@link beginDay}). */
 	private afterClosed = false;
 	/** Today's values and expected values so far, summed, on a day that counts nothing for the way back. */
 	private dayValue = 0;
@@ -310,24 +309,15 @@ export class LevelFollower {
 		return back;
 	}
 
-	/** A new local day begins (see {@link forgetClosedDay}). */
-	beginDay(): void {
-		this.afterClosed = this.closedBefore;
-		this.closedBefore = false;
-		this.dayValue = this.dayExpected = 0;
-		this.dayBegan.back = this.back;
-		this.dayBegan.movedLimit = this.movedLimit;
-		this.dayBegan.recordedSince = this.recordedSince;
-	}
-
 	/**
-	 * After a closed day that left the history (see ClosedDays), before bucket `i`: forgets the buckets
-	 * recorded so far, as {@link forget}, but a shift that may still be undone stays so, as if the day had not
-	 * been: as it stood when the day began. Its buckets count neither towards the span within which it may be
-	 * undone (a day at a centre open around the clock is that span) nor in a run back (one under way ends; the
-	 * next begins at `i`). Forgotten, a busy day right before a holiday was never undone: a busy Wednesday × 2
-	 * and a closed Thursday, and 18 of 20 hourly series alerted in the week after (2 without the holiday).
-	 * (A day that moved the history is never kept out: see ClosedDays.moved.)
+	 * A new local day begins at bucket `i`; `afterClosedDay` when the day before was a closed day that left the
+	 * history (see ClosedDays). Then the buckets recorded so far are forgotten, as by {@link forget}, but a shift
+	 * that may still be undone stays so, as if that day had not been: as it stood when that day began. Its
+	 * buckets count neither towards the span within which it may be undone (a day at a centre open around the
+	 * clock is that span) nor in a run back (one under way ends; the next begins at `i`). Forgotten, a busy day
+	 * right before a holiday was never undone: a busy Wednesday × 2 and a closed Thursday, and 18 of 20 hourly
+	 * series alerted in the week after (2 without the holiday). (A day that moved the history is never kept
+	 * out: see ClosedDays.moved.)
 	 *
 	 * The day after it counts for nothing either, and while it lies back near the old level it is judged
 	 * against both levels ({@link secondOpinion}): a bridge day at half the contacts, or a day of catching up,
@@ -335,15 +325,22 @@ export class LevelFollower {
 	 * the old level (a reviewer's series: 13–16 of 20 hourly series, 0–1 before the holiday was kept out of the
 	 * way back), and a real halving by a catch-up day (17 of 20).
 	 */
-	forgetClosedDay(i: number): void {
-		const { back, movedLimit, recordedSince } = this.dayBegan;
-		this.forget();
-		this.closedBefore = true;
-		if (back === 1) return;
-		this.back = back;
-		this.movedLimit = movedLimit;
-		this.recordedSince = recordedSince;
-		this.runSince = i;
+	beginDay(i: number, afterClosedDay: boolean): void {
+		const began = this.dayBegan;
+		if (afterClosedDay) {
+			this.forget();
+			if (began.back !== 1) {
+				this.back = began.back;
+				this.movedLimit = began.movedLimit;
+				this.recordedSince = began.recordedSince;
+				this.runSince = i;
+			}
+		}
+		this.afterClosed = afterClosedDay;
+		this.dayValue = this.dayExpected = 0;
+		began.back = this.back;
+		began.movedLimit = this.movedLimit;
+		began.recordedSince = this.recordedSince;
 	}
 
 	/**

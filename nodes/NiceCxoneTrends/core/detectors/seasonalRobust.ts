@@ -722,12 +722,14 @@ export function detectSeasonalRobust(
 		const value = values[i];
 		const hasValue = value === value;
 		const sampling = samplings[kind];
-		if (closedDays?.enter(calendar.dayNumber[i], isoWeekday, kind === WEEKDAY)) {
+		// True only at a day's first bucket.
+		const keptOut = closedDays?.enter(calendar.dayNumber[i], isoWeekday, kind === WEEKDAY) === true;
+		if (keptOut) {
 			weekdayLevel?.forgetDay();
 			weekdaySpread?.touchAll();
-			follower?.forgetClosedDay(i);
 		}
-		if (i === 0 || calendar.dayNumber[i] !== calendar.dayNumber[i - 1]) follower?.beginDay();
+		if (i === 0 || calendar.dayNumber[i] !== calendar.dayNumber[i - 1])
+			follower?.beginDay(i, keptOut);
 
 		// Only once each weekday's own level is known: before, a busy Monday would look like a new level.
 		if (

@@ -208,13 +208,15 @@ describe('LevelFollower', () => {
 		) => {
 			const follower = doubled();
 			atNewLevel(follower, before, 24);
-			follower.beginDay();
+			follower.beginDay(24 + before.length, false);
 			const from = 24 + before.length + holiday.length;
 			atNewLevel(follower, holiday, 24 + before.length);
-			if (kept) follower.forgetClosedDay(from);
-			else follower.forget();
-			follower.beginDay();
-			follower.beginDay();
+			if (kept) follower.beginDay(from, true);
+			else {
+				follower.forget();
+				follower.beginDay(from, false);
+			}
+			follower.beginDay(from, false);
 			atNewLevel(follower, after, from);
 			return [follower.confirmedShift(from + after.length, 4.5), follower.since];
 		};
@@ -239,15 +241,14 @@ describe('LevelFollower', () => {
 		/** After the doubling, a holiday of four recorded hours kept out, and `bridge` on the day after it. */
 		const afterHoliday = (bridge: readonly number[]) => {
 			const follower = doubled();
-			follower.beginDay();
+			follower.beginDay(24, false);
 			atNewLevel(follower, Array<number>(4).fill(0), 24);
-			follower.forgetClosedDay(28);
-			follower.beginDay();
+			follower.beginDay(28, true);
 			atNewLevel(follower, bridge, 28);
 			// A bridge day back at the old level (or a catch-up day after a halving) undoes nothing.
 			expect(follower.confirmedShift(28 + bridge.length, 4.5)).toBe(1);
 			// The next day counts, and the span runs from there.
-			follower.beginDay();
+			follower.beginDay(28 + bridge.length, false);
 			atNewLevel(follower, Array<number>(6).fill(100), 28 + bridge.length);
 			expect(follower.confirmedShift(34 + bridge.length, 4.5)).toBe(0.5);
 			return follower.since;
@@ -262,7 +263,7 @@ describe('LevelFollower', () => {
 
 	it('gives a day that counts nothing for the way back the old level as a second opinion while that day lies back near it', () => {
 		const follower = doubled();
-		follower.beginDay();
+		follower.beginDay(24, false);
 		// A weekday that counts: only once a run back has begun.
 		expect(follower.secondOpinion(false)).toBe(1);
 		// A weekend day judged against its own weekday (uncounted): not at its first bucket, nor while its
@@ -277,24 +278,23 @@ describe('LevelFollower', () => {
 		follower.tally(190, 200);
 		expect(follower.secondOpinion(true)).toBe(1); // 600 / 800: 0.42 of the way
 		// A day back at the old level: the second opinion from its second bucket on.
-		follower.beginDay();
+		follower.beginDay(48, false);
 		follower.tally(105, 200);
 		expect(follower.secondOpinion(true)).toBe(0.5);
 		expect(follower.secondOpinion(false)).toBe(1);
 		// Past the old level by more than half the way (a day at a fifth): none.
 		follower.tally(0, 200);
 		expect(follower.secondOpinion(true)).toBe(1);
-		// The day after a closed day kept out counts nothing either (see forgetClosedDay); once the way back has
-		// closed, nothing has the second opinion.
+		// The day after a closed day kept out counts nothing either (see beginDay); once the way back has closed,
+		// nothing has the second opinion.
 		const holiday = doubled();
-		holiday.beginDay();
-		holiday.forgetClosedDay(24);
-		holiday.beginDay();
+		holiday.beginDay(24, false);
+		holiday.beginDay(24, true);
 		atNewLevel(holiday, [100], 24);
 		expect([holiday.secondOpinion(false), holiday.undoing]).toEqual([0.5, 1]);
 		const closed = doubled();
 		atNewLevel(closed, Array<number>(25).fill(200), 24);
-		closed.beginDay();
+		closed.beginDay(49, false);
 		closed.tally(100, 200);
 		expect(closed.secondOpinion(true)).toBe(1);
 	});
