@@ -4,7 +4,8 @@
 //     into a tuning part and a check part (every fourth series by name) that no tuning loop looks at;
 //   - the contact-centre validation set (bench/lib/ccSeries.mjs): the simulator's contacts as the
 //     Analytics node outputs them, through the node's own row analysis (count fields included), by
-//     metric kind × bucket size, for the tuning seeds and the check seeds;
+//     metric kind × bucket size, for the tuning seeds and the check seeds (with --part fresh, for six more
+//     seeds that no tuning loop has seen, in place of both; see FRESH_SEEDS);
 //   - an independent synthetic set (bench/lib/syntheticSeries.mjs, another generator, in no tuning loop):
 //     alerts per 1000 points on clean series by metric kind × bucket size, on the first 14 and 21 days of
 //     centres closed on one weekend day (Sundays, Saturdays, Fridays of a Friday–Saturday weekend), whether a spike five weeks
@@ -44,7 +45,7 @@
 // clean series, NAB standard and the level shifts alerted at all (however late) for the contact-centre set.
 // Needs the compiled core (npm run build).
 //
-//   npm run bench:quality -- [--part tune|check|all] [--no-nab] [--no-cc] [--no-synthetic] [--verbose] [--breakdown] [--nab DIR]
+//   npm run bench:quality -- [--part tune|check|all|fresh] [--no-nab] [--no-cc] [--no-synthetic] [--verbose] [--breakdown] [--nab DIR]
 //                            [--incident-scale S] [--without-counts] [--short] [--review] [--situations]
 //                            [--residuals] [--surges] [--after-follow] [--around-the-clock] [--holidays]
 //                            [--busy-day]
