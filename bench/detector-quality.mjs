@@ -56,6 +56,11 @@
 // correlate by ρ — whole days running high or low together, the day-to-day noise the day score meets).
 // --incident-scale: the contact-centre incidents' effects times S (default 1; see ccSeries.mjs), e.g. 0.6 for
 // the smaller incidents a held-back set may hold.
+// --oracle: the contact-centre volume and abandon % incidents caught, by how clearly an oracle that knows each
+// incident bucket's value without the incident sees them (|z| >= 6, 4.5-6, 3-4.5, below 3; the counts
+// observed against the clean ones over the incident, a shift's first day or week, by the Poisson tail: see
+// oracleZ in bench/lib/ccSeries.mjs). It knows the clean day's own level, which a detector must estimate: an
+// upper bound on what can be seen, not a fair target. --verbose adds each incident's oracle z.
 // --short: the contact-centre set over 21 days at HOUR and 63 at DAY (the incidents placed alike, from 40 %
 // of the range on): what a query of the last few weeks gives the node.
 // --without-counts: the contact-centre and synthetic rates and averages judged without their contacts (Contact
@@ -94,6 +99,10 @@ const nabDir = args.includes('--nab') ? path.resolve(args[args.indexOf('--nab') 
 const log = (line = '') => process.stdout.write(`${line}\n`);
 
 const residuals = args.includes('--residuals') ? new Map() : undefined;
+/** --oracle: the contact-centre incidents caught by how clearly an oracle sees them (volume and abandon %). */
+const oracle = args.includes('--oracle') ? new Map() : undefined;
+/** Lower edges of the oracle's |z| bands, widest first (the last band: below 3). */
+const ORACLE_BANDS = [6, 4.5, 3, 0];
 /**
  * Adds a clean series' residuals z = (value − expected) / scale (linear, not the square-root score of counts) to
  * `residuals` under `key`, by local day: the judged buckets with a value, closed hours (none expected, none
@@ -246,7 +255,14 @@ async function scoreCc() {
 					const { score } = result.analysis.detection;
 					for (let i = first; i < n && !shiftEver; i++) if (alert[i] && score[i] > 0 === up) shiftEver = 1;
 				}
-				if (verbose) log(`  ${spec.part} ${spec.key} ${spec.incident.type} x${spec.incident.size.toFixed(2)} len ${spec.incident.length} ${caught ? 'caught' : 'MISSED'}`);
+				if (verbose) log(`  ${spec.part} ${spec.key} ${spec.incident.type} x${spec.incident.size.toFixed(2)} len ${spec.incident.length} oracle z ${spec.incident.oracleZ.toFixed(1)} ${caught ? 'caught' : 'MISSED'}`);
+				if (oracle && spec.kind !== 'aht') {
+					const band = ORACLE_BANDS.findIndex((least) => Math.abs(spec.incident.oracleZ) >= least);
+					const row = oracle.get(`${spec.part} ${spec.bucket} ${spec.kind}`) ?? ORACLE_BANDS.map(() => [0, 0]);
+					row[band][0] += caught;
+					row[band][1]++;
+					oracle.set(`${spec.part} ${spec.bucket} ${spec.kind}`, row);
+				}
 			}
 			let alerts = 0;
 			for (let i = 0; i < n; i++) alerts += alert[i];
@@ -272,6 +288,10 @@ async function scoreCc() {
 		log(`CC ${key.padEnd(18)} ${String(t.series).padStart(4)} ${String(t.incidents).padStart(4)} ${String(t.caught).padStart(4)} ${(t.caught / Math.max(1, t.incidents)).toFixed(2).padStart(5)}  ${((1000 * t.cleanAlerts) / Math.max(1, t.cleanPoints)).toFixed(2).padStart(6)} (${t.cleanAlerts}/${t.cleanPoints})  ${nab}  ${t.shiftsEver}/${t.shifts}`);
 	}
 	if (residuals) logResiduals('cc');
+	if (oracle) {
+		log(`contact-centre incidents by oracle |z| (see addToOracle in bench/lib/ccSeries.mjs): caught / incidents at ${ORACLE_BANDS.map((least, b) => (b === 0 ? `>= ${least}` : `${least}-${ORACLE_BANDS[b - 1]}`)).join(', ')}`);
+		for (const [key, row] of [...oracle].sort()) log(`CC oracle ${key.padEnd(18)} ${row.map(([c, k]) => `${c}/${k}`.padStart(7)).join(' ')}`);
+	}
 }
 
 if (!args.includes('--no-nab')) {

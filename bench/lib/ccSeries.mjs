@@ -158,6 +158,36 @@ function applyIncident(kind, incident, value, contacts, u) {
 }
 
 /**
+ * Adds one incident bucket to its oracle: what a detector that knew the bucket's value without the incident
+ * (`clean`) would see of it, as counts observed against counts expected over the incident's window (see
+ * `oracleZ`): a volume's contacts, an abandon %'s abandoned contacts (at the clean share, at least 2 %, of the
+ * bucket's `contacts`). Handle times have none: an average's spread per contact is not the generator's to know.
+ */
+function addToOracle(oracle, kind, clean, value, contacts) {
+	if (kind === 'volume') {
+		oracle.observed += value;
+		oracle.expected += clean;
+	} else if (kind === 'abandon' && contacts > 0) {
+		oracle.observed += (value / 100) * contacts;
+		oracle.expected += Math.max(0.02, clean / 100) * contacts;
+	}
+}
+
+/**
+ * The normal z of `observed` counts against a Poisson mean `expected`, its tail as far out as a normal's
+ * (Wilson–Hilferty: P(X ≥ k) = P(χ²₂ₖ ≤ 2λ), the cube root of χ² near normal): positive for more, negative
+ * for fewer; NaN without an expected count. Exact enough at a handful of counts, where (O − E) / √E is not:
+ * 8 abandons where 1 was expected are 7 such deviations, but 4.3 by the tail (4.1 here).
+ */
+export function oracleZ({ observed, expected }) {
+	if (!(expected > 0)) return NaN;
+	const wilsonHilferty = (k) => 3 * Math.sqrt(k) * (Math.cbrt(expected / k) - 1 + 1 / (9 * k));
+	// P(X ≥ k) = Φ(w(k)) above the mean, P(X ≤ k) = Φ(−w(k + 1)) below it: the z is −w either way.
+	const k = Math.round(observed);
+	return -wilsonHilferty(k > expected ? k : k + 1);
+}
+
+/**
  * One block of the set: one seed, one bucket size, one grouping. Returns the items (as the Analytics node
  * outputs them, incidents planted) and the series with their incidents.
  */
@@ -200,12 +230,18 @@ export function generateBlock({ seed, timeZone, part }, bucket, byChannel, { inc
 			const incident = planIncident(ids, bucket, metric.kind, bucketStarts, timeZone, incidentScale);
 			if (incident) {
 				const end = incident.startIndex + incident.length;
+				// The oracle's window: the incident's buckets, a shift's first day (its first week at DAY buckets).
+				const oracleEnd = incident.type === 'shift' ? incident.startIndex + (bucket === 'HOUR' ? 24 : 7) : end;
+				const oracle = { observed: 0, expected: 0 };
 				for (const row of seriesRows) {
 					const i = bucketIndex.get(Date.parse(row.bucketStart));
 					if (i < incident.startIndex || i >= end) continue;
 					const u = (salt) => unitFromInts(...ids, 100 + i, salt);
-					row[metric.field] = applyIncident(metric.kind, incident, row[metric.field], row.count_sum, u);
+					const clean = row[metric.field];
+					row[metric.field] = applyIncident(metric.kind, incident, clean, row.count_sum, u);
+					if (i < oracleEnd) addToOracle(oracle, metric.kind, clean, row[metric.field], row.count_sum);
 				}
+				incident.oracleZ = oracleZ(oracle);
 				incident.startMs = bucketStarts[incident.startIndex];
 				incident.endMs = bucketStarts[Math.min(end, bucketStarts.length - 1)];
 			}
