@@ -158,6 +158,7 @@ function logResiduals(set) {
 export const isNabCheckSeries = (index) => index % 4 === 3;
 
 async function scoreNab() {
+	if (part === 'fresh') return log('NAB: not scored with --part fresh (the fresh seeds are the contact-centre set\'s).');
 	const { evaluate, loadSeries } = await import(path.join(nabDir, 'eval.mjs'));
 	const all = loadSeries(path.join(nabDir, 'data'), 'dev');
 	const parts = { tune: all.filter((_, i) => !isNabCheckSeries(i)), check: all.filter((_, i) => isNabCheckSeries(i)), all };
@@ -255,9 +256,11 @@ async function scoreCc() {
 					const { score } = result.analysis.detection;
 					for (let i = first; i < n && !shiftEver; i++) if (alert[i] && score[i] > 0 === up) shiftEver = 1;
 				}
-				if (verbose) log(`  ${spec.part} ${spec.key} ${spec.incident.type} x${spec.incident.size.toFixed(2)} len ${spec.incident.length} oracle z ${spec.incident.oracleZ.toFixed(1)} ${caught ? 'caught' : 'MISSED'}`);
-				if (oracle && spec.kind !== 'aht') {
-					const band = ORACLE_BANDS.findIndex((least) => Math.abs(spec.incident.oracleZ) >= least);
+				const { oracleZ } = spec.incident;
+				if (verbose) log(`  ${spec.part} ${spec.key} ${spec.incident.type} x${spec.incident.size.toFixed(2)} len ${spec.incident.length}${oracleZ === oracleZ ? ` oracle z ${oracleZ.toFixed(1)}` : ''} ${caught ? 'caught' : 'MISSED'}`);
+				// Handle times have no oracle z, nor has an incident on no contacts at all.
+				if (oracle && oracleZ === oracleZ) {
+					const band = ORACLE_BANDS.findIndex((least) => Math.abs(oracleZ) >= least);
 					const row = oracle.get(`${spec.part} ${spec.bucket} ${spec.kind}`) ?? ORACLE_BANDS.map(() => [0, 0]);
 					row[band][0] += caught;
 					row[band][1]++;

@@ -160,17 +160,31 @@ function applyIncident(kind, incident, value, contacts, u) {
 /**
  * Adds one incident bucket to its oracle: what a detector that knew the bucket's value without the incident
  * (`clean`) would see of it, as counts observed against counts expected over the incident's window (see
- * `oracleZ`): a volume's contacts, an abandon %'s abandoned contacts (at the clean share, at least 2 %, of the
- * bucket's `contacts`). Handle times have none: an average's spread per contact is not the generator's to know.
+ * `oracleZ`): a volume's contacts against the clean ones; an abandon %'s abandoned contacts against the
+ * bucket's `contacts` at `share`, the series' own abandoned share before the incident (learnable from its
+ * history; an e-mail channel's is a few per thousand). Handle times have none: an average's spread per contact
+ * is not the generator's to know.
  */
-function addToOracle(oracle, kind, clean, value, contacts) {
+function addToOracle(oracle, kind, clean, value, contacts, share) {
 	if (kind === 'volume') {
 		oracle.observed += value;
 		oracle.expected += clean;
-	} else if (kind === 'abandon' && contacts > 0) {
+	} else if (kind === 'abandon' && contacts > 0 && value === value) {
 		oracle.observed += (value / 100) * contacts;
-		oracle.expected += Math.max(0.02, clean / 100) * contacts;
+		oracle.expected += share * contacts;
 	}
+}
+
+/** A series' abandoned share over `rows` (half an abandon added, so that none is no certainty of none). */
+function abandonedShare(rows) {
+	let abandoned = 0;
+	let contacts = 0;
+	for (const row of rows) {
+		if (!(row.count_sum > 0) || !(row.abandoned_pct >= 0)) continue;
+		abandoned += (row.abandoned_pct / 100) * row.count_sum;
+		contacts += row.count_sum;
+	}
+	return (abandoned + 0.5) / (contacts + 1);
 }
 
 /**
@@ -233,13 +247,17 @@ export function generateBlock({ seed, timeZone, part }, bucket, byChannel, { inc
 				// The oracle's window: the incident's buckets, a shift's first day (its first week at DAY buckets).
 				const oracleEnd = incident.type === 'shift' ? incident.startIndex + (bucket === 'HOUR' ? 24 : 7) : end;
 				const oracle = { observed: 0, expected: 0 };
+				const share =
+					metric.kind === 'abandon'
+						? abandonedShare(seriesRows.filter((row) => bucketIndex.get(Date.parse(row.bucketStart)) < incident.startIndex))
+						: NaN;
 				for (const row of seriesRows) {
 					const i = bucketIndex.get(Date.parse(row.bucketStart));
 					if (i < incident.startIndex || i >= end) continue;
 					const u = (salt) => unitFromInts(...ids, 100 + i, salt);
 					const clean = row[metric.field];
 					row[metric.field] = applyIncident(metric.kind, incident, clean, row.count_sum, u);
-					if (i < oracleEnd) addToOracle(oracle, metric.kind, clean, row[metric.field], row.count_sum);
+					if (i < oracleEnd) addToOracle(oracle, metric.kind, clean, row[metric.field], row.count_sum, share);
 				}
 				incident.oracleZ = oracleZ(oracle);
 				incident.startMs = bucketStarts[incident.startIndex];
@@ -260,7 +278,7 @@ export function generateBlock({ seed, timeZone, part }, bucket, byChannel, { inc
 }
 
 /**
- * Every block of the set (or of one part: 'tune' / 'check'), incidents scaled by `options.incidentScale`;
+ * Every block of the set (or of one part: 'tune' / 'check'; 'fresh' for FRESH_SEEDS), incidents scaled by `options.incidentScale`;
  * `options.days` ({ HOUR, DAY }) shortens the ranges (70 and 357 days), the incidents placed alike.
  */
 export function* ccBlocks(part = 'all', options = {}) {
