@@ -5,7 +5,7 @@
 //   - the contact-centre validation set (bench/lib/ccSeries.mjs): the simulator's contacts as the
 //     Analytics node outputs them, through the node's own row analysis (count fields included), by
 //     metric kind × bucket size, for the tuning seeds and the check seeds (with --part fresh, for six more
-//     seeds that no tuning loop has seen, in place of both; see FRESH_SEEDS);
+//     seeds that no tuning loop has seen, in place of both; see CC_SEEDS);
 //   - an independent synthetic set (bench/lib/syntheticSeries.mjs, another generator, in no tuning loop):
 //     alerts per 1000 points on clean series by metric kind × bucket size, on the first 14 and 21 days of
 //     centres closed on one weekend day (Sundays, Saturdays, Fridays of a Friday–Saturday weekend), whether a spike five weeks

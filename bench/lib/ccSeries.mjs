@@ -24,7 +24,11 @@ import { hashInts, unitFromInts } from '../../simulator/hash.mjs';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-/** Seeds and zones of the set: the first four tune, the last two are only ever checked. */
+/**
+ * Seeds and zones of the set: the first four tune, the next two are only ever checked. The last six, the
+ * `fresh` part (`--part fresh`), were scored for the first time on 2026-12-07, after the defaults were set, as
+ * a stand-in for a held-back set of the same kind: never tune on them; they are not in `all`.
+ */
 export const CC_SEEDS = [
 	{ seed: 11, timeZone: 'America/New_York', part: 'tune' },
 	{ seed: 12, timeZone: 'Europe/Berlin', part: 'tune' },
@@ -32,14 +36,6 @@ export const CC_SEEDS = [
 	{ seed: 14, timeZone: 'UTC', part: 'tune' },
 	{ seed: 15, timeZone: 'Australia/Sydney', part: 'check' },
 	{ seed: 16, timeZone: 'America/Los_Angeles', part: 'check' },
-];
-
-/**
- * Six more seeds and zones, the `fresh` part (`--part fresh`): scored for the first time on 2026-12-07, after
- * the defaults were set, as a stand-in for a held-back set of the same kind. Never tune on them; they are not
- * in `all`.
- */
-export const FRESH_SEEDS = [
 	{ seed: 21, timeZone: 'America/Chicago', part: 'fresh' },
 	{ seed: 22, timeZone: 'Europe/London', part: 'fresh' },
 	{ seed: 23, timeZone: 'Asia/Singapore', part: 'fresh' },
@@ -278,12 +274,12 @@ export function generateBlock({ seed, timeZone, part }, bucket, byChannel, { inc
 }
 
 /**
- * Every block of the set (or of one part: 'tune' / 'check'; 'fresh' for FRESH_SEEDS), incidents scaled by `options.incidentScale`;
+ * Every block of the set (or of one part: 'tune' / 'check' / 'fresh'; `all` is tune and check), incidents scaled by `options.incidentScale`;
  * `options.days` ({ HOUR, DAY }) shortens the ranges (70 and 357 days), the incidents placed alike.
  */
 export function* ccBlocks(part = 'all', options = {}) {
-	for (const entry of part === 'fresh' ? FRESH_SEEDS : CC_SEEDS) {
-		if (part !== 'all' && entry.part !== part) continue;
+	for (const entry of CC_SEEDS) {
+		if (part === 'all' ? entry.part === 'fresh' : entry.part !== part) continue;
 		for (const bucket of ['HOUR', 'DAY']) for (const byChannel of [false, true]) yield generateBlock(entry, bucket, byChannel, options);
 	}
 }
