@@ -30,7 +30,7 @@ import {
 	ScoreCalibration,
 	type ScoreCalibrationOptions,
 } from './scoreCalibration';
-import { NewIncident, SustainedScore, WindowShiftScore } from './sustainedScore';
+import { NewIncident, ShareTailWindow, SustainedScore, WindowShiftScore } from './sustainedScore';
 import { WeekdaySpread } from './weekdaySpread';
 import { ClosedDays } from './closedDays';
 import { medianAndMadOfSorted, SlidingSortedWindow, SortedRings } from './sortedRings';
@@ -615,6 +615,15 @@ export function detectSeasonalRobust(
 		return windowScore / factor;
 	};
 	const contactCounts = options.contacts?.counts;
+	// A share over its contacts, within the day: its day of counts too, by their tail (see ShareTailWindow).
+	const shareTail =
+		slotsPerDay > 1 && contactCounts && options.contacts?.noise === 'percent'
+			? new ShareTailWindow(shiftWidth, OWN_SHARE_DAYS * slotsPerDay)
+			: undefined;
+	const shareTailCalibration = new ScoreCalibration({
+		...calibrationOptions,
+		quantile: options.dayScoreQuantile,
+	});
 	// One sampling noise; for an average without its contacts, one for each kind of day (see ContactNoise).
 	// An average's spread per contact is learned for each slot of each kind of day (see SamplingNoise).
 	const noise = options.contacts?.noise;
@@ -1005,6 +1014,15 @@ export function detectSeasonalRobust(
 						dayScore = windowScore / agreedFactor;
 					if (Math.abs(dayScore) > Math.abs(chosenScore)) chosenScore = dayScore;
 				}
+				if (shareTail && bucketContacts > 0) {
+					const tailScore = shareTail.push(value / 100, bucketContacts, chosenCenter / 100);
+					if (tailScore === tailScore) {
+						const factor = Math.abs(tailScore) >= stayLevel ? shareTailCalibration.factor() : 1;
+						shareTailCalibration.observe(tailScore);
+						if (Math.abs(tailScore / factor) > Math.abs(chosenScore))
+							chosenScore = tailScore / factor;
+					}
+				}
 				if (follower && !weeklyFirst)
 					follower.record(
 						i,
@@ -1021,6 +1039,7 @@ export function detectSeasonalRobust(
 		} else if (hasValue && i >= recentSpan) {
 			sustained.reset();
 			shift.reset();
+			shareTail?.reset();
 			recent.cover(values, i - recentSpan, i);
 			// A day's worth of values, not half of the buckets: the rates and averages of a centre closed at
 			// night and on Sundays never had half, and its Saturdays went unjudged until the fourth. A count
@@ -1186,6 +1205,11 @@ const SUSTAINED_QUANTILE = 0.9;
  * (the rest alerted again three days later).
  */
 const DAY_SCORE_QUANTILE = 0.95;
+/**
+ * Days of buckets over which a share's own level is learned for `ShareTailWindow` (weighted by its contacts,
+ * each bucket's weight falling by 1 / (days · buckets a day)): six weeks, the history an hourly query brings.
+ */
+const OWN_SHARE_DAYS = 42;
 /** Positions of the day score's calibrations among those `RecentScores` takes scores back from. */
 const SHIFT_CALIBRATION = 2;
 const SETTLED_SHIFT_CALIBRATION = 3;

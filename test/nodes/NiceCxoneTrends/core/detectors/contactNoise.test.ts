@@ -412,6 +412,77 @@ describe('rates and averages judged by their contacts', () => {
 	});
 });
 
+describe('an hourly abandon % of a queue that almost never abandons (e-mail, a few contacts an hour)', () => {
+	/** A Poisson count of `mean` (inverse transform). */
+	function poisson(mean: number, random: () => number): number {
+		let k = 0;
+		let term = Math.exp(-mean);
+		let cumulative = term;
+		const u = random();
+		while (u > cumulative) {
+			k++;
+			term *= mean / k;
+			cumulative += term;
+		}
+		return k;
+	}
+	/**
+	 * Seven weeks of hours from Monday 1 January 2024: 6 contacts an hour from 7:00 to 20:00 and 2 at night
+	 * (Poisson; no row for an hour without any), each abandoning at 0.4 %, and from `shiftAt` (an hour's
+	 * index) on at 12.4 %.
+	 */
+	function rows(seed: number, shiftAt = Infinity) {
+		const random = seededRandom(seed);
+		const out = [];
+		for (let h = 0; h < 49 * 24; h++) {
+			const hour = h % 24;
+			const contacts = poisson(hour >= 7 && hour < 20 ? 6 : 2, random);
+			const share = h >= shiftAt ? 0.124 : 0.004;
+			let abandoned = 0;
+			for (let c = 0; c < contacts; c++) if (random() < share) abandoned++;
+			if (contacts > 0)
+				out.push({
+					bucketStart: new Date(Date.UTC(2024, 0, 1) + h * 3_600_000).toISOString(),
+					count_sum: contacts,
+					abandoned_pct: (100 * abandoned) / contacts,
+				});
+		}
+		return out;
+	}
+	/** Hours from Monday 1 January 2024 00:00 at which the series alerts. */
+	const alertHours = (items: Record<string, unknown>[]) => {
+		const [series] = analyzeRows(items, {
+			timestampField: 'bucketStart',
+			groupBy: [],
+			metrics: ['abandoned_pct'],
+			missingBuckets: 'auto',
+			settings: DEFAULT_SETTINGS,
+		}).series;
+		const { alert } = series.analysis.detection;
+		const hourOf = (i: number) => (series.grid.timesMs[i] - Date.UTC(2024, 0, 1)) / 3_600_000;
+		return Array.from(alert.keys())
+			.filter((i) => alert[i] === 1)
+			.map(hourOf);
+	};
+	const shiftAt = 35 * 24 + 9; // Monday of week 6, 9:00
+
+	it('alerts a shift of 12 points within its first day, by the day of counts (10 of 10 seeds)', () => {
+		// Its hours' spread is smoothed by half a contact (10 % at 4 contacts): by the day score over those
+		// spreads alone, the shift alerted within its first day in 1 seed of 10 (after 24–131 hours in 7, never
+		// in 2).
+		const hoursToAlert = Array.from({ length: 10 }, (_, s) => {
+			const after = alertHours(rows(s + 1, shiftAt)).filter((h) => h >= shiftAt);
+			return after.length > 0 ? after[0] - shiftAt : Infinity;
+		});
+		expect(hoursToAlert).toEqual([10, 9, 9, 21, 8, 8, 5, 19, 10, 14]);
+	});
+
+	it('raises no alert on the same queue without the shift, its stray abandons included', () => {
+		const alerted = Array.from({ length: 10 }, (_, s) => alertHours(rows(s + 1)).length);
+		expect(alerted).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+	});
+});
+
 describe('a daily average without its contacts', () => {
 	/** Daily AHT of one channel over a year: 1,500 contacts a weekday, 300 a weekend day, 200 s spread each. */
 	function rows(withCounts: boolean) {

@@ -1,7 +1,64 @@
 import {
 	NewIncident,
+	poissonTailScore,
+	ShareTailWindow,
 	WindowShiftScore,
 } from '../../../../../nodes/NiceCxoneTrends/core/detectors/sustainedScore';
+
+/** Exact Poisson tails, P(X ≥ k) and P(X ≤ k), for the comparison below. */
+function poissonTails(k: number, mean: number): [number, number] {
+	let term = Math.exp(-mean);
+	let below = 0;
+	for (let j = 0; j < k; j++) {
+		below += term;
+		term *= mean / (j + 1);
+	}
+	return [1 - below, below + term];
+}
+
+describe('poissonTailScore', () => {
+	it('scores a count as far out in a normal tail as it lies in the Poisson one, never beyond it', () => {
+		// 8 events where 1 was expected: exact tail 1.02e-5 (z 4.26); (8 − 1) / √1 would say 7.
+		expect(poissonTailScore(8, 1)).toBeCloseTo(4.125, 3);
+		expect(poissonTails(8, 1)[0]).toBeCloseTo(1.02e-5, 7);
+		// Fewer: none where 10 were expected (exact 4.5e-5, z −3.91), 2 where 18 were (z −4.56).
+		expect(poissonTailScore(0, 10)).toBeCloseTo(-3.797, 3);
+		expect(poissonTailScore(2, 18)).toBeCloseTo(-4.438, 3);
+		// Near the mean, near 0; a count is rounded to whole events first.
+		expect(Math.abs(poissonTailScore(10, 10))).toBeLessThan(0.3);
+		expect(poissonTailScore(7.8, 1)).toBe(poissonTailScore(8, 1));
+		expect(poissonTailScore(3, 0)).toBeNaN();
+	});
+});
+
+describe('ShareTailWindow', () => {
+	it('counts a share’s events against the larger of the expected share and the series’ own, NaN until full', () => {
+		const window = new ShareTailWindow(2, 1000);
+		// Own share before anything: (0 + ½) / (0 + 1) = 0.5, above the 1 % expected: 10 contacts expect 5 events.
+		expect(window.push(0.2, 10, 0.01)).toBeNaN();
+		// Own share now (2 + ½) / (10 + 1) = 0.227 over 20 contacts: 4.55 expected; 2 + 12 = 14 events in all.
+		expect(window.push(0.6, 20, 0.01)).toBeCloseTo(poissonTailScore(14, 5 + 20 * (2.5 / 11)), 12);
+	});
+
+	it('on a queue that almost never abandons, a few abandons stand far out; its own share is learned', () => {
+		// 600 contacts with 2 abandons (own share (2 + ½) / 601), then a window of 3 buckets of 4 contacts.
+		const window = new ShareTailWindow(3, 1e9);
+		for (let b = 0; b < 150; b++) window.push(b % 75 === 0 ? 0.25 : 0, 4, 0);
+		const own = 2.5 / 601;
+		// 4 of 12 contacts abandon where about 0.05 were expected: 4.2 by the tail ((4 − 0.05) / √0.05 would say 17).
+		window.push(0.25, 4, 0);
+		window.push(0.5, 4, 0);
+		const score = window.push(0.25, 4, 0);
+		expect(score).toBeCloseTo(
+			poissonTailScore(4, 4 * own + 4 * ((2.5 + 1) / 605) + 4 * ((2.5 + 3) / 609)),
+			6,
+		);
+		expect(score).toBeCloseTo(4.233, 3);
+		// Emptied (a bucket not judged), it waits for a full window again; the own share stays.
+		window.reset();
+		expect(window.push(0, 4, 0)).toBeNaN();
+	});
+});
 
 describe('WindowShiftScore', () => {
 	it('sums the window’s deviations over the root of its variances, NaN until the window is full', () => {
