@@ -618,7 +618,7 @@ export function detectSeasonalRobust(
 	// A share over its contacts, within the day: its day of counts too, by their tail (see ShareTailWindow).
 	const shareTail =
 		slotsPerDay > 1 && contactCounts && options.contacts?.noise === 'percent'
-			? new ShareTailWindow(shiftWidth, OWN_SHARE_DAYS * slotsPerDay)
+			? new ShareTailWindow(shiftWidth, OWN_SHARE_DAYS * slotsPerDay, MOST_TAIL_EVENTS)
 			: undefined;
 	const shareTailCalibration = new ScoreCalibration({
 		...calibrationOptions,
@@ -1018,9 +1018,13 @@ export function detectSeasonalRobust(
 					const tailScore = shareTail.push(value / 100, bucketContacts, chosenCenter / 100);
 					if (tailScore === tailScore) {
 						const factor = Math.abs(tailScore) >= stayLevel ? shareTailCalibration.factor() : 1;
-						shareTailCalibration.observe(tailScore);
 						if (Math.abs(tailScore / factor) > Math.abs(chosenScore))
 							chosenScore = tailScore / factor;
+					}
+					// A calm bucket teaches the share and the calibration; an incident's would blunt the next.
+					if (Math.abs(chosenScore) < options.episodes.threshold) {
+						shareTail.learn(value / 100, bucketContacts);
+						if (tailScore === tailScore) shareTailCalibration.observe(tailScore);
 					}
 				}
 				if (follower && !weeklyFirst)
@@ -1210,6 +1214,8 @@ const DAY_SCORE_QUANTILE = 0.95;
  * each bucket's weight falling by 1 / (days · buckets a day)): six weeks, the history an hourly query brings.
  */
 const OWN_SHARE_DAYS = 42;
+/** Most events a day of a share's counts may expect for their tail to score it (see ShareTailWindow). */
+const MOST_TAIL_EVENTS = 10;
 /** Positions of the day score's calibrations among those `RecentScores` takes scores back from. */
 const SHIFT_CALIBRATION = 2;
 const SETTLED_SHIFT_CALIBRATION = 3;

@@ -175,13 +175,18 @@ export function poissonTailScore(observed: number, expected: number): number {
 /**
  * Evidence of a shift in a share of contacts (abandoned, answered in time) over the last `width` buckets, read
  * off the counts themselves: the contacts of that kind against those expected at the larger of each bucket's
- * expected share and the series' own share so far (contacts weighted, over about `memory` buckets, half an
- * event added), scored by the Poisson tail (`poissonTailScore`). A bucket's normal score needs its share
- * smoothed by half a contact on a channel that almost never abandons (one stray abandon among 4 contacts of an
- * e-mail queue at 0.4 % would score 7.9, where its binomial tail says 2.1), and that smoothing (10 % at 4
+ * expected share and the series' own share (contacts weighted, over about `memory` buckets, half an event
+ * added; see {@link learn}), scored by the Poisson tail (`poissonTailScore`). A bucket's normal score needs its
+ * share smoothed by half a contact on a channel that almost never abandons (one stray abandon among 4 contacts
+ * of an e-mail queue at 0.4 % would score 7.9, where its binomial tail says 2.1), and that smoothing (10 % at 4
  * contacts, a spread of 15 points where the queue's own share gives 3) hid a day of a dozen abandons where the
- * queue's share expected about one: the day score, summed over those spreads, stayed near the noise. O(1) a
- * bucket.
+ * queue's share expected about one: the day score, summed over those spreads, stayed near the noise.
+ *
+ * Only for a window that expects at most `mostExpected` events: there the normal approximation fails and the
+ * sampling is most of the noise. A day that expects more is the day score's (its spreads hold there), and its
+ * counts vary from day to day far beyond Poisson's (staffing moves an abandon rate by a third: at 1,000
+ * contacts an hour and 10 %, a day's abandons spread 17 times as widely), which a young calibration does not
+ * yet know: a reviewer's clean channels of 100–1,500 contacts an hour alerted 30 % more often. O(1) a bucket.
  */
 export class ShareTailWindow {
 	private readonly events: Float64Array;
@@ -197,6 +202,7 @@ export class ShareTailWindow {
 	constructor(
 		private readonly width: number,
 		memory: number,
+		private readonly mostExpected: number,
 	) {
 		this.events = new Float64Array(width);
 		this.expectedEvents = new Float64Array(width);
@@ -205,10 +211,11 @@ export class ShareTailWindow {
 
 	/**
 	 * Adds a bucket's `share` (0–1) of its `contacts` and the share expected there; returns the window's score,
-	 * NaN until it is full.
+	 * NaN until it is full or where it expects more than `mostExpected` events.
 	 */
 	push(share: number, contacts: number, expectedShare: number): number {
-		const own = (this.ownEvents + 0.5) / (this.ownContacts + 1);
+		// Before any contacts the series has no share of its own (half an event in one contact would be 50 %).
+		const own = this.ownContacts > 0 ? (this.ownEvents + 0.5) / (this.ownContacts + 1) : 0;
 		const events = share * contacts;
 		const expected = contacts * (expectedShare > own ? expectedShare : own);
 		if (this.size === this.width) {
@@ -220,9 +227,18 @@ export class ShareTailWindow {
 		this.eventSum += events;
 		this.expectedSum += expected;
 		this.head = (this.head + 1) % this.width;
-		this.ownEvents = this.ownEvents * this.keep + events;
+		return this.size === this.width && this.expectedSum <= this.mostExpected
+			? poissonTailScore(this.eventSum, this.expectedSum)
+			: NaN;
+	}
+
+	/**
+	 * Learns the series' own share from a bucket judged calm: an incident's contacts would raise it for weeks
+	 * and hide the next (a +30-point day, and a shift three weeks later was heard 0–4 times in 10, not 10).
+	 */
+	learn(share: number, contacts: number): void {
+		this.ownEvents = this.ownEvents * this.keep + share * contacts;
 		this.ownContacts = this.ownContacts * this.keep + contacts;
-		return this.size === this.width ? poissonTailScore(this.eventSum, this.expectedSum) : NaN;
 	}
 
 	/** Empties the window (after a bucket that could not be judged); the series' own share stays. */

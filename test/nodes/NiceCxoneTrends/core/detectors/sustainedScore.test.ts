@@ -33,28 +33,34 @@ describe('poissonTailScore', () => {
 
 describe('ShareTailWindow', () => {
 	it('counts a share’s events against the larger of the expected share and the series’ own, NaN until full', () => {
-		const window = new ShareTailWindow(2, 1000);
-		// Own share before anything: (0 + ½) / (0 + 1) = 0.5, above the 1 % expected: 10 contacts expect 5 events.
+		const window = new ShareTailWindow(2, 1000, Infinity);
+		// No share of its own before it has learned from any contacts: 10 contacts at 1 % expect 0.1 event.
 		expect(window.push(0.2, 10, 0.01)).toBeNaN();
-		// Own share now (2 + ½) / (10 + 1) = 0.227 over 20 contacts: 4.55 expected; 2 + 12 = 14 events in all.
-		expect(window.push(0.6, 20, 0.01)).toBeCloseTo(poissonTailScore(14, 5 + 20 * (2.5 / 11)), 12);
+		window.learn(0.2, 10); // own share (2 + ½) / (10 + 1) = 0.227, above the 1 % expected
+		expect(window.push(0.6, 20, 0.01)).toBeCloseTo(
+			poissonTailScore(2 + 12, 0.1 + (20 * 2.5) / 11),
+			12,
+		);
 	});
 
-	it('on a queue that almost never abandons, a few abandons stand far out; its own share is learned', () => {
-		// 600 contacts with 2 abandons (own share (2 + ½) / 601), then a window of 3 buckets of 4 contacts.
-		const window = new ShareTailWindow(3, 1e9);
-		for (let b = 0; b < 150; b++) window.push(b % 75 === 0 ? 0.25 : 0, 4, 0);
-		const own = 2.5 / 601;
-		// 4 of 12 contacts abandon where about 0.05 were expected: 4.2 by the tail ((4 − 0.05) / √0.05 would say 17).
+	it('scores a window only while it expects at most mostExpected events', () => {
+		const window = new ShareTailWindow(1, 1000, 10);
+		expect(window.push(0.5, 30, 0.2)).toBeCloseTo(poissonTailScore(15, 6), 12);
+		expect(window.push(0.5, 60, 0.2)).toBeNaN(); // 12 expected
+	});
+
+	it('on a queue that almost never abandons, a few abandons stand far out; only learned buckets teach it', () => {
+		// 600 contacts learned with 2 abandons: own share (2 + ½) / (600 + 1).
+		const window = new ShareTailWindow(3, 1e9, 10);
+		for (let b = 0; b < 150; b++) window.learn(b % 75 === 0 ? 0.25 : 0, 4);
+		// 4 of 12 contacts abandon where 12 · 0.0042 = 0.05 were expected: 4.4 by the tail ((4 − 0.05) / √0.05
+		// would say 17). The window's own buckets were not learned: the expected share stays.
 		window.push(0.25, 4, 0);
 		window.push(0.5, 4, 0);
 		const score = window.push(0.25, 4, 0);
-		expect(score).toBeCloseTo(
-			poissonTailScore(4, 4 * own + 4 * ((2.5 + 1) / 605) + 4 * ((2.5 + 3) / 609)),
-			6,
-		);
-		expect(score).toBeCloseTo(4.233, 3);
-		// Emptied (a bucket not judged), it waits for a full window again; the own share stays.
+		expect(score).toBeCloseTo(poissonTailScore(4, (12 * 2.5) / 601), 6);
+		expect(score).toBeCloseTo(4.442, 3);
+		// Emptied (a bucket not judged), it waits for a full window again.
 		window.reset();
 		expect(window.push(0, 4, 0)).toBeNaN();
 	});
