@@ -185,8 +185,9 @@ export function poissonTailScore(observed: number, expected: number): number {
  * Only for a window that expects at most `mostExpected` events: there the normal approximation fails and the
  * sampling is most of the noise. A day that expects more is the day score's (its spreads hold there), and its
  * counts vary from day to day far beyond Poisson's (staffing moves an abandon rate by a third: at 1,000
- * contacts an hour and 10 %, a day's abandons spread 17 times as widely), which a young calibration does not
- * yet know: a reviewer's clean channels of 100–1,500 contacts an hour alerted 30 % more often. O(1) a bucket.
+ * contacts an hour and 10 %, a day's abandons spread about ten times as widely as Poisson's), which a young
+ * calibration does not yet know: a reviewer's clean channels of 100–1,500 contacts an hour alerted 30 % more
+ * often. O(1) a bucket.
  */
 export class ShareTailWindow {
 	private readonly events: Float64Array;
