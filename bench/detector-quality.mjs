@@ -59,7 +59,7 @@
 // --oracle: the contact-centre volume and abandon % incidents caught, by how clearly an oracle that knows each
 // incident bucket's value without the incident sees them (|z| >= 6, 4.5-6, 3-4.5, below 3; the counts
 // observed against the clean ones over the incident, a shift's first day or week, by the Poisson tail: see
-// oracleZ in bench/lib/ccSeries.mjs). It knows the clean day's own level, which a detector must estimate: an
+// addToOracle in bench/lib/ccSeries.mjs and the node's poissonTailScore). It knows the clean day's own level, which a detector must estimate: an
 // upper bound on what can be seen, not a fair target. --verbose adds each incident's oracle z.
 // --short: the contact-centre set over 21 days at HOUR and 63 at DAY (the incidents placed alike, from 40 %
 // of the range on): what a query of the last few weeks gives the node.
@@ -82,6 +82,7 @@ const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { analyzeRows } = require('../dist/nodes/NiceCxoneTrends/core/analyzeRows.js');
 const { DEFAULT_SETTINGS } = require('../dist/nodes/NiceCxoneTrends/core/analyzeSeries.js');
+const { poissonTailScore } = require('../dist/nodes/NiceCxoneTrends/core/detectors/sustainedScore.js');
 
 const args = process.argv.slice(2);
 const part = args.includes('--part') ? args[args.indexOf('--part') + 1] : 'all';
@@ -256,7 +257,8 @@ async function scoreCc() {
 					const { score } = result.analysis.detection;
 					for (let i = first; i < n && !shiftEver; i++) if (alert[i] && score[i] > 0 === up) shiftEver = 1;
 				}
-				const { oracleZ } = spec.incident;
+				const { oracle: seen } = spec.incident;
+				const oracleZ = seen ? poissonTailScore(seen.observed, seen.expected) : NaN;
 				if (verbose) log(`  ${spec.part} ${spec.key} ${spec.incident.type} x${spec.incident.size.toFixed(2)} len ${spec.incident.length}${oracleZ === oracleZ ? ` oracle z ${oracleZ.toFixed(1)}` : ''} ${caught ? 'caught' : 'MISSED'}`);
 				// Handle times have no oracle z, nor has an incident on no contacts at all.
 				if (oracle && oracleZ === oracleZ) {

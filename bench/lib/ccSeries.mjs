@@ -155,8 +155,8 @@ function applyIncident(kind, incident, value, contacts, u) {
 
 /**
  * Adds one incident bucket to its oracle: what a detector that knew the bucket's value without the incident
- * (`clean`) would see of it, as counts observed against counts expected over the incident's window (see
- * `oracleZ`): a volume's contacts against the clean ones; an abandon %'s abandoned contacts against the
+ * (`clean`) would see of it, as counts observed against counts expected over the incident's window (scored by
+ * their Poisson tail in bench/detector-quality.mjs --oracle): a volume's contacts against the clean ones; an abandon %'s abandoned contacts against the
  * bucket's `contacts` at `share`, the series' own abandoned share before the incident (learnable from its
  * history; an e-mail channel's is a few per thousand). Handle times have none: an average's spread per contact
  * is not the generator's to know.
@@ -181,20 +181,6 @@ function abandonedShare(rows) {
 		contacts += row.count_sum;
 	}
 	return (abandoned + 0.5) / (contacts + 1);
-}
-
-/**
- * The normal z of `observed` counts against a Poisson mean `expected`, its tail as far out as a normal's
- * (Wilson–Hilferty: P(X ≥ k) = P(χ²₂ₖ ≤ 2λ), the cube root of χ² near normal): positive for more, negative
- * for fewer; NaN without an expected count. Exact enough at a handful of counts, where (O − E) / √E is not:
- * 8 abandons where 1 was expected are 7 such deviations, but 4.3 by the tail (4.1 here).
- */
-export function oracleZ({ observed, expected }) {
-	if (!(expected > 0)) return NaN;
-	const wilsonHilferty = (k) => 3 * Math.sqrt(k) * (Math.cbrt(expected / k) - 1 + 1 / (9 * k));
-	// P(X ≥ k) = Φ(w(k)) above the mean, P(X ≤ k) = Φ(−w(k + 1)) below it: the z is −w either way.
-	const k = Math.round(observed);
-	return -wilsonHilferty(k > expected ? k : k + 1);
 }
 
 /**
@@ -255,7 +241,7 @@ export function generateBlock({ seed, timeZone, part }, bucket, byChannel, { inc
 					row[metric.field] = applyIncident(metric.kind, incident, clean, row.count_sum, u);
 					if (i < oracleEnd) addToOracle(oracle, metric.kind, clean, row[metric.field], row.count_sum, share);
 				}
-				incident.oracleZ = oracleZ(oracle);
+				if (oracle.expected > 0) incident.oracle = oracle;
 				incident.startMs = bucketStarts[incident.startIndex];
 				incident.endMs = bucketStarts[Math.min(end, bucketStarts.length - 1)];
 			}
