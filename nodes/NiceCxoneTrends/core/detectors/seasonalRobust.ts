@@ -618,12 +618,14 @@ export function detectSeasonalRobust(
 	// A share over its contacts, within the day: its day of counts too, by their tail (see ShareTailWindow).
 	const shareTail =
 		slotsPerDay > 1 && contactCounts && options.contacts?.noise === 'percent'
-			? new ShareTailWindow(shiftWidth, OWN_SHARE_DAYS * slotsPerDay, MOST_TAIL_EVENTS)
+			? {
+					window: new ShareTailWindow(shiftWidth, OWN_SHARE_DAYS * slotsPerDay, MOST_TAIL_EVENTS),
+					calibration: new ScoreCalibration({
+						...calibrationOptions,
+						quantile: options.dayScoreQuantile,
+					}),
+				}
 			: undefined;
-	const shareTailCalibration = new ScoreCalibration({
-		...calibrationOptions,
-		quantile: options.dayScoreQuantile,
-	});
 	// One sampling noise; for an average without its contacts, one for each kind of day (see ContactNoise).
 	// An average's spread per contact is learned for each slot of each kind of day (see SamplingNoise).
 	const noise = options.contacts?.noise;
@@ -1015,16 +1017,16 @@ export function detectSeasonalRobust(
 					if (Math.abs(dayScore) > Math.abs(chosenScore)) chosenScore = dayScore;
 				}
 				if (shareTail && bucketContacts > 0) {
-					const tailScore = shareTail.push(value / 100, bucketContacts, chosenCenter / 100);
+					const tailScore = shareTail.window.push(value / 100, bucketContacts, chosenCenter / 100);
 					if (tailScore === tailScore) {
-						const factor = Math.abs(tailScore) >= stayLevel ? shareTailCalibration.factor() : 1;
+						const factor = Math.abs(tailScore) >= stayLevel ? shareTail.calibration.factor() : 1;
 						if (Math.abs(tailScore / factor) > Math.abs(chosenScore))
 							chosenScore = tailScore / factor;
 					}
 					// A calm bucket teaches the share and the calibration; an incident's would blunt the next.
 					if (Math.abs(chosenScore) < options.episodes.threshold) {
-						shareTail.learn(value / 100, bucketContacts);
-						if (tailScore === tailScore) shareTailCalibration.observe(tailScore);
+						shareTail.window.learn(value / 100, bucketContacts);
+						if (tailScore === tailScore) shareTail.calibration.observe(tailScore);
 					}
 				}
 				if (follower && !weeklyFirst)
@@ -1043,7 +1045,7 @@ export function detectSeasonalRobust(
 		} else if (hasValue && i >= recentSpan) {
 			sustained.reset();
 			shift.reset();
-			shareTail?.reset();
+			shareTail?.window.reset();
 			recent.cover(values, i - recentSpan, i);
 			// A day's worth of values, not half of the buckets: the rates and averages of a centre closed at
 			// night and on Sundays never had half, and its Saturdays went unjudged until the fourth. A count
